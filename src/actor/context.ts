@@ -1,0 +1,61 @@
+import type { ActorInstance } from "./instance";
+
+/** Logging that names the actor on every line. */
+export interface ActorLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** The context of `createState` / `createVars`: who the actor is, before it has state. */
+export interface CreateContext {
+  readonly name: string;
+  readonly key: string[];
+  readonly actorId: string;
+  readonly log: ActorLogger;
+}
+
+/** `c` in every actor handler. */
+export class ActorContext<S, V> implements CreateContext {
+  readonly #instance: ActorInstance<S, V>;
+
+  constructor(instance: ActorInstance<S, V>) {
+    this.#instance = instance;
+  }
+
+  /** Persisted state; mutate it in place. Saved after each handler when it changed. */
+  get state(): S {
+    return this.#instance.state;
+  }
+
+  set state(next: S) {
+    this.#instance.state = next;
+  }
+
+  /** Values for this wake only (not persisted), from `vars` / `createVars`. */
+  get vars(): V {
+    return this.#instance.vars;
+  }
+
+  get name(): string {
+    return this.#instance.meta.name;
+  }
+
+  get key(): string[] {
+    return this.#instance.meta.key;
+  }
+
+  get actorId(): string {
+    return this.#instance.actorId;
+  }
+
+  get log(): ActorLogger {
+    return this.#instance.log;
+  }
+
+  /** Persists the state now and resolves once it is durable (for long-lived WebSocket handlers). */
+  saveState(): Promise<void> {
+    return this.#instance.saveState();
+  }
+}

@@ -1,0 +1,152 @@
+import { errors } from "../protocol/errors";
+import { ActorContext, type ActorLogger, type CreateContext } from "./context";
+import type { AnyActorDefinition } from "./definition";
+import { StateTracker } from "./state-tracker";
+import type { ActorMeta, ActorStorage } from "./storage";
+
+/** What the Durable Object gives an actor instance. */
+export interface ActorHost {
+  readonly definition: AnyActorDefinition;
+  readonly storage: ActorStorage;
+  readonly actorId: string;
+}
+
+/**
+ * One live actor: its state, vars and handlers, for one wake of its Durable Object.
+ * Lifecycle: `create` (first time ever) or `load` (every later wake), then `start`, then
+ * requests. The Durable Object builds exactly one per wake.
+ */
+export class ActorInstance<S = unknown, V = unknown> {
+  readonly meta: ActorMeta;
+  readonly log: ActorLogger;
+  readonly context: ActorContext<S, V>;
+  readonly #host: ActorHost;
+  readonly #state: StateTracker<S>;
+  #vars: V | undefined;
+  #started = false;
+
+  private constructor(host: ActorHost, meta: ActorMeta, state: S) {
+    this.#host = host;
+    this.meta = meta;
+    this.log = actorLogger(meta.name, host.actorId);
+    this.#state = new StateTracker(state);
+    this.context = new ActorContext(this);
+  }
+
+  /** First creation: state from `state` / `createState(c, input)`, then `onCreate`, then stored. */
+  static async create<S, V>(host: ActorHost, meta: ActorMeta, input: unknown): Promise<ActorInstance<S, V>> {
+    const { config } = host.definition;
+    const createContext: CreateContext = { name: meta.name, key: meta.key, actorId: host.actorId, log: actorLogger(meta.name, host.actorId) };
+    const state = config.createState ? await config.createState(createContext, input) : structuredClone(config.state);
+    const instance = new ActorInstance<S, V>(host, meta, state as S);
+    await instance.#createVars();
+    await config.onCreate?.(instance.context, input);
+    host.storage.writeCreated(meta, instance.#state.raw);
+    instance.#state.markClean();
+    return instance;
+  }
+
+  /** A later wake: state as stored. */
+  static async load<S, V>(host: ActorHost, meta: ActorMeta): Promise<ActorInstance<S, V>> {
+    const instance = new ActorInstance<S, V>(host, meta, host.storage.readState<S>());
+    await instance.#createVars();
+    return instance;
+  }
+
+  get actorId(): string {
+    return this.#host.actorId;
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Runs `onStart`; a throw leaves the instance unstarted so the next request tries again. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    await this.#host.definition.config.onStart?.(this.context);
+    this.saveIfChanged();
+    this.#started = true;
+  }
+
+  get state(): S {
+    return this.#state.value;
+  }
+
+  set state(next: S) {
+    this.#state.value = next;
+  }
+
+  get vars(): V {
+    return this.#vars as V;
+  }
+
+  /** Writes the state if a handler changed it. Before a response leaves, so the output gate covers it. */
+  saveIfChanged(): void {
+    if (!this.#state.dirty) return;
+    try {
+      this.#host.storage.writeState(this.#state.raw);
+      this.#state.markClean();
+    } catch (error) {
+      // Keep memory equal to storage: drop the change that could not be stored.
+      this.#state.reset(this.#host.storage.readState<S>());
+      throw error;
+    }
+  }
+
+  async saveState(): Promise<void> {
+    this.saveIfChanged();
+    await this.#host.storage.sync();
+  }
+
+  async handleFetch(request: Request, auth: unknown): Promise<Response> {
+    const { onFetch } = this.#host.definition.config;
+    if (!onFetch) throw errors.fetchHandlerNotDefined(this.meta.name);
+    let response: unknown;
+    try {
+      response = await onFetch(this.context, request, { auth });
+    } finally {
+      this.saveIfChanged();
+    }
+    if (!(response instanceof Response)) throw errors.invalidFetchResponse(this.meta.name);
+    return response;
+  }
+
+  /**
+   * Hands an accepted socket to `onWebSocket`. State changed by its listeners is saved by
+   * `c.saveState()` or, at the latest, when the socket closes.
+   */
+  async handleWebSocket(socket: WebSocket, request: Request, auth: unknown): Promise<void> {
+    const { onWebSocket } = this.#host.definition.config;
+    if (!onWebSocket) throw errors.webSocketHandlerNotDefined(this.meta.name);
+    const handling = onWebSocket(this.context, socket, { request, auth });
+    // Registered after the handler's own listeners, so changes made in its close listener are saved too.
+    socket.addEventListener("close", () => {
+      try {
+        this.saveIfChanged();
+      } catch (error) {
+        this.log.error("state could not be saved when the WebSocket closed:", error);
+      }
+    });
+    try {
+      await handling;
+    } finally {
+      this.saveIfChanged();
+    }
+  }
+
+  async #createVars(): Promise<void> {
+    const { config } = this.#host.definition;
+    this.#vars = config.createVars ? await config.createVars(this.context) : structuredClone(config.vars);
+  }
+}
+
+function actorLogger(name: string, actorId: string): ActorLogger {
+  const prefix = `[actor ${name} ${actorId.slice(0, 8)}]`;
+  return {
+    debug: (...args) => console.debug(prefix, ...args),
+    info: (...args) => console.info(prefix, ...args),
+    warn: (...args) => console.warn(prefix, ...args),
+    error: (...args) => console.error(prefix, ...args),
+  };
+}

@@ -1,0 +1,30 @@
+import type { ErrorBody } from "../protocol/errors";
+
+/** An error the server answered with (`{ c, m, md }` on the wire). */
+export class ActorError extends Error {
+  readonly code: string;
+  readonly metadata: unknown;
+
+  constructor(code: string, message: string, metadata?: unknown) {
+    super(message);
+    this.name = "ActorError";
+    this.code = code;
+    this.metadata = metadata;
+  }
+
+  static fromBody(body: ErrorBody): ActorError {
+    return new ActorError(body.c, body.m, body.md);
+  }
+}
+
+/** Reads an error response into an ActorError; a body that is not `{ c, m }` becomes `http_error`. */
+export async function errorFromResponse(response: Response): Promise<ActorError> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody>;
+    if (typeof body.c === "string" && typeof body.m === "string") return ActorError.fromBody(body as ErrorBody);
+  } catch {
+    // Not a protocol error body; reported below with the status.
+  }
+  return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
+}

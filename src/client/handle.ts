@@ -1,0 +1,76 @@
+import { queryActorName, type ActorQuery } from "../protocol/query";
+import type { ClientDriver } from "./driver";
+
+/** A string key becomes `[key]`, a missing key `[]` (PROTOCOL.md §2). */
+export type ActorKey = string | string[];
+
+export function normalizeKey(key: ActorKey | undefined): string[] {
+  return key === undefined ? [] : typeof key === "string" ? [key] : key;
+}
+
+/**
+ * A reference to one actor, by query. Creating a handle contacts nothing; every call sends
+ * the query again, so a handle keeps working across actor restarts.
+ */
+export class ActorHandle {
+  readonly #driver: ClientDriver;
+  #query: ActorQuery;
+  readonly #params: unknown;
+
+  constructor(driver: ClientDriver, query: ActorQuery, params: unknown) {
+    this.#driver = driver;
+    this.#query = query;
+    this.#params = params;
+  }
+
+  /** The query this handle sends. */
+  get query(): ActorQuery {
+    return this.#query;
+  }
+
+  /** The actor's id (creating it if the query allows). Afterwards the handle addresses it by id. */
+  async resolve(): Promise<string> {
+    const actorId = await this.#driver.resolve(this.#query, this.#params);
+    this.#query = { getForId: { name: queryActorName(this.#query), actorId } };
+    return actorId;
+  }
+
+  /**
+   * Raw HTTP to the actor's onFetch. `input` is a path (leading slash optional, query string
+   * kept), a URL whose path is used, or a Request; `init` may also be a Request.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit | Request): Promise<Response> {
+    const path = actorPath(input);
+    const base = input instanceof Request ? input : undefined;
+    const request = new Request(`http://actor${path}`, requestInit(base, init));
+    return this.#driver.rawFetch(this.#query, path, request, this.#params);
+  }
+
+  /** A raw WebSocket to the actor's onWebSocket, resolved once open. */
+  websocket(path = "", protocols?: string | string[]): Promise<WebSocket> {
+    const userProtocols = protocols === undefined ? [] : typeof protocols === "string" ? [protocols] : protocols;
+    return this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
+  }
+}
+
+/** The actor-side path: exactly one leading slash, query string kept. */
+function actorPath(input: string | URL | Request): string {
+  if (typeof input === "string") return `/${input.replace(/^\/+/, "")}`;
+  const url = input instanceof Request ? new URL(input.url) : input;
+  return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
+}
+
+function requestInit(base: Request | undefined, init: RequestInit | Request | undefined): RequestInit & { duplex?: "half" } {
+  const source = init ?? base;
+  if (!source) return {};
+  const body = source.body ?? null;
+  const method = source.method ?? "GET";
+  const result: RequestInit & { duplex?: "half" } = {
+    method,
+    headers: source.headers,
+    body: method === "GET" || method === "HEAD" ? null : body,
+    signal: source.signal ?? undefined,
+  };
+  if (result.body instanceof ReadableStream) result.duplex = "half";
+  return result;
+}

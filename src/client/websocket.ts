@@ -1,0 +1,74 @@
+import { PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
+import { ActorError, errorFromResponse } from "./errors";
+
+/** A W3C WebSocket constructor: the global one, `ws` on Node 20, or one the caller supplies. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
+/** Workers open client sockets with a fetch upgrade (which also works through service bindings). */
+export function isWorkersRuntime(): boolean {
+  const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
+  return nav?.userAgent === "Cloudflare-Workers";
+}
+
+export async function webSocketConstructor(supplied?: WebSocketConstructor): Promise<WebSocketConstructor> {
+  if (supplied) return supplied;
+  if (typeof globalThis.WebSocket === "function") return globalThis.WebSocket as unknown as WebSocketConstructor;
+  // Node 20 has no global WebSocket; `ws` implements the same W3C interface.
+  const { WebSocket: NodeWebSocket } = await import("ws");
+  return NodeWebSocket as unknown as WebSocketConstructor;
+}
+
+/** Opens a socket with a constructor and waits until it is open or the server refused it. */
+export function openWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[]): Promise<WebSocket> {
+  const socket = new Ctor(url, protocols);
+  socket.binaryType = "arraybuffer";
+  return settleOpening(socket, () => socket.protocol ?? "");
+}
+
+/** Takes the socket out of a fetch-upgrade answer (Workers) and waits the same way. */
+export async function acceptUpgradeResponse(response: Response): Promise<WebSocket> {
+  const socket = response.webSocket;
+  if (response.status !== 101 || !socket) throw await errorFromResponse(response);
+  socket.accept();
+  socket.binaryType = "arraybuffer";
+  const protocol = response.headers.get("sec-websocket-protocol") ?? "";
+  return settleOpening(socket, () => protocol, true);
+}
+
+/**
+ * Resolves with the open socket, or rejects with the server's error code. The server accepts a
+ * refused socket only to close it with 1011 and the code (PROTOCOL.md §7), and signals that by
+ * echoing a protocol other than `rivetkit` (which actorflare's client always offers); then the
+ * promise waits for that close.
+ */
+function settleOpening(socket: WebSocket, protocolOf: () => string, alreadyOpen = false): Promise<WebSocket> {
+  return new Promise<WebSocket>((resolve, reject) => {
+    let refused = false;
+    const onOpen = () => {
+      const protocol = protocolOf();
+      if (protocol !== "" && protocol !== PROTOCOL_RIVETKIT) {
+        refused = true;
+        return;
+      }
+      cleanup();
+      resolve(socket);
+    };
+    const onClose = (event: CloseEvent) => {
+      cleanup();
+      const code = event.reason || (refused ? "internal_error" : "websocket_closed");
+      reject(new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, { closeCode: event.code }));
+    };
+    const onError = () => {
+      // An error event is always followed by close, which carries the code.
+    };
+    const cleanup = () => {
+      socket.removeEventListener("open", onOpen);
+      socket.removeEventListener("close", onClose);
+      socket.removeEventListener("error", onError);
+    };
+    socket.addEventListener("open", onOpen);
+    socket.addEventListener("close", onClose);
+    socket.addEventListener("error", onError);
+    if (alreadyOpen) onOpen();
+  });
+}

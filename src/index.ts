@@ -1,0 +1,18 @@
+export { actor, ActorConfigError } from "./actor/definition";
+export type {
+  ActorConfig,
+  ActorDefinition,
+  AnyActorDefinition,
+  Actions,
+  AuthOptions,
+  FetchOptions,
+  WebSocketOptions,
+} from "./actor/definition";
+export { ActorContext } from "./actor/context";
+export type { ActorLogger, CreateContext } from "./actor/context";
+export { setup, Registry } from "./registry/setup";
+export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";
+export type { CorsOptions } from "./registry/config";
+export { ActorflareError, UserError, Unauthorized, Forbidden } from "./protocol/errors";
+export type { Intent, ActorQuery } from "./protocol/query";
+export type { Encoding } from "./protocol/encoding";

@@ -1,0 +1,136 @@
+/**
+ * Errors that cross the wire. Every error a route produces leaves as
+ * `{ c: code, m: message, md?: metadata }` (PROTOCOL.md §7); the code is stable snake_case.
+ */
+
+export interface ErrorBody {
+  c: string;
+  m: string;
+  md?: unknown;
+}
+
+export interface ActorflareErrorOptions {
+  /** HTTP status to answer with. Public errors default to 400. */
+  status?: number;
+  /** Extra data for the client (`md` on the wire). */
+  metadata?: unknown;
+  /** Public errors reach the client with their message; others are masked as `internal_error`. */
+  public?: boolean;
+  cause?: unknown;
+}
+
+export class ActorflareError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly metadata: unknown;
+  readonly public: boolean;
+
+  constructor(code: string, message: string, options: ActorflareErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ActorflareError";
+    this.code = code;
+    this.public = options.public ?? true;
+    this.status = options.status ?? (this.public ? 400 : 500);
+    this.metadata = options.metadata;
+  }
+
+  toBody(): ErrorBody {
+    return this.metadata === undefined
+      ? { c: this.code, m: this.message }
+      : { c: this.code, m: this.message, md: this.metadata };
+  }
+}
+
+/** An error thrown on purpose by actor code; the client receives its code and message. */
+export class UserError extends ActorflareError {
+  constructor(message: string, options: { code?: string; metadata?: unknown } = {}) {
+    super(options.code ?? "user_error", message, { metadata: options.metadata, status: 400 });
+    this.name = "UserError";
+  }
+}
+
+export class Unauthorized extends ActorflareError {
+  constructor(message = "Unauthorized.", options: { metadata?: unknown } = {}) {
+    super("unauthorized", message, { status: 401, metadata: options.metadata });
+    this.name = "Unauthorized";
+  }
+}
+
+export class Forbidden extends ActorflareError {
+  constructor(message = "Forbidden.", options: { metadata?: unknown } = {}) {
+    super("forbidden", message, { status: 403, metadata: options.metadata });
+    this.name = "Forbidden";
+  }
+}
+
+export const INTERNAL_ERROR_MESSAGE = "Internal error. Read the server logs for more details.";
+
+/** The body for any error: public errors as they are, everything else masked. */
+export function errorToBody(error: unknown, exposeInternal = false): { status: number; body: ErrorBody } {
+  if (error instanceof ActorflareError && error.public) {
+    return { status: error.status, body: error.toBody() };
+  }
+  if (exposeInternal) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 500, body: { c: "internal_error", m: message, md: {} } };
+  }
+  return { status: 500, body: { c: "internal_error", m: INTERNAL_ERROR_MESSAGE, md: {} } };
+}
+
+/** Factories for the protocol's fixed error codes, so each code is spelled once. */
+export const errors = {
+  invalidEncoding: (value: string | null) =>
+    new ActorflareError(
+      "invalid_encoding",
+      value === null
+        ? "Missing X-RivetKit-Encoding header: send `json` or `cbor`."
+        : `Unknown encoding '${value}': send X-RivetKit-Encoding \`json\` or \`cbor\`.`,
+    ),
+  invalidQueryJson: (detail: string) =>
+    new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
+  invalidRequest: (message: string, metadata?: unknown) =>
+    new ActorflareError("invalid_request", message, { metadata }),
+  invalidParams: (detail: string) =>
+    new ActorflareError("invalid_params", `X-RivetKit-Conn-Params is not valid JSON (${detail}).`),
+  actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
+  actorAlreadyExists: (name: string, key: string[]) =>
+    new ActorflareError(
+      "actor_already_exists",
+      `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`,
+      { status: 409 },
+    ),
+  routeNotFound: (method: string, path: string) =>
+    new ActorflareError("route_not_found", `No route for ${method} ${path}. Actor routes live under /registry/actors/.`, {
+      status: 404,
+    }),
+  upgradeRequired: () =>
+    new ActorflareError("upgrade_required", "This route only accepts WebSocket upgrades (send `Upgrade: websocket`).", {
+      status: 426,
+    }),
+  fetchHandlerNotDefined: (name: string) =>
+    new ActorflareError(
+      "fetch_handler_not_defined",
+      `Actor '${name}' has no onFetch handler. Add onFetch(c, request) to its definition to serve raw HTTP.`,
+      { status: 404 },
+    ),
+  webSocketHandlerNotDefined: (name: string) =>
+    new ActorflareError(
+      "websocket_handler_not_defined",
+      `Actor '${name}' has no onWebSocket handler. Add onWebSocket(c, websocket) to its definition to serve raw WebSockets.`,
+      { status: 404 },
+    ),
+  invalidFetchResponse: (name: string) =>
+    new ActorflareError(
+      "invalid_fetch_response",
+      `onFetch of actor '${name}' returned no Response. Return a Response from every path, e.g. new Response("Not Found", { status: 404 }).`,
+      { status: 500 },
+    ),
+  forbiddenWithoutOnAuth: (name: string) =>
+    new Forbidden(
+      `Actor '${name}' has no onAuth handler, so public clients may not reach it. Add onAuth to its definition (an empty \`onAuth: () => ({})\` makes it public).`,
+    ),
+  proxyError: (detail: string) =>
+    new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
+  actorOverloaded: () =>
+    new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
+} as const;

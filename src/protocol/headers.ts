@@ -1,0 +1,29 @@
+/** Header names of PROTOCOL.md §3, lower-cased as the Headers API returns them. */
+export const HEADER_QUERY = "x-rivetkit-query";
+/** The seed document's name for the query header; `X-RivetKit-Query` wins when both are sent. */
+export const HEADER_ACTOR_QUERY = "x-rivetkit-actor-query";
+export const HEADER_ENCODING = "x-rivetkit-encoding";
+export const HEADER_CONN_PARAMS = "x-rivetkit-conn-params";
+export const HEADER_ACTOR = "x-rivetkit-actor";
+export const HEADER_CONN = "x-rivetkit-conn";
+export const HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
+
+/** Worker → Durable Object only. A client never sets these: the Worker deletes them first. */
+export const HEADER_AUTH_DATA = "x-rivetkit-auth-data";
+export const HEADER_EXPOSE_INTERNAL_ERROR = "x-rivetkit-expose-internal-error";
+/** Every header of actorflare's own between the Worker and the Durable Object starts with this. */
+export const INTERNAL_HEADER_PREFIX = "x-actorflare-";
+
+export function isInternalHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === HEADER_AUTH_DATA || lower === HEADER_EXPOSE_INTERNAL_ERROR || lower.startsWith(INTERNAL_HEADER_PREFIX);
+}
+
+/** A copy of `headers` without any internal header. */
+export function withoutInternalHeaders(headers: Headers): Headers {
+  const clean = new Headers();
+  for (const [name, value] of headers) {
+    if (!isInternalHeader(name)) clean.append(name, value);
+  }
+  return clean;
+}

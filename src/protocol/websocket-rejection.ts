@@ -1,0 +1,18 @@
+/// <reference types="@cloudflare/workers-types" />
+import type { ErrorBody } from "./errors";
+
+/**
+ * How a WebSocket route reports an error before the socket is usable (PROTOCOL.md §7): the
+ * upgrade is accepted and the socket closed at once with 1011 and the error code as the reason,
+ * because a client cannot read an HTTP error body from a failed handshake. Runs in workerd only.
+ */
+export function rejectWebSocket(body: ErrorBody, protocol: string | undefined): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(1011, body.c);
+  return new Response(null, {
+    status: 101,
+    webSocket: client,
+    headers: protocol ? { "sec-websocket-protocol": protocol } : undefined,
+  });
+}

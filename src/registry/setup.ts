@@ -1,0 +1,95 @@
+import { env as workerEnv } from "cloudflare:workers";
+import { isActorDefinition, validateActorConfig } from "../actor/definition";
+import { clientForDriver, type Client } from "../client/client";
+import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
+import { InlineClientDriver } from "../worker/inline-driver";
+import { registryFetch } from "../worker/router";
+import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "./config";
+import { className, defaultBindingName, type ClassNameOf } from "./names";
+
+export interface SetupOptions<A extends ActorDefinitions> {
+  /** The actors, by the name clients use: `use: { counter }` → `client.counter`. */
+  use: A;
+  /** Durable Object binding per actor, when not the default (`httpActor` → `HTTP_ACTOR`). */
+  bindings?: Partial<Record<keyof A & string, string>>;
+  /** CORS for browsers on other origins. Default: any origin; `false` turns it off. */
+  cors?: CorsOptions | false;
+}
+
+/** One Durable Object class per actor, named by the convention (`httpActor` → `HttpActor`). */
+export type DurableObjectClasses<A extends ActorDefinitions> = {
+  readonly [K in keyof A & string as ClassNameOf<K>]: ActorDurableObjectClass;
+};
+
+/** The front Worker: `export default registry.handler`. */
+export interface WorkerHandler {
+  fetch(request: Request, env: Record<string, unknown> | undefined, ctx?: ExecutionContext): Promise<Response>;
+}
+
+/** A Hono-style app: anything with `fetch(request, env, ctx)`. */
+export interface FetchApp {
+  fetch(request: Request, env: Record<string, unknown> | undefined, ctx: ExecutionContext): Response | Promise<Response>;
+}
+
+export interface Server<A extends ActorDefinitions> {
+  /** Reaches actors straight from this Worker, skipping onAuth. Use it inside requests. */
+  client: Client<Registry<A>>;
+  /** The registry's routes under `/registry`, everything else to `app`. */
+  serve(app: FetchApp): WorkerHandler;
+}
+
+export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
+  readonly actors: A;
+  readonly cors: CorsOptions | false;
+  readonly durableObjects: DurableObjectClasses<A>;
+  readonly handler: WorkerHandler;
+  readonly #bindings: Partial<Record<string, string>>;
+
+  constructor(options: SetupOptions<A>) {
+    this.actors = options.use;
+    this.cors = options.cors ?? { origin: "*" };
+    this.#bindings = options.bindings ?? {};
+    const classes: Record<string, ActorDurableObjectClass> = {};
+    for (const [name, definition] of Object.entries(options.use)) {
+      classes[className(name)] = createActorDurableObject(name, definition);
+    }
+    this.durableObjects = classes as DurableObjectClasses<A>;
+    const fetch = registryFetch(this);
+    this.handler = { fetch };
+  }
+
+  bindingName(actorName: string): string {
+    return this.#bindings[actorName] ?? defaultBindingName(actorName);
+  }
+
+  createServer(): Server<A> {
+    const client = clientForDriver<Registry<A>>(new InlineClientDriver(this, () => workerEnv));
+    const registryHandler = this.handler;
+    return {
+      client,
+      serve: (app) => ({
+        fetch: (request, env, ctx) =>
+          isRegistryPath(request) ? registryHandler.fetch(request, env, ctx) : Promise.resolve(app.fetch(request, env, ctx as ExecutionContext)),
+      }),
+    };
+  }
+}
+
+function isRegistryPath(request: Request): boolean {
+  const path = new URL(request.url).pathname.replace(/^\/+/, "/");
+  return path === "/registry" || path.startsWith("/registry/");
+}
+
+/** Registers actors: `setup({ use: { counter, chat } })`. Checks every definition now, at module load. */
+export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Registry<A> {
+  const names = Object.keys(options.use ?? {});
+  if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
+  for (const name of names) {
+    const definition = options.use[name];
+    if (!isActorDefinition(definition)) {
+      throw new Error(`setup({ use }): '${name}' is not an actor definition. Wrap its config in actor({ ... }).`);
+    }
+    validateActorConfig(definition.config, name);
+  }
+  return new Registry(options);
+}

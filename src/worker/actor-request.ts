@@ -1,0 +1,62 @@
+import { parseEncoding, isEncoding, type Encoding } from "../protocol/encoding";
+import { errors } from "../protocol/errors";
+import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
+import { parseActorQueryJson, type ActorQuery } from "../protocol/query";
+import { parseProtocols } from "../protocol/subprotocols";
+
+/** What a public request says about the actor it wants, read from headers or subprotocols. */
+export interface ActorRequestInfo {
+  query: ActorQuery;
+  /** The encoding for protocol messages and error bodies. */
+  encoding: Encoding;
+  /** Parsed conn params: `null` when absent on HTTP routes, `undefined` on WebSocket routes. */
+  params: unknown;
+  /** Subprotocols the client offered (WebSocket routes only). */
+  offeredProtocols: string[];
+}
+
+/** The encoding for an error body about this request: the one asked for, or JSON. */
+export function errorEncoding(request: Request): Encoding {
+  const value = request.headers.get(HEADER_ENCODING);
+  if (isEncoding(value)) return value;
+  const fromProtocol = parseProtocols(request.headers.get("sec-websocket-protocol")).encoding;
+  return isEncoding(fromProtocol) ? fromProtocol : "json";
+}
+
+/** HTTP routes: query in `X-RivetKit-Query` (or the seed's `X-RivetKit-Actor-Query`). */
+export function readHttpActorRequest(request: Request, options: { encodingRequired: boolean }): ActorRequestInfo {
+  const encodingHeader = request.headers.get(HEADER_ENCODING);
+  const encoding = options.encodingRequired || encodingHeader !== null ? parseEncoding(encodingHeader) : "json";
+  const queryText = request.headers.get(HEADER_QUERY) ?? request.headers.get(HEADER_ACTOR_QUERY);
+  if (queryText === null) {
+    throw errors.invalidRequest("Missing actor query: send the X-RivetKit-Query header (or X-RivetKit-Actor-Query) with a JSON query such as {\"getOrCreateForKey\":{\"name\":\"counter\",\"key\":[\"main\"]}}.");
+  }
+  const paramsText = request.headers.get(HEADER_CONN_PARAMS);
+  return { query: parseActorQueryJson(queryText), encoding, params: paramsText === null ? null : parseParams(paramsText), offeredProtocols: [] };
+}
+
+/** WebSocket routes: subprotocol entries first (browsers), then the same headers as HTTP. */
+export function readWebSocketActorRequest(request: Request, options: { encodingRequired: boolean }): ActorRequestInfo {
+  const protocols = parseProtocols(request.headers.get("sec-websocket-protocol"));
+  const encodingText = protocols.encoding ?? request.headers.get(HEADER_ENCODING);
+  const encoding = options.encodingRequired || encodingText !== null ? parseEncoding(encodingText) : "json";
+  const queryText = protocols.query ?? request.headers.get(HEADER_QUERY) ?? request.headers.get(HEADER_ACTOR_QUERY);
+  if (queryText === null) {
+    throw errors.invalidRequest("Missing actor query: offer a `query.<percent-encoded JSON>` subprotocol or send the X-RivetKit-Query header.");
+  }
+  const paramsText = protocols.connParams ?? request.headers.get(HEADER_CONN_PARAMS);
+  return {
+    query: parseActorQueryJson(queryText),
+    encoding,
+    params: paramsText === null ? undefined : parseParams(paramsText),
+    offeredProtocols: protocols.offered,
+  };
+}
+
+function parseParams(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw errors.invalidParams(error instanceof Error ? error.message : "parse failed");
+  }
+}

@@ -1,0 +1,69 @@
+import type { Encoding } from "../protocol/encoding";
+import { errors } from "../protocol/errors";
+import { HEADER_AUTH_DATA, withoutInternalHeaders } from "../protocol/headers";
+import {
+  encodeHeaderJson,
+  HEADER_ACCEPT_PROTOCOL,
+  HEADER_ERROR_ENCODING,
+  HEADER_ROUTE,
+  HEADER_TARGET,
+  type InternalRoute,
+} from "../protocol/internal";
+import type { LocatedActor } from "./locate";
+
+export interface ForwardOptions {
+  route: InternalRoute;
+  encoding: Encoding;
+  /** onAuth's value; `undefined` sends none (also for the server-side client, which skips onAuth). */
+  auth: unknown;
+  /** The URL the actor sees (`http://actor/{path}?{query}`). */
+  url: string;
+  /** The subprotocol to echo on a raw WebSocket upgrade. */
+  acceptProtocol?: string;
+}
+
+/**
+ * Hands a request to the actor's Durable Object. Client-sent internal headers are dropped
+ * here, on every route, and only then are the Worker's own set: auth cannot be spoofed.
+ */
+export async function forwardToActor(located: LocatedActor, request: Request, options: ForwardOptions): Promise<Response> {
+  const headers = withoutInternalHeaders(request.headers);
+  headers.set(HEADER_ROUTE, options.route);
+  headers.set(HEADER_TARGET, encodeHeaderJson(located.target));
+  headers.set(HEADER_ERROR_ENCODING, options.encoding);
+  if (options.auth !== undefined) headers.set(HEADER_AUTH_DATA, encodeHeaderJson(options.auth));
+  if (options.acceptProtocol !== undefined) headers.set(HEADER_ACCEPT_PROTOCOL, options.acceptProtocol);
+  const body = options.route === "raw-http" ? request.body : null;
+  const internal = new Request(options.url, { method: request.method, headers, body, redirect: "manual" });
+  return await callWithRetry(() => located.stub.fetch(body === null ? internal.clone() : internal), body === null);
+}
+
+const MAX_ATTEMPTS = 3;
+const BASE_DELAY_MS = 100;
+const MAX_DELAY_MS = 800;
+
+interface DurableObjectError {
+  retryable?: boolean;
+  overloaded?: boolean;
+}
+
+/**
+ * Retries a Durable Object call only when the runtime marks the error retryable and not
+ * overloaded (PLATFORM.md §2), with full-jitter exponential backoff. A request whose body was
+ * already streamed cannot be replayed, so it is tried once.
+ */
+async function callWithRetry(call: () => Promise<Response>, replayable: boolean): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const { retryable, overloaded } = (error ?? {}) as DurableObjectError;
+      if (overloaded) throw errors.actorOverloaded();
+      if (!retryable || !replayable || attempt >= MAX_ATTEMPTS) {
+        throw errors.proxyError(error instanceof Error ? error.message : String(error));
+      }
+      const cap = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+    }
+  }
+}

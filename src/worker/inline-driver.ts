@@ -1,0 +1,56 @@
+import { acceptUpgradeResponse } from "../client/websocket";
+import type { ClientDriver } from "../client/driver";
+import { errorFromResponse } from "../client/errors";
+import { ACTOR_ORIGIN } from "../protocol/internal";
+import type { ActorQuery } from "../protocol/query";
+import { acceptedProtocol, PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
+import type { RegistryRuntime } from "../registry/config";
+import { forwardToActor } from "./forward";
+import { locateActor } from "./locate";
+
+/**
+ * The server-side client's driver: calls the actors' Durable Objects straight from the Worker,
+ * without the public routes and without onAuth (the caller is the server itself).
+ */
+export class InlineClientDriver implements ClientDriver {
+  readonly #runtime: RegistryRuntime;
+  readonly #env: () => unknown;
+
+  constructor(runtime: RegistryRuntime, env: () => unknown) {
+    this.#runtime = runtime;
+    this.#env = env;
+  }
+
+  async resolve(query: ActorQuery): Promise<string> {
+    const located = locateActor(this.#runtime, this.#env(), query);
+    const response = await forwardToActor(located, new Request(`${ACTOR_ORIGIN}/`, { method: "POST" }), {
+      route: "resolve",
+      encoding: "json",
+      auth: undefined,
+      url: `${ACTOR_ORIGIN}/`,
+    });
+    if (!response.ok) throw await errorFromResponse(response);
+    return ((await response.json()) as { i: string }).i;
+  }
+
+  rawFetch(query: ActorQuery, path: string, request: Request): Promise<Response> {
+    const located = locateActor(this.#runtime, this.#env(), query);
+    return forwardToActor(located, request, { route: "raw-http", encoding: "json", auth: undefined, url: ACTOR_ORIGIN + path });
+  }
+
+  async rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<WebSocket> {
+    const located = locateActor(this.#runtime, this.#env(), query);
+    const offered = [PROTOCOL_RIVETKIT, ...protocols];
+    const upgrade = new Request(ACTOR_ORIGIN + path, {
+      headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") },
+    });
+    const response = await forwardToActor(located, upgrade, {
+      route: "raw-websocket",
+      encoding: "json",
+      auth: undefined,
+      url: ACTOR_ORIGIN + path,
+      acceptProtocol: acceptedProtocol(offered),
+    });
+    return acceptUpgradeResponse(response);
+  }
+}

@@ -1,0 +1,80 @@
+import type { AnyActorDefinition } from "../actor/definition";
+import { ActorflareError, errors } from "../protocol/errors";
+import type { ActorTarget } from "../protocol/internal";
+import type { ActorQuery } from "../protocol/query";
+import { className, wranglerLines } from "../registry/names";
+import type { RegistryRuntime } from "../registry/config";
+
+/** Where a query leads: the actor's definition, its Durable Object, and what the object must do. */
+export interface LocatedActor {
+  name: string;
+  definition: AnyActorDefinition;
+  stub: DurableObjectStub;
+  target: ActorTarget;
+}
+
+/**
+ * Resolves a query to a Durable Object without touching it. A key maps to an object through
+ * `idFromName`, so the same key always reaches the same object, and whether it exists is
+ * decided inside that object (atomically, for getOrCreate).
+ */
+export function locateActor(runtime: RegistryRuntime, env: unknown, query: ActorQuery): LocatedActor {
+  if ("getForId" in query) return locateById(runtime, env, query.getForId.actorId, query.getForId.name);
+  const [variant, target]: [{ name: string; key: string[] }, ActorTarget] =
+    "getForKey" in query
+      ? [query.getForKey, { kind: "get" }]
+      : "getOrCreateForKey" in query
+        ? [query.getOrCreateForKey, { kind: "getOrCreate", key: query.getOrCreateForKey.key, input: query.getOrCreateForKey.input }]
+        : [query.create, { kind: "create", key: query.create.key, input: query.create.input }];
+  const definition = definitionOf(runtime, variant.name);
+  const namespace = namespaceOf(runtime, env, variant.name);
+  return { name: variant.name, definition, stub: namespace.get(namespace.idFromName(keyToName(variant.key))), target };
+}
+
+/** The object name of a key: JSON keeps `["a,b"]` and `["a","b"]` apart. */
+export function keyToName(key: string[]): string {
+  return JSON.stringify(key);
+}
+
+function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, name: string | undefined): LocatedActor {
+  // An id embeds its namespace, so the id alone tells which actor class it belongs to.
+  const candidates = name === undefined ? Object.keys(runtime.actors) : [name];
+  for (const candidate of candidates) {
+    const definition = definitionOf(runtime, candidate);
+    const namespace = namespaceOf(runtime, env, candidate);
+    const id = idFromString(namespace, actorId);
+    if (id) return { name: candidate, definition, stub: namespace.get(id), target: { kind: "get" } };
+  }
+  throw errors.actorNotFound(`No actor${name ? ` '${name}'` : ""} has id '${actorId}'.`);
+}
+
+function idFromString(namespace: DurableObjectNamespace, actorId: string): DurableObjectId | undefined {
+  try {
+    return namespace.idFromString(actorId);
+  } catch {
+    return undefined;
+  }
+}
+
+function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinition {
+  const definition = Object.hasOwn(runtime.actors, name) ? runtime.actors[name] : undefined;
+  if (!definition) {
+    throw errors.actorNotFound(
+      `No actor named '${name}' is registered. Registered actors: ${Object.keys(runtime.actors).join(", ") || "(none)"}.`,
+    );
+  }
+  return definition;
+}
+
+function namespaceOf(runtime: RegistryRuntime, env: unknown, name: string): DurableObjectNamespace {
+  const binding = runtime.bindingName(name);
+  const namespace = (env as Record<string, unknown> | undefined)?.[binding];
+  if (typeof namespace === "object" && namespace !== null && "idFromName" in namespace) {
+    return namespace as DurableObjectNamespace;
+  }
+  throw new ActorflareError(
+    "binding_not_found",
+    `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml:\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: export const { ${className(name)} } = registry.durableObjects;`,
+    { status: 500 },
+  );
+}

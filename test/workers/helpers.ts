@@ -1,0 +1,27 @@
+import { exports } from "cloudflare:workers";
+import { createClient } from "../../src/client/index";
+import type { registry } from "./registry";
+
+export const ORIGIN = "http://127.0.0.1:8787";
+
+/** A request to the test worker, through its real front Worker. */
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(ORIGIN + path, init));
+}
+
+export function queryHeaders(query: unknown, extra: Record<string, string> = {}): Record<string, string> {
+  return { "X-RivetKit-Query": JSON.stringify(query), "X-RivetKit-Encoding": "json", ...extra };
+}
+
+/** A fresh key per test keeps tests independent. */
+export function uniqueKey(prefix = "k"): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+export function testClient() {
+  return createClient<typeof registry>({ endpoint: ORIGIN, fetch: (input, init) => exports.default.fetch(new Request(input, init)) });
+}
+
+export async function errorBody(response: Response): Promise<{ c: string; m: string; md?: unknown }> {
+  return (await response.json()) as { c: string; m: string; md?: unknown };
+}

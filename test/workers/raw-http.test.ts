@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
+
+describe("raw HTTP to onFetch", () => {
+  it("serves the seed's direct-access sample (seed path form, X-RivetKit-Actor-Query, string key)", async () => {
+    const response = await call("/registry/actors/myActor/raw/http/api/hello", {
+      method: "GET",
+      headers: {
+        "X-RivetKit-Actor-Query": JSON.stringify({ getOrCreateForKey: { name: "myActor", key: "default" } }),
+        "X-RivetKit-Encoding": "json",
+        "X-RivetKit-Conn-Params": JSON.stringify({ apiKey: "your-api-key" }),
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ message: "Hello from actor!" });
+  });
+
+  it("echoes a POST body and headers through the seed's /api/echo", async () => {
+    const body = JSON.stringify({ message: "Hello from direct access!", timestamp: 1 });
+    const response = await call("/registry/actors/myActor/raw/http/api/echo", {
+      method: "POST",
+      headers: {
+        "X-RivetKit-Actor-Query": JSON.stringify({ getOrCreateForKey: { name: "myActor", key: "default" } }),
+        "Content-Type": "application/json",
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.text()).toBe(body);
+  });
+
+  it("serves RivetKit's path form with X-RivetKit-Query", async () => {
+    const response = await call("/registry/actors/raw/http/api/hello", {
+      headers: queryHeaders({ getOrCreateForKey: { name: "myActor", key: ["default"] } }),
+    });
+    expect(await response.json()).toEqual({ message: "Hello from actor!" });
+  });
+
+  it("hands onFetch the method, path, query string, headers and binary body as sent", async () => {
+    const bytes = new Uint8Array(256).map((_, i) => i);
+    const response = await call("/registry/actors/raw/http/some/deep/path%20x/?a=1&b=two", {
+      method: "PUT",
+      headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, { "X-Custom": "yes" }),
+      body: bytes,
+    });
+    const seen = (await response.json()) as Record<string, unknown> & { headers: Record<string, string> };
+    expect(seen.method).toBe("PUT");
+    expect(seen.pathname).toBe("/some/deep/path%20x/");
+    expect(seen.search).toBe("?a=1&b=two");
+    expect(seen.headers["x-custom"]).toBe("yes");
+    expect(seen.bodyBytes).toEqual([...bytes]);
+  });
+
+  it.each(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])("passes %s through", async (method) => {
+    const response = await call("/registry/actors/raw/http/m", {
+      method,
+      headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: "methods" } }),
+    });
+    expect(((await response.json()) as { method: string }).method).toBe(method);
+  });
+
+  it("answers HEAD without a body", async () => {
+    const response = await call("/registry/actors/raw/http/m", {
+      method: "HEAD",
+      headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: "methods" } }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+  });
+
+  it("maps an empty path, with or without trailing slash, to /", async () => {
+    for (const path of ["/registry/actors/raw/http", "/registry/actors/raw/http/", "/registry/actors/inspector/raw/http"]) {
+      const response = await call(path, { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: "root" } }) });
+      expect(((await response.json()) as { pathname: string }).pathname).toBe("/");
+    }
+  });
+
+  it("streams a Server-Sent Events body as it is written", async () => {
+    const response = await call("/registry/actors/raw/http/sse", {
+      headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: "sse" } }),
+    });
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe("data: 0\n\n");
+    let rest = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toBe("data: 1\n\ndata: 2\n\n");
+  });
+
+  it("collapses the double slash a trailing-slash endpoint produces", async () => {
+    const response = await call("//registry/actors/raw/http/api/hello", {
+      headers: queryHeaders({ getOrCreateForKey: { name: "myActor", key: "default" } }),
+    });
+    expect(await response.json()).toEqual({ message: "Hello from actor!" });
+  });
+
+  it("answers /registry with a plain-text banner", async () => {
+    const response = await call("/registry");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("counter");
+  });
+});
+
+describe("state", () => {
+  it("persists changes made in onFetch and counts on", async () => {
+    const handle = testClient().counter.getOrCreate(uniqueKey());
+    for (let i = 1; i <= 3; i++) {
+      const response = await handle.fetch("/increment", { method: "POST" });
+      expect(await response.json()).toMatchObject({ count: i });
+    }
+    expect(await (await handle.fetch("/")).json()).toMatchObject({ count: 3 });
+  });
+
+  it("a thrown onFetch still keeps state changes made before the throw out of nothing: only what is stored counts", async () => {
+    const handle = testClient().inspector.getOrCreate(uniqueKey());
+    await handle.fetch("/x");
+    const response = await handle.fetch("/bad-state");
+    expect(response.status).toBe(500);
+    expect(await errorBody(response)).toMatchObject({ c: "state_not_serializable" });
+    // The unstorable change is dropped: memory again equals storage.
+    expect(await (await handle.fetch("/read")).json()).toEqual({ hits: 1 });
+  });
+});

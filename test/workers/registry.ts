@@ -1,0 +1,87 @@
+import { actor, setup, UserError, Forbidden } from "../../src/index";
+import { counter } from "../../examples/demo/actors/counter";
+import { httpActor } from "../../examples/demo/actors/http-actor";
+
+/** Echoes what onFetch received, so tests can see the request as the actor does. */
+const inspector = actor({
+  createVars: () => ({ wakes: 1 }),
+  actions: {},
+  onAuth: ({ request, intents }, params: { token?: string } | null) => {
+    if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
+    if (params?.token === "unauthorized") throw new (class extends UserError {})("nope", { code: "custom_auth" });
+    if (params?.token === "boom") throw new Error("secret detail in onAuth");
+    return { user: params?.token ?? "anonymous", intents: [...intents].sort(), path: new URL(request.url).pathname };
+  },
+  createState: (_c, input: { hits?: number } | undefined) => ({ hits: input?.hits ?? 0, lastBody: "" }),
+  async onFetch(c, request, { auth }) {
+    const url = new URL(request.url);
+    if (url.pathname === "/throw-user") throw new UserError("You asked for it.", { code: "asked_for_it", metadata: { n: 1 } });
+    if (url.pathname === "/throw") throw new Error("secret internal detail");
+    if (url.pathname === "/no-response") return undefined as unknown as Response;
+    if (url.pathname === "/bad-state") {
+      (c.state as Record<string, unknown>).fn = () => 1;
+      return new Response("unreachable");
+    }
+    if (url.pathname === "/read") return Response.json({ hits: c.state.hits });
+    if (url.pathname === "/sse") {
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      const writer = writable.getWriter();
+      const encoder = new TextEncoder();
+      void (async () => {
+        for (let i = 0; i < 3; i++) {
+          await writer.write(encoder.encode(`data: ${i}\n\n`));
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await writer.close();
+      })();
+      return new Response(readable, { headers: { "content-type": "text/event-stream" } });
+    }
+    c.state.hits++;
+    const body = new Uint8Array(await request.arrayBuffer());
+    const headers: Record<string, string> = {};
+    for (const [name, value] of request.headers) headers[name] = value;
+    return Response.json({
+      method: request.method,
+      pathname: url.pathname,
+      search: url.search,
+      headers,
+      bodyBytes: [...body],
+      auth,
+      key: c.key,
+      name: c.name,
+      actorId: c.actorId,
+      hits: c.state.hits,
+      vars: c.vars,
+    });
+  },
+});
+
+/** No onAuth: closed to public clients, reachable from the server-side client. */
+const privateActor = actor({
+  state: { n: 0 },
+  actions: {},
+  onFetch: (c) => {
+    c.state.n++;
+    return Response.json({ n: c.state.n });
+  },
+});
+
+/** No onFetch and no onWebSocket. */
+const actionsOnly = actor({ state: {}, actions: {}, onAuth: () => ({}) });
+
+/** Counts lifecycle hooks in state. */
+const lifecycle = actor({
+  state: { created: 0, started: 0, input: null as unknown },
+  actions: {},
+  onAuth: () => ({}),
+  onCreate: (c, input: unknown) => {
+    c.state.created++;
+    c.state.input = input ?? null;
+  },
+  onStart: (c) => {
+    c.state.started++;
+  },
+  onFetch: (c) => Response.json(c.state),
+});
+
+export const registry = setup({ use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle } });
