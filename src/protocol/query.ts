@@ -10,7 +10,8 @@ export const MAX_KEY_PART_LENGTH = 128;
 
 /** A key on the wire: a string array, a bare string (normalised to `[string]`), or missing (`[]`). */
 const keySchema = z
-  .union([z.array(z.string().max(MAX_KEY_PART_LENGTH)), z.string().max(MAX_KEY_PART_LENGTH), z.null(), z.undefined()])
+  .union([z.array(z.string().max(MAX_KEY_PART_LENGTH)), z.string().max(MAX_KEY_PART_LENGTH), z.null()])
+  .optional()
   .transform((key): string[] => (key === null || key === undefined ? [] : typeof key === "string" ? [key] : key));
 
 const nameSchema = z.string().min(1);

@@ -1,6 +1,11 @@
-// Types `exports` from `cloudflare:workers` as the test worker's own exports.
+// Types `env` and `exports` from `cloudflare:workers` for the test worker.
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./worker");
+  }
+  interface Env {
+    COUNTER: DurableObjectNamespace;
+    LIFECYCLE: DurableObjectNamespace;
+    INSPECTOR: DurableObjectNamespace;
   }
 }

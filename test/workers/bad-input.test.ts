@@ -1,0 +1,105 @@
+import { env } from "cloudflare:workers";
+import { listDurableObjectIds } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { call, errorBody, queryHeaders, uniqueKey } from "./helpers";
+
+const rawPath = "/registry/actors/raw/http/x";
+
+describe("bad input gets a clear error and changes nothing", () => {
+  it.each([
+    ["a query that is not JSON", { "X-RivetKit-Query": "{nope" }, 400, "invalid_query_json"],
+    ["no query at all", {}, 400, "invalid_request"],
+    ["a query of the wrong shape", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { key: ["a"] } }) }, 400, "invalid_request"],
+    ["two variants at once", { "X-RivetKit-Query": JSON.stringify({ getForKey: { name: "counter", key: [] }, create: { name: "counter", key: [] } }) }, 400, "invalid_request"],
+    ["a key of the wrong type", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: 5 } }) }, 400, "invalid_request"],
+    ["a key part over 128 characters", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: ["x".repeat(129)] } }) }, 400, "invalid_request"],
+    ["a query that is an array", { "X-RivetKit-Query": "[]" }, 400, "invalid_request"],
+    ["an unknown actor name", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "nobody", key: [] } }) }, 404, "actor_not_found"],
+    ["an inherited property as actor name", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "toString", key: [] } }) }, 404, "actor_not_found"],
+    ["conn params that are not JSON", { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [] } }), "X-RivetKit-Conn-Params": "{bad" }, 400, "invalid_params"],
+    ["an unknown encoding", { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [] } }), "X-RivetKit-Encoding": "xml" }, 400, "invalid_encoding"],
+  ])("%s", async (_label, headers, status, code) => {
+    const before = (await listDurableObjectIds(env.COUNTER)).length;
+    const response = await call(rawPath, { headers });
+    expect(response.status).toBe(status);
+    const body = await errorBody(response);
+    expect(body.c).toBe(code);
+    expect(body.m.length).toBeGreaterThan(10);
+    expect((await listDurableObjectIds(env.COUNTER)).length).toBe(before);
+  });
+
+  it("resolve requires an encoding", async () => {
+    const response = await call("/registry/actors/resolve", {
+      method: "POST",
+      headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: [] } }) },
+    });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toMatchObject({ c: "invalid_encoding" });
+  });
+
+  it("the seed form's path name must match the query's name", async () => {
+    const response = await call("/registry/actors/counter/raw/http/", { headers: queryHeaders({ getOrCreateForKey: { name: "myActor", key: [] } }) });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toMatchObject({ c: "invalid_request" });
+  });
+
+  it("an unknown route is a structured 404", async () => {
+    for (const path of ["/registry/actors/nope", "/registry/actors/counter/raw/ftp/x", "/registry/nope"]) {
+      const response = await call(path);
+      expect(response.status).toBe(404);
+      expect((await errorBody(response)).c).toMatch(/not_found/);
+    }
+  });
+
+  it("errors use CBOR when the request asked for it", async () => {
+    const { decode } = await import("cbor-x");
+    const response = await call("/registry/actors/resolve", {
+      method: "POST",
+      headers: { "X-RivetKit-Query": "{nope", "X-RivetKit-Encoding": "cbor" },
+    });
+    expect(response.status).toBe(400);
+    expect(decode(new Uint8Array(await response.arrayBuffer()))).toMatchObject({ c: "invalid_query_json" });
+  });
+
+  it("an actor without onFetch is 404 fetch_handler_not_defined", async () => {
+    const response = await call(rawPath, { headers: queryHeaders({ getOrCreateForKey: { name: "actionsOnly", key: [] } }) });
+    expect(response.status).toBe(404);
+    expect(await errorBody(response)).toMatchObject({ c: "fetch_handler_not_defined" });
+  });
+
+  it("onFetch returning no Response is 500 invalid_fetch_response", async () => {
+    const response = await call("/registry/actors/raw/http/no-response", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
+    expect(response.status).toBe(500);
+    expect(await errorBody(response)).toMatchObject({ c: "invalid_fetch_response" });
+  });
+
+  it("a UserError from onFetch reaches the client with its code, message and metadata", async () => {
+    const response = await call("/registry/actors/raw/http/throw-user", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toEqual({ c: "asked_for_it", m: "You asked for it.", md: { n: 1 } });
+  });
+
+  it("any other exception is 500 internal_error without its message", async () => {
+    const response = await call("/registry/actors/raw/http/throw", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ c: "internal_error", m: "Internal error. Read the server logs for more details.", md: {} });
+    expect(text).not.toContain("secret");
+  });
+
+  it("a WebSocket upgrade sent to a raw HTTP path is invalid_request", async () => {
+    const response = await call(rawPath, { headers: { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [] } }), Upgrade: "websocket" } });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toMatchObject({ c: "invalid_request" });
+  });
+
+  it("a failed request leaves the actor's state as it was", async () => {
+    const key = uniqueKey();
+    const headers = queryHeaders({ getOrCreateForKey: { name: "counter", key: [key] } });
+    await call("/registry/actors/raw/http/increment", { method: "POST", headers });
+    await call("/registry/actors/raw/http/increment", { method: "POST", headers: { ...headers, "X-RivetKit-Conn-Params": "{bad" } });
+    await call("/registry/actors/raw/http/nope", { method: "POST", headers });
+    const response = await call("/registry/actors/raw/http/", { headers });
+    expect(await response.json()).toMatchObject({ count: 1 });
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ActorError } from "../../src/client/index";
+import { call, testClient, uniqueKey } from "./helpers";
+
+type Seen = { method: string; pathname: string; search: string; headers: Record<string, string>; bodyBytes: number[]; key: string[] };
+
+describe("client handles", () => {
+  it("normalises the path: leading slash optional, no double slashes, query string kept", async () => {
+    const handle = testClient().inspector.getOrCreate(uniqueKey());
+    for (const path of ["api/x?y=1", "/api/x?y=1", "//api/x?y=1"]) {
+      const seen = (await (await handle.fetch(path)).json()) as Seen;
+      expect(seen.pathname).toBe("/api/x");
+      expect(seen.search).toBe("?y=1");
+    }
+  });
+
+  it("accepts a W3C Request, or a path plus a Request as init (the seed's forward sample)", async () => {
+    const handle = testClient().inspector.getOrCreate(uniqueKey());
+    const request = new Request("http://elsewhere/api/echo?z=2", { method: "POST", headers: { "X-A": "1" }, body: "hello" });
+    const seen = (await (await handle.fetch(request)).json()) as Seen;
+    expect(seen).toMatchObject({ method: "POST", pathname: "/api/echo", search: "?z=2" });
+    expect(seen.headers["x-a"]).toBe("1");
+    expect(new TextDecoder().decode(new Uint8Array(seen.bodyBytes))).toBe("hello");
+
+    const init = new Request("http://elsewhere/ignored", { method: "PATCH", body: "patched" });
+    const viaInit = (await (await handle.fetch("/p", init)).json()) as Seen;
+    expect(viaInit).toMatchObject({ method: "PATCH", pathname: "/p" });
+    expect(new TextDecoder().decode(new Uint8Array(viaInit.bodyBytes))).toBe("patched");
+  });
+
+  it("sends conn params given as an option to onAuth", async () => {
+    const handle = testClient().inspector.getOrCreate(uniqueKey(), { params: { token: "bob" } });
+    const seen = (await (await handle.fetch("/")).json()) as { auth: { user: string } };
+    expect(seen.auth.user).toBe("bob");
+  });
+
+  it("resolve() returns the id and switches the handle to it", async () => {
+    const key = uniqueKey();
+    const handle = testClient().counter.getOrCreate(key);
+    const id = await handle.resolve();
+    expect(handle.query).toEqual({ getForId: { name: "counter", actorId: id } });
+    expect(await (await handle.fetch("/")).json()).toMatchObject({ key: [key] });
+  });
+
+  it("get() of a missing actor answers 404 actor_not_found; resolve() throws ActorError", async () => {
+    const handle = testClient().counter.get(uniqueKey());
+    const response = await handle.fetch("/");
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ c: "actor_not_found" });
+    await expect(handle.resolve()).rejects.toMatchObject({ code: "actor_not_found" });
+    await expect(handle.resolve()).rejects.toBeInstanceOf(ActorError);
+  });
+
+  it("the server-side client reaches actors by key from a Worker route", async () => {
+    const key = uniqueKey();
+    const first = await call(`/server/counter/${key}/increment`, { method: "POST" });
+    expect(await first.json()).toEqual({ count: 1, key: [key] });
+    const read = await testClient().counter.get(key).fetch("/");
+    expect(await read.json()).toEqual({ count: 1, key: [key] });
+  });
+});

@@ -1,0 +1,54 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { actor, ActorConfigError, setup } from "../../src/index";
+
+describe("actor() and setup() check the config at module load", () => {
+  it.each([
+    ["both state and createState", { state: {}, createState: () => ({}) }, "createState"],
+    ["a handler that is not a function", { state: {}, onFetch: "nope" }, "onFetch"],
+    ["an action that is not a function", { state: {}, actions: { go: 5 } }, "actions.go"],
+    ["an unknown key", { state: {}, onFetc: () => new Response() }, "onFetc"],
+    ["both vars and createVars", { vars: {}, createVars: () => ({}) }, "createVars"],
+  ])("rejects %s, naming the field", (_label, config, field) => {
+    let thrown: unknown;
+    try {
+      actor(config as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ActorConfigError);
+    expect((thrown as ActorConfigError).field).toBe(field);
+    expect((thrown as Error).message).toContain(`'${field}'`);
+  });
+
+  it("setup() names the actor whose definition is wrong", () => {
+    expect(() => setup({ use: { broken: { kind: "actorflare.actor", config: { onFetch: 1 } } as never } })).toThrow(/'broken'.*'onFetch'/);
+    expect(() => setup({ use: { plain: { state: {} } as never } })).toThrow(/'plain' is not an actor definition/);
+    expect(() => setup({ use: {} })).toThrow(/at least one actor/);
+  });
+
+  it("names one Durable Object class per actor by convention", () => {
+    const registry = setup({ use: { httpActor: actor({ state: {} }), counter: actor({ state: {} }) } });
+    expect(Object.keys(registry.durableObjects).sort()).toEqual(["Counter", "HttpActor"]);
+    expect(registry.bindingName("httpActor")).toBe("HTTP_ACTOR");
+    expect(registry.bindingName("counter")).toBe("COUNTER");
+    const custom = setup({ use: { counter: actor({ state: {} }) }, bindings: { counter: "MY_COUNTERS" } });
+    expect(custom.bindingName("counter")).toBe("MY_COUNTERS");
+  });
+
+  it("a missing binding fails with the exact wrangler.toml lines to add", async () => {
+    const registry = setup({ use: { ghostActor: actor({ state: {}, onAuth: () => ({}), onFetch: () => new Response("hi") }) } });
+    const response = await registry.handler.fetch(
+      new Request("http://x/registry/actors/raw/http/", {
+        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "ghostActor", key: [] } }) },
+      }),
+      env as unknown as Record<string, unknown>,
+    );
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { c: string; m: string };
+    expect(body.c).toBe("binding_not_found");
+    expect(body.m).toContain('[[durable_objects.bindings]]\nname = "GHOST_ACTOR"\nclass_name = "GhostActor"');
+    expect(body.m).toContain('new_sqlite_classes = ["GhostActor"]');
+    expect(body.m).toContain("export const { GhostActor } = registry.durableObjects");
+  });
+});
