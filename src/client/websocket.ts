@@ -1,4 +1,5 @@
 import { PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
+import { holdEarlyMessages } from "./early-messages";
 import { ActorError, errorFromResponse } from "./errors";
 
 /** A W3C WebSocket constructor: the global one, `ws` on Node 20, or one the caller supplies. */
@@ -51,6 +52,7 @@ function settleOpening(socket: WebSocket, protocolOf: () => string, alreadyOpen 
         return;
       }
       cleanup();
+      holdEarlyMessages(socket);
       resolve(socket);
     };
     const onClose = (event: CloseEvent) => {

@@ -84,4 +84,55 @@ const lifecycle = actor({
   onFetch: (c) => Response.json(c.state),
 });
 
-export const registry = setup({ use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle } });
+/** Raw WebSocket behaviour under test: echo, commands, and what the socket saw. */
+const socket = actor({
+  state: { saved: 0, unsaved: 0, lastClose: null as null | { code: number; reason: string } },
+  vars: { open: 0 },
+  actions: {},
+  onAuth: (_options, params: { token?: string } | undefined) => {
+    if (params?.token === "deny") throw new Forbidden("Token refused.");
+    return { user: params?.token ?? "anonymous" };
+  },
+  onWebSocket(c, ws, { request, auth }) {
+    c.vars.open++;
+    const url = new URL(request.url);
+    ws.send(
+      JSON.stringify({
+        type: "welcome",
+        open: c.vars.open,
+        path: url.pathname,
+        search: url.search,
+        auth,
+        saved: c.state.saved,
+        unsaved: c.state.unsaved,
+        lastClose: c.state.lastClose,
+      }),
+    );
+    ws.addEventListener("message", async (event) => {
+      const text = typeof event.data === "string" ? event.data : undefined;
+      if (text === "save") {
+        c.state.saved++;
+        await c.saveState();
+        ws.send(`saved:${c.state.saved}`);
+      } else if (text === "touch") {
+        c.state.unsaved++;
+        ws.send(`touched:${c.state.unsaved}`);
+      } else if (text === "open") {
+        ws.send(`open:${c.vars.open}`);
+      } else if (text?.startsWith("close:")) {
+        const [, code, reason] = text.split(":");
+        ws.close(Number(code), reason);
+      } else {
+        ws.send(event.data);
+      }
+    });
+    ws.addEventListener("close", (event) => {
+      c.vars.open--;
+      c.state.lastClose = { code: event.code, reason: event.reason };
+    });
+  },
+});
+
+export const registry = setup({
+  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket },
+});

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { registry } from "./registry";
 
-export const { MyActor, Counter, Inspector, PrivateActor, ActionsOnly, Lifecycle } = registry.durableObjects;
+export const { MyActor, Counter, Inspector, PrivateActor, ActionsOnly, Lifecycle, Socket } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
 const app = new Hono();

@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Runs the demo worker under a real `wrangler dev` (wrangler.toml at the repo root), for
+ * end-to-end tests from Node. Each instance gets its own ports, so test files can run in parallel.
+ */
+export interface WranglerDev {
+  /** e.g. `http://127.0.0.1:43123` */
+  readonly url: string;
+  /** Graceful: SIGTERM to wrangler (which stops workerd), resolves once the whole group is gone. */
+  stop(): Promise<void>;
+  /** A crash: SIGKILL to the whole process group (wrangler and workerd), resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where Durable Object storage lives; start again on the same folder to simulate a restart. */
+  persistTo: string;
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// Run the bin directly, not through npx: the child's pid is then wrangler's own, and (spawned
+// detached) it leads a process group that also holds wrangler's inner node and workerd.
+const WRANGLER_BIN = join(REPO_ROOT, "node_modules", ".bin", "wrangler");
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const OUTPUT_LIMIT = 20_000;
+
+/** Process groups still running, killed if this process goes away before the tests stop them. */
+const liveGroups = new Set<number>();
+/** Temp folders not removed yet, removed on the same occasion. */
+const liveDirs = new Set<string>();
+
+export async function startWranglerDev({ persistTo }: StartOptions): Promise<WranglerDev> {
+  installExitCleanup();
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "warn"];
+  const child = spawn(WRANGLER_BIN, args, {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
+  if (child.pid === undefined) throw new Error(`could not spawn ${WRANGLER_BIN}`);
+  const pgid = child.pid;
+  liveGroups.add(pgid);
+
+  // Keep the tail of the output for error messages; reading the pipes also keeps them from filling up.
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = once(() => terminate(child, pgid, exited));
+  const kill = once(() => killGroup(pgid, exited));
+  try {
+    await waitUntilReady(url, child, () => output);
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  return { url, stop, kill };
+}
+
+/** A fresh folder for `persistTo`, and a function that removes it. */
+export async function tempPersistDir(): Promise<{ path: string; remove(): Promise<void> }> {
+  installExitCleanup();
+  const path = await mkdtemp(join(tmpdir(), "actorflare-e2e-"));
+  liveDirs.add(path);
+  const remove = async () => {
+    await rm(path, { recursive: true, force: true });
+    liveDirs.delete(path);
+  };
+  return { path, remove };
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before serving ${url}/registry. Output:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${url}/registry`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(`wrangler dev did not answer 200 on ${url}/registry within ${READY_TIMEOUT_MS} ms. Output:\n${output()}`);
+}
+
+async function terminate(child: ChildProcess, pgid: number, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) sendSignal(child.pid!, "SIGTERM", false);
+  // wrangler forwards SIGTERM to its children; if something hangs, fall back to SIGKILL.
+  const stopped = await Promise.race([exited.then(() => waitForGroupExit(pgid, STOP_TIMEOUT_MS)), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+  if (!stopped) await killGroup(pgid, exited);
+  liveGroups.delete(pgid);
+}
+
+async function killGroup(pgid: number, exited: Promise<void>): Promise<void> {
+  sendSignal(pgid, "SIGKILL", true);
+  await exited;
+  if (!(await waitForGroupExit(pgid, STOP_TIMEOUT_MS))) throw new Error(`process group ${pgid} survived SIGKILL`);
+  liveGroups.delete(pgid);
+}
+
+/** Sends a signal to one process, or to the whole group (negative pid); a missing target is fine. */
+function sendSignal(pid: number, signal: NodeJS.Signals, wholeGroup: boolean): void {
+  try {
+    process.kill(wholeGroup ? -pid : pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pgid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/**
+ * Whether any process of the group still runs. On Linux, /proc lets us skip zombies: killed
+ * grandchildren are re-parented to pid 1, which in some containers never reaps them.
+ */
+function groupAlive(pgid: number): boolean {
+  if (!existsSync("/proc/self/stat")) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after "(comm)": state ppid pgrp ...; comm may contain spaces, so split after the last ")".
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
+  }
+  return false;
+}
+
+let cleanupInstalled = false;
+
+/** Detached groups outlive us unless killed: do it (and remove temp folders) on exit and on termination signals. */
+function installExitCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  const killAll = () => {
+    for (const pgid of liveGroups) sendSignal(pgid, "SIGKILL", true);
+    liveGroups.clear();
+    for (const dir of liveDirs) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // Best effort: a dying workerd may still be writing there.
+      }
+    }
+    liveDirs.clear();
+  };
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      killAll();
+      process.removeListener(signal, onSignal);
+      // Our listener suppressed the default action; re-raise it unless someone else handles the signal.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** A port that was free a moment ago (the OS picks it for a listener on port 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
+    });
+  });
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,49 @@
+import { call } from "./helpers";
+
+/** Collects a socket's messages so tests can await the next one in order. */
+export class SocketReader {
+  readonly #queue: (string | ArrayBuffer)[] = [];
+  readonly #waiters: ((value: string | ArrayBuffer) => void)[] = [];
+  readonly closed: Promise<CloseEvent>;
+
+  constructor(readonly socket: WebSocket) {
+    socket.addEventListener("message", (event) => {
+      const data = event.data as string | ArrayBuffer;
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(data);
+      else this.#queue.push(data);
+    });
+    this.closed = new Promise((resolve) => socket.addEventListener("close", resolve));
+  }
+
+  next(): Promise<string | ArrayBuffer> {
+    const queued = this.#queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  async nextText(): Promise<string> {
+    const data = await this.next();
+    if (typeof data !== "string") throw new Error("expected a text frame");
+    return data;
+  }
+
+  async nextJson<T = Record<string, unknown>>(): Promise<T> {
+    return JSON.parse(await this.nextText()) as T;
+  }
+}
+
+/** A raw upgrade through the test worker; returns the accepted client socket and the 101 answer. */
+export async function upgrade(path: string, headers: Record<string, string>): Promise<{ response: Response; socket: WebSocket }> {
+  const response = await call(path, { headers: { Upgrade: "websocket", ...headers } });
+  const socket = response.webSocket;
+  if (!socket) throw new Error(`no WebSocket in the answer (status ${response.status}: ${await response.text()})`);
+  socket.accept();
+  return { response, socket };
+}
+
+export function subprotocols(query: unknown, extra: string[] = [], params?: unknown): string {
+  const entries = [`query.${encodeURIComponent(JSON.stringify(query))}`, "encoding.json"];
+  if (params !== undefined) entries.push(`conn_params.${encodeURIComponent(JSON.stringify(params))}`);
+  return [...entries, "rivetkit", ...extra].join(", ");
+}
