@@ -1,4 +1,5 @@
-import { queryActorName, type ActorQuery } from "../protocol/query";
+import type { ActorQuery } from "../protocol/query";
+import { queryActorName } from "../protocol/query-facts";
 import type { ClientDriver } from "./driver";
 
 /** A string key becomes `[key]`, a missing key `[]` (PROTOCOL.md §2). */

@@ -70,18 +70,3 @@ export function parseActorQueryJson(text: string): ActorQuery {
   }
   return parseActorQuery(value);
 }
-
-/** The registry name a query addresses, when it names one. */
-export function queryActorName(query: ActorQuery): string | undefined {
-  if ("getForId" in query) return query.getForId.name;
-  if ("getForKey" in query) return query.getForKey.name;
-  if ("getOrCreateForKey" in query) return query.getOrCreateForKey.name;
-  return query.create.name;
-}
-
-/** The intents a query carries on its own (PROTOCOL.md §2). */
-export function queryIntents(query: ActorQuery): Intent[] {
-  if ("getOrCreateForKey" in query) return ["get", "create"];
-  if ("create" in query) return ["create"];
-  return ["get"];
-}
