@@ -1,3 +1,4 @@
+import type { Connection } from "./connection";
 import type { ActorInstance } from "./instance";
 
 /** Logging that names the actor on every line. */
@@ -57,5 +58,25 @@ export class ActorContext<S, V> implements CreateContext {
   /** Persists the state now and resolves once it is durable (for long-lived WebSocket handlers). */
   saveState(): Promise<void> {
     return this.#instance.saveState();
+  }
+
+  /** Sends an event to every connection subscribed to it. */
+  broadcast(event: string, ...args: unknown[]): void {
+    this.#instance.connections.broadcast(event, args);
+  }
+
+  /** The open connections, by id. */
+  get conns(): ReadonlyMap<string, Connection> {
+    return this.#instance.connections.all;
+  }
+}
+
+/** `c` inside an action: the actor context plus the connection that called it. */
+export class ActionContext<S, V, CS = unknown> extends ActorContext<S, V> {
+  readonly conn: Connection<CS>;
+
+  constructor(instance: ActorInstance<S, V>, conn: Connection<CS>) {
+    super(instance);
+    this.conn = conn;
   }
 }

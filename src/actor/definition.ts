@@ -1,10 +1,10 @@
 import * as z from "zod";
 import type { Intent } from "../protocol/query";
-import type { ActorContext, CreateContext } from "./context";
+import type { Connection } from "./connection";
+import type { ActionContext, ActorContext, CreateContext } from "./context";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- action signatures are inferred per actor */
-export type AnyActionFunction = (c: ActorContext<any, any>, ...args: any[]) => unknown;
-export type Actions<S, V> = Record<string, (c: ActorContext<S, V>, ...args: any[]) => unknown>;
+/* eslint-disable @typescript-eslint/no-explicit-any -- action arguments are inferred per actor */
+export type Actions<S, V, CS = any> = Record<string, (c: ActionContext<S, V, CS>, ...args: any[]) => unknown>;
 
 export interface AuthOptions {
   request: Request;
@@ -20,8 +20,21 @@ export interface WebSocketOptions<A> {
   auth: A;
 }
 
-/** What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data. */
-export interface ActorConfig<S, V, I, A, TActions extends Actions<S, V>> {
+/** What connection hooks learn about the request that opens the connection. */
+export interface ConnectOptions {
+  request: Request | undefined;
+}
+
+export interface ActorOptions {
+  /** How long an action may run before it fails with `action_timed_out` (ms). Default 60 s. */
+  actionTimeout?: number;
+}
+
+/**
+ * What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data,
+ * `CS` connection state.
+ */
+export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS>> {
   state?: S;
   createState?: (c: CreateContext, input: I) => S | Promise<S>;
   vars?: V;
@@ -33,16 +46,25 @@ export interface ActorConfig<S, V, I, A, TActions extends Actions<S, V>> {
   onCreate?: (c: ActorContext<S, V>, input: I) => void | Promise<void>;
   /** On every wake (each time the Durable Object loads the actor), before the first request. */
   onStart?: (c: ActorContext<S, V>) => void | Promise<void>;
+  /** After every change to the state. */
+  onStateChange?: (c: ActorContext<S, V>, newState: S) => void;
   onFetch?: (c: ActorContext<S, V>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;
   onWebSocket?: (c: ActorContext<S, V>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>;
+  /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */
+  onBeforeConnect?: (c: ActorContext<S, V>, options: ConnectOptions, params: any) => void | Promise<void>;
+  connState?: CS;
+  createConnState?: (c: ActorContext<S, V>, options: ConnectOptions, params: any) => CS | Promise<CS>;
+  onConnect?: (c: ActorContext<S, V>, conn: Connection<CS>) => void | Promise<void>;
+  onDisconnect?: (c: ActorContext<S, V>, conn: Connection<CS>) => void | Promise<void>;
+  options?: ActorOptions;
 }
 
-export interface ActorDefinition<S = any, V = any, I = any, A = any, TActions extends Actions<S, V> = Actions<S, V>> {
+export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions extends Actions<S, V, CS> = Actions<S, V, CS>> {
   readonly kind: "actorflare.actor";
-  readonly config: ActorConfig<S, V, I, A, TActions>;
+  readonly config: ActorConfig<S, V, I, A, CS, TActions>;
 }
 
-export type AnyActorDefinition = ActorDefinition<any, any, any, any, any>;
+export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any>;
 
 const fn = (field: string) =>
   z.custom<(...args: unknown[]) => unknown>((value) => typeof value === "function", {
@@ -61,10 +83,20 @@ const configSchema = z
     onStart: fn("onStart").optional(),
     onFetch: fn("onFetch").optional(),
     onWebSocket: fn("onWebSocket").optional(),
+    onStateChange: fn("onStateChange").optional(),
+    onBeforeConnect: fn("onBeforeConnect").optional(),
+    connState: z.unknown().optional(),
+    createConnState: fn("createConnState").optional(),
+    onConnect: fn("onConnect").optional(),
+    onDisconnect: fn("onDisconnect").optional(),
+    options: z.strictObject({ actionTimeout: z.number().positive().optional() }).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.state !== undefined && config.createState !== undefined) {
       ctx.addIssue({ code: "custom", path: ["createState"], message: "give either 'state' or 'createState', not both" });
+    }
+    if (config.connState !== undefined && config.createConnState !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["createConnState"], message: "give either 'connState' or 'createConnState', not both" });
     }
     if (config.vars !== undefined && config.createVars !== undefined) {
       ctx.addIssue({ code: "custom", path: ["createVars"], message: "give either 'vars' or 'createVars', not both" });
@@ -97,9 +129,9 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
  * deploy rather than the first request.
  */
-export function actor<S, V = undefined, I = undefined, A = undefined, TActions extends Actions<S, V> = {}>(
-  config: ActorConfig<S, V, I, A, TActions>,
-): ActorDefinition<S, V, I, A, TActions> {
+export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, TActions extends Actions<S, V, CS> = {}>(
+  config: ActorConfig<S, V, I, A, CS, TActions>,
+): ActorDefinition<S, V, I, A, CS, TActions> {
   validateActorConfig(config);
   return { kind: "actorflare.actor", config };
 }

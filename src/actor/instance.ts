@@ -1,5 +1,6 @@
 import { errors } from "../protocol/errors";
 import { ActorContext, type ActorLogger, type CreateContext } from "./context";
+import { Connections } from "./connections";
 import type { AnyActorDefinition } from "./definition";
 import { StateTracker } from "./state-tracker";
 import type { ActorMeta, ActorStorage } from "./storage";
@@ -21,16 +22,19 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly log: ActorLogger;
   readonly context: ActorContext<S, V>;
   readonly #host: ActorHost;
+  readonly connections: Connections;
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
   #started = false;
+  #inStateChange = false;
 
   private constructor(host: ActorHost, meta: ActorMeta, state: S) {
     this.#host = host;
     this.meta = meta;
     this.log = actorLogger(meta.name, host.actorId);
-    this.#state = new StateTracker(state);
+    this.#state = new StateTracker(state, () => this.#stateChanged());
     this.context = new ActorContext(this);
+    this.connections = new Connections(this as ActorInstance);
   }
 
   /** First creation: state from `state` / `createState(c, input)`, then `onCreate`, then stored. */
@@ -55,6 +59,10 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   get actorId(): string {
     return this.#host.actorId;
+  }
+
+  get definition(): AnyActorDefinition {
+    return this.#host.definition;
   }
 
   get started(): boolean {
@@ -132,6 +140,20 @@ export class ActorInstance<S = unknown, V = unknown> {
       await handling;
     } finally {
       this.saveIfChanged();
+    }
+  }
+
+  /** onStateChange after each change; a change made inside it does not call it again. */
+  #stateChanged(): void {
+    const { onStateChange } = this.#host.definition.config;
+    if (!onStateChange || this.#inStateChange) return;
+    this.#inStateChange = true;
+    try {
+      onStateChange(this.context, this.#state.value);
+    } catch (error) {
+      this.log.error("onStateChange failed:", error);
+    } finally {
+      this.#inStateChange = false;
     }
   }
 

@@ -10,8 +10,12 @@ export class StateTracker<S> {
   readonly #proxies = new WeakMap<object, object>();
   readonly #targets = new WeakMap<object, object>();
 
-  constructor(initial: S) {
+  readonly #onChange: () => void;
+
+  /** `onChange` runs after every write through the proxies or a reassignment. */
+  constructor(initial: S, onChange: () => void = () => {}) {
     this.#raw = initial;
+    this.#onChange = onChange;
   }
 
   /** The state as actor code sees it. */
@@ -21,7 +25,7 @@ export class StateTracker<S> {
 
   set value(next: S) {
     this.#raw = this.#unwrapDeep(next) as S;
-    this.#dirty = true;
+    this.#changed();
   }
 
   /** The unproxied state, for storage. */
@@ -43,6 +47,11 @@ export class StateTracker<S> {
     this.#dirty = false;
   }
 
+  #changed(): void {
+    this.#dirty = true;
+    this.#onChange();
+  }
+
   #wrap(value: unknown): unknown {
     if (!isTrackable(value)) return value;
     const existing = this.#proxies.get(value);
@@ -50,16 +59,14 @@ export class StateTracker<S> {
     const proxy = new Proxy(value, {
       get: (target, property, receiver) => this.#wrap(Reflect.get(target, property, receiver)),
       set: (target, property, next) => {
-        this.#dirty = true;
-        return Reflect.set(target, property, this.#unwrapDeep(next));
+        const done = Reflect.set(target, property, this.#unwrapDeep(next));
+        this.#changed();
+        return done;
       },
       deleteProperty: (target, property) => {
-        this.#dirty = true;
-        return Reflect.deleteProperty(target, property);
-      },
-      defineProperty: (target, property, descriptor) => {
-        this.#dirty = true;
-        return Reflect.defineProperty(target, property, descriptor);
+        const done = Reflect.deleteProperty(target, property);
+        this.#changed();
+        return done;
       },
     });
     this.#proxies.set(value, proxy);

@@ -2,9 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
 import { ActorInstance } from "../actor/instance";
 import { ActorStorage } from "../actor/storage";
-import { errorResponse, isEncoding, encodedResponse, type Encoding } from "../protocol/encoding";
-import { ActorflareError, errorToBody, errors } from "../protocol/errors";
-import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR, withoutInternalHeaders } from "../protocol/headers";
+import { encodedResponse, errorResponse, isEncoding } from "../protocol/encoding";
+import { errorToBody, errors } from "../protocol/errors";
+import { HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
+import { toClient } from "../protocol/messages";
 import {
   decodeHeaderJson,
   HEADER_ERROR_ENCODING,
@@ -13,17 +14,33 @@ import {
   routeSchema,
   targetSchema,
   type ActorTarget,
+  type InternalRoute,
 } from "../protocol/internal";
-import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
+import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import { rejectWebSocket } from "../protocol/websocket-rejection";
-import { answerCloses, upgradeResponse } from "./raw-websocket";
+import { routeContext, type RouteContext } from "./route-context";
+import { httpAction } from "./routes/action";
+import { connectSse, sseEvent, sseHeaders } from "./routes/connect-sse";
+import { connectWebSocket } from "./routes/connect-websocket";
+import { connectionMessage } from "./routes/message";
+import { rawHttp, rawWebSocket } from "./routes/raw";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
 export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject;
 
+const routes: Record<InternalRoute, (context: RouteContext) => Response | Promise<Response>> = {
+  resolve: ({ instance, encoding }) => encodedResponse(encoding, { i: instance.actorId }),
+  "raw-http": rawHttp,
+  "raw-websocket": rawWebSocket,
+  action: httpAction,
+  "connect-websocket": connectWebSocket,
+  "connect-sse": connectSse,
+  message: connectionMessage,
+};
+
 /**
  * Builds the Durable Object class of one actor. Each object is one actor instance: the class
- * loads (or creates) it once per wake and unwraps the Worker's internal requests into it.
+ * loads (or creates) it once per wake and hands the Worker's internal requests to its routes.
  */
 export function createActorDurableObject(name: string, definition: AnyActorDefinition): ActorDurableObjectClass {
   return class ActorDurableObject extends DurableObject {
@@ -33,50 +50,17 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     override async fetch(request: Request): Promise<Response> {
       const route = routeSchema.safeParse(request.headers.get(HEADER_ROUTE));
       if (!route.success) {
-        return errorResponse("json", 400, errors.invalidRequest("Actor Durable Objects are reached through the registry's front Worker.").toBody());
+        const body = errors.invalidRequest("Actor Durable Objects are reached through the registry's front Worker.").toBody();
+        return errorResponse("json", 400, body);
       }
-      const encodingHeader = request.headers.get(HEADER_ERROR_ENCODING);
-      const encoding: Encoding = isEncoding(encodingHeader) ? encodingHeader : "json";
       try {
         const instance = await this.#obtain(parseTarget(request));
-        const auth = parseAuth(request);
-        switch (route.data) {
-          case "resolve":
-            return encodedResponse(encoding, { i: instance.actorId });
-          case "raw-http":
-            return await instance.handleFetch(actorRequest(request), auth);
-          case "raw-websocket":
-            return await this.#acceptRawWebSocket(instance, request, auth);
-        }
+        return await routes[route.data](routeContext(instance, request));
       } catch (error) {
         const { status, body } = errorToBody(error, request.headers.get(HEADER_EXPOSE_INTERNAL_ERROR) === "true");
         if (status === 500) console.error(`[actor ${name}] request failed:`, error);
-        if (route.data === "raw-websocket") {
-          return rejectWebSocket(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered));
-        }
-        return errorResponse(encoding, status, body);
+        return failure(route.data, request, status, body);
       }
-    }
-
-    async #acceptRawWebSocket(instance: ActorInstance, request: Request, auth: unknown): Promise<Response> {
-      if (!definition.config.onWebSocket) throw errors.webSocketHandlerNotDefined(name);
-      const { 0: client, 1: server } = new WebSocketPair();
-      server.accept();
-      // Binary frames arrive as ArrayBuffer, as in browsers' default for `ws.binaryType = "arraybuffer"`,
-      // so an echo of `event.data` sends the bytes back rather than "[object Blob]".
-      server.binaryType = "arraybuffer";
-      const handling = instance.handleWebSocket(server, actorRequest(request), auth);
-      answerCloses(server);
-      handling.catch((error: unknown) => {
-        instance.log.error("onWebSocket failed:", error);
-        const code = error instanceof ActorflareError && error.public ? error.code : "internal_error";
-        try {
-          server.close(1011, code);
-        } catch {
-          // The socket is already closed.
-        }
-      });
-      return upgradeResponse(client, request);
     }
 
     /** The live instance, loading or creating it first as the target allows. One at a time. */
@@ -121,24 +105,27 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
   };
 }
 
+/** An error in the form each route's client can read (PROTOCOL.md §7). */
+function failure(route: InternalRoute, request: Request, status: number, body: ReturnType<typeof errorToBody>["body"]): Response {
+  const encodingHeader = request.headers.get(HEADER_ERROR_ENCODING);
+  const encoding = isEncoding(encodingHeader) ? encodingHeader : "json";
+  const offered = parseProtocols(request.headers.get("sec-websocket-protocol")).offered;
+  switch (route) {
+    case "raw-websocket":
+      return rejectWebSocket(body, rejectionProtocol(offered));
+    case "connect-websocket":
+      // The connection protocol reports the error as a message before the close, so `rivetkit` is echoed.
+      return rejectWebSocket(body, acceptedProtocol(offered), encoding);
+    case "connect-sse":
+      return new Response(sseEvent(encoding, toClient.error(body)), { headers: sseHeaders });
+    default:
+      return errorResponse(encoding, status, body);
+  }
+}
+
 function parseTarget(request: Request): ActorTarget {
   const header = request.headers.get(HEADER_TARGET);
   const target = targetSchema.safeParse(header === null ? null : decodeHeaderJson(header));
   if (!target.success) throw errors.invalidRequest("The actor target is missing; requests must come through the front Worker.");
   return target.data;
-}
-
-function parseAuth(request: Request): unknown {
-  const header = request.headers.get(HEADER_AUTH_DATA);
-  return header === null ? undefined : decodeHeaderJson(header);
-}
-
-/** The request as the actor sees it: same URL, method and body, without internal headers. */
-function actorRequest(request: Request): Request {
-  return new Request(request.url, {
-    method: request.method,
-    headers: withoutInternalHeaders(request.headers),
-    body: request.body,
-    redirect: "manual",
-  });
 }

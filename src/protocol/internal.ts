@@ -9,10 +9,14 @@ import { INTERNAL_HEADER_PREFIX } from "./headers";
 export const HEADER_ROUTE = `${INTERNAL_HEADER_PREFIX}route`;
 export const HEADER_TARGET = `${INTERNAL_HEADER_PREFIX}target`;
 export const HEADER_ERROR_ENCODING = `${INTERNAL_HEADER_PREFIX}encoding`;
-/** The protocol to echo on a raw WebSocket's 101 answer, chosen by the Worker. */
+/** The protocol to echo on a WebSocket's 101 answer, chosen by the Worker. */
 export const HEADER_ACCEPT_PROTOCOL = `${INTERNAL_HEADER_PREFIX}accept-protocol`;
+/** Parsed conn params (absent: none were sent). */
+export const HEADER_INTERNAL_CONN_PARAMS = `${INTERNAL_HEADER_PREFIX}conn-params`;
+/** The action an HTTP action request calls, percent-encoded. */
+export const HEADER_ACTION = `${INTERNAL_HEADER_PREFIX}action`;
 
-export const routeSchema = z.enum(["resolve", "raw-http", "raw-websocket"]);
+export const routeSchema = z.enum(["resolve", "raw-http", "raw-websocket", "action", "connect-websocket", "connect-sse", "message"]);
 export type InternalRoute = z.infer<typeof routeSchema>;
 
 /** How the Durable Object must treat a missing or existing actor. */

@@ -4,7 +4,9 @@ import { HEADER_AUTH_DATA, withoutInternalHeaders } from "../protocol/headers";
 import {
   encodeHeaderJson,
   HEADER_ACCEPT_PROTOCOL,
+  HEADER_ACTION,
   HEADER_ERROR_ENCODING,
+  HEADER_INTERNAL_CONN_PARAMS,
   HEADER_ROUTE,
   HEADER_TARGET,
   type InternalRoute,
@@ -18,9 +20,16 @@ export interface ForwardOptions {
   auth: unknown;
   /** The URL the actor sees (`http://actor/{path}?{query}`). */
   url: string;
-  /** The subprotocol to echo on a raw WebSocket upgrade. */
+  /** The subprotocol to echo on a WebSocket upgrade. */
   acceptProtocol?: string;
+  /** Parsed conn params, for the connection hooks. */
+  params?: unknown;
+  /** The action an HTTP action request calls. */
+  action?: string;
 }
+
+/** Routes whose request body the actor reads. */
+const ROUTES_WITH_BODY = new Set(["raw-http", "action", "message"]);
 
 /**
  * Hands a request to the actor's Durable Object. Client-sent internal headers are dropped
@@ -33,7 +42,9 @@ export async function forwardToActor(located: LocatedActor, request: Request, op
   headers.set(HEADER_ERROR_ENCODING, options.encoding);
   if (options.auth !== undefined) headers.set(HEADER_AUTH_DATA, encodeHeaderJson(options.auth));
   if (options.acceptProtocol !== undefined) headers.set(HEADER_ACCEPT_PROTOCOL, options.acceptProtocol);
-  const body = options.route === "raw-http" ? request.body : null;
+  if (options.params !== undefined) headers.set(HEADER_INTERNAL_CONN_PARAMS, encodeHeaderJson(options.params));
+  if (options.action !== undefined) headers.set(HEADER_ACTION, encodeURIComponent(options.action));
+  const body = ROUTES_WITH_BODY.has(options.route) ? request.body : null;
   const internal = new Request(options.url, { method: request.method, headers, body, redirect: "manual" });
   return await callWithRetry(() => located.stub.fetch(body === null ? internal.clone() : internal), body === null);
 }

@@ -1,0 +1,34 @@
+import { ActorflareError } from "../protocol/errors";
+import type { Connection } from "./connection";
+import { ActionContext } from "./context";
+import type { ActorInstance } from "./instance";
+
+const DEFAULT_ACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs one action for a connection: looked up among the actor's own actions only (so
+ * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
+ * saved before the result leaves.
+ */
+export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
+  const { actions = {}, options } = instance.definition.config;
+  const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
+  if (typeof action !== "function") {
+    throw new ActorflareError("action_not_found", `Action '${name}' not found.`);
+  }
+  const timeoutMs = options?.actionTimeout ?? DEFAULT_ACTION_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([action(new ActionContext(instance, conn), ...args), timeout]);
+  } finally {
+    // A pending timer would keep an idle actor awake.
+    clearTimeout(timer);
+    instance.saveIfChanged();
+  }
+}

@@ -1,0 +1,87 @@
+import { errorToBody } from "../protocol/errors";
+import { toClient, type ToServer } from "../protocol/messages";
+import { runAction } from "./actions";
+import { Connection, type ConnectionTransport } from "./connection";
+import type { ActorInstance } from "./instance";
+
+export interface OpenOptions {
+  request: Request | undefined;
+  params: unknown;
+  auth: unknown;
+}
+
+/** The actor's open connections, their lifecycle hooks, subscriptions and events. */
+export class Connections {
+  readonly #instance: ActorInstance;
+  readonly #open = new Map<string, Connection>();
+  readonly #closed = new WeakSet<Connection>();
+
+  constructor(instance: ActorInstance) {
+    this.#instance = instance;
+  }
+
+  get all(): ReadonlyMap<string, Connection> {
+    return this.#open;
+  }
+
+  /**
+   * Creates a connection: onBeforeConnect (may refuse), conn state, then onConnect. An
+   * ephemeral one (an HTTP action) is not listed in `c.conns` and gets no events.
+   */
+  async open(transport: ConnectionTransport, options: OpenOptions, ephemeral = false): Promise<Connection> {
+    const { config } = this.#instance.definition;
+    const c = this.#instance.context;
+    try {
+      await config.onBeforeConnect?.(c, { request: options.request }, options.params);
+      const state = config.createConnState
+        ? await config.createConnState(c, { request: options.request }, options.params)
+        : structuredClone(config.connState);
+      const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
+      if (!ephemeral) this.#open.set(conn.id, conn);
+      await config.onConnect?.(c, conn);
+      return conn;
+    } finally {
+      this.#instance.saveIfChanged();
+    }
+  }
+
+  /** Removes a connection and runs onDisconnect. Safe to call twice. */
+  async close(conn: Connection): Promise<void> {
+    if (this.#closed.has(conn)) return;
+    this.#closed.add(conn);
+    this.#open.delete(conn.id);
+    try {
+      await this.#instance.definition.config.onDisconnect?.(this.#instance.context, conn);
+    } catch (error) {
+      this.#instance.log.error("onDisconnect failed:", error);
+    } finally {
+      this.#instance.saveIfChanged();
+    }
+  }
+
+  broadcast(event: string, args: unknown[]): void {
+    const message = toClient.event(event, args);
+    for (const conn of this.#open.values()) {
+      if (conn.subscriptions.has(event)) conn.deliver(message);
+    }
+  }
+
+  /** Handles one decoded message; action errors go back as `e` with the action's id. */
+  async handle(conn: Connection, message: ToServer): Promise<void> {
+    if ("sr" in message.b) {
+      const { e: event, s: subscribe } = message.b.sr;
+      if (subscribe) conn.subscriptions.add(event);
+      else conn.subscriptions.delete(event);
+      return;
+    }
+    const { i: id, n: name, a: args } = message.b.ar;
+    try {
+      const output = await runAction(this.#instance, conn, name, args);
+      conn.deliver(toClient.actionResponse(id, output));
+    } catch (error) {
+      const { status, body } = errorToBody(error);
+      if (status === 500) this.#instance.log.error(`action '${name}' failed:`, error);
+      conn.deliver(toClient.error(body, id));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { ActorInstance } from "../actor/instance";
+import { isEncoding, type Encoding } from "../protocol/encoding";
+import { HEADER_AUTH_DATA, withoutInternalHeaders } from "../protocol/headers";
+import { decodeHeaderJson, HEADER_ERROR_ENCODING, HEADER_INTERNAL_CONN_PARAMS } from "../protocol/internal";
+
+/** What every route handler of the actor's Durable Object gets. */
+export interface RouteContext {
+  instance: ActorInstance;
+  /** The internal request from the front Worker. */
+  request: Request;
+  encoding: Encoding;
+  /** onAuth's value (undefined when onAuth returned nothing, or for the server-side client). */
+  auth: unknown;
+  /** Parsed conn params; undefined when none were sent. */
+  params: unknown;
+}
+
+export function routeContext(instance: ActorInstance, request: Request): RouteContext {
+  const encoding = request.headers.get(HEADER_ERROR_ENCODING);
+  return {
+    instance,
+    request,
+    encoding: isEncoding(encoding) ? encoding : "json",
+    auth: optionalHeaderJson(request, HEADER_AUTH_DATA),
+    params: optionalHeaderJson(request, HEADER_INTERNAL_CONN_PARAMS),
+  };
+}
+
+function optionalHeaderJson(request: Request, name: string): unknown {
+  const header = request.headers.get(name);
+  return header === null ? undefined : decodeHeaderJson(header);
+}
+
+/** The request as the actor sees it: same URL, method and body, without internal headers. */
+export function actorRequest(request: Request): Request {
+  return new Request(request.url, {
+    method: request.method,
+    headers: withoutInternalHeaders(request.headers),
+    body: request.body,
+    redirect: "manual",
+  });
+}

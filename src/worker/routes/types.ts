@@ -1,0 +1,2 @@
+/** Hono's environment for the front Worker: the Worker's bindings. */
+export type WorkerEnv = { Bindings: Record<string, unknown> };
