@@ -28,6 +28,8 @@ export interface ConnectOptions {
 export interface ActorOptions {
   /** How long an action may run before it fails with `action_timed_out` (ms). Default 60 s. */
   actionTimeout?: number;
+  /** How often an SSE connection is sent a comment line, which is how a vanished client is noticed (ms). Default 5 s. */
+  sseKeepAlive?: number;
 }
 
 /**
@@ -89,7 +91,7 @@ const configSchema = z
     createConnState: fn("createConnState").optional(),
     onConnect: fn("onConnect").optional(),
     onDisconnect: fn("onDisconnect").optional(),
-    options: z.strictObject({ actionTimeout: z.number().positive().optional() }).optional(),
+    options: z.strictObject({ actionTimeout: z.number().positive().optional(), sseKeepAlive: z.number().positive().optional() }).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.state !== undefined && config.createState !== undefined) {
@@ -129,7 +131,8 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
  * deploy rather than the first request.
  */
-export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, TActions extends Actions<S, V, CS> = {}>(
+// No default for TActions: a default stops TypeScript from typing `c` in the actions from context.
+export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, TActions extends Actions<S, V, CS> = Actions<S, V, CS>>(
   config: ActorConfig<S, V, I, A, CS, TActions>,
 ): ActorDefinition<S, V, I, A, CS, TActions> {
   validateActorConfig(config);

@@ -1,6 +1,8 @@
-import type { ClientDriver } from "./driver";
-import { ActorHandle, normalizeKey, type ActorKey } from "./handle";
+import type { Encoding } from "../protocol/encoding";
+import type { ClientDriver, TransportKind } from "./driver";
+import { ActorHandleBase, normalizeKey, withActionMethods, type ActorHandle, type ActorKey, type HandleSettings } from "./handle";
 import { HttpClientDriver } from "./http-driver";
+import type { DefinitionOf } from "./types";
 import type { WebSocketConstructor } from "./websocket";
 
 export interface GetOptions {
@@ -21,25 +23,31 @@ export interface CreateOptions extends GetOptions {
 }
 
 /** `client.<actorName>`: the ways to address actors of one kind. */
-export interface ActorAccessor {
+export interface ActorAccessor<D = unknown> {
   /** An existing actor by key; calls fail with `actor_not_found` if there is none. */
-  get(key?: ActorKey, options?: GetOptions): ActorHandle;
+  get(key?: ActorKey, options?: GetOptions): ActorHandle<D>;
   /** The actor with this key, created on first use (atomically: racing callers get the same one). */
-  getOrCreate(key?: ActorKey, options?: GetOrCreateOptions): ActorHandle;
+  getOrCreate(key?: ActorKey, options?: GetOrCreateOptions): ActorHandle<D>;
   /** An actor by the id `resolve()` returned. */
-  getForId(actorId: string, options?: GetOptions): ActorHandle;
+  getForId(actorId: string, options?: GetOptions): ActorHandle<D>;
   /** Creates a new actor; fails with `actor_already_exists` if the key is taken. */
-  create(key?: ActorKey, options?: CreateOptions): Promise<ActorHandle>;
+  create(key?: ActorKey, options?: CreateOptions): Promise<ActorHandle<D>>;
 }
 
 /** The registry's actor names, from `typeof registry` (any name when untyped). */
 type ActorNames<R> = R extends { readonly actors: infer A } ? keyof A & string : string;
 
-export type Client<R = unknown> = { readonly [K in ActorNames<R>]: ActorAccessor };
+export type Client<R = unknown> = { readonly [K in ActorNames<R>]: ActorAccessor<DefinitionOf<R, K>> };
 
 export interface ClientOptions {
   /** Where the front Worker listens, e.g. `http://127.0.0.1:8787`. */
   endpoint: string;
+  /** How protocol messages are encoded: `json` (default) or `cbor`. Raw fetch/websocket are untouched. */
+  encoding?: Encoding;
+  /** How connections travel: `websocket` (default) or `sse`. */
+  transport?: TransportKind;
+  /** How long a connection's action call may wait for its answer, reconnects included (ms). Default 30 s. */
+  actionTimeout?: number;
   /** A fetch to use instead of the global one (e.g. a service binding's `fetch`). */
   fetch?: typeof fetch;
   /** A WebSocket constructor to use instead of the global one (or `ws` on Node). */
@@ -50,18 +58,23 @@ export interface ClientOptions {
 export function createClient<R = unknown>(endpointOrOptions: string | ClientOptions): Client<R> {
   const options = typeof endpointOrOptions === "string" ? { endpoint: endpointOrOptions } : endpointOrOptions;
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  return clientForDriver<R>(new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket }));
+  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket });
+  return clientForDriver<R>(driver, settingsFrom(options));
+}
+
+export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transport" | "actionTimeout">): HandleSettings {
+  return { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 30_000 };
 }
 
 /** A client over any driver; `createServer()` uses it with a driver that skips the network and onAuth. */
-export function clientForDriver<R>(driver: ClientDriver): Client<R> {
+export function clientForDriver<R>(driver: ClientDriver, settings: HandleSettings = settingsFrom({})): Client<R> {
   const accessors = new Map<string, ActorAccessor>();
   return new Proxy({} as Client<R>, {
     get(_target, property) {
       if (typeof property !== "string" || property === "then") return undefined;
       let accessor = accessors.get(property);
       if (!accessor) {
-        accessor = actorAccessor(driver, property);
+        accessor = actorAccessor(driver, property, settings);
         accessors.set(property, accessor);
       }
       return accessor;
@@ -69,24 +82,23 @@ export function clientForDriver<R>(driver: ClientDriver): Client<R> {
   });
 }
 
-function actorAccessor(driver: ClientDriver, name: string): ActorAccessor {
+function actorAccessor(driver: ClientDriver, name: string, settings: HandleSettings): ActorAccessor {
+  const handle = (query: ConstructorParameters<typeof ActorHandleBase>[1], params: unknown) => {
+    const base = new ActorHandleBase(driver, query, params, settings);
+    return withActionMethods(base, (action, args) => base.action(action, args)) as ActorHandle;
+  };
   return {
-    get: (key, options = {}) => new ActorHandle(driver, { getForKey: { name, key: normalizeKey(key) } }, options.params),
+    get: (key, options = {}) => handle({ getForKey: { name, key: normalizeKey(key) } }, options.params),
     getOrCreate: (key, options = {}) =>
-      new ActorHandle(
-        driver,
+      handle(
         { getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } },
         options.params,
       ),
-    getForId: (actorId, options = {}) => new ActorHandle(driver, { getForId: { name, actorId } }, options.params),
+    getForId: (actorId, options = {}) => handle({ getForId: { name, actorId } }, options.params),
     create: async (key, options = {}) => {
-      const handle = new ActorHandle(
-        driver,
-        { create: { name, key: normalizeKey(key), input: options.input, region: options.region } },
-        options.params,
-      );
-      await handle.resolve();
-      return handle;
+      const created = handle({ create: { name, key: normalizeKey(key), input: options.input, region: options.region } }, options.params);
+      await created.resolve();
+      return created;
     },
   };
 }

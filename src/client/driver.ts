@@ -1,4 +1,27 @@
+import type { Encoding } from "../protocol/encoding";
+import type { ToClient, ToServer } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
+
+/** One live connection transport (a WebSocket or an SSE stream plus message POSTs). */
+export interface ClientTransport {
+  send(message: ToServer): void;
+  close(): void;
+}
+
+export interface TransportHandlers {
+  onMessage(message: ToClient): void;
+  /** The transport ended; `reason` explains it when the server said why. */
+  onClose(reason?: { code: number; reason: string }): void;
+}
+
+export type TransportKind = "websocket" | "sse";
+
+export interface ConnectRequest {
+  query: ActorQuery;
+  params: unknown;
+  encoding: Encoding;
+  transport: TransportKind;
+}
 
 /**
  * How handles reach actors. The HTTP driver goes over the network through the front Worker;
@@ -11,4 +34,8 @@ export interface ClientDriver {
   rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response>;
   /** Raw WebSocket to onWebSocket, open; rejects with the server's error code. */
   rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<WebSocket>;
+  /** One action call over HTTP; resolves with its output. */
+  action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown>;
+  /** Opens a connection transport; messages (init first) arrive through `handlers`. */
+  connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport>;
 }

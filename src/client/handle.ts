@@ -1,6 +1,9 @@
+import type { Encoding } from "../protocol/encoding";
 import type { ActorQuery } from "../protocol/query";
 import { queryActorName } from "../protocol/query-facts";
-import type { ClientDriver } from "./driver";
+import { ActorConnectionBase } from "./connection";
+import type { ClientDriver, TransportKind } from "./driver";
+import type { ActorActions } from "./types";
 
 /** A string key becomes `[key]`, a missing key `[]` (PROTOCOL.md §2). */
 export type ActorKey = string | string[];
@@ -9,19 +12,34 @@ export function normalizeKey(key: ActorKey | undefined): string[] {
   return key === undefined ? [] : typeof key === "string" ? [key] : key;
 }
 
+/** Settings a handle passes on to its calls and connections. */
+export interface HandleSettings {
+  encoding: Encoding;
+  transport: TransportKind;
+  actionTimeout: number;
+}
+
+/** A connection with the actor's actions as methods. */
+export type ActorConnection<D = unknown> = ActorConnectionBase & ActorActions<D>;
+
+/** A handle with the actor's actions as methods. */
+export type ActorHandle<D = unknown> = ActorHandleBase<D> & ActorActions<D>;
+
 /**
  * A reference to one actor, by query. Creating a handle contacts nothing; every call sends
  * the query again, so a handle keeps working across actor restarts.
  */
-export class ActorHandle {
+export class ActorHandleBase<D = unknown> {
   readonly #driver: ClientDriver;
   #query: ActorQuery;
   readonly #params: unknown;
+  readonly #settings: HandleSettings;
 
-  constructor(driver: ClientDriver, query: ActorQuery, params: unknown) {
+  constructor(driver: ClientDriver, query: ActorQuery, params: unknown, settings: HandleSettings) {
     this.#driver = driver;
     this.#query = query;
     this.#params = params;
+    this.#settings = settings;
   }
 
   /** The query this handle sends. */
@@ -52,6 +70,33 @@ export class ActorHandle {
     const userProtocols = protocols === undefined ? [] : typeof protocols === "string" ? [protocols] : protocols;
     return this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
   }
+
+  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
+  action(name: string, args: unknown[] = []): Promise<unknown> {
+    return this.#driver.action(this.#query, name, args, this.#params, this.#settings.encoding);
+  }
+
+  /** Opens a connection: actions plus events, reconnecting by itself. */
+  connect(): ActorConnection<D> {
+    const connection = new ActorConnectionBase(this.#driver, this.#query, this.#params, this.#settings);
+    return withActionMethods(connection, (name, args) => connection.action(name, args)) as ActorConnection<D>;
+  }
+}
+
+/**
+ * Exposes every unknown property as an action call, so `handle.increment(5)` works. Own
+ * members win, and `then` stays undefined so a handle is never mistaken for a promise.
+ */
+export function withActionMethods<T extends object>(target: T, call: (name: string, args: unknown[]) => Promise<unknown>): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (typeof property !== "string" || property in object || property === "then") {
+        const value = Reflect.get(object, property, object);
+        return typeof value === "function" ? value.bind(object) : value;
+      }
+      return (...args: unknown[]) => call(property, args);
+    },
+  });
 }
 
 /** The actor-side path: exactly one leading slash, query string kept. */

@@ -1,8 +1,11 @@
+import { contentType, decode, encode, type Encoding } from "../protocol/encoding";
+import type { ErrorBody } from "../protocol/errors";
 import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
-import type { ClientDriver } from "./driver";
-import { errorFromResponse } from "./errors";
+import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers } from "./driver";
+import { ActorError, errorFromResponse } from "./errors";
+import { sseTransport, webSocketTransport } from "./transports";
 import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
 
 export interface HttpDriverOptions {
@@ -42,10 +45,7 @@ export class HttpClientDriver implements ClientDriver {
   }
 
   async rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<WebSocket> {
-    const offered = buildProtocols(
-      { queryJson: JSON.stringify(query), encoding: "json", connParamsJson: params ? JSON.stringify(params) : undefined },
-      protocols,
-    );
+    const offered = connectionProtocols(query, params, "json", protocols);
     const url = `${this.#actorsUrl}/raw/websocket${path}`;
     if (!this.#WebSocket && isWorkersRuntime()) {
       const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
@@ -54,11 +54,63 @@ export class HttpClientDriver implements ClientDriver {
     const Ctor = await webSocketConstructor(this.#WebSocket);
     return openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
   }
+
+  async action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown> {
+    const headers = protocolHeaders(query, params, encoding);
+    headers.set("content-type", contentType(encoding));
+    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, {
+      method: "POST",
+      headers,
+      body: encode(encoding, { a: args }),
+    });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    let body: unknown;
+    try {
+      body = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
+    } catch {
+      throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
+    }
+    if (!response.ok) {
+      const error = body as Partial<ErrorBody>;
+      throw new ActorError(String(error.c ?? "http_error"), String(error.m ?? `HTTP ${response.status}`), error.md);
+    }
+    return (body as { o?: unknown }).o;
+  }
+
+  async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
+    if (request.transport === "sse") {
+      return sseTransport(
+        {
+          fetch: this.#fetch,
+          streamUrl: `${this.#actorsUrl}/connect/sse`,
+          messageUrl: `${this.#actorsUrl}/message`,
+          headers: protocolHeaders(request.query, request.params, request.encoding),
+          encoding: request.encoding,
+        },
+        handlers,
+      );
+    }
+    const offered = connectionProtocols(request.query, request.params, request.encoding);
+    const url = `${this.#actorsUrl}/connect/websocket`;
+    if (!this.#WebSocket && isWorkersRuntime()) {
+      const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      if (!response.webSocket) throw await errorFromResponse(response);
+      response.webSocket.accept();
+      return webSocketTransport(response.webSocket, request.encoding, handlers);
+    }
+    const Ctor = await webSocketConstructor(this.#WebSocket);
+    return webSocketTransport(new Ctor(url.replace(/^http/, "ws"), offered), request.encoding, handlers);
+  }
+}
+
+/** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit). */
+function connectionProtocols(query: ActorQuery, params: unknown, encoding: Encoding, userProtocols: string[] = []): string[] {
+  return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : undefined }, userProtocols);
 }
 
 /** Headers every actor-addressed HTTP request carries. Conn params go whenever they are defined. */
-function protocolHeaders(query: ActorQuery, params: unknown): Headers {
-  const headers = new Headers({ [HEADER_QUERY]: JSON.stringify(query), [HEADER_ENCODING]: "json" });
+function protocolHeaders(query: ActorQuery, params: unknown, encoding: Encoding = "json"): Headers {
+  const headers = new Headers({ [HEADER_QUERY]: JSON.stringify(query), [HEADER_ENCODING]: encoding });
   if (params !== undefined) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
   return headers;
 }

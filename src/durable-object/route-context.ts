@@ -31,12 +31,15 @@ function optionalHeaderJson(request: Request, name: string): unknown {
   return header === null ? undefined : decodeHeaderJson(header);
 }
 
-/** The request as the actor sees it: same URL, method and body, without internal headers. */
-export function actorRequest(request: Request): Request {
+/**
+ * The request as the actor sees it: same URL, method and body, without internal headers.
+ * Connection hooks get it without the body, which the route has read already.
+ */
+export function actorRequest(request: Request, options: { body: boolean } = { body: true }): Request {
   return new Request(request.url, {
     method: request.method,
     headers: withoutInternalHeaders(request.headers),
-    body: request.body,
+    body: options.body ? request.body : null,
     redirect: "manual",
   });
 }

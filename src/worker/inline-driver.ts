@@ -1,6 +1,9 @@
 import { acceptUpgradeResponse } from "../client/websocket";
-import type { ClientDriver } from "../client/driver";
-import { errorFromResponse } from "../client/errors";
+import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers } from "../client/driver";
+import { ActorError, errorFromResponse } from "../client/errors";
+import { webSocketTransport } from "../client/transports";
+import { decode, encode, type Encoding } from "../protocol/encoding";
+import type { ErrorBody } from "../protocol/errors";
 import { ACTOR_ORIGIN } from "../protocol/internal";
 import type { ActorQuery } from "../protocol/query";
 import { acceptedProtocol, PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
@@ -52,5 +55,31 @@ export class InlineClientDriver implements ClientDriver {
       acceptProtocol: acceptedProtocol(offered),
     });
     return acceptUpgradeResponse(response);
+  }
+
+  async action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown> {
+    const located = locateActor(this.#runtime, this.#env(), query);
+    const request = new Request(`${ACTOR_ORIGIN}/`, { method: "POST", body: encode(encoding, { a: args }) });
+    const response = await forwardToActor(located, request, { route: "action", encoding, auth: undefined, params: params ?? null, action: name, url: `${ACTOR_ORIGIN}/` });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const body = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes) as { o?: unknown } & Partial<ErrorBody>;
+    if (!response.ok) throw new ActorError(body.c ?? "internal_error", body.m ?? `HTTP ${response.status}`, body.md);
+    return body.o;
+  }
+
+  /** Server-side connections use WebSockets (an SSE stream would need a public route). */
+  async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
+    const located = locateActor(this.#runtime, this.#env(), request.query);
+    const upgrade = new Request(`${ACTOR_ORIGIN}/`, { headers: { upgrade: "websocket" } });
+    const response = await forwardToActor(located, upgrade, {
+      route: "connect-websocket",
+      encoding: request.encoding,
+      auth: undefined,
+      params: request.params,
+      url: `${ACTOR_ORIGIN}/`,
+    });
+    if (!response.webSocket) throw await errorFromResponse(response);
+    response.webSocket.accept();
+    return webSocketTransport(response.webSocket, request.encoding, handlers);
   }
 }

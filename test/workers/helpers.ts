@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { createClient } from "../../src/client/index";
+import { createClient, type TransportKind } from "../../src/client/index";
+import type { Encoding } from "../../src/index";
 import type { registry } from "./registry";
 
 export const ORIGIN = "http://127.0.0.1:8787";
@@ -18,8 +19,14 @@ export function uniqueKey(prefix = "k"): string {
   return `${prefix}-${crypto.randomUUID()}`;
 }
 
-export function testClient() {
-  return createClient<typeof registry>({ endpoint: ORIGIN, fetch: (input, init) => exports.default.fetch(new Request(input, init)) });
+export function testClient(encoding: Encoding = "json", transport: TransportKind = "websocket") {
+  return createClient<typeof registry>({
+    endpoint: ORIGIN,
+    encoding,
+    transport,
+    actionTimeout: 5_000,
+    fetch: (input, init) => exports.default.fetch(new Request(input, init)),
+  });
 }
 
 export async function errorBody(response: Response): Promise<{ c: string; m: string; md?: unknown }> {

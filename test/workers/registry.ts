@@ -133,6 +133,60 @@ const socket = actor({
   },
 });
 
+/** Connections: params, conn state, hooks, events, errors. */
+const chatRoom = actor({
+  state: { connects: 0, disconnects: 0, messages: [] as { from: string; text: string }[] },
+  onAuth: (_options, params: { name?: string; token?: string } | undefined | null) => {
+    if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
+    return { user: params?.name ?? "anonymous" };
+  },
+  onBeforeConnect: (_c, _options, params: { name?: string } | undefined | null) => {
+    if (params?.name === "banned") throw new UserError("You are banned.", { code: "banned" });
+  },
+  // Annotated parameters let TypeScript infer the conn state type before it types the actions.
+  createConnState: (_c: unknown, _options: unknown, params: { name?: string } | undefined | null) => ({
+    name: params?.name ?? "anonymous",
+    sent: 0,
+  }),
+  onConnect: (c) => {
+    c.state.connects++;
+  },
+  onDisconnect: (c) => {
+    c.state.disconnects++;
+  },
+  actions: {
+    send: (c, text: string) => {
+      c.conn.state.sent++;
+      const message = { from: c.conn.state.name, text };
+      c.state.messages.push(message);
+      c.broadcast("message", message);
+      return c.state.messages.length;
+    },
+    whoami: (c) => ({ id: c.conn.id, state: c.conn.state, params: c.conn.params, auth: c.conn.auth }),
+    stats: (c) => ({ connects: c.state.connects, disconnects: c.state.disconnects, open: c.conns.size }),
+    history: (c) => c.state.messages,
+    tellMe: (c, event: string, ...args: unknown[]) => {
+      c.conn.send(event, ...args);
+    },
+    kick: (c, reason: string) => {
+      c.conn.disconnect(reason);
+    },
+    fail: () => {
+      throw new UserError("Nope.", { code: "nope", metadata: { why: "asked" } });
+    },
+    crash: () => {
+      throw new Error("secret crash detail");
+    },
+    wait: async (_c, ms: number) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return ms;
+    },
+    nothing: () => undefined,
+    bytes: () => ({ n: 1.5, list: [1, "two", null], nested: { ok: true } }),
+  },
+  options: { actionTimeout: 500, sseKeepAlive: 200 },
+});
+
 export const registry = setup({
-  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket },
+  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom },
 });

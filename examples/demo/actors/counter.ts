@@ -1,13 +1,21 @@
 import { actor } from "../../../src/index";
 
 /**
- * A persisted counter over raw HTTP: `GET /` reads it, `POST /increment` (optionally
- * `?by=N`) adds to it. The seed's forward route (`/forward/:name/*`) reaches it by name.
+ * A persisted counter. Actions: `increment(amount)` (broadcasts `newCount`) and `getCount()`.
+ * Raw HTTP: `GET /` reads it, `POST /increment` (optionally `?by=N`) adds to it; the seed's
+ * forward route (`/forward/:name/*`) reaches it by key.
  */
 export const counter = actor({
   state: { count: 0 },
-  actions: {},
   onAuth: () => ({}),
+  actions: {
+    increment: (c, amount: number = 1) => {
+      c.state.count += amount;
+      c.broadcast("newCount", c.state.count);
+      return c.state.count;
+    },
+    getCount: (c) => c.state.count,
+  },
   onFetch(c, request) {
     const url = new URL(request.url);
     if (url.pathname === "/increment" && request.method === "POST") {

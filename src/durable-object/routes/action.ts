@@ -13,7 +13,7 @@ export async function httpAction({ instance, request, encoding, auth, params }: 
   const name = decodeURIComponent(request.headers.get(HEADER_ACTION) ?? "");
   const args = await readArgs(request, encoding);
   const silent = { encoding, send: () => {}, close: () => {} };
-  const conn = await instance.connections.open(silent, { request: actorRequest(request), params: params ?? null, auth }, true);
+  const conn = await instance.connections.open(silent, { request: actorRequest(request, { body: false }), params: params ?? null, auth }, true);
   let output: unknown;
   try {
     output = await runAction(instance, conn, name, args);

@@ -30,6 +30,12 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
   };
   // The client aborting the request cancels the stream; that ends the connection.
   writer.closed.then(end, end);
+  // A client that vanished is not always reported: a comment line every few seconds finds out,
+  // because writing to a stream nobody reads any more fails.
+  const ping = setInterval(() => {
+    if (ended) return clearInterval(ping);
+    writer.write(encoder.encode(": ping\n\n")).catch(end);
+  }, instance.definition.config.options?.sseKeepAlive ?? DEFAULT_SSE_KEEP_ALIVE_MS);
 
   void (async () => {
     try {
@@ -47,6 +53,8 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
 
   return new Response(readable, { headers: sseHeaders });
 }
+
+const DEFAULT_SSE_KEEP_ALIVE_MS = 5_000;
 
 export const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 

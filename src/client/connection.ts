@@ -1,0 +1,200 @@
+import type { Encoding } from "../protocol/encoding";
+import type { ToClient } from "../protocol/messages";
+import type { ActorQuery } from "../protocol/query";
+import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
+import { ActorError } from "./errors";
+
+export interface ConnectionOptions {
+  encoding: Encoding;
+  transport: TransportKind;
+  /** How long an action call may wait, including time spent reconnecting (ms). */
+  actionTimeout: number;
+}
+
+type EventCallback = (...args: unknown[]) => void;
+type ErrorCallback = (error: ActorError) => void;
+
+interface PendingAction {
+  name: string;
+  args: unknown[];
+  sent: boolean;
+  resolve: (output: unknown) => void;
+  reject: (error: ActorError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * A live connection to one actor: actions, events, and reconnection. It is usable at once:
+ * calls made before the connection is open (or while it reconnects) wait for it, up to the
+ * action timeout. After a drop it reconnects with backoff and subscribes again to every event
+ * that has listeners. Calls in flight when a connection drops fail with `connection_lost`,
+ * because whether the actor ran them is unknown.
+ */
+export class ActorConnectionBase {
+  readonly #driver: ClientDriver;
+  readonly #query: ActorQuery;
+  readonly #params: unknown;
+  readonly #options: ConnectionOptions;
+  readonly #listeners = new Map<string, Set<EventCallback>>();
+  readonly #errorListeners = new Set<ErrorCallback>();
+  readonly #pending = new Map<number, PendingAction>();
+  #transport: ClientTransport | undefined;
+  #open = false;
+  #disposed = false;
+  #nextActionId = 0;
+  #attempt = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #actorId: string | undefined;
+  #connectionId: string | undefined;
+
+  constructor(driver: ClientDriver, query: ActorQuery, params: unknown, options: ConnectionOptions) {
+    this.#driver = driver;
+    this.#query = query;
+    this.#params = params;
+    this.#options = options;
+    void this.#connect();
+  }
+
+  /** The actor's id, once the first connection is open. */
+  get actorId(): string | undefined {
+    return this.#actorId;
+  }
+
+  /** This connection's id on the server (a new one after each reconnect). */
+  get connectionId(): string | undefined {
+    return this.#connectionId;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Calls an action over the connection. */
+  action(name: string, args: unknown[]): Promise<unknown> {
+    if (this.#disposed) return Promise.reject(new ActorError("connection_disposed", "The connection was disposed."));
+    const id = this.#nextActionId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
+      }, this.#options.actionTimeout);
+      const pending: PendingAction = { name, args, sent: false, resolve, reject, timer };
+      this.#pending.set(id, pending);
+      if (this.#open) this.#sendAction(id, pending);
+    });
+  }
+
+  /** Listens to an event; returns a function that stops listening. */
+  on(event: string, callback: EventCallback): () => void {
+    let callbacks = this.#listeners.get(event);
+    if (!callbacks) {
+      callbacks = new Set();
+      this.#listeners.set(event, callbacks);
+      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+    }
+    callbacks.add(callback);
+    return () => {
+      callbacks.delete(callback);
+      if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
+      this.#listeners.delete(event);
+      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: false } } });
+    };
+  }
+
+  /** Listens to the next occurrence of an event only. */
+  once(event: string, callback: EventCallback): () => void {
+    const stop = this.on(event, (...args) => {
+      stop();
+      callback(...args);
+    });
+    return stop;
+  }
+
+  /** Connection-level errors (refused connection, malformed message, …). */
+  onError(callback: ErrorCallback): () => void {
+    this.#errorListeners.add(callback);
+    return () => this.#errorListeners.delete(callback);
+  }
+
+  /** Closes the connection for good; waiting calls fail with `connection_disposed`. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#open = false;
+    this.#transport?.close();
+    this.#transport = undefined;
+    this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#disposed) return;
+    try {
+      this.#transport = await this.#driver.connect(
+        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
+        { onMessage: (message) => this.#receive(message), onClose: () => this.#dropped() },
+      );
+      if (this.#disposed) this.#transport.close();
+    } catch (error) {
+      this.#emitError(error instanceof ActorError ? error : new ActorError("connection_failed", String(error)));
+      this.#dropped();
+    }
+  }
+
+  #receive(message: ToClient): void {
+    const body = message.b;
+    if ("i" in body) {
+      this.#open = true;
+      this.#attempt = 0;
+      this.#actorId = body.i.ai;
+      this.#connectionId = body.i.ci;
+      for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+      for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
+    } else if ("ar" in body) {
+      this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
+    } else if ("ev" in body) {
+      for (const callback of [...(this.#listeners.get(body.ev.n) ?? [])]) callback(...body.ev.a);
+    } else if ("e" in body) {
+      const error = new ActorError(body.e.c, body.e.m, body.e.md);
+      // An id of 0 is an action's too: test for presence, not truthiness.
+      if (body.e.ai !== undefined) this.#settle(body.e.ai, (pending) => pending.reject(error));
+      else this.#emitError(error);
+    }
+  }
+
+  #dropped(): void {
+    this.#open = false;
+    this.#transport = undefined;
+    this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
+    if (this.#disposed) return;
+    const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.#attempt++);
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay * (0.5 + Math.random() / 2));
+  }
+
+  #sendAction(id: number, pending: PendingAction): void {
+    pending.sent = true;
+    this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+  }
+
+  #settle(id: number, settle: (pending: PendingAction) => void): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    settle(pending);
+  }
+
+  /** Fails calls already sent (or, when `all`, every waiting call too). */
+  #failPending(error: () => ActorError, all: boolean): void {
+    for (const [id, pending] of this.#pending) {
+      if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
+    }
+  }
+
+  #emitError(error: ActorError): void {
+    for (const callback of [...this.#errorListeners]) callback(error);
+  }
+}

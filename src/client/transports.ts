@@ -1,0 +1,115 @@
+import type { Encoding } from "../protocol/encoding";
+import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
+import type { ClientTransport, TransportHandlers } from "./driver";
+import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
+
+/** A connection over a W3C WebSocket (opening or open). */
+export function webSocketTransport(socket: WebSocket, encoding: Encoding, handlers: TransportHandlers): ClientTransport {
+  socket.binaryType = "arraybuffer";
+  socket.addEventListener("message", (event) => {
+    try {
+      handlers.onMessage(decodeToClient(encoding, event.data as string | ArrayBuffer));
+    } catch {
+      socket.close(1011, "malformed_message");
+    }
+  });
+  socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
+  return {
+    send: (message) => socket.send(encodeToServer(encoding, message)),
+    close: () => socket.close(1000, "client disposed"),
+  };
+}
+
+export interface SseOptions {
+  fetch: typeof fetch;
+  streamUrl: string;
+  messageUrl: string;
+  headers: Headers;
+  encoding: Encoding;
+}
+
+/**
+ * A connection over SSE: a streamed GET for server→client messages, a POST per client→server
+ * message, authenticated by the ids and token of the init message.
+ */
+export function sseTransport(options: SseOptions, handlers: TransportHandlers): ClientTransport {
+  const abort = new AbortController();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let identity: { ai: string; ci: string; ct: string } | undefined;
+  let closed = false;
+  const finish = (reason?: { code: number; reason: string }) => {
+    if (closed) return;
+    closed = true;
+    abort.abort();
+    // Cancelling the body tells the server the stream is gone, where an abort alone may not reach it.
+    reader?.cancel().catch(() => {});
+    handlers.onClose(reason);
+  };
+  const receive = (message: ReturnType<typeof decodeSseData>) => {
+    if ("i" in message.b) identity = message.b.i;
+    handlers.onMessage(message);
+  };
+
+  void (async () => {
+    try {
+      const headers = new Headers(options.headers);
+      headers.set("accept", "text/event-stream");
+      const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
+      if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
+      }
+      reader = response.body.getReader();
+      for await (const event of readSseEvents(reader)) {
+        if (event.event === "error") receive({ b: { e: { c: event.data, m: event.data } } });
+        else receive(decodeSseData(options.encoding, event.data));
+      }
+      finish();
+    } catch {
+      finish();
+    }
+  })();
+
+  return {
+    send: (message) => {
+      if (!identity || closed) return;
+      const headers = new Headers({
+        [HEADER_ACTOR]: identity.ai,
+        [HEADER_CONN]: identity.ci,
+        [HEADER_CONN_TOKEN]: identity.ct,
+        [HEADER_ENCODING]: options.encoding,
+      });
+      options
+        .fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) })
+        .then((response) => {
+          // The server answers every accepted message with 200; anything else ends this transport.
+          if (!response.ok) finish({ code: response.status, reason: "message refused" });
+          return response.body?.cancel();
+        })
+        .catch(() => finish());
+    },
+    close: () => finish({ code: 1000, reason: "client disposed" }),
+  };
+}
+
+/** Splits an event stream into events (`data:` lines joined, optional `event:` name). */
+async function* readSseEvents(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<{ event?: string; data: string }> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, "\n");
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event: string | undefined;
+      const data: string[] = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+        else if (line.startsWith("event:")) event = line.slice(6).trim();
+      }
+      if (data.length > 0) yield { event, data: data.join("\n") };
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- matching any action signature */
+
+/** The definition registered under `K` in registry `R` (anything when the client is untyped). */
+export type DefinitionOf<R, K extends string> = R extends { readonly actors: infer A } ? (K extends keyof A ? A[K] : never) : any;
+
+/** The actions of a definition, as written in `actor({ actions })`. */
+export type ActionsOf<D> = D extends { readonly config: { actions?: infer A } } ? NonNullable<A> : Record<string, (c: any, ...args: any[]) => any>;
+
+/** Each action as the client calls it: without the context, returning a promise. */
+export type ActorActions<D> = {
+  readonly [K in keyof ActionsOf<D> & string]: ActionsOf<D>[K] extends (c: any, ...args: infer P) => infer R
+    ? (...args: P) => Promise<Awaited<R>>
+    : never;
+};

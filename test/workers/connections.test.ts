@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { ActorError } from "../../src/client/index";
+import { testClient, uniqueKey } from "./helpers";
+
+/** Resolves with the next value a callback-style source gives. */
+function nextValue<T>(subscribe: (callback: (value: T) => void) => () => void): Promise<T> {
+  return new Promise((resolve) => {
+    const stop = subscribe((value) => {
+      stop();
+      resolve(value);
+    });
+  });
+}
+
+const waitUntil = async (check: () => boolean, ms = 3_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+const matrix = [
+  ["websocket", "json"],
+  ["websocket", "cbor"],
+  ["sse", "json"],
+  ["sse", "cbor"],
+] as const;
+
+describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
+  const client = () => testClient(encoding, transport);
+
+  it("calls actions and gets events it subscribed to", async () => {
+    const handle = client().counter.getOrCreate(uniqueKey());
+    const conn = handle.connect();
+    const seen: unknown[] = [];
+    conn.on("newCount", (count) => seen.push(count));
+    expect(await conn.increment(5)).toBe(5);
+    expect(await conn.increment(1)).toBe(6);
+    await waitUntil(() => seen.length === 2);
+    expect(seen).toEqual([5, 6]);
+    expect(conn.actorId).toBe(await handle.resolve());
+    await conn.dispose();
+  });
+
+  it("broadcasts reach subscribers only, in order; conn.send reaches one connection", async () => {
+    const key = uniqueKey();
+    const a = client().chatRoom.getOrCreate(key, { params: { name: "a" } }).connect();
+    const b = client().chatRoom.getOrCreate(key, { params: { name: "b" } }).connect();
+    const aSeen: unknown[] = [];
+    const bSeen: unknown[] = [];
+    a.on("message", (m) => aSeen.push(m));
+    await b.whoami();
+    b.on("other", (m) => bSeen.push(m));
+    for (let i = 0; i < 5; i++) await b.send(`m${i}`);
+    await waitUntil(() => aSeen.length === 5);
+    expect(aSeen).toEqual([0, 1, 2, 3, 4].map((i) => ({ from: "b", text: `m${i}` })));
+    expect(bSeen).toEqual([]);
+    const direct = nextValue<unknown>((cb) => a.on("direct", cb));
+    await a.tellMe("direct", { hello: "a" });
+    expect(await direct).toEqual({ hello: "a" });
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it("keeps conn state, params and auth per connection", async () => {
+    const key = uniqueKey();
+    const a = client().chatRoom.getOrCreate(key, { params: { name: "ann" } }).connect();
+    const b = client().chatRoom.getOrCreate(key, { params: { name: "bob" } }).connect();
+    await a.send("x");
+    await a.send("y");
+    const [whoA, whoB] = (await Promise.all([a.whoami(), b.whoami()])) as { id: string; state: unknown; auth: unknown }[];
+    expect(whoA).toMatchObject({ state: { name: "ann", sent: 2 }, auth: { user: "ann" }, id: a.connectionId });
+    expect(whoB).toMatchObject({ state: { name: "bob", sent: 0 }, auth: { user: "bob" }, id: b.connectionId });
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it("onConnect / onDisconnect counts match; c.conns lists open connections", async () => {
+    const key = uniqueKey();
+    const a = client().chatRoom.getOrCreate(key).connect();
+    const b = client().chatRoom.getOrCreate(key).connect();
+    await Promise.all([a.whoami(), b.whoami()]);
+    expect(await a.stats()).toEqual({ connects: 2, disconnects: 0, open: 2 });
+    await b.dispose();
+    const handle = client().chatRoom.getOrCreate(key);
+    await expect.poll(async () => (await a.stats()) as { open: number }, { timeout: 3_000 }).toMatchObject({ open: 1, disconnects: 1 });
+    await a.dispose();
+    await expect.poll(async () => ((await handle.stats()) as { open: number }).open, { timeout: 3_000 }).toBe(0);
+    // Every connection that opened closed, except the HTTP action asking (it is connected while it runs).
+    const final = (await handle.stats()) as { connects: number; disconnects: number };
+    expect(final.connects - final.disconnects).toBe(1);
+  });
+
+  it("an action error carries its id (including 0) and the connection stays usable", async () => {
+    const conn = client().chatRoom.getOrCreate(uniqueKey()).connect();
+    const errors: ActorError[] = [];
+    conn.onError((e) => errors.push(e));
+    await expect(conn.fail()).rejects.toMatchObject({ code: "nope", metadata: { why: "asked" } });
+    await expect(conn.action("missing", [])).rejects.toMatchObject({ code: "action_not_found" });
+    await expect(conn.crash()).rejects.toMatchObject({ code: "internal_error" });
+    expect(await conn.send("still here")).toBe(1);
+    expect(errors).toEqual([]);
+    await conn.dispose();
+  });
+
+  it("a refused connection reports the error to onError", async () => {
+    const denied = client().chatRoom.getOrCreate(uniqueKey(), { params: { token: "deny" } }).connect();
+    expect(await nextValue<ActorError>((cb) => denied.onError(cb))).toMatchObject({ code: "forbidden" });
+    await denied.dispose();
+    const banned = client().chatRoom.getOrCreate(uniqueKey(), { params: { name: "banned" } }).connect();
+    expect(await nextValue<ActorError>((cb) => banned.onError(cb))).toMatchObject({ code: "banned" });
+    await banned.dispose();
+  });
+
+  it("reconnects after the server drops it, subscribes again, and calls made meanwhile wait", async () => {
+    const key = uniqueKey();
+    const conn = client().chatRoom.getOrCreate(key, { params: { name: "k" } }).connect();
+    const seen: unknown[] = [];
+    conn.on("message", (m) => seen.push(m));
+    await conn.whoami();
+    const firstId = conn.connectionId;
+    // The actor closes the connection inside the call, so the call itself cannot be answered.
+    await expect(conn.kick("bye")).rejects.toMatchObject({ code: "connection_lost" });
+    await waitUntil(() => !conn.isOpen || conn.connectionId !== firstId);
+    // Made while the connection is down: waits for the new one.
+    const sent = conn.send("after");
+    expect(await sent).toBe(1);
+    expect(conn.connectionId).not.toBe(firstId);
+    await waitUntil(() => seen.length === 1);
+    expect(seen).toEqual([{ from: "k", text: "after" }]);
+    await conn.dispose();
+  });
+
+  it("dispose fails waiting calls with connection_disposed", async () => {
+    const conn = client().chatRoom.getOrCreate(uniqueKey()).connect();
+    const call = conn.wait(300);
+    await conn.dispose();
+    await expect(call).rejects.toMatchObject({ code: expect.stringMatching(/connection_(disposed|lost)/) });
+  });
+});
