@@ -1,7 +1,8 @@
 import { setup } from "../../src/index";
+import { chat } from "./actors/chat";
 import { counter } from "./actors/counter";
 import { httpActor } from "./actors/http-actor";
 import { websocketActor } from "./actors/websocket-actor";
 
 // The seed's samples call the HTTP actor `myActor`; it is also registered as `httpActor`.
-export const registry = setup({ use: { myActor: httpActor, httpActor, counter, websocketActor } });
+export const registry = setup({ use: { myActor: httpActor, httpActor, counter, websocketActor, chat } });

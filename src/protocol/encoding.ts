@@ -15,7 +15,9 @@ export function parseEncoding(value: string | null): Encoding {
 }
 
 export function encode(encoding: Encoding, value: unknown): string | Uint8Array {
-  return encoding === "json" ? JSON.stringify(value) : cborEncode(value);
+  // cbor-x returns a view into a buffer it reuses for the next value; a socket may read the
+  // bytes later than that, so each frame gets its own copy.
+  return encoding === "json" ? JSON.stringify(value) : cborEncode(value).slice();
 }
 
 export function decode(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): unknown {

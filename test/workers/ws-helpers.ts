@@ -39,6 +39,7 @@ export async function upgrade(path: string, headers: Record<string, string>): Pr
   const socket = response.webSocket;
   if (!socket) throw new Error(`no WebSocket in the answer (status ${response.status}: ${await response.text()})`);
   socket.accept();
+  socket.binaryType = "arraybuffer";
   return { response, socket };
 }
 

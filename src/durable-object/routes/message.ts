@@ -8,12 +8,13 @@ import type { RouteContext } from "../route-context";
  * the credential; results travel on the SSE stream, so the answer is always JSON `{}`.
  */
 export async function connectionMessage({ instance, request, encoding }: RouteContext): Promise<Response> {
+  // Read the body first: answering before the Worker finished sending it breaks its stream.
+  const body = encoding === "json" ? await request.text() : new Uint8Array(await request.arrayBuffer());
   const conn = instance.connections.all.get(request.headers.get(HEADER_CONN) ?? "");
   if (!conn) throw new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one.");
   if (!sameSecret(conn.token, request.headers.get(HEADER_CONN_TOKEN) ?? "")) {
     throw new ActorflareError("incorrect_conn_token", "The connection token does not match the connection.");
   }
-  const body = encoding === "json" ? await request.text() : new Uint8Array(await request.arrayBuffer());
   let message;
   try {
     message = decodeToServer(encoding, body);

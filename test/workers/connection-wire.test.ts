@@ -1,0 +1,167 @@
+import { decode, encode } from "cbor-x";
+import { describe, expect, it } from "vitest";
+import { call, uniqueKey } from "./helpers";
+import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
+
+const counterQuery = () => ({ getOrCreateForKey: { name: "counter", key: [uniqueKey()] } });
+
+async function connect(query: unknown, encoding: "json" | "cbor" = "json", params?: unknown) {
+  const entries = subprotocols(query, [], params).replace("encoding.json", `encoding.${encoding}`);
+  const { response, socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": entries });
+  return { response, socket, reader: new SocketReader(socket) };
+}
+
+describe("connection wire protocol over WebSocket (PROTOCOL.md §5.3, §6)", () => {
+  it("echoes rivetkit, sends init first, then answers actions in JSON text frames", async () => {
+    const { response, socket, reader } = await connect(counterQuery());
+    expect(response.headers.get("sec-websocket-protocol")).toBe("rivetkit");
+    const init = await reader.nextJson<{ b: { i: { ai: string; ci: string; ct: string } } }>();
+    expect(init.b.i.ai).toMatch(/^[0-9a-f]{64}$/);
+    expect(init.b.i.ci).toMatch(/^[0-9a-f-]{36}$/);
+    expect(atob(init.b.i.ct)).toHaveLength(32);
+    socket.send(JSON.stringify({ b: { ar: { i: 0, n: "increment", a: [5] } } }));
+    expect(await reader.nextJson()).toEqual({ b: { ar: { i: 0, o: 5 } } });
+    socket.send(JSON.stringify({ b: { sr: { e: "newCount", s: true } } }));
+    socket.send(JSON.stringify({ b: { ar: { i: 1, n: "increment", a: [1] } } }));
+    const frames = [await reader.nextJson(), await reader.nextJson()];
+    expect(frames).toContainEqual({ b: { ev: { n: "newCount", a: [6] } } });
+    expect(frames).toContainEqual({ b: { ar: { i: 1, o: 6 } } });
+    socket.send(JSON.stringify({ b: { ar: { i: 2, n: "nope", a: [] } } }));
+    expect(await reader.nextJson()).toEqual({ b: { e: { c: "action_not_found", m: "Action 'nope' not found.", ai: 2 } } });
+    socket.close(1000);
+  });
+
+  it("queues messages sent before init and handles them in order after it", async () => {
+    const entries = subprotocols(counterQuery());
+    const response = await call("/registry/actors/connect/websocket", { headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": entries } });
+    const socket = response.webSocket!;
+    socket.accept();
+    socket.binaryType = "arraybuffer";
+    for (let i = 0; i < 3; i++) socket.send(JSON.stringify({ b: { ar: { i, n: "increment", a: [1] } } }));
+    const reader = new SocketReader(socket);
+    expect(await reader.nextJson()).toHaveProperty("b.i");
+    expect([await reader.nextJson(), await reader.nextJson(), await reader.nextJson()]).toEqual([
+      { b: { ar: { i: 0, o: 1 } } },
+      { b: { ar: { i: 1, o: 2 } } },
+      { b: { ar: { i: 2, o: 3 } } },
+    ]);
+    socket.close(1000);
+  });
+
+  it("speaks CBOR in binary frames", async () => {
+    const { socket, reader } = await connect(counterQuery(), "cbor");
+    const init = decode(new Uint8Array((await reader.next()) as ArrayBuffer)) as { b: { i: unknown } };
+    expect(init.b).toHaveProperty("i");
+    socket.send(encode({ b: { ar: { i: 0, n: "increment", a: [7] } } }));
+    expect(decode(new Uint8Array((await reader.next()) as ArrayBuffer))).toEqual({ b: { ar: { i: 0, o: 7 } } });
+    socket.close(1000);
+  });
+
+  it.each([
+    ["JSON that does not parse", "json", "{nope", "malformed_message"],
+    ["a wrong shape", "json", JSON.stringify({ b: { xx: {} } }), "malformed_message"],
+    ["JSON in a binary frame", "json", new TextEncoder().encode(JSON.stringify({ b: { ar: { i: 0, n: "getCount", a: [] } } })), "malformed_message"],
+    ["CBOR in a text frame", "cbor", "text", "malformed_message"],
+    ["truncated CBOR", "cbor", encode({ b: { ar: { i: 0, n: "getCount", a: [] } } }).subarray(0, 5), "malformed_message"],
+    ["a message over 64 KiB", "json", JSON.stringify({ b: { ar: { i: 0, n: "increment", a: ["x".repeat(70_000)] } } }), "message_too_long"],
+  ] as const)("%s closes the connection with 1011 and the code", async (_label, encoding, frame, code) => {
+    const { socket, reader } = await connect(counterQuery(), encoding);
+    await reader.next();
+    socket.send(frame);
+    const closed = await reader.closed;
+    expect(closed.code).toBe(1011);
+    expect(closed.reason).toBe(code);
+  });
+
+  it("refusals before the connection exists: an error message in the encoding, then close 1011", async () => {
+    const { reader } = await connect({ getOrCreateForKey: { name: "chatRoom", key: [uniqueKey()] } }, "json", { token: "deny" });
+    expect(await reader.nextJson()).toEqual({ b: { e: { c: "forbidden", m: "Token refused.", md: { reason: "deny" } } } });
+    expect(await reader.closed).toMatchObject({ code: 1011, reason: "forbidden" });
+    const missing = await connect({ getForKey: { name: "counter", key: [uniqueKey()] } }, "cbor");
+    expect(decode(new Uint8Array((await missing.reader.next()) as ArrayBuffer))).toMatchObject({ b: { e: { c: "actor_not_found" } } });
+    expect(await missing.reader.closed).toMatchObject({ code: 1011, reason: "actor_not_found" });
+  });
+
+  it("an unknown encoding closes 1011 invalid_encoding without a message", async () => {
+    const entries = subprotocols(counterQuery()).replace("encoding.json", "encoding.xml");
+    const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": entries });
+    const reader = new SocketReader(socket);
+    expect(await reader.closed).toMatchObject({ code: 1011, reason: "invalid_encoding" });
+  });
+});
+
+describe("connection wire protocol over SSE (PROTOCOL.md §5.4, §5.5)", () => {
+  async function openSse(query: unknown, encoding = "json") {
+    const response = await call("/registry/actors/connect/sse", {
+      headers: { "X-RivetKit-Query": JSON.stringify(query), "X-RivetKit-Encoding": encoding, Accept: "text/event-stream" },
+    });
+    const reader = response.body!.getReader();
+    let buffer = "";
+    const nextData = async (): Promise<string> => {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").find((line) => line.startsWith("data: "));
+          if (data) return data.slice(6);
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += new TextDecoder().decode(value);
+      }
+    };
+    return { response, reader, nextData };
+  }
+
+  const post = (init: { ai: string; ci: string; ct: string }, body: BodyInit, encoding = "json", token = init.ct) =>
+    call("/registry/actors/message", {
+      method: "POST",
+      headers: { "X-RivetKit-Actor": init.ai, "X-RivetKit-Conn": init.ci, "X-RivetKit-Conn-Token": token, "X-RivetKit-Encoding": encoding },
+      body,
+    });
+
+  it("streams init, takes messages by POST with the token, answers on the stream", async () => {
+    const { response, reader, nextData } = await openSse(counterQuery());
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    const init = (JSON.parse(await nextData()) as { b: { i: { ai: string; ci: string; ct: string } } }).b.i;
+    const accepted = await post(init, JSON.stringify({ b: { ar: { i: 0, n: "increment", a: [4] } } }));
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toBe("{}");
+    expect(JSON.parse(await nextData())).toEqual({ b: { ar: { i: 0, o: 4 } } });
+
+    const wrongToken = await post(init, JSON.stringify({ b: { ar: { i: 1, n: "getCount", a: [] } } }), "json", "bad");
+    expect(wrongToken.status).toBe(400);
+    expect(await wrongToken.json()).toMatchObject({ c: "incorrect_conn_token" });
+    const unknownConn = await post({ ...init, ci: crypto.randomUUID() }, JSON.stringify({ b: { sr: { e: "x", s: true } } }));
+    expect(await unknownConn.json()).toMatchObject({ c: "conn_not_found" });
+    const garbage = await post(init, "{nope");
+    expect(garbage.status).toBe(400);
+    expect(await garbage.json()).toMatchObject({ c: "invalid_request" });
+    await reader.cancel();
+  });
+
+  it("carries CBOR as base64, and the message POST still answers JSON {}", async () => {
+    const { reader, nextData } = await openSse(counterQuery(), "cbor");
+    const fromBase64 = (text: string): unknown => decode(Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0)));
+    const init = fromBase64(await nextData()) as { b: { i: { ai: string; ci: string; ct: string } } };
+    const accepted = await post(init.b.i, encode({ b: { ar: { i: 0, n: "increment", a: [2] } } }), "cbor");
+    expect(await accepted.text()).toBe("{}");
+    expect(fromBase64(await nextData())).toEqual({ b: { ar: { i: 0, o: 2 } } });
+    await reader.cancel();
+  });
+
+  it("a refused stream answers 200 with one error event", async () => {
+    const { response, nextData } = await openSse({ getForKey: { name: "counter", key: [uniqueKey()] } });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(await nextData())).toMatchObject({ b: { e: { c: "actor_not_found" } } });
+  });
+
+  it("a message for an unknown actor id is 404 actor_not_found", async () => {
+    const response = await post({ ai: "00".repeat(32), ci: "x", ct: "y" }, "{}");
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ c: "actor_not_found" });
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/index";
+import type { registry } from "../../examples/demo/registry";
+
+/**
+ * The client is typed from `typeof registry` with no code generation. The checks here are
+ * made by the type-checker (`npm test` runs tsc first): each `@ts-expect-error` line must be
+ * an error, or the type-check fails.
+ */
+function typeChecks() {
+  const client = createClient<typeof registry>("http://127.0.0.1:8787");
+  const counter = client.counter.getOrCreate("a");
+
+  const count: Promise<number> = counter.increment(5);
+  const read: Promise<number> = counter.getCount();
+  // @ts-expect-error: an action that does not exist
+  void counter.decrement(1);
+  // @ts-expect-error: a wrong argument type
+  void counter.increment("five");
+  // @ts-expect-error: the output is a number, not a string
+  const wrong: Promise<string> = counter.getCount();
+  // @ts-expect-error: an actor that is not registered
+  void client.nobody;
+
+  const conn = client.chat.getOrCreate("room").connect();
+  const sent: Promise<{ from: string; text: string; at: number }> = conn.send("hi");
+  // @ts-expect-error: send takes a string
+  void conn.send(42);
+  conn.on("message", () => {});
+  return { count, read, wrong, sent };
+}
+
+describe("client types", () => {
+  it("are checked by tsc (this file is part of the type-check)", () => {
+    expect(typeof typeChecks).toBe("function");
+  });
+});
