@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { ActionContext, ActorContext, CreateContext } from "./context";
@@ -73,37 +73,47 @@ const fn = (field: string) =>
     message: `'${field}' must be a function`,
   });
 
+const optionalFn = (field: string) => z.optional(fn(field));
+
 const configSchema = z
   .strictObject({
-    state: z.unknown().optional(),
-    createState: fn("createState").optional(),
-    vars: z.unknown().optional(),
-    createVars: fn("createVars").optional(),
-    actions: z.record(z.string(), fn("actions.<name>")).optional(),
-    onAuth: fn("onAuth").optional(),
-    onCreate: fn("onCreate").optional(),
-    onStart: fn("onStart").optional(),
-    onFetch: fn("onFetch").optional(),
-    onWebSocket: fn("onWebSocket").optional(),
-    onStateChange: fn("onStateChange").optional(),
-    onBeforeConnect: fn("onBeforeConnect").optional(),
-    connState: z.unknown().optional(),
-    createConnState: fn("createConnState").optional(),
-    onConnect: fn("onConnect").optional(),
-    onDisconnect: fn("onDisconnect").optional(),
-    options: z.strictObject({ actionTimeout: z.number().positive().optional(), sseKeepAlive: z.number().positive().optional() }).optional(),
+    state: z.optional(z.unknown()),
+    createState: optionalFn("createState"),
+    vars: z.optional(z.unknown()),
+    createVars: optionalFn("createVars"),
+    actions: z.optional(z.record(z.string(), fn("actions.<name>"))),
+    onAuth: optionalFn("onAuth"),
+    onCreate: optionalFn("onCreate"),
+    onStart: optionalFn("onStart"),
+    onFetch: optionalFn("onFetch"),
+    onWebSocket: optionalFn("onWebSocket"),
+    onStateChange: optionalFn("onStateChange"),
+    onBeforeConnect: optionalFn("onBeforeConnect"),
+    connState: z.optional(z.unknown()),
+    createConnState: optionalFn("createConnState"),
+    onConnect: optionalFn("onConnect"),
+    onDisconnect: optionalFn("onDisconnect"),
+    options: z.optional(
+      z.strictObject({
+        actionTimeout: z.optional(z.number().check(z.positive())),
+        sseKeepAlive: z.optional(z.number().check(z.positive())),
+      }),
+    ),
   })
-  .superRefine((config, ctx) => {
-    if (config.state !== undefined && config.createState !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["createState"], message: "give either 'state' or 'createState', not both" });
-    }
-    if (config.connState !== undefined && config.createConnState !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["createConnState"], message: "give either 'connState' or 'createConnState', not both" });
-    }
-    if (config.vars !== undefined && config.createVars !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["createVars"], message: "give either 'vars' or 'createVars', not both" });
-    }
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      const exclusive = [
+        ["state", "createState"],
+        ["vars", "createVars"],
+        ["connState", "createConnState"],
+      ] as const;
+      for (const [value, factory] of exclusive) {
+        if (config[value] !== undefined && config[factory] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [factory], message: `give either '${value}' or '${factory}', not both` });
+        }
+      }
+    }),
+  );
 
 /** Thrown at module load for a config that cannot work; names the actor (when known) and the field. */
 export class ActorConfigError extends Error {

@@ -11,7 +11,6 @@ import {
   HEADER_ERROR_ENCODING,
   HEADER_ROUTE,
   HEADER_TARGET,
-  routeSchema,
   targetSchema,
   type ActorTarget,
   type InternalRoute,
@@ -48,18 +47,18 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     readonly #storage = new ActorStorage(this.ctx.storage);
 
     override async fetch(request: Request): Promise<Response> {
-      const route = routeSchema.safeParse(request.headers.get(HEADER_ROUTE));
-      if (!route.success) {
+      const route = request.headers.get(HEADER_ROUTE);
+      if (!isInternalRoute(route)) {
         const body = errors.invalidRequest("Actor Durable Objects are reached through the registry's front Worker.").toBody();
         return errorResponse("json", 400, body);
       }
       try {
         const instance = await this.#obtain(parseTarget(request));
-        return await routes[route.data](routeContext(instance, request));
+        return await routes[route](routeContext(instance, request));
       } catch (error) {
         const { status, body } = errorToBody(error, request.headers.get(HEADER_EXPOSE_INTERNAL_ERROR) === "true");
         if (status === 500) console.error(`[actor ${name}] request failed:`, error);
-        return failure(route.data, request, status, body);
+        return failure(route, request, status, body);
       }
     }
 
@@ -103,6 +102,10 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       return instance;
     }
   };
+}
+
+function isInternalRoute(route: string | null): route is InternalRoute {
+  return route !== null && Object.hasOwn(routes, route);
 }
 
 /** An error in the form each route's client can read (PROTOCOL.md §7). */

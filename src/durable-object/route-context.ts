@@ -1,7 +1,7 @@
 import type { ActorInstance } from "../actor/instance";
 import { isEncoding, type Encoding } from "../protocol/encoding";
-import { HEADER_AUTH_DATA, withoutInternalHeaders } from "../protocol/headers";
-import { decodeHeaderJson, HEADER_ERROR_ENCODING, HEADER_INTERNAL_CONN_PARAMS } from "../protocol/internal";
+import { HEADER_AUTH_DATA } from "../protocol/headers";
+import { decodeHeaderJson, HEADER_ERROR_ENCODING, HEADER_INTERNAL_CONN_PARAMS, stripInternalHeaders } from "../protocol/internal";
 
 /** What every route handler of the actor's Durable Object gets. */
 export interface RouteContext {
@@ -36,10 +36,12 @@ function optionalHeaderJson(request: Request, name: string): unknown {
  * Connection hooks get it without the body, which the route has read already.
  */
 export function actorRequest(request: Request, options: { body: boolean } = { body: true }): Request {
-  return new Request(request.url, {
+  const clean = new Request(request.url, {
     method: request.method,
-    headers: withoutInternalHeaders(request.headers),
+    headers: request.headers,
     body: options.body ? request.body : null,
     redirect: "manual",
   });
+  stripInternalHeaders(clean.headers);
+  return clean;
 }

@@ -13,17 +13,3 @@ export const HEADER_AUTH_DATA = "x-rivetkit-auth-data";
 export const HEADER_EXPOSE_INTERNAL_ERROR = "x-rivetkit-expose-internal-error";
 /** Every header of actorflare's own between the Worker and the Durable Object starts with this. */
 export const INTERNAL_HEADER_PREFIX = "x-actorflare-";
-
-export function isInternalHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower === HEADER_AUTH_DATA || lower === HEADER_EXPOSE_INTERNAL_ERROR || lower.startsWith(INTERNAL_HEADER_PREFIX);
-}
-
-/** A copy of `headers` without any internal header. */
-export function withoutInternalHeaders(headers: Headers): Headers {
-  const clean = new Headers();
-  for (const [name, value] of headers) {
-    if (!isInternalHeader(name)) clean.append(name, value);
-  }
-  return clean;
-}

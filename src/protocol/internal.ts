@@ -1,5 +1,5 @@
-import * as z from "zod";
-import { INTERNAL_HEADER_PREFIX } from "./headers";
+import * as z from "zod/mini";
+import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR, INTERNAL_HEADER_PREFIX } from "./headers";
 
 /**
  * What the front Worker tells an actor's Durable Object besides the request itself. These
@@ -16,14 +16,34 @@ export const HEADER_INTERNAL_CONN_PARAMS = `${INTERNAL_HEADER_PREFIX}conn-params
 /** The action an HTTP action request calls, percent-encoded. */
 export const HEADER_ACTION = `${INTERNAL_HEADER_PREFIX}action`;
 
-export const routeSchema = z.enum(["resolve", "raw-http", "raw-websocket", "action", "connect-websocket", "connect-sse", "message"]);
-export type InternalRoute = z.infer<typeof routeSchema>;
+/**
+ * Every header the Worker sets for the Durable Object. The Worker deletes them from what a
+ * client sent before setting its own, and the Durable Object deletes them again before a
+ * handler sees the request: a client can neither forge nor read them.
+ */
+export const INTERNAL_HEADERS = [
+  HEADER_AUTH_DATA,
+  HEADER_EXPOSE_INTERNAL_ERROR,
+  HEADER_ROUTE,
+  HEADER_TARGET,
+  HEADER_ERROR_ENCODING,
+  HEADER_ACCEPT_PROTOCOL,
+  HEADER_INTERNAL_CONN_PARAMS,
+  HEADER_ACTION,
+] as const;
+
+/** Deletes every internal header, in place (a fixed list: no walk over the request's headers). */
+export function stripInternalHeaders(headers: Headers): void {
+  for (const name of INTERNAL_HEADERS) headers.delete(name);
+}
+
+export type InternalRoute = "resolve" | "raw-http" | "raw-websocket" | "action" | "connect-websocket" | "connect-sse" | "message";
 
 /** How the Durable Object must treat a missing or existing actor. */
 export const targetSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("get") }),
-  z.object({ kind: z.literal("getOrCreate"), key: z.array(z.string()), input: z.unknown().optional() }),
-  z.object({ kind: z.literal("create"), key: z.array(z.string()), input: z.unknown().optional() }),
+  z.object({ kind: z.literal("getOrCreate"), key: z.array(z.string()), input: z.optional(z.unknown()) }),
+  z.object({ kind: z.literal("create"), key: z.array(z.string()), input: z.optional(z.unknown()) }),
 ]);
 export type ActorTarget = z.infer<typeof targetSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { decode, encode, type Encoding } from "./encoding";
 import { ActorflareError, type ErrorBody } from "./errors";
 
@@ -7,7 +7,7 @@ import { ActorflareError, type ErrorBody } from "./errors";
  * exactly one tag. Field names are the wire's.
  */
 
-export const actionRequestSchema = z.object({ i: z.number().int().nonnegative(), n: z.string(), a: z.array(z.unknown()) });
+export const actionRequestSchema = z.object({ i: z.int().check(z.gte(0)), n: z.string(), a: z.array(z.unknown()) });
 export const subscriptionRequestSchema = z.object({ e: z.string(), s: z.boolean() });
 
 export const toServerSchema = z.object({
@@ -19,9 +19,9 @@ export const toServerSchema = z.object({
 export type ToServer = z.infer<typeof toServerSchema>;
 
 export const initSchema = z.object({ ai: z.string(), ci: z.string(), ct: z.string() });
-export const actionResponseSchema = z.object({ i: z.number(), o: z.unknown().optional() });
+export const actionResponseSchema = z.object({ i: z.number(), o: z.optional(z.unknown()) });
 export const eventSchema = z.object({ n: z.string(), a: z.array(z.unknown()) });
-export const errorMessageSchema = z.object({ c: z.string(), m: z.string(), md: z.unknown().optional(), ai: z.number().optional() });
+export const errorMessageSchema = z.object({ c: z.string(), m: z.string(), md: z.optional(z.unknown()), ai: z.optional(z.number()) });
 
 export const toClientSchema = z.object({
   b: z.union([

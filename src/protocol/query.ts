@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { errors } from "./errors";
 
 /**
@@ -9,27 +9,20 @@ import { errors } from "./errors";
 export const MAX_KEY_PART_LENGTH = 128;
 
 /** A key on the wire: a string array, a bare string (normalised to `[string]`), or missing (`[]`). */
-const keySchema = z
-  .union([z.array(z.string().max(MAX_KEY_PART_LENGTH)), z.string().max(MAX_KEY_PART_LENGTH), z.null()])
-  .optional()
-  .transform((key): string[] => (key === null || key === undefined ? [] : typeof key === "string" ? [key] : key));
+const keyPart = z.string().check(z.maxLength(MAX_KEY_PART_LENGTH));
+const keySchema = z.pipe(
+  z.optional(z.union([z.array(keyPart), keyPart, z.null()])),
+  z.transform((key): string[] => (key === null || key === undefined ? [] : typeof key === "string" ? [key] : key)),
+);
 
-const nameSchema = z.string().min(1);
+const nameSchema = z.string().check(z.minLength(1));
+const createFields = { name: nameSchema, key: keySchema, input: z.optional(z.unknown()), region: z.optional(z.string()) };
 
 export const actorQuerySchema = z.union([
-  z.object({ getForId: z.object({ name: nameSchema.optional(), actorId: z.string().min(1) }) }),
+  z.object({ getForId: z.object({ name: z.optional(nameSchema), actorId: z.string().check(z.minLength(1)) }) }),
   z.object({ getForKey: z.object({ name: nameSchema, key: keySchema }) }),
-  z.object({
-    getOrCreateForKey: z.object({
-      name: nameSchema,
-      key: keySchema,
-      input: z.unknown().optional(),
-      region: z.string().optional(),
-    }),
-  }),
-  z.object({
-    create: z.object({ name: nameSchema, key: keySchema, input: z.unknown().optional(), region: z.string().optional() }),
-  }),
+  z.object({ getOrCreateForKey: z.object(createFields) }),
+  z.object({ create: z.object(createFields) }),
 ]);
 
 export type ActorQuery = z.output<typeof actorQuerySchema>;

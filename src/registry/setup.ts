@@ -3,6 +3,7 @@ import { isActorDefinition, validateActorConfig } from "../actor/definition";
 import { clientForDriver, type Client } from "../client/client";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { InlineClientDriver } from "../worker/inline-driver";
+import { isRegistryPath } from "../worker/paths";
 import { registryFetch } from "../worker/router";
 import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "./config";
 import { className, defaultBindingName, type ClassNameOf } from "./names";
@@ -69,16 +70,12 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
       client,
       serve: (app) => ({
         fetch: (request, env, ctx) =>
-          isRegistryPath(request) ? registryHandler.fetch(request, env, ctx) : Promise.resolve(app.fetch(request, env, ctx as ExecutionContext)),
+          isRegistryPath(request.url) ? registryHandler.fetch(request, env, ctx) : Promise.resolve(app.fetch(request, env, ctx as ExecutionContext)),
       }),
     };
   }
 }
 
-function isRegistryPath(request: Request): boolean {
-  const path = new URL(request.url).pathname.replace(/^\/+/, "/");
-  return path === "/registry" || path.startsWith("/registry/");
-}
 
 /** Registers actors: `setup({ use: { counter, chat } })`. Checks every definition now, at module load. */
 export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Registry<A> {

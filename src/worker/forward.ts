@@ -1,6 +1,6 @@
 import type { Encoding } from "../protocol/encoding";
 import { errors } from "../protocol/errors";
-import { HEADER_AUTH_DATA, withoutInternalHeaders } from "../protocol/headers";
+import { HEADER_AUTH_DATA } from "../protocol/headers";
 import {
   encodeHeaderJson,
   HEADER_ACCEPT_PROTOCOL,
@@ -9,6 +9,7 @@ import {
   HEADER_INTERNAL_CONN_PARAMS,
   HEADER_ROUTE,
   HEADER_TARGET,
+  stripInternalHeaders,
   type InternalRoute,
 } from "../protocol/internal";
 import type { LocatedActor } from "./locate";
@@ -36,7 +37,8 @@ const ROUTES_WITH_BODY = new Set(["raw-http", "action", "message"]);
  * here, on every route, and only then are the Worker's own set: auth cannot be spoofed.
  */
 export async function forwardToActor(located: LocatedActor, request: Request, options: ForwardOptions): Promise<Response> {
-  const headers = withoutInternalHeaders(request.headers);
+  const headers = new Headers(request.headers);
+  stripInternalHeaders(headers);
   headers.set(HEADER_ROUTE, options.route);
   headers.set(HEADER_TARGET, encodeHeaderJson(located.target));
   headers.set(HEADER_ERROR_ENCODING, options.encoding);
@@ -45,8 +47,9 @@ export async function forwardToActor(located: LocatedActor, request: Request, op
   if (options.params !== undefined) headers.set(HEADER_INTERNAL_CONN_PARAMS, encodeHeaderJson(options.params));
   if (options.action !== undefined) headers.set(HEADER_ACTION, encodeURIComponent(options.action));
   const body = ROUTES_WITH_BODY.has(options.route) ? request.body : null;
-  const internal = new Request(options.url, { method: request.method, headers, body, redirect: "manual" });
-  return await callWithRetry(() => located.stub.fetch(body === null ? internal.clone() : internal), body === null);
+  const init: RequestInit = { method: request.method, headers, body, redirect: "manual" };
+  // A fresh Request per attempt; only bodyless requests are ever retried.
+  return await callWithRetry(() => located.stub.fetch(new Request(options.url, init)), body === null);
 }
 
 const MAX_ATTEMPTS = 3;

@@ -40,10 +40,24 @@ function decodeSegment(segment: string): string | undefined {
   }
 }
 
+/** Where the path starts in an absolute URL, found without parsing the whole URL. */
+function pathStart(url: string): number {
+  return url.indexOf("/", url.indexOf("//") + 2);
+}
+
 /** `{endpoint}/` + `/registry` gives `//registry`: collapse leading slashes (PROTOCOL.md §1). */
 export function collapseLeadingSlashes(request: Request): Request {
+  const start = pathStart(request.url);
+  if (start < 0 || request.url[start + 1] !== "/") return request;
   const url = new URL(request.url);
-  if (!url.pathname.startsWith("//")) return request;
   url.pathname = url.pathname.replace(/^\/+/, "/");
   return new Request(url, request);
+}
+
+/** Whether a request is for the registry's routes (`/registry` and below). */
+export function isRegistryPath(url: string): boolean {
+  const start = pathStart(url);
+  if (start < 0) return false;
+  const path = url.slice(start).replace(/^\/+/, "/");
+  return path === "/registry" || path.startsWith("/registry/") || path.startsWith("/registry?");
 }
