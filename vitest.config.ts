@@ -6,7 +6,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } })],
-        test: { name: "workerd", include: ["test/workers/**/*.test.ts"] },
+        test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
         test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },

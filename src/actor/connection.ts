@@ -6,6 +6,19 @@ export interface ConnectionTransport {
   readonly encoding: Encoding;
   send(message: ToClient): void;
   close(code: number, reason: string): void;
+  /** Keeps what a connection is (params, auth, state, subscriptions) beyond this wake, if the transport outlives it. */
+  persist?(record: ConnectionRecord): void;
+}
+
+/** Everything needed to rebuild a connection after the actor was evicted from memory. */
+export interface ConnectionRecord {
+  id: string;
+  token: string;
+  encoding: Encoding;
+  params: unknown;
+  auth: unknown;
+  state: unknown;
+  subscriptions: string[];
 }
 
 /** One client connection to an actor: `c.conn` in actions, a value of `c.conns`. */
@@ -19,9 +32,9 @@ export class Connection<CS = unknown> {
   readonly subscriptions = new Set<string>();
   readonly #transport: ConnectionTransport;
 
-  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS }) {
-    this.id = crypto.randomUUID();
-    this.token = randomToken();
+  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string }) {
+    this.id = init.id ?? crypto.randomUUID();
+    this.token = init.token ?? randomToken();
     this.#transport = transport;
     this.params = init.params;
     this.auth = init.auth;
@@ -45,6 +58,26 @@ export class Connection<CS = unknown> {
   /** Protocol messages (init, action results, errors). */
   deliver(message: ToClient): void {
     this.#transport.send(message);
+  }
+
+  /** Saves the connection's record with its transport, where the transport outlives a wake. */
+  persist(): void {
+    this.#transport.persist?.({
+      id: this.id,
+      token: this.token,
+      encoding: this.encoding,
+      params: this.params,
+      auth: this.auth,
+      state: this.state,
+      subscriptions: [...this.subscriptions],
+    });
+  }
+
+  /** A connection as it was before the actor left memory; its hooks do not run again. */
+  static restore(transport: ConnectionTransport, record: ConnectionRecord): Connection {
+    const conn = new Connection(transport, record);
+    for (const event of record.subscriptions) conn.subscriptions.add(event);
+    return conn;
   }
 }
 

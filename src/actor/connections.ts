@@ -39,10 +39,16 @@ export class Connections {
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
       if (!ephemeral) this.#open.set(conn.id, conn);
       await config.onConnect?.(c, conn);
+      conn.persist();
       return conn;
     } finally {
       this.#instance.saveIfChanged();
     }
+  }
+
+  /** Lists a connection rebuilt after a wake (its hooks ran when it first opened). */
+  adopt(conn: Connection): void {
+    this.#open.set(conn.id, conn);
   }
 
   /** Removes a connection and runs onDisconnect. Safe to call twice. */
@@ -72,6 +78,7 @@ export class Connections {
       const { e: event, s: subscribe } = message.b.sr;
       if (subscribe) conn.subscriptions.add(event);
       else conn.subscriptions.delete(event);
+      conn.persist();
       return;
     }
     const { i: id, n: name, a: args } = message.b.ar;
@@ -82,6 +89,9 @@ export class Connections {
       const { status, body } = errorToBody(error);
       if (status === 500) this.#instance.log.error(`action '${name}' failed:`, error);
       conn.deliver(toClient.error(body, id));
+    } finally {
+      // The action may have changed the connection's state.
+      conn.persist();
     }
   }
 }

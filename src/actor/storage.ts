@@ -9,6 +9,7 @@ export interface ActorMeta {
 
 const META_KEY = "actorflare:meta";
 const STATE_KEY = "actorflare:state";
+const CONNECTION_PREFIX = "actorflare:conn:";
 
 /**
  * The actor's slice of Durable Object storage, through the synchronous KV API of SQLite-backed
@@ -40,6 +41,19 @@ export class ActorStorage {
 
   writeState(state: unknown): void {
     this.#put(STATE_KEY, state);
+  }
+
+  /** A connection record too large for its socket's attachment. */
+  readConnection<T>(id: string): T | undefined {
+    return this.#storage.kv.get<T>(CONNECTION_PREFIX + id);
+  }
+
+  writeConnection(id: string, record: unknown): void {
+    this.#storage.kv.put(CONNECTION_PREFIX + id, record);
+  }
+
+  deleteConnection(id: string): void {
+    this.#storage.kv.delete(CONNECTION_PREFIX + id);
   }
 
   /** Resolves once every buffered write is durable. */

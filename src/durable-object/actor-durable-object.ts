@@ -17,6 +17,7 @@ import {
 } from "../protocol/internal";
 import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import { rejectWebSocket } from "../protocol/websocket-rejection";
+import { HibernatableSockets } from "./hibernatable-sockets";
 import { routeContext, type RouteContext } from "./route-context";
 import { httpAction } from "./routes/action";
 import { connectSse, sseEvent, sseHeaders } from "./routes/connect-sse";
@@ -45,6 +46,13 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
   return class ActorDurableObject extends DurableObject {
     #instance: ActorInstance | undefined;
     readonly #storage = new ActorStorage(this.ctx.storage);
+    readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
+
+    constructor(ctx: DurableObjectState, env: never) {
+      super(ctx, env);
+      // An application-level ping is answered by the runtime without waking the actor.
+      ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    }
 
     override async fetch(request: Request): Promise<Response> {
       const route = request.headers.get(HEADER_ROUTE);
@@ -54,11 +62,41 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
       try {
         const instance = await this.#obtain(parseTarget(request));
-        return await routes[route](routeContext(instance, request));
+        return await routes[route](routeContext(instance, this.#sockets, request));
       } catch (error) {
         const { status, body } = errorToBody(error, request.headers.get(HEADER_EXPOSE_INTERNAL_ERROR) === "true");
         if (status === 500) console.error(`[actor ${name}] request failed:`, error);
         return failure(route, request, status, body);
+      }
+    }
+
+    /** A connection's message; after hibernation this is what wakes the actor. */
+    override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+      if (this.#sockets.queueIfOpening(socket, message)) return;
+      const instance = await this.#instanceForSocket(socket);
+      if (instance) this.#sockets.message(instance, socket, message);
+    }
+
+    override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+      const instance = await this.#instanceForSocket(socket);
+      if (instance) await this.#sockets.close(instance, socket, code);
+    }
+
+    override async webSocketError(socket: WebSocket): Promise<void> {
+      await this.webSocketClose(socket, 1006);
+    }
+
+    async #instanceForSocket(socket: WebSocket): Promise<ActorInstance | undefined> {
+      try {
+        return await this.#obtain({ kind: "get" });
+      } catch (error) {
+        console.error(`[actor ${name}] could not wake for a connection message:`, error);
+        try {
+          socket.close(1011, "internal_error");
+        } catch {
+          // Already closed.
+        }
+        return undefined;
       }
     }
 
@@ -89,6 +127,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         const host = { definition, storage: this.#storage, actorId: this.ctx.id.toString() };
         if (meta) {
           instance = await ActorInstance.load(host, meta);
+          this.#sockets.restore(instance);
         } else if (target.kind === "get") {
           throw errors.actorNotFound(`Actor '${name}' not found: no actor of that name exists with this key or id.`);
         } else {

@@ -1,4 +1,5 @@
 import type { ActorInstance } from "../actor/instance";
+import type { HibernatableSockets } from "./hibernatable-sockets";
 import { isEncoding, type Encoding } from "../protocol/encoding";
 import { HEADER_AUTH_DATA } from "../protocol/headers";
 import { decodeHeaderJson, HEADER_ERROR_ENCODING, HEADER_INTERNAL_CONN_PARAMS, stripInternalHeaders } from "../protocol/internal";
@@ -6,6 +7,8 @@ import { decodeHeaderJson, HEADER_ERROR_ENCODING, HEADER_INTERNAL_CONN_PARAMS, s
 /** What every route handler of the actor's Durable Object gets. */
 export interface RouteContext {
   instance: ActorInstance;
+  /** The object's connection sockets (hibernatable). */
+  sockets: HibernatableSockets;
   /** The internal request from the front Worker. */
   request: Request;
   encoding: Encoding;
@@ -15,10 +18,11 @@ export interface RouteContext {
   params: unknown;
 }
 
-export function routeContext(instance: ActorInstance, request: Request): RouteContext {
+export function routeContext(instance: ActorInstance, sockets: HibernatableSockets, request: Request): RouteContext {
   const encoding = request.headers.get(HEADER_ERROR_ENCODING);
   return {
     instance,
+    sockets,
     request,
     encoding: isEncoding(encoding) ? encoding : "json",
     auth: optionalHeaderJson(request, HEADER_AUTH_DATA),

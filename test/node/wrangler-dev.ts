@@ -22,6 +22,8 @@ export interface WranglerDev {
 export interface StartOptions {
   /** Where Durable Object storage lives; start again on the same folder to simulate a restart. */
   persistTo: string;
+  /** Port to listen on (default: a free one). Pass a previous instance's port to restart "the same" server. */
+  port?: number;
 }
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -37,9 +39,9 @@ const liveGroups = new Set<number>();
 /** Temp folders not removed yet, removed on the same occasion. */
 const liveDirs = new Set<string>();
 
-export async function startWranglerDev({ persistTo }: StartOptions): Promise<WranglerDev> {
+export async function startWranglerDev({ persistTo, port: requestedPort }: StartOptions): Promise<WranglerDev> {
   installExitCleanup();
-  const port = await freePort();
+  const port = requestedPort ?? (await freePort());
   const inspectorPort = await freePort();
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "warn"];
   const child = spawn(WRANGLER_BIN, args, {

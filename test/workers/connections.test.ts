@@ -12,7 +12,7 @@ function nextValue<T>(subscribe: (callback: (value: T) => void) => () => void): 
   });
 }
 
-const waitUntil = async (check: () => boolean, ms = 3_000) => {
+const waitUntil = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("condition not met in time");

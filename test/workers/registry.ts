@@ -136,6 +136,8 @@ const socket = actor({
 /** Connections: params, conn state, hooks, events, errors. */
 const chatRoom = actor({
   state: { connects: 0, disconnects: 0, messages: [] as { from: string; text: string }[] },
+  // A new id each time the actor is loaded into memory: tells a wake from hibernation apart.
+  createVars: () => ({ wakeId: crypto.randomUUID() }),
   onAuth: (_options, params: { name?: string; token?: string } | undefined | null) => {
     if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
     return { user: params?.name ?? "anonymous" };
@@ -182,6 +184,7 @@ const chatRoom = actor({
       return ms;
     },
     nothing: () => undefined,
+    wakeId: (c) => c.vars.wakeId,
     bytes: () => ({ n: 1.5, list: [1, "two", null], nested: { ok: true } }),
   },
   options: { actionTimeout: 500, sseKeepAlive: 200 },

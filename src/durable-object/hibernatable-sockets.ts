@@ -1,0 +1,149 @@
+import { Connection, type ConnectionRecord, type ConnectionTransport } from "../actor/connection";
+import type { ActorInstance } from "../actor/instance";
+import type { ActorStorage } from "../actor/storage";
+import type { Encoding } from "../protocol/encoding";
+import { ActorflareError, errorToBody } from "../protocol/errors";
+import { decodeToServer, encodeToClient, toClient, type Frame } from "../protocol/messages";
+
+/** Tags the sockets of connections (raw onWebSocket sockets are not hibernatable and carry none). */
+const CONNECTION_TAG = "actorflare:conn";
+
+/** Close codes that must not be sent back (they are never sent on the wire). */
+const UNECHOABLE_CLOSE_CODES = new Set([1005, 1006, 1015]);
+
+/** What a socket's attachment holds: the whole record, or a pointer to storage when it is over 2 KiB. */
+type Attachment = ConnectionRecord | { id: string; stored: true };
+
+export interface OpenRequest {
+  request: Request;
+  encoding: Encoding;
+  params: unknown;
+  auth: unknown;
+}
+
+/**
+ * Connection sockets accepted with the WebSocket Hibernation API: an actor whose clients are
+ * all idle can leave memory with every socket still open. Each socket's attachment keeps its
+ * connection's record, so the connections are rebuilt when a message wakes the actor.
+ */
+export class HibernatableSockets {
+  readonly #ctx: DurableObjectState;
+  readonly #storage: ActorStorage;
+  /** Sockets whose connection is still being opened, with the frames that arrived meanwhile. */
+  readonly #opening = new Map<WebSocket, Frame[]>();
+  readonly #connections = new WeakMap<WebSocket, Connection>();
+  /** Sockets whose record lives in storage because it outgrew the attachment. */
+  readonly #overflowed = new WeakSet<WebSocket>();
+
+  constructor(ctx: DurableObjectState, storage: ActorStorage) {
+    this.#ctx = ctx;
+    this.#storage = storage;
+  }
+
+  /** Accepts the socket, opens the connection (hooks, init), then handles the frames that came first. */
+  accept(instance: ActorInstance, socket: WebSocket, open: OpenRequest): void {
+    this.#ctx.acceptWebSocket(socket, [CONNECTION_TAG]);
+    this.#opening.set(socket, []);
+    const transport = this.#transport(socket, open.encoding);
+    void (async () => {
+      let conn: Connection;
+      try {
+        conn = await instance.connections.open(transport, { request: open.request, params: open.params, auth: open.auth });
+      } catch (error) {
+        this.#opening.delete(socket);
+        const { status, body } = errorToBody(error);
+        if (status === 500) instance.log.error("connection refused by an error:", error);
+        transport.send(toClient.error(body));
+        closeQuietly(socket, 1011, body.c);
+        return;
+      }
+      this.#connections.set(socket, conn);
+      conn.deliver(toClient.init(instance.actorId, conn.id, conn.token));
+      const queued = this.#opening.get(socket) ?? [];
+      this.#opening.delete(socket);
+      if (socket.readyState !== WebSocket.OPEN) return void this.#closed(instance, socket, conn);
+      for (const frame of queued) this.#receive(instance, socket, conn, frame);
+    })();
+  }
+
+  /** Frames for a socket whose connection is not open yet wait in memory (the actor cannot sleep meanwhile). */
+  queueIfOpening(socket: WebSocket, frame: Frame): boolean {
+    const queue = this.#opening.get(socket);
+    if (!queue) return false;
+    queue.push(frame);
+    return true;
+  }
+
+  /** After a wake: every connection, rebuilt from its socket, without running its hooks again. */
+  restore(instance: ActorInstance): void {
+    for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) {
+      const attachment = socket.deserializeAttachment() as Attachment | null;
+      const stored = attachment !== null && "stored" in attachment;
+      const record = stored ? this.#storage.readConnection<ConnectionRecord>(attachment.id) : attachment;
+      if (!record) continue;
+      if (stored) this.#overflowed.add(socket);
+      const conn = Connection.restore(this.#transport(socket, record.encoding), record);
+      this.#connections.set(socket, conn);
+      instance.connections.adopt(conn);
+    }
+  }
+
+  message(instance: ActorInstance, socket: WebSocket, frame: Frame): void {
+    const conn = this.#connections.get(socket);
+    if (!conn) return closeQuietly(socket, 1011, "conn_not_found");
+    this.#receive(instance, socket, conn, frame);
+  }
+
+  /** The peer closed: answer the close (the Hibernation API does not) and run onDisconnect. */
+  async close(instance: ActorInstance, socket: WebSocket, code: number): Promise<void> {
+    if (!UNECHOABLE_CLOSE_CODES.has(code)) closeQuietly(socket, code, "");
+    const conn = this.#connections.get(socket);
+    if (conn) await this.#closed(instance, socket, conn);
+  }
+
+  async #closed(instance: ActorInstance, socket: WebSocket, conn: Connection): Promise<void> {
+    this.#connections.delete(socket);
+    if (this.#overflowed.delete(socket)) this.#storage.deleteConnection(conn.id);
+    await instance.connections.close(conn);
+  }
+
+  #receive(instance: ActorInstance, socket: WebSocket, conn: Connection, frame: Frame): void {
+    try {
+      void instance.connections.handle(conn, decodeToServer(conn.encoding, frame));
+    } catch (error) {
+      // An undecodable or oversized message ends the connection (PROTOCOL.md §6).
+      closeQuietly(socket, 1011, error instanceof ActorflareError ? error.code : "malformed_message");
+    }
+  }
+
+  #transport(socket: WebSocket, encoding: Encoding): ConnectionTransport {
+    return {
+      encoding,
+      send: (message) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClient(encoding, message));
+      },
+      close: (code, reason) => closeQuietly(socket, code, reason),
+      persist: (record) => this.#persist(socket, record),
+    };
+  }
+
+  /** The record goes in the socket's attachment; one over its 2 KiB limit goes to storage instead. */
+  #persist(socket: WebSocket, record: ConnectionRecord): void {
+    try {
+      socket.serializeAttachment(record);
+      if (this.#overflowed.delete(socket)) this.#storage.deleteConnection(record.id);
+    } catch {
+      this.#storage.writeConnection(record.id, record);
+      socket.serializeAttachment({ id: record.id, stored: true } satisfies Attachment);
+      this.#overflowed.add(socket);
+    }
+  }
+}
+
+function closeQuietly(socket: WebSocket, code: number, reason: string): void {
+  try {
+    socket.close(code, reason);
+  } catch {
+    // Already closed.
+  }
+}
