@@ -6,7 +6,9 @@ export default defineConfig({
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } })],
-        test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000 },
+        // One file at a time: tests that reset every Durable Object (abortAllDurableObjects) would
+        // otherwise drop the connections of tests running beside them.
+        test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000, fileParallelism: false },
       },
       {
         test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },

@@ -46,7 +46,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     await instance.#createVars();
     await config.onCreate?.(instance.context, input);
     host.storage.writeCreated(meta, instance.#state.raw);
-    instance.#state.markClean();
+    instance.#state.takeChanges();
     return instance;
   }
 
@@ -93,8 +93,7 @@ export class ActorInstance<S = unknown, V = unknown> {
   saveIfChanged(): void {
     if (!this.#state.dirty) return;
     try {
-      this.#host.storage.writeState(this.#state.raw);
-      this.#state.markClean();
+      this.#host.storage.writeState(this.#state.raw, this.#state.takeChanges());
     } catch (error) {
       // Keep memory equal to storage: drop the change that could not be stored.
       this.#state.reset(this.#host.storage.readState<S>());

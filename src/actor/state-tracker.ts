@@ -1,15 +1,23 @@
 /**
- * Tracks whether the actor's state changed, so a request that changes nothing writes nothing.
- * Plain objects and arrays are wrapped in proxies that flag every write; other objects (Date,
- * Map, class instances) are handed out as they are, so in-place changes to them are not seen:
- * reassign the field or call `c.saveState()`.
+ * Tracks which parts of the actor's state changed, so a request that changes nothing writes
+ * nothing and a change to one top-level field rewrites only that field (see state-store.ts).
+ * Plain objects and arrays are wrapped in proxies that record every write with the top-level
+ * field it belongs to. Other objects (Date, Map, class instances) are handed out as they are,
+ * so in-place changes to them are not seen: reassign the field or call `c.saveState()`.
  */
+
+/** What changed since the last save: every field (`all`), or these top-level fields. */
+export interface StateChanges {
+  all: boolean;
+  keys: Set<string>;
+}
+
 export class StateTracker<S> {
   #raw: S;
-  #dirty = false;
-  readonly #proxies = new WeakMap<object, object>();
+  #changes: StateChanges = { all: false, keys: new Set() };
+  /** Proxies per target and per top-level field they were reached through. */
+  readonly #proxies = new WeakMap<object, Map<string | undefined, object>>();
   readonly #targets = new WeakMap<object, object>();
-
   readonly #onChange: () => void;
 
   /** `onChange` runs after every write through the proxies or a reassignment. */
@@ -20,12 +28,12 @@ export class StateTracker<S> {
 
   /** The state as actor code sees it. */
   get value(): S {
-    return this.#wrap(this.#raw) as S;
+    return this.#wrap(this.#raw, undefined) as S;
   }
 
   set value(next: S) {
     this.#raw = this.#unwrapDeep(next) as S;
-    this.#changed();
+    this.#changed(undefined);
   }
 
   /** The unproxied state, for storage. */
@@ -34,47 +42,65 @@ export class StateTracker<S> {
   }
 
   get dirty(): boolean {
-    return this.#dirty;
+    return this.#changes.all || this.#changes.keys.size > 0;
   }
 
-  markClean(): void {
-    this.#dirty = false;
+  /** The changes so far, and a clean slate. */
+  takeChanges(): StateChanges {
+    const changes = this.#changes;
+    this.#changes = { all: false, keys: new Set() };
+    return changes;
+  }
+
+  /** Marks everything changed (`c.saveState()` writes it all: in-place changes to a Map are not seen). */
+  markAllChanged(): void {
+    this.#changes.all = true;
   }
 
   /** Replaces the state without marking it changed (after reloading from storage). */
   reset(raw: S): void {
     this.#raw = raw;
-    this.#dirty = false;
+    this.#changes = { all: false, keys: new Set() };
   }
 
-  #changed(): void {
-    this.#dirty = true;
+  /** A write under top-level field `field`; `undefined` means the root itself (or an unknown field). */
+  #changed(field: string | undefined): void {
+    if (field === undefined) this.#changes.all = true;
+    else this.#changes.keys.add(field);
     this.#onChange();
   }
 
-  #wrap(value: unknown): unknown {
+  #wrap(value: unknown, field: string | undefined): unknown {
     if (!isTrackable(value)) return value;
-    const existing = this.#proxies.get(value);
+    const isRoot = value === this.#raw;
+    let byField = this.#proxies.get(value);
+    const existing = byField?.get(field);
     if (existing) return existing;
+    // Writes on the root name their own field; writes below it belong to the field they were reached through.
+    const fieldOf = (property: string | symbol) => (isRoot && isPlainObject(value) && typeof property === "string" ? property : field);
     const proxy = new Proxy(value, {
-      get: (target, property, receiver) => this.#wrap(Reflect.get(target, property, receiver)),
+      get: (target, property, receiver) => this.#wrap(Reflect.get(target, property, receiver), isRoot ? fieldOf(property) : field),
       set: (target, property, next) => {
         const done = Reflect.set(target, property, this.#unwrapDeep(next));
-        this.#changed();
+        this.#changed(fieldOf(property));
         return done;
       },
       deleteProperty: (target, property) => {
         const done = Reflect.deleteProperty(target, property);
-        this.#changed();
+        this.#changed(fieldOf(property));
         return done;
       },
     });
-    this.#proxies.set(value, proxy);
+    if (!byField) {
+      byField = new Map();
+      this.#proxies.set(value, byField);
+    }
+    byField.set(field, proxy);
     this.#targets.set(proxy, value);
     return proxy;
   }
 
-  /** Storage cannot clone a Proxy: replace every proxy inside an assigned value with its target. */
+  /** Storage cannot encode a Proxy: replace every proxy inside an assigned value with its target. */
   #unwrapDeep(value: unknown, seen = new Set<object>()): unknown {
     if (typeof value !== "object" || value === null) return value;
     const target = this.#targets.get(value);
@@ -90,9 +116,12 @@ export class StateTracker<S> {
   }
 }
 
-function isTrackable(value: unknown): value is object {
-  if (typeof value !== "object" || value === null) return false;
-  if (Array.isArray(value)) return true;
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+function isTrackable(value: unknown): value is object {
+  return Array.isArray(value) || isPlainObject(value);
 }

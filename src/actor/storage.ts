@@ -1,4 +1,5 @@
-import { ActorflareError } from "../protocol/errors";
+import { StateStore, type WriteCounters } from "./state-store";
+import type { StateChanges } from "./state-tracker";
 
 /** What is stored about an actor besides its state. Its presence means the actor exists. */
 export interface ActorMeta {
@@ -8,19 +9,21 @@ export interface ActorMeta {
 }
 
 const META_KEY = "actorflare:meta";
-const STATE_KEY = "actorflare:state";
 const CONNECTION_PREFIX = "actorflare:conn:";
 
 /**
- * The actor's slice of Durable Object storage, through the synchronous KV API of SQLite-backed
- * objects: a write is buffered at once, and the output gate holds every response until it is
- * durable, so a response the client sees implies the state it reflects is stored.
+ * The actor's slice of Durable Object storage (SQLite-backed): meta and connection records in
+ * the synchronous KV API, state in its own table (state-store.ts). Writes are synchronous and
+ * the output gate holds every response until they are durable, so a response the client sees
+ * implies the state it reflects is stored.
  */
 export class ActorStorage {
   readonly #storage: DurableObjectStorage;
+  readonly #state: StateStore;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
+    this.#state = new StateStore(storage);
   }
 
   readMeta(): ActorMeta | undefined {
@@ -28,19 +31,24 @@ export class ActorStorage {
   }
 
   readState<S>(): S {
-    return this.#storage.kv.get<S>(STATE_KEY) as S;
+    return this.#state.read<S>() as S;
   }
 
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */
   writeCreated(meta: ActorMeta, state: unknown): void {
     this.#storage.transactionSync(() => {
-      this.#put(STATE_KEY, state);
+      this.#state.write(state, { all: true, keys: new Set() });
       this.#storage.kv.put(META_KEY, meta);
     });
   }
 
-  writeState(state: unknown): void {
-    this.#put(STATE_KEY, state);
+  writeState(state: unknown, changes: StateChanges): void {
+    this.#state.write(state, changes);
+  }
+
+  /** Rows and bytes of state written since this object started. */
+  get stateWrites(): WriteCounters {
+    return { ...this.#state.written };
   }
 
   /** A connection record too large for its socket's attachment. */
@@ -59,18 +67,5 @@ export class ActorStorage {
   /** Resolves once every buffered write is durable. */
   sync(): Promise<void> {
     return this.#storage.sync();
-  }
-
-  #put(key: string, value: unknown): void {
-    try {
-      this.#storage.kv.put(key, value);
-    } catch (error) {
-      throw new ActorflareError(
-        "state_not_serializable",
-        `The actor's state could not be stored (${error instanceof Error ? error.message : String(error)}). ` +
-          "State may hold plain data only (objects, arrays, strings, numbers, booleans, null, Date, Map, Set, typed arrays), not functions or class instances with methods.",
-        { status: 500, cause: error },
-      );
-    }
   }
 }

@@ -70,6 +70,11 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
     }
 
+    /** Rows and bytes of state this object wrote since it started (for tests and benchmarks). */
+    storageWrites(): { rows: number; bytes: number } {
+      return this.#storage.stateWrites;
+    }
+
     /** A connection's message; after hibernation this is what wakes the actor. */
     override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
       if (this.#sockets.queueIfOpening(socket, message)) return;

@@ -16,6 +16,12 @@ type Encoding = "json" | "cbor";
 
 const OPEN_TIMEOUT_MS = 20_000;
 const EVENT_TIMEOUT_MS = 15_000;
+/**
+ * How long the actor may take to notice that a connection went away. Over SSE under
+ * `wrangler dev` that takes about 15 s: the client's abort does not reach the Durable Object,
+ * which finds out only when its writes (a keep-alive comment every 5 s) start failing.
+ */
+const LEAVE_TIMEOUT_MS = 30_000;
 
 /** Keys unique per test, so tests do not see each other's actors. */
 const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;
@@ -208,7 +214,7 @@ describe("against one wrangler dev", () => {
 
       seen.length = 0;
       await b.dispose();
-      await waitFor(() => seen.includes(1), "presence 1 at a after b left");
+      await waitFor(() => seen.includes(1), "presence 1 at a after b left", LEAVE_TIMEOUT_MS);
       expect(await a.presence()).toBe(1);
       expect(await handle.presence()).toBe(1);
     });
@@ -359,7 +365,7 @@ describe("against one wrangler dev", () => {
       expect(conn.isOpen).toBe(false);
       await expectActorError(conn.send("after"), "connection_disposed");
       await conn.dispose(); // twice is harmless
-      await waitFor(async () => (await handle.presence()) === 0, "the actor to see the connection leave");
+      await waitFor(async () => (await handle.presence()) === 0, "the actor to see the connection leave", LEAVE_TIMEOUT_MS);
 
       const count = got.length;
       await handle.send("nobody listens");

@@ -7,5 +7,6 @@ declare namespace Cloudflare {
     COUNTER: DurableObjectNamespace;
     LIFECYCLE: DurableObjectNamespace;
     INSPECTOR: DurableObjectNamespace;
+    BIG_STATE: DurableObjectNamespace;
   }
 }

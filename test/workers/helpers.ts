@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { createClient, type TransportKind } from "../../src/client/index";
 import type { Encoding } from "../../src/index";
@@ -31,4 +32,9 @@ export function testClient(encoding: Encoding = "json", transport: TransportKind
 
 export async function errorBody(response: Response): Promise<{ c: string; m: string; md?: unknown }> {
   return (await response.json()) as { c: string; m: string; md?: unknown };
+}
+
+/** State rows and bytes an actor's object wrote so far, from the storage cursors' own counters. */
+export function writesOf(stub: DurableObjectStub) {
+  return runInDurableObject(stub, (instance) => (instance as unknown as { storageWrites(): { rows: number; bytes: number } }).storageWrites());
 }

@@ -190,6 +190,36 @@ const chatRoom = actor({
   options: { actionTimeout: 500, sseKeepAlive: 200 },
 });
 
+/** A cheap fingerprint of bytes, to compare a large value before and after a restart. */
+function fingerprint(bytes: Uint8Array): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return `${bytes.length}:${(hash >>> 0).toString(16)}`;
+}
+
+/** State far past one storage value's 2 MB limit. */
+const bigState = actor({
+  state: { counter: 0, blob: new Uint8Array(0), tags: new Map<string, Date>(), note: "" },
+  onAuth: () => ({}),
+  actions: {
+    fill: (c, mib: number) => {
+      const bytes = new Uint8Array(mib * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, i + 65_536));
+      c.state.blob = bytes;
+      c.state.tags = new Map([["filled", new Date(1_700_000_000_000)]]);
+      return fingerprint(bytes);
+    },
+    fingerprint: (c) => fingerprint(c.state.blob),
+    tags: (c) => [...c.state.tags].map(([name, at]) => [name, at.toISOString()]),
+    bump: (c) => ++c.state.counter,
+    counter: (c) => c.state.counter,
+    storeFunction: (c) => {
+      (c.state as Record<string, unknown>).note = () => "functions cannot be stored";
+    },
+    note: (c) => c.state.note,
+  },
+});
+
 export const registry = setup({
-  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom },
+  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState },
 });

@@ -1,0 +1,125 @@
+import { Encoder } from "cbor-x";
+import { ActorflareError } from "../protocol/errors";
+import { isPlainObject, type StateChanges } from "./state-tracker";
+
+/**
+ * How the actor's state is laid out in the object's SQLite storage.
+ *
+ * One storage value may not exceed 2 MB, and rewriting a 10 MiB state to change one field
+ * would cost 10 MiB of writes. So a state that is a plain object is stored one top-level field
+ * per row group, and each field's bytes are split into chunks of at most 1 MiB: a change to
+ * one field rewrites that field's chunks only, and a state of any size fits. A state that is
+ * not a plain object (an array, a number) is stored whole, in the same chunked form.
+ *
+ * Values are encoded with CBOR in structured-clone mode, which keeps what the runtime's own
+ * storage keeps (Date, Map, Set, typed arrays, bigint, undefined, shared and cyclic
+ * references) and refuses what it cannot (functions, symbols).
+ */
+
+const TABLE = "actorflare_state";
+const CHUNK_BYTES = 1024 * 1024;
+/** Row keys: "." + field for a plain-object state, "=" for a state stored whole. */
+const FIELD_PREFIX = ".";
+const WHOLE = "=";
+
+const encoder = new Encoder({ structuredClone: true, useRecords: false });
+
+export interface WriteCounters {
+  rows: number;
+  bytes: number;
+}
+
+export class StateStore {
+  readonly #sql: SqlStorage;
+  readonly #transaction: (fn: () => void) => void;
+  /** Rows and bytes written since the object started: for tests and benchmarks. */
+  readonly written: WriteCounters = { rows: 0, bytes: 0 };
+
+  constructor(storage: DurableObjectStorage) {
+    this.#sql = storage.sql;
+    this.#transaction = (fn) => storage.transactionSync(fn);
+    this.#sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (key, chunk))`);
+  }
+
+  read<S>(): S | undefined {
+    const parts = new Map<string, Uint8Array[]>();
+    for (const row of this.#sql.exec<{ key: string; data: ArrayBuffer }>(`SELECT key, data FROM ${TABLE} ORDER BY key, chunk`)) {
+      const list = parts.get(row.key) ?? [];
+      list.push(new Uint8Array(row.data));
+      parts.set(row.key, list);
+    }
+    if (parts.size === 0) return undefined;
+    const whole = parts.get(WHOLE);
+    if (whole) return decode(whole) as S;
+    const state: Record<string, unknown> = {};
+    for (const [key, chunks] of parts) state[key.slice(FIELD_PREFIX.length)] = decode(chunks);
+    return state as S;
+  }
+
+  /**
+   * Writes what changed, in one transaction: every row of the state, or only the fields named.
+   * Encoding happens first, so a state that cannot be stored changes nothing.
+   */
+  write(state: unknown, changes: StateChanges): void {
+    const rows = this.#rowsToWrite(state, changes);
+    this.#transaction(() => {
+      if (rows.replaceAll) this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
+      for (const [key, bytes] of rows.values) this.#writeValue(key, bytes);
+      for (const key of rows.deleted) this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ?`, key));
+    });
+  }
+
+  #rowsToWrite(state: unknown, changes: StateChanges) {
+    const values = new Map<string, Uint8Array>();
+    const deleted: string[] = [];
+    if (!isPlainObject(state)) {
+      values.set(WHOLE, encode(state, "the state"));
+      return { replaceAll: true, values, deleted };
+    }
+    const fields = changes.all ? Object.keys(state) : [...changes.keys];
+    for (const field of fields) {
+      if (Object.hasOwn(state, field)) values.set(FIELD_PREFIX + field, encode(state[field], `field '${field}'`));
+      else deleted.push(FIELD_PREFIX + field);
+    }
+    return { replaceAll: changes.all, values, deleted };
+  }
+
+  #writeValue(key: string, bytes: Uint8Array): void {
+    const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const part = bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
+      this.#count(this.#sql.exec(`INSERT OR REPLACE INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?)`, key, chunk, part));
+      this.written.bytes += part.byteLength;
+    }
+    this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ? AND chunk >= ?`, key, chunks));
+  }
+
+  #count(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {
+    this.written.rows += cursor.rowsWritten;
+  }
+}
+
+function encode(value: unknown, what: string): Uint8Array {
+  try {
+    // A copy: the encoder reuses its buffer for the next value.
+    return encoder.encode(value).slice();
+  } catch (error) {
+    throw new ActorflareError(
+      "state_not_serializable",
+      `The actor's state could not be stored: ${what} holds something storage cannot keep (${error instanceof Error ? error.message : String(error)}). ` +
+        "State may hold plain data (objects, arrays, strings, numbers, booleans, null, Date, Map, Set, typed arrays, bigint), not functions or symbols.",
+      { status: 500, cause: error },
+    );
+  }
+}
+
+function decode(chunks: Uint8Array[]): unknown {
+  if (chunks.length === 1) return encoder.decode(chunks[0]!);
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return encoder.decode(bytes);
+}

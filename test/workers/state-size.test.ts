@@ -1,0 +1,46 @@
+import { env } from "cloudflare:workers";
+import { abortAllDurableObjects } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { keyToName } from "../../src/worker/locate";
+import { testClient, uniqueKey, writesOf } from "./helpers";
+
+const stubFor = (key: string) => env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
+
+describe("state larger than one storage value", () => {
+  it("a 16 MiB state saves and loads across a restart", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    const written = await handle.fill(16);
+    expect(written).toMatch(/^16777216:/);
+    await abortAllDurableObjects();
+    expect(await handle.fingerprint()).toBe(written);
+    // Structured values survive too.
+    expect(await handle.tags()).toEqual([["filled", "2023-11-14T22:13:20.000Z"]]);
+  }, 60_000);
+
+  it("changing one small field of a 10 MiB state writes under 64 KiB", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    await handle.fill(10);
+    const before = await writesOf(stubFor(key));
+    expect(await handle.bump()).toBe(1);
+    const after = await writesOf(stubFor(key));
+    const bytes = after.bytes - before.bytes;
+    const rows = after.rows - before.rows;
+    console.log(`one-field change in a 10 MiB state: ${bytes} bytes in ${rows} rows written`);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(64 * 1024);
+    expect(rows).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it("a state that cannot be stored fails with a clear error and the stored state stays as it was", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    await handle.bump();
+    await expect(handle.storeFunction()).rejects.toMatchObject({ code: "state_not_serializable", message: expect.stringContaining("field 'note'") });
+    expect(await handle.note()).toBe("");
+    await abortAllDurableObjects();
+    expect(await handle.counter()).toBe(1);
+    expect(await handle.note()).toBe("");
+  });
+});
