@@ -1,5 +1,6 @@
 import type { Connection } from "./connection";
 import type { ActorInstance } from "./instance";
+import type { Scheduler } from "./scheduler";
 
 /** Logging that names the actor on every line. */
 export interface ActorLogger {
@@ -58,6 +59,11 @@ export class ActorContext<S, V> implements CreateContext {
   /** Persists the state now and resolves once it is durable (for long-lived WebSocket handlers). */
   saveState(): Promise<void> {
     return this.#instance.saveState();
+  }
+
+  /** Actions to run later: `c.schedule.after(ms, "action", ...args)` or `c.schedule.at(timestamp, ...)`. */
+  get schedule(): Pick<Scheduler, "after" | "at"> {
+    return this.#instance.scheduler;
   }
 
   /** Sends an event to every connection subscribed to it. */

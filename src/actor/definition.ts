@@ -30,6 +30,8 @@ export interface ActorOptions {
   actionTimeout?: number;
   /** How often an SSE connection is sent a comment line, which is how a vanished client is noticed (ms). Default 5 s. */
   sseKeepAlive?: number;
+  /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s. */
+  scheduleRetryDelay?: number;
 }
 
 /**
@@ -97,6 +99,7 @@ const configSchema = z
       z.strictObject({
         actionTimeout: z.optional(z.number().check(z.positive())),
         sseKeepAlive: z.optional(z.number().check(z.positive())),
+        scheduleRetryDelay: z.optional(z.number().check(z.positive())),
       }),
     ),
   })

@@ -1,6 +1,7 @@
-import { errors } from "../protocol/errors";
+import { ActorflareError, errors } from "../protocol/errors";
 import { ActorContext, type ActorLogger, type CreateContext } from "./context";
 import { Connections } from "./connections";
+import { Scheduler } from "./scheduler";
 import type { AnyActorDefinition } from "./definition";
 import { StateTracker } from "./state-tracker";
 import type { ActorMeta, ActorStorage } from "./storage";
@@ -23,6 +24,7 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly context: ActorContext<S, V>;
   readonly #host: ActorHost;
   readonly connections: Connections;
+  readonly scheduler: Scheduler;
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
   #started = false;
@@ -35,6 +37,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     this.#state = new StateTracker(state, () => this.#stateChanged());
     this.context = new ActorContext(this);
     this.connections = new Connections(this as ActorInstance);
+    this.scheduler = new Scheduler(this as ActorInstance, host.storage.schedule, host.storage.alarms);
   }
 
   /** First creation: state from `state` / `createState(c, input)`, then `onCreate`, then stored. */
@@ -72,7 +75,16 @@ export class ActorInstance<S = unknown, V = unknown> {
   /** Runs `onStart`; a throw leaves the instance unstarted so the next request tries again. */
   async start(): Promise<void> {
     if (this.#started) return;
-    await this.#host.definition.config.onStart?.(this.context);
+    try {
+      await this.#host.definition.config.onStart?.(this.context);
+    } catch (error) {
+      this.log.error("onStart failed; the next request will try again:", error);
+      throw new ActorflareError(
+        "actor_start_failed",
+        `onStart of actor '${this.meta.name}' threw, so the actor could not start. The next request tries again; the server log has the error.`,
+        { status: 500 },
+      );
+    }
     this.saveIfChanged();
     this.#started = true;
   }

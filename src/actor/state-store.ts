@@ -38,6 +38,10 @@ export class StateStore {
   constructor(storage: DurableObjectStorage) {
     this.#sql = storage.sql;
     this.#transaction = (fn) => storage.transactionSync(fn);
+  }
+
+  /** Only an actor that exists gets tables: an object asked for a missing actor stores nothing. */
+  createTable(): void {
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (key, chunk))`);
   }
 

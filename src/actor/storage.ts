@@ -1,3 +1,5 @@
+import type { AlarmClock } from "./scheduler";
+import { ScheduleStore } from "./schedule-store";
 import { StateStore, type WriteCounters } from "./state-store";
 import type { StateChanges } from "./state-tracker";
 
@@ -20,14 +22,32 @@ const CONNECTION_PREFIX = "actorflare:conn:";
 export class ActorStorage {
   readonly #storage: DurableObjectStorage;
   readonly #state: StateStore;
+  readonly schedule: ScheduleStore;
+  #tablesReady = false;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
     this.#state = new StateStore(storage);
+    this.schedule = new ScheduleStore(storage.sql);
   }
 
+  /** The actor's meta, or undefined if no actor was ever created in this object. */
   readMeta(): ActorMeta | undefined {
-    return this.#storage.kv.get<ActorMeta>(META_KEY);
+    const meta = this.#storage.kv.get<ActorMeta>(META_KEY);
+    if (meta) this.#prepareTables();
+    return meta;
+  }
+
+  /** The object's one alarm, which runs the schedule. */
+  get alarms(): AlarmClock {
+    return this.#storage;
+  }
+
+  #prepareTables(): void {
+    if (this.#tablesReady) return;
+    this.#state.createTable();
+    this.schedule.createTable();
+    this.#tablesReady = true;
   }
 
   readState<S>(): S {
@@ -37,6 +57,7 @@ export class ActorStorage {
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */
   writeCreated(meta: ActorMeta, state: unknown): void {
     this.#storage.transactionSync(() => {
+      this.#prepareTables();
       this.#state.write(state, { all: true, keys: new Set() });
       this.#storage.kv.put(META_KEY, meta);
     });

@@ -66,6 +66,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       } catch (error) {
         const { status, body } = errorToBody(error, request.headers.get(HEADER_EXPOSE_INTERNAL_ERROR) === "true");
         if (status === 500) console.error(`[actor ${name}] request failed:`, error);
+        // Say the body is not wanted, rather than answer while the Worker is still sending it.
+        request.body?.cancel().catch(() => {});
         return failure(route, request, status, body);
       }
     }
@@ -73,6 +75,13 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     /** Rows and bytes of state this object wrote since it started (for tests and benchmarks). */
     storageWrites(): { rows: number; bytes: number } {
       return this.#storage.stateWrites;
+    }
+
+    /** The alarm runs the actor's due scheduled jobs (and wakes it for them if it was asleep). */
+    override async alarm(): Promise<void> {
+      if (!this.#storage.readMeta()) return;
+      const instance = await this.#obtain({ kind: "get" });
+      await instance.scheduler.runDue();
     }
 
     /** A connection's message; after hibernation this is what wakes the actor. */
@@ -133,6 +142,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         if (meta) {
           instance = await ActorInstance.load(host, meta);
           this.#sockets.restore(instance);
+          await instance.scheduler.rearm();
         } else if (target.kind === "get") {
           throw errors.actorNotFound(`Actor '${name}' not found: no actor of that name exists with this key or id.`);
         } else {

@@ -29,8 +29,8 @@ export interface ForwardOptions {
   action?: string;
 }
 
-/** Routes whose request body the actor reads. */
-const ROUTES_WITH_BODY = new Set(["raw-http", "action", "message"]);
+/** Protocol routes whose small body is read here first: it can then be retried, and an early error answer never cuts a stream. */
+const BUFFERED_BODY_ROUTES = new Set(["action", "message"]);
 
 /**
  * Hands a request to the actor's Durable Object. Client-sent internal headers are dropped
@@ -46,10 +46,11 @@ export async function forwardToActor(located: LocatedActor, request: Request, op
   if (options.acceptProtocol !== undefined) headers.set(HEADER_ACCEPT_PROTOCOL, options.acceptProtocol);
   if (options.params !== undefined) headers.set(HEADER_INTERNAL_CONN_PARAMS, encodeHeaderJson(options.params));
   if (options.action !== undefined) headers.set(HEADER_ACTION, encodeURIComponent(options.action));
-  const body = ROUTES_WITH_BODY.has(options.route) ? request.body : null;
+  // Raw HTTP bodies stream through untouched (they may be large or endless).
+  const body = options.route === "raw-http" ? request.body : BUFFERED_BODY_ROUTES.has(options.route) ? await request.arrayBuffer() : null;
   const init: RequestInit = { method: request.method, headers, body, redirect: "manual" };
-  // A fresh Request per attempt; only bodyless requests are ever retried.
-  return await callWithRetry(() => located.stub.fetch(new Request(options.url, init)), body === null);
+  // A fresh Request per attempt; a streamed body cannot be replayed, so that request is tried once.
+  return await callWithRetry(() => located.stub.fetch(new Request(options.url, init)), !(body instanceof ReadableStream));
 }
 
 const MAX_ATTEMPTS = 3;

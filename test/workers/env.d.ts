@@ -8,5 +8,6 @@ declare namespace Cloudflare {
     LIFECYCLE: DurableObjectNamespace;
     INSPECTOR: DurableObjectNamespace;
     BIG_STATE: DurableObjectNamespace;
+    SCHEDULED: DurableObjectNamespace;
   }
 }

@@ -220,6 +220,50 @@ const bigState = actor({
   },
 });
 
+/** Scheduled actions. */
+const scheduled = actor({
+  state: { ticks: [] as string[], failures: 0, starts: 0 },
+  onAuth: () => ({}),
+  onStart: (c) => {
+    c.state.starts++;
+  },
+  actions: {
+    later: (c, ms: number, label: string) => c.schedule.after(ms, "tick", label),
+    at: (c, timestamp: number, label: string) => c.schedule.at(timestamp, "tick", label),
+    tick: (c, label: string) => {
+      c.state.ticks.push(label);
+    },
+    flaky: (c, failTimes: number, label: string) => {
+      if (c.state.failures < failTimes) {
+        c.state.failures++;
+        throw new Error(`flaky failure ${c.state.failures}`);
+      }
+      c.state.ticks.push(label);
+    },
+    laterFlaky: (c, ms: number, failTimes: number, label: string) => c.schedule.after(ms, "flaky", failTimes, label),
+    scheduleMissing: (c) => c.schedule.after(10, "nope"),
+    read: (c) => c.state,
+  },
+  options: { scheduleRetryDelay: 50 },
+});
+
+/** onStart fails until the test calls healFragile() (the test shares this module with the worker). */
+let failStarts = true;
+const fragile = actor({
+  state: { starts: 0 },
+  onAuth: () => ({}),
+  onStart: (c) => {
+    if (failStarts) throw new Error("secret start failure");
+    c.state.starts++;
+  },
+  actions: {
+    starts: (c) => c.state.starts,
+  },
+});
+export const healFragile = () => {
+  failStarts = false;
+};
+
 export const registry = setup({
-  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState },
+  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState, scheduled, fragile },
 });

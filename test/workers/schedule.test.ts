@@ -1,0 +1,91 @@
+import { env } from "cloudflare:workers";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { keyToName } from "../../src/worker/locate";
+import { testClient, uniqueKey } from "./helpers";
+import { healFragile } from "./registry";
+
+type ScheduledState = { ticks: string[]; failures: number; starts: number };
+const stubFor = (key: string) => env.SCHEDULED.get(env.SCHEDULED.idFromName(keyToName([key])));
+const alarmOf = (key: string) => runInDurableObject(stubFor(key), (_instance, state) => state.storage.getAlarm());
+
+describe("c.schedule", () => {
+  it("runs an action later, on the object's alarm, with its arguments", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    const id = await handle.later(100, "first");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await alarmOf(key)).not.toBeNull();
+    await expect.poll(async () => ((await handle.read()) as ScheduledState).ticks, { timeout: 5_000 }).toEqual(["first"]);
+    // Nothing left: the alarm is cleared.
+    await expect.poll(() => alarmOf(key)).toBeNull();
+  });
+
+  it("runs jobs in time order and keeps the alarm on the earliest", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    const now = Date.now();
+    await handle.at(now + 400, "b");
+    await handle.at(now + 200, "a");
+    expect(await alarmOf(key)).toBe(now + 200);
+    await expect.poll(async () => ((await handle.read()) as ScheduledState).ticks, { timeout: 5_000 }).toEqual(["a", "b"]);
+  });
+
+  it("a job survives a restart, runs once, and is not duplicated by wakes that re-run onStart", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.later(600, "survivor");
+    await abortAllDurableObjects();
+    expect(((await handle.read()) as ScheduledState).starts).toBe(2);
+    await abortAllDurableObjects();
+    await expect.poll(async () => ((await handle.read()) as ScheduledState).ticks, { timeout: 5_000 }).toEqual(["survivor"]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(((await handle.read()) as ScheduledState).ticks).toEqual(["survivor"]);
+  });
+
+  it("the alarm is re-armed on a wake: running it early leaves the job armed", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    const at = Date.now() + 60_000;
+    await handle.at(at, "much-later");
+    expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
+    expect(((await handle.read()) as ScheduledState).ticks).toEqual([]);
+    expect(await alarmOf(key)).toBe(at);
+    await abortAllDurableObjects();
+    await handle.read();
+    expect(await alarmOf(key)).toBe(at);
+  });
+
+  it("a failing job is retried with backoff and succeeds", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.laterFlaky(50, 2, "third-time");
+    await expect.poll(async () => (await handle.read()) as ScheduledState, { timeout: 5_000 }).toMatchObject({ ticks: ["third-time"], failures: 2 });
+  });
+
+  it("a job that keeps failing is dropped after 3 tries; it never loops", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.laterFlaky(50, 100, "never");
+    await expect.poll(async () => ((await handle.read()) as ScheduledState).failures, { timeout: 5_000 }).toBe(3);
+    await expect.poll(() => alarmOf(key)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await handle.read()) as ScheduledState).toMatchObject({ failures: 3, ticks: [] });
+  });
+
+  it("scheduling an action the actor does not have fails at once", async () => {
+    await expect(testClient().scheduled.getOrCreate(uniqueKey()).scheduleMissing()).rejects.toMatchObject({ code: "action_not_found" });
+  });
+});
+
+describe("lifecycle", () => {
+  it("if onStart throws, the request fails with a clear error and the next one tries again", async () => {
+    const handle = testClient().fragile.getOrCreate(uniqueKey());
+    const failed = handle.starts();
+    await expect(failed).rejects.toMatchObject({ code: "actor_start_failed" });
+    await expect(failed).rejects.toHaveProperty("message", expect.not.stringContaining("secret"));
+    await expect(handle.starts()).rejects.toMatchObject({ code: "actor_start_failed" });
+    healFragile();
+    expect(await handle.starts()).toBe(1);
+  });
+});
