@@ -13,6 +13,14 @@ export default defineConfig({
       {
         test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
       },
+      {
+        // `npm run test:e2e`: the demo in Chromium (playwright-core) against wrangler dev.
+        test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false },
+      },
+      {
+        // `npm run test:stress`: crashes, load and fuzzing; longer than `npm test`.
+        test: { name: "stress", environment: "node", include: ["test/stress/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false },
+      },
     ],
   },
 });
