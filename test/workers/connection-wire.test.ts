@@ -31,6 +31,17 @@ describe("connection wire protocol over WebSocket (PROTOCOL.md §5.3, §6)", () 
     socket.close(1000);
   });
 
+  it("an application-level ping is answered with pong by the runtime", async () => {
+    const { socket, reader } = await connect(counterQuery());
+    await reader.nextJson();
+    socket.send("ping");
+    expect(await reader.next()).toBe("pong");
+    // The connection is still fine afterwards.
+    socket.send(JSON.stringify({ b: { ar: { i: 0, n: "getCount", a: [] } } }));
+    expect(await reader.nextJson()).toEqual({ b: { ar: { i: 0, o: 0 } } });
+    socket.close(1000);
+  });
+
   it("queues messages sent before init and handles them in order after it", async () => {
     const entries = subprotocols(counterQuery());
     const response = await call("/registry/actors/connect/websocket", { headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": entries } });
