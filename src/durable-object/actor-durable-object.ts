@@ -18,6 +18,7 @@ import {
 import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import { rejectWebSocket } from "../protocol/websocket-rejection";
 import { HibernatableSockets } from "./hibernatable-sockets";
+import { closeQuietly } from "./socket-closing";
 import { routeContext, type RouteContext } from "./route-context";
 import { httpAction } from "./routes/action";
 import { connectSse, sseEvent, sseHeaders } from "./routes/connect-sse";
@@ -105,11 +106,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         return await this.#obtain({ kind: "get" });
       } catch (error) {
         console.error(`[actor ${name}] could not wake for a connection message:`, error);
-        try {
-          socket.close(1011, "internal_error");
-        } catch {
-          // Already closed.
-        }
+        closeQuietly(socket, 1011, "internal_error");
         return undefined;
       }
     }

@@ -4,12 +4,10 @@ import type { ActorStorage } from "../actor/storage";
 import type { Encoding } from "../protocol/encoding";
 import { ActorflareError, errorToBody } from "../protocol/errors";
 import { decodeToServer, encodeToClient, toClient, type Frame } from "../protocol/messages";
+import { answerClose, closeQuietly } from "./socket-closing";
 
 /** Tags the sockets of connections (raw onWebSocket sockets are not hibernatable and carry none). */
 const CONNECTION_TAG = "actorflare:conn";
-
-/** Close codes that must not be sent back (they are never sent on the wire). */
-const UNECHOABLE_CLOSE_CODES = new Set([1005, 1006, 1015]);
 
 /** What a socket's attachment holds: the whole record, or a pointer to storage when it is over 2 KiB. */
 type Attachment = ConnectionRecord | { id: string; stored: true };
@@ -96,7 +94,7 @@ export class HibernatableSockets {
 
   /** The peer closed: answer the close (the Hibernation API does not) and run onDisconnect. */
   async close(instance: ActorInstance, socket: WebSocket, code: number): Promise<void> {
-    if (!UNECHOABLE_CLOSE_CODES.has(code)) closeQuietly(socket, code, "");
+    answerClose(socket, code, "");
     const conn = this.#connections.get(socket);
     if (conn) await this.#closed(instance, socket, conn);
   }
@@ -137,13 +135,5 @@ export class HibernatableSockets {
       socket.serializeAttachment({ id: record.id, stored: true } satisfies Attachment);
       this.#overflowed.add(socket);
     }
-  }
-}
-
-function closeQuietly(socket: WebSocket, code: number, reason: string): void {
-  try {
-    socket.close(code, reason);
-  } catch {
-    // Already closed.
   }
 }

@@ -1,4 +1,4 @@
-import { upgradeResponse } from "../raw-websocket";
+import { upgradeResponse } from "../socket-closing";
 import { actorRequest, type RouteContext } from "../route-context";
 
 /**

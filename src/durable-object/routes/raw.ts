@@ -1,6 +1,6 @@
 import { ActorflareError, errors } from "../../protocol/errors";
 import { actorRequest, type RouteContext } from "../route-context";
-import { answerCloses, upgradeResponse } from "../raw-websocket";
+import { answerCloses, closeQuietly, upgradeResponse } from "../socket-closing";
 
 /** Raw HTTP: the request, minus internal headers, to onFetch; its Response back as it is. */
 export function rawHttp({ instance, request, auth }: RouteContext): Promise<Response> {
@@ -19,12 +19,7 @@ export function rawWebSocket({ instance, request, auth }: RouteContext): Respons
   answerCloses(server);
   handling.catch((error: unknown) => {
     instance.log.error("onWebSocket failed:", error);
-    const code = error instanceof ActorflareError && error.public ? error.code : "internal_error";
-    try {
-      server.close(1011, code);
-    } catch {
-      // The socket is already closed.
-    }
+    closeQuietly(server, 1011, error instanceof ActorflareError && error.public ? error.code : "internal_error");
   });
   return upgradeResponse(client, request);
 }
