@@ -32,6 +32,8 @@ export interface WriteCounters {
 export class StateStore {
   readonly #sql: SqlStorage;
   readonly #transaction: (fn: () => void) => void;
+  /** How many chunks each stored key has, so a rewrite deletes leftover chunks only when there are some. */
+  readonly #chunkCounts = new Map<string, number>();
   /** Rows and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
 
@@ -52,6 +54,7 @@ export class StateStore {
       list.push(new Uint8Array(row.data));
       parts.set(row.key, list);
     }
+    for (const [key, chunks] of parts) this.#chunkCounts.set(key, chunks.length);
     if (parts.size === 0) return undefined;
     const whole = parts.get(WHOLE);
     if (whole) return decode(whole) as S;
@@ -66,11 +69,22 @@ export class StateStore {
    */
   write(state: unknown, changes: StateChanges): void {
     const rows = this.#rowsToWrite(state, changes);
-    this.#transaction(() => {
-      if (rows.replaceAll) this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
+    const apply = () => {
+      if (rows.replaceAll) {
+        this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
+        this.#chunkCounts.clear();
+      }
       for (const [key, bytes] of rows.values) this.#writeValue(key, bytes);
-      for (const key of rows.deleted) this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ?`, key));
-    });
+      for (const key of rows.deleted) {
+        this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ?`, key));
+        this.#chunkCounts.delete(key);
+      }
+    };
+    // The common case, one small field replacing its one chunk, is a single statement: atomic
+    // on its own, so it skips the transaction.
+    const onlyField = !rows.replaceAll && rows.deleted.length === 0 && rows.values.size === 1 ? [...rows.values][0] : undefined;
+    if (onlyField && onlyField[1].byteLength <= CHUNK_BYTES && this.#chunkCounts.get(onlyField[0]) === 1) apply();
+    else this.#transaction(apply);
   }
 
   #rowsToWrite(state: unknown, changes: StateChanges) {
@@ -92,10 +106,16 @@ export class StateStore {
     const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
     for (let chunk = 0; chunk < chunks; chunk++) {
       const part = bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
-      this.#count(this.#sql.exec(`INSERT OR REPLACE INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?)`, key, chunk, part));
+      this.#count(
+        this.#sql.exec(`INSERT INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?) ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data`, key, chunk, part),
+      );
       this.written.bytes += part.byteLength;
     }
-    this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ? AND chunk >= ?`, key, chunks));
+    // Unknown (not read this wake) counts as possibly longer: delete to be sure.
+    if ((this.#chunkCounts.get(key) ?? Infinity) > chunks) {
+      this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ? AND chunk >= ?`, key, chunks));
+    }
+    this.#chunkCounts.set(key, chunks);
   }
 
   #count(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {
