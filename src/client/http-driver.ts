@@ -35,12 +35,20 @@ export class HttpClientDriver implements ClientDriver {
     return body.i;
   }
 
-  rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response> {
+  async rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response> {
     const headers = new Headers(request.headers);
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
-    const init: RequestInit & { duplex?: "half" } = { method: request.method, headers, body: request.body, redirect: "manual", signal: request.signal };
-    // Node's fetch needs `duplex` to send a streamed body.
-    if (request.body) init.duplex = "half";
+    const init: RequestInit & { duplex?: "half" } = { method: request.method, headers, redirect: "manual", signal: request.signal };
+    if (request.body) {
+      // Browsers upload a streamed body only over HTTP/2 or later, so there it is read first.
+      // Node's fetch and Workers stream it, given `duplex`.
+      if (canStreamUploads()) {
+        init.body = request.body;
+        init.duplex = "half";
+      } else {
+        init.body = await request.arrayBuffer();
+      }
+    }
     return this.#fetch(new Request(`${this.#actorsUrl}/raw/http${path}`, init));
   }
 
@@ -101,6 +109,11 @@ export class HttpClientDriver implements ClientDriver {
     const Ctor = await webSocketConstructor(this.#WebSocket);
     return webSocketTransport(new Ctor(url.replace(/^http/, "ws"), offered), request.encoding, handlers);
   }
+}
+
+function canStreamUploads(): boolean {
+  const nodeVersion = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  return nodeVersion !== undefined || isWorkersRuntime();
 }
 
 /** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit). */
