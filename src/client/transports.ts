@@ -14,6 +14,9 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
     }
   });
   socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
+  // The close event that follows an error carries what matters. Listening here also keeps Node's
+  // `ws` from turning an unheard error (a refused reconnect) into an uncaught exception.
+  socket.addEventListener("error", () => {});
   return {
     send: (message) => socket.send(encodeToServer(encoding, message)),
     close: () => socket.close(1000, "client disposed"),

@@ -23,6 +23,8 @@ export async function webSocketConstructor(supplied?: WebSocketConstructor): Pro
 export function openWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[]): Promise<WebSocket> {
   const socket = new Ctor(url, protocols);
   socket.binaryType = "arraybuffer";
+  // As in browsers, an error event nobody listens to is not fatal (Node's `ws` would throw it).
+  socket.addEventListener("error", () => {});
   return settleOpening(socket, () => socket.protocol ?? "");
 }
 
@@ -60,17 +62,12 @@ function settleOpening(socket: WebSocket, protocolOf: () => string, alreadyOpen 
       const code = event.reason || (refused ? "internal_error" : "websocket_closed");
       reject(new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, { closeCode: event.code }));
     };
-    const onError = () => {
-      // An error event is always followed by close, which carries the code.
-    };
     const cleanup = () => {
       socket.removeEventListener("open", onOpen);
       socket.removeEventListener("close", onClose);
-      socket.removeEventListener("error", onError);
     };
     socket.addEventListener("open", onOpen);
     socket.addEventListener("close", onClose);
-    socket.addEventListener("error", onError);
     if (alreadyOpen) onOpen();
   });
 }

@@ -2734,6 +2734,8 @@ function webSocketTransport(socket, encoding, handlers) {
     }
   });
   socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
+  socket.addEventListener("error", () => {
+  });
   return {
     send: (message) => socket.send(encodeToServer(encoding, message)),
     close: () => socket.close(1e3, "client disposed")
@@ -2851,6 +2853,8 @@ async function webSocketConstructor(supplied) {
 function openWebSocket(Ctor, url, protocols) {
   const socket = new Ctor(url, protocols);
   socket.binaryType = "arraybuffer";
+  socket.addEventListener("error", () => {
+  });
   return settleOpening(socket, () => socket.protocol ?? "");
 }
 async function acceptUpgradeResponse(response) {
@@ -2879,16 +2883,12 @@ function settleOpening(socket, protocolOf, alreadyOpen = false) {
       const code = event.reason || (refused ? "internal_error" : "websocket_closed");
       reject(new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, { closeCode: event.code }));
     };
-    const onError = () => {
-    };
     const cleanup = () => {
       socket.removeEventListener("open", onOpen);
       socket.removeEventListener("close", onClose);
-      socket.removeEventListener("error", onError);
     };
     socket.addEventListener("open", onOpen);
     socket.addEventListener("close", onClose);
-    socket.addEventListener("error", onError);
     if (alreadyOpen) onOpen();
   });
 }
