@@ -11,7 +11,7 @@ export default defineConfig({
         test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000, fileParallelism: false },
       },
       {
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts", "test/react/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         // `npm run test:e2e`: the demo in Chromium (playwright-core) against wrangler dev.

@@ -35,7 +35,7 @@ export interface ActorAccessor<D = unknown> {
 }
 
 /** The registry's actor names, from `typeof registry` (any name when untyped). */
-type ActorNames<R> = R extends { readonly actors: infer A } ? keyof A & string : string;
+export type ActorNames<R> = R extends { readonly actors: infer A } ? keyof A & string : string;
 
 export type Client<R = unknown> = { readonly [K in ActorNames<R>]: ActorAccessor<DefinitionOf<R, K>> };
 

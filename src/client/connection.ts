@@ -14,6 +14,9 @@ export interface ConnectionOptions {
 type EventCallback = (...args: unknown[]) => void;
 type ErrorCallback = (error: ActorError) => void;
 
+/** Where a connection stands: not yet open, open, dropped and retrying, or disposed for good. */
+export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "disposed";
+
 interface PendingAction {
   name: string;
   args: unknown[];
@@ -40,6 +43,8 @@ export class ActorConnectionBase {
   readonly #options: ConnectionOptions;
   readonly #listeners = new Map<string, Set<EventCallback>>();
   readonly #errorListeners = new Set<ErrorCallback>();
+  readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
+  #status: ConnectionStatus = "connecting";
   readonly #pending = new Map<number, PendingAction>();
   #transport: ClientTransport | undefined;
   #open = false;
@@ -70,6 +75,16 @@ export class ActorConnectionBase {
 
   get isOpen(): boolean {
     return this.#open;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Called on every status change; returns a function that stops listening. */
+  onStatusChange(callback: (status: ConnectionStatus) => void): () => void {
+    this.#statusListeners.add(callback);
+    return () => this.#statusListeners.delete(callback);
   }
 
   /** Calls an action over the connection. */
@@ -125,6 +140,7 @@ export class ActorConnectionBase {
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
     this.#open = false;
+    this.#setStatus("disposed");
     this.#transport?.close();
     this.#transport = undefined;
     this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
@@ -148,6 +164,7 @@ export class ActorConnectionBase {
     const body = message.b;
     if ("i" in body) {
       this.#open = true;
+      this.#setStatus("open");
       this.#attempt = 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
@@ -170,6 +187,7 @@ export class ActorConnectionBase {
     this.#transport = undefined;
     this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
     if (this.#disposed) return;
+    if (this.#status === "open") this.#setStatus("reconnecting");
     const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.#attempt++);
     this.#reconnectTimer = setTimeout(() => void this.#connect(), delay * (0.5 + Math.random() / 2));
   }
@@ -192,6 +210,12 @@ export class ActorConnectionBase {
     for (const [id, pending] of this.#pending) {
       if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
     }
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    for (const callback of [...this.#statusListeners]) callback(status);
   }
 
   #emitError(error: ActorError): void {

@@ -2,7 +2,7 @@ import { decode, encode, type Encoding } from "../protocol/encoding";
 import type { ToClient, ToServer } from "../protocol/messages";
 
 /** Encodes a client→server message for the wire: JSON text or CBOR bytes. */
-export function encodeToServer(encoding: Encoding, message: ToServer): string | Uint8Array {
+export function encodeToServer(encoding: Encoding, message: ToServer): string | Uint8Array<ArrayBuffer> {
   return encode(encoding, message);
 }
 

@@ -3,8 +3,10 @@
 /** The definition registered under `K` in registry `R` (anything when the client is untyped). */
 export type DefinitionOf<R, K extends string> = R extends { readonly actors: infer A } ? (K extends keyof A ? A[K] : never) : any;
 
-/** The actions of a definition, as written in `actor({ actions })`. */
-export type ActionsOf<D> = D extends { readonly config: { actions?: infer A } } ? NonNullable<A> : Record<string, (c: any, ...args: any[]) => any>;
+type AnyActions = Record<string, (c: any, ...args: any[]) => any>;
+
+/** The actions of a definition, as written in `actor({ actions })`; any name on an untyped client. */
+export type ActionsOf<D> = 0 extends 1 & D ? AnyActions : D extends { readonly config: { actions?: infer A } } ? NonNullable<A> : AnyActions;
 
 /** Each action as the client calls it: without the context, returning a promise. */
 export type ActorActions<D> = {

@@ -14,10 +14,10 @@ export function parseEncoding(value: string | null): Encoding {
   throw errors.invalidEncoding(value);
 }
 
-export function encode(encoding: Encoding, value: unknown): string | Uint8Array {
+export function encode(encoding: Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
   // cbor-x returns a view into a buffer it reuses for the next value; a socket may read the
-  // bytes later than that, so each frame gets its own copy.
-  return encoding === "json" ? JSON.stringify(value) : cborEncode(value).slice();
+  // bytes later than that, so each frame gets its own copy (backed by a plain ArrayBuffer).
+  return encoding === "json" ? JSON.stringify(value) : (cborEncode(value).slice() as Uint8Array<ArrayBuffer>);
 }
 
 export function decode(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): unknown {

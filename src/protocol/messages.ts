@@ -80,6 +80,6 @@ function malformed(detail: string): ActorflareError {
   return new ActorflareError("malformed_message", `Malformed message: ${detail}.`);
 }
 
-export function encodeToClient(encoding: Encoding, message: ToClient): string | Uint8Array {
+export function encodeToClient(encoding: Encoding, message: ToClient): string | Uint8Array<ArrayBuffer> {
   return encode(encoding, message);
 }

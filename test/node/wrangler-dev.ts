@@ -4,7 +4,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 /**
  * Runs the demo worker under a real `wrangler dev` (wrangler.toml at the repo root), for
@@ -26,7 +25,8 @@ export interface StartOptions {
   port?: number;
 }
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+// From the file's folder, not import.meta.url: under jsdom (the React test) that is a page URL.
+const REPO_ROOT = join(__dirname, "..", "..");
 // Run the bin directly, not through npx: the child's pid is then wrangler's own, and (spawned
 // detached) it leads a process group that also holds wrangler's inner node and workerd.
 const WRANGLER_BIN = join(REPO_ROOT, "node_modules", ".bin", "wrangler");

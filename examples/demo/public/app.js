@@ -79,6 +79,8 @@ var ActorConnectionBase = class {
   #options;
   #listeners = /* @__PURE__ */ new Map();
   #errorListeners = /* @__PURE__ */ new Set();
+  #statusListeners = /* @__PURE__ */ new Set();
+  #status = "connecting";
   #pending = /* @__PURE__ */ new Map();
   #transport;
   #open = false;
@@ -105,6 +107,14 @@ var ActorConnectionBase = class {
   }
   get isOpen() {
     return this.#open;
+  }
+  get status() {
+    return this.#status;
+  }
+  /** Called on every status change; returns a function that stops listening. */
+  onStatusChange(callback) {
+    this.#statusListeners.add(callback);
+    return () => this.#statusListeners.delete(callback);
   }
   /** Calls an action over the connection. */
   action(name, args) {
@@ -155,6 +165,7 @@ var ActorConnectionBase = class {
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
     this.#open = false;
+    this.#setStatus("disposed");
     this.#transport?.close();
     this.#transport = void 0;
     this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
@@ -176,6 +187,7 @@ var ActorConnectionBase = class {
     const body = message.b;
     if ("i" in body) {
       this.#open = true;
+      this.#setStatus("open");
       this.#attempt = 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
@@ -196,6 +208,7 @@ var ActorConnectionBase = class {
     this.#transport = void 0;
     this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
     if (this.#disposed) return;
+    if (this.#status === "open") this.#setStatus("reconnecting");
     const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.#attempt++);
     this.#reconnectTimer = setTimeout(() => void this.#connect(), delay * (0.5 + Math.random() / 2));
   }
@@ -215,6 +228,11 @@ var ActorConnectionBase = class {
     for (const [id, pending] of this.#pending) {
       if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
     }
+  }
+  #setStatus(status) {
+    if (this.#status === status) return;
+    this.#status = status;
+    for (const callback of [...this.#statusListeners]) callback(status);
   }
   #emitError(error) {
     for (const callback of [...this.#errorListeners]) callback(error);

@@ -1,0 +1,63 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { ActorConnection, ActorConnectionBase, ActorHandle, ActorKey, ActorNames, Client, ConnectionStatus, DefinitionOf } from "../client/index";
+
+export interface UseActorOptions<K extends string> {
+  /** The actor's name in the registry. */
+  name: K;
+  key?: ActorKey;
+  /** Conn params for onAuth and the connection hooks. */
+  params?: unknown;
+  /** Input for createState / onCreate if this creates the actor. */
+  createWithInput?: unknown;
+}
+
+export interface UseActorResult<D> {
+  /** The live connection (actions and events), once the component mounted. */
+  connection: ActorConnection<D> | undefined;
+  /** Where the connection stands: connecting, open, reconnecting or disposed. */
+  state: ConnectionStatus;
+  /** The handle, for raw fetch / websocket and HTTP actions. */
+  handle: ActorHandle<D>;
+}
+
+/**
+ * React hooks bound to a client: `const { useActor, useActorEvent } = createActorHooks(client)`.
+ * A component that calls `useActor` holds one connection while it is mounted and disposes it
+ * when it unmounts or when name, key or params change.
+ */
+export function createActorHooks<R>(client: Client<R>) {
+  function useActor<K extends ActorNames<R>>(options: UseActorOptions<K>): UseActorResult<DefinitionOf<R, K>> {
+    // Keys and params are compared by value, so a literal written inline does not reconnect on every render.
+    const identity = JSON.stringify([options.name, options.key ?? null, options.params ?? null]);
+    const handle = useMemo(
+      () => client[options.name].getOrCreate(options.key, { params: options.params, createWithInput: options.createWithInput }),
+      // eslint-disable-next-line react-hooks/exhaustive-deps -- `identity` stands for name, key and params
+      [identity],
+    ) as unknown as ActorHandle<DefinitionOf<R, K>>;
+    const [connection, setConnection] = useState<ActorConnection<DefinitionOf<R, K>>>();
+    const [state, setState] = useState<ConnectionStatus>("connecting");
+
+    useEffect(() => {
+      const conn = handle.connect();
+      setConnection(conn);
+      setState(conn.status);
+      const stop = conn.onStatusChange(setState);
+      return () => {
+        stop();
+        void conn.dispose();
+        setConnection(undefined);
+      };
+    }, [handle]);
+
+    return { connection, state, handle };
+  }
+
+  /** Calls `callback` for each `event` on the connection; the latest callback is used, no resubscribing. */
+  function useActorEvent(connection: ActorConnectionBase | undefined, event: string, callback: (...args: unknown[]) => void): void {
+    const latest = useRef(callback);
+    latest.current = callback;
+    useEffect(() => connection?.on(event, (...args) => latest.current(...args)), [connection, event]);
+  }
+
+  return { useActor, useActorEvent };
+}

@@ -1,0 +1,87 @@
+// @vitest-environment jsdom
+import { createElement, useState } from "react";
+import { act } from "react";
+import { createRoot, type Root } from "react-dom/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/index";
+import { createActorHooks } from "../../src/react/index";
+import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
+
+/** The DOM calls this test makes (jsdom provides them; see tsconfig.json for why they are declared). */
+interface TestElement {
+  textContent: string | null;
+  append(child: TestElement): void;
+  querySelector(selector: string): TestElement | null;
+}
+const { document } = globalThis as unknown as { document: { body: TestElement; createElement(tag: "div"): TestElement } };
+
+// React's act() needs to know it runs in a test environment.
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let server: WranglerDev;
+let dir: { path: string; remove(): Promise<void> };
+
+beforeAll(async () => {
+  dir = await tempPersistDir();
+  server = await startWranglerDev({ persistTo: dir.path });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await dir?.remove();
+});
+
+async function eventually(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await act(() => new Promise((resolve) => setTimeout(resolve, 25)));
+  }
+}
+
+describe("actorflare/react against wrangler dev (jsdom)", () => {
+  it("useActor holds a connection while mounted; useActorEvent delivers events; unmounting disposes it", async () => {
+    // Untyped here: this test is type-checked with the DOM's types, apart from the Workers-typed server code.
+    const client = createClient(server.url);
+    const { useActor, useActorEvent } = createActorHooks(client);
+    const room = `react-${crypto.randomUUID()}`;
+    const exposed: { send?: (text: string) => Promise<unknown> } = {};
+
+    function Room({ name }: { name: string }) {
+      const { connection, state } = useActor({ name: "chat", key: room, params: { name } });
+      const [lines, setLines] = useState<string[]>([]);
+      useActorEvent(connection, "message", (message) => {
+        const { from, text } = message as { from: string; text: string };
+        setLines((previous) => [...previous, `${from}: ${text}`]);
+      });
+      exposed.send = connection?.send;
+      return createElement("p", { id: `room-${name}` }, `${state}|${lines.join(",")}`);
+    }
+
+    const container = document.createElement("div");
+    document.body.append(container);
+    let root: Root;
+    await act(async () => {
+      root = createRoot(container as unknown as Parameters<typeof createRoot>[0]);
+      root.render(createElement("div", null, createElement(Room, { name: "ada" }), createElement(Room, { name: "bob" })));
+    });
+    const text = (name: string) => container.querySelector(`#room-${name}`)?.textContent ?? "";
+
+    await eventually(() => text("ada").startsWith("open|") && text("bob").startsWith("open|"), "both connections to open");
+    expect(await client.chat.getOrCreate(room).presence()).toBe(2);
+
+    await act(async () => {
+      await exposed.send!("hello from react");
+    });
+    await eventually(() => text("ada").endsWith("hello from react") && text("bob").endsWith("hello from react"), "the broadcast");
+    expect(text("ada")).toBe("open|bob: hello from react");
+
+    await act(async () => root.unmount());
+    await eventually(() => false, "nothing", 300).catch(() => {});
+    // The hooks disposed both connections when the component unmounted.
+    const presence = client.chat.getOrCreate(room);
+    const deadline = Date.now() + 15_000;
+    while ((await presence.presence()) !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await presence.presence()).toBe(0);
+  });
+});
