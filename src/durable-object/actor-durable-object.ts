@@ -4,7 +4,6 @@ import { ActorInstance } from "../actor/instance";
 import { ActorStorage } from "../actor/storage";
 import { encodedResponse, errorResponse, isEncoding } from "../protocol/encoding";
 import { errorToBody, errors } from "../protocol/errors";
-import { HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
 import { toClient } from "../protocol/messages";
 import {
   decodeHeaderJson,
@@ -65,7 +64,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         const instance = await this.#obtain(parseTarget(request));
         return await routes[route](routeContext(instance, this.#sockets, request));
       } catch (error) {
-        const { status, body } = errorToBody(error, request.headers.get(HEADER_EXPOSE_INTERNAL_ERROR) === "true");
+        const { status, body } = errorToBody(error);
         if (status === 500) console.error(`[actor ${name}] request failed:`, error);
         // Say the body is not wanted, rather than answer while the Worker is still sending it.
         request.body?.cancel().catch(() => {});

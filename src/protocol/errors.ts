@@ -66,13 +66,9 @@ export class Forbidden extends ActorflareError {
 export const INTERNAL_ERROR_MESSAGE = "Internal error. Read the server logs for more details.";
 
 /** The body for any error: public errors as they are, everything else masked. */
-export function errorToBody(error: unknown, exposeInternal = false): { status: number; body: ErrorBody } {
+export function errorToBody(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ActorflareError && error.public) {
     return { status: error.status, body: error.toBody() };
-  }
-  if (exposeInternal) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { status: 500, body: { c: "internal_error", m: message, md: {} } };
   }
   return { status: 500, body: { c: "internal_error", m: INTERNAL_ERROR_MESSAGE, md: {} } };
 }

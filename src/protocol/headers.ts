@@ -8,7 +8,10 @@ export const HEADER_ACTOR = "x-rivetkit-actor";
 export const HEADER_CONN = "x-rivetkit-conn";
 export const HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
 
-/** Worker → Durable Object only. A client never sets these: the Worker deletes them first. */
+/**
+ * RivetKit's internal headers. actorflare never honours one from a client: the Worker deletes
+ * both, sets auth data only from onAuth, and never unmasks internal errors.
+ */
 export const HEADER_AUTH_DATA = "x-rivetkit-auth-data";
 export const HEADER_EXPOSE_INTERNAL_ERROR = "x-rivetkit-expose-internal-error";
 /** Every header of actorflare's own between the Worker and the Durable Object starts with this. */
