@@ -9,11 +9,21 @@ import { DurableObject } from "cloudflare:workers";
  *   GET  /http/{key}/hello  -> {"message":"Hello from actor!"}
  *   POST /http/{key}/echo   -> the request body back
  *   GET  /ws/{key}          -> WebSocket: welcome message, then an echo of every message
+ *
+ * and a counter like the demo's `counter` actor, called by JS RPC from the Worker (the
+ * hand-written counterpart of an actorflare action) or over a hibernatable WebSocket that
+ * speaks the same JSON frames as an actorflare connection:
+ *
+ *   GET  /counter/{key}            -> {"o":count}            (RPC getCount, read-only)
+ *   POST /counter/{key}/increment  {"a":[n]} -> {"o":count}  (RPC increment, one kv.put)
+ *   GET  /counter/{key}/connect    -> WebSocket (Hibernation API): {"b":{"i":…}} first, then
+ *        {"b":{"ar":{"i":id,"n":"increment","a":[n]}}} -> {"b":{"ar":{"i":id,"o":count}}}
  */
 
 interface Env {
   HTTP_OBJECT: DurableObjectNamespace<HttpObject>;
   WS_OBJECT: DurableObjectNamespace<WsObject>;
+  COUNTER_OBJECT: DurableObjectNamespace<CounterObject>;
 }
 
 // Same storage key as actorflare's, so both write the same row shape per change.
@@ -22,11 +32,20 @@ const STATE_KEY = "actorflare:state";
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     // The key is a path segment; the object name is the JSON key array, as actorflare names it.
-    const [, kind, key] = new URL(request.url).pathname.split("/");
+    const [, kind, key, verb] = new URL(request.url).pathname.split("/");
     if (!key) return new Response("Not Found", { status: 404 });
     const name = JSON.stringify([decodeURIComponent(key)]);
     if (kind === "http") return env.HTTP_OBJECT.get(env.HTTP_OBJECT.idFromName(name)).fetch(request);
     if (kind === "ws") return env.WS_OBJECT.get(env.WS_OBJECT.idFromName(name)).fetch(request);
+    if (kind === "counter") {
+      const counter = env.COUNTER_OBJECT.get(env.COUNTER_OBJECT.idFromName(name));
+      if (verb === "connect") return counter.fetch(request);
+      if (verb === "increment" && request.method === "POST") {
+        const { a } = await request.json<{ a: [number?] }>();
+        return Response.json({ o: await counter.increment(a[0] ?? 1) });
+      }
+      if (verb === undefined) return Response.json({ o: await counter.getCount() });
+    }
     return new Response("Not Found", { status: 404 });
   },
 } satisfies ExportedHandler<Env>;
@@ -94,5 +113,51 @@ export class WsObject extends DurableObject<Env> {
     });
 
     return new Response(null, { status: 101, webSocket: client });
+  }
+}
+
+/** The demo's counter: RPC methods for the Worker, and the same increment over hibernatable sockets. */
+export class CounterObject extends DurableObject<Env> {
+  // Read again on every wake: after hibernation the constructor runs anew.
+  #count: number = this.ctx.storage.kv.get<number>(STATE_KEY) ?? 0;
+
+  getCount(): number {
+    return this.#count;
+  }
+
+  increment(amount: number): number {
+    this.#count += amount;
+    this.ctx.storage.kv.put(STATE_KEY, this.#count); // the output gate holds the reply until it is durable
+    return this.#count;
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.send(JSON.stringify({ b: { i: { ai: this.ctx.id.toString(), ci: crypto.randomUUID(), ct: "" } } }));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
+    const request = (JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)) as {
+      b?: { ar?: { i: number; n: string; a: [number?] } };
+    }).b?.ar;
+    if (request?.n !== "increment") {
+      socket.close(1011, "unknown message");
+      return;
+    }
+    socket.send(JSON.stringify({ b: { ar: { i: request.i, o: this.increment(request.a[0] ?? 1) } } }));
+  }
+
+  override webSocketClose(socket: WebSocket, code: number, reason: string): void {
+    if (code === 1005 || code === 1006 || code === 1015) return;
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closed.
+    }
   }
 }

@@ -102,6 +102,63 @@ export function openEchoSocket(url, protocols = []) {
   });
 }
 
+/**
+ * Opens a connection that speaks the actions protocol's JSON frames (PROTOCOL.md §5.3): the
+ * server's first frame is the init `{"b":{"i":…}}`; `call(name, args)` sends
+ * `{"b":{"ar":{"i","n","a"}}}` and resolves with the `o` of the matching `{"b":{"ar":{"i","o"}}}`.
+ * Calls may overlap; anything else the server sends fails the calls waiting.
+ */
+export function openActionSocket(url, protocols = []) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
+    const pending = new Map();
+    let nextId = 1;
+    let opened = false;
+    const failAll = (error) => {
+      if (!opened) reject(error);
+      for (const { reject: fail } of pending.values()) fail(error);
+      pending.clear();
+    };
+    ws.on("message", (data) => {
+      const text = data.toString();
+      if (!opened) {
+        opened = true;
+        if (text.includes('"i"')) resolve({ call, close });
+        else reject(new Error(`expected an init frame, got: ${text.slice(0, 100)}`));
+        return;
+      }
+      const reply = JSON.parse(text).b?.ar;
+      const waiter = reply && pending.get(reply.i);
+      if (!waiter) return failAll(new Error(`unexpected frame: ${text.slice(0, 100)}`));
+      pending.delete(reply.i);
+      waiter.resolve(reply.o);
+    });
+    ws.on("error", failAll);
+    ws.on("close", (code, reason) => failAll(new Error(`socket closed: ${code} ${reason}`)));
+
+    function call(name, args) {
+      return new Promise((resolveCall, rejectCall) => {
+        const id = nextId++;
+        pending.set(id, { resolve: resolveCall, reject: rejectCall });
+        ws.send(JSON.stringify({ b: { ar: { i: id, n: name, a: args } } }));
+      });
+    }
+
+    function close() {
+      return new Promise((done) => {
+        ws.removeAllListeners("close");
+        if (ws.readyState === WebSocket.CLOSED) return done();
+        ws.once("close", () => done());
+        ws.close(1000, "bench done");
+        setTimeout(() => {
+          ws.terminate();
+          done();
+        }, 1000).unref();
+      });
+    }
+  });
+}
+
 /** Latency percentile (nearest rank) of an unsorted array, in the array's unit. */
 export function percentile(values, p) {
   if (values.length === 0) return NaN;

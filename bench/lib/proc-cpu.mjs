@@ -1,5 +1,6 @@
-// CPU time of the processes this driver started (workerd under Miniflare), read from /proc.
-// CPU per operation barely depends on what else the machine does, unlike rate and latency.
+// CPU time (and resident memory) of the processes this driver started (workerd under
+// Miniflare), read from /proc. CPU per operation barely depends on what else the machine does,
+// unlike rate and latency.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -45,6 +46,19 @@ export function cpuMs(pids) {
     if (fields) ticks += Number(fields[11]) + Number(fields[12]); // fields 14 and 15 of stat
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** Resident set size (VmRSS) of `pids` together, in bytes. */
+export function rssBytes(pids) {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      kib += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // The process exited.
+    }
+  }
+  return kib * 1024;
 }
 
 /** The command name of a pid, for checking that what we measure is workerd. */

@@ -31,6 +31,8 @@ export async function startServer(worker, scriptPath) {
   const mf = new Miniflare({
     ...worker,
     modules: true,
+    // Bundles are ES modules; an instrumented entry (lib/instrument.mjs) imports the bundle.
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
     scriptPath,
     host: "127.0.0.1",
     port: 0, // any free port
