@@ -16,19 +16,26 @@ export async function runAction(instance: ActorInstance, conn: Connection, name:
   if (typeof action !== "function") {
     throw new ActorflareError("action_not_found", `Action '${name}' not found.`);
   }
-  const timeoutMs = options?.actionTimeout ?? DEFAULT_ACTION_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)),
-      timeoutMs,
-    );
-  });
   try {
-    return await Promise.race([action(new ActionContext(instance, conn), ...args), timeout]);
+    const result = action(new ActionContext(instance, conn), ...args);
+    // Only an action that returns a promise can run too long; a synchronous one needs no timer.
+    if (!isPromiseLike(result)) return result;
+    const timeoutMs = options?.actionTimeout ?? DEFAULT_ACTION_TIMEOUT_MS;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
+    });
+    return await Promise.race([result, timeout]);
   } finally {
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);
     instance.saveIfChanged();
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }

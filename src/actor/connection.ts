@@ -23,22 +23,42 @@ export interface ConnectionRecord {
 
 /** One client connection to an actor: `c.conn` in actions, a value of `c.conns`. */
 export class Connection<CS = unknown> {
-  readonly id: string;
-  /** The secret that proves a later message POST comes from this connection's owner. */
-  readonly token: string;
   readonly params: unknown;
   readonly auth: unknown;
-  state: CS;
   readonly subscriptions = new Set<string>();
   readonly #transport: ConnectionTransport;
+  // Made on first use: an HTTP action's short-lived connection usually needs neither.
+  #id: string | undefined;
+  #token: string | undefined;
+  #state: CS;
+  #stateReplaced = false;
 
   constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string }) {
-    this.id = init.id ?? crypto.randomUUID();
-    this.token = init.token ?? randomToken();
+    this.#id = init.id;
+    this.#token = init.token;
     this.#transport = transport;
     this.params = init.params;
     this.auth = init.auth;
-    this.state = init.state;
+    this.#state = init.state;
+  }
+
+  get id(): string {
+    return (this.#id ??= crypto.randomUUID());
+  }
+
+  /** The secret that proves a later message POST comes from this connection's owner. */
+  get token(): string {
+    return (this.#token ??= randomToken());
+  }
+
+  /** Per-connection state, from `connState` / `createConnState`. */
+  get state(): CS {
+    return this.#state;
+  }
+
+  set state(next: CS) {
+    this.#state = next;
+    this.#stateReplaced = true;
   }
 
   get encoding(): Encoding {
@@ -60,8 +80,14 @@ export class Connection<CS = unknown> {
     this.#transport.send(message);
   }
 
-  /** Saves the connection's record with its transport, where the transport outlives a wake. */
-  persist(): void {
+  /**
+   * Saves the connection's record with its transport, where the transport outlives a wake.
+   * `ifChanged`: skip it when nothing about the connection can have changed (its state is a
+   * primitive that was not replaced); an object state may have been changed in place.
+   */
+  persist(ifChanged = false): void {
+    if (ifChanged && !this.#stateReplaced && (typeof this.#state !== "object" || this.#state === null)) return;
+    this.#stateReplaced = false;
     this.#transport.persist?.({
       id: this.id,
       token: this.token,

@@ -91,7 +91,7 @@ export class Connections {
       conn.deliver(toClient.error(body, id));
     } finally {
       // The action may have changed the connection's state.
-      conn.persist();
+      conn.persist(true);
     }
   }
 }

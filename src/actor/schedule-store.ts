@@ -15,23 +15,34 @@ const TABLE = "actorflare_schedule";
  */
 export class ScheduleStore {
   readonly #sql: SqlStorage;
+  /** The table is made by the first job, so an actor that never schedules has none. */
+  #exists: boolean | undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
   }
 
-  createTable(): void {
+  #tableExists(): boolean {
+    this.#exists ??= this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`, TABLE).toArray().length > 0;
+    return this.#exists;
+  }
+
+  #createTable(): void {
+    if (this.#tableExists()) return;
+    this.#exists = true;
     this.#sql.exec(
       `CREATE TABLE IF NOT EXISTS ${TABLE} (id TEXT PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`,
     );
   }
 
   insert(job: ScheduledJob): void {
+    this.#createTable();
     this.#sql.exec(`INSERT INTO ${TABLE} (id, at, action, args, attempts) VALUES (?, ?, ?, ?, ?)`, job.id, job.at, job.action, JSON.stringify(job.args), job.attempts);
   }
 
   /** Jobs due at `now`, earliest first. */
   due(now: number): ScheduledJob[] {
+    if (!this.#tableExists()) return [];
     return this.#sql
       .exec<{ id: string; at: number; action: string; args: string; attempts: number }>(`SELECT id, at, action, args, attempts FROM ${TABLE} WHERE at <= ? ORDER BY at, id`, now)
       .toArray()
@@ -48,6 +59,7 @@ export class ScheduleStore {
 
   /** When the earliest job is due, if any. */
   next(): number | undefined {
+    if (!this.#tableExists()) return undefined;
     const row = this.#sql.exec<{ at: number | null }>(`SELECT MIN(at) AS at FROM ${TABLE}`).one();
     return row.at ?? undefined;
   }

@@ -34,6 +34,8 @@ export class StateStore {
   readonly #transaction: (fn: () => void) => void;
   /** How many chunks each stored key has, so a rewrite deletes leftover chunks only when there are some. */
   readonly #chunkCounts = new Map<string, number>();
+  /** Whether #chunkCounts knows every stored key (after a read or a full rewrite): a key it lacks has no rows. */
+  #countsComplete = false;
   /** Rows and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
 
@@ -55,6 +57,7 @@ export class StateStore {
       parts.set(row.key, list);
     }
     for (const [key, chunks] of parts) this.#chunkCounts.set(key, chunks.length);
+    this.#countsComplete = true;
     if (parts.size === 0) return undefined;
     const whole = parts.get(WHOLE);
     if (whole) return decode(whole) as S;
@@ -73,6 +76,7 @@ export class StateStore {
       if (rows.replaceAll) {
         this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
         this.#chunkCounts.clear();
+        this.#countsComplete = true;
       }
       for (const [key, bytes] of rows.values) this.#writeValue(key, bytes);
       for (const key of rows.deleted) {
@@ -83,7 +87,8 @@ export class StateStore {
     // The common case, one small field replacing its one chunk, is a single statement: atomic
     // on its own, so it skips the transaction.
     const onlyField = !rows.replaceAll && rows.deleted.length === 0 && rows.values.size === 1 ? [...rows.values][0] : undefined;
-    if (onlyField && onlyField[1].byteLength <= CHUNK_BYTES && this.#chunkCounts.get(onlyField[0]) === 1) apply();
+    const stored = onlyField && this.#storedChunks(onlyField[0]);
+    if (onlyField && onlyField[1].byteLength <= CHUNK_BYTES && stored !== undefined && stored <= 1) apply();
     else this.#transaction(apply);
   }
 
@@ -111,11 +116,17 @@ export class StateStore {
       );
       this.written.bytes += part.byteLength;
     }
-    // Unknown (not read this wake) counts as possibly longer: delete to be sure.
-    if ((this.#chunkCounts.get(key) ?? Infinity) > chunks) {
+    // A key not known to be short may have leftover chunks: delete to be sure.
+    const stored = this.#storedChunks(key);
+    if (stored === undefined || stored > chunks) {
       this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ? AND chunk >= ?`, key, chunks));
     }
     this.#chunkCounts.set(key, chunks);
+  }
+
+  /** The chunks stored under `key`, when known: a key missing from a complete count has none. */
+  #storedChunks(key: string): number | undefined {
+    return this.#chunkCounts.get(key) ?? (this.#countsComplete ? 0 : undefined);
   }
 
   #count(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {

@@ -46,7 +46,6 @@ export class ActorStorage {
   #prepareTables(): void {
     if (this.#tablesReady) return;
     this.#state.createTable();
-    this.schedule.createTable();
     this.#tablesReady = true;
   }
 

@@ -54,12 +54,18 @@ export function byteLength(frame: Frame): number {
   return typeof frame === "string" ? new TextEncoder().encode(frame).byteLength : frame.byteLength;
 }
 
+/** Whether a frame is over the limit; a short string is under it without being encoded (UTF-8 is at most 3 bytes per UTF-16 unit). */
+function tooLong(frame: Frame): boolean {
+  if (typeof frame === "string" && frame.length * 3 <= MAX_INCOMING_MESSAGE_BYTES) return false;
+  return byteLength(frame) > MAX_INCOMING_MESSAGE_BYTES;
+}
+
 /**
  * Decodes one client→server message. JSON must come as text and CBOR as bytes; anything
  * that does not decode or has the wrong shape is `malformed_message`.
  */
 export function decodeToServer(encoding: Encoding, frame: Frame): ToServer {
-  if (byteLength(frame) > MAX_INCOMING_MESSAGE_BYTES) {
+  if (tooLong(frame)) {
     throw new ActorflareError("message_too_long", `Message is larger than ${MAX_INCOMING_MESSAGE_BYTES} bytes.`);
   }
   if ((encoding === "json") !== (typeof frame === "string")) {
