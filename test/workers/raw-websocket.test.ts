@@ -98,6 +98,21 @@ describe("raw WebSocket to onWebSocket", () => {
   });
 });
 
+describe("raw WebSockets and the connection hooks", () => {
+  it("onConnect and onDisconnect do not run for raw sockets, and raw sockets are not in c.conns", async () => {
+    const handle = testClient().chatRoom.getOrCreate(uniqueKey());
+    const socket = await handle.websocket();
+    const reader = new SocketReader(socket);
+    socket.send("echo");
+    expect(await reader.next()).toBe("echo");
+    // While the raw socket is open, only the HTTP action asking is a connection.
+    expect(await handle.stats()).toEqual({ connects: 1, disconnects: 0, open: 0 });
+    socket.close(1000);
+    await reader.closed;
+    expect(await handle.stats()).toEqual({ connects: 2, disconnects: 1, open: 0 });
+  });
+});
+
 describe("raw WebSocket close handshake", () => {
   it("a close from the actor reaches the client with its code and reason", async () => {
     const socket = await testClient().socket.getOrCreate(uniqueKey()).websocket();

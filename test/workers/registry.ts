@@ -156,6 +156,10 @@ const chatRoom = actor({
   onDisconnect: (c) => {
     c.state.disconnects++;
   },
+  // A raw socket beside connections: the connection hooks above must not run for it.
+  onWebSocket: (_c, ws) => {
+    ws.addEventListener("message", (event) => ws.send(event.data));
+  },
   actions: {
     send: (c, text: string) => {
       c.conn.state.sent++;
