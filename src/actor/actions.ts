@@ -1,5 +1,8 @@
 import { ActorflareError } from "../protocol/errors";
 import type { Connection } from "./connection";
+import type { Actions, AnyActorDefinition } from "./definition";
+
+type Action = Actions<unknown, unknown>[string];
 import { ActionContext } from "./context";
 import type { ActorInstance } from "./instance";
 
@@ -11,11 +14,8 @@ const DEFAULT_ACTION_TIMEOUT_MS = 60_000;
  * saved before the result leaves.
  */
 export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
-  const { actions = {}, options } = instance.definition.config;
-  const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
-  if (typeof action !== "function") {
-    throw new ActorflareError("action_not_found", `Action '${name}' not found.`);
-  }
+  const action = findAction(instance.definition, name);
+  const { options } = instance.definition.config;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const result = action(new ActionContext(instance, conn), ...args);
@@ -34,6 +34,14 @@ export async function runAction(instance: ActorInstance, conn: Connection, name:
     clearTimeout(timer);
     instance.saveIfChanged();
   }
+}
+
+/** An action among the actor's own (so `toString` or `__proto__` is not one), or `action_not_found`. */
+export function findAction(definition: AnyActorDefinition, name: string): Action {
+  const { actions = {} } = definition.config;
+  const action: unknown = Object.hasOwn(actions, name) ? actions[name] : undefined;
+  if (typeof action !== "function") throw new ActorflareError("action_not_found", `Action '${name}' not found.`);
+  return action as Action;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

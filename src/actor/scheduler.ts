@@ -1,5 +1,5 @@
 import { ActorflareError } from "../protocol/errors";
-import { runAction } from "./actions";
+import { findAction, runAction } from "./actions";
 import { Connection } from "./connection";
 import type { ActorInstance } from "./instance";
 import type { ScheduleStore } from "./schedule-store";
@@ -38,10 +38,7 @@ export class Scheduler {
 
   /** Runs `action(...args)` at `timestamp` (ms since the epoch). Resolves with the job's id. */
   async at(timestamp: number, action: string, ...args: unknown[]): Promise<string> {
-    const { actions = {} } = this.#instance.definition.config;
-    if (!Object.hasOwn(actions, action)) {
-      throw new ActorflareError("action_not_found", `Cannot schedule '${action}': the actor has no such action.`);
-    }
+    findAction(this.#instance.definition, action);
     if (!Number.isFinite(timestamp)) throw new ActorflareError("invalid_schedule", "A schedule needs a finite time in milliseconds.");
     let serializable: boolean;
     try {

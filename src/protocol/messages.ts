@@ -33,8 +33,25 @@ export const toClientSchema = z.object({
 });
 export type ToClient = z.infer<typeof toClientSchema>;
 
-/** The body of an HTTP action request and response (PROTOCOL.md §5.2). */
+/** The body of an HTTP action request (PROTOCOL.md §5.2). */
 export const httpActionRequestSchema = z.object({ a: z.array(z.unknown()) });
+
+/** The arguments of an HTTP action body; anything else is `invalid_action_request`. */
+export function decodeActionArgs(encoding: Encoding, bytes: Uint8Array): unknown[] {
+  let body: unknown;
+  try {
+    body = encoding === "json" ? decode("json", new TextDecoder().decode(bytes)) : decode("cbor", bytes);
+  } catch {
+    throw invalidActionRequest(`the body is not valid ${encoding}`);
+  }
+  const parsed = httpActionRequestSchema.safeParse(body);
+  if (!parsed.success) throw invalidActionRequest("expected { a: [arg, ...] }");
+  return parsed.data.a;
+}
+
+function invalidActionRequest(detail: string): ActorflareError {
+  return new ActorflareError("invalid_action_request", `Invalid action request: ${detail}.`);
+}
 
 /** RivetKit's default limit on an incoming connection message, in bytes of the frame. */
 export const MAX_INCOMING_MESSAGE_BYTES = 65_536;

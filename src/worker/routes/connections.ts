@@ -1,9 +1,10 @@
 import type { Context } from "hono";
 import { isEncoding, parseEncoding } from "../../protocol/encoding";
+import { findAction } from "../../actor/actions";
 import { errorToBody, errors } from "../../protocol/errors";
 import { HEADER_ACTOR, HEADER_ENCODING } from "../../protocol/headers";
 import { ACTOR_ORIGIN } from "../../protocol/internal";
-import { toClient } from "../../protocol/messages";
+import { decodeActionArgs, toClient } from "../../protocol/messages";
 import { queryIntents } from "../../protocol/query-facts";
 import { acceptedProtocol, parseProtocols } from "../../protocol/subprotocols";
 import { rejectWebSocket } from "../../protocol/websocket-rejection";
@@ -20,10 +21,23 @@ const ACTIONS_PREFIX = "/registry/actors/actions/";
 /** An action over HTTP (PROTOCOL.md §5.2): `POST /registry/actors/actions/{action}`. */
 export async function httpAction(runtime: RegistryRuntime, c: Context<WorkerEnv>): Promise<Response> {
   const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
-  const action = decodeURIComponent(new URL(c.req.url).pathname.slice(ACTIONS_PREFIX.length));
+  const action = decodePathSegment(new URL(c.req.url).pathname.slice(ACTIONS_PREFIX.length));
+  // A bad body or an unknown action is refused here, before the actor is created or woken.
+  const body = new Uint8Array(await c.req.raw.arrayBuffer());
+  decodeActionArgs(info.encoding, body);
   const located = locateActor(runtime, c.env, info.query);
   const auth = await authorize(located.name, located.definition, c.req.raw, [...queryIntents(info.query), "action"], info.params);
-  return forwardToActor(located, c.req.raw, { route: "action", encoding: info.encoding, auth, params: info.params, action, url: `${ACTOR_ORIGIN}/` });
+  findAction(located.definition, action);
+  const request = new Request(c.req.url, { method: "POST", headers: c.req.raw.headers, body });
+  return forwardToActor(located, request, { route: "action", encoding: info.encoding, auth, params: info.params, action, url: `${ACTOR_ORIGIN}/` });
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw errors.invalidRequest(`The action name in the path is not valid percent-encoding: '${segment}'.`);
+  }
 }
 
 /** A connection over WebSocket (PROTOCOL.md §5.3). Setup errors: an `e` message, then close 1011. */
