@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import NodeWebSocket from "ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ActorError, createClient, type ActorConnection, type WebSocketConstructor } from "../../src/client/index";
 import type { ChatMessage } from "../../examples/demo/actors/chat";
 import type { registry } from "../../examples/demo/registry";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
+import { startWranglerDev, tempPersistDir, useWranglerDev } from "./wrangler-dev";
 
 // Connections through actorflare's client from Node against the demo worker under a real
 // `wrangler dev`: both transports × both encodings, a 20-client chat room, presence, typed
@@ -124,21 +124,9 @@ async function expectActorError(promise: Promise<unknown>, code: string, message
 }
 
 describe("against one wrangler dev", () => {
-  let server: WranglerDev | undefined;
-  let persist: { path: string; remove(): Promise<void> } | undefined;
   let url = "";
-
-  beforeAll(async () => {
-    persist = await tempPersistDir();
-    server = await startWranglerDev({ persistTo: persist.path });
-    url = server.url;
-  });
-
-  afterAll(async () => {
-    // Connections first (afterEach did), then the server, then its folder.
-    await server?.stop();
-    await persist?.remove();
-  });
+  // Connections are disposed first (afterEach), then the server stops and its folder goes.
+  useWranglerDev((server) => (url = server.url));
 
   const combos: Array<[Transport, Encoding]> = [
     ["websocket", "json"],

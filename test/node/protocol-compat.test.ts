@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { decode, encode } from "cbor-x";
 import WebSocket from "ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
+import { afterEach, describe, expect, it } from "vitest";
+import { useWranglerDev } from "./wrangler-dev";
 
 // Wire-level compatibility with RivetKit's 2.0.x client (../shared/PROTOCOL.md §1–§7), against
 // the demo worker under ONE real `wrangler dev`. Nothing here uses actorflare's client: every
@@ -13,20 +13,8 @@ import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-d
 // §5.2 "an `undefined` output is simply absent": no demo action returns `undefined`, so it is
 // not exercised here (test/workers covers it with its own registry).
 
-let server: WranglerDev | undefined;
-let persist: { path: string; remove(): Promise<void> } | undefined;
 let url = "";
-
-beforeAll(async () => {
-  persist = await tempPersistDir();
-  server = await startWranglerDev({ persistTo: persist.path });
-  url = server.url;
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await persist?.remove();
-});
+useWranglerDev((server) => (url = server.url));
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

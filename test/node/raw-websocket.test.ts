@@ -1,28 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import NodeWebSocket from "ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ActorError, createClient } from "../../src/client/index";
 import type { registry } from "../../examples/demo/registry";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
+import { startWranglerDev, tempPersistDir, useWranglerDev } from "./wrangler-dev";
 
 // Raw WebSockets to `onWebSocket` (PROTOCOL.md §5.7, §7) against the demo worker under a real
 // `wrangler dev`, from Node: the seed's `websocketActor` through the client, browser-style
 // addressing with a bare `ws` socket, close handshakes, setup errors and durability across a crash.
 
-let server: WranglerDev | undefined;
-let persist: { path: string; remove(): Promise<void> } | undefined;
 let url = "";
-
-beforeAll(async () => {
-  persist = await tempPersistDir();
-  server = await startWranglerDev({ persistTo: persist.path });
-  url = server.url;
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await persist?.remove();
-});
+useWranglerDev((server) => (url = server.url));
 
 /** Keys unique per test, so tests do not see each other's counters. */
 const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;

@@ -1,26 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ActorError, createClient } from "../../src/client/index";
 import type { registry } from "../../examples/demo/registry";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
+import { useWranglerDev } from "./wrangler-dev";
 
 // Every HTTP sample of the seed ("Fetch and WebSocket Handler"), against the demo worker under a
 // real `wrangler dev`: only the import line and the port differ from the document.
 
-let server: WranglerDev | undefined;
-let persist: { path: string; remove(): Promise<void> } | undefined;
 let url = "";
-
-beforeAll(async () => {
-  persist = await tempPersistDir();
-  server = await startWranglerDev({ persistTo: persist.path });
-  url = server.url;
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await persist?.remove();
-});
+useWranglerDev((server) => (url = server.url));
 
 /** Keys unique per test, so tests do not see each other's counters. */
 const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 /**
  * Runs the demo worker under a real `wrangler dev` (wrangler.toml at the repo root), for
@@ -217,4 +218,22 @@ function once(action: () => Promise<void>): () => Promise<void> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * One `wrangler dev` on a fresh persist folder for the enclosing suite: started before its
+ * tests (then `onStarted` gets it), stopped and its folder removed after them.
+ */
+export function useWranglerDev(onStarted: (server: WranglerDev) => void): void {
+  let server: WranglerDev | undefined;
+  let persist: { path: string; remove(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    persist = await tempPersistDir();
+    server = await startWranglerDev({ persistTo: persist.path });
+    onStarted(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await persist?.remove();
+  });
 }
