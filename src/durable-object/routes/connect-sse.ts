@@ -1,7 +1,7 @@
 import type { Connection, ConnectionTransport } from "../../actor/connection";
-import { encode, type Encoding } from "../../protocol/encoding";
 import { errorToBody } from "../../protocol/errors";
-import { toClient, type ToClient } from "../../protocol/messages";
+import { toClient } from "../../protocol/messages";
+import { sseEvent, sseHeaders } from "../../protocol/sse";
 import { actorRequest, type RouteContext } from "../route-context";
 
 /**
@@ -55,17 +55,3 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
 }
 
 const DEFAULT_SSE_KEEP_ALIVE_MS = 5_000;
-
-export const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
-
-/** One SSE event with only a `data:` field. */
-export function sseEvent(encoding: Encoding, message: ToClient): string {
-  const data = encode(encoding, message);
-  return `data: ${typeof data === "string" ? data : base64(data)}\n\n`;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}

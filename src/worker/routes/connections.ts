@@ -9,7 +9,7 @@ import { queryIntents } from "../../protocol/query-facts";
 import { acceptedProtocol, parseProtocols } from "../../protocol/subprotocols";
 import { rejectWebSocket } from "../../protocol/websocket-rejection";
 import type { RegistryRuntime } from "../../registry/config";
-import { sseEvent, sseHeaders } from "../../durable-object/routes/connect-sse";
+import { sseEvent, sseHeaders } from "../../protocol/sse";
 import { readHttpActorRequest, readWebSocketActorRequest } from "../actor-request";
 import { authorize } from "../auth";
 import { forwardToActor } from "../forward";
