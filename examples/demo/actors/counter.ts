@@ -1,7 +1,8 @@
 import { actor } from "../../../src/index";
 
 /**
- * A persisted counter. Actions: `increment(amount)` (broadcasts `newCount`) and `getCount()`.
+ * A persisted counter. Actions: `increment(amount)` (broadcasts `newCount`), `getCount()` and
+ * `incrementLater(ms, amount)`.
  * Raw HTTP: `GET /` reads it, `POST /increment` (optionally `?by=N`) adds to it; the seed's
  * forward route (`/forward/:name/*`) reaches it by key.
  */
@@ -15,6 +16,8 @@ export const counter = actor({
       return c.state.count;
     },
     getCount: (c) => c.state.count,
+    /** Schedules `increment(amount)` to run in `ms` milliseconds, on the actor's alarm. */
+    incrementLater: (c, ms: number, amount: number = 1) => c.schedule.after(ms, "increment", amount),
   },
   onFetch(c, request) {
     const url = new URL(request.url);
