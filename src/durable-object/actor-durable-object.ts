@@ -14,17 +14,17 @@ import {
   type ActorTarget,
   type InternalRoute,
 } from "../protocol/internal";
+import { sseEvent, sseHeaders } from "../protocol/sse";
 import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import { rejectWebSocket } from "../protocol/websocket-rejection";
 import { HibernatableSockets } from "./hibernatable-sockets";
-import { closeQuietly } from "./socket-closing";
 import { routeContext, type RouteContext } from "./route-context";
 import { httpAction } from "./routes/action";
-import { sseEvent, sseHeaders } from "../protocol/sse";
 import { connectSse } from "./routes/connect-sse";
 import { connectWebSocket } from "./routes/connect-websocket";
 import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
+import { closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
 export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject;
