@@ -13,6 +13,7 @@ import { afterAll, beforeAll } from "vitest";
 export interface WranglerDev {
   /** e.g. `http://127.0.0.1:43123` */
   readonly url: string;
+  readonly port: number;
   /** Graceful: SIGTERM to wrangler (which stops workerd), resolves once the whole group is gone. */
   stop(): Promise<void>;
   /** A crash: SIGKILL to the whole process group (wrangler and workerd), resolves once it is gone. */
@@ -24,6 +25,10 @@ export interface StartOptions {
   persistTo: string;
   /** Port to listen on (default: a free one). Pass a previous instance's port to restart "the same" server. */
   port?: number;
+  /** The folder wrangler runs in (default: the repository); its wrangler.toml names the Worker. */
+  cwd?: string;
+  /** How long to wait for `/registry` to answer (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 // From the file's folder, not import.meta.url: under jsdom (the React test) that is a page URL.
@@ -40,13 +45,14 @@ const liveGroups = new Set<number>();
 /** Temp folders not removed yet, removed on the same occasion. */
 const liveDirs = new Set<string>();
 
-export async function startWranglerDev({ persistTo, port: requestedPort }: StartOptions): Promise<WranglerDev> {
+export async function startWranglerDev({ persistTo, port: requestedPort, cwd = REPO_ROOT, readyTimeoutMs = READY_TIMEOUT_MS }: StartOptions): Promise<WranglerDev> {
   installExitCleanup();
   const port = requestedPort ?? (await freePort());
   const inspectorPort = await freePort();
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "warn"];
+  // wrangler itself always runs from the repository (its own files are not part of the bundle).
   const child = spawn(WRANGLER_BIN, args, {
-    cwd: REPO_ROOT,
+    cwd,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
@@ -68,18 +74,22 @@ export async function startWranglerDev({ persistTo, port: requestedPort }: Start
   const stop = once(() => terminate(child, pgid, exited));
   const kill = once(() => killGroup(pgid, exited));
   try {
-    await waitUntilReady(url, child, () => output);
+    await waitUntilReady(url, child, () => output, readyTimeoutMs);
   } catch (error) {
     await kill();
     throw error;
   }
-  return { url, stop, kill };
+  return { url, port, stop, kill };
 }
 
 /** A fresh folder for `persistTo`, and a function that removes it. */
 export async function tempPersistDir(): Promise<{ path: string; remove(): Promise<void> }> {
+  return trackTempDir(await mkdtemp(join(tmpdir(), "actorflare-e2e-")));
+}
+
+/** Takes charge of a temp folder: removed by `remove()`, or when this process goes away first. */
+export function trackTempDir(path: string): { path: string; remove(): Promise<void> } {
   installExitCleanup();
-  const path = await mkdtemp(join(tmpdir(), "actorflare-e2e-"));
   liveDirs.add(path);
   const remove = async () => {
     await rm(path, { recursive: true, force: true });
@@ -88,8 +98,8 @@ export async function tempPersistDir(): Promise<{ path: string; remove(): Promis
   return { path, remove };
 }
 
-async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+async function waitUntilReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before serving ${url}/registry. Output:\n${output()}`);
@@ -103,7 +113,7 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
     }
     await sleep(100);
   }
-  throw new Error(`wrangler dev did not answer 200 on ${url}/registry within ${READY_TIMEOUT_MS} ms. Output:\n${output()}`);
+  throw new Error(`wrangler dev did not answer 200 on ${url}/registry within ${timeoutMs} ms. Output:\n${output()}`);
 }
 
 async function terminate(child: ChildProcess, pgid: number, exited: Promise<void>): Promise<void> {

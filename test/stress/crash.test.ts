@@ -24,7 +24,7 @@ afterEach(async () => {
 afterAll(removeSnapshot);
 
 async function persistDir(): Promise<string> {
-  const dir = tempPersistDir();
+  const dir = await tempPersistDir();
   cleanups.push(dir.remove);
   return dir.path;
 }

@@ -62,7 +62,7 @@ function sampleMemory(when: string, quiet = false): MemorySample {
 const json = (value: unknown) => JSON.stringify(value);
 
 beforeAll(async () => {
-  persist = tempPersistDir();
+  persist = await tempPersistDir();
   runtime = await startRuntime(persist.path);
   directUrl = await runtime.directUrl();
   // Warm up: the Worker and one actor are loaded, through both addresses, before the baseline.
@@ -84,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.stop();
   await persist?.remove();
-  removeSnapshot();
+  await removeSnapshot();
 });
 
 describe("load", () => {

@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import NodeWebSocket from "ws";
 import type { WebSocketConstructor } from "../../src/client/index";
+import { startWranglerDev, tempPersistDir, trackTempDir } from "../node/wrangler-dev";
 
 /**
- * `wrangler dev` of the demo worker for the stress tests. The process handling follows
- * test/node/wrangler-dev.ts (detached process group; stop = SIGTERM, kill = SIGKILL to the
- * group; restart on the same persist folder and port), with two differences:
+ * `wrangler dev` of the demo worker for the stress tests: test/node/wrangler-dev.ts (detached
+ * process group; stop = SIGTERM, kill = SIGKILL to the group; restart on the same persist
+ * folder and port), with two additions:
  *
  * - It runs a snapshot of the repository (src/, examples/, wrangler.toml, package.json,
  *   tsconfig.json and the Worker's runtime dependencies copied to a temp folder) taken once per
@@ -44,87 +42,37 @@ export interface Runtime {
   directUrl(): Promise<string>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = join(__dirname, "..", "..");
 const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
-const OUTPUT_LIMIT = 20_000;
 
-const liveGroups = new Set<number>();
-const liveDirs = new Set<string>();
-let snapshot: string | undefined;
+let snapshot: { path: string; remove(): Promise<void> } | undefined;
 
 /** The repository as it is now, copied once per test file (see above). */
 function repositorySnapshot(): string {
-  if (snapshot) return snapshot;
-  installExitCleanup();
-  const dir = mkdtempSync(join(tmpdir(), "actorflare-stress-src-"));
-  liveDirs.add(dir);
+  if (snapshot) return snapshot.path;
+  snapshot = trackTempDir(mkdtempSync(join(tmpdir(), "actorflare-stress-src-")));
   for (const entry of ["src", "examples", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+    cpSync(join(REPO_ROOT, entry), join(snapshot.path, entry), { recursive: true });
   }
   // The bundle's packages: the runtime dependencies (hono, zod, cbor-x, ws), a few MiB.
   const { dependencies = {} } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
   for (const name of Object.keys(dependencies)) {
-    cpSync(join(REPO_ROOT, "node_modules", name), join(dir, "node_modules", name), { recursive: true, dereference: true });
+    cpSync(join(REPO_ROOT, "node_modules", name), join(snapshot.path, "node_modules", name), { recursive: true, dereference: true });
   }
-  snapshot = dir;
-  return dir;
+  return snapshot.path;
 }
 
 /** Removes the snapshot (call it in afterAll, once every instance of the file is stopped). */
-export function removeSnapshot(): void {
-  if (!snapshot) return;
-  rmSync(snapshot, { recursive: true, force: true });
-  liveDirs.delete(snapshot);
+export async function removeSnapshot(): Promise<void> {
+  await snapshot?.remove();
   snapshot = undefined;
 }
 
-/** A fresh folder for Durable Object storage, and a function that removes it. */
-export function tempPersistDir(): { path: string; remove(): Promise<void> } {
-  installExitCleanup();
-  const path = mkdtempSync(join(tmpdir(), "actorflare-stress-state-"));
-  liveDirs.add(path);
-  return {
-    path,
-    remove: async () => {
-      rmSync(path, { recursive: true, force: true });
-      liveDirs.delete(path);
-    },
-  };
-}
+export { tempPersistDir };
 
 export async function startRuntime(persistTo: string, requestedPort?: number): Promise<Runtime> {
-  const cwd = repositorySnapshot();
-  const port = requestedPort ?? (await freePort());
-  const inspectorPort = await freePort();
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "warn"];
-  // wrangler itself runs from the repository (its own files are not part of the bundle).
-  const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "wrangler"), args, {
-    cwd,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
-  if (child.pid === undefined) throw new Error("could not spawn wrangler");
-  const pgid = child.pid;
-  liveGroups.add(pgid);
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
-  const url = `http://127.0.0.1:${port}`;
-  const kill = once(() => killGroup(pgid, exited));
-  const stop = once(() => terminate(child, pgid, exited));
-  try {
-    await waitUntilReady(url, child, () => output);
-  } catch (error) {
-    await kill();
-    throw error;
-  }
+  const server = await startWranglerDev({ persistTo, port: requestedPort, cwd: repositorySnapshot(), readyTimeoutMs: READY_TIMEOUT_MS });
+  const { port } = server;
   const processes = () => {
     const { proxy, runtime } = workerdProcesses(port);
     return {
@@ -132,103 +80,7 @@ export async function startRuntime(persistTo: string, requestedPort?: number): P
       runtime: runtime === undefined ? undefined : { pid: runtime, rss: rssOf(runtime) },
     };
   };
-  return { url, port, stop, kill, workerdRss: processes, directUrl: () => findDirectUrl(port) };
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before serving ${url}/registry. Output:\n${output()}`);
-    }
-    try {
-      const response = await fetch(`${url}/registry`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`wrangler dev did not answer 200 on ${url}/registry within ${READY_TIMEOUT_MS} ms. Output:\n${output()}`);
-}
-
-async function terminate(child: ChildProcess, pgid: number, exited: Promise<void>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) sendSignal(child.pid!, "SIGTERM", false);
-  const stopped = await Promise.race([exited.then(() => waitForGroupExit(pgid, STOP_TIMEOUT_MS)), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-  if (!stopped) await killGroup(pgid, exited);
-  liveGroups.delete(pgid);
-}
-
-async function killGroup(pgid: number, exited: Promise<void>): Promise<void> {
-  sendSignal(pgid, "SIGKILL", true);
-  await exited;
-  if (!(await waitForGroupExit(pgid, STOP_TIMEOUT_MS))) throw new Error(`process group ${pgid} survived SIGKILL`);
-  liveGroups.delete(pgid);
-}
-
-function sendSignal(pid: number, signal: NodeJS.Signals, wholeGroup: boolean): void {
-  try {
-    process.kill(wholeGroup ? -pid : pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
-}
-
-async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (listProcesses().some((p) => p.pgrp === pgid && p.state !== "Z" && p.state !== "X")) {
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-  return true;
-}
-
-let cleanupInstalled = false;
-
-/** Kills the groups and removes the folders still around if this process goes away first. */
-function installExitCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  const cleanUp = () => {
-    for (const pgid of liveGroups) sendSignal(pgid, "SIGKILL", true);
-    liveGroups.clear();
-    for (const dir of liveDirs) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
-    }
-    liveDirs.clear();
-  };
-  process.on("exit", cleanUp);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      cleanUp();
-      process.removeListener(signal, onSignal);
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
-    });
-  });
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => (running ??= action());
+  return { url: server.url, port, stop: server.stop, kill: server.kill, workerdRss: processes, directUrl: () => findDirectUrl(port) };
 }
 
 // ---------------------------------------------------------------------------------------------
