@@ -28,7 +28,10 @@ export interface ConnectOptions {
 export interface ActorOptions {
   /** How long an action may run before it fails with `action_timed_out` (ms). Default 60 s. */
   actionTimeout?: number;
-  /** How often an SSE connection is sent a comment line, which is how a vanished client is noticed (ms). Default 5 s. */
+  /**
+   * How often an SSE connection is sent a comment line (ms). Default 250 ms. A client that went away is noticed
+   * when a write fails, so this bounds how late `onDisconnect` runs for an aborted SSE stream (about two intervals).
+   */
   sseKeepAlive?: number;
   /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s. */
   scheduleRetryDelay?: number;

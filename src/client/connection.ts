@@ -51,6 +51,8 @@ export class ActorConnectionBase {
   #disposed = false;
   #nextActionId = 0;
   #attempt = 0;
+  /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
+  #generation = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #actorId: string | undefined;
   #connectionId: string | undefined;
@@ -148,16 +150,40 @@ export class ActorConnectionBase {
 
   async #connect(): Promise<void> {
     if (this.#disposed) return;
+    // A transport of an earlier attempt can still report a late close or message (a socket that
+    // was closing while the next one opened); only the latest attempt may change this connection.
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation && !this.#disposed;
+    // Messages can come before the driver hands the transport over; they wait for it, so that
+    // init's subscriptions and queued calls go out on this transport, in order.
+    let transport: ClientTransport | undefined;
+    let closed = false;
+    const early: ToClient[] = [];
     try {
-      this.#transport = await this.#driver.connect(
+      transport = await this.#driver.connect(
         { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
-        { onMessage: (message) => this.#receive(message), onClose: () => this.#dropped() },
+        {
+          onMessage: (message) => {
+            if (!current()) return;
+            if (transport) this.#receive(message);
+            else early.push(message);
+          },
+          onClose: () => {
+            closed = true;
+            if (current()) this.#dropped();
+          },
+        },
       );
-      if (this.#disposed) this.#transport.close();
     } catch (error) {
+      if (!current()) return;
       this.#emitError(error instanceof ActorError ? error : new ActorError("connection_failed", String(error)));
       this.#dropped();
+      return;
     }
+    if (!current()) return transport.close();
+    if (closed) return;
+    this.#transport = transport;
+    for (const message of early.splice(0)) this.#receive(message);
   }
 
   #receive(message: ToClient): void {

@@ -1,5 +1,6 @@
 import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
+import type { ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
 import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
 
@@ -72,23 +73,32 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     }
   })();
 
+  // Each message is its own POST, and requests in flight together can reach the actor in any
+  // order: a subscription could land after the action whose event it was meant to catch. So
+  // messages go one at a time; the server answers a POST once it has taken the message in (an
+  // action's result comes later, on the stream), so this costs one round trip, not an action's run.
+  let queue = Promise.resolve();
+  const post = async (message: ToServer) => {
+    if (!identity || closed) return;
+    const headers = new Headers({
+      [HEADER_ACTOR]: identity.ai,
+      [HEADER_CONN]: identity.ci,
+      [HEADER_CONN_TOKEN]: identity.ct,
+      [HEADER_ENCODING]: options.encoding,
+    });
+    try {
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) });
+      await response.body?.cancel();
+      // The server answers every accepted message with 200; anything else ends this transport.
+      if (!response.ok) finish({ code: response.status, reason: "message refused" });
+    } catch {
+      finish();
+    }
+  };
+
   return {
     send: (message) => {
-      if (!identity || closed) return;
-      const headers = new Headers({
-        [HEADER_ACTOR]: identity.ai,
-        [HEADER_CONN]: identity.ci,
-        [HEADER_CONN_TOKEN]: identity.ct,
-        [HEADER_ENCODING]: options.encoding,
-      });
-      options
-        .fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) })
-        .then((response) => {
-          // The server answers every accepted message with 200; anything else ends this transport.
-          if (!response.ok) finish({ code: response.status, reason: "message refused" });
-          return response.body?.cancel();
-        })
-        .catch(() => finish());
+      queue = queue.then(() => post(message));
     },
     close: () => finish({ code: 1000, reason: "client disposed" }),
   };

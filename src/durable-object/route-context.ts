@@ -45,6 +45,7 @@ export function actorRequest(request: Request, options: { body: boolean } = { bo
     headers: request.headers,
     body: options.body ? request.body : null,
     redirect: "manual",
+    signal: request.signal,
   });
   stripInternalHeaders(clean.headers);
   return clean;

@@ -48,7 +48,8 @@ export async function forwardToActor(located: LocatedActor, request: Request, op
   if (options.action !== undefined) headers.set(HEADER_ACTION, encodeURIComponent(options.action));
   // Raw HTTP bodies stream through untouched (they may be large or endless).
   const body = options.route === "raw-http" ? request.body : BUFFERED_BODY_ROUTES.has(options.route) ? await request.arrayBuffer() : null;
-  const init: RequestInit = { method: request.method, headers, body, redirect: "manual" };
+  // The client's abort travels on to the object (with `request_signal_passthrough`): onFetch and SSE streams see it.
+  const init: RequestInit = { method: request.method, headers, body, redirect: "manual", signal: request.signal };
   // A fresh Request per attempt; a streamed body cannot be replayed, so that request is tried once.
   return await callWithRetry(() => located.stub.fetch(new Request(options.url, init)), !(body instanceof ReadableStream));
 }

@@ -17,12 +17,10 @@ type Encoding = "json" | "cbor";
 const OPEN_TIMEOUT_MS = 20_000;
 const EVENT_TIMEOUT_MS = 15_000;
 /**
- * How long the actor may take to notice that a connection went away. Over SSE under
- * `wrangler dev` that takes up to about 15 s (measured): closing the stream on the client does
- * not reach the Durable Object at once; it finds out when writes to the stream (a keep-alive
- * comment every 5 s) start failing.
+ * How long the actor may take to notice that a connection went away: well under a second (an
+ * SSE stream is noticed by its keep-alive writes failing); generous here for a busy machine.
  */
-const LEAVE_TIMEOUT_MS = 30_000;
+const LEAVE_TIMEOUT_MS = 10_000;
 
 /** Keys unique per test, so tests do not see each other's actors. */
 const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;
@@ -39,9 +37,9 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
 }
 
 /**
- * Repeats `trigger` until `done` holds. A listener's subscribe request can reach the actor
- * after a later action: over SSE every client→server message is its own POST, so a
- * subscription is only known to be active once an event came through it.
+ * Repeats `trigger` (a call from elsewhere, e.g. over HTTP) until `done` holds: a connection's
+ * subscription is certainly in place once a call on that same connection returned, but a
+ * connection that has made no call yet can only show it by receiving an event.
  */
 async function settle(trigger: () => Promise<unknown>, done: () => boolean, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -79,6 +77,50 @@ function instrumentedWebSocket() {
     }
   }
   return { WebSocket: InstrumentedWebSocket as unknown as WebSocketConstructor, created, unhandledErrors };
+}
+
+/**
+ * A WebSocket constructor and a fetch for the client that let a test cut every socket and SSE
+ * stream they opened, as a network drop would (no close handshake, no message to the server).
+ */
+function droppableTransports() {
+  const sockets = new Set<NodeWebSocket>();
+  const streams = new Set<AbortController>();
+  class DroppableWebSocket extends NodeWebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      sockets.add(this);
+    }
+  }
+  const droppableFetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const controller = new AbortController();
+    if (new Headers(init?.headers).get("accept") === "text/event-stream") streams.add(controller);
+    init?.signal?.addEventListener("abort", () => controller.abort(init.signal?.reason));
+    return fetch(input, { ...init, signal: controller.signal });
+  };
+  return {
+    WebSocket: DroppableWebSocket as unknown as WebSocketConstructor,
+    fetch: droppableFetch as typeof fetch,
+    dropAll() {
+      for (const socket of sockets) socket.terminate();
+      for (const stream of streams) stream.abort();
+      sockets.clear();
+      streams.clear();
+    },
+  };
+}
+
+/** A fetch that holds back the first message POST of each SSE connection for `ms`, as a slow network path might. */
+function firstMessageDelayed(ms: number): typeof fetch {
+  const delayed = new Set<string>();
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const connectionId = new Headers(init?.headers).get("x-rivetkit-conn");
+    if (String(input).endsWith("/registry/actors/message") && connectionId && !delayed.has(connectionId)) {
+      delayed.add(connectionId);
+      await sleep(ms);
+    }
+    return fetch(input, init);
+  }) as typeof fetch;
 }
 
 /** A port nothing listens on (the OS picked it a moment ago for a listener we closed). */
@@ -138,6 +180,45 @@ describe("against one wrangler dev", () => {
   describe.each(combos)("transport %s, encoding %s", (transport, encoding) => {
     const client = (WebSocket?: WebSocketConstructor) => createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, WebSocket });
 
+    // A connection's messages are handled in the order sent, and an action's events leave before
+    // its answer on the same socket or stream: when a call resolves, the event it caused (for a
+    // subscription made before the call) has already been delivered. No waiting, no timeout.
+    it("a subscription made before an action sees that action's event, every time", { timeout: 60_000 }, async () => {
+      // Over SSE each message is its own POST: the first POST of every connection (its
+      // subscription) is held back 200 ms on its way, so a client that sent the action's POST
+      // beside it would have the action run first.
+      const c = createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, fetch: firstMessageDelayed(200) });
+      for (let round = 0; round < 15; round++) {
+        const conn = track(c.counter.getOrCreate(uniqueKey("order")).connect());
+        const seen: number[] = [];
+        conn.on("newCount", (count) => seen.push(count as number));
+        expect(await conn.increment(2)).toBe(2);
+        expect(seen).toEqual([2]);
+        await conn.dispose();
+      }
+    });
+
+    it("after a dropped transport, subscriptions are in place again before a queued call runs", { timeout: 60_000 }, async () => {
+      const dropper = droppableTransports();
+      const conn = track(
+        createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, WebSocket: dropper.WebSocket, fetch: dropper.fetch })
+          .counter.getOrCreate(uniqueKey("reconnect"))
+          .connect(),
+      );
+      const seen: number[] = [];
+      conn.on("newCount", (count) => seen.push(count as number));
+      for (let round = 1; round <= 3; round++) {
+        expect(await conn.increment(1)).toBe(2 * round - 1);
+        const before = conn.connectionId;
+        dropper.dropAll();
+        await waitFor(() => !conn.isOpen || conn.connectionId !== before, "the client to notice the drop", 10_000);
+        // Made while the connection is down: sent after the renewed subscription.
+        expect(await conn.increment(1)).toBe(2 * round);
+        expect(conn.connectionId).not.toBe(before);
+        expect(seen).toEqual(Array.from({ length: 2 * round }, (_, i) => i + 1));
+      }
+    });
+
     it("20 clients in one chat room each receive every broadcast of every other, in the order sent", { timeout: 90_000 }, async () => {
       const key = uniqueKey("room");
       const c = client();
@@ -187,12 +268,15 @@ describe("against one wrangler dev", () => {
       const a = track(handle.connect());
       const seen: number[] = [];
       a.on("presence", (count) => seen.push(count as number));
-      await waitFor(() => a.isOpen, "a to open", OPEN_TIMEOUT_MS);
-      // An HTTP action runs on a short-lived connection, whose onConnect broadcasts presence.
-      await settle(() => handle.presence(), () => seen.length > 0, "a's presence subscription");
-      expect(seen.every((count) => count === 1)).toBe(true);
+      // a's own arrival was announced before it subscribed. Once a call on `a` returned, its
+      // subscription is in place (a connection's messages are handled in order).
       expect(await a.presence()).toBe(1);
+      // An HTTP action runs on a short-lived connection (its hooks run) that is not in c.conns,
+      // so the count does not change and nothing is broadcast; a's next answer comes after
+      // anything the HTTP call sent it.
       expect(await handle.presence()).toBe(1);
+      expect(await a.presence()).toBe(1);
+      expect(seen).toEqual([]);
 
       const b = track(c.chat.getOrCreate(key, { params: { name: "b" } }).connect());
       await waitFor(() => seen.includes(2), "presence 2 at a");
@@ -360,6 +444,33 @@ describe("against one wrangler dev", () => {
       expect(got).toHaveLength(count);
       expect(conn.isOpen).toBe(false);
     });
+  });
+
+  it("SSE: the actor sees a dropped stream leave within 1 s, and its token is refused from then on", async () => {
+    const key = uniqueKey("sse-leave");
+    const abort = new AbortController();
+    const stream = await fetch(`${url}/registry/actors/connect/sse`, {
+      headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "chat", key: [key] } }), "X-RivetKit-Encoding": "json" },
+      signal: abort.signal,
+    });
+    const reader = stream.body!.getReader();
+    let text = "";
+    while (!text.includes("\n\n")) text += new TextDecoder().decode((await reader.read()).value);
+    const init = (JSON.parse(text.slice(text.indexOf("data: ") + 6, text.indexOf("\n\n"))) as { b: { i: { ai: string; ci: string; ct: string } } }).b.i;
+    const handle = createClient<typeof registry>(url).chat.getOrCreate(key);
+    expect(await handle.presence()).toBe(1);
+
+    const droppedAt = Date.now();
+    abort.abort();
+    await waitFor(async () => (await handle.presence()) === 0, "the actor to see the stream leave", 5_000);
+    expect(Date.now() - droppedAt).toBeLessThan(1_000);
+    const refused = await fetch(`${url}/registry/actors/message`, {
+      method: "POST",
+      headers: { "X-RivetKit-Actor": init.ai, "X-RivetKit-Conn": init.ci, "X-RivetKit-Conn-Token": init.ct, "X-RivetKit-Encoding": "json" },
+      body: JSON.stringify({ b: { ar: { i: 0, n: "history", a: [] } } }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ c: "conn_not_found" });
   });
 });
 

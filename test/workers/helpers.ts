@@ -38,3 +38,23 @@ export async function errorBody(response: Response): Promise<{ c: string; m: str
 export function writesOf(stub: DurableObjectStub) {
   return runInDurableObject(stub, (instance) => (instance as unknown as { storageWrites(): { rows: number; bytes: number } }).storageWrites());
 }
+
+/**
+ * Over WebSocket, waits until a connection's subscription works, by repeating `trigger` (a call on
+ * that connection that causes the event) until `arrived()`.
+ *
+ * Why: the workerd test pool (@cloudflare/vitest-pool-workers) wraps Durable Object classes and
+ * hands each hibernatable WebSocket event to the object after an await of its own, so frames sent
+ * back to back on one socket (a subscription and the first call) can reach the actor swapped.
+ * The runtime itself keeps their order; test/node/connections.test.ts and protocol-compat.test.ts
+ * check that strictly under `wrangler dev`. Over SSE the client sends one message at a time, so
+ * nothing can be swapped and tests here stay strict for it.
+ */
+export async function untilSubscribed(transport: string, trigger: () => Promise<unknown>, arrived: () => boolean): Promise<void> {
+  if (transport !== "websocket") return;
+  const end = Date.now() + 10_000;
+  while (!arrived()) {
+    if (Date.now() > end) throw new Error("the subscription never took effect");
+    await trigger();
+  }
+}

@@ -191,7 +191,8 @@ const chatRoom = actor({
     wakeId: (c) => c.vars.wakeId,
     bytes: () => ({ n: 1.5, list: [1, "two", null], nested: { ok: true } }),
   },
-  options: { actionTimeout: 500, sseKeepAlive: 200 },
+  // No keep-alive within a test's time: a dropped SSE stream must be noticed through request.signal.
+  options: { actionTimeout: 500, sseKeepAlive: 60_000 },
 });
 
 /** A cheap fingerprint of bytes, to compare a large value before and after a restart. */

@@ -1,4 +1,4 @@
-import { actor, UserError } from "../../../src/index";
+import { actor, UserError, type ActorContext } from "../../../src/index";
 
 export interface ChatMessage {
   from: string;
@@ -7,6 +7,12 @@ export interface ChatMessage {
 }
 
 const HISTORY_LENGTH = 100;
+
+function announcePresence(c: ActorContext<unknown, { announced: number }>): void {
+  if (c.conns.size === c.vars.announced) return;
+  c.vars.announced = c.conns.size;
+  c.broadcast("presence", c.conns.size);
+}
 
 /**
  * A chat room over a connection: `send(text)` broadcasts `message` to every subscriber and
@@ -20,12 +26,11 @@ export const chat = actor({
   createConnState: (_c: unknown, _options: unknown, params: { name?: string } | null | undefined) => ({
     name: params?.name?.trim().slice(0, 32) || "anonymous",
   }),
-  onConnect: (c) => {
-    c.broadcast("presence", c.conns.size);
-  },
-  onDisconnect: (c) => {
-    c.broadcast("presence", c.conns.size);
-  },
+  // The count last announced; an HTTP action's short-lived connection runs these hooks too, but
+  // is not in c.conns, so announcing only a changed count keeps such calls from broadcasting.
+  vars: { announced: 0 },
+  onConnect: (c) => announcePresence(c),
+  onDisconnect: (c) => announcePresence(c),
   actions: {
     send: (c, text: string) => {
       if (typeof text !== "string" || text.trim() === "") throw new UserError("A message needs some text.", { code: "empty_message" });

@@ -87,6 +87,8 @@ var ActorConnectionBase = class {
   #disposed = false;
   #nextActionId = 0;
   #attempt = 0;
+  /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
+  #generation = 0;
   #reconnectTimer;
   #actorId;
   #connectionId;
@@ -172,16 +174,36 @@ var ActorConnectionBase = class {
   }
   async #connect() {
     if (this.#disposed) return;
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation && !this.#disposed;
+    let transport;
+    let closed = false;
+    const early = [];
     try {
-      this.#transport = await this.#driver.connect(
+      transport = await this.#driver.connect(
         { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
-        { onMessage: (message) => this.#receive(message), onClose: () => this.#dropped() }
+        {
+          onMessage: (message) => {
+            if (!current()) return;
+            if (transport) this.#receive(message);
+            else early.push(message);
+          },
+          onClose: () => {
+            closed = true;
+            if (current()) this.#dropped();
+          }
+        }
       );
-      if (this.#disposed) this.#transport.close();
     } catch (error) {
+      if (!current()) return;
       this.#emitError(error instanceof ActorError ? error : new ActorError("connection_failed", String(error)));
       this.#dropped();
+      return;
     }
+    if (!current()) return transport.close();
+    if (closed) return;
+    this.#transport = transport;
+    for (const message of early.splice(0)) this.#receive(message);
   }
   #receive(message) {
     const body = message.b;
@@ -2794,19 +2816,26 @@ function sseTransport(options, handlers) {
       finish();
     }
   })();
+  let queue = Promise.resolve();
+  const post = async (message) => {
+    if (!identity || closed) return;
+    const headers = new Headers({
+      [HEADER_ACTOR]: identity.ai,
+      [HEADER_CONN]: identity.ci,
+      [HEADER_CONN_TOKEN]: identity.ct,
+      [HEADER_ENCODING]: options.encoding
+    });
+    try {
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) });
+      await response.body?.cancel();
+      if (!response.ok) finish({ code: response.status, reason: "message refused" });
+    } catch {
+      finish();
+    }
+  };
   return {
     send: (message) => {
-      if (!identity || closed) return;
-      const headers = new Headers({
-        [HEADER_ACTOR]: identity.ai,
-        [HEADER_CONN]: identity.ci,
-        [HEADER_CONN_TOKEN]: identity.ct,
-        [HEADER_ENCODING]: options.encoding
-      });
-      options.fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) }).then((response) => {
-        if (!response.ok) finish({ code: response.status, reason: "message refused" });
-        return response.body?.cancel();
-      }).catch(() => finish());
+      queue = queue.then(() => post(message));
     },
     close: () => finish({ code: 1e3, reason: "client disposed" })
   };

@@ -30,8 +30,11 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
   };
   // The client aborting the request cancels the stream; that ends the connection.
   writer.closed.then(end, end);
-  // A client that vanished is not always reported: a comment line every few seconds finds out,
-  // because writing to a stream nobody reads any more fails.
+  // Where the runtime passes the client's abort through (compatibility flags
+  // `enable_request_signal` and `request_signal_passthrough`), it is noticed at once.
+  request.signal?.addEventListener("abort", end);
+  // Otherwise a client that went away is not reported until a write fails, so a comment line
+  // goes out several times a second: writing to a stream nobody reads fails within one or two.
   const ping = setInterval(() => {
     if (ended) return clearInterval(ping);
     writer.write(encoder.encode(": ping\n\n")).catch(end);
@@ -54,4 +57,4 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
   return new Response(readable, { headers: sseHeaders });
 }
 
-const DEFAULT_SSE_KEEP_ALIVE_MS = 5_000;
+const DEFAULT_SSE_KEEP_ALIVE_MS = 250;

@@ -22,7 +22,9 @@ export async function connectionMessage({ instance, request, encoding }: RouteCo
     const detail = error instanceof Error ? error.message : String(error);
     throw new ActorflareError(error instanceof ActorflareError && error.code === "message_too_long" ? "message_too_long" : "invalid_request", detail);
   }
-  await instance.connections.handle(conn, message);
+  // Answered once the message is taken in, not when its action finishes: the result travels on the
+  // stream, and a client that sends one message at a time (to keep their order) is not held up.
+  instance.connections.handle(conn, message).catch((error: unknown) => instance.log.error("connection message failed:", error));
   return new Response("{}", { headers: { "content-type": "application/json" } });
 }
 
