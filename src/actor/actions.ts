@@ -1,12 +1,10 @@
 import { ActorflareError } from "../protocol/errors";
 import type { Connection } from "./connection";
-import type { Actions, AnyActorDefinition } from "./definition";
-
-type Action = Actions<unknown, unknown>[string];
 import { ActionContext } from "./context";
+import type { Actions, AnyActorDefinition } from "./definition";
 import type { ActorInstance } from "./instance";
 
-const DEFAULT_ACTION_TIMEOUT_MS = 60_000;
+type Action = Actions<unknown, unknown>[string];
 
 /**
  * Runs one action for a connection: looked up among the actor's own actions only (so
@@ -15,13 +13,12 @@ const DEFAULT_ACTION_TIMEOUT_MS = 60_000;
  */
 export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
   const action = findAction(instance.definition, name);
-  const { options } = instance.definition.config;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const result = action(new ActionContext(instance, conn), ...args);
     // Only an action that returns a promise can run too long; a synchronous one needs no timer.
     if (!isPromiseLike(result)) return result;
-    const timeoutMs = options?.actionTimeout ?? DEFAULT_ACTION_TIMEOUT_MS;
+    const timeoutMs = instance.options.actionTimeout;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)),

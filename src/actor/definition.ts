@@ -1,14 +1,20 @@
 import * as z from "zod/mini";
-import type { Intent } from "../protocol/query";
+import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { ActionContext, ActorContext, CreateContext } from "./context";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- action arguments are inferred per actor */
 export type Actions<S, V, CS = any> = Record<string, (c: ActionContext<S, V, CS>, ...args: any[]) => unknown>;
 
+/** What onAuth learns about a request. */
 export interface AuthOptions {
   request: Request;
+  /** What the request wants to do: the query's (`get`, `create`) plus the route's (`action`, `connect`). */
   intents: Set<Intent>;
+  /** The actor query as parsed from the request (keys normalised to string arrays). */
+  query: ActorQuery;
+  /** The actor asked for: its registry name, and its key (key queries) or its id (`getForId`). */
+  actor: { name: string; key?: string[]; id?: string };
 }
 
 export interface FetchOptions<A> {
@@ -35,6 +41,12 @@ export interface ActorOptions {
   sseKeepAlive?: number;
   /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s. */
   scheduleRetryDelay?: number;
+  /**
+   * The largest message a client may send (bytes): a connection frame, an SSE message POST or an
+   * HTTP action's body. Default 65,536. Larger ones are refused with `message_too_long` before
+   * they are read whole (an HTTP answer 413; a WebSocket closes with 1011).
+   */
+  maxIncomingMessageSize?: number;
 }
 
 /**
@@ -103,6 +115,7 @@ const configSchema = z
         actionTimeout: z.optional(z.number().check(z.positive())),
         sseKeepAlive: z.optional(z.number().check(z.positive())),
         scheduleRetryDelay: z.optional(z.number().check(z.positive())),
+        maxIncomingMessageSize: z.optional(z.int().check(z.positive())),
       }),
     ),
   })

@@ -1,6 +1,7 @@
 import { ActorflareError, errors } from "../protocol/errors";
 import { ActorContext, type ActorLogger, type CreateContext } from "./context";
 import { Connections } from "./connections";
+import { optionsOf, type ResolvedOptions } from "./options";
 import { Scheduler } from "./scheduler";
 import type { AnyActorDefinition } from "./definition";
 import { StateTracker } from "./state-tracker";
@@ -21,6 +22,8 @@ export interface ActorHost {
 export class ActorInstance<S = unknown, V = unknown> {
   readonly meta: ActorMeta;
   readonly log: ActorLogger;
+  /** The actor's options, defaults filled in. */
+  readonly options: ResolvedOptions;
   readonly context: ActorContext<S, V>;
   readonly #host: ActorHost;
   readonly connections: Connections;
@@ -33,6 +36,7 @@ export class ActorInstance<S = unknown, V = unknown> {
   private constructor(host: ActorHost, meta: ActorMeta, state: S) {
     this.#host = host;
     this.meta = meta;
+    this.options = optionsOf(host.definition);
     this.log = actorLogger(meta.name, host.actorId);
     this.#state = new StateTracker(state, () => this.#stateChanged());
     this.context = new ActorContext(this);
@@ -109,6 +113,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     } catch (error) {
       // Keep memory equal to storage: drop the change that could not be stored.
       this.#state.reset(this.#host.storage.readState<S>());
+      this.log.error("the state could not be stored; the change is dropped:", error instanceof Error ? (error.cause ?? error) : error);
       throw error;
     }
   }

@@ -6,7 +6,6 @@ import type { ScheduleStore } from "./schedule-store";
 
 /** A failing job runs at most this many times, with exponential backoff between tries. */
 const MAX_ATTEMPTS = 3;
-const DEFAULT_RETRY_DELAY_MS = 1_000;
 
 /** The storage calls the scheduler needs besides its table: the object's single alarm. */
 export interface AlarmClock {
@@ -67,7 +66,7 @@ export class Scheduler {
           this.#instance.log.error(`scheduled '${job.action}' failed ${attempts} times; dropping it:`, error);
           this.#store.delete(job.id);
         } else {
-          const delay = (this.#instance.definition.config.options?.scheduleRetryDelay ?? DEFAULT_RETRY_DELAY_MS) * 2 ** (attempts - 1);
+          const delay = this.#instance.options.scheduleRetryDelay * 2 ** (attempts - 1);
           this.#instance.log.warn(`scheduled '${job.action}' failed (try ${attempts} of ${MAX_ATTEMPTS}); retrying in ${delay} ms:`, error);
           this.#store.reschedule(job.id, Date.now() + delay, attempts);
         }

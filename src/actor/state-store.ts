@@ -139,10 +139,12 @@ function encode(value: unknown, what: string): Uint8Array {
     // A copy: the encoder reuses its buffer for the next value.
     return encoder.encode(value).slice();
   } catch (error) {
+    // The encoder's own words ("Maximum call stack size exceeded") say nothing useful to a client
+    // and may describe the data; they stay in `cause`, which only the server log shows.
     throw new ActorflareError(
       "state_not_serializable",
-      `The actor's state could not be stored: ${what} holds something storage cannot keep (${error instanceof Error ? error.message : String(error)}). ` +
-        "State may hold plain data (objects, arrays, strings, numbers, booleans, null, Date, Map, Set, typed arrays, bigint), not functions or symbols.",
+      `The actor's state could not be stored: ${what} holds something storage cannot keep. ` +
+        "State may hold plain data (objects, arrays, strings, numbers, booleans, null, Date, Map, Set, typed arrays, bigint), not functions, symbols or class instances.",
       { status: 500, cause: error },
     );
   }

@@ -107,7 +107,7 @@ export class HibernatableSockets {
 
   #receive(instance: ActorInstance, socket: WebSocket, conn: Connection, frame: Frame): void {
     try {
-      void instance.connections.handle(conn, decodeToServer(conn.encoding, frame));
+      void instance.connections.handle(conn, decodeToServer(conn.encoding, frame, instance.options.maxIncomingMessageSize));
     } catch (error) {
       // An undecodable or oversized message ends the connection (PROTOCOL.md §6).
       closeQuietly(socket, 1011, error instanceof ActorflareError ? error.code : "malformed_message");

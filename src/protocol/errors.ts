@@ -125,6 +125,12 @@ export const errors = {
     new Forbidden(
       `Actor '${name}' has no onAuth handler, so public clients may not reach it. Add onAuth to its definition (an empty \`onAuth: () => ({})\` makes it public).`,
     ),
+  messageTooLong: (limit: number) =>
+    new ActorflareError(
+      "message_too_long",
+      `The message is larger than this actor accepts (${limit} bytes). Send less, or raise the actor's options.maxIncomingMessageSize.`,
+      { status: 413 },
+    ),
   proxyError: (detail: string) =>
     new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
   actorOverloaded: () =>

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { decode, encode, type Encoding } from "./encoding";
-import { ActorflareError, type ErrorBody } from "./errors";
+import { ActorflareError, errors, type ErrorBody } from "./errors";
 
 /**
  * Connection messages (PROTOCOL.md §6): every message is `{ b: { <tag>: {...} } }` with
@@ -53,7 +53,7 @@ function invalidActionRequest(detail: string): ActorflareError {
   return new ActorflareError("invalid_action_request", `Invalid action request: ${detail}.`);
 }
 
-/** RivetKit's default limit on an incoming connection message, in bytes of the frame. */
+/** The default limit on an incoming connection message (RivetKit's), in bytes of the frame or body. */
 export const MAX_INCOMING_MESSAGE_BYTES = 65_536;
 
 export const toClient = {
@@ -72,19 +72,17 @@ export function byteLength(frame: Frame): number {
 }
 
 /** Whether a frame is over the limit; a short string is under it without being encoded (UTF-8 is at most 3 bytes per UTF-16 unit). */
-function tooLong(frame: Frame): boolean {
-  if (typeof frame === "string" && frame.length * 3 <= MAX_INCOMING_MESSAGE_BYTES) return false;
-  return byteLength(frame) > MAX_INCOMING_MESSAGE_BYTES;
+function tooLong(frame: Frame, limit: number): boolean {
+  if (typeof frame === "string" && frame.length * 3 <= limit) return false;
+  return byteLength(frame) > limit;
 }
 
 /**
  * Decodes one client→server message. JSON must come as text and CBOR as bytes; anything
  * that does not decode or has the wrong shape is `malformed_message`.
  */
-export function decodeToServer(encoding: Encoding, frame: Frame): ToServer {
-  if (tooLong(frame)) {
-    throw new ActorflareError("message_too_long", `Message is larger than ${MAX_INCOMING_MESSAGE_BYTES} bytes.`);
-  }
+export function decodeToServer(encoding: Encoding, frame: Frame, limit = MAX_INCOMING_MESSAGE_BYTES): ToServer {
+  if (tooLong(frame, limit)) throw errors.messageTooLong(limit);
   if ((encoding === "json") !== (typeof frame === "string")) {
     throw malformed(encoding === "json" ? "JSON messages must be sent as text frames" : "CBOR messages must be sent as binary frames");
   }

@@ -2,10 +2,20 @@ import type { AnyActorDefinition } from "../actor/definition";
 
 export type ActorDefinitions = Record<string, AnyActorDefinition>;
 
-/** Cross-origin access for browsers calling the registry from another origin. */
+/**
+ * Cross-origin access for browser pages on other origins. Same-origin pages never need it.
+ * - `origin: "*"` (the default): any page may call and read answers, but without the user's
+ *   cookies (`Access-Control-Allow-Origin: *`, no credentials).
+ * - `origin: ["https://app.example"]` or a function: only those pages, with credentials (their
+ *   origin is echoed and `Access-Control-Allow-Credentials: true` sent). RivetKit's client sends
+ *   credentials, so its page's origin must be listed. The origin `null` is never allowed.
+ */
 export interface CorsOptions {
-  /** Origins allowed; `"*"` echoes any origin (credentials are allowed, so `*` itself is never sent). */
-  origin: "*" | string[];
+  origin?: "*" | string[] | ((origin: string) => boolean);
+  /** Whether listed origins may send credentials (cookies, HTTP auth). Default true; never for `"*"`. */
+  credentials?: boolean;
+  /** Request headers a page may send besides the protocol's (e.g. `Authorization` for your onFetch). */
+  allowHeaders?: string[];
 }
 
 /** What the front Worker needs to know about the registry. */

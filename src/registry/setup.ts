@@ -13,7 +13,7 @@ export interface SetupOptions<A extends ActorDefinitions> {
   use: A;
   /** Durable Object binding per actor, when not the default (`httpActor` → `HTTP_ACTOR`). */
   bindings?: Partial<Record<keyof A & string, string>>;
-  /** CORS for browsers on other origins. Default: any origin; `false` turns it off. */
+  /** CORS for browser pages on other origins (see CorsOptions). Default: any origin, without credentials; `false`: none. */
   cors?: CorsOptions | false;
 }
 

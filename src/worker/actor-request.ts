@@ -27,12 +27,15 @@ export function errorEncoding(request: Request): Encoding {
 export function readHttpActorRequest(request: Request, options: { encodingRequired: boolean }): ActorRequestInfo {
   const encodingHeader = request.headers.get(HEADER_ENCODING);
   const encoding = options.encodingRequired || encodingHeader !== null ? parseEncoding(encodingHeader) : "json";
-  const queryText = request.headers.get(HEADER_QUERY) ?? request.headers.get(HEADER_ACTOR_QUERY);
-  if (queryText === null) {
+  const query = readQuery([
+    ["X-RivetKit-Query", request.headers.get(HEADER_QUERY)],
+    ["X-RivetKit-Actor-Query", request.headers.get(HEADER_ACTOR_QUERY)],
+  ]);
+  if (query === undefined) {
     throw errors.invalidRequest("Missing actor query: send the X-RivetKit-Query header (or X-RivetKit-Actor-Query) with a JSON query such as {\"getOrCreateForKey\":{\"name\":\"counter\",\"key\":[\"main\"]}}.");
   }
   const paramsText = request.headers.get(HEADER_CONN_PARAMS);
-  return { query: parseActorQueryJson(queryText), encoding, params: paramsText === null ? null : parseParams(paramsText), offeredProtocols: [] };
+  return { query, encoding, params: paramsText === null ? null : parseParams(paramsText), offeredProtocols: [] };
 }
 
 /** WebSocket routes: subprotocol entries first (browsers), then the same headers as HTTP. */
@@ -40,17 +43,39 @@ export function readWebSocketActorRequest(request: Request, options: { encodingR
   const protocols = parseProtocols(request.headers.get("sec-websocket-protocol"));
   const encodingText = protocols.encoding ?? request.headers.get(HEADER_ENCODING);
   const encoding = options.encodingRequired || encodingText !== null ? parseEncoding(encodingText) : "json";
-  const queryText = protocols.query ?? request.headers.get(HEADER_QUERY) ?? request.headers.get(HEADER_ACTOR_QUERY);
-  if (queryText === null) {
+  const query = readQuery([
+    ["the query. subprotocol", protocols.query ?? null],
+    ["X-RivetKit-Query", request.headers.get(HEADER_QUERY)],
+    ["X-RivetKit-Actor-Query", request.headers.get(HEADER_ACTOR_QUERY)],
+  ]);
+  if (query === undefined) {
     throw errors.invalidRequest("Missing actor query: offer a `query.<percent-encoded JSON>` subprotocol or send the X-RivetKit-Query header.");
   }
   const paramsText = protocols.connParams ?? request.headers.get(HEADER_CONN_PARAMS);
   return {
-    query: parseActorQueryJson(queryText),
+    query,
     encoding,
     params: paramsText === null ? undefined : parseParams(paramsText),
     offeredProtocols: protocols.offered,
   };
+}
+
+/**
+ * The query from every place a request may carry one. They must agree: a request whose header and
+ * subprotocol name different actors is refused rather than authorized for one and sent to another.
+ */
+function readQuery(sources: Array<[where: string, text: string | null]>): ActorQuery | undefined {
+  let found: { where: string; query: ActorQuery; canonical: string } | undefined;
+  for (const [where, text] of sources) {
+    if (text === null) continue;
+    const query = parseActorQueryJson(text);
+    const canonical = JSON.stringify(query);
+    if (!found) found = { where, query, canonical };
+    else if (canonical !== found.canonical) {
+      throw errors.invalidRequest(`The actor query in ${found.where} and the one in ${where} differ. Send the query once, or the same query in both.`);
+    }
+  }
+  return found?.query;
 }
 
 function parseParams(text: string): unknown {

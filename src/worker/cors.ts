@@ -1,9 +1,8 @@
 import type { CorsOptions } from "../registry/config";
 
-/** Headers a browser may send cross-origin (PROTOCOL.md §1). */
-const ALLOWED_HEADERS = [
+/** Request headers a browser may send cross-origin: the protocol's, plus what the registry adds. */
+const PROTOCOL_HEADERS = [
   "Content-Type",
-  "User-Agent",
   "X-RivetKit-Query",
   "X-RivetKit-Actor-Query",
   "X-RivetKit-Encoding",
@@ -11,43 +10,60 @@ const ALLOWED_HEADERS = [
   "X-RivetKit-Actor",
   "X-RivetKit-Conn",
   "X-RivetKit-Conn-Token",
-].join(", ");
+];
 
 const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
 
-function allowedOrigin(options: CorsOptions, request: Request): string | undefined {
-  const origin = request.headers.get("origin");
-  if (!origin) return undefined;
-  return options.origin === "*" || options.origin.includes(origin) ? origin : undefined;
+/** What a cross-origin caller is granted: nothing, any origin without credentials, or this origin with them. */
+type Grant = { origin: "*"; credentials: false } | { origin: string; credentials: boolean } | undefined;
+
+/**
+ * Who may read answers from another origin. The default lets any page read them, but never with
+ * the user's cookies: `Access-Control-Allow-Origin: *` and no credentials. Only listed origins
+ * get their origin echoed with `Access-Control-Allow-Credentials: true` (RivetKit's client sends
+ * credentials, so it needs its page's origin listed). The opaque origin `null` is never echoed.
+ */
+function grantFor(options: CorsOptions, origin: string | null): Grant {
+  if (origin === null) return undefined;
+  const allowed = options.origin ?? "*";
+  if (allowed === "*") return { origin: "*", credentials: false };
+  if (origin === "null") return undefined;
+  const listed = typeof allowed === "function" ? allowed(origin) : allowed.includes(origin);
+  return listed ? { origin, credentials: options.credentials ?? true } : undefined;
+}
+
+function grantHeaders(grant: NonNullable<Grant>): Record<string, string> {
+  const headers: Record<string, string> = { "access-control-allow-origin": grant.origin };
+  if (grant.credentials) headers["access-control-allow-credentials"] = "true";
+  if (grant.origin !== "*") headers.vary = "Origin";
+  return headers;
 }
 
 /** Answers a CORS preflight in the Worker, before anything reaches an actor. */
 export function preflightResponse(options: CorsOptions, request: Request): Response | undefined {
   if (request.method !== "OPTIONS" || !request.headers.has("access-control-request-method")) return undefined;
-  const origin = allowedOrigin(options, request);
-  if (!origin) return new Response(null, { status: 204 });
+  const grant = grantFor(options, request.headers.get("origin"));
+  if (!grant) return new Response(null, { status: 204 });
   return new Response(null, {
     status: 204,
     headers: {
-      "access-control-allow-origin": origin,
-      "access-control-allow-credentials": "true",
+      ...grantHeaders(grant),
       "access-control-allow-methods": ALLOWED_METHODS,
-      "access-control-allow-headers": request.headers.get("access-control-request-headers") ?? ALLOWED_HEADERS,
+      // A fixed list: a preflight asking for `cookie` or another header is not granted it.
+      "access-control-allow-headers": [...PROTOCOL_HEADERS, ...(options.allowHeaders ?? [])].join(", "),
       "access-control-max-age": "600",
-      vary: "Origin",
     },
   });
 }
 
-/** Adds CORS headers to a response for an allowed origin. The client sends credentials, so the origin is echoed. */
+/** Adds CORS headers to a response for a granted origin, unless the actor's own answer set them. */
 export function withCors(options: CorsOptions, request: Request, response: Response): Response {
-  const origin = allowedOrigin(options, request);
-  if (!origin || response.status === 101) return response;
+  const grant = grantFor(options, request.headers.get("origin"));
+  if (!grant || response.status === 101 || response.headers.has("access-control-allow-origin")) return response;
   const copy = new Response(response.body, response);
-  if (!copy.headers.has("access-control-allow-origin")) {
-    copy.headers.set("access-control-allow-origin", origin);
-    copy.headers.set("access-control-allow-credentials", "true");
-    copy.headers.append("vary", "Origin");
+  for (const [name, value] of Object.entries(grantHeaders(grant))) {
+    if (name === "vary") copy.headers.append(name, value);
+    else copy.headers.set(name, value);
   }
   return copy;
 }

@@ -27,10 +27,12 @@ export interface ForwardOptions {
   params?: unknown;
   /** The action an HTTP action request calls. */
   action?: string;
+  /**
+   * A protocol body the Worker already read (within its limit), for action and message routes:
+   * such a request can be retried, and an early error answer never cuts a stream.
+   */
+  body?: Uint8Array<ArrayBuffer>;
 }
-
-/** Protocol routes whose small body is read here first: it can then be retried, and an early error answer never cuts a stream. */
-const BUFFERED_BODY_ROUTES = new Set(["action", "message"]);
 
 /**
  * Hands a request to the actor's Durable Object. Client-sent internal headers are dropped
@@ -46,8 +48,8 @@ export async function forwardToActor(located: LocatedActor, request: Request, op
   if (options.acceptProtocol !== undefined) headers.set(HEADER_ACCEPT_PROTOCOL, options.acceptProtocol);
   if (options.params !== undefined) headers.set(HEADER_INTERNAL_CONN_PARAMS, encodeHeaderJson(options.params));
   if (options.action !== undefined) headers.set(HEADER_ACTION, encodeURIComponent(options.action));
-  // Raw HTTP bodies stream through untouched (they may be large or endless).
-  const body = options.route === "raw-http" ? request.body : BUFFERED_BODY_ROUTES.has(options.route) ? await request.arrayBuffer() : null;
+  // Raw HTTP bodies stream through untouched (they may be large or endless); other routes carry none.
+  const body = options.route === "raw-http" ? request.body : (options.body ?? null);
   // The client's abort travels on to the object (with `request_signal_passthrough`): onFetch and SSE streams see it.
   const init: RequestInit = { method: request.method, headers, body, redirect: "manual", signal: request.signal };
   // A fresh Request per attempt; a streamed body cannot be replayed, so that request is tried once.

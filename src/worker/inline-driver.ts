@@ -59,12 +59,14 @@ export class InlineClientDriver implements ClientDriver {
 
   async action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown> {
     const located = locateActor(this.#runtime, this.#env(), query);
-    const request = new Request(`${ACTOR_ORIGIN}/`, { method: "POST", body: encode(encoding, { a: args }) });
-    const response = await forwardToActor(located, request, { route: "action", encoding, auth: undefined, params: params ?? null, action: name, url: `${ACTOR_ORIGIN}/` });
+    const encoded = encode(encoding, { a: args });
+    const body = typeof encoded === "string" ? (new TextEncoder().encode(encoded) as Uint8Array<ArrayBuffer>) : encoded;
+    const request = new Request(`${ACTOR_ORIGIN}/`, { method: "POST" });
+    const response = await forwardToActor(located, request, { route: "action", encoding, auth: undefined, params: params ?? null, action: name, body, url: `${ACTOR_ORIGIN}/` });
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const body = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes) as { o?: unknown } & Partial<ErrorBody>;
-    if (!response.ok) throw new ActorError(body.c ?? "internal_error", body.m ?? `HTTP ${response.status}`, body.md);
-    return body.o;
+    const answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes) as { o?: unknown } & Partial<ErrorBody>;
+    if (!response.ok) throw new ActorError(answer.c ?? "internal_error", answer.m ?? `HTTP ${response.status}`, answer.md);
+    return answer.o;
   }
 
   /** Server-side connections use WebSockets (an SSE stream would need a public route). */

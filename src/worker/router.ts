@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { errorResponse } from "../protocol/encoding";
 import { errorToBody, errors } from "../protocol/errors";
 import { ACTOR_ORIGIN } from "../protocol/internal";
-import { queryIntents } from "../protocol/query-facts";
 import type { RegistryRuntime } from "../registry/config";
 import { errorEncoding, readHttpActorRequest } from "./actor-request";
 import { authorize } from "./auth";
@@ -27,7 +26,7 @@ export function createRegistryRouter(runtime: RegistryRuntime): Hono<WorkerEnv> 
   app.post("/registry/actors/resolve", async (c) => {
     const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
     const located = locateActor(runtime, c.env, info.query);
-    const auth = await authorize(located.name, located.definition, c.req.raw, queryIntents(info.query), info.params);
+    const auth = await authorize(located, c.req.raw, info);
     return forwardToActor(located, c.req.raw, { route: "resolve", encoding: info.encoding, auth, url: `${ACTOR_ORIGIN}/` });
   });
   app.post("/registry/actors/actions/:action", (c) => httpAction(runtime, c));

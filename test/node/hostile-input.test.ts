@@ -46,6 +46,10 @@ interface RawResponse {
 
 /** One HTTP request with the path and method exactly as given. */
 function send(method: string, path: string, headers: Record<string, string> = {}, body?: string | Uint8Array, timeoutMs = 20_000): Promise<RawResponse> {
+  // Bodies go with a Content-Length, as browsers and fetch send them. (A chunked upload that the
+  // Worker refuses before reading it all is answered 503 by wrangler dev's own proxy; the
+  // workerd suite covers the chunked cut-off, test/workers/limits.test.ts.)
+  if (body !== undefined) headers = { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -282,7 +286,7 @@ const cases: Case[] = [
   { kind: "http", route: "actions", name: "empty body", method: "POST", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: "", status: 400, code: "invalid_action_request" },
   { kind: "http", route: "actions", name: "truncated CBOR body", method: "POST", path: "/registry/actors/actions/increment", headers: { "X-RivetKit-Encoding": "cbor", "Content-Type": "application/octet-stream", "X-RivetKit-Query": q.known }, body: truncatedCborAction, status: 400, code: "invalid_action_request" },
   { kind: "http", route: "actions", name: "CBOR body sent as `json`", method: "POST", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: cborAction, status: 400, code: "invalid_action_request" },
-  { kind: "http", route: "actions", name: "8 MiB body that is not JSON", method: "POST", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: "x".repeat(8 * KIB * KIB), status: 400, code: "invalid_action_request" },
+  { kind: "http", route: "actions", name: "8 MiB body that is not JSON", method: "POST", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: "x".repeat(8 * KIB * KIB), status: 413, code: "message_too_long" },
   { kind: "http", route: "actions", name: "action `__proto__`", method: "POST", path: "/registry/actors/actions/__proto__", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "action_not_found" },
   { kind: "http", route: "actions", name: "action `constructor`", method: "POST", path: "/registry/actors/actions/constructor", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "action_not_found" },
   { kind: "http", route: "actions", name: "encoded slashes in the action (`..%2F..%2Fresolve`)", method: "POST", path: "/registry/actors/actions/..%2F..%2Fresolve", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "action_not_found" },
@@ -344,7 +348,7 @@ const cases: Case[] = [
   { kind: "http", route: "message", name: "wrong connection token", method: "POST", path: "/registry/actors/message", headers: messageHeaders({ "X-RivetKit-Conn-Token": "AAAA" }), body: json({ b: { ar: { i: 0, n: "increment", a: [1] } } }), status: 400, code: "incorrect_conn_token" },
   { kind: "http", route: "message", name: "body is not JSON", method: "POST", path: "/registry/actors/message", headers: messageHeaders(), body: '{"b":', status: 400, code: "invalid_request" },
   { kind: "http", route: "message", name: "truncated CBOR body", method: "POST", path: "/registry/actors/message", headers: messageHeaders({ "X-RivetKit-Encoding": "cbor" }), body: truncatedCborMessage, status: 400, code: "invalid_request" },
-  { kind: "http", route: "message", name: "body over 64 KiB", method: "POST", path: "/registry/actors/message", headers: messageHeaders(), body: oversizedText, status: 400, code: "message_too_long" },
+  { kind: "http", route: "message", name: "body over 64 KiB", method: "POST", path: "/registry/actors/message", headers: messageHeaders(), body: oversizedText, status: 413, code: "message_too_long" },
   { kind: "http", route: "message", name: "negative action id", method: "POST", path: "/registry/actors/message", headers: messageHeaders(), body: json({ b: { ar: { i: -1, n: "increment", a: [1] } } }), status: 400, code: "invalid_request" },
   { kind: "http", route: "message", name: "two tags in one message", method: "POST", path: "/registry/actors/message", headers: messageHeaders(), body: json({ b: { ar: { i: 0, n: "increment", a: [1] }, sr: { e: "newCount", s: true } } }), status: 400, code: "invalid_request" },
   { kind: "http", route: "message", name: "wrong method GET", method: "GET", path: "/registry/actors/message", headers: messageHeaders(), status: 404, code: "route_not_found" },
@@ -554,22 +558,6 @@ describe("internal headers", () => {
     expect(Object.keys(seen).filter((name) => internal.includes(name) || name.startsWith("x-actorflare-"))).toEqual([]);
   });
 
-  it("a forged X-RivetKit-Expose-Internal-Error does not unmask an exception in actor code", async () => {
-    // `increment` with a bigint (CBOR tag 2) makes the demo counter throw a TypeError
-    // ("Cannot mix BigInt and other types"): a plain exception in actor code, which PROTOCOL.md
-    // §7 maps to 500 internal_error with a fixed message. The forged header must not reveal it.
-    const key = "hostile-bigint";
-    const headers = { ...forgedInternal, "X-RivetKit-Encoding": "cbor", "Content-Type": "application/octet-stream", "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: [key] } }) };
-    const response = await send("POST", "/registry/actors/actions/increment", headers, cborEncode({ a: [10n ** 30n] }));
-    expect(response.status).toBe(500);
-    const text = response.body.toString("latin1");
-    expect(errorBodyOf(response)).toEqual({ c: "internal_error", m: "Internal error. Read the server logs for more details.", md: {} });
-    expect(text).not.toMatch(/BigInt|TypeError/);
-    expectNoLeak(text);
-    const count = await send("POST", "/registry/actors/actions/getCount", { ...jsonHeaders, "X-RivetKit-Query": json({ getForKey: { name: "counter", key: [key] } }) }, json({ a: [] }));
-    expect(JSON.parse(count.body.toString())).toEqual({ o: 0 });
-    await expectNothingChanged();
-  });
 });
 
 describe("refused by the runtime before the Worker runs (not actorflare's code)", () => {

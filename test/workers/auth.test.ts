@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, errorBody, queryHeaders, uniqueKey } from "./helpers";
+import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
 const inspect = (query: unknown, extra: Record<string, string> = {}, path = "/registry/actors/raw/http/x") =>
   call(path, { headers: queryHeaders(query, extra) });
@@ -10,7 +11,35 @@ describe("onAuth", () => {
   it("runs with the request's intents and its value reaches onFetch as auth", async () => {
     const response = await inspect({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, { "X-RivetKit-Conn-Params": JSON.stringify({ token: "alice" }) });
     const seen = (await response.json()) as { auth: { user: string; intents: string[]; path: string } };
-    expect(seen.auth).toEqual({ user: "alice", intents: ["action", "create", "get"], path: "/registry/actors/raw/http/x" });
+    expect(seen.auth).toMatchObject({ user: "alice", intents: ["action", "create", "get"], path: "/registry/actors/raw/http/x" });
+  });
+
+  it("is told which actor is asked for: name and key (normalised), or name and id", async () => {
+    const key = uniqueKey();
+    const byKey = await (await inspect({ getOrCreateForKey: { name: "inspector", key } })).json<{ auth: unknown; actorId: string }>();
+    expect(byKey.auth).toMatchObject({ actor: { name: "inspector", key: [key] }, query: { getOrCreateForKey: { name: "inspector", key: [key] } } });
+    const byId = await (await inspect({ getForId: { actorId: byKey.actorId } })).json<{ auth: unknown }>();
+    expect(byId.auth).toMatchObject({ actor: { name: "inspector", id: byKey.actorId }, query: { getForId: { actorId: byKey.actorId } } });
+  });
+
+  it("a request whose query sources disagree is refused before onAuth (400 invalid_request)", async () => {
+    const asked = { getOrCreateForKey: { name: "inspector", key: [uniqueKey()] } };
+    const other = { getOrCreateForKey: { name: "inspector", key: [uniqueKey()] } };
+    const response = await inspect(asked, { "X-RivetKit-Actor-Query": JSON.stringify(other) });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toMatchObject({ c: "invalid_request", m: expect.stringContaining("differ") });
+    // The same query in both places is fine, however it is spelled.
+    const same = await inspect(asked, { "X-RivetKit-Actor-Query": JSON.stringify({ getOrCreateForKey: { key: asked.getOrCreateForKey.key[0], name: "inspector" } }) });
+    expect(same.status).toBe(200);
+  });
+
+  it("a WebSocket whose query. subprotocol and query header disagree is closed with 1011 invalid_request", async () => {
+    const protocols = subprotocols({ getOrCreateForKey: { name: "socket", key: [uniqueKey()] } });
+    const { socket } = await upgrade("/registry/actors/raw/websocket/", {
+      "Sec-WebSocket-Protocol": protocols,
+      "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "socket", key: [uniqueKey()] } }),
+    });
+    expect(await new SocketReader(socket).closed).toMatchObject({ code: 1011, reason: "invalid_request" });
   });
 
   it("gets only the query's intents plus action for getForKey", async () => {
@@ -74,6 +103,22 @@ describe("onAuth", () => {
     expect(seen.auth.user).toBe("anonymous");
     const names = Object.keys(seen.headers);
     expect(names.filter((n) => n.startsWith("x-actorflare-") || n === "x-rivetkit-auth-data" || n === "x-rivetkit-expose-internal-error")).toEqual([]);
+  });
+
+  it("a forged X-RivetKit-Expose-Internal-Error does not unmask an exception in actor code", async () => {
+    const response = await call("/registry/actors/actions/crash", {
+      method: "POST",
+      headers: {
+        "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "chatRoom", key: [uniqueKey()] } }),
+        "X-RivetKit-Encoding": "json",
+        "X-RivetKit-Expose-Internal-Error": "true",
+      },
+      body: JSON.stringify({ a: [] }),
+    });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ c: "internal_error", m: "Internal error. Read the server logs for more details.", md: {} });
+    expect(text).not.toContain("secret crash detail");
   });
 
   it("spoofed auth on an actor without onAuth is still refused", async () => {

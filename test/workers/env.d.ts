@@ -9,5 +9,6 @@ declare namespace Cloudflare {
     INSPECTOR: DurableObjectNamespace;
     BIG_STATE: DurableObjectNamespace;
     SCHEDULED: DurableObjectNamespace;
+    CHAT_ROOM: DurableObjectNamespace;
   }
 }

@@ -109,6 +109,24 @@ describe("query resolution", () => {
     expect(b.i).toBe(c.i);
   });
 
+  it.each([
+    ["a part over 128 characters", ["x".repeat(129)], "at most 128 characters"],
+    ["more than 16 parts", Array.from({ length: 17 }, (_, i) => `p${i}`), "at most 16 parts"],
+    ["over 1,024 bytes as JSON", Array.from({ length: 9 }, () => "k".repeat(120)), "at most 1024 bytes"],
+  ])("a key with %s is 400 invalid_request, and no actor is made", async (_label, key, message) => {
+    const before = (await listDurableObjectIds(env.COUNTER)).length;
+    const response = await resolve({ getOrCreateForKey: { name: "counter", key } });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toMatchObject({ c: "invalid_request", m: expect.stringContaining(message) });
+    expect((await listDurableObjectIds(env.COUNTER)).length).toBe(before);
+  });
+
+  it("a key at every bound is accepted", async () => {
+    const key = Array.from({ length: 16 }, (_, i) => `${i}`.padEnd(50, "k"));
+    expect(new TextEncoder().encode(JSON.stringify(key)).byteLength).toBeLessThanOrEqual(1_024);
+    expect((await resolve({ getOrCreateForKey: { name: "counter", key } })).status).toBe(200);
+  });
+
   it("ignores unknown fields in the query (RivetKit's client sends its option bag)", async () => {
     const response = await resolve({ create: { name: "counter", key: [uniqueKey()], params: { x: 1 }, signal: {}, region: "auto" } });
     expect(response.status).toBe(200);

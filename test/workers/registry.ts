@@ -6,11 +6,11 @@ import { httpActor } from "../../examples/demo/actors/http-actor";
 const inspector = actor({
   createVars: () => ({ wakes: 1 }),
   actions: {},
-  onAuth: ({ request, intents }, params: { token?: string } | null) => {
+  onAuth: ({ request, intents, actor, query }, params: { token?: string } | null) => {
     if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
     if (params?.token === "unauthorized") throw new (class extends UserError {})("nope", { code: "custom_auth" });
     if (params?.token === "boom") throw new Error("secret detail in onAuth");
-    return { user: params?.token ?? "anonymous", intents: [...intents].sort(), path: new URL(request.url).pathname };
+    return { user: params?.token ?? "anonymous", intents: [...intents].sort(), path: new URL(request.url).pathname, actor, query };
   },
   createState: (_c, input: { hits?: number } | undefined) => ({ hits: input?.hits ?? 0, lastBody: "" }),
   async onFetch(c, request, { auth }) {
@@ -222,7 +222,10 @@ const bigState = actor({
       (c.state as Record<string, unknown>).note = () => "functions cannot be stored";
     },
     note: (c) => c.state.note,
+    length: (_c, text: string) => text.length,
   },
+  // Takes messages four times the default size (tested in limits.test.ts).
+  options: { maxIncomingMessageSize: 256 * 1024 },
 });
 
 /** Scheduled actions. */

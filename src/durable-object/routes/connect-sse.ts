@@ -38,7 +38,7 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
   const ping = setInterval(() => {
     if (ended) return clearInterval(ping);
     writer.write(encoder.encode(": ping\n\n")).catch(end);
-  }, instance.definition.config.options?.sseKeepAlive ?? DEFAULT_SSE_KEEP_ALIVE_MS);
+  }, instance.options.sseKeepAlive);
 
   void (async () => {
     try {
@@ -56,5 +56,3 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
 
   return new Response(readable, { headers: sseHeaders });
 }
-
-const DEFAULT_SSE_KEEP_ALIVE_MS = 250;

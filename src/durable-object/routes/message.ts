@@ -17,7 +17,7 @@ export async function connectionMessage({ instance, request, encoding }: RouteCo
   }
   let message;
   try {
-    message = decodeToServer(encoding, body);
+    message = decodeToServer(encoding, body, instance.options.maxIncomingMessageSize);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ActorflareError(error instanceof ActorflareError && error.code === "message_too_long" ? "message_too_long" : "invalid_request", detail);

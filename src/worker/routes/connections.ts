@@ -5,31 +5,34 @@ import { errorToBody, errors } from "../../protocol/errors";
 import { HEADER_ACTOR, HEADER_ENCODING } from "../../protocol/headers";
 import { ACTOR_ORIGIN } from "../../protocol/internal";
 import { decodeActionArgs, toClient } from "../../protocol/messages";
-import { queryIntents } from "../../protocol/query-facts";
 import { acceptedProtocol, parseProtocols } from "../../protocol/subprotocols";
 import { rejectWebSocket } from "../../protocol/websocket-rejection";
 import type { RegistryRuntime } from "../../registry/config";
 import { sseEvent, sseHeaders } from "../../protocol/sse";
 import { readHttpActorRequest, readWebSocketActorRequest } from "../actor-request";
+import { optionsOf } from "../../actor/options";
 import { authorize } from "../auth";
+import { readBodyWithin } from "../body";
 import { forwardToActor } from "../forward";
 import { locateActor } from "../locate";
 import type { WorkerEnv } from "./types";
 
 const ACTIONS_PREFIX = "/registry/actors/actions/";
 
-/** An action over HTTP (PROTOCOL.md §5.2): `POST /registry/actors/actions/{action}`. */
+/**
+ * An action over HTTP (PROTOCOL.md §5.2): `POST /registry/actors/actions/{action}`. onAuth runs
+ * before the body is read, and the body is read within the actor's limit; a bad body or an
+ * unknown action is refused here, before the actor is created or woken.
+ */
 export async function httpAction(runtime: RegistryRuntime, c: Context<WorkerEnv>): Promise<Response> {
   const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
   const action = decodePathSegment(new URL(c.req.url).pathname.slice(ACTIONS_PREFIX.length));
-  // A bad body or an unknown action is refused here, before the actor is created or woken.
-  const body = new Uint8Array(await c.req.raw.arrayBuffer());
-  decodeActionArgs(info.encoding, body);
   const located = locateActor(runtime, c.env, info.query);
-  const auth = await authorize(located.name, located.definition, c.req.raw, [...queryIntents(info.query), "action"], info.params);
+  const auth = await authorize(located, c.req.raw, info, "action");
   findAction(located.definition, action);
-  const request = new Request(c.req.url, { method: "POST", headers: c.req.raw.headers, body });
-  return forwardToActor(located, request, { route: "action", encoding: info.encoding, auth, params: info.params, action, url: `${ACTOR_ORIGIN}/` });
+  const body = await readBodyWithin(c.req.raw, optionsOf(located.definition).maxIncomingMessageSize);
+  decodeActionArgs(info.encoding, body);
+  return forwardToActor(located, c.req.raw, { route: "action", encoding: info.encoding, auth, params: info.params, action, body, url: `${ACTOR_ORIGIN}/` });
 }
 
 function decodePathSegment(segment: string): string {
@@ -48,7 +51,7 @@ export async function connectWebSocket(runtime: RegistryRuntime, c: Context<Work
   try {
     const info = readWebSocketActorRequest(c.req.raw, { encodingRequired: true });
     const located = locateActor(runtime, c.env, info.query);
-    const auth = await authorize(located.name, located.definition, c.req.raw, [...queryIntents(info.query), "connect"], info.params);
+    const auth = await authorize(located, c.req.raw, info, "connect");
     return await forwardToActor(located, c.req.raw, {
       route: "connect-websocket",
       encoding: info.encoding,
@@ -70,7 +73,7 @@ export async function connectSse(runtime: RegistryRuntime, c: Context<WorkerEnv>
   try {
     const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
     const located = locateActor(runtime, c.env, info.query);
-    const auth = await authorize(located.name, located.definition, c.req.raw, [...queryIntents(info.query), "connect"], info.params);
+    const auth = await authorize(located, c.req.raw, info, "connect");
     return await forwardToActor(located, c.req.raw, { route: "connect-sse", encoding: info.encoding, auth, params: info.params, url: `${ACTOR_ORIGIN}/` });
   } catch (error) {
     const { status, body } = errorToBody(error);
@@ -80,11 +83,15 @@ export async function connectSse(runtime: RegistryRuntime, c: Context<WorkerEnv>
   }
 }
 
-/** A message for an SSE connection (PROTOCOL.md §5.5): no onAuth, the connection token is the credential. */
+/**
+ * A message for an SSE connection (PROTOCOL.md §5.5): no onAuth, the connection token is the
+ * credential. The body is read here within the actor's limit, before the actor is woken.
+ */
 export async function connectionMessage(runtime: RegistryRuntime, c: Context<WorkerEnv>): Promise<Response> {
   const encoding = parseEncoding(c.req.header(HEADER_ENCODING) ?? null);
   const actorId = c.req.header(HEADER_ACTOR);
   if (!actorId) throw errors.invalidRequest("Missing X-RivetKit-Actor header: send the actor id from the connection's init message.");
   const located = locateActor(runtime, c.env, { getForId: { actorId } });
-  return forwardToActor(located, c.req.raw, { route: "message", encoding, auth: undefined, url: `${ACTOR_ORIGIN}/` });
+  const body = await readBodyWithin(c.req.raw, optionsOf(located.definition).maxIncomingMessageSize);
+  return forwardToActor(located, c.req.raw, { route: "message", encoding, auth: undefined, body, url: `${ACTOR_ORIGIN}/` });
 }

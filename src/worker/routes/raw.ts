@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { errorToBody, errors } from "../../protocol/errors";
 import { ACTOR_ORIGIN } from "../../protocol/internal";
-import type { ActorQuery, Intent } from "../../protocol/query";
-import { queryActorName, queryIntents } from "../../protocol/query-facts";
+import type { ActorQuery } from "../../protocol/query";
+import { queryActorName } from "../../protocol/query-facts";
 import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../../protocol/subprotocols";
 import { rejectWebSocket } from "../../protocol/websocket-rejection";
 import type { RegistryRuntime } from "../../registry/config";
@@ -21,7 +21,7 @@ export async function rawHttp(runtime: RegistryRuntime, c: Context<WorkerEnv>, r
   const info = readHttpActorRequest(c.req.raw, { encodingRequired: false });
   checkPathName(route, info.query);
   const located = locateActor(runtime, c.env, info.query);
-  const auth = await authorize(located.name, located.definition, c.req.raw, [...queryIntents(info.query), "action"], info.params);
+  const auth = await authorize(located, c.req.raw, info, "action");
   return forwardToActor(located, c.req.raw, { route: "raw-http", encoding: info.encoding, auth, url: ACTOR_ORIGIN + route.actorPath + url.search });
 }
 
@@ -35,9 +35,8 @@ export async function rawWebSocket(runtime: RegistryRuntime, c: Context<WorkerEn
     const info = readWebSocketActorRequest(c.req.raw, { encodingRequired: false });
     checkPathName(route, info.query);
     const located = locateActor(runtime, c.env, info.query);
-    // PROTOCOL.md gives raw sockets the `action` intent, our raw-WebSocket spec `connect`: onAuth sees both.
-    const intents: Intent[] = [...queryIntents(info.query), "action", "connect"];
-    const auth = await authorize(located.name, located.definition, c.req.raw, intents, info.params);
+    // RivetKit gives raw sockets the `action` intent; a socket is also a connection: onAuth sees both.
+    const auth = await authorize(located, c.req.raw, info, "action", "connect");
     return await forwardToActor(located, c.req.raw, {
       route: "raw-websocket",
       encoding: info.encoding,

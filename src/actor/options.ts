@@ -1,0 +1,17 @@
+import { MAX_INCOMING_MESSAGE_BYTES } from "../protocol/messages";
+import type { ActorOptions, AnyActorDefinition } from "./definition";
+
+/** Every actor option with its default filled in (see `ActorOptions` for what each means). */
+export type ResolvedOptions = Required<ActorOptions>;
+
+const DEFAULTS: ResolvedOptions = {
+  actionTimeout: 60_000,
+  sseKeepAlive: 250,
+  scheduleRetryDelay: 1_000,
+  maxIncomingMessageSize: MAX_INCOMING_MESSAGE_BYTES,
+};
+
+/** The options an actor runs with: its own where given, the defaults elsewhere. */
+export function optionsOf(definition: AnyActorDefinition): ResolvedOptions {
+  return { ...DEFAULTS, ...definition.config.options };
+}

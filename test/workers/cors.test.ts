@@ -1,0 +1,86 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { setup, type CorsOptions } from "../../src/index";
+import { ORIGIN, uniqueKey } from "./helpers";
+import { registry } from "./registry";
+
+// Each policy is a registry of its own over the same actors (the bindings are the test worker's),
+// called through its handler like the front Worker is.
+function handlerWith(cors: CorsOptions | false) {
+  const policy = setup({ use: registry.actors, cors });
+  return (path: string, init: RequestInit) => policy.handler.fetch(new Request(ORIGIN + path, init), env as unknown as Record<string, unknown>);
+}
+
+const preflight = (origin: string, requestHeaders = "x-rivetkit-query,x-rivetkit-encoding") => ({
+  method: "OPTIONS",
+  headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": requestHeaders },
+});
+
+const action = (origin: string | undefined) => ({
+  method: "POST",
+  headers: {
+    ...(origin ? { Origin: origin } : {}),
+    "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: [uniqueKey()] } }),
+    "X-RivetKit-Encoding": "json",
+  },
+  body: JSON.stringify({ a: [] }),
+});
+
+describe("CORS", () => {
+  it("by default any origin may read answers, but never with credentials", async () => {
+    const call = handlerWith({});
+    const answer = await call("/registry/actors/actions/getCount", action("https://elsewhere.example"));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("access-control-allow-origin")).toBe("*");
+    expect(answer.headers.get("access-control-allow-credentials")).toBeNull();
+    const pre = await call("/registry/actors/actions/getCount", preflight("null"));
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
+  it("a preflight grants the protocol's headers (and those configured), never ones it was asked for blindly", async () => {
+    const pre = await handlerWith({ allowHeaders: ["Authorization"] })("/registry/actors/actions/getCount", preflight("https://app.example", "cookie,authorization,x-rivetkit-query"));
+    const allowed = (pre.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(", ");
+    expect(allowed).toEqual(expect.arrayContaining(["x-rivetkit-query", "x-rivetkit-conn-params", "content-type", "authorization"]));
+    expect(allowed).not.toContain("cookie");
+  });
+
+  it("listed origins get their origin echoed with credentials; others and `null` get nothing", async () => {
+    const call = handlerWith({ origin: ["https://app.example"] });
+    const listed = await call("/registry/actors/actions/getCount", action("https://app.example"));
+    expect(listed.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(listed.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(listed.headers.get("vary")).toContain("Origin");
+    const listedPre = await call("/registry/actors/actions/getCount", preflight("https://app.example"));
+    expect(listedPre.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(listedPre.headers.get("access-control-allow-credentials")).toBe("true");
+
+    for (const origin of ["https://evil.example", "null"]) {
+      const refused = await call("/registry/actors/actions/getCount", preflight(origin));
+      expect(refused.status).toBe(204);
+      expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+      const answer = await call("/registry/actors/actions/getCount", action(origin));
+      expect(answer.headers.get("access-control-allow-origin")).toBeNull();
+      expect(answer.headers.get("access-control-allow-credentials")).toBeNull();
+    }
+  });
+
+  it("a function decides per origin; credentials can be turned off for listed origins", async () => {
+    const call = handlerWith({ origin: (origin) => origin.endsWith(".example"), credentials: false });
+    const listed = await call("/registry/actors/actions/getCount", action("https://a.example"));
+    expect(listed.headers.get("access-control-allow-origin")).toBe("https://a.example");
+    expect(listed.headers.get("access-control-allow-credentials")).toBeNull();
+    const other = await call("/registry/actors/actions/getCount", action("https://a.test"));
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("cors: false adds nothing; same-origin requests (no Origin header) never need it", async () => {
+    const off = await handlerWith(false)("/registry/actors/actions/getCount", action("https://app.example"));
+    expect(off.status).toBe(200);
+    expect(off.headers.get("access-control-allow-origin")).toBeNull();
+    const sameOrigin = await handlerWith({ origin: ["https://app.example"] })("/registry/actors/actions/getCount", action(undefined));
+    expect(sameOrigin.status).toBe(200);
+    expect(sameOrigin.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
