@@ -1,6 +1,7 @@
 import type { Encoding } from "../protocol/encoding";
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
+import type { ActorWebSocket } from "./actor-websocket";
 
 /** One live connection transport (a WebSocket or an SSE stream plus message POSTs). */
 export interface ClientTransport {
@@ -33,7 +34,7 @@ export interface ClientDriver {
   /** Raw HTTP to onFetch. `path` starts with `/` and keeps its query string. */
   rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response>;
   /** Raw WebSocket to onWebSocket, open; rejects with the server's error code. */
-  rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<WebSocket>;
+  rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<ActorWebSocket>;
   /** One action call over HTTP; resolves with its output. */
   action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown>;
   /** Opens a connection transport; messages (init first) arrive through `handlers`. */

@@ -1,6 +1,7 @@
 import type { Encoding } from "../protocol/encoding";
 import type { ActorQuery } from "../protocol/query";
 import { queryActorName } from "../protocol/query-facts";
+import type { ActorWebSocket } from "./actor-websocket";
 import { ActorConnectionBase } from "./connection";
 import type { ClientDriver, TransportKind } from "./driver";
 import type { ActorActions } from "./types";
@@ -65,8 +66,11 @@ export class ActorHandleBase<D = unknown> {
     return this.#driver.rawFetch(this.#query, path, request, this.#params);
   }
 
-  /** A raw WebSocket to the actor's onWebSocket, resolved once open. */
-  websocket(path = "", protocols?: string | string[]): Promise<WebSocket> {
+  /**
+   * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
+   * {@link ActorWebSocket} that holds the messages arriving before the first listener.
+   */
+  websocket(path = "", protocols?: string | string[]): Promise<ActorWebSocket> {
     const userProtocols = protocols === undefined ? [] : typeof protocols === "string" ? [protocols] : protocols;
     return this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
   }

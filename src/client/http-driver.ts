@@ -4,6 +4,7 @@ import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/h
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers } from "./driver";
+import type { ActorWebSocket } from "./actor-websocket";
 import { ActorError, errorFromResponse } from "./errors";
 import { sseTransport, webSocketTransport } from "./transports";
 import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
@@ -52,12 +53,12 @@ export class HttpClientDriver implements ClientDriver {
     return this.#fetch(new Request(`${this.#actorsUrl}/raw/http${path}`, init));
   }
 
-  async rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<WebSocket> {
+  async rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<ActorWebSocket> {
     const offered = connectionProtocols(query, params, "json", protocols);
     const url = `${this.#actorsUrl}/raw/websocket${path}`;
     if (!this.#WebSocket && isWorkersRuntime()) {
       const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
-      return acceptUpgradeResponse(response);
+      return acceptUpgradeResponse(response, url);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
     return openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);

@@ -4,6 +4,7 @@ export { ActorHandleBase } from "./handle";
 export type { ActorHandle, ActorConnection, ActorKey } from "./handle";
 export { ActorConnectionBase, type ConnectionStatus } from "./connection";
 export { ActorError } from "./errors";
+export { ActorWebSocket, type ActorWebSocketEventMap } from "./actor-websocket";
 export type { ClientDriver, TransportKind } from "./driver";
 export type { ActorActions, DefinitionOf } from "./types";
 export type { WebSocketConstructor } from "./websocket";

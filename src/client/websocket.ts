@@ -1,5 +1,5 @@
 import { PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
-import { holdEarlyMessages } from "./early-messages";
+import { ActorWebSocket, type SocketFacts } from "./actor-websocket";
 import { ActorError, errorFromResponse } from "./errors";
 
 /** A W3C WebSocket constructor: the global one, `ws` on Node 20, or one the caller supplies. */
@@ -20,22 +20,22 @@ export async function webSocketConstructor(supplied?: WebSocketConstructor): Pro
 }
 
 /** Opens a socket with a constructor and waits until it is open or the server refused it. */
-export function openWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[]): Promise<WebSocket> {
+export function openWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[]): Promise<ActorWebSocket> {
   const socket = new Ctor(url, protocols);
   socket.binaryType = "arraybuffer";
   // As in browsers, an error event nobody listens to is not fatal (Node's `ws` would throw it).
   socket.addEventListener("error", () => {});
-  return settleOpening(socket, () => socket.protocol ?? "");
+  return settleOpening(socket, () => ({ url, protocol: socket.protocol ?? "" }));
 }
 
 /** Takes the socket out of a fetch-upgrade answer (Workers) and waits the same way. */
-export async function acceptUpgradeResponse(response: Response): Promise<WebSocket> {
+export async function acceptUpgradeResponse(response: Response, url: string): Promise<ActorWebSocket> {
   const socket = response.webSocket;
   if (response.status !== 101 || !socket) throw await errorFromResponse(response);
   socket.accept();
   socket.binaryType = "arraybuffer";
   const protocol = response.headers.get("sec-websocket-protocol") ?? "";
-  return settleOpening(socket, () => protocol, true);
+  return settleOpening(socket, () => ({ url, protocol }), true);
 }
 
 /**
@@ -44,18 +44,18 @@ export async function acceptUpgradeResponse(response: Response): Promise<WebSock
  * echoing a protocol other than `rivetkit` (which actorflare's client always offers); then the
  * promise waits for that close.
  */
-function settleOpening(socket: WebSocket, protocolOf: () => string, alreadyOpen = false): Promise<WebSocket> {
-  return new Promise<WebSocket>((resolve, reject) => {
+function settleOpening(socket: WebSocket, factsOf: () => SocketFacts, alreadyOpen = false): Promise<ActorWebSocket> {
+  return new Promise<ActorWebSocket>((resolve, reject) => {
     let refused = false;
     const onOpen = () => {
-      const protocol = protocolOf();
-      if (protocol !== "" && protocol !== PROTOCOL_RIVETKIT) {
+      const facts = factsOf();
+      if (facts.protocol !== "" && facts.protocol !== PROTOCOL_RIVETKIT) {
         refused = true;
         return;
       }
       cleanup();
-      holdEarlyMessages(socket);
-      resolve(socket);
+      // Wrapped before this task ends: no message can slip past the wrapper.
+      resolve(new ActorWebSocket(socket, facts));
     };
     const onClose = (event: CloseEvent) => {
       cleanup();

@@ -24,7 +24,7 @@ import { connectSse } from "./routes/connect-sse";
 import { connectWebSocket } from "./routes/connect-websocket";
 import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
-import { closeQuietly } from "./socket-closing";
+import { answerClose, closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
 export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject;
@@ -95,13 +95,15 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       if (instance) this.#sockets.message(instance, socket, message);
     }
 
-    override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+    override async webSocketClose(socket: WebSocket, code: number, reason: string, wasClean: boolean): Promise<void> {
+      // Answered first, with no await before it: waking a hibernated actor must not delay it.
+      answerClose(socket, { code, reason, wasClean });
       const instance = await this.#instanceForSocket(socket);
-      if (instance) await this.#sockets.close(instance, socket, code);
+      if (instance) await this.#sockets.close(instance, socket);
     }
 
     override async webSocketError(socket: WebSocket): Promise<void> {
-      await this.webSocketClose(socket, 1006);
+      await this.webSocketClose(socket, 1006, "", false);
     }
 
     async #instanceForSocket(socket: WebSocket): Promise<ActorInstance | undefined> {

@@ -4,7 +4,7 @@ import type { ActorStorage } from "../actor/storage";
 import type { Encoding } from "../protocol/encoding";
 import { ActorflareError, errorToBody } from "../protocol/errors";
 import { decodeToServer, encodeToClient, toClient, type Frame } from "../protocol/messages";
-import { answerClose, closeQuietly } from "./socket-closing";
+import { closeQuietly } from "./socket-closing";
 
 /** Tags the sockets of connections (raw onWebSocket sockets are not hibernatable and carry none). */
 const CONNECTION_TAG = "actorflare:conn";
@@ -92,9 +92,8 @@ export class HibernatableSockets {
     this.#receive(instance, socket, conn, frame);
   }
 
-  /** The peer closed: answer the close (the Hibernation API does not) and run onDisconnect. */
-  async close(instance: ActorInstance, socket: WebSocket, code: number): Promise<void> {
-    answerClose(socket, code, "");
+  /** The peer closed (the object already answered the close frame): run onDisconnect. */
+  async close(instance: ActorInstance, socket: WebSocket): Promise<void> {
     const conn = this.#connections.get(socket);
     if (conn) await this.#closed(instance, socket, conn);
   }

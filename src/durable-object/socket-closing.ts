@@ -1,15 +1,3 @@
-import { HEADER_ACCEPT_PROTOCOL } from "../protocol/internal";
-
-/** The 101 answer that hands `client` to the caller, echoing the protocol the Worker chose. */
-export function upgradeResponse(client: WebSocket, request: Request): Response {
-  const protocol = request.headers.get(HEADER_ACCEPT_PROTOCOL);
-  return new Response(null, {
-    status: 101,
-    webSocket: client,
-    headers: protocol ? { "sec-websocket-protocol": protocol } : undefined,
-  });
-}
-
 /** Closes a socket that may already be closed. */
 export function closeQuietly(socket: WebSocket, code: number, reason: string): void {
   try {
@@ -19,19 +7,39 @@ export function closeQuietly(socket: WebSocket, code: number, reason: string): v
   }
 }
 
-/** Close codes that must not be sent back (they are never sent on the wire). */
-const UNECHOABLE_CLOSE_CODES = new Set([1005, 1006, 1015]);
-
-/**
- * Answers the peer's close frame with the same code. Neither the Hibernation API nor, on
- * compatibility dates before 2026-04-07, the standard `accept()` API does it, and a client
- * would sit in CLOSING and then see 1006.
- */
-export function answerClose(socket: WebSocket, code: number, reason: string): void {
-  if (!UNECHOABLE_CLOSE_CODES.has(code)) closeQuietly(socket, code, reason);
+/** A close the peer started: its code and reason, and whether a close frame came at all. */
+export interface PeerClose {
+  code: number;
+  reason: string;
+  /** False when the connection ended without a close frame (code 1006): there is nothing to answer. */
+  wasClean: boolean;
 }
 
-/** For standard sockets: answer closes, after the actor's own listeners (a handler that already closed makes it a no-op). */
+/**
+ * Answers the peer's close frame at once: neither the Hibernation API nor, on compatibility
+ * dates before 2026-04-07, the standard `accept()` API does it, and an unanswered client sits
+ * in CLOSING until it gives up (10 to 30 s) and then reports 1006.
+ *
+ * The code and reason are echoed. A close frame without a code (what browsers send for a plain
+ * `close()`, seen here as 1005) is answered with one without a code, `close()` with no
+ * arguments; so is a code that may be received but not sent (1004, 1015, outside 1000–4999).
+ * A socket that already sent its close frame ignores the call.
+ */
+export function answerClose(socket: WebSocket, { code, reason, wasClean }: PeerClose): void {
+  if (!wasClean) return;
+  try {
+    if (code === 1005) socket.close();
+    else socket.close(code, reason);
+  } catch {
+    try {
+      socket.close();
+    } catch {
+      // The socket failed meanwhile; there is nobody left to answer.
+    }
+  }
+}
+
+/** For standard sockets: answer closes after the actor's own listeners (a handler that already closed makes it a no-op). */
 export function answerCloses(socket: WebSocket): void {
-  socket.addEventListener("close", (event) => answerClose(socket, event.code, event.reason));
+  socket.addEventListener("close", (event) => answerClose(socket, event));
 }

@@ -2,6 +2,7 @@
 import type { Encoding } from "./encoding";
 import type { ErrorBody } from "./errors";
 import { encodeToClient, toClient } from "./messages";
+import { standardSocketResponse } from "./websocket-upgrade";
 
 /**
  * How a WebSocket route reports an error before the socket is usable (PROTOCOL.md §7): the
@@ -10,14 +11,9 @@ import { encodeToClient, toClient } from "./messages";
  * The close reason is the code alone: reasons must fit in 123 bytes.
  */
 export function rejectWebSocket(body: ErrorBody, protocol: string | undefined, messageEncoding?: Encoding): Response {
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  // A connection (not a raw socket) whose encoding is known also gets the error as a message.
-  if (messageEncoding) server.send(encodeToClient(messageEncoding, toClient.error(body)));
-  server.close(1011, body.c);
-  return new Response(null, {
-    status: 101,
-    webSocket: client,
-    headers: protocol ? { "sec-websocket-protocol": protocol } : undefined,
+  return standardSocketResponse(protocol, (server) => {
+    // A connection (not a raw socket) whose encoding is known also gets the error as a message.
+    if (messageEncoding) server.send(encodeToClient(messageEncoding, toClient.error(body)));
+    server.close(1011, body.c);
   });
 }

@@ -1,3 +1,4 @@
+import type { ActorWebSocket } from "../client/actor-websocket";
 import { acceptUpgradeResponse } from "../client/websocket";
 import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers } from "../client/driver";
 import { ActorError, errorFromResponse } from "../client/errors";
@@ -41,7 +42,7 @@ export class InlineClientDriver implements ClientDriver {
     return forwardToActor(located, request, { route: "raw-http", encoding: "json", auth: undefined, url: ACTOR_ORIGIN + path });
   }
 
-  async rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<WebSocket> {
+  async rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<ActorWebSocket> {
     const located = locateActor(this.#runtime, this.#env(), query);
     const offered = [PROTOCOL_RIVETKIT, ...protocols];
     const upgrade = new Request(ACTOR_ORIGIN + path, {
@@ -54,7 +55,7 @@ export class InlineClientDriver implements ClientDriver {
       url: ACTOR_ORIGIN + path,
       acceptProtocol: acceptedProtocol(offered),
     });
-    return acceptUpgradeResponse(response);
+    return acceptUpgradeResponse(response, ACTOR_ORIGIN + path);
   }
 
   async action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown> {

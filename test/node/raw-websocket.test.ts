@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import NodeWebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { ActorError, createClient } from "../../src/client/index";
+import { ActorError, createClient, type ActorWebSocket, type WebSocketConstructor } from "../../src/client/index";
 import type { registry } from "../../examples/demo/registry";
 import { startWranglerDev, tempPersistDir, useWranglerDev } from "./wrangler-dev";
 
@@ -18,12 +18,14 @@ const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;
 type Payload = string | ArrayBuffer;
 type Welcome = { type: "welcome"; connectionCount: number; messageCount: number };
 type CloseInfo = { code: number; reason: string; wasClean: boolean };
+/** A bare `ws` socket (typed as the W3C WebSocket it implements) or the client's. */
+type AnySocket = WebSocket | ActorWebSocket;
 
 const MESSAGE_TIMEOUT_MS = 15_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
 /** Every socket a test opened; afterEach closes whatever is still open. */
-const sockets = new Set<WebSocket>();
+const sockets = new Set<AnySocket>();
 /** Servers and folders of the restart test; afterEach stops and removes them, newest first. */
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -39,16 +41,16 @@ afterEach(async () => {
  * sockets: right after `websocket()` resolved; held early messages are replayed to it).
  */
 class Watched {
-  readonly socket: WebSocket;
+  readonly socket: AnySocket;
   readonly closed: Promise<CloseInfo>;
   readonly #queue: Payload[] = [];
   readonly #waiters: Array<{ resolve(payload: Payload): void; reject(error: Error): void }> = [];
   #closeInfo: CloseInfo | undefined;
 
-  constructor(socket: WebSocket) {
+  constructor(socket: AnySocket) {
     this.socket = socket;
     sockets.add(socket);
-    socket.addEventListener("message", (event) => {
+    socket.addEventListener("message", (event: MessageEvent) => {
       const data = event.data as Payload;
       const waiter = this.#waiters.shift();
       if (waiter) waiter.resolve(data);
@@ -57,7 +59,7 @@ class Watched {
     // `ws` emits "error" on a failed handshake; a listener keeps it from being thrown.
     socket.addEventListener("error", () => {});
     this.closed = new Promise<CloseInfo>((resolve) => {
-      socket.addEventListener("close", (event) => {
+      socket.addEventListener("close", (event: CloseEvent) => {
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
         for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error(`socket closed (${event.code} ${event.reason}) while waiting for a message`));
         resolve(this.#closeInfo);
@@ -127,16 +129,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Closes a socket with 1000 and waits for the handshake; one that hangs or never opened is terminated. */
-async function closeQuietly(socket: WebSocket): Promise<void> {
+/** Closes a socket with 1000 and waits for the handshake; a bare socket that hangs or never opened is terminated. */
+async function closeQuietly(socket: AnySocket): Promise<void> {
   if (socket.readyState === NodeWebSocket.CLOSED) return;
   const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve()));
+  const terminate = () => (socket instanceof NodeWebSocket ? socket.terminate() : undefined);
   if (socket.readyState === NodeWebSocket.OPEN) socket.close(1000, "cleanup");
-  else (socket as unknown as NodeWebSocket).terminate();
+  else terminate();
   try {
     await withTimeout(closed, 2_000, "close in cleanup");
   } catch {
-    (socket as unknown as NodeWebSocket).terminate();
+    terminate();
   }
 }
 
@@ -164,7 +167,7 @@ async function expectActorError(promise: Promise<unknown>, code: string): Promis
   const error = await promise.then(
     (value) => {
       // A socket that opened by mistake still has to be closed.
-      if (value && typeof value === "object" && "close" in value) void closeQuietly(value as WebSocket);
+      if (value && typeof value === "object" && "close" in value) void closeQuietly(value as AnySocket);
       throw new Error(`expected ActorError ${code}, but the promise resolved`);
     },
     (reason: unknown) => reason,
@@ -287,6 +290,54 @@ describe("many clients on one actor", () => {
     expect(await a.nextText()).toBe("only on a");
     const b = new Watched(await client.websocketActor.getOrCreate(uniqueKey("apart-b")).websocket());
     expect(await b.welcome()).toEqual({ type: "welcome", connectionCount: 1, messageCount: 0 });
+  });
+});
+
+describe("messages that arrive before the first listener", () => {
+  /** `ws` that counts the messages reaching it, underneath the client's wrapper (whose listener comes after). */
+  function countingWebSocket() {
+    const created: Array<NodeWebSocket & { received: number }> = [];
+    class Counting extends NodeWebSocket {
+      received = 0;
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols);
+        created.push(this);
+        this.on("message", () => this.received++);
+      }
+    }
+    const client = createClient<typeof registry>({ endpoint: url, WebSocket: Counting as unknown as WebSocketConstructor });
+    return { client, underneath: () => created[0]! };
+  }
+
+  const collect = (socket: ActorWebSocket, how: "listener" | "onmessage") => {
+    const got: string[] = [];
+    const record = (event: MessageEvent) => got.push(String(event.data));
+    if (how === "listener") socket.addEventListener("message", record);
+    else socket.onmessage = record;
+    return got;
+  };
+  const poll = <T>(read: () => T) => expect.poll(read, { timeout: MESSAGE_TIMEOUT_MS, interval: 20 });
+
+  it.each(["listener", "onmessage"] as const)("go to the first %s in order; later ones are not held, and a late listener gets no replay", async (how) => {
+    const { client, underneath } = countingWebSocket();
+    const ws = await client.websocketActor.getOrCreate(uniqueKey("held")).websocket();
+    sockets.add(ws);
+    ws.send("early");
+    // The welcome and the echo are both in before anyone listens.
+    await poll(() => underneath().received).toBe(2);
+
+    const first = collect(ws, how);
+    await poll(() => first.length).toBe(2);
+    expect(JSON.parse(first[0]!)).toMatchObject({ type: "welcome", messageCount: 0 });
+    expect(first[1]).toBe("early");
+
+    ws.send("later");
+    await poll(() => first).toEqual([first[0], "early", "later"]);
+
+    const late = collect(ws, "listener");
+    ws.send("last");
+    await poll(() => late).toEqual(["last"]);
+    expect(first.slice(1)).toEqual(["early", "later", "last"]);
   });
 });
 

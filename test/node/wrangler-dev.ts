@@ -14,6 +14,8 @@ export interface WranglerDev {
   /** e.g. `http://127.0.0.1:43123` */
   readonly url: string;
   readonly port: number;
+  /** What wrangler and workerd printed lately (the last 20,000 characters), colour codes included. */
+  output(): string;
   /** Graceful: SIGTERM to wrangler (which stops workerd), resolves once the whole group is gone. */
   stop(): Promise<void>;
   /** A crash: SIGKILL to the whole process group (wrangler and workerd), resolves once it is gone. */
@@ -79,7 +81,7 @@ export async function startWranglerDev({ persistTo, port: requestedPort, cwd = R
     await kill();
     throw error;
   }
-  return { url, port, stop, kill };
+  return { url, port, output: () => output, stop, kill };
 }
 
 /** A fresh folder for `persistTo`, and a function that removes it. */
@@ -230,16 +232,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The test worker of test/workers (its wrangler.toml), for `useWranglerDev`'s `cwd`. */
+export const TEST_WORKER_DIR = join(REPO_ROOT, "test", "workers");
+
 /**
  * One `wrangler dev` on a fresh persist folder for the enclosing suite: started before its
- * tests (then `onStarted` gets it), stopped and its folder removed after them.
+ * tests (then `onStarted` gets it), stopped and its folder removed after them. It serves the
+ * demo worker, or the one whose wrangler.toml is in `cwd`.
  */
-export function useWranglerDev(onStarted: (server: WranglerDev) => void): void {
+export function useWranglerDev(onStarted: (server: WranglerDev) => void, options: { cwd?: string } = {}): void {
   let server: WranglerDev | undefined;
   let persist: { path: string; remove(): Promise<void> } | undefined;
   beforeAll(async () => {
     persist = await tempPersistDir();
-    server = await startWranglerDev({ persistTo: persist.path });
+    server = await startWranglerDev({ persistTo: persist.path, cwd: options.cwd });
     onStarted(server);
   });
   afterAll(async () => {

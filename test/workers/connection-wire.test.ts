@@ -102,6 +102,19 @@ describe("connection wire protocol over WebSocket (PROTOCOL.md §5.3, §6)", () 
     expect(await missing.reader.closed).toMatchObject({ code: 1011, reason: "actor_not_found" });
   });
 
+  it("a close from the client is answered at once: without a code as 1005, with one echoed with its reason", async () => {
+    const cases: [number | undefined, string | undefined, { code: number; reason: string }][] = [
+      [undefined, undefined, { code: 1005, reason: "" }],
+      [4001, "bye", { code: 4001, reason: "bye" }],
+    ];
+    for (const [code, reason, expected] of cases) {
+      const { socket, reader } = await connect(counterQuery());
+      await reader.nextJson();
+      socket.close(code, reason);
+      expect(await reader.closedWithin(1_000)).toMatchObject({ ...expected, wasClean: true });
+    }
+  });
+
   it("an unknown encoding closes 1011 invalid_encoding without a message", async () => {
     const entries = subprotocols(counterQuery()).replace("encoding.json", "encoding.xml");
     const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": entries });

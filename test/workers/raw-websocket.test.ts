@@ -1,6 +1,6 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ActorError } from "../../src/client/index";
+import { ActorError, type ActorWebSocket } from "../../src/client/index";
 import { call, testClient, uniqueKey } from "./helpers";
 import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
@@ -139,6 +139,19 @@ describe("raw WebSocket close handshake", () => {
   });
 });
 
+describe("raw WebSocket close without a code", () => {
+  it("is answered at once without a code, and the actor saw it as 1005", async () => {
+    const handle = testClient().socket.getOrCreate(uniqueKey());
+    const socket = await handle.websocket();
+    const reader = new SocketReader(socket);
+    await reader.nextJson();
+    socket.close();
+    expect(await reader.closedWithin(1_000)).toMatchObject({ code: 1005, wasClean: true });
+    const welcome = await new SocketReader(await handle.websocket()).nextJson<Welcome>();
+    expect(welcome.lastClose).toEqual({ code: 1005, reason: "" });
+  });
+});
+
 describe("raw WebSocket state saves", () => {
   it("saveState() persists at once: the change survives a reset while the socket is open", async () => {
     const handle = testClient().socket.getOrCreate(uniqueKey());
@@ -173,7 +186,7 @@ describe("raw WebSocket state saves", () => {
 });
 
 describe("raw WebSocket errors before the socket opens", () => {
-  const cases: [string, () => Promise<WebSocket>, string][] = [
+  const cases: [string, () => Promise<ActorWebSocket>, string][] = [
     ["an unknown actor name", () => testClient()["nobody" as "socket"].getOrCreate("x").websocket(), "actor_not_found"],
     ["get() of an actor that does not exist", () => testClient().socket.get(uniqueKey()).websocket(), "actor_not_found"],
     ["onAuth refusing", () => testClient().socket.getOrCreate(uniqueKey(), { params: { token: "deny" } }).websocket(), "forbidden"],

@@ -1,3 +1,4 @@
+import type { ActorWebSocket } from "../../src/client/index";
 import { call } from "./helpers";
 
 /** Collects a socket's messages so tests can await the next one in order. */
@@ -6,14 +7,23 @@ export class SocketReader {
   readonly #waiters: ((value: string | ArrayBuffer) => void)[] = [];
   readonly closed: Promise<CloseEvent>;
 
-  constructor(readonly socket: WebSocket) {
-    socket.addEventListener("message", (event) => {
+  constructor(readonly socket: WebSocket | ActorWebSocket) {
+    socket.addEventListener("message", (event: MessageEvent) => {
       const data = event.data as string | ArrayBuffer;
       const waiter = this.#waiters.shift();
       if (waiter) waiter(data);
       else this.#queue.push(data);
     });
-    this.closed = new Promise((resolve) => socket.addEventListener("close", resolve));
+    this.closed = new Promise((resolve) => socket.addEventListener("close", (event: CloseEvent) => resolve(event)));
+  }
+
+  /** The close event, or a failure after `ms`: an unanswered close would only end with the test's timeout. */
+  closedWithin(ms: number): Promise<CloseEvent> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no close event within ${ms} ms`)), ms);
+    });
+    return Promise.race([this.closed, late]).finally(() => clearTimeout(timer));
   }
 
   next(): Promise<string | ArrayBuffer> {

@@ -1,4 +1,4 @@
-import type { Client } from "../../../src/client/index";
+import type { ActorWebSocket, Client } from "../../../src/client/index";
 import type { registry } from "../registry";
 import { appendTo, byId, el, errorText, setDisabled, type Control } from "./dom";
 
@@ -8,7 +8,7 @@ interface Welcome {
   messageCount: number;
 }
 
-/** The raw WebSocket panel: a plain W3C WebSocket to the `websocketActor`'s onWebSocket. */
+/** The raw WebSocket panel: a W3C-style WebSocket to the `websocketActor`'s onWebSocket. */
 export function rawWebSocketPanel(client: Client<typeof registry>): void {
   const connectForm = byId("ws-connect-form");
   const keyInput = byId<Control>("ws-key");
@@ -21,14 +21,14 @@ export function rawWebSocketPanel(client: Client<typeof registry>): void {
   const count = byId("ws-count");
   const log = byId("ws-log");
 
-  let socket: WebSocket | undefined;
+  let socket: ActorWebSocket | undefined;
   const note = (text: string) => appendTo(log, el("li", text));
 
   async function open(key: string): Promise<void> {
     socket?.close();
     setDisabled(true, connectButton);
     status.textContent = "Connecting…";
-    let ws: WebSocket;
+    let ws: ActorWebSocket;
     try {
       // Resolves once the socket is open; the actor's welcome is held until we listen.
       ws = await client.websocketActor.getOrCreate(key).websocket("/");

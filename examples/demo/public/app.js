@@ -296,7 +296,10 @@ var ActorHandleBase = class {
     const request = new Request(`http://actor${path}`, requestInit(base, init));
     return this.#driver.rawFetch(this.#query, path, request, this.#params);
   }
-  /** A raw WebSocket to the actor's onWebSocket, resolved once open. */
+  /**
+   * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
+   * {@link ActorWebSocket} that holds the messages arriving before the first listener.
+   */
   websocket(path = "", protocols) {
     const userProtocols = protocols === void 0 ? [] : typeof protocols === "string" ? [protocols] : protocols;
     return this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
@@ -2862,28 +2865,129 @@ async function* readSseEvents(reader) {
   }
 }
 
-// src/client/early-messages.ts
-function holdEarlyMessages(socket) {
-  const held = [];
-  const hold = (event) => held.push(event);
-  socket.addEventListener("message", hold);
-  const add = socket.addEventListener.bind(socket);
-  const firstListeners = [];
-  socket.addEventListener = ((type, listener, options) => {
-    add(type, listener, options);
-    if (type !== "message" || !listener) return;
-    firstListeners.push(listener);
-    if (firstListeners.length > 1) return;
+// src/client/actor-websocket.ts
+var ActorWebSocket = class extends EventTarget {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+  CONNECTING = 0;
+  OPEN = 1;
+  CLOSING = 2;
+  CLOSED = 3;
+  url;
+  protocol;
+  #socket;
+  /** Messages waiting for the first listener; undefined once they were handed over. */
+  #held = [];
+  #releasing = false;
+  #handlers = {};
+  constructor(socket, facts) {
+    super();
+    this.#socket = socket;
+    this.url = facts.url;
+    this.protocol = facts.protocol;
+    socket.addEventListener("message", (event) => this.#receive(new MessageEvent("message", { data: event.data })));
+    socket.addEventListener("close", (event) => this.dispatchEvent(closeEvent(event)));
+    socket.addEventListener("error", () => this.dispatchEvent(new Event("error")));
+    socket.addEventListener("open", () => this.dispatchEvent(new Event("open")));
+  }
+  get readyState() {
+    return this.#socket.readyState;
+  }
+  get binaryType() {
+    return this.#socket.binaryType;
+  }
+  set binaryType(type) {
+    this.#socket.binaryType = type;
+  }
+  /** Bytes queued but not sent yet (0 where the platform does not tell, as in Workers). */
+  get bufferedAmount() {
+    return this.#socket.bufferedAmount ?? 0;
+  }
+  get extensions() {
+    return this.#socket.extensions ?? "";
+  }
+  send(data) {
+    this.#socket.send(data);
+  }
+  close(code, reason) {
+    this.#socket.close(code, reason);
+  }
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (type === "message" && listener) this.#release();
+  }
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, listener, options);
+  }
+  get onopen() {
+    return this.#handlers.open ?? null;
+  }
+  set onopen(handler) {
+    this.#setHandler("open", handler);
+  }
+  get onmessage() {
+    return this.#handlers.message ?? null;
+  }
+  set onmessage(handler) {
+    this.#setHandler("message", handler);
+  }
+  get onclose() {
+    return this.#handlers.close ?? null;
+  }
+  set onclose(handler) {
+    this.#setHandler("close", handler);
+  }
+  get onerror() {
+    return this.#handlers.error ?? null;
+  }
+  set onerror(handler) {
+    this.#setHandler("error", handler);
+  }
+  /** As in browsers, a handler keeps the place among listeners where it was first set. */
+  #setHandler(type, handler) {
+    const registered = type in this.#handlers;
+    this.#handlers[type] = typeof handler === "function" ? handler : null;
+    if (!registered && !eventTargetCallsHandlers()) {
+      super.addEventListener(type, (event) => this.#handlers[type]?.call(this, event));
+    }
+    if (type === "message" && typeof handler === "function") this.#release();
+  }
+  #receive(event) {
+    if (this.#held) this.#held.push(event);
+    else this.dispatchEvent(event);
+  }
+  /**
+   * Hands the held messages over in a microtask, so that a caller setting `onmessage` and a
+   * listener together gets them in both. Messages arrive as tasks, so none can come in between.
+   */
+  #release() {
+    if (!this.#held || this.#releasing) return;
+    this.#releasing = true;
     queueMicrotask(() => {
-      socket.removeEventListener("message", hold);
-      for (const event of held.splice(0)) {
-        for (const target2 of firstListeners) {
-          if (typeof target2 === "function") target2.call(socket, event);
-          else target2.handleEvent(event);
-        }
-      }
+      const held = this.#held ?? [];
+      this.#held = void 0;
+      for (const event of held) this.dispatchEvent(event);
     });
-  });
+  }
+};
+var callsHandlers;
+function eventTargetCallsHandlers() {
+  if (callsHandlers === void 0) {
+    const probe = new class extends EventTarget {
+      onprobe = () => {
+        callsHandlers = true;
+      };
+    }();
+    callsHandlers = false;
+    probe.dispatchEvent(new Event("probe"));
+  }
+  return callsHandlers;
+}
+function closeEvent({ code, reason, wasClean }) {
+  if (typeof CloseEvent === "function") return new CloseEvent("close", { code, reason, wasClean });
+  return Object.assign(new Event("close"), { code, reason, wasClean });
 }
 
 // src/client/websocket.ts
@@ -2902,28 +3006,27 @@ function openWebSocket(Ctor, url, protocols) {
   socket.binaryType = "arraybuffer";
   socket.addEventListener("error", () => {
   });
-  return settleOpening(socket, () => socket.protocol ?? "");
+  return settleOpening(socket, () => ({ url, protocol: socket.protocol ?? "" }));
 }
-async function acceptUpgradeResponse(response) {
+async function acceptUpgradeResponse(response, url) {
   const socket = response.webSocket;
   if (response.status !== 101 || !socket) throw await errorFromResponse(response);
   socket.accept();
   socket.binaryType = "arraybuffer";
   const protocol = response.headers.get("sec-websocket-protocol") ?? "";
-  return settleOpening(socket, () => protocol, true);
+  return settleOpening(socket, () => ({ url, protocol }), true);
 }
-function settleOpening(socket, protocolOf, alreadyOpen = false) {
+function settleOpening(socket, factsOf, alreadyOpen = false) {
   return new Promise((resolve, reject) => {
     let refused = false;
     const onOpen = () => {
-      const protocol = protocolOf();
-      if (protocol !== "" && protocol !== PROTOCOL_RIVETKIT) {
+      const facts = factsOf();
+      if (facts.protocol !== "" && facts.protocol !== PROTOCOL_RIVETKIT) {
         refused = true;
         return;
       }
       cleanup();
-      holdEarlyMessages(socket);
-      resolve(socket);
+      resolve(new ActorWebSocket(socket, facts));
     };
     const onClose = (event) => {
       cleanup();
@@ -2977,7 +3080,7 @@ var HttpClientDriver = class {
     const url = `${this.#actorsUrl}/raw/websocket${path}`;
     if (!this.#WebSocket && isWorkersRuntime()) {
       const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
-      return acceptUpgradeResponse(response);
+      return acceptUpgradeResponse(response, url);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
     return openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);

@@ -1,4 +1,5 @@
-import { upgradeResponse } from "../socket-closing";
+import { HEADER_ACCEPT_PROTOCOL } from "../../protocol/internal";
+import { upgradeResponse } from "../../protocol/websocket-upgrade";
 import { actorRequest, type RouteContext } from "../route-context";
 
 /**
@@ -8,5 +9,5 @@ import { actorRequest, type RouteContext } from "../route-context";
 export function connectWebSocket({ instance, sockets, request, encoding, auth, params }: RouteContext): Response {
   const { 0: client, 1: socket } = new WebSocketPair();
   sockets.accept(instance, socket, { request: actorRequest(request), encoding, params, auth });
-  return upgradeResponse(client, request);
+  return upgradeResponse(client, request.headers.get(HEADER_ACCEPT_PROTOCOL));
 }
