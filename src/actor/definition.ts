@@ -32,6 +32,10 @@ export interface ActorOptions {
   sseKeepAlive?: number;
   /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s. */
   scheduleRetryDelay?: number;
+  /** How many events one connection may subscribe to; one more is refused with `too_many_subscriptions`. Default 1,000. */
+  maxSubscriptionsPerConnection?: number;
+  /** The longest event name a connection may subscribe to, in UTF-8 bytes; a longer one is refused with `event_name_too_long`. Default 256. */
+  maxEventNameBytes?: number;
 }
 
 /**
@@ -100,6 +104,8 @@ const configSchema = z
         actionTimeout: z.optional(z.number().check(z.positive())),
         sseKeepAlive: z.optional(z.number().check(z.positive())),
         scheduleRetryDelay: z.optional(z.number().check(z.positive())),
+        maxSubscriptionsPerConnection: z.optional(z.int().check(z.positive())),
+        maxEventNameBytes: z.optional(z.int().check(z.positive())),
       }),
     ),
   })

@@ -9,5 +9,7 @@ declare namespace Cloudflare {
     INSPECTOR: DurableObjectNamespace;
     BIG_STATE: DurableObjectNamespace;
     SCHEDULED: DurableObjectNamespace;
+    SUBSCRIBER: DurableObjectNamespace;
+    TIGHT_SUBSCRIBER: DurableObjectNamespace;
   }
 }
