@@ -2,6 +2,7 @@ export { actor, ActorConfigError } from "./actor/definition";
 export type {
   ActorConfig,
   ActorDefinition,
+  ActorOptions,
   AnyActorDefinition,
   Actions,
   AuthOptions,

@@ -6,11 +6,24 @@ export interface ConnectionTransport {
   readonly encoding: Encoding;
   send(message: ToClient): void;
   close(code: number, reason: string): void;
-  /** Keeps what a connection is (params, auth, state, subscriptions) beyond this wake, if the transport outlives it. */
-  persist?(record: ConnectionRecord): void;
+  /** Keeps the connection beyond this wake, if the transport outlives it (a hibernatable WebSocket). */
+  readonly store?: ConnectionStore;
 }
 
-/** Everything needed to rebuild a connection after the actor was evicted from memory. */
+/**
+ * Where a connection that outlives a wake is kept. A method that cannot keep what it is given
+ * throws `connection_not_storable` and leaves what was stored before as it was.
+ */
+export interface ConnectionStore {
+  /** Stores the connection's record (its state may have changed). */
+  saveRecord(conn: Connection): void;
+  /** Stores one change to `conn.subscriptions`, already made. */
+  saveSubscription(conn: Connection, event: string, subscribed: boolean): void;
+  /** The record as stored last. */
+  storedRecord(): ConnectionRecord | undefined;
+}
+
+/** What a connection is, besides its subscriptions: enough to rebuild it after the actor left memory. */
 export interface ConnectionRecord {
   id: string;
   token: string;
@@ -18,14 +31,13 @@ export interface ConnectionRecord {
   params: unknown;
   auth: unknown;
   state: unknown;
-  subscriptions: string[];
 }
 
 /** One client connection to an actor: `c.conn` in actions, a value of `c.conns`. */
 export class Connection<CS = unknown> {
   readonly params: unknown;
   readonly auth: unknown;
-  readonly subscriptions = new Set<string>();
+  readonly #subscriptions = new Set<string>();
   readonly #transport: ConnectionTransport;
   // Made on first use: an HTTP action's short-lived connection usually needs neither.
   #id: string | undefined;
@@ -65,6 +77,11 @@ export class Connection<CS = unknown> {
     return this.#transport.encoding;
   }
 
+  /** The events this connection subscribed to. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.#subscriptions;
+  }
+
   /** Sends an event to this connection only. */
   send(event: string, ...args: unknown[]): void {
     this.#transport.send(toClient.event(event, args));
@@ -80,29 +97,52 @@ export class Connection<CS = unknown> {
     this.#transport.send(message);
   }
 
+  /** What is stored to rebuild this connection after a wake (subscriptions apart). */
+  record(): ConnectionRecord {
+    return { id: this.id, token: this.token, encoding: this.encoding, params: this.params, auth: this.auth, state: this.#state };
+  }
+
   /**
    * Saves the connection's record with its transport, where the transport outlives a wake.
    * `ifChanged`: skip it when nothing about the connection can have changed (its state is a
    * primitive that was not replaced); an object state may have been changed in place.
+   * A record that cannot be stored throws `connection_not_storable`, and the state goes back
+   * to the one stored, so memory and storage agree.
    */
   persist(ifChanged = false): void {
-    if (ifChanged && !this.#stateReplaced && (typeof this.#state !== "object" || this.#state === null)) return;
+    const store = this.#transport.store;
+    if (!store || (ifChanged && !this.#stateReplaced && (typeof this.#state !== "object" || this.#state === null))) return;
     this.#stateReplaced = false;
-    this.#transport.persist?.({
-      id: this.id,
-      token: this.token,
-      encoding: this.encoding,
-      params: this.params,
-      auth: this.auth,
-      state: this.state,
-      subscriptions: [...this.subscriptions],
-    });
+    try {
+      store.saveRecord(this);
+    } catch (error) {
+      const stored = store.storedRecord();
+      if (stored) this.#state = stored.state as CS;
+      throw error;
+    }
+  }
+
+  /**
+   * Subscribes or unsubscribes, storing the change where the transport outlives a wake.
+   * Returns false, and writes nothing, when the connection already was so.
+   */
+  setSubscribed(event: string, subscribed: boolean): boolean {
+    if (this.#subscriptions.has(event) === subscribed) return false;
+    const apply = (on: boolean) => (on ? this.#subscriptions.add(event) : this.#subscriptions.delete(event));
+    apply(subscribed);
+    try {
+      this.#transport.store?.saveSubscription(this, event, subscribed);
+    } catch (error) {
+      apply(!subscribed);
+      throw error;
+    }
+    return true;
   }
 
   /** A connection as it was before the actor left memory; its hooks do not run again. */
-  static restore(transport: ConnectionTransport, record: ConnectionRecord): Connection {
+  static restore(transport: ConnectionTransport, record: ConnectionRecord, subscriptions: Iterable<string>): Connection {
     const conn = new Connection(transport, record);
-    for (const event of record.subscriptions) conn.subscriptions.add(event);
+    for (const event of subscriptions) conn.#subscriptions.add(event);
     return conn;
   }
 }

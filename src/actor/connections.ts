@@ -3,6 +3,7 @@ import { toClient, type ToServer } from "../protocol/messages";
 import { runAction } from "./actions";
 import { Connection, type ConnectionTransport } from "./connection";
 import type { ActorInstance } from "./instance";
+import { changeSubscription } from "./subscriptions";
 
 export interface OpenOptions {
   request: Request | undefined;
@@ -39,7 +40,13 @@ export class Connections {
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
       if (!ephemeral) this.#open.set(conn.id, conn);
       await config.onConnect?.(c, conn);
-      conn.persist();
+      try {
+        conn.persist();
+      } catch (error) {
+        // A connection that cannot be kept is refused; onDisconnect pairs the onConnect that ran.
+        await this.close(conn);
+        throw error;
+      }
       return conn;
     } finally {
       this.#instance.saveIfChanged();
@@ -72,26 +79,36 @@ export class Connections {
     }
   }
 
-  /** Handles one decoded message; action errors go back as `e` with the action's id. */
+  /**
+   * Handles one decoded message. Action errors go back as `e` with the action's id; a refused
+   * subscription as `e` without one, and the connection stays open.
+   */
   async handle(conn: Connection, message: ToServer): Promise<void> {
     if ("sr" in message.b) {
       const { e: event, s: subscribe } = message.b.sr;
-      if (subscribe) conn.subscriptions.add(event);
-      else conn.subscriptions.delete(event);
-      conn.persist();
+      try {
+        changeSubscription(this.#instance.options, conn, event, subscribe);
+      } catch (error) {
+        const { status, body } = errorToBody(error);
+        if (status === 500) this.#instance.log.error(`subscription to '${event}' failed:`, error);
+        conn.deliver(toClient.error(body));
+      }
       return;
     }
     const { i: id, n: name, a: args } = message.b.ar;
     try {
-      const output = await runAction(this.#instance, conn, name, args);
+      let output: unknown;
+      try {
+        output = await runAction(this.#instance, conn, name, args);
+      } finally {
+        // The action may have changed the connection's state; if it cannot be stored, the action fails.
+        conn.persist(true);
+      }
       conn.deliver(toClient.actionResponse(id, output));
     } catch (error) {
       const { status, body } = errorToBody(error);
       if (status === 500) this.#instance.log.error(`action '${name}' failed:`, error);
       conn.deliver(toClient.error(body, id));
-    } finally {
-      // The action may have changed the connection's state.
-      conn.persist(true);
     }
   }
 }

@@ -47,6 +47,10 @@ export interface ActorOptions {
    * they are read whole (an HTTP answer 413; a WebSocket closes with 1011).
    */
   maxIncomingMessageSize?: number;
+  /** How many events one connection may subscribe to; one more is refused with `too_many_subscriptions`. Default 1,000. */
+  maxSubscriptionsPerConnection?: number;
+  /** The longest event name a connection may subscribe to, in UTF-8 bytes; a longer one is refused with `event_name_too_long`. Default 256. */
+  maxEventNameBytes?: number;
 }
 
 /**
@@ -116,6 +120,8 @@ const configSchema = z
         sseKeepAlive: z.optional(z.number().check(z.positive())),
         scheduleRetryDelay: z.optional(z.number().check(z.positive())),
         maxIncomingMessageSize: z.optional(z.int().check(z.positive())),
+        maxSubscriptionsPerConnection: z.optional(z.int().check(z.positive())),
+        maxEventNameBytes: z.optional(z.int().check(z.positive())),
       }),
     ),
   })

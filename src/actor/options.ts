@@ -9,6 +9,8 @@ const DEFAULTS: ResolvedOptions = {
   sseKeepAlive: 250,
   scheduleRetryDelay: 1_000,
   maxIncomingMessageSize: MAX_INCOMING_MESSAGE_BYTES,
+  maxSubscriptionsPerConnection: 1_000,
+  maxEventNameBytes: 256,
 };
 
 /** The options an actor runs with: its own where given, the defaults elsewhere. */

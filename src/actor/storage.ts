@@ -1,6 +1,8 @@
+import { errors } from "../protocol/errors";
 import type { AlarmClock } from "./scheduler";
 import { ScheduleStore } from "./schedule-store";
 import { StateStore, type WriteCounters } from "./state-store";
+import { SubscriptionStore } from "./subscription-store";
 import type { StateChanges } from "./state-tracker";
 
 /** What is stored about an actor besides its state. Its presence means the actor exists. */
@@ -10,25 +12,34 @@ export interface ActorMeta {
   createdAt: number;
 }
 
+/** Writes since the object started: state rows and bytes, connection records put or deleted, subscription rows. */
+export interface StorageWrites extends WriteCounters {
+  connectionRecords: number;
+  subscriptionRows: number;
+}
+
 const META_KEY = "actorflare:meta";
 const CONNECTION_PREFIX = "actorflare:conn:";
 
 /**
  * The actor's slice of Durable Object storage (SQLite-backed): meta and connection records in
- * the synchronous KV API, state in its own table (state-store.ts). Writes are synchronous and
- * the output gate holds every response until they are durable, so a response the client sees
- * implies the state it reflects is stored.
+ * the synchronous KV API; state, scheduled jobs and subscriptions that outgrew their socket in
+ * tables of their own. Writes are synchronous and the output gate holds every response until
+ * they are durable, so a response the client sees implies the state it reflects is stored.
  */
 export class ActorStorage {
   readonly #storage: DurableObjectStorage;
   readonly #state: StateStore;
   readonly schedule: ScheduleStore;
+  readonly subscriptions: SubscriptionStore;
   #tablesReady = false;
+  #connectionWrites = 0;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
     this.#state = new StateStore(storage);
     this.schedule = new ScheduleStore(storage.sql);
+    this.subscriptions = new SubscriptionStore(storage);
   }
 
   /** The actor's meta, or undefined if no actor was ever created in this object. */
@@ -66,9 +77,10 @@ export class ActorStorage {
     this.#state.write(state, changes);
   }
 
-  /** Rows and bytes of state written since this object started. */
-  get stateWrites(): WriteCounters {
-    return { ...this.#state.written };
+  /** What was written since this object started, buffered writes included (they are written first). */
+  writes(): StorageWrites {
+    this.subscriptions.flush();
+    return { ...this.#state.written, connectionRecords: this.#connectionWrites, subscriptionRows: this.subscriptions.rowsWritten };
   }
 
   /** A connection record too large for its socket's attachment. */
@@ -76,12 +88,19 @@ export class ActorStorage {
     return this.#storage.kv.get<T>(CONNECTION_PREFIX + id);
   }
 
+  /** Throws `connection_not_storable`, storing nothing, for a record over the value limit or not plain data. */
   writeConnection(id: string, record: unknown): void {
-    this.#storage.kv.put(CONNECTION_PREFIX + id, record);
+    try {
+      this.#storage.kv.put(CONNECTION_PREFIX + id, record);
+    } catch (error) {
+      throw errors.connectionNotStorable(error);
+    }
+    this.#connectionWrites++;
   }
 
   deleteConnection(id: string): void {
     this.#storage.kv.delete(CONNECTION_PREFIX + id);
+    this.#connectionWrites++;
   }
 
   /** Resolves once every buffered write is durable. */

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
 import { ActorInstance } from "../actor/instance";
-import { ActorStorage } from "../actor/storage";
+import { ActorStorage, type StorageWrites } from "../actor/storage";
 import { encodedResponse, errorResponse, isEncoding } from "../protocol/encoding";
 import { errorToBody, errors } from "../protocol/errors";
 import { toClient } from "../protocol/messages";
@@ -73,9 +73,9 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
     }
 
-    /** Rows and bytes of state this object wrote since it started (for tests and benchmarks). */
-    storageWrites(): { rows: number; bytes: number } {
-      return this.#storage.stateWrites;
+    /** What this object wrote since it started (for tests and benchmarks). */
+    storageWrites(): StorageWrites {
+      return this.#storage.writes();
     }
 
     /** The alarm runs the actor's due scheduled jobs (and wakes it for them if it was asleep). */

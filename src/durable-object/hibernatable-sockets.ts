@@ -1,16 +1,14 @@
-import { Connection, type ConnectionRecord, type ConnectionTransport } from "../actor/connection";
+import { Connection, type ConnectionTransport } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
 import type { Encoding } from "../protocol/encoding";
 import { ActorflareError, errorToBody } from "../protocol/errors";
 import { decodeToServer, encodeToClient, toClient, type Frame } from "../protocol/messages";
+import { ConnectionRecords } from "./connection-records";
 import { closeQuietly } from "./socket-closing";
 
 /** Tags the sockets of connections (raw onWebSocket sockets are not hibernatable and carry none). */
 const CONNECTION_TAG = "actorflare:conn";
-
-/** What a socket's attachment holds: the whole record, or a pointer to storage when it is over 2 KiB. */
-type Attachment = ConnectionRecord | { id: string; stored: true };
 
 export interface OpenRequest {
   request: Request;
@@ -21,21 +19,19 @@ export interface OpenRequest {
 
 /**
  * Connection sockets accepted with the WebSocket Hibernation API: an actor whose clients are
- * all idle can leave memory with every socket still open. Each socket's attachment keeps its
- * connection's record, so the connections are rebuilt when a message wakes the actor.
+ * all idle can leave memory with every socket still open. Each connection is kept with its
+ * socket (connection-records.ts), so the connections are rebuilt when a message wakes the actor.
  */
 export class HibernatableSockets {
   readonly #ctx: DurableObjectState;
-  readonly #storage: ActorStorage;
+  readonly #records: ConnectionRecords;
   /** Sockets whose connection is still being opened, with the frames that arrived meanwhile. */
   readonly #opening = new Map<WebSocket, Frame[]>();
   readonly #connections = new WeakMap<WebSocket, Connection>();
-  /** Sockets whose record lives in storage because it outgrew the attachment. */
-  readonly #overflowed = new WeakSet<WebSocket>();
 
   constructor(ctx: DurableObjectState, storage: ActorStorage) {
     this.#ctx = ctx;
-    this.#storage = storage;
+    this.#records = new ConnectionRecords(storage);
   }
 
   /** Accepts the socket, opens the connection (hooks, init), then handles the frames that came first. */
@@ -74,16 +70,16 @@ export class HibernatableSockets {
 
   /** After a wake: every connection, rebuilt from its socket, without running its hooks again. */
   restore(instance: ActorInstance): void {
+    const ids: string[] = [];
     for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) {
-      const attachment = socket.deserializeAttachment() as Attachment | null;
-      const stored = attachment !== null && "stored" in attachment;
-      const record = stored ? this.#storage.readConnection<ConnectionRecord>(attachment.id) : attachment;
-      if (!record) continue;
-      if (stored) this.#overflowed.add(socket);
-      const conn = Connection.restore(this.#transport(socket, record.encoding), record);
+      const stored = this.#records.read(socket);
+      if (!stored) continue;
+      const conn = Connection.restore(this.#transport(socket, stored.record.encoding), stored.record, stored.subscriptions);
       this.#connections.set(socket, conn);
       instance.connections.adopt(conn);
+      ids.push(conn.id);
     }
+    this.#records.keepOnly(ids);
   }
 
   message(instance: ActorInstance, socket: WebSocket, frame: Frame): void {
@@ -100,7 +96,7 @@ export class HibernatableSockets {
 
   async #closed(instance: ActorInstance, socket: WebSocket, conn: Connection): Promise<void> {
     this.#connections.delete(socket);
-    if (this.#overflowed.delete(socket)) this.#storage.deleteConnection(conn.id);
+    this.#records.forget(socket, conn.id);
     await instance.connections.close(conn);
   }
 
@@ -120,19 +116,7 @@ export class HibernatableSockets {
         if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClient(encoding, message));
       },
       close: (code, reason) => closeQuietly(socket, code, reason),
-      persist: (record) => this.#persist(socket, record),
+      store: this.#records.storeFor(socket),
     };
-  }
-
-  /** The record goes in the socket's attachment; one over its 2 KiB limit goes to storage instead. */
-  #persist(socket: WebSocket, record: ConnectionRecord): void {
-    try {
-      socket.serializeAttachment(record);
-      if (this.#overflowed.delete(socket)) this.#storage.deleteConnection(record.id);
-    } catch {
-      this.#storage.writeConnection(record.id, record);
-      socket.serializeAttachment({ id: record.id, stored: true } satisfies Attachment);
-      this.#overflowed.add(socket);
-    }
   }
 }

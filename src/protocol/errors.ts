@@ -133,6 +133,26 @@ export const errors = {
     ),
   proxyError: (detail: string) =>
     new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
+  tooManySubscriptions: (limit: number) =>
+    new ActorflareError(
+      "too_many_subscriptions",
+      `This connection already subscribes to ${limit} events, the most one connection may. ` +
+        "Unsubscribe from events it no longer listens to, or raise the actor's `options.maxSubscriptionsPerConnection`.",
+    ),
+  eventNameTooLong: (bytes: number, limit: number) =>
+    new ActorflareError(
+      "event_name_too_long",
+      `The event name is ${bytes} bytes long (UTF-8), over the limit of ${limit}. Use a shorter name, or raise the actor's \`options.maxEventNameBytes\`.`,
+    ),
+  /** Public, so the client learns why; 500, so the server logs it: the actor's code made a record too large or not plain data. */
+  connectionNotStorable: (cause: unknown) =>
+    new ActorflareError(
+      "connection_not_storable",
+      `The connection could not be stored (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        "A WebSocket connection keeps its params, auth data and conn state in storage while it is open, so that it survives hibernation: " +
+        "together they must be plain data (no functions or symbols) and under 2 MB. Keep conn state small and put large data in the actor's state.",
+      { status: 500, cause },
+    ),
   actorOverloaded: () =>
     new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
 } as const;

@@ -10,5 +10,7 @@ declare namespace Cloudflare {
     BIG_STATE: DurableObjectNamespace;
     SCHEDULED: DurableObjectNamespace;
     CHAT_ROOM: DurableObjectNamespace;
+    SUBSCRIBER: DurableObjectNamespace;
+    TIGHT_SUBSCRIBER: DurableObjectNamespace;
   }
 }

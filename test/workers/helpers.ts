@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { createClient, type TransportKind } from "../../src/client/index";
+import type { StorageWrites } from "../../src/actor/storage";
 import type { Encoding } from "../../src/index";
 import type { registry } from "./registry";
 
@@ -34,9 +35,33 @@ export async function errorBody(response: Response): Promise<{ c: string; m: str
   return (await response.json()) as { c: string; m: string; md?: unknown };
 }
 
-/** State rows and bytes an actor's object wrote so far, from the storage cursors' own counters. */
+/**
+ * What an actor's object wrote so far: state rows and bytes (from the storage cursors' own
+ * counters), connection records put or deleted, subscription rows.
+ */
 export function writesOf(stub: DurableObjectStub) {
-  return runInDurableObject(stub, (instance) => (instance as unknown as { storageWrites(): { rows: number; bytes: number } }).storageWrites());
+  return runInDurableObject(stub, (instance) => (instance as unknown as { storageWrites(): StorageWrites }).storageWrites());
+}
+
+/** What an actor's object keeps about its connections: each socket's attachment, KV records, subscription rows. */
+export interface StoredConnections {
+  attachments: { id: string; record?: { state: unknown }; subscriptions?: string[] }[];
+  records: Record<string, { state: unknown }>;
+  rows: { conn: string; event: string }[];
+}
+
+/** Reads what an actor's object keeps about its connections, after writing any buffered subscription changes. */
+export function storedConnections(stub: DurableObjectStub): Promise<StoredConnections> {
+  return runInDurableObject(stub, (instance, state) => {
+    (instance as unknown as { storageWrites(): StorageWrites }).storageWrites();
+    const { sql, kv } = state.storage;
+    const hasTable = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actorflare_subscriptions'`).toArray().length > 0;
+    return {
+      attachments: state.getWebSockets().map((socket) => socket.deserializeAttachment() as StoredConnections["attachments"][number]),
+      records: Object.fromEntries([...kv.list<{ state: unknown }>({ prefix: "actorflare:conn:" })].map(([key, value]) => [key.slice("actorflare:conn:".length), value])),
+      rows: hasTable ? sql.exec<{ conn: string; event: string }>(`SELECT conn, event FROM actorflare_subscriptions ORDER BY conn, event`).toArray() : [],
+    };
+  });
 }
 
 /**

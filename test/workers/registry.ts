@@ -1,4 +1,4 @@
-import { actor, setup, UserError, Forbidden } from "../../src/index";
+import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
 
@@ -228,6 +228,37 @@ const bigState = actor({
   options: { maxIncomingMessageSize: 256 * 1024 },
 });
 
+/**
+ * Subscriptions: how they are stored, capped and restored. `params.pad` pads the conn state
+ * (to make a record too large for the socket's attachment); `params.unstorable` puts a
+ * function in it.
+ */
+function subscriberActor(options: ActorOptions) {
+  return actor({
+    state: {},
+    createVars: () => ({ wakeId: crypto.randomUUID() }),
+    onAuth: () => ({}),
+    // Annotated parameters let TypeScript infer the conn state type before it types the actions.
+    createConnState: (_c: unknown, _options: unknown, params: { pad?: number; unstorable?: boolean } | null | undefined) => ({
+      pad: "x".repeat(params?.pad ?? 0),
+      ...(params?.unstorable ? { callback: () => "functions cannot be stored" } : {}),
+    }),
+    actions: {
+      subscriptions: (c) => [...c.conn.subscriptions].sort(),
+      padLength: (c) => c.conn.state.pad.length,
+      grow: (c, bytes: number) => {
+        c.conn.state.pad += "x".repeat(bytes);
+        return c.conn.state.pad.length;
+      },
+      wakeId: (c) => c.vars.wakeId,
+      shout: (c, event: string) => c.broadcast(event, "hello"),
+    },
+    options,
+  });
+}
+const subscriber = subscriberActor({ maxSubscriptionsPerConnection: 20_000 });
+const tightSubscriber = subscriberActor({ maxSubscriptionsPerConnection: 3, maxEventNameBytes: 8 });
+
 /** Scheduled actions. */
 const scheduled = actor({
   state: { ticks: [] as string[], failures: 0, starts: 0 },
@@ -273,5 +304,5 @@ export const healFragile = () => {
 };
 
 export const registry = setup({
-  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState, scheduled, fragile },
+  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState, scheduled, fragile, subscriber, tightSubscriber },
 });

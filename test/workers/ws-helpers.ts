@@ -58,3 +58,38 @@ export function subprotocols(query: unknown, extra: string[] = [], params?: unkn
   if (params !== undefined) entries.push(`conn_params.${encodeURIComponent(JSON.stringify(params))}`);
   return [...entries, "rivetkit", ...extra].join(", ");
 }
+
+type ConnectionMessage = { b: { i?: { ai: string; ci: string; ct: string }; ar?: { i: number; o?: unknown }; e?: { c: string; m: string; ai?: number } } };
+
+/**
+ * A connection over a raw WebSocket (JSON), past its init message: `subscribe` sends `sr`,
+ * `action` sends `ar` and resolves with the output. Messages are handled in order, so once an
+ * action answers, everything sent before it was handled; a message other than the answer
+ * (such as a connection-level error) fails the action.
+ */
+export async function openConnection(name: string, key: string, params?: unknown) {
+  const query = { getOrCreateForKey: { name, key: [key] } };
+  const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": subprotocols(query, [], params) });
+  const reader = new SocketReader(socket);
+  const init = await reader.nextJson<ConnectionMessage>();
+  let nextId = 0;
+  return {
+    socket,
+    reader,
+    init,
+    subscribe: (event: string, subscribe = true) => socket.send(JSON.stringify({ b: { sr: { e: event, s: subscribe } } })),
+    action: async (n: string, ...a: unknown[]): Promise<unknown> => {
+      const i = nextId++;
+      socket.send(JSON.stringify({ b: { ar: { i, n, a } } }));
+      const message = await reader.nextJson<ConnectionMessage>();
+      if (message.b.ar?.i !== i) throw new Error(`expected the answer to action ${i}, got ${JSON.stringify(message)}`);
+      return message.b.ar.o;
+    },
+    /** The next message, which must be a connection-level error (no action id). */
+    nextError: async () => {
+      const message = await reader.nextJson<ConnectionMessage>();
+      if (!message.b.e || message.b.e.ai !== undefined) throw new Error(`expected a connection-level error, got ${JSON.stringify(message)}`);
+      return message.b.e;
+    },
+  };
+}

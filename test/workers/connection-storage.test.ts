@@ -1,0 +1,119 @@
+import { abortAllDurableObjects } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { keyToName } from "../../src/worker/locate";
+import { storedConnections, testClient, uniqueKey } from "./helpers";
+import { openConnection } from "./ws-helpers";
+
+const subscriberStub = (key: string) => env.SUBSCRIBER.get(env.SUBSCRIBER.idFromName(keyToName([key])));
+
+/** Over the 16 KiB a socket's attachment holds: such a record is kept in storage. */
+const LARGE_PAD = 20_000;
+/** Over the 2 MB one storage value holds: such a record cannot be stored at all. */
+const UNSTORABLE_PAD = 3_000_000;
+
+const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}-event-${i}`);
+
+describe("connection records in storage", () => {
+  // Hibernation is forced the way production does it: an object with no events for ~10 s, and
+  // nothing that pins it, is evicted (see hibernation.test.ts); the wake id tells a wake apart.
+  it("after hibernation every connection's subscriptions equal the live ones, wherever they were kept", async () => {
+    const key = uniqueKey();
+    // Record in the attachment or in storage × subscriptions in the attachment or in their table.
+    // And subscriptions past the 2 MB of one storage value (9,000 names of 240 bytes).
+    const cases = [
+      { label: "small-few", pad: 0, count: 3, bytes: 0 },
+      { label: "small-many", pad: 0, count: 1_500, bytes: 0 },
+      { label: "large-few", pad: LARGE_PAD, count: 3, bytes: 0 },
+      { label: "large-many", pad: LARGE_PAD, count: 1_500, bytes: 0 },
+      { label: "huge", pad: 0, count: 9_000, bytes: 240 },
+    ].map((c) => ({ ...c, events: names(c.count, c.label).map((name) => name.padEnd(c.bytes, "x")) }));
+    const conns = await Promise.all(cases.map((c) => openConnection("subscriber", key, { pad: c.pad })));
+    for (const [i, c] of cases.entries()) for (const event of c.events) conns[i]!.subscribe(event);
+    // The test pool may reorder frames sent together; answered actions order them.
+    for (const conn of conns) await conn.action("padLength");
+    // Changes after the subscriptions moved out of the attachment: removals and an addition.
+    const expected = cases.map((c, i) => {
+      const removed = new Set(c.events.filter((_, n) => n % 7 === 0));
+      for (const event of removed) conns[i]!.subscribe(event, false);
+      conns[i]!.subscribe(`${c.label}-late`);
+      return [...c.events.filter((e) => !removed.has(e)), `${c.label}-late`].sort();
+    });
+    for (const [i, conn] of conns.entries()) expect(await conn.action("subscriptions")).toEqual(expected[i]);
+    const stored = await storedConnections(subscriberStub(key));
+    // Both placements of both parts are exercised.
+    expect(Object.keys(stored.records).sort()).toEqual([conns[2]!, conns[3]!].map((c) => c.init.b.i!.ci).sort());
+    expect(new Set(stored.rows.map((row) => row.conn))).toEqual(new Set([conns[1]!, conns[3]!, conns[4]!].map((c) => c.init.b.i!.ci)));
+    const firstWake = await conns[0]!.action("wakeId");
+
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+
+    expect(await conns[0]!.action("wakeId")).not.toBe(firstWake);
+    for (const [i, conn] of conns.entries()) {
+      expect(await conn.action("subscriptions"), cases[i]!.label).toEqual(expected[i]);
+      expect(await conn.action("padLength")).toBe(cases[i]!.pad);
+    }
+    // The restored subscriptions deliver events.
+    conns[0]!.socket.send(JSON.stringify({ b: { ar: { i: 100, n: "shout", a: ["large-many-late"] } } }));
+    expect(await conns[3]!.reader.nextJson()).toEqual({ b: { ev: { n: "large-many-late", a: ["hello"] } } });
+    for (const conn of conns) conn.socket.close(1000);
+  }, 90_000);
+
+  it("a closed connection leaves nothing in storage", async () => {
+    const key = uniqueKey();
+    const conn = await openConnection("subscriber", key, { pad: LARGE_PAD });
+    for (const event of names(1_500, "closing")) conn.subscribe(event);
+    await conn.action("padLength");
+    const stored = await storedConnections(subscriberStub(key));
+    expect(Object.keys(stored.records)).toHaveLength(1);
+    expect(stored.rows).toHaveLength(1_500);
+    conn.socket.close(1000);
+    await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [] });
+  });
+
+  it("subscription rows of connections that ended while the actor was gone are deleted when it wakes", async () => {
+    const key = uniqueKey();
+    const conn = await openConnection("subscriber", key);
+    for (const event of names(1_500, "gone")) conn.subscribe(event);
+    await conn.action("padLength");
+    expect((await storedConnections(subscriberStub(key))).rows).toHaveLength(1_500);
+    // The object is reset: its sockets end without a close event reaching the actor.
+    await abortAllDurableObjects();
+    expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
+    expect((await storedConnections(subscriberStub(key))).rows).toEqual([]);
+  });
+
+  it.each([
+    ["conn state that is not plain data", { unstorable: true }, "could not be cloned"],
+    ["conn state over 2 MB", { pad: UNSTORABLE_PAD }, "SQLITE_TOOBIG"],
+  ])("a connection whose %s is refused with connection_not_storable, storing nothing", async (_label, params, detail) => {
+    const key = uniqueKey();
+    const conn = await openConnection("subscriber", key, params);
+    expect(conn.init).toEqual({ b: { e: { c: "connection_not_storable", m: expect.stringContaining(detail) } } });
+    expect(await conn.reader.closed).toMatchObject({ code: 1011, reason: "connection_not_storable" });
+    const stored = await storedConnections(subscriberStub(key));
+    // The refused socket may still be listed while its close completes; it holds nothing.
+    expect(stored.attachments.filter((attachment) => attachment !== null)).toEqual([]);
+    expect(stored).toMatchObject({ records: {}, rows: [] });
+  });
+
+  it("an action that grows the conn state past what storage holds fails with connection_not_storable; the stored state stays", async () => {
+    const key = uniqueKey();
+    const conn = await openConnection("subscriber", key);
+    const growTooMuch = async (id: number) => {
+      conn.socket.send(JSON.stringify({ b: { ar: { i: id, n: "grow", a: [UNSTORABLE_PAD] } } }));
+      expect(await conn.reader.nextJson()).toEqual({ b: { e: { c: "connection_not_storable", m: expect.stringContaining("under 2 MB"), ai: id } } });
+    };
+    // The change that could not be stored is dropped, in memory too, and the connection goes on:
+    // from a record kept in the socket's attachment...
+    await growTooMuch(50);
+    expect(await conn.action("padLength")).toBe(0);
+    // ...and from one kept in storage (growing from the attachment to storage is fine).
+    expect(await conn.action("grow", LARGE_PAD)).toBe(LARGE_PAD);
+    await growTooMuch(51);
+    expect(await conn.action("padLength")).toBe(LARGE_PAD);
+    const stored = await storedConnections(subscriberStub(key));
+    expect((stored.records[conn.init.b.i!.ci]!.state as { pad: string }).pad).toHaveLength(LARGE_PAD);
+    conn.socket.close(1000);
+  });
+});
