@@ -87,7 +87,6 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     /** A connection's message; after hibernation this is what wakes the actor. */
     override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
-      if (this.#sockets.queueIfOpening(socket, message)) return;
       // Awake: handle it now, with no await before it, so messages start in the order they came.
       const live = this.#instance;
       if (live?.started) return this.#sockets.message(live, socket, message);

@@ -2,8 +2,9 @@ import { Connection, type ConnectionTransport } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
 import type { Encoding } from "../protocol/encoding";
-import { ActorflareError, errorToBody } from "../protocol/errors";
-import { decodeToServer, encodeToClient, toClient, type Frame } from "../protocol/messages";
+import { ActorflareError } from "../protocol/errors";
+import { decodeToServer, encodeToClient, toClient, type Frame, type ToClient } from "../protocol/messages";
+import { upgradeResponse } from "../protocol/websocket-upgrade";
 import { ConnectionRecords } from "./connection-records";
 import { closeQuietly } from "./socket-closing";
 
@@ -25,8 +26,6 @@ export interface OpenRequest {
 export class HibernatableSockets {
   readonly #ctx: DurableObjectState;
   readonly #records: ConnectionRecords;
-  /** Sockets whose connection is still being opened, with the frames that arrived meanwhile. */
-  readonly #opening = new Map<WebSocket, Frame[]>();
   readonly #connections = new WeakMap<WebSocket, Connection>();
 
   constructor(ctx: DurableObjectState, storage: ActorStorage) {
@@ -34,38 +33,32 @@ export class HibernatableSockets {
     this.#records = new ConnectionRecords(storage);
   }
 
-  /** Accepts the socket, opens the connection (hooks, init), then handles the frames that came first. */
-  accept(instance: ActorInstance, socket: WebSocket, open: OpenRequest): void {
+  /**
+   * Opens a connection and returns the 101 answer with its socket. The hooks run before the socket
+   * is accepted, so no client frame can arrive before the connection exists, and a refusal throws
+   * instead: the route then closes a socket accepted the ordinary way, which the runtime finishes
+   * at once (a hibernatable socket closed right after it was accepted lingers on the client side
+   * until the object leaves memory). What the hooks send (onConnect's `conn.send`) waits for the
+   * socket and goes out before init.
+   */
+  async open(instance: ActorInstance, open: OpenRequest, protocol: string | null): Promise<Response> {
+    const { 0: client, 1: socket } = new WebSocketPair();
+    const live = this.#transport(socket, open.encoding);
+    let early: { sends: ToClient[]; close?: [code: number, reason: string] } | undefined = { sends: [] };
+    const transport: ConnectionTransport = {
+      ...live,
+      send: (message) => (early ? early.sends.push(message) : live.send(message)),
+      close: (code, reason) => (early ? (early.close = [code, reason]) : live.close(code, reason)),
+    };
+    const conn = await instance.connections.open(transport, { request: open.request, params: open.params, auth: open.auth });
     this.#ctx.acceptWebSocket(socket, [CONNECTION_TAG]);
-    this.#opening.set(socket, []);
-    const transport = this.#transport(socket, open.encoding);
-    void (async () => {
-      let conn: Connection;
-      try {
-        conn = await instance.connections.open(transport, { request: open.request, params: open.params, auth: open.auth });
-      } catch (error) {
-        this.#opening.delete(socket);
-        const { status, body } = errorToBody(error);
-        if (status === 500) instance.log.error("connection refused by an error:", error);
-        transport.send(toClient.error(body));
-        closeQuietly(socket, 1011, body.c);
-        return;
-      }
-      this.#connections.set(socket, conn);
-      conn.deliver(toClient.init(instance.actorId, conn.id, conn.token));
-      const queued = this.#opening.get(socket) ?? [];
-      this.#opening.delete(socket);
-      if (socket.readyState !== WebSocket.OPEN) return void this.#closed(instance, socket, conn);
-      for (const frame of queued) this.#receive(instance, socket, conn, frame);
-    })();
-  }
-
-  /** Frames for a socket whose connection is not open yet wait in memory (the actor cannot sleep meanwhile). */
-  queueIfOpening(socket: WebSocket, frame: Frame): boolean {
-    const queue = this.#opening.get(socket);
-    if (!queue) return false;
-    queue.push(frame);
-    return true;
+    this.#connections.set(socket, conn);
+    const { sends, close } = early;
+    early = undefined;
+    for (const message of sends) live.send(message);
+    conn.deliver(toClient.init(instance.actorId, conn.id, conn.token));
+    if (close) live.close(...close);
+    return upgradeResponse(client, protocol);
   }
 
   /** After a wake: every connection, rebuilt from its socket, without running its hooks again. */

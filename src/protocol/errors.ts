@@ -145,14 +145,20 @@ export const errors = {
       `The event name is ${bytes} bytes long (UTF-8), over the limit of ${limit}. Use a shorter name, or raise the actor's \`options.maxEventNameBytes\`.`,
     ),
   /** Public, so the client learns why; 500, so the server logs it: the actor's code made a record too large or not plain data. */
+  // The engine's own words stay in `cause` (the server log): they can quote the data itself.
   connectionNotStorable: (cause: unknown) =>
     new ActorflareError(
       "connection_not_storable",
-      `The connection could not be stored (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        "A WebSocket connection keeps its params, auth data and conn state in storage while it is open, so that it survives hibernation: " +
-        "together they must be plain data (no functions or symbols) and under 2 MB. Keep conn state small and put large data in the actor's state.",
+      `The connection could not be stored: its params, auth data or conn state ${isTooBig(cause) ? "take more than 2 MB" : "hold something that is not plain data (a function, a symbol, a class instance)"}. ` +
+        "A WebSocket connection keeps them in storage while it is open, so that it survives hibernation: " +
+        "together they must be plain data and under 2 MB. Keep conn state small and put large data in the actor's state.",
       { status: 500, cause },
     ),
   actorOverloaded: () =>
     new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
 } as const;
+
+/** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */
+function isTooBig(cause: unknown): boolean {
+  return cause instanceof Error && /TOOBIG|too big|too large/i.test(cause.message);
+}

@@ -30,8 +30,7 @@ describe("connection records in storage", () => {
     ].map((c) => ({ ...c, events: names(c.count, c.label).map((name) => name.padEnd(c.bytes, "x")) }));
     const conns = await Promise.all(cases.map((c) => openConnection("subscriber", key, { pad: c.pad })));
     for (const [i, c] of cases.entries()) for (const event of c.events) conns[i]!.subscribe(event);
-    // The test pool may reorder frames sent together; answered actions order them.
-    for (const conn of conns) await conn.action("padLength");
+    for (const [i, conn] of conns.entries()) await conn.until(cases[i]!.count, "subscriptionCount");
     // Changes after the subscriptions moved out of the attachment: removals and an addition.
     const expected = cases.map((c, i) => {
       const removed = new Set(c.events.filter((_, n) => n % 7 === 0));
@@ -39,6 +38,7 @@ describe("connection records in storage", () => {
       conns[i]!.subscribe(`${c.label}-late`);
       return [...c.events.filter((e) => !removed.has(e)), `${c.label}-late`].sort();
     });
+    for (const [i, conn] of conns.entries()) await conn.until(expected[i]!.length, "subscriptionCount");
     for (const [i, conn] of conns.entries()) expect(await conn.action("subscriptions")).toEqual(expected[i]);
     const stored = await storedConnections(subscriberStub(key));
     // Both placements of both parts are exercised.
@@ -54,8 +54,8 @@ describe("connection records in storage", () => {
       expect(await conn.action("padLength")).toBe(cases[i]!.pad);
     }
     // The restored subscriptions deliver events.
-    conns[0]!.socket.send(JSON.stringify({ b: { ar: { i: 100, n: "shout", a: ["large-many-late"] } } }));
-    expect(await conns[3]!.reader.nextJson()).toEqual({ b: { ev: { n: "large-many-late", a: ["hello"] } } });
+    await conns[0]!.action("shout", "large-many-late");
+    expect(await conns[3]!.nextEvent()).toEqual({ n: "large-many-late", a: ["hello"] });
     for (const conn of conns) conn.socket.close(1000);
   }, 90_000);
 
@@ -63,7 +63,7 @@ describe("connection records in storage", () => {
     const key = uniqueKey();
     const conn = await openConnection("subscriber", key, { pad: LARGE_PAD });
     for (const event of names(1_500, "closing")) conn.subscribe(event);
-    await conn.action("padLength");
+    await conn.until(1_500, "subscriptionCount");
     const stored = await storedConnections(subscriberStub(key));
     expect(Object.keys(stored.records)).toHaveLength(1);
     expect(stored.rows).toHaveLength(1_500);
@@ -75,7 +75,7 @@ describe("connection records in storage", () => {
     const key = uniqueKey();
     const conn = await openConnection("subscriber", key);
     for (const event of names(1_500, "gone")) conn.subscribe(event);
-    await conn.action("padLength");
+    await conn.until(1_500, "subscriptionCount");
     expect((await storedConnections(subscriberStub(key))).rows).toHaveLength(1_500);
     // The object is reset: its sockets end without a close event reaching the actor.
     await abortAllDurableObjects();
@@ -84,13 +84,13 @@ describe("connection records in storage", () => {
   });
 
   it.each([
-    ["conn state that is not plain data", { unstorable: true }, "could not be cloned"],
-    ["conn state over 2 MB", { pad: UNSTORABLE_PAD }, "SQLITE_TOOBIG"],
+    ["conn state that is not plain data", { unstorable: true }, "not plain data"],
+    ["conn state over 2 MB", { pad: UNSTORABLE_PAD }, "more than 2 MB"],
   ])("a connection whose %s is refused with connection_not_storable, storing nothing", async (_label, params, detail) => {
     const key = uniqueKey();
     const conn = await openConnection("subscriber", key, params);
     expect(conn.init).toEqual({ b: { e: { c: "connection_not_storable", m: expect.stringContaining(detail) } } });
-    expect(await conn.reader.closed).toMatchObject({ code: 1011, reason: "connection_not_storable" });
+    expect(await conn.closed).toMatchObject({ code: 1011, reason: "connection_not_storable" });
     const stored = await storedConnections(subscriberStub(key));
     // The refused socket may still be listed while its close completes; it holds nothing.
     expect(stored.attachments.filter((attachment) => attachment !== null)).toEqual([]);
@@ -100,17 +100,15 @@ describe("connection records in storage", () => {
   it("an action that grows the conn state past what storage holds fails with connection_not_storable; the stored state stays", async () => {
     const key = uniqueKey();
     const conn = await openConnection("subscriber", key);
-    const growTooMuch = async (id: number) => {
-      conn.socket.send(JSON.stringify({ b: { ar: { i: id, n: "grow", a: [UNSTORABLE_PAD] } } }));
-      expect(await conn.reader.nextJson()).toEqual({ b: { e: { c: "connection_not_storable", m: expect.stringContaining("under 2 MB"), ai: id } } });
-    };
+    const growTooMuch = () =>
+      expect(conn.action("grow", UNSTORABLE_PAD)).rejects.toEqual({ c: "connection_not_storable", m: expect.stringContaining("more than 2 MB"), ai: expect.any(Number) });
     // The change that could not be stored is dropped, in memory too, and the connection goes on:
     // from a record kept in the socket's attachment...
-    await growTooMuch(50);
+    await growTooMuch();
     expect(await conn.action("padLength")).toBe(0);
     // ...and from one kept in storage (growing from the attachment to storage is fine).
     expect(await conn.action("grow", LARGE_PAD)).toBe(LARGE_PAD);
-    await growTooMuch(51);
+    await growTooMuch();
     expect(await conn.action("padLength")).toBe(LARGE_PAD);
     const stored = await storedConnections(subscriberStub(key));
     expect((stored.records[conn.init.b.i!.ci]!.state as { pad: string }).pad).toHaveLength(LARGE_PAD);

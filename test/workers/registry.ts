@@ -245,6 +245,7 @@ function subscriberActor(options: ActorOptions) {
     }),
     actions: {
       subscriptions: (c) => [...c.conn.subscriptions].sort(),
+      subscriptionCount: (c) => c.conn.subscriptions.size,
       padLength: (c) => c.conn.state.pad.length,
       grow: (c, bytes: number) => {
         c.conn.state.pad += "x".repeat(bytes);

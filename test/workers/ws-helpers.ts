@@ -59,37 +59,84 @@ export function subprotocols(query: unknown, extra: string[] = [], params?: unkn
   return [...entries, "rivetkit", ...extra].join(", ");
 }
 
-type ConnectionMessage = { b: { i?: { ai: string; ci: string; ct: string }; ar?: { i: number; o?: unknown }; e?: { c: string; m: string; ai?: number } } };
+type ErrorMessage = { c: string; m: string; md?: unknown; ai?: number };
+type ConnectionMessage = {
+  b: { i?: { ai: string; ci: string; ct: string }; ar?: { i: number; o?: unknown }; ev?: { n: string; a: unknown[] }; e?: ErrorMessage };
+};
+
+/** Values that arrive one by one, awaited in order. */
+class Inbox<T> {
+  readonly #items: T[] = [];
+  readonly #waiters: ((item: T) => void)[] = [];
+  push(item: T): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(item);
+    else this.#items.push(item);
+  }
+  next(): Promise<T> {
+    return this.#items.length > 0 ? Promise.resolve(this.#items.shift()!) : new Promise((resolve) => this.#waiters.push(resolve));
+  }
+  get size(): number {
+    return this.#items.length;
+  }
+}
 
 /**
  * A connection over a raw WebSocket (JSON), past its init message: `subscribe` sends `sr`,
- * `action` sends `ar` and resolves with the output. Messages are handled in order, so once an
- * action answers, everything sent before it was handled; a message other than the answer
- * (such as a connection-level error) fails the action.
+ * `action` sends `ar` and resolves with its output (rejects with its error). Answers, events and
+ * connection-level errors are sorted as they come, so a test does not depend on the order in
+ * which frames sent together are handled: the workerd test pool can swap them (see
+ * untilSubscribed in helpers.ts). `until` polls an action until its answer is the one expected.
  */
 export async function openConnection(name: string, key: string, params?: unknown) {
   const query = { getOrCreateForKey: { name, key: [key] } };
   const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": subprotocols(query, [], params) });
-  const reader = new SocketReader(socket);
-  const init = await reader.nextJson<ConnectionMessage>();
+  const pending = new Map<number, { resolve: (output: unknown) => void; reject: (error: ErrorMessage) => void }>();
+  const errors = new Inbox<ErrorMessage>();
+  const events = new Inbox<{ n: string; a: unknown[] }>();
+  let init: ((message: ConnectionMessage) => void) | undefined;
+  const first = new Promise<ConnectionMessage>((resolve) => (init = resolve));
+  socket.addEventListener("message", (event: MessageEvent) => {
+    const message = JSON.parse(event.data as string) as ConnectionMessage;
+    if (init) {
+      init(message);
+      init = undefined;
+    } else if (message.b.ar) {
+      pending.get(message.b.ar.i)?.resolve(message.b.ar.o);
+    } else if (message.b.e?.ai !== undefined) {
+      pending.get(message.b.e.ai)?.reject(message.b.e);
+    } else if (message.b.e) {
+      errors.push(message.b.e);
+    } else if (message.b.ev) {
+      events.push(message.b.ev);
+    }
+  });
+  const closed = new Promise<CloseEvent>((resolve) => socket.addEventListener("close", resolve));
   let nextId = 0;
+  const action = (n: string, ...a: unknown[]): Promise<unknown> => {
+    const i = nextId++;
+    socket.send(JSON.stringify({ b: { ar: { i, n, a } } }));
+    return new Promise((resolve, reject) => pending.set(i, { resolve, reject }));
+  };
   return {
     socket,
-    reader,
-    init,
+    init: await first,
+    closed,
+    errors,
     subscribe: (event: string, subscribe = true) => socket.send(JSON.stringify({ b: { sr: { e: event, s: subscribe } } })),
-    action: async (n: string, ...a: unknown[]): Promise<unknown> => {
-      const i = nextId++;
-      socket.send(JSON.stringify({ b: { ar: { i, n, a } } }));
-      const message = await reader.nextJson<ConnectionMessage>();
-      if (message.b.ar?.i !== i) throw new Error(`expected the answer to action ${i}, got ${JSON.stringify(message)}`);
-      return message.b.ar.o;
+    action,
+    /** Repeats `n(...a)` until it answers `expected` (deep equality), failing after 10 s. */
+    async until(expected: unknown, n: string, ...a: unknown[]): Promise<void> {
+      const end = Date.now() + 10_000;
+      let last: unknown;
+      while (Date.now() < end) {
+        last = await action(n, ...a);
+        if (JSON.stringify(last) === JSON.stringify(expected)) return;
+      }
+      throw new Error(`${n} kept answering ${JSON.stringify(last)}, not ${JSON.stringify(expected)}`);
     },
-    /** The next message, which must be a connection-level error (no action id). */
-    nextError: async () => {
-      const message = await reader.nextJson<ConnectionMessage>();
-      if (!message.b.e || message.b.e.ai !== undefined) throw new Error(`expected a connection-level error, got ${JSON.stringify(message)}`);
-      return message.b.e;
-    },
+    /** The next connection-level error (no action id). */
+    nextError: () => errors.next(),
+    nextEvent: () => events.next(),
   };
 }
