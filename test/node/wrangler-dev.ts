@@ -14,6 +14,8 @@ export interface WranglerDev {
   /** e.g. `http://127.0.0.1:43123` */
   readonly url: string;
   readonly port: number;
+  /** wrangler's DevTools inspector (`/json` lists the Worker's CDP WebSocket); one client at a time. */
+  readonly inspectorPort: number;
   /** Graceful: SIGTERM to wrangler (which stops workerd), resolves once the whole group is gone. */
   stop(): Promise<void>;
   /** A crash: SIGKILL to the whole process group (wrangler and workerd), resolves once it is gone. */
@@ -79,7 +81,7 @@ export async function startWranglerDev({ persistTo, port: requestedPort, cwd = R
     await kill();
     throw error;
   }
-  return { url, port, stop, kill };
+  return { url, port, inspectorPort, stop, kill };
 }
 
 /** A fresh folder for `persistTo`, and a function that removes it. */
