@@ -16,6 +16,8 @@ export interface WranglerDev {
   readonly port: number;
   /** What wrangler and workerd printed lately (the last 20,000 characters), colour codes included. */
   output(): string;
+  /** wrangler's DevTools inspector (`/json` lists the Worker's CDP WebSocket); one client at a time. */
+  readonly inspectorPort: number;
   /** Graceful: SIGTERM to wrangler (which stops workerd), resolves once the whole group is gone. */
   stop(): Promise<void>;
   /** A crash: SIGKILL to the whole process group (wrangler and workerd), resolves once it is gone. */
@@ -81,7 +83,7 @@ export async function startWranglerDev({ persistTo, port: requestedPort, cwd = R
     await kill();
     throw error;
   }
-  return { url, port, output: () => output, stop, kill };
+  return { url, port, inspectorPort, output: () => output, stop, kill };
 }
 
 /** A fresh folder for `persistTo`, and a function that removes it. */

@@ -17,14 +17,16 @@ import { startWranglerDev, tempPersistDir, trackTempDir } from "../node/wrangler
  *   restart closes every socket and drops requests in flight. A snapshot keeps edits made to
  *   the working tree during a long run from restarting the runtime under load. (Dependencies
  *   are copied, not linked: through a link esbuild would watch the repository's files again.)
- * - It exposes the two workerd processes behind an instance (memory) and the runtime's own
- *   address behind wrangler's dev proxy.
+ * - It exposes the two workerd processes behind an instance (memory), the runtime's own
+ *   address behind wrangler's dev proxy, and wrangler's inspector port (inspector.ts).
  */
 
 export interface Runtime {
   /** e.g. `http://127.0.0.1:43123` (wrangler's public port, served by its dev proxy) */
   readonly url: string;
   readonly port: number;
+  /** wrangler's DevTools inspector port (see inspector.ts). */
+  readonly inspectorPort: number;
   /** Graceful: SIGTERM to wrangler; resolves once the whole group is gone. */
   stop(): Promise<void>;
   /** A crash: SIGKILL to the whole process group (wrangler and both workerd). */
@@ -80,7 +82,7 @@ export async function startRuntime(persistTo: string, requestedPort?: number): P
       runtime: runtime === undefined ? undefined : { pid: runtime, rss: rssOf(runtime) },
     };
   };
-  return { url: server.url, port, stop: server.stop, kill: server.kill, workerdRss: processes, directUrl: () => findDirectUrl(port) };
+  return { url: server.url, port, inspectorPort: server.inspectorPort, stop: server.stop, kill: server.kill, workerdRss: processes, directUrl: () => findDirectUrl(port) };
 }
 
 // ---------------------------------------------------------------------------------------------
