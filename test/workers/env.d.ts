@@ -10,6 +10,7 @@ declare namespace Cloudflare {
     BIG_STATE: DurableObjectNamespace;
     SCHEDULED: DurableObjectNamespace;
     CHAT_ROOM: DurableObjectNamespace;
+    LAYOUT: DurableObjectNamespace;
     SUBSCRIBER: DurableObjectNamespace;
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
   }

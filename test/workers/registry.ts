@@ -304,6 +304,37 @@ export const healFragile = () => {
   failStarts = false;
 };
 
+/**
+ * Storage layouts across versions (storage-layout.test.ts): state of every shape the state store
+ * keeps (plain fields, Map, Date, a field past one 1 MiB chunk) and scheduled jobs.
+ */
+const layout = actor({
+  state: { count: 0, nested: { list: [] as number[], tags: new Map<string, Date>() }, big: "" },
+  onAuth: () => ({}),
+  actions: {
+    fill: (c) => {
+      c.state.count = 7;
+      c.state.nested.list.push(1, 2, 3);
+      c.state.nested.tags = new Map([["made", new Date(1_700_000_000_000)]]);
+      c.state.big = "layout-".repeat(200_000);
+    },
+    read: (c) => ({
+      count: c.state.count,
+      list: c.state.nested.list,
+      tags: [...c.state.nested.tags].map(([name, at]) => [name, at.toISOString()]),
+      bigLength: c.state.big.length,
+      bigStart: c.state.big.slice(0, 14),
+      name: c.name,
+      key: c.key,
+    }),
+    plan: async (c) => [await c.schedule.at(4_102_444_800_000, "tick", "far"), await c.schedule.at(4_102_444_800_001, "tick", "farther")],
+    tick: (c, label: string) => {
+      c.state.nested.list.push(label.length);
+    },
+    bump: (c) => ++c.state.count,
+  },
+});
+
 export const registry = setup({
-  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState, scheduled, fragile, subscriber, tightSubscriber },
+  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState, scheduled, fragile, subscriber, tightSubscriber, layout },
 });
