@@ -1,4 +1,5 @@
-export { actor, ActorConfigError } from "./actor/definition";
+export { actor } from "./actor/definition";
+export { ActorConfigError } from "./actor/config-check";
 export type {
   ActorConfig,
   ActorDefinition,

@@ -2,11 +2,13 @@ import { errorToBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
 import { runAction } from "./actions";
 import { Connection, type ConnectionTransport } from "./connection";
+import type { ConnectOptions } from "./definition";
 import type { ActorInstance } from "./instance";
 import { changeSubscription } from "./subscriptions";
 
 export interface OpenOptions {
-  request: Request | undefined;
+  /** The request that opens the connection, made when a hook first reads it. */
+  request: () => Request | undefined;
   params: unknown;
   auth: unknown;
 }
@@ -32,11 +34,14 @@ export class Connections {
   async open(transport: ConnectionTransport, options: OpenOptions, ephemeral = false): Promise<Connection> {
     const { config } = this.#instance.definition;
     const c = this.#instance.context;
+    const hookOptions: ConnectOptions = {
+      get request() {
+        return options.request();
+      },
+    };
     try {
-      await config.onBeforeConnect?.(c, { request: options.request }, options.params);
-      const state = config.createConnState
-        ? await config.createConnState(c, { request: options.request }, options.params)
-        : structuredClone(config.connState);
+      await config.onBeforeConnect?.(c, hookOptions, options.params);
+      const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
       if (!ephemeral) this.#open.set(conn.id, conn);
       await config.onConnect?.(c, conn);

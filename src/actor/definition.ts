@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import { validateActorConfig } from "./config-check";
 import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { ActionContext, ActorContext, CreateContext } from "./context";
@@ -88,79 +88,6 @@ export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, T
 }
 
 export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any>;
-
-const fn = (field: string) =>
-  z.custom<(...args: unknown[]) => unknown>((value) => typeof value === "function", {
-    message: `'${field}' must be a function`,
-  });
-
-const optionalFn = (field: string) => z.optional(fn(field));
-
-const configSchema = z
-  .strictObject({
-    state: z.optional(z.unknown()),
-    createState: optionalFn("createState"),
-    vars: z.optional(z.unknown()),
-    createVars: optionalFn("createVars"),
-    actions: z.optional(z.record(z.string(), fn("actions.<name>"))),
-    onAuth: optionalFn("onAuth"),
-    onCreate: optionalFn("onCreate"),
-    onStart: optionalFn("onStart"),
-    onFetch: optionalFn("onFetch"),
-    onWebSocket: optionalFn("onWebSocket"),
-    onStateChange: optionalFn("onStateChange"),
-    onBeforeConnect: optionalFn("onBeforeConnect"),
-    connState: z.optional(z.unknown()),
-    createConnState: optionalFn("createConnState"),
-    onConnect: optionalFn("onConnect"),
-    onDisconnect: optionalFn("onDisconnect"),
-    options: z.optional(
-      z.strictObject({
-        actionTimeout: z.optional(z.number().check(z.positive())),
-        sseKeepAlive: z.optional(z.number().check(z.positive())),
-        scheduleRetryDelay: z.optional(z.number().check(z.positive())),
-        maxIncomingMessageSize: z.optional(z.int().check(z.positive())),
-        maxSubscriptionsPerConnection: z.optional(z.int().check(z.positive())),
-        maxEventNameBytes: z.optional(z.int().check(z.positive())),
-      }),
-    ),
-  })
-  .check(
-    z.superRefine((config, ctx) => {
-      const exclusive = [
-        ["state", "createState"],
-        ["vars", "createVars"],
-        ["connState", "createConnState"],
-      ] as const;
-      for (const [value, factory] of exclusive) {
-        if (config[value] !== undefined && config[factory] !== undefined) {
-          ctx.addIssue({ code: "custom", path: [factory], message: `give either '${value}' or '${factory}', not both` });
-        }
-      }
-    }),
-  );
-
-/** Thrown at module load for a config that cannot work; names the actor (when known) and the field. */
-export class ActorConfigError extends Error {
-  readonly field: string;
-  constructor(field: string, message: string, actorName?: string) {
-    super(`Invalid actor config${actorName ? ` for '${actorName}'` : ""}: field '${field}': ${message}.`);
-    this.name = "ActorConfigError";
-    this.field = field;
-  }
-}
-
-export function validateActorConfig(config: unknown, actorName?: string): void {
-  const result = configSchema.safeParse(config);
-  if (result.success) return;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join(".") : "(config)";
-  const message =
-    issue.code === "unrecognized_keys"
-      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}; check the spelling against the actor() options`
-      : issue.message;
-  throw new ActorConfigError(issue.code === "unrecognized_keys" ? issue.keys[0]! : field, message, actorName);
-}
 
 /**
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the

@@ -1,4 +1,4 @@
-import { Encoder } from "cbor-x";
+import { decodeCbor, encodeCbor } from "../protocol/cbor";
 import { ActorflareError } from "../protocol/errors";
 import { isPlainObject, type StateChanges } from "./state-tracker";
 
@@ -11,9 +11,9 @@ import { isPlainObject, type StateChanges } from "./state-tracker";
  * one field rewrites that field's chunks only, and a state of any size fits. A state that is
  * not a plain object (an array, a number) is stored whole, in the same chunked form.
  *
- * Values are encoded with CBOR in structured-clone mode, which keeps what the runtime's own
- * storage keeps (Date, Map, Set, typed arrays, bigint, undefined, shared and cyclic
- * references) and refuses what it cannot (functions, symbols).
+ * Values are encoded as CBOR with the tags of protocol/cbor.ts, which keep what the runtime's
+ * own storage keeps (Date, Map, Set, typed arrays, bigint, undefined, shared and cyclic
+ * references) and refuse what it cannot (functions, symbols).
  */
 
 const TABLE = "actorflare_state";
@@ -22,7 +22,6 @@ const CHUNK_BYTES = 1024 * 1024;
 const FIELD_PREFIX = ".";
 const WHOLE = "=";
 
-const encoder = new Encoder({ structuredClone: true, useRecords: false });
 
 export interface WriteCounters {
   rows: number;
@@ -136,8 +135,7 @@ export class StateStore {
 
 function encode(value: unknown, what: string): Uint8Array {
   try {
-    // A copy: the encoder reuses its buffer for the next value.
-    return encoder.encode(value).slice();
+    return encodeCbor(value);
   } catch (error) {
     // The encoder's own words ("Maximum call stack size exceeded") say nothing useful to a client
     // and may describe the data; they stay in `cause`, which only the server log shows.
@@ -151,12 +149,12 @@ function encode(value: unknown, what: string): Uint8Array {
 }
 
 function decode(chunks: Uint8Array[]): unknown {
-  if (chunks.length === 1) return encoder.decode(chunks[0]!);
+  if (chunks.length === 1) return decodeCbor(chunks[0]!);
   const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return encoder.decode(bytes);
+  return decodeCbor(bytes);
 }

@@ -100,6 +100,15 @@ export class StateTracker<S> {
     return proxy;
   }
 
+  /**
+   * `value` with every proxy of this state in it replaced by its target: what storage and the
+   * runtime's structured clone (an RPC answer) can carry. Plain objects and arrays made by the
+   * caller are walked and fixed in place; the state's own objects never hold proxies.
+   */
+  toRaw(value: unknown): unknown {
+    return this.#unwrapDeep(value);
+  }
+
   /** Storage cannot encode a Proxy: replace every proxy inside an assigned value with its target. */
   #unwrapDeep(value: unknown, seen = new Set<object>()): unknown {
     if (typeof value !== "object" || value === null) return value;

@@ -1,53 +1,51 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
-import { ActorInstance } from "../actor/instance";
+import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
-import { encodedResponse, errorResponse, isEncoding } from "../protocol/encoding";
-import { errorToBody, errors } from "../protocol/errors";
-import { toClient } from "../protocol/messages";
+import { errors } from "../protocol/errors";
+import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import {
-  decodeHeaderJson,
-  HEADER_ERROR_ENCODING,
-  HEADER_ROUTE,
-  HEADER_TARGET,
-  targetSchema,
+  decodeContext,
+  HEADER_CONTEXT,
+  type ActionCall,
+  type ActorObjectRpc,
   type ActorTarget,
-  type InternalRoute,
-} from "../protocol/internal";
-import { sseEvent, sseHeaders } from "../protocol/sse";
-import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
-import { rejectWebSocket } from "../protocol/websocket-rejection";
+  type MessageCall,
+  type Outcome,
+  type StreamContext,
+} from "../server/contract";
+import { failedOutcome, httpError, publicError, sseError, webSocketError } from "../server/error-answers";
 import { HibernatableSockets } from "./hibernatable-sockets";
-import { routeContext, type RouteContext } from "./route-context";
+import { InstanceLoader } from "./instance-loader";
 import { httpAction } from "./routes/action";
 import { connectSse } from "./routes/connect-sse";
 import { connectWebSocket } from "./routes/connect-websocket";
 import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
+import type { StreamRequest } from "./routes/stream-context";
 import { answerClose, closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
-export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject;
+export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject & ActorObjectRpc;
 
-const routes: Record<InternalRoute, (context: RouteContext) => Response | Promise<Response>> = {
-  resolve: ({ instance, encoding }) => encodedResponse(encoding, { i: instance.actorId }),
+const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
   "raw-http": rawHttp,
   "raw-websocket": rawWebSocket,
-  action: httpAction,
   "connect-websocket": connectWebSocket,
   "connect-sse": connectSse,
-  message: connectionMessage,
 };
 
 /**
- * Builds the Durable Object class of one actor. Each object is one actor instance: the class
- * loads (or creates) it once per wake and hands the Worker's internal requests to its routes.
+ * Builds the Durable Object class of one actor. Each object is one actor instance, loaded (or
+ * created) once per wake. What returns a value comes as an RPC call (`resolve`, `action`,
+ * `message`); what streams comes through `fetch` with the Worker's context (server/contract.ts).
  */
 export function createActorDurableObject(name: string, definition: AnyActorDefinition): ActorDurableObjectClass {
-  return class ActorDurableObject extends DurableObject {
-    #instance: ActorInstance | undefined;
+  return class ActorDurableObject extends DurableObject implements ActorObjectRpc {
     readonly #storage = new ActorStorage(this.ctx.storage);
     readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
+    readonly #loader = new InstanceLoader(this.ctx, name, definition, this.#storage, this.#sockets);
+    readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
 
     constructor(ctx: DurableObjectState, env: never) {
       super(ctx, env);
@@ -55,21 +53,54 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }
 
+    async resolve(target: ActorTarget): Promise<Outcome<string>> {
+      return this.#call("resolve", target, (instance) => instance.actorId);
+    }
+
+    async action(call: ActionCall): Promise<Outcome<unknown>> {
+      return this.#call(`action '${call.name}'`, call.target, async (instance) => instance.toRaw(await httpAction(instance, call)));
+    }
+
+    async message(call: MessageCall): Promise<Outcome<null>> {
+      return this.#call("message", { kind: "get" }, (instance) => {
+        connectionMessage(instance, call);
+        return null;
+      });
+    }
+
+    async #call<T>(what: string, target: ActorTarget, run: (instance: ActorInstance) => T | Promise<T>): Promise<Outcome<T>> {
+      try {
+        return { ok: true, value: await run(await this.#loader.obtain(target)) };
+      } catch (error) {
+        return failedOutcome(error, this.#log, what);
+      }
+    }
+
+    /** Raw HTTP, WebSocket upgrades and SSE: the request and the Worker's context header. */
     override async fetch(request: Request): Promise<Response> {
-      const route = request.headers.get(HEADER_ROUTE);
-      if (!isInternalRoute(route)) {
-        const body = errors.invalidRequest("Actor Durable Objects are reached through the registry's front Worker.").toBody();
-        return errorResponse("json", 400, body);
+      const context = decodeContext(request.headers.get(HEADER_CONTEXT));
+      if (!context) {
+        const error = errors.invalidRequest("Actor Durable Objects are reached through the registry's front Worker.");
+        return httpError(400, error.toBody(), "json");
       }
       try {
-        const instance = await this.#obtain(parseTarget(request));
-        return await routes[route](routeContext(instance, this.#sockets, request));
+        const instance = await this.#loader.obtain(context.target);
+        return await streamRoutes[context.route]({ instance, sockets: this.#sockets, request, context });
       } catch (error) {
-        const { status, body } = errorToBody(error);
-        if (status === 500) console.error(`[actor ${name}] request failed:`, error);
+        const { status, body } = publicError(error, this.#log, context.route);
         // Say the body is not wanted, rather than answer while the Worker is still sending it.
         request.body?.cancel().catch(() => {});
-        return failure(route, request, status, body);
+        switch (context.route) {
+          case "raw-websocket":
+            return webSocketError(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered));
+          case "connect-websocket":
+            // The connection protocol reports the error as a message before the close, so the chosen protocol is echoed.
+            return webSocketError(body, context.protocol, context.encoding);
+          case "connect-sse":
+            return sseError(body, context.encoding);
+          default:
+            return httpError(status, body, context.encoding);
+        }
       }
     }
 
@@ -81,15 +112,15 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     /** The alarm runs the actor's due scheduled jobs (and wakes it for them if it was asleep). */
     override async alarm(): Promise<void> {
       if (!this.#storage.readMeta()) return;
-      const instance = await this.#obtain({ kind: "get" });
+      const instance = await this.#loader.obtain({ kind: "get" });
       await instance.scheduler.runDue();
     }
 
     /** A connection's message; after hibernation this is what wakes the actor. */
     override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
       // Awake: handle it now, with no await before it, so messages start in the order they came.
-      const live = this.#instance;
-      if (live?.started) return this.#sockets.message(live, socket, message);
+      const live = this.#loader.started;
+      if (live) return this.#sockets.message(live, socket, message);
       const instance = await this.#instanceForSocket(socket);
       if (instance) this.#sockets.message(instance, socket, message);
     }
@@ -107,83 +138,12 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     async #instanceForSocket(socket: WebSocket): Promise<ActorInstance | undefined> {
       try {
-        return await this.#obtain({ kind: "get" });
+        return await this.#loader.obtain({ kind: "get" });
       } catch (error) {
-        console.error(`[actor ${name}] could not wake for a connection message:`, error);
+        this.#log("could not wake for a connection message:", error);
         closeQuietly(socket, 1011, "internal_error");
         return undefined;
       }
     }
-
-    /** The live instance, loading or creating it first as the target allows. One at a time. */
-    async #obtain(target: ActorTarget): Promise<ActorInstance> {
-      const existing = this.#instance;
-      if (existing?.started) {
-        if (target.kind === "create") throw errors.actorAlreadyExists(existing.meta.name, existing.meta.key);
-        return existing;
-      }
-      // blockConcurrencyWhile breaks the object when its callback throws, so errors come out as values.
-      const outcome = await this.ctx.blockConcurrencyWhile(async () => {
-        try {
-          return { instance: await this.#loadOrCreate(target) };
-        } catch (error) {
-          return { error };
-        }
-      });
-      if ("error" in outcome) throw outcome.error;
-      return outcome.instance;
-    }
-
-    async #loadOrCreate(target: ActorTarget): Promise<ActorInstance> {
-      let instance = this.#instance;
-      let created = false;
-      if (!instance) {
-        const meta = this.#storage.readMeta();
-        const host = { definition, storage: this.#storage, actorId: this.ctx.id.toString() };
-        if (meta) {
-          instance = await ActorInstance.load(host, meta);
-          this.#sockets.restore(instance);
-          await instance.scheduler.rearm();
-        } else if (target.kind === "get") {
-          throw errors.actorNotFound(`Actor '${name}' not found: no actor of that name exists with this key or id.`);
-        } else {
-          instance = await ActorInstance.create(host, { name, key: target.key, createdAt: Date.now() }, target.input);
-          created = true;
-        }
-        this.#instance = instance;
-      }
-      if (target.kind === "create" && !created) throw errors.actorAlreadyExists(instance.meta.name, instance.meta.key);
-      await instance.start();
-      return instance;
-    }
   };
-}
-
-function isInternalRoute(route: string | null): route is InternalRoute {
-  return route !== null && Object.hasOwn(routes, route);
-}
-
-/** An error in the form each route's client can read (PROTOCOL.md §7). */
-function failure(route: InternalRoute, request: Request, status: number, body: ReturnType<typeof errorToBody>["body"]): Response {
-  const encodingHeader = request.headers.get(HEADER_ERROR_ENCODING);
-  const encoding = isEncoding(encodingHeader) ? encodingHeader : "json";
-  const offered = parseProtocols(request.headers.get("sec-websocket-protocol")).offered;
-  switch (route) {
-    case "raw-websocket":
-      return rejectWebSocket(body, rejectionProtocol(offered));
-    case "connect-websocket":
-      // The connection protocol reports the error as a message before the close, so `rivetkit` is echoed.
-      return rejectWebSocket(body, acceptedProtocol(offered), encoding);
-    case "connect-sse":
-      return new Response(sseEvent(encoding, toClient.error(body)), { headers: sseHeaders });
-    default:
-      return errorResponse(encoding, status, body);
-  }
-}
-
-function parseTarget(request: Request): ActorTarget {
-  const header = request.headers.get(HEADER_TARGET);
-  const target = targetSchema.safeParse(header === null ? null : decodeHeaderJson(header));
-  if (!target.success) throw errors.invalidRequest("The actor target is missing; requests must come through the front Worker.");
-  return target.data;
 }

@@ -4,7 +4,7 @@ import type { ActorStorage } from "../actor/storage";
 import type { Encoding } from "../protocol/encoding";
 import { ActorflareError } from "../protocol/errors";
 import { decodeToServer, encodeToClient, toClient, type Frame, type ToClient } from "../protocol/messages";
-import { upgradeResponse } from "../protocol/websocket-upgrade";
+import { upgradeResponse } from "../server/websocket-upgrade";
 import { ConnectionRecords } from "./connection-records";
 import { closeQuietly } from "./socket-closing";
 
@@ -41,7 +41,7 @@ export class HibernatableSockets {
    * until the object leaves memory). What the hooks send (onConnect's `conn.send`) waits for the
    * socket and goes out before init.
    */
-  async open(instance: ActorInstance, open: OpenRequest, protocol: string | null): Promise<Response> {
+  async open(instance: ActorInstance, open: OpenRequest, protocol: string | null | undefined): Promise<Response> {
     const { 0: client, 1: socket } = new WebSocketPair();
     const live = this.#transport(socket, open.encoding);
     let early: { sends: ToClient[]; close?: [code: number, reason: string] } | undefined = { sends: [] };
@@ -50,7 +50,7 @@ export class HibernatableSockets {
       send: (message) => (early ? early.sends.push(message) : live.send(message)),
       close: (code, reason) => (early ? (early.close = [code, reason]) : live.close(code, reason)),
     };
-    const conn = await instance.connections.open(transport, { request: open.request, params: open.params, auth: open.auth });
+    const conn = await instance.connections.open(transport, { request: () => open.request, params: open.params, auth: open.auth });
     this.#ctx.acceptWebSocket(socket, [CONNECTION_TAG]);
     this.#connections.set(socket, conn);
     const { sends, close } = early;

@@ -1,40 +1,40 @@
-import * as z from "zod/mini";
 import { decode, encode, type Encoding } from "./encoding";
 import { ActorflareError, errors, type ErrorBody } from "./errors";
 
 /**
- * Connection messages (PROTOCOL.md §6): every message is `{ b: { <tag>: {...} } }` with
- * exactly one tag. Field names are the wire's.
+ * Connection messages: every message is `{ b: { <tag>: {...} } }` with exactly one tag. Field
+ * names are the wire's (docs/protocol.md, "Connection messages").
  */
 
-export const actionRequestSchema = z.object({ i: z.int().check(z.gte(0)), n: z.string(), a: z.array(z.unknown()) });
-export const subscriptionRequestSchema = z.object({ e: z.string(), s: z.boolean() });
+/** Client → server: an action request (`ar`) or a subscription change (`sr`). */
+export type ToServer = { b: { ar: { i: number; n: string; a: unknown[] } } } | { b: { sr: { e: string; s: boolean } } };
 
-export const toServerSchema = z.object({
-  b: z.union([
-    z.strictObject({ ar: actionRequestSchema }),
-    z.strictObject({ sr: subscriptionRequestSchema }),
-  ]),
-});
-export type ToServer = z.infer<typeof toServerSchema>;
+/** Server → client: init, an action's answer, an event, or an error (`ai`: the action it answers). */
+export type ToClient =
+  | { b: { i: { ai: string; ci: string; ct: string } } }
+  | { b: { ar: { i: number; o?: unknown } } }
+  | { b: { ev: { n: string; a: unknown[] } } }
+  | { b: { e: { c: string; m: string; md?: unknown; ai?: number } } };
 
-export const initSchema = z.object({ ai: z.string(), ci: z.string(), ct: z.string() });
-export const actionResponseSchema = z.object({ i: z.number(), o: z.optional(z.unknown()) });
-export const eventSchema = z.object({ n: z.string(), a: z.array(z.unknown()) });
-export const errorMessageSchema = z.object({ c: z.string(), m: z.string(), md: z.optional(z.unknown()), ai: z.optional(z.number()) });
+/** The message a decoded value is, or undefined when it has another shape. Checked by hand: it runs for every message. */
+function asToServer(value: unknown): ToServer | undefined {
+  if (!isRecord(value) || !isRecord(value.b)) return undefined;
+  const tags = Object.keys(value.b);
+  if (tags.length !== 1) return undefined;
+  const { ar, sr } = value.b;
+  if (isRecord(ar)) {
+    const { i, n, a } = ar;
+    if (Number.isInteger(i) && (i as number) >= 0 && typeof n === "string" && Array.isArray(a)) return { b: { ar: { i: i as number, n, a } } };
+  } else if (isRecord(sr)) {
+    const { e, s } = sr;
+    if (typeof e === "string" && typeof s === "boolean") return { b: { sr: { e, s } } };
+  }
+  return undefined;
+}
 
-export const toClientSchema = z.object({
-  b: z.union([
-    z.strictObject({ i: initSchema }),
-    z.strictObject({ ar: actionResponseSchema }),
-    z.strictObject({ ev: eventSchema }),
-    z.strictObject({ e: errorMessageSchema }),
-  ]),
-});
-export type ToClient = z.infer<typeof toClientSchema>;
-
-/** The body of an HTTP action request (PROTOCOL.md §5.2). */
-export const httpActionRequestSchema = z.object({ a: z.array(z.unknown()) });
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** The arguments of an HTTP action body; anything else is `invalid_action_request`. */
 export function decodeActionArgs(encoding: Encoding, bytes: Uint8Array): unknown[] {
@@ -44,9 +44,8 @@ export function decodeActionArgs(encoding: Encoding, bytes: Uint8Array): unknown
   } catch {
     throw invalidActionRequest(`the body is not valid ${encoding}`);
   }
-  const parsed = httpActionRequestSchema.safeParse(body);
-  if (!parsed.success) throw invalidActionRequest("expected { a: [arg, ...] }");
-  return parsed.data.a;
+  if (!isRecord(body) || !Array.isArray(body.a)) throw invalidActionRequest("expected { a: [arg, ...] }");
+  return body.a;
 }
 
 function invalidActionRequest(detail: string): ActorflareError {
@@ -92,9 +91,9 @@ export function decodeToServer(encoding: Encoding, frame: Frame, limit = MAX_INC
   } catch (error) {
     throw malformed(`cannot decode ${encoding}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = toServerSchema.safeParse(value);
-  if (!parsed.success) throw malformed("expected {b:{ar:{i,n,a}}} or {b:{sr:{e,s}}}");
-  return parsed.data;
+  const message = asToServer(value);
+  if (!message) throw malformed("expected {b:{ar:{i,n,a}}} or {b:{sr:{e,s}}}");
+  return message;
 }
 
 function malformed(detail: string): ActorflareError {

@@ -1,10 +1,4 @@
-import * as z from "zod/mini";
 import { errors } from "./errors";
-
-/**
- * The actor query (PROTOCOL.md §2): exactly one of four variants. Unknown fields are
- * ignored because RivetKit's client puts its whole option bag inside `create`.
- */
 
 /** Bounds on a key: characters per part (RivetKit's), parts, and UTF-8 bytes of the whole key as JSON. */
 export const MAX_KEY_PART_LENGTH = 128;
@@ -21,44 +15,29 @@ function keyProblem(key: unknown[]): string | undefined {
   return undefined;
 }
 
+/** What a caller may write as a key: a string, an array of strings, or nothing (`[]`). */
+export type ActorKeyInput = string | string[] | null | undefined;
+
 /**
- * A key on the wire: a string array, a bare string (normalised to `[string]`), or missing / null
- * (`[]`). Checked by hand rather than as a union, so a refusal says which bound was passed.
+ * The actor query, parsed: exactly one of four variants, keys as arrays. Unknown fields are
+ * dropped (RivetKit's client puts its whole option bag inside `create`).
  */
-const keySchema = z.pipe(
-  z.optional(z.unknown()),
-  z.transform((value, ctx): string[] => {
-    const key = value === null || value === undefined ? [] : typeof value === "string" ? [value] : value;
-    const problem = Array.isArray(key) ? keyProblem(key) : "a key must be a string or an array of strings";
-    if (problem === undefined) return key as string[];
-    ctx.issues.push({ code: "custom", message: problem, input: value });
-    return z.NEVER;
-  }),
-);
+export type ActorQuery =
+  | { getForId: { name?: string; actorId: string } }
+  | { getForKey: { name: string; key: string[] } }
+  | { getOrCreateForKey: { name: string; key: string[]; input?: unknown; region?: string } }
+  | { create: { name: string; key: string[]; input?: unknown; region?: string } };
 
-const nameSchema = z.string().check(z.minLength(1));
-const createFields = { name: nameSchema, key: keySchema, input: z.optional(z.unknown()), region: z.optional(z.string()) };
-
-const variantSchemas = {
-  getForId: z.object({ getForId: z.object({ name: z.optional(nameSchema), actorId: z.string().check(z.minLength(1)) }) }),
-  getForKey: z.object({ getForKey: z.object({ name: nameSchema, key: keySchema }) }),
-  getOrCreateForKey: z.object({ getOrCreateForKey: z.object(createFields) }),
-  create: z.object({ create: z.object(createFields) }),
-};
-type Variant = keyof typeof variantSchemas;
-const VARIANTS = Object.keys(variantSchemas) as Variant[];
-
-export const actorQuerySchema = z.union(Object.values(variantSchemas));
-
-export type ActorQuery = z.output<typeof actorQuerySchema>;
-/** What a caller may write: keys as strings or arrays. */
-export type ActorQueryInput = z.input<typeof actorQuerySchema>;
+const VARIANTS = ["getForId", "getForKey", "getOrCreateForKey", "create"] as const;
 
 export type Intent = "get" | "create" | "connect" | "action" | "message";
 
-/** Validates an already-parsed query value. */
+/**
+ * Validates an already-parsed query value. Checked by hand, not with a schema library: it runs
+ * on every request, and a refusal says exactly which field is wrong.
+ */
 export function parseActorQuery(value: unknown): ActorQuery {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw errors.invalidRequest("The actor query must be a JSON object with one of getForId, getForKey, getOrCreateForKey or create.");
   }
   const variants = VARIANTS.filter((k) => k in value);
@@ -67,16 +46,45 @@ export function parseActorQuery(value: unknown): ActorQuery {
       `The actor query must have exactly one of getForId, getForKey, getOrCreateForKey or create (found ${variants.length === 0 ? "none" : variants.join(", ")}).`,
     );
   }
-  // The variant is known, so its own schema gives the precise reason (a union would only say "Invalid input").
-  const parsed = variantSchemas[variants[0]!].safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.join(".") : "";
-    throw errors.invalidRequest(`Invalid actor query${where ? ` at '${where}'` : ""}: ${issue?.message ?? "wrong shape"}.`, {
-      path: issue?.path.map(String),
-    });
+  const variant = variants[0]!;
+  const fields = value[variant];
+  if (!isObject(fields)) throw invalidField(variant, "must be an object");
+  if (variant === "getForId") {
+    const actorId = fields.actorId;
+    if (typeof actorId !== "string" || actorId === "") throw invalidField(`${variant}.actorId`, "must be a non-empty string");
+    return { getForId: fields.name === undefined ? { actorId } : { name: nameOf(variant, fields.name), actorId } };
   }
-  return parsed.data;
+  const name = nameOf(variant, fields.name);
+  const key = keyOf(variant, fields.key);
+  if (variant === "getForKey") return { getForKey: { name, key } };
+  const created: { name: string; key: string[]; input?: unknown; region?: string } = { name, key };
+  if (fields.input !== undefined) created.input = fields.input;
+  if (fields.region !== undefined) {
+    if (typeof fields.region !== "string") throw invalidField(`${variant}.region`, "must be a string");
+    created.region = fields.region;
+  }
+  return variant === "create" ? { create: created } : { getOrCreateForKey: created };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function nameOf(variant: string, name: unknown): string {
+  if (typeof name !== "string" || name === "") throw invalidField(`${variant}.name`, "must be a non-empty string");
+  return name;
+}
+
+/** A key as an array: a bare string is `[string]`, a missing or null key `[]`. */
+function keyOf(variant: string, value: unknown): string[] {
+  const key = value === null || value === undefined ? [] : typeof value === "string" ? [value] : value;
+  const problem = Array.isArray(key) ? keyProblem(key) : "a key must be a string or an array of strings";
+  if (problem !== undefined) throw invalidField(`${variant}.key`, problem);
+  return key as string[];
+}
+
+function invalidField(path: string, problem: string) {
+  return errors.invalidRequest(`Invalid actor query at '${path}': ${problem}.`, { path: path.split(".") });
 }
 
 /** Parses the query from its JSON text (a header or a subprotocol entry). */

@@ -1,9 +1,10 @@
 import { env as workerEnv } from "cloudflare:workers";
-import { isActorDefinition, validateActorConfig } from "../actor/definition";
+import { validateActorConfig } from "../actor/config-check";
+import { isActorDefinition } from "../actor/definition";
 import { clientForDriver, type Client } from "../client/client";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { InlineClientDriver } from "../worker/inline-driver";
-import { isRegistryPath } from "../worker/paths";
+import { isRegistryPath } from "../worker/router";
 import { registryFetch } from "../worker/router";
 import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "./config";
 import { className, defaultBindingName, type ClassNameOf } from "./names";

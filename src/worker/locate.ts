@@ -1,15 +1,18 @@
 import type { AnyActorDefinition } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
-import type { ActorTarget } from "../protocol/internal";
+import type { ActorObjectRpc, ActorTarget } from "../server/contract";
 import type { ActorQuery } from "../protocol/query";
 import { className, wranglerLines } from "../registry/names";
 import type { RegistryRuntime } from "../registry/config";
+
+/** An actor's Durable Object as the Worker calls it: its RPC methods, and fetch for streams. */
+export type ActorStub = ActorObjectRpc & { fetch(request: Request): Promise<Response> };
 
 /** Where a query leads: the actor's definition, its Durable Object, and what the object must do. */
 export interface LocatedActor {
   name: string;
   definition: AnyActorDefinition;
-  stub: DurableObjectStub;
+  stub: ActorStub;
   target: ActorTarget;
 }
 
@@ -28,7 +31,7 @@ export function locateActor(runtime: RegistryRuntime, env: unknown, query: Actor
         : [query.create, { kind: "create", key: query.create.key, input: query.create.input }];
   const definition = definitionOf(runtime, variant.name);
   const namespace = namespaceOf(runtime, env, variant.name);
-  return { name: variant.name, definition, stub: namespace.get(namespace.idFromName(keyToName(variant.key))), target };
+  return { name: variant.name, definition, stub: stubOf(namespace, namespace.idFromName(keyToName(variant.key))), target };
 }
 
 /** The object name of a key: JSON keeps `["a,b"]` and `["a","b"]` apart. */
@@ -43,9 +46,14 @@ function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, nam
     const definition = definitionOf(runtime, candidate);
     const namespace = namespaceOf(runtime, env, candidate);
     const id = idFromString(namespace, actorId);
-    if (id) return { name: candidate, definition, stub: namespace.get(id), target: { kind: "get" } };
+    if (id) return { name: candidate, definition, stub: stubOf(namespace, id), target: { kind: "get" } };
   }
   throw errors.actorNotFound(`No actor${name ? ` '${name}'` : ""} has id '${actorId}'.`);
+}
+
+/** The object's stub; the namespace's type does not know our class, which implements ActorObjectRpc. */
+function stubOf(namespace: DurableObjectNamespace, id: DurableObjectId): ActorStub {
+  return namespace.get(id) as unknown as ActorStub;
 }
 
 function idFromString(namespace: DurableObjectNamespace, actorId: string): DurableObjectId | undefined {

@@ -237,12 +237,8 @@ const messageHeaders = (extra: Record<string, string> = {}) => (c: Context) => (
 const forgedInternal = {
   "X-RivetKit-Auth-Data": encodeURIComponent(json({ admin: true })),
   "X-RivetKit-Expose-Internal-Error": "true",
-  "X-Actorflare-Route": "raw-http",
-  "X-Actorflare-Target": encodeURIComponent(json({ kind: "getOrCreate", key: [NEVER] })),
-  "X-Actorflare-Encoding": "cbor",
-  "X-Actorflare-Conn-Params": encodeURIComponent(json({ forged: true })),
-  "X-Actorflare-Action": "increment",
-  "X-Actorflare-Accept-Protocol": "forged",
+  // The one header the Worker tells the object its decisions in (route, target, auth, params).
+  "X-Actorflare-Context": encodeURIComponent(json({ route: "raw-http", target: { kind: "getOrCreate", key: [NEVER] }, encoding: "cbor", auth: { admin: true } })),
 };
 
 const cases: Case[] = [
@@ -295,10 +291,10 @@ const cases: Case[] = [
   { kind: "http", route: "actions", name: "wrong method GET", method: "GET", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, status: 404, code: "route_not_found" },
   { kind: "http", route: "actions", name: "wrong method DELETE", method: "DELETE", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, status: 404, code: "route_not_found" },
   {
-    kind: "http", route: "actions", name: "malformed percent-escape in the action name (`%ZZ`)", method: "POST", path: "/registry/actors/actions/%ZZ", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "invalid_request",
+    kind: "http", route: "actions", name: "malformed percent-escape in the action name (`%ZZ`)", method: "POST", path: "/registry/actors/actions/%ZZ", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "action_not_found",
   },
   {
-    kind: "http", route: "actions", name: "truncated UTF-8 escape in the action name (`%E0%A4%A`)", method: "POST", path: "/registry/actors/actions/%E0%A4%A", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "invalid_request",
+    kind: "http", route: "actions", name: "truncated UTF-8 escape in the action name (`%E0%A4%A`)", method: "POST", path: "/registry/actors/actions/%E0%A4%A", headers: { ...jsonHeaders, "X-RivetKit-Query": q.known }, body: json({ a: [] }), status: 400, code: "action_not_found",
   },
   {
     kind: "http", route: "actions", name: "malformed body on a getOrCreate query creates nothing", method: "POST", path: "/registry/actors/actions/increment", headers: { ...jsonHeaders, "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: ["hostile-bad-body"] } }) }, body: json({ a: 5 }), status: 400, code: "invalid_action_request",
@@ -372,7 +368,7 @@ const cases: Case[] = [
   { kind: "http", route: "{name}/raw/http", name: "NUL byte in the path's name (`myActor%00`)", method: "GET", path: "/registry/actors/myActor%00/raw/http/api/hello", headers: { "X-RivetKit-Actor-Query": q.never("myActor") }, status: 400, code: "invalid_request" },
   { kind: "http", route: "{name}/raw/http", name: "encoded `..` in the name (`counter%2F..%2Fchat`)", method: "GET", path: "/registry/actors/counter%2F..%2Fchat/raw/http/", headers: { "X-RivetKit-Actor-Query": q.never("counter") }, status: 400, code: "invalid_request" },
   { kind: "http", route: "{name}/raw/http", name: "unknown actor in path and query", method: "GET", path: "/registry/actors/nobody/raw/http/", headers: { "X-RivetKit-Actor-Query": q.never("nobody") }, status: 404, code: "actor_not_found" },
-  { kind: "http", route: "{name}/raw/http", name: "malformed escape in the name (`my%ZZActor`)", method: "GET", path: "/registry/actors/my%ZZActor/raw/http/api/hello", headers: { "X-RivetKit-Actor-Query": q.never("myActor") }, status: 404, code: "route_not_found" },
+  { kind: "http", route: "{name}/raw/http", name: "malformed escape in the name (`my%ZZActor`)", method: "GET", path: "/registry/actors/my%ZZActor/raw/http/api/hello", headers: { "X-RivetKit-Actor-Query": q.never("myActor") }, status: 400, code: "invalid_request" },
   { kind: "http", route: "{name}/raw/http", name: "encoded slashes (`myActor%2Fraw%2Fhttp`)", method: "GET", path: "/registry/actors/myActor%2Fraw%2Fhttp/api/hello", headers: { "X-RivetKit-Actor-Query": q.never("myActor") }, status: 404, code: "route_not_found" },
   { kind: "http", route: "{name}/raw/http", name: "`%2e%2e` as the name", method: "GET", path: "/registry/actors/%2e%2e/raw/http/api/hello", headers: { "X-RivetKit-Actor-Query": q.never("myActor") }, status: 404, code: "route_not_found" },
   { kind: "http", route: "{name}/raw/http", name: "`..` climbing out of the actor path", method: "POST", path: "/registry/actors/myActor/raw/http/../../../nope", headers: { "X-RivetKit-Actor-Query": q.never("myActor") }, body: "x", status: 404, code: "route_not_found" },

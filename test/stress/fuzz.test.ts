@@ -6,7 +6,6 @@ import { decodeToServer, MAX_INCOMING_MESSAGE_BYTES, type ToServer } from "../..
 import { MAX_KEY_PART_LENGTH, parseActorQuery, parseActorQueryJson } from "../../src/protocol/query";
 import { acceptedProtocol, buildProtocols, parseProtocols } from "../../src/protocol/subprotocols";
 import { readHttpActorRequest, readWebSocketActorRequest } from "../../src/worker/actor-request";
-import { parseRawRoute } from "../../src/worker/paths";
 
 // Property-based fuzzing (fast-check) of the pure parsers that see client input first: the actor
 // query (header or subprotocol), the subprotocol list, the connection-message decoder (JSON text
@@ -367,56 +366,8 @@ describe("decodeToServer", () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------
-// Raw routes
-// ---------------------------------------------------------------------------------------------
-
-/** A path below the actor, percent-encoded segment by segment as a client would send it. */
-const actorPathArb = fc.array(fc.string({ unit: "binary", maxLength: 12 }).map(encodeURIComponent), { maxLength: 5 }).map((segments) => segments.join("/"));
-
-describe("parseRawRoute", () => {
-  it("never throws; any result has a transport and an actor path starting with /", () => {
-    check("raw routes: any path", fc.property(fc.oneof(hostileString(120), hostileString(80).map((rest) => `/registry/actors/${rest}`), fc.array(hostileString(10), { maxLength: 6 }).map((s) => `/registry/actors/${s.join("/")}`)), (pathname) => {
-      const route = parseRawRoute(pathname);
-      if (route === undefined) return;
-      expect(["http", "websocket"]).toContain(route.transport);
-      expect(route.actorPath.startsWith("/")).toBe(true);
-      expect(pathname.startsWith("/registry/actors/")).toBe(true);
-      if (route.pathName !== undefined) expect(route.pathName.length).toBeGreaterThan(0);
-    }));
-  });
-
-  it("RivetKit's form keeps the actor path verbatim (percent-encoding as received)", () => {
-    check("raw routes: RivetKit form", fc.property(fc.constantFrom("http", "websocket") as fc.Arbitrary<"http" | "websocket">, actorPathArb, fc.string({ maxLength: 20 }), (transport, path, search) => {
-      expect(parseRawRoute(`/registry/actors/raw/${transport}/${path}`)).toEqual({ transport, actorPath: `/${path}` });
-      // Without a trailing slash the actor path is `/` too.
-      if (path === "") expect(parseRawRoute(`/registry/actors/raw/${transport}`)).toEqual({ transport, actorPath: "/" });
-      // The parser gets a pathname: a query string is not its business, it stays in the path if passed.
-      void search;
-    }));
-  });
-
-  it("the seed's form decodes the actor name and keeps the path", () => {
-    check("raw routes: seed form", fc.property(fc.constantFrom("http", "websocket") as fc.Arbitrary<"http" | "websocket">, nameArb, actorPathArb, (transport, name, path) => {
-      const encoded = encodeURIComponent(name);
-      const route = parseRawRoute(`/registry/actors/${encoded}/raw/${transport}/${path}`);
-      if (encoded === "raw" && ["http", "websocket"].includes(path.split("/")[0] ?? "")) return; // ambiguous by construction
-      expect(route).toEqual({ transport, pathName: name, actorPath: `/${path}` });
-    }));
-  });
-
-  it("a malformed percent-escape in the name is no route (not an exception)", () => {
-    check("raw routes: bad escapes", fc.property(fc.constantFrom("%", "%Z", "%ZZ", "%E0%A4%A", "%ED%A0%80", "%C0"), nameArb.map(encodeURIComponent), actorPathArb, (bad, name, path) => {
-      expect(parseRawRoute(`/registry/actors/${name}${bad}/raw/http/${path}`)).toBeUndefined();
-    }), 500);
-  });
-
-  it("paths outside /registry/actors/ are never raw routes", () => {
-    check("raw routes: other prefixes", fc.property(fc.constantFrom("", "/", "/registry", "/registry/", "/registry/actor/", "//registry/actors/", "/Registry/actors/", "/registry/actors"), actorPathArb, (prefix, rest) => {
-      expect(parseRawRoute(`${prefix}raw/http/${rest}`)).toBeUndefined();
-    }), 500);
-  });
-});
+// Raw routes are Hono's (src/worker/router.ts); test/workers/raw-routes.test.ts fuzzes them
+// through the real front Worker.
 
 // ---------------------------------------------------------------------------------------------
 // Header readers of the front Worker

@@ -92,17 +92,17 @@ describe("onAuth", () => {
   });
 
   it("client-sent internal headers never reach the actor: auth cannot be spoofed", async () => {
+    const forgedContext = { route: "raw-http", target: { kind: "get" }, encoding: "json", auth: { user: "admin" } };
     const spoof = {
       "X-RivetKit-Auth-Data": encodeURIComponent(JSON.stringify({ user: "admin" })),
       "X-RivetKit-Expose-Internal-Error": "true",
-      "X-Actorflare-Target": encodeURIComponent(JSON.stringify({ kind: "get" })),
-      "X-Actorflare-Route": "resolve",
+      "X-Actorflare-Context": encodeURIComponent(JSON.stringify(forgedContext)),
     };
     const response = await inspect({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, spoof);
     const seen = (await response.json()) as { auth: { user: string }; headers: Record<string, string> };
     expect(seen.auth.user).toBe("anonymous");
     const names = Object.keys(seen.headers);
-    expect(names.filter((n) => n.startsWith("x-actorflare-") || n === "x-rivetkit-auth-data" || n === "x-rivetkit-expose-internal-error")).toEqual([]);
+    expect(names.filter((n) => n === "x-actorflare-context" || n === "x-rivetkit-auth-data" || n === "x-rivetkit-expose-internal-error")).toEqual([]);
   });
 
   it("a forged X-RivetKit-Expose-Internal-Error does not unmask an exception in actor code", async () => {

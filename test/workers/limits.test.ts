@@ -64,7 +64,7 @@ describe("limits and auth before work", () => {
     const big = await call("/registry/actors/message", { method: "POST", headers, body: "x".repeat(70_000) });
     expect(big.status).toBe(413);
     expect(await errorBody(big)).toMatchObject({ c: "message_too_long" });
-    const small = await call("/registry/actors/message", { method: "POST", headers, body: "{}" });
+    const small = await call("/registry/actors/message", { method: "POST", headers, body: JSON.stringify({ b: { sr: { e: "x", s: true } } }) });
     expect(small.status).toBe(404);
   });
 

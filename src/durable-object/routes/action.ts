@@ -1,23 +1,21 @@
 import { runAction } from "../../actor/actions";
-import { encodedResponse } from "../../protocol/encoding";
-import { HEADER_ACTION } from "../../protocol/internal";
-import { decodeActionArgs } from "../../protocol/messages";
-import { actorRequest, type RouteContext } from "../route-context";
+import type { ConnectionTransport } from "../../actor/connection";
+import type { ActorInstance } from "../../actor/instance";
+import type { ActionCall } from "../../server/contract";
+import { lazyRequest } from "../actor-request";
+
+/** An HTTP action's connection sends nothing: its caller gets the result as the answer. */
+const SILENT: ConnectionTransport = { encoding: "json", send: () => {}, close: () => {} };
 
 /**
- * An action over HTTP (PROTOCOL.md §5.2): it runs on a short-lived connection, so the
- * connection hooks run with this request's params and auth; the reply is `{ o: output }`.
+ * An action over HTTP: it runs on a short-lived connection, so the connection hooks run with
+ * the call's params and auth (as in RivetKit 2.0); that connection is not listed in `c.conns`.
  */
-export async function httpAction({ instance, request, encoding, auth, params }: RouteContext): Promise<Response> {
-  const name = decodeURIComponent(request.headers.get(HEADER_ACTION) ?? "");
-  const args = decodeActionArgs(encoding, new Uint8Array(await request.arrayBuffer()));
-  const silent = { encoding, send: () => {}, close: () => {} };
-  const conn = await instance.connections.open(silent, { request: actorRequest(request, { body: false }), params: params ?? null, auth }, true);
-  let output: unknown;
+export async function httpAction(instance: ActorInstance, call: ActionCall): Promise<unknown> {
+  const conn = await instance.connections.open(SILENT, { request: lazyRequest(call.request), params: call.params ?? null, auth: call.auth }, true);
   try {
-    output = await runAction(instance, conn, name, args);
+    return await runAction(instance, conn, call.name, call.args);
   } finally {
     await instance.connections.close(conn);
   }
-  return encodedResponse(encoding, output === undefined ? {} : { o: output });
 }

@@ -1,15 +1,17 @@
 import type { Connection, ConnectionTransport } from "../../actor/connection";
-import { errorToBody } from "../../protocol/errors";
+import { publicError } from "../../server/error-answers";
 import { toClient } from "../../protocol/messages";
 import { sseEvent, sseHeaders } from "../../protocol/sse";
-import { actorRequest, type RouteContext } from "../route-context";
+import { actorRequest } from "../actor-request";
+import type { StreamRequest } from "./stream-context";
 
 /**
- * A connection over Server-Sent Events (PROTOCOL.md §5.4): each server→client message is one
- * `data:` event (JSON text, or base64 CBOR). Client→server messages come as message POSTs.
- * The connection ends when the client drops the stream.
+ * A connection over Server-Sent Events: each server→client message is one `data:` event (JSON
+ * text, or base64 CBOR). Client→server messages come as message POSTs (the object's `message`
+ * method). The connection ends when the client drops the stream.
  */
-export function connectSse({ instance, request, encoding, auth, params }: RouteContext): Response {
+export function connectSse({ instance, request, context }: StreamRequest): Response {
+  const { encoding, auth, params } = context;
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
@@ -42,10 +44,10 @@ export function connectSse({ instance, request, encoding, auth, params }: RouteC
 
   void (async () => {
     try {
-      conn = await instance.connections.open(transport, { request: actorRequest(request), params: params ?? null, auth });
+      const hookRequest = actorRequest(request, { body: false });
+      conn = await instance.connections.open(transport, { request: () => hookRequest, params: params ?? null, auth });
     } catch (error) {
-      const { status, body } = errorToBody(error);
-      if (status === 500) instance.log.error("connection refused by an error:", error);
+      const { body } = publicError(error, instance.log.error, "connection");
       transport.send(toClient.error(body));
       end();
       return;

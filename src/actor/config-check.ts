@@ -1,0 +1,91 @@
+/**
+ * Checks an actor's config when its module loads, so a typo fails the deploy, not the first
+ * request. A table of what each field may be, checked by hand: it names the field and says what
+ * is wrong, and keeps a schema library out of every Worker's bundle.
+ */
+
+type FieldKind = "value" | "function" | "actions" | "options";
+type OptionKind = "positive" | "positive-int";
+
+const FIELDS: Record<string, FieldKind> = {
+  state: "value",
+  createState: "function",
+  vars: "value",
+  createVars: "function",
+  actions: "actions",
+  onAuth: "function",
+  onCreate: "function",
+  onStart: "function",
+  onStateChange: "function",
+  onFetch: "function",
+  onWebSocket: "function",
+  onBeforeConnect: "function",
+  connState: "value",
+  createConnState: "function",
+  onConnect: "function",
+  onDisconnect: "function",
+  options: "options",
+};
+
+const OPTIONS: Record<string, OptionKind> = {
+  actionTimeout: "positive",
+  sseKeepAlive: "positive",
+  scheduleRetryDelay: "positive",
+  maxIncomingMessageSize: "positive-int",
+  maxSubscriptionsPerConnection: "positive-int",
+  maxEventNameBytes: "positive-int",
+};
+
+/** A value and the factory that would make it: an actor has one or the other. */
+const EXCLUSIVE = [
+  ["state", "createState"],
+  ["vars", "createVars"],
+  ["connState", "createConnState"],
+] as const;
+
+/** Thrown at module load for a config that cannot work; names the actor (when known) and the field. */
+export class ActorConfigError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string, actorName?: string) {
+    super(`Invalid actor config${actorName ? ` for '${actorName}'` : ""}: field '${field}': ${message}.`);
+    this.name = "ActorConfigError";
+    this.field = field;
+  }
+}
+
+export function validateActorConfig(config: unknown, actorName?: string): void {
+  const fail = (field: string, message: string): never => {
+    throw new ActorConfigError(field, message, actorName);
+  };
+  if (typeof config !== "object" || config === null || Array.isArray(config)) fail("(config)", "the config must be an object");
+  const fields = config as Record<string, unknown>;
+  for (const [field, value] of Object.entries(fields)) {
+    const kind = FIELDS[field];
+    if (!Object.hasOwn(FIELDS, field) || kind === undefined) fail(field, `unknown key '${field}'; check the spelling against the actor() options`);
+    if (value === undefined) continue;
+    if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
+    if (kind === "actions") checkActions(value, fail);
+    if (kind === "options") checkOptions(value, fail);
+  }
+  for (const [value, factory] of EXCLUSIVE) {
+    if (fields[value] !== undefined && fields[factory] !== undefined) fail(factory, `give either '${value}' or '${factory}', not both`);
+  }
+}
+
+function checkActions(actions: unknown, fail: (field: string, message: string) => never): void {
+  if (typeof actions !== "object" || actions === null || Array.isArray(actions)) fail("actions", "'actions' must be an object of functions");
+  for (const [name, action] of Object.entries(actions as object)) {
+    if (typeof action !== "function") fail(`actions.${name}`, `'actions.<name>' must be a function`);
+  }
+}
+
+function checkOptions(options: unknown, fail: (field: string, message: string) => never): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) fail("options", "'options' must be an object");
+  for (const [name, value] of Object.entries(options as object)) {
+    const kind = OPTIONS[name];
+    if (!Object.hasOwn(OPTIONS, name) || kind === undefined) fail(`options.${name}`, `unknown option '${name}'; check the spelling against ActorOptions`);
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) fail(`options.${name}`, `'${name}' must be a positive number`);
+    if (kind === "positive-int" && !Number.isInteger(value)) fail(`options.${name}`, `'${name}' must be a positive integer`);
+  }
+}

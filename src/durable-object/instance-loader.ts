@@ -1,0 +1,76 @@
+import type { AnyActorDefinition } from "../actor/definition";
+import { ActorInstance } from "../actor/instance";
+import type { ActorStorage } from "../actor/storage";
+import { errors } from "../protocol/errors";
+import type { ActorTarget } from "../server/contract";
+import type { HibernatableSockets } from "./hibernatable-sockets";
+
+/**
+ * The one actor instance of a Durable Object, per wake: loaded from storage (or created, when
+ * the target allows), its connections rebuilt, its alarm re-armed and `onStart` run, before the
+ * first request sees it. One load at a time; a failed load (or onStart) is retried by the next
+ * request.
+ */
+export class InstanceLoader {
+  #instance: ActorInstance | undefined;
+  readonly #ctx: DurableObjectState;
+  readonly #name: string;
+  readonly #definition: AnyActorDefinition;
+  readonly #storage: ActorStorage;
+  readonly #sockets: HibernatableSockets;
+
+  constructor(ctx: DurableObjectState, name: string, definition: AnyActorDefinition, storage: ActorStorage, sockets: HibernatableSockets) {
+    this.#ctx = ctx;
+    this.#name = name;
+    this.#definition = definition;
+    this.#storage = storage;
+    this.#sockets = sockets;
+  }
+
+  /** The instance if it is loaded and started, without waiting. */
+  get started(): ActorInstance | undefined {
+    return this.#instance?.started ? this.#instance : undefined;
+  }
+
+  /** The live instance, loading or creating it first as the target allows. */
+  async obtain(target: ActorTarget): Promise<ActorInstance> {
+    const existing = this.started;
+    if (existing) {
+      if (target.kind === "create") throw errors.actorAlreadyExists(existing.meta.name, existing.meta.key);
+      return existing;
+    }
+    // blockConcurrencyWhile breaks the object when its callback throws, so errors come out as values.
+    const outcome = await this.#ctx.blockConcurrencyWhile(async () => {
+      try {
+        return { instance: await this.#loadOrCreate(target) };
+      } catch (error) {
+        return { error };
+      }
+    });
+    if ("error" in outcome) throw outcome.error;
+    return outcome.instance;
+  }
+
+  async #loadOrCreate(target: ActorTarget): Promise<ActorInstance> {
+    let instance = this.#instance;
+    let created = false;
+    if (!instance) {
+      const meta = this.#storage.readMeta();
+      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString() };
+      if (meta) {
+        instance = await ActorInstance.load(host, meta);
+        this.#sockets.restore(instance);
+        await instance.scheduler.rearm();
+      } else if (target.kind === "get") {
+        throw errors.actorNotFound(`Actor '${this.#name}' not found: no actor of that name exists with this key or id.`);
+      } else {
+        instance = await ActorInstance.create(host, { name: this.#name, key: target.key, createdAt: Date.now() }, target.input);
+        created = true;
+      }
+      this.#instance = instance;
+    }
+    if (target.kind === "create" && !created) throw errors.actorAlreadyExists(instance.meta.name, instance.meta.key);
+    await instance.start();
+    return instance;
+  }
+}

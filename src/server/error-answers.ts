@@ -1,0 +1,54 @@
+import { encodedResponse, type Encoding } from "../protocol/encoding";
+import { errorToBody, type ErrorBody } from "../protocol/errors";
+import { encodeToClient, toClient } from "../protocol/messages";
+import { sseEvent, sseHeaders } from "../protocol/sse";
+import type { Outcome } from "./contract";
+import { standardSocketResponse } from "./websocket-upgrade";
+
+/**
+ * How an error reaches a client, one function per transport, used by the Worker and the Durable
+ * Object alike. `publicError` decides what may be said: a public error as it is, anything else
+ * masked as `internal_error` and logged in full (docs/protocol.md, "Errors").
+ */
+
+export type Log = (...args: unknown[]) => void;
+
+/** The status and body a client may see; an internal error is logged here, with `where`. */
+export function publicError(error: unknown, log: Log, where: string): { status: number; body: ErrorBody } {
+  const answer = errorToBody(error);
+  if (answer.status >= 500) log(`${where} failed:`, error);
+  return answer;
+}
+
+/** An error as an RPC method's answer. */
+export function failedOutcome(error: unknown, log: Log, where: string): Outcome<never> {
+  const { status, body } = publicError(error, log, where);
+  return { ok: false, status, error: body };
+}
+
+/** HTTP: the body `{ c, m, md? }` in the request's encoding (JSON when it is unknown). */
+export function httpError(status: number, body: ErrorBody, encoding: Encoding | undefined): Response {
+  return encodedResponse(encoding ?? "json", body, status);
+}
+
+/**
+ * SSE: a 200 stream with one event, then its end (the eventsource client reads no error body).
+ * Without a known encoding the event is `event: error` with the code as its data.
+ */
+export function sseError(body: ErrorBody, encoding: Encoding | undefined): Response {
+  const event = encoding ? sseEvent(encoding, toClient.error(body)) : `event: error\ndata: ${body.c}\n\n`;
+  return new Response(event, { headers: sseHeaders });
+}
+
+/**
+ * WebSocket: the upgrade is accepted and the socket closed at once with 1011 and the code as the
+ * reason, because a client cannot read an HTTP body from a failed handshake. A connection whose
+ * encoding is known first gets the error as a message. The reason is the code alone: close
+ * reasons must fit in 123 bytes.
+ */
+export function webSocketError(body: ErrorBody, protocol: string | undefined, messageEncoding?: Encoding): Response {
+  return standardSocketResponse(protocol, (server) => {
+    if (messageEncoding) server.send(encodeToClient(messageEncoding, toClient.error(body)));
+    server.close(1011, body.c);
+  });
+}

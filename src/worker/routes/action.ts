@@ -1,0 +1,31 @@
+import { findAction } from "../../actor/actions";
+import { optionsOf } from "../../actor/options";
+import { encodedResponse } from "../../protocol/encoding";
+import { decodeActionArgs } from "../../protocol/messages";
+import { ACTOR_ORIGIN, requestHead } from "../../server/contract";
+import { httpError } from "../../server/error-answers";
+import { readHttpActorRequest } from "../actor-request";
+import { authorize } from "../auth";
+import { readBodyWithin } from "../body";
+import { callActor } from "../call";
+import { locateActor } from "../locate";
+import type { RouteHandler } from "./types";
+
+/**
+ * `POST /registry/actors/actions/{action}`: body `{ a: [args] }`, answer `{ o: output }`. onAuth
+ * runs before the body is read, and the body is read within the actor's limit; a bad body or an
+ * unknown action is refused here, before the actor is created or woken.
+ */
+export const httpAction: RouteHandler = async (runtime, c) => {
+  const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
+  const name = c.req.param("action") ?? "";
+  const located = locateActor(runtime, c.env, info.query);
+  const auth = await authorize(located, c.req.raw, info, "action");
+  findAction(located.definition, name);
+  const args = decodeActionArgs(info.encoding, await readBodyWithin(c.req.raw, optionsOf(located.definition).maxIncomingMessageSize));
+  const request = { ...requestHead(c.req.raw), url: `${ACTOR_ORIGIN}/` };
+  const outcome = await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: info.params, auth, request }));
+  if (!outcome.ok) return httpError(outcome.status, outcome.error, info.encoding);
+  // An undefined output is left out, as RivetKit's JSON round trip does.
+  return encodedResponse(info.encoding, outcome.value === undefined ? {} : { o: outcome.value });
+};

@@ -1,0 +1,19 @@
+import { encodeContext, HEADER_CONTEXT, stripInternalHeaders, type StreamContext } from "../server/contract";
+import { fetchActor } from "./call";
+import type { LocatedActor } from "./locate";
+
+/**
+ * Hands a streaming request (raw HTTP, a WebSocket upgrade, an SSE stream) to the actor's object
+ * with the Worker's decisions in one header. Client-sent internal headers are deleted first, on
+ * every route, and only then is the context set: a client can neither forge nor read it.
+ */
+export function streamToActor(located: LocatedActor, request: Request, url: string, context: Omit<StreamContext, "target">): Promise<Response> {
+  const headers = new Headers(request.headers);
+  stripInternalHeaders(headers);
+  headers.set(HEADER_CONTEXT, encodeContext({ ...context, target: located.target }));
+  // Raw HTTP bodies stream through untouched (they may be large or endless); other routes carry none.
+  const body = context.route === "raw-http" ? request.body : null;
+  // The client's abort travels on to the object (with `request_signal_passthrough`): onFetch and SSE streams see it.
+  const init: RequestInit = { method: request.method, headers, body, redirect: "manual", signal: request.signal };
+  return fetchActor(located, () => new Request(url, init), body === null);
+}

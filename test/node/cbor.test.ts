@@ -1,0 +1,121 @@
+import { Encoder, decode as cborxDecode, encode as cborxEncode } from "cbor-x";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CborError, decodeCbor, encodeCbor } from "../../src/protocol/cbor";
+
+// actorflare's CBOR against cbor-x (what RivetKit's client encodes with, and what actorflare
+// stored state with before): each decodes what the other encodes, to the same value.
+
+const structuredClone = new Encoder({ structuredClone: true, useRecords: false });
+
+/** JSON-like values plus what the wire and stored state carry beyond JSON. */
+const leaf = () =>
+  fc.oneof(
+    fc.integer(),
+    fc.double({ noNaN: true }),
+    fc.string(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.bigInt({ min: -(2n ** 100n), max: 2n ** 100n }),
+    // Dates are epoch seconds as float64 (as cbor-x writes them): milliseconds survive for about ±95,000 years.
+    fc.date({ noInvalidDate: true, min: new Date(-3e15), max: new Date(3e15) }),
+    fc.uint8Array({ maxLength: 20 }).map((bytes) => new Uint8Array(bytes)),
+    fc.float64Array({ maxLength: 5, noNaN: true }),
+    fc.int32Array({ maxLength: 5 }),
+  );
+/** Values as they travel on the wire: no Map or Set (RivetKit's client sends JSON-shaped values). */
+const wireValue = fc.letrec((tie) => ({
+  leaf: leaf(),
+  node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 5 }), fc.dictionary(fc.string(), tie("node"), { maxKeys: 5 })),
+})).node;
+/** Values as state holds them: Maps and Sets too. */
+const value = fc.letrec((tie) => ({
+  leaf: leaf(),
+  node: fc.oneof(
+    { depthSize: "small" },
+    tie("leaf"),
+    fc.array(tie("node"), { maxLength: 5 }),
+    fc.dictionary(fc.string(), tie("node"), { maxKeys: 5 }),
+    fc.array(tie("leaf"), { maxLength: 4 }).map((items) => new Set(items)),
+    fc.array(fc.tuple(fc.string(), tie("node")), { maxLength: 4 }).map((entries) => new Map(entries)),
+  ),
+})).node;
+
+describe("CBOR", () => {
+  it("what it encodes, cbor-x decodes to the same value", () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(structuredClone.decode(encodeCbor(v))).toEqual(v);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("decodes what cbor-x encodes: by default (RivetKit's client) and in structured-clone mode (stored state)", () => {
+    fc.assert(
+      fc.property(wireValue, (v) => {
+        // cbor-x itself writes -0 as 0; whatever it writes, ours reads the same.
+        expect(decodeCbor(cborxEncode(v))).toEqual(cborxDecode(cborxEncode(v)));
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(decodeCbor(structuredClone.encode(v))).toEqual(structuredClone.decode(structuredClone.encode(v)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("shared and cyclic objects keep their identity both ways", () => {
+    const shared = { n: 1 };
+    const cyclic: Record<string, unknown> = { name: "loop" };
+    cyclic.self = cyclic;
+    const list: unknown[] = [];
+    list.push(list);
+    const map = new Map<string, unknown>();
+    map.set("me", map);
+    for (const encoded of [encodeCbor({ a: shared, b: shared, cyclic, list, map }), structuredClone.encode({ a: shared, b: shared, cyclic, list, map })]) {
+      const back = decodeCbor(encoded) as { a: object; b: object; cyclic: Record<string, unknown>; list: unknown[]; map: Map<string, unknown> };
+      expect(back.a).toBe(back.b);
+      expect(back.cyclic.self).toBe(back.cyclic);
+      expect(back.list[0]).toBe(back.list);
+      expect(back.map.get("me")).toBe(back.map);
+    }
+    const ours = structuredClone.decode(encodeCbor({ cyclic })) as { cyclic: Record<string, unknown> };
+    expect(ours.cyclic.self).toBe(ours.cyclic);
+  });
+
+  it("reads every header length, indefinite lengths and half floats; writes the shortest", () => {
+    expect(decodeCbor(Uint8Array.from([0xb9, 0x00, 0x01, 0x61, 0x61, 0x01]))).toEqual({ a: 1 });
+    expect(decodeCbor(Uint8Array.from([0xbf, 0x61, 0x61, 0x9f, 0x01, 0x02, 0xff, 0xff]))).toEqual({ a: [1, 2] });
+    expect(decodeCbor(Uint8Array.from([0x7f, 0x61, 0x61, 0x61, 0x62, 0xff]))).toBe("ab");
+    expect(decodeCbor(Uint8Array.from([0xf9, 0x3c, 0x00]))).toBe(1);
+    expect(decodeCbor(Uint8Array.from([0xf9, 0xfc, 0x00]))).toBe(-Infinity);
+    expect([...encodeCbor({ a: 1 })]).toEqual([0xa1, 0x61, 0x61, 0x01]);
+  });
+
+  it("refuses what is not well formed, with CborError", () => {
+    const bad = [
+      [0x82, 0x01], // an array cut short
+      [0x01, 0x02], // data after the value
+      [0x1c], // reserved additional information
+      [0xff], // a break outside an indefinite length
+      [0xd8, 0x63, 0x01], // an unknown tag
+      [0x62, 0xc3, 0x28], // text that is not UTF-8
+      [0xd8, 0x1d, 0x05], // a reference to nothing
+      [0xa1, 0x80, 0x01], // a map key that is an array
+    ];
+    for (const bytes of bad) expect(() => decodeCbor(Uint8Array.from(bytes)), bytes.join(",")).toThrow(CborError);
+    expect(() => encodeCbor({ f: () => 1 })).toThrow(CborError);
+    expect(() => encodeCbor(Symbol("s"))).toThrow(CborError);
+  });
+
+  it("a key `__proto__` stays an own property", () => {
+    const decoded = decodeCbor(cborxEncode(JSON.parse('{"__proto__":{"polluted":true}}'))) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(Object.keys(decoded)).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
