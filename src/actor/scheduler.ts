@@ -1,3 +1,4 @@
+import { backoffDelay } from "../protocol/backoff";
 import { ActorflareError } from "../protocol/errors";
 import { findAction, runAction } from "./actions";
 import { Connection } from "./connection";
@@ -66,7 +67,7 @@ export class Scheduler {
           this.#instance.log.error(`scheduled '${job.action}' failed ${attempts} times; dropping it:`, error);
           this.#store.delete(job.id);
         } else {
-          const delay = this.#instance.options.scheduleRetryDelay * 2 ** (attempts - 1);
+          const delay = backoffDelay(attempts - 1, { base: this.#instance.options.scheduleRetryDelay, max: Number.POSITIVE_INFINITY });
           this.#instance.log.warn(`scheduled '${job.action}' failed (try ${attempts} of ${MAX_ATTEMPTS}); retrying in ${delay} ms:`, error);
           this.#store.reschedule(job.id, Date.now() + delay, attempts);
         }

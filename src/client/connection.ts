@@ -1,3 +1,4 @@
+import { backoffDelay } from "../protocol/backoff";
 import type { Encoding } from "../protocol/encoding";
 import type { ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
@@ -26,8 +27,8 @@ interface PendingAction {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const MIN_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 30_000;
+/** Reconnects wait 250 ms doubling to 30 s, half of each wait random so that clients spread out. */
+const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
 
 /**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
@@ -214,8 +215,7 @@ export class ActorConnectionBase {
     this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting");
-    const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.#attempt++);
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay * (0.5 + Math.random() / 2));
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
   }
 
   #sendAction(id: number, pending: PendingAction): void {

@@ -1,3 +1,4 @@
+import { createParser } from "eventsource-parser";
 import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
 import type { ToServer } from "../protocol/messages";
@@ -62,11 +63,16 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
+      const parser = createParser({
+        onEvent: (event) => {
+          // `event: error` carries only a code: the server could not say more in the encoding.
+          if (event.event === "error") receive({ b: { e: { c: event.data, m: event.data } } });
+          else receive(decodeSseData(options.encoding, event.data));
+        },
+      });
       reader = response.body.getReader();
-      for await (const event of readSseEvents(reader)) {
-        if (event.event === "error") receive({ b: { e: { c: event.data, m: event.data } } });
-        else receive(decodeSseData(options.encoding, event.data));
-      }
+      const decoder = new TextDecoder();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.feed(decoder.decode(chunk.value, { stream: true }));
       finish();
     } catch {
       finish();
@@ -102,27 +108,4 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     },
     close: () => finish({ code: 1000, reason: "client disposed" }),
   };
-}
-
-/** Splits an event stream into events (`data:` lines joined, optional `event:` name). */
-async function* readSseEvents(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<{ event?: string; data: string }> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, "\n");
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event: string | undefined;
-      const data: string[] = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-        else if (line.startsWith("event:")) event = line.slice(6).trim();
-      }
-      if (data.length > 0) yield { event, data: data.join("\n") };
-    }
-  }
 }
