@@ -26,8 +26,9 @@ import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import { answerClose, closeQuietly } from "./socket-closing";
 
-// `env` is whatever wrangler binds; the class reads only the storage of its own object.
-export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject;
+// `env` is whatever wrangler binds; the class reads only the storage of its own object. (`unknown`,
+// not `never`: generated Worker types check exported classes against `new (...args: any[])`.)
+export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: unknown) => DurableObject;
 
 const routes: Record<InternalRoute, (context: RouteContext) => Response | Promise<Response>> = {
   resolve: ({ instance, encoding }) => encodedResponse(encoding, { i: instance.actorId }),
@@ -49,8 +50,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     readonly #storage = new ActorStorage(this.ctx.storage);
     readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
 
-    constructor(ctx: DurableObjectState, env: never) {
-      super(ctx, env);
+    constructor(ctx: DurableObjectState, env: unknown) {
+      super(ctx, env as Cloudflare.Env);
       // An application-level ping is answered by the runtime without waking the actor.
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }

@@ -1,6 +1,6 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { isActorDefinition, validateActorConfig } from "../actor/definition";
-import { clientForDriver, type Client } from "../client/client";
+import { clientForDriver, RESERVED_ACTOR_NAMES, type Client } from "../client/client";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { InlineClientDriver } from "../worker/inline-driver";
 import { isRegistryPath } from "../worker/paths";
@@ -82,6 +82,9 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
   const names = Object.keys(options.use ?? {});
   if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
   for (const name of names) {
+    if (RESERVED_ACTOR_NAMES.includes(name)) {
+      throw new Error(`setup({ use }): an actor cannot be named '${name}', because clients use \`client.${name}\` themselves. Register it under another name, e.g. { ${name}Actor }.`);
+    }
     const definition = options.use[name];
     if (!isActorDefinition(definition)) {
       throw new Error(`setup({ use }): '${name}' is not an actor definition. Wrap its config in actor({ ... }).`);
