@@ -26,9 +26,8 @@ import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import { answerClose, closeQuietly } from "./socket-closing";
 
-// `env` is whatever wrangler binds; the class reads only the storage of its own object. (`unknown`,
-// not `never`: generated Worker types check exported classes against `new (...args: any[])`.)
-export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: unknown) => DurableObject;
+// `env` is whatever wrangler binds; the class reads only the storage of its own object.
+export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject;
 
 const routes: Record<InternalRoute, (context: RouteContext) => Response | Promise<Response>> = {
   resolve: ({ instance, encoding }) => encodedResponse(encoding, { i: instance.actorId }),
@@ -50,8 +49,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     readonly #storage = new ActorStorage(this.ctx.storage);
     readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
 
-    constructor(ctx: DurableObjectState, env: unknown) {
-      super(ctx, env as Cloudflare.Env);
+    constructor(ctx: DurableObjectState, env: never) {
+      super(ctx, env);
       // An application-level ping is answered by the runtime without waking the actor.
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }
