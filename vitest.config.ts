@@ -18,6 +18,10 @@ export default defineConfig({
         test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false },
       },
       {
+        // `npm run test:consumer`: the packed package in a fresh project, as a user installs it.
+        test: { name: "consumer", environment: "node", include: ["test/consumer/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 600_000, fileParallelism: false },
+      },
+      {
         // `npm run test:stress`: crashes, load and fuzzing; longer than `npm test`.
         test: { name: "stress", environment: "node", include: ["test/stress/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false },
       },

@@ -7,14 +7,18 @@ export type {
   AnyActorDefinition,
   Actions,
   AuthOptions,
+  ConnectOptions,
   FetchOptions,
   WebSocketOptions,
 } from "./actor/definition";
 export { ActorContext } from "./actor/context";
-export type { ActorLogger, CreateContext } from "./actor/context";
+export type { ActionContext, ActorLogger, CreateContext, Schedule } from "./actor/context";
+export type { Connection } from "./actor/connection";
 export { setup, Registry } from "./registry/setup";
 export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";
 export type { CorsOptions } from "./registry/config";
+export type { ActorObject, ActorObjectClass, WorkerContext } from "./registry/platform-types";
 export { ActorflareError, UserError, Unauthorized, Forbidden } from "./protocol/errors";
+export type { ErrorCode } from "./protocol/error-codes";
 export type { Intent, ActorQuery } from "./protocol/query";
 export type { Encoding } from "./protocol/encoding";

@@ -45,6 +45,7 @@ export class Connection<CS = unknown> {
   #state: CS;
   #stateReplaced = false;
 
+  /** @internal The actor makes connections. */
   constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string }) {
     this.#id = init.id;
     this.#token = init.token;
@@ -58,7 +59,7 @@ export class Connection<CS = unknown> {
     return (this.#id ??= crypto.randomUUID());
   }
 
-  /** The secret that proves a later message POST comes from this connection's owner. */
+  /** @internal The secret that proves a later message POST comes from this connection's owner. */
   get token(): string {
     return (this.#token ??= randomToken());
   }
@@ -92,17 +93,18 @@ export class Connection<CS = unknown> {
     this.#transport.close(1000, reason ?? "");
   }
 
-  /** Protocol messages (init, action results, errors). */
+  /** @internal Protocol messages (init, action results, errors). */
   deliver(message: ToClient): void {
     this.#transport.send(message);
   }
 
-  /** What is stored to rebuild this connection after a wake (subscriptions apart). */
+  /** @internal What is stored to rebuild this connection after a wake (subscriptions apart). */
   record(): ConnectionRecord {
     return { id: this.id, token: this.token, encoding: this.encoding, params: this.params, auth: this.auth, state: this.#state };
   }
 
   /**
+   * @internal
    * Saves the connection's record with its transport, where the transport outlives a wake.
    * `ifChanged`: skip it when nothing about the connection can have changed (its state is a
    * primitive that was not replaced); an object state may have been changed in place.
@@ -123,6 +125,7 @@ export class Connection<CS = unknown> {
   }
 
   /**
+   * @internal
    * Subscribes or unsubscribes, storing the change where the transport outlives a wake.
    * Returns false, and writes nothing, when the connection already was so.
    */
@@ -139,7 +142,7 @@ export class Connection<CS = unknown> {
     return true;
   }
 
-  /** A connection as it was before the actor left memory; its hooks do not run again. */
+  /** @internal A connection as it was before the actor left memory; its hooks do not run again. */
   static restore(transport: ConnectionTransport, record: ConnectionRecord, subscriptions: Iterable<string>): Connection {
     const conn = new Connection(transport, record);
     for (const event of subscriptions) conn.#subscriptions.add(event);

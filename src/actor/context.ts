@@ -1,6 +1,5 @@
 import type { Connection } from "./connection";
 import type { ActorInstance } from "./instance";
-import type { Scheduler } from "./scheduler";
 
 /** Logging that names the actor on every line. */
 export interface ActorLogger {
@@ -18,10 +17,19 @@ export interface CreateContext {
   readonly log: ActorLogger;
 }
 
-/** `c` in every actor handler. */
-export class ActorContext<S, V> implements CreateContext {
+/** `c.schedule`: actions to run later, kept in the actor's storage until they ran. */
+export interface Schedule {
+  /** Runs `action(...args)` in `ms` milliseconds. Resolves with the job's id. */
+  after(ms: number, action: string, ...args: unknown[]): Promise<string>;
+  /** Runs `action(...args)` at `timestamp` (ms since the epoch). Resolves with the job's id. */
+  at(timestamp: number, action: string, ...args: unknown[]): Promise<string>;
+}
+
+/** `c` in every actor handler. A helper for any actor takes `c: ActorContext`. */
+export class ActorContext<S = unknown, V = unknown> implements CreateContext {
   readonly #instance: ActorInstance<S, V>;
 
+  /** @internal The actor makes its contexts. */
   constructor(instance: ActorInstance<S, V>) {
     this.#instance = instance;
   }
@@ -62,7 +70,7 @@ export class ActorContext<S, V> implements CreateContext {
   }
 
   /** Actions to run later: `c.schedule.after(ms, "action", ...args)` or `c.schedule.at(timestamp, ...)`. */
-  get schedule(): Pick<Scheduler, "after" | "at"> {
+  get schedule(): Schedule {
     return this.#instance.scheduler;
   }
 
@@ -78,9 +86,10 @@ export class ActorContext<S, V> implements CreateContext {
 }
 
 /** `c` inside an action: the actor context plus the connection that called it. */
-export class ActionContext<S, V, CS = unknown> extends ActorContext<S, V> {
+export class ActionContext<S = unknown, V = unknown, CS = unknown> extends ActorContext<S, V> {
   readonly conn: Connection<CS>;
 
+  /** @internal */
   constructor(instance: ActorInstance<S, V>, conn: Connection<CS>) {
     super(instance);
     this.conn = conn;

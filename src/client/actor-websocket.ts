@@ -1,8 +1,15 @@
+/** A socket's close, as a W3C CloseEvent has it (spelled out: Node 20 has no CloseEvent type). */
+export interface ActorCloseEvent extends Event {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
 /** The events an {@link ActorWebSocket} fires, as a W3C WebSocket does. */
 export interface ActorWebSocketEventMap {
   open: Event;
   message: MessageEvent;
-  close: CloseEvent;
+  close: ActorCloseEvent;
   error: Event;
 }
 
@@ -11,6 +18,8 @@ type Handler<K extends EventName> = ((this: ActorWebSocket, event: ActorWebSocke
 /** Listener options, spelled out: the DOM and the Workers types name them differently. */
 type ListenerOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal };
 type Listener<K extends EventName> = ((this: ActorWebSocket, event: ActorWebSocketEventMap[K]) => unknown) | { handleEvent(event: ActorWebSocketEventMap[K]): unknown };
+/** Any event's listener, spelled out for the same reason. */
+type AnyListener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
 
 /** What `websocket()` got from the platform: the socket's own protocol and URL may be unknown (Workers). */
 export interface SocketFacts {
@@ -48,6 +57,7 @@ export class ActorWebSocket extends EventTarget {
   #releasing = false;
   readonly #handlers: { [K in EventName]?: Handler<K> } = {};
 
+  /** @internal Made by `handle.websocket()`. */
   constructor(socket: WebSocket, facts: SocketFacts) {
     super();
     this.#socket = socket;
@@ -89,15 +99,15 @@ export class ActorWebSocket extends EventTarget {
   }
 
   override addEventListener<K extends EventName>(type: K, listener: Listener<K> | null, options?: ListenerOptions): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: ListenerOptions): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: ListenerOptions): void {
+  override addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
+  override addEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     super.addEventListener(type, listener as EventListenerOrEventListenerObject, options);
     if (type === "message" && listener) this.#release();
   }
 
   override removeEventListener<K extends EventName>(type: K, listener: Listener<K> | null, options?: ListenerOptions): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: ListenerOptions): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: ListenerOptions): void {
+  override removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void;
+  override removeEventListener(type: string, listener: AnyListener | null, options?: ListenerOptions): void {
     super.removeEventListener(type, listener as EventListenerOrEventListenerObject, options);
   }
 
@@ -176,7 +186,7 @@ function eventTargetCallsHandlers(): boolean {
 }
 
 /** The platform's CloseEvent where there is one; Node 20 has none. */
-function closeEvent({ code, reason, wasClean }: { code: number; reason: string; wasClean: boolean }): CloseEvent {
+function closeEvent({ code, reason, wasClean }: { code: number; reason: string; wasClean: boolean }): ActorCloseEvent {
   if (typeof CloseEvent === "function") return new CloseEvent("close", { code, reason, wasClean });
-  return Object.assign(new Event("close"), { code, reason, wasClean }) as CloseEvent;
+  return Object.assign(new Event("close"), { code, reason, wasClean });
 }

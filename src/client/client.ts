@@ -2,6 +2,7 @@ import type { Encoding } from "../protocol/encoding";
 import type { ClientDriver, TransportKind } from "./driver";
 import { ActorHandleBase, normalizeKey, withActionMethods, type ActorHandle, type ActorKey, type HandleSettings } from "./handle";
 import { HttpClientDriver } from "./http-driver";
+import { OpenResources } from "./open-resources";
 import type { DefinitionOf } from "./types";
 import type { WebSocketConstructor } from "./websocket";
 
@@ -35,9 +36,20 @@ export interface ActorAccessor<D = unknown> {
 }
 
 /** The registry's actor names, from `typeof registry` (any name when untyped). */
-export type ActorNames<R> = R extends { readonly actors: infer A } ? keyof A & string : string;
+export type ActorNames<R> = R extends { readonly actors: infer A } ? Exclude<keyof A & string, keyof ClientMethods> : string;
 
-export type Client<R = unknown> = { readonly [K in ActorNames<R>]: ActorAccessor<DefinitionOf<R, K>> };
+/** What a client has besides its actors (so no actor may be registered under these names). */
+export interface ClientMethods {
+  /**
+   * Closes every connection and raw WebSocket this client has open (calls waiting on them fail
+   * with `connection_disposed`). The client stays usable: it can open new ones afterwards.
+   * HTTP calls hold nothing open.
+   */
+  dispose(): Promise<void>;
+}
+
+/** `client.<actorName>` for each actor of the registry, and `client.dispose()`. */
+export type Client<R = unknown> = { readonly [K in ActorNames<R>]: ActorAccessor<DefinitionOf<R, K>> } & ClientMethods;
 
 export interface ClientOptions {
   /** Where the front Worker listens, e.g. `http://127.0.0.1:8787`. */
@@ -69,12 +81,15 @@ export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transpor
 /** A client over any driver; `createServer()` uses it with a driver that skips the network and onAuth. */
 export function clientForDriver<R>(driver: ClientDriver, settings: HandleSettings = settingsFrom({})): Client<R> {
   const accessors = new Map<string, ActorAccessor>();
+  const resources = new OpenResources();
+  const methods: ClientMethods = { dispose: () => resources.dispose() };
   return new Proxy({} as Client<R>, {
     get(_target, property) {
       if (typeof property !== "string" || property === "then") return undefined;
+      if (Object.hasOwn(methods, property)) return methods[property as keyof ClientMethods];
       let accessor = accessors.get(property);
       if (!accessor) {
-        accessor = actorAccessor(driver, property, settings);
+        accessor = actorAccessor(driver, property, settings, resources);
         accessors.set(property, accessor);
       }
       return accessor;
@@ -82,9 +97,12 @@ export function clientForDriver<R>(driver: ClientDriver, settings: HandleSetting
   });
 }
 
-function actorAccessor(driver: ClientDriver, name: string, settings: HandleSettings): ActorAccessor {
+/** Names a registry may not give an actor, because the client uses them itself. */
+export const RESERVED_ACTOR_NAMES: readonly string[] = ["dispose", "then"] satisfies (keyof ClientMethods | "then")[];
+
+function actorAccessor(driver: ClientDriver, name: string, settings: HandleSettings, resources: OpenResources): ActorAccessor {
   const handle = (query: ConstructorParameters<typeof ActorHandleBase>[1], params: unknown) => {
-    const base = new ActorHandleBase(driver, query, params, settings);
+    const base = new ActorHandleBase(driver, query, params, settings, resources);
     return withActionMethods(base, (action, args) => base.action(action, args)) as ActorHandle;
   };
   return {

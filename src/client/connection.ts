@@ -58,6 +58,7 @@ export class ActorConnectionBase {
   #actorId: string | undefined;
   #connectionId: string | undefined;
 
+  /** @internal Connections come from a handle: `handle.connect()`. */
   constructor(driver: ClientDriver, query: ActorQuery, params: unknown, options: ConnectionOptions) {
     this.#driver = driver;
     this.#query = query;

@@ -1,8 +1,13 @@
+import type { ErrorCode } from "../protocol/error-codes";
 import type { ErrorBody } from "../protocol/errors";
 
-/** An error the server answered with (`{ c, m, md }` on the wire). */
+/**
+ * An error the server answered with (`{ c, m, md }` on the wire), or the client's own (a lost
+ * connection, a disposed client). `code` is an {@link ErrorCode} or an actor's `UserError` code.
+ */
 export class ActorError extends Error {
-  readonly code: string;
+  // `string & {}` keeps the known codes as suggestions while any UserError code fits.
+  readonly code: ErrorCode | (string & {});
   readonly metadata: unknown;
 
   constructor(code: string, message: string, metadata?: unknown) {

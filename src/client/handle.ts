@@ -4,6 +4,7 @@ import { queryActorName } from "../protocol/query-facts";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorConnectionBase } from "./connection";
 import type { ClientDriver, TransportKind } from "./driver";
+import type { OpenResources } from "./open-resources";
 import type { ActorActions } from "./types";
 
 /** A string key becomes `[key]`, a missing key `[]` (PROTOCOL.md §2). */
@@ -35,12 +36,15 @@ export class ActorHandleBase<D = unknown> {
   #query: ActorQuery;
   readonly #params: unknown;
   readonly #settings: HandleSettings;
+  readonly #resources: OpenResources;
 
-  constructor(driver: ClientDriver, query: ActorQuery, params: unknown, settings: HandleSettings) {
+  /** @internal Handles come from a client: `client.<name>.getOrCreate(key)`. */
+  constructor(driver: ClientDriver, query: ActorQuery, params: unknown, settings: HandleSettings, resources: OpenResources) {
     this.#driver = driver;
     this.#query = query;
     this.#params = params;
     this.#settings = settings;
+    this.#resources = resources;
   }
 
   /** The query this handle sends. */
@@ -70,9 +74,10 @@ export class ActorHandleBase<D = unknown> {
    * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
    * {@link ActorWebSocket} that holds the messages arriving before the first listener.
    */
-  websocket(path = "", protocols?: string | string[]): Promise<ActorWebSocket> {
+  async websocket(path = "", protocols?: string | string[]): Promise<ActorWebSocket> {
     const userProtocols = protocols === undefined ? [] : typeof protocols === "string" ? [protocols] : protocols;
-    return this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
+    const socket = await this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
+    return this.#resources.addSocket(socket);
   }
 
   /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
@@ -83,6 +88,7 @@ export class ActorHandleBase<D = unknown> {
   /** Opens a connection: actions plus events, reconnecting by itself. */
   connect(): ActorConnection<D> {
     const connection = new ActorConnectionBase(this.#driver, this.#query, this.#params, this.#settings);
+    this.#resources.addConnection(connection);
     return withActionMethods(connection, (name, args) => connection.action(name, args)) as ActorConnection<D>;
   }
 }

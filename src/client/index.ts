@@ -1,10 +1,11 @@
-export { createClient, clientForDriver } from "./client";
-export type { Client, ClientOptions, ActorAccessor, ActorNames, GetOptions, GetOrCreateOptions, CreateOptions } from "./client";
-export { ActorHandleBase } from "./handle";
-export type { ActorHandle, ActorConnection, ActorKey } from "./handle";
-export { ActorConnectionBase, type ConnectionStatus } from "./connection";
+export { createClient } from "./client";
+export type { Client, ClientMethods, ClientOptions, ActorAccessor, ActorNames, GetOptions, GetOrCreateOptions, CreateOptions } from "./client";
+export type { ActorHandleBase, ActorHandle, ActorConnection, ActorKey } from "./handle";
+export type { ActorConnectionBase, ConnectionStatus } from "./connection";
 export { ActorError } from "./errors";
-export { ActorWebSocket, type ActorWebSocketEventMap } from "./actor-websocket";
-export type { ClientDriver, TransportKind } from "./driver";
+export type { ErrorCode } from "../protocol/error-codes";
+export { ActorWebSocket, type ActorWebSocketEventMap, type ActorCloseEvent } from "./actor-websocket";
+export type { TransportKind } from "./driver";
+export type { Encoding } from "../protocol/encoding";
 export type { ActorActions, DefinitionOf } from "./types";
 export type { WebSocketConstructor } from "./websocket";

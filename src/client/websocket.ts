@@ -1,6 +1,7 @@
 import { PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
 import { ActorWebSocket, type SocketFacts } from "./actor-websocket";
 import { ActorError, errorFromResponse } from "./errors";
+import { fallbackWebSocket } from "./node-websocket";
 
 /** A W3C WebSocket constructor: the global one, `ws` on Node 20, or one the caller supplies. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
@@ -14,9 +15,7 @@ export function isWorkersRuntime(): boolean {
 export async function webSocketConstructor(supplied?: WebSocketConstructor): Promise<WebSocketConstructor> {
   if (supplied) return supplied;
   if (typeof globalThis.WebSocket === "function") return globalThis.WebSocket as unknown as WebSocketConstructor;
-  // Node 20 has no global WebSocket; `ws` implements the same W3C interface.
-  const { WebSocket: NodeWebSocket } = await import("ws");
-  return NodeWebSocket as unknown as WebSocketConstructor;
+  return fallbackWebSocket();
 }
 
 /** Opens a socket with a constructor and waits until it is open or the server refused it. */

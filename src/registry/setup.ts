@@ -1,11 +1,11 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { validateActorConfig } from "../actor/config-check";
 import { isActorDefinition } from "../actor/definition";
-import { clientForDriver, type Client } from "../client/client";
+import { clientForDriver, RESERVED_ACTOR_NAMES, type Client } from "../client/client";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
+import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
-import { isRegistryPath } from "../worker/router";
-import { registryFetch } from "../worker/router";
+import { isRegistryPath, registryFetch } from "../worker/router";
 import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "./config";
 import { className, defaultBindingName, type ClassNameOf } from "./names";
 
@@ -20,17 +20,17 @@ export interface SetupOptions<A extends ActorDefinitions> {
 
 /** One Durable Object class per actor, named by the convention (`httpActor` → `HttpActor`). */
 export type DurableObjectClasses<A extends ActorDefinitions> = {
-  readonly [K in keyof A & string as ClassNameOf<K>]: ActorDurableObjectClass;
+  readonly [K in keyof A & string as ClassNameOf<K>]: ActorObjectClass;
 };
 
 /** The front Worker: `export default registry.handler`. */
 export interface WorkerHandler {
-  fetch(request: Request, env: Record<string, unknown> | undefined, ctx?: ExecutionContext): Promise<Response>;
+  fetch(request: Request, env: Record<string, unknown> | undefined, ctx?: WorkerContext): Promise<Response>;
 }
 
 /** A Hono-style app: anything with `fetch(request, env, ctx)`. */
 export interface FetchApp {
-  fetch(request: Request, env: Record<string, unknown> | undefined, ctx: ExecutionContext): Response | Promise<Response>;
+  fetch(request: Request, env: Record<string, unknown> | undefined, ctx: WorkerContext): Response | Promise<Response>;
 }
 
 export interface Server<A extends ActorDefinitions> {
@@ -55,7 +55,7 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
     for (const [name, definition] of Object.entries(options.use)) {
       classes[className(name)] = createActorDurableObject(name, definition);
     }
-    this.durableObjects = classes as DurableObjectClasses<A>;
+    this.durableObjects = classes as unknown as DurableObjectClasses<A>;
     const fetch = registryFetch(this);
     this.handler = { fetch };
   }
@@ -71,7 +71,7 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
       client,
       serve: (app) => ({
         fetch: (request, env, ctx) =>
-          isRegistryPath(request.url) ? registryHandler.fetch(request, env, ctx) : Promise.resolve(app.fetch(request, env, ctx as ExecutionContext)),
+          isRegistryPath(request.url) ? registryHandler.fetch(request, env, ctx) : Promise.resolve(app.fetch(request, env, ctx as WorkerContext)),
       }),
     };
   }
@@ -83,6 +83,9 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
   const names = Object.keys(options.use ?? {});
   if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
   for (const name of names) {
+    if (RESERVED_ACTOR_NAMES.includes(name)) {
+      throw new Error(`setup({ use }): an actor cannot be named '${name}', because clients use \`client.${name}\` themselves. Register it under another name, e.g. { ${name}Actor }.`);
+    }
     const definition = options.use[name];
     if (!isActorDefinition(definition)) {
       throw new Error(`setup({ use }): '${name}' is not an actor definition. Wrap its config in actor({ ... }).`);

@@ -9,7 +9,7 @@ const readme = readFileSync(join(root, "README.md"), "utf8");
  * README samples are quoted from files that the type-check and the tests cover. A sample
  * opens with `// <path>` naming its file; its lines must appear there, in order.
  */
-const samples = [...readme.matchAll(/```(?:ts|typescript|toml)\n([\s\S]*?)```/g)].map((match) => match[1]!);
+const samples = [...readme.matchAll(/```(?:ts|typescript|toml|jsonc)\n([\s\S]*?)```/g)].map((match) => match[1]!);
 
 describe("README samples", () => {
   it("has samples", () => {
@@ -18,7 +18,7 @@ describe("README samples", () => {
 
   it.each(samples.map((sample) => [sample.split("\n")[0]!, sample]))("%s is quoted from a checked file", (_first, sample) => {
     const [first, ...rest] = sample.split("\n");
-    const path = /^(?:\/\/|#) (\S+\.(?:ts|toml))$/.exec(first!)?.[1];
+    const path = /^(?:\/\/|#) (\S+\.(?:ts|toml|jsonc))$/.exec(first!)?.[1];
     expect(path, `sample must start with "// <file>" or "# <file>": ${first}`).toBeDefined();
     const source = readFileSync(join(root, path!), "utf8");
     let from = 0;

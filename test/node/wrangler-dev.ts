@@ -33,6 +33,10 @@ export interface StartOptions {
   cwd?: string;
   /** How long to wait for `/registry` to answer (default 30 s). */
   readyTimeoutMs?: number;
+  /** The wrangler to run (default: this repository's); another project runs its own. */
+  wranglerBin?: string;
+  /** A wrangler config other than the one in `cwd` (`--config`). */
+  config?: string;
 }
 
 // From the file's folder, not import.meta.url: under jsdom (the React test) that is a page URL.
@@ -49,19 +53,27 @@ const liveGroups = new Set<number>();
 /** Temp folders not removed yet, removed on the same occasion. */
 const liveDirs = new Set<string>();
 
-export async function startWranglerDev({ persistTo, port: requestedPort, cwd = REPO_ROOT, readyTimeoutMs = READY_TIMEOUT_MS }: StartOptions): Promise<WranglerDev> {
+export async function startWranglerDev({
+  persistTo,
+  port: requestedPort,
+  cwd = REPO_ROOT,
+  readyTimeoutMs = READY_TIMEOUT_MS,
+  wranglerBin = WRANGLER_BIN,
+  config,
+}: StartOptions): Promise<WranglerDev> {
   installExitCleanup();
   const port = requestedPort ?? (await freePort());
   const inspectorPort = await freePort();
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "warn"];
-  // wrangler itself always runs from the repository (its own files are not part of the bundle).
-  const child = spawn(WRANGLER_BIN, args, {
+  if (config) args.push("--config", config);
+  // By default wrangler runs from the repository (its own files are not part of the bundle).
+  const child = spawn(wranglerBin, args, {
     cwd,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
   });
-  if (child.pid === undefined) throw new Error(`could not spawn ${WRANGLER_BIN}`);
+  if (child.pid === undefined) throw new Error(`could not spawn ${wranglerBin}`);
   const pgid = child.pid;
   liveGroups.add(pgid);
 

@@ -56,9 +56,10 @@ function repositorySnapshot(): string {
   for (const entry of ["src", "examples", "wrangler.toml", "package.json", "tsconfig.json"]) {
     cpSync(join(REPO_ROOT, entry), join(snapshot.path, entry), { recursive: true });
   }
-  // The bundle's packages: the runtime dependencies (hono, zod, cbor-x, ws), a few MiB.
+  // The bundle's packages: the runtime dependencies (hono, zod, cbor-x), a few MiB, and `ws`, the
+  // client's optional Node fallback, which wrangler resolves (to its browser stub) when it bundles src/.
   const { dependencies = {} } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  for (const name of Object.keys(dependencies)) {
+  for (const name of [...Object.keys(dependencies), "ws"]) {
     cpSync(join(REPO_ROOT, "node_modules", name), join(snapshot.path, "node_modules", name), { recursive: true, dereference: true });
   }
   return snapshot.path;

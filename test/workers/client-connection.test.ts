@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ActorConnectionBase, type ClientDriver } from "../../src/client/index";
+import { ActorConnectionBase } from "../../src/client/connection";
+import type { ClientDriver } from "../../src/client/driver";
 import type { ClientTransport, ConnectRequest, TransportHandlers } from "../../src/client/driver";
 import type { ToClient, ToServer } from "../../src/protocol/messages";
 

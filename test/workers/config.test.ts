@@ -28,6 +28,11 @@ describe("actor() and setup() check the config at module load", () => {
     expect(() => setup({ use: {} })).toThrow(/at least one actor/);
   });
 
+  it("setup() refuses actor names the client keeps for itself", () => {
+    expect(() => setup({ use: { dispose: actor({ state: {} }) } })).toThrow(/cannot be named 'dispose'.*client\.dispose/);
+    expect(() => setup({ use: { then: actor({ state: {} }) } })).toThrow(/cannot be named 'then'/);
+  });
+
   it("names one Durable Object class per actor by convention", () => {
     const registry = setup({ use: { httpActor: actor({ state: {} }), counter: actor({ state: {} }) } });
     expect(Object.keys(registry.durableObjects).sort()).toEqual(["Counter", "HttpActor"]);

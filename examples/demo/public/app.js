@@ -52,6 +52,7 @@ function backoffDelay(attempt, { base, max, jitter = 0 }) {
 
 // src/client/errors.ts
 var ActorError = class _ActorError extends Error {
+  // `string & {}` keeps the known codes as suggestions while any UserError code fits.
   code;
   metadata;
   constructor(code, message, metadata) {
@@ -96,6 +97,7 @@ var ActorConnectionBase = class {
   #reconnectTimer;
   #actorId;
   #connectionId;
+  /** @internal Connections come from a handle: `handle.connect()`. */
   constructor(driver, query, params, options) {
     this.#driver = driver;
     this.#query = query;
@@ -273,11 +275,14 @@ var ActorHandleBase = class {
   #query;
   #params;
   #settings;
-  constructor(driver, query, params, settings) {
+  #resources;
+  /** @internal Handles come from a client: `client.<name>.getOrCreate(key)`. */
+  constructor(driver, query, params, settings, resources) {
     this.#driver = driver;
     this.#query = query;
     this.#params = params;
     this.#settings = settings;
+    this.#resources = resources;
   }
   /** The query this handle sends. */
   get query() {
@@ -303,9 +308,10 @@ var ActorHandleBase = class {
    * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
    * {@link ActorWebSocket} that holds the messages arriving before the first listener.
    */
-  websocket(path = "", protocols) {
+  async websocket(path = "", protocols) {
     const userProtocols = protocols === void 0 ? [] : typeof protocols === "string" ? [protocols] : protocols;
-    return this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
+    const socket = await this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
+    return this.#resources.addSocket(socket);
   }
   /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
   action(name, args = []) {
@@ -314,6 +320,7 @@ var ActorHandleBase = class {
   /** Opens a connection: actions plus events, reconnecting by itself. */
   connect() {
     const connection = new ActorConnectionBase(this.#driver, this.#query, this.#params, this.#settings);
+    this.#resources.addConnection(connection);
     return withActionMethods(connection, (name, args) => connection.action(name, args));
   }
 };
@@ -1159,6 +1166,7 @@ var ActorWebSocket = class extends EventTarget {
   #held = [];
   #releasing = false;
   #handlers = {};
+  /** @internal Made by `handle.websocket()`. */
   constructor(socket, facts) {
     super();
     this.#socket = socket;
@@ -1267,6 +1275,20 @@ function closeEvent({ code, reason, wasClean }) {
   return Object.assign(new Event("close"), { code, reason, wasClean });
 }
 
+// src/client/node-websocket.ts
+async function fallbackWebSocket() {
+  try {
+    const { WebSocket } = await Promise.resolve().then(() => __toESM(require_browser(), 1));
+    return WebSocket;
+  } catch (error) {
+    if (error.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new ActorError(
+      "websocket_unavailable",
+      "This Node.js has no global WebSocket (Node 20) and the `ws` package is not installed. Install it (`npm install ws`), use Node 22 or later, or pass a constructor: createClient({ endpoint, WebSocket })."
+    );
+  }
+}
+
 // src/client/websocket.ts
 function isWorkersRuntime() {
   const nav = globalThis.navigator;
@@ -1275,8 +1297,7 @@ function isWorkersRuntime() {
 async function webSocketConstructor(supplied) {
   if (supplied) return supplied;
   if (typeof globalThis.WebSocket === "function") return globalThis.WebSocket;
-  const { WebSocket: NodeWebSocket } = await Promise.resolve().then(() => __toESM(require_browser(), 1));
-  return NodeWebSocket;
+  return fallbackWebSocket();
 }
 function openWebSocket(Ctor, url, protocols) {
   const socket = new Ctor(url, protocols);
@@ -1421,6 +1442,31 @@ function protocolHeaders(query, params, encoding = "json") {
   return headers;
 }
 
+// src/client/open-resources.ts
+var OpenResources = class {
+  #connections = /* @__PURE__ */ new Set();
+  #sockets = /* @__PURE__ */ new Set();
+  addConnection(connection) {
+    this.#connections.add(connection);
+    connection.onStatusChange((status) => {
+      if (status === "disposed") this.#connections.delete(connection);
+    });
+  }
+  addSocket(socket) {
+    this.#sockets.add(socket);
+    socket.addEventListener("close", () => this.#sockets.delete(socket));
+    return socket;
+  }
+  /** Closes everything open now; the client can open more afterwards. */
+  async dispose() {
+    const connections = [...this.#connections];
+    this.#connections.clear();
+    for (const socket of this.#sockets) socket.close(1e3, "client disposed");
+    this.#sockets.clear();
+    await Promise.all(connections.map((connection) => connection.dispose()));
+  }
+};
+
 // src/client/client.ts
 function createClient(endpointOrOptions) {
   const options = typeof endpointOrOptions === "string" ? { endpoint: endpointOrOptions } : endpointOrOptions;
@@ -1433,21 +1479,24 @@ function settingsFrom(options) {
 }
 function clientForDriver(driver, settings = settingsFrom({})) {
   const accessors = /* @__PURE__ */ new Map();
+  const resources = new OpenResources();
+  const methods = { dispose: () => resources.dispose() };
   return new Proxy({}, {
     get(_target, property) {
       if (typeof property !== "string" || property === "then") return void 0;
+      if (Object.hasOwn(methods, property)) return methods[property];
       let accessor = accessors.get(property);
       if (!accessor) {
-        accessor = actorAccessor(driver, property, settings);
+        accessor = actorAccessor(driver, property, settings, resources);
         accessors.set(property, accessor);
       }
       return accessor;
     }
   });
 }
-function actorAccessor(driver, name, settings) {
+function actorAccessor(driver, name, settings, resources) {
   const handle = (query, params) => {
-    const base = new ActorHandleBase(driver, query, params, settings);
+    const base = new ActorHandleBase(driver, query, params, settings, resources);
     return withActionMethods(base, (action, args) => base.action(action, args));
   };
   return {

@@ -1,0 +1,49 @@
+/**
+ * Every error code actorflare itself gives, server and client side. An `ActorError`'s code is
+ * one of these or the code of a `UserError` that actor code threw (`user_error` by default).
+ */
+export const ERROR_CODES = [
+  // Requests the server refuses.
+  "invalid_encoding",
+  "invalid_query_json",
+  "invalid_request",
+  "invalid_params",
+  "invalid_action_request",
+  "invalid_schedule",
+  "malformed_message",
+  "message_too_long",
+  "route_not_found",
+  "upgrade_required",
+  "unauthorized",
+  "forbidden",
+  "actor_not_found",
+  "actor_already_exists",
+  "action_not_found",
+  "conn_not_found",
+  "incorrect_conn_token",
+  "too_many_subscriptions",
+  "event_name_too_long",
+  "fetch_handler_not_defined",
+  "websocket_handler_not_defined",
+  // Actor code or configuration that fails.
+  "user_error",
+  "action_timed_out",
+  "actor_start_failed",
+  "invalid_fetch_response",
+  "state_not_serializable",
+  "connection_not_storable",
+  "binding_not_found",
+  "actor_overloaded",
+  "proxy_error",
+  "internal_error",
+  // The client's own: the network, the connection, the platform.
+  "http_error",
+  "connection_failed",
+  "connection_lost",
+  "connection_disposed",
+  "websocket_closed",
+  "websocket_unavailable",
+] as const;
+
+/** A code from {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,115 @@
+import { abortAllDurableObjects, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { createClient, type Client } from "../client/client";
+import type { TransportKind } from "../client/driver";
+import type { Encoding } from "../protocol/encoding";
+import { ScheduleStore } from "../actor/schedule-store";
+import type { ActorQuery } from "../protocol/query";
+import { queryActorName } from "../protocol/query-facts";
+import type { ActorDefinitions } from "../registry/config";
+import type { Registry } from "../registry/setup";
+import { keyToName } from "../worker/locate";
+
+export interface TestOptions {
+  /** How protocol messages are encoded (default `json`). */
+  encoding?: Encoding;
+  /** How connections travel (default `websocket`, as in production). */
+  transport?: TransportKind;
+  /** How long a connection's action call may wait (ms). Default 10 s. */
+  actionTimeout?: number;
+}
+
+/** Anything that names one actor: a handle or a connection's handle (`client.counter.getOrCreate("a")`). */
+export interface ActorRef {
+  readonly query: ActorQuery;
+}
+
+export interface ActorTest<A extends ActorDefinitions> {
+  /**
+   * A client of the Worker under test, as a browser or Node would use it: every request goes
+   * through the Worker's default export (so `onAuth` runs), in the same workerd as the test.
+   * Dispose it after each test (`await client.dispose()`) to close its connections.
+   */
+  readonly client: Client<Registry<A>>;
+  /**
+   * Restarts one actor as a crash or a deploy would: the object leaves memory and its open
+   * connections and sockets drop (clients reconnect by themselves); its storage stays. The next
+   * request loads it again, running `onStart`. An actor that does not exist yet is not created.
+   */
+  restartActor(actor: ActorRef): Promise<void>;
+  /** Restarts every actor of every kind at once (the pool's `abortAllDurableObjects()`). */
+  restartAllActors(): Promise<void>;
+  /**
+   * Runs every action the actor scheduled now, later ones included, instead of waiting for
+   * their time; they run as the alarm would run them. Resolves with false when nothing was scheduled.
+   */
+  runScheduled(actor: ActorRef): Promise<boolean>;
+  /** The ids of every actor of this kind that was addressed so far in this test run. */
+  actorIds(name: keyof A & string): Promise<string[]>;
+}
+
+/**
+ * Testing helpers for `@cloudflare/vitest-pool-workers`: a client bound to the Worker under test,
+ * and ways to restart actors and run their schedules. Call it in a test file of a project whose
+ * vitest config uses `cloudflareTest({ wrangler: { configPath } })` on the Worker that serves
+ * `registry` (its default export is `registry.handler` or `serve(app)`).
+ */
+export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, options: TestOptions = {}): ActorTest<A> {
+  const client = createClient<Registry<A>>({
+    // Requests never leave workerd, so the host is only a name.
+    endpoint: "http://actorflare.test",
+    encoding: options.encoding ?? "json",
+    transport: options.transport ?? "websocket",
+    actionTimeout: options.actionTimeout ?? 10_000,
+    fetch: (input, init) => mainWorker().fetch(new Request(input, init)),
+  });
+
+  const namespaceOf = (name: string): DurableObjectNamespace => {
+    const binding = registry.bindingName(name);
+    const namespace = (env as unknown as Record<string, unknown>)[binding];
+    if (typeof namespace !== "object" || namespace === null || !("idFromName" in namespace)) {
+      throw new Error(
+        `setupTest: the test's env has no Durable Object binding '${binding}' for actor '${name}'. ` +
+          "Point cloudflareTest({ wrangler: { configPath } }) at the wrangler config that declares it.",
+      );
+    }
+    return namespace as DurableObjectNamespace;
+  };
+
+  const stubOf = ({ query }: ActorRef): DurableObjectStub => {
+    const name = queryActorName(query);
+    if (name === undefined) throw new Error("setupTest: this handle does not name its actor; use client.<name>.getForId(id).");
+    const namespace = namespaceOf(name);
+    const key = "getForId" in query ? undefined : "getForKey" in query ? query.getForKey.key : "getOrCreateForKey" in query ? query.getOrCreateForKey.key : query.create.key;
+    return namespace.get(key === undefined ? namespace.idFromString((query as { getForId: { actorId: string } }).getForId.actorId) : namespace.idFromName(keyToName(key)));
+  };
+
+  return {
+    client,
+    async restartActor(actor) {
+      const stub = stubOf(actor);
+      // Only objects that exist are restarted: asking an object to abort would create it.
+      const exists = (await listDurableObjectIds(namespaceOf(queryActorName(actor.query)!))).some((id) => id.equals(stub.id));
+      if (!exists) return;
+      await runInDurableObject(stub, (_instance, state) => state.abort("restarted by the test")).catch(() => {
+        // abort() ends the object, and with it the call that asked for it.
+      });
+    },
+    restartAllActors: () => abortAllDurableObjects(),
+    async runScheduled(actor) {
+      const stub = stubOf(actor);
+      await runInDurableObject(stub, (_instance, state) => new ScheduleStore(state.storage.sql).bringForward(Date.now()));
+      return runDurableObjectAlarm(stub);
+    },
+    actorIds: async (name) => (await listDurableObjectIds(namespaceOf(name))).map((id) => id.toString()),
+  };
+}
+
+/** The Worker under test: the default export of the wrangler config's `main`. */
+function mainWorker(): { fetch(request: Request): Promise<Response> } {
+  const main = (exports as unknown as { default?: { fetch?: unknown } }).default;
+  if (typeof main?.fetch !== "function") {
+    throw new Error("setupTest: the Worker under test has no default export with fetch(). Export `registry.handler` (or `serve(app)`) as its default.");
+  }
+  return main as { fetch(request: Request): Promise<Response> };
+}

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ActorError } from "../../src/client/index";
+import { setupTest } from "../../src/testing/index";
+import { registry } from "./registry";
+import { uniqueKey } from "./helpers";
+
+// actorflare/testing against this repository's test worker, as a user's test would use it.
+const { client, restartActor, restartAllActors, runScheduled, actorIds } = setupTest(registry);
+
+afterEach(() => client.dispose());
+
+describe("actorflare/testing", () => {
+  it("the client goes through the Worker, so onAuth runs", async () => {
+    const refused = await client.chatRoom.getOrCreate(uniqueKey(), { params: { token: "deny" } }).history().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ActorError);
+    expect((refused as ActorError).code).toBe("forbidden");
+    expect(await client.counter.getOrCreate(uniqueKey()).increment(2)).toBe(2);
+  });
+
+  it("restartActor: the actor leaves memory, keeps its storage, and its connection comes back", async () => {
+    const key = uniqueKey();
+    const conn = client.chatRoom.getOrCreate(key, { params: { name: "ada" } }).connect();
+    await conn.send("before");
+    const firstWake = await conn.wakeId();
+    const firstConnection = conn.connectionId;
+    const other = client.chatRoom.getOrCreate(uniqueKey());
+    const otherWake = await other.wakeId();
+
+    await restartActor(client.chatRoom.getOrCreate(key));
+
+    // The connection reconnects by itself; the actor is a new instance with the same state.
+    expect(await conn.wakeId()).not.toBe(firstWake);
+    expect(conn.connectionId).not.toBe(firstConnection);
+    expect(await conn.history()).toEqual([{ from: "ada", text: "before" }]);
+    // Other actors stay as they were.
+    expect(await other.wakeId()).toBe(otherWake);
+  });
+
+  it("restartActor leaves an actor that does not exist uncreated", async () => {
+    const before = await actorIds("lifecycle");
+    await restartActor(client.lifecycle.getOrCreate(uniqueKey()));
+    expect(await actorIds("lifecycle")).toEqual(before);
+  });
+
+  it("restartAllActors restarts every actor", async () => {
+    const handle = client.chatRoom.getOrCreate(uniqueKey());
+    const firstWake = await handle.wakeId();
+    await restartAllActors();
+    expect(await handle.wakeId()).not.toBe(firstWake);
+  });
+
+  it("runScheduled runs scheduled actions now", async () => {
+    const handle = client.scheduled.getOrCreate(uniqueKey());
+    expect(await runScheduled(handle)).toBe(false);
+    await handle.later(3_600_000, "in an hour");
+    expect(await runScheduled(handle)).toBe(true);
+    expect((await handle.read()).ticks).toEqual(["in an hour"]);
+  });
+
+  it("actorIds lists the actors of one kind", async () => {
+    const handle = client.counter.getOrCreate(uniqueKey());
+    const id = await handle.resolve();
+    expect(await actorIds("counter")).toContain(id);
+  });
+});
