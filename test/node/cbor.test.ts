@@ -8,6 +8,8 @@ import { CborError, decodeCbor, encodeCbor } from "../../src/protocol/cbor";
 
 const structuredClone = new Encoder({ structuredClone: true, useRecords: false });
 
+/** Object keys; cbor-x renames a key `__proto__` when it decodes (ours keeps it: see the last test). */
+const key = fc.string().filter((k) => k !== "__proto__");
 /** JSON-like values plus what the wire and stored state carry beyond JSON. */
 const leaf = () =>
   fc.oneof(
@@ -27,7 +29,7 @@ const leaf = () =>
 /** Values as they travel on the wire: no Map or Set (RivetKit's client sends JSON-shaped values). */
 const wireValue = fc.letrec((tie) => ({
   leaf: leaf(),
-  node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 5 }), fc.dictionary(fc.string(), tie("node"), { maxKeys: 5 })),
+  node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 5 }), fc.dictionary(key, tie("node"), { maxKeys: 5 })),
 })).node;
 /** Values as state holds them: Maps and Sets too. */
 const value = fc.letrec((tie) => ({
@@ -36,9 +38,9 @@ const value = fc.letrec((tie) => ({
     { depthSize: "small" },
     tie("leaf"),
     fc.array(tie("node"), { maxLength: 5 }),
-    fc.dictionary(fc.string(), tie("node"), { maxKeys: 5 }),
+    fc.dictionary(key, tie("node"), { maxKeys: 5 }),
     fc.array(tie("leaf"), { maxLength: 4 }).map((items) => new Set(items)),
-    fc.array(fc.tuple(fc.string(), tie("node")), { maxLength: 4 }).map((entries) => new Map(entries)),
+    fc.array(fc.tuple(key, tie("node")), { maxLength: 4 }).map((entries) => new Map(entries)),
   ),
 })).node;
 
