@@ -19,11 +19,25 @@ export default defineConfig({
       },
       {
         // `npm run test:consumer`: the packed package in a fresh project, as a user installs it.
-        test: { name: "consumer", environment: "node", include: ["test/consumer/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 600_000, fileParallelism: false },
+        test: {
+          name: "consumer",
+          environment: "node",
+          include: ["test/consumer/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
       },
       {
         // `npm run test:stress`: crashes, load and fuzzing; longer than `npm test`.
-        test: { name: "stress", environment: "node", include: ["test/stress/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false },
+        test: {
+          name: "stress",
+          environment: "node",
+          include: ["test/stress/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

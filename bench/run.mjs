@@ -52,12 +52,17 @@ const SYSTEMS = {
     echo: (base) => ({ url: `${base}/http/bench/echo` }),
     socket: (base) => ({ url: `${ws(base)}/ws/bench` }),
     action: (base, name) =>
-      name === "increment" ? { url: `${base}/counter/bench/increment`, method: "POST", headers: JSON_TYPE, body: '{"a":[1]}' } : { url: `${base}/counter/bench` },
+      name === "increment"
+        ? { url: `${base}/counter/bench/increment`, method: "POST", headers: JSON_TYPE, body: '{"a":[1]}' }
+        : { url: `${base}/counter/bench` },
     connect: (base) => ({ url: `${ws(base)}/counter/bench/connect` }),
   },
   actorflare: {
     config: "wrangler.toml",
-    hello: (base, key = "bench") => ({ url: `${base}/registry/actors/myActor/raw/http/api/hello`, headers: { "X-RivetKit-Actor-Query": query("myActor", key) } }),
+    hello: (base, key = "bench") => ({
+      url: `${base}/registry/actors/myActor/raw/http/api/hello`,
+      headers: { "X-RivetKit-Actor-Query": query("myActor", key) },
+    }),
     echo: (base) => ({ url: `${base}/registry/actors/myActor/raw/http/api/echo`, headers: { "X-RivetKit-Actor-Query": query("myActor") } }),
     // A browser cannot set headers on a WebSocket, so the query travels as a subprotocol.
     socket: (base) => ({ url: `${ws(base)}/registry/actors/raw/websocket/`, protocols: subprotocols("websocketActor") }),
@@ -87,7 +92,7 @@ const [BASELINE, ...OTHERS] = NAMES;
 const JSON_TYPE = { "Content-Type": "application/json" };
 const ws = (base) => base.replace(/^http/, "ws");
 const query = (name, key = "bench") => JSON.stringify({ getOrCreateForKey: { name, key: [key] } });
-const subprotocols = (name) => ["query." + encodeURIComponent(query(name)), "encoding.json", "rivetkit"];
+const subprotocols = (name) => [`query.${encodeURIComponent(query(name))}`, "encoding.json", "rivetkit"];
 
 const expectBody = (expected) => (body) => {
   if (!body.equals(expected)) throw new Error(`unexpected body (${body.length} bytes): ${body.toString().slice(0, 100)}`);
@@ -103,12 +108,24 @@ let coldKeys = 0; // every cold request gets a key no system has seen
  * worker; the operation checks its answer, so a system that fails fast cannot look fast.
  */
 const SCENARIOS = [
-  httpScenario({ id: "http-hello", label: "HTTP GET hello", title: "HTTP GET hello (small JSON, state saved per request)", request: (s, base) => s.hello(base), check: expectBody(Buffer.from(HELLO_BODY)) }),
+  httpScenario({
+    id: "http-hello",
+    label: "HTTP GET hello",
+    title: "HTTP GET hello (small JSON, state saved per request)",
+    request: (s, base) => s.hello(base),
+    check: expectBody(Buffer.from(HELLO_BODY)),
+  }),
   echoScenario("http-echo-1k", "HTTP POST echo 1 KiB", ECHO_1K, HTTP_CONCURRENCY),
   echoScenario("http-echo-1m", "HTTP POST echo 1 MiB", ECHO_1M, 4),
   wsEchoScenario(1),
   wsEchoScenario(50),
-  httpScenario({ id: "action-http", label: "Action over HTTP", title: "Action call over HTTP (counter increment, saved)", request: (s, base) => s.action(base, "increment"), check: expectCount }),
+  httpScenario({
+    id: "action-http",
+    label: "Action over HTTP",
+    title: "Action call over HTTP (counter increment, saved)",
+    request: (s, base) => s.action(base, "increment"),
+    check: expectCount,
+  }),
   actionSocketScenario(16),
   httpScenario({
     id: "cold",
@@ -322,7 +339,10 @@ const WRITE_HANDLERS = [
       return { op: () => socket.roundTrip(`write ${seq++}`), close: socket.close };
     },
   },
-  { handler: "creating: first request to a new actor (hello)", open: httpOperation((s, base) => s.hello(base, `new-${coldKeys++}`), expectBody(Buffer.from(HELLO_BODY))) },
+  {
+    handler: "creating: first request to a new actor (hello)",
+    open: httpOperation((s, base) => s.hello(base, `new-${coldKeys++}`), expectBody(Buffer.from(HELLO_BODY))),
+  },
 ];
 
 /** Storage writes per request of each handler, counted by the instrumented entry; the first call of each is not counted. */
@@ -338,7 +358,12 @@ async function measureStorageWrites(bundles) {
           const before = await readStats(server.url);
           for (let i = 0; i < WRITE_SAMPLE; i++) await op();
           const after = await readStats(server.url);
-          rows.push({ system: name, handler, calls: (after.writeCalls - before.writeCalls) / WRITE_SAMPLE, rows: (after.rowsWritten - before.rowsWritten) / WRITE_SAMPLE });
+          rows.push({
+            system: name,
+            handler,
+            calls: (after.writeCalls - before.writeCalls) / WRITE_SAMPLE,
+            rows: (after.rowsWritten - before.rowsWritten) / WRITE_SAMPLE,
+          });
         } finally {
           await close();
         }
@@ -406,7 +431,11 @@ async function main() {
   const bundles = {};
   for (const [name, system] of Object.entries(SYSTEMS)) {
     const bundle = await dryRunBundle(system.config, `bench/.tmp/${name}`);
-    bundles[name] = { ...bundle, worker: await readWorkerConfig(system.config), startupMs: startupProfileMs(bundle.formPath, `bench/.tmp/${name}/startup.cpuprofile`) };
+    bundles[name] = {
+      ...bundle,
+      worker: await readWorkerConfig(system.config),
+      startupMs: startupProfileMs(bundle.formPath, `bench/.tmp/${name}/startup.cpuprofile`),
+    };
   }
 
   const results = [];
@@ -438,7 +467,7 @@ async function main() {
   const totalSeconds = (performance.now() - started) / 1000;
   const settings = { ROUNDS, MEASURE_MS, WARMUP_MS, SETTLE_MS, DEV_ROUNDS, IDLE_CONNECTIONS, HIBERNATION_WAIT_MS, WRITE_SAMPLE, WRITE_HANDLERS, NAMES };
   const output = render({ results, bundles, writes, memory, dev, totalSeconds, settings });
-  console.log("\n" + output.text);
+  console.log(`\n${output.text}`);
   // A partial run (BENCH_ONLY) must not replace the full results.
   const [md, svg] = only ? ["bench/.tmp/results.partial.md", "bench/.tmp/results.partial.svg"] : ["bench/results.md", "bench/results.svg"];
   writeFileSync(md, output.markdown);
@@ -448,7 +477,8 @@ async function main() {
   // A stopped server's processes may take a moment to exit; anything still here after that is a leak.
   for (let wait = 0; wait < 20 && descendantPids().length > 0; wait++) await sleep(100);
   const leftovers = descendantPids();
-  if (leftovers.length > 0) console.warn(`warning: processes still running under the driver: ${leftovers.map((pid) => `${pid} (${commandName(pid)})`).join(", ")}`);
+  if (leftovers.length > 0)
+    console.warn(`warning: processes still running under the driver: ${leftovers.map((pid) => `${pid} (${commandName(pid)})`).join(", ")}`);
 }
 
 // An interrupted run still stops its servers.

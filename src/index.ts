@@ -16,7 +16,7 @@ export type { ActionContext, ActorLogger, CreateContext, Schedule } from "./acto
 export type { Connection } from "./actor/connection";
 export { setup, Registry } from "./registry/setup";
 export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";
-export type { CorsOptions } from "./registry/config";
+export type { CorsOptions } from "./worker/registry-runtime";
 export type { ActorObject, ActorObjectClass, WorkerContext } from "./registry/platform-types";
 export { ActorflareError, UserError, Unauthorized, Forbidden } from "./protocol/errors";
 export type { ErrorCode } from "./protocol/error-codes";

@@ -88,9 +88,7 @@ export class WsObject extends DurableObject<Env> {
     server.binaryType = "arraybuffer";
 
     this.#connectionCount++;
-    server.send(
-      JSON.stringify({ type: "welcome", connectionCount: this.#connectionCount, messageCount: this.#state.messageCount }),
-    );
+    server.send(JSON.stringify({ type: "welcome", connectionCount: this.#connectionCount, messageCount: this.#state.messageCount }));
 
     server.addEventListener("message", (event) => {
       this.#state.messageCount++;
@@ -142,9 +140,11 @@ export class CounterObject extends DurableObject<Env> {
   }
 
   override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
-    const request = (JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)) as {
-      b?: { ar?: { i: number; n: string; a: [number?] } };
-    }).b?.ar;
+    const request = (
+      JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)) as {
+        b?: { ar?: { i: number; n: string; a: [number?] } };
+      }
+    ).b?.ar;
     if (request?.n !== "increment") {
       socket.close(1011, "unknown message");
       return;

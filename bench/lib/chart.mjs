@@ -44,7 +44,9 @@ export function cpuRatioChart(groups, { title, goal }) {
     out.push(`<text x="${tx}" y="${bottom + 16}" text-anchor="middle" fill="#555">${tick.toFixed(2)}×</text>`);
   }
   out.push(`<line x1="${x(goal)}" y1="${top - 4}" x2="${x(goal)}" y2="${bottom}" stroke="#c00" stroke-dasharray="4 3"/>`);
-  out.push(`<text x="${labelWidth + plotWidth / 2}" y="${bottom + 34}" text-anchor="middle" fill="#333">CPU per operation ÷ the hand-written Durable Object's (same round)</text>`);
+  out.push(
+    `<text x="${labelWidth + plotWidth / 2}" y="${bottom + 34}" text-anchor="middle" fill="#333">CPU per operation ÷ the hand-written Durable Object's (same round)</text>`,
+  );
 
   groups.forEach((group, g) => {
     const y0 = top + g * groupHeight;
@@ -63,9 +65,11 @@ export function cpuRatioChart(groups, { title, goal }) {
         out.push(`<line x1="${x(bar.min)}" y1="${mid - 3}" x2="${x(bar.min)}" y2="${mid + 3}" stroke="#222"/>`);
         out.push(`<line x1="${x(bar.max)}" y1="${mid - 3}" x2="${x(bar.max)}" y2="${mid + 3}" stroke="#222"/>`);
       }
-      out.push(`<text x="${Math.max(x(bar.value), Number.isFinite(bar.max) ? x(bar.max) : 0) + 4}" y="${y + barHeight - 2}" fill="#222">${bar.value.toFixed(2)}×</text>`);
+      out.push(
+        `<text x="${Math.max(x(bar.value), Number.isFinite(bar.max) ? x(bar.max) : 0) + 4}" y="${y + barHeight - 2}" fill="#222">${bar.value.toFixed(2)}×</text>`,
+      );
     });
   });
   out.push("</svg>");
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

@@ -121,7 +121,15 @@ export function render({ results, bundles, writes, memory, dev, totalSeconds, se
   }
 
   if (memory) {
-    const header = ["system", "RSS, actor awake, 0 conns (MiB)", `RSS, ${IDLE_CONNECTIONS} conns awake (MiB)`, `RSS after ${HIBERNATION_WAIT_MS / 1000} s idle (MiB)`, "per conn. (KiB)", "object rebuilt after idle", "conns still work"];
+    const header = [
+      "system",
+      "RSS, actor awake, 0 conns (MiB)",
+      `RSS, ${IDLE_CONNECTIONS} conns awake (MiB)`,
+      `RSS after ${HIBERNATION_WAIT_MS / 1000} s idle (MiB)`,
+      "per conn. (KiB)",
+      "object rebuilt after idle",
+      "conns still work",
+    ];
     const rows = memory.map((row) => [
       row.system,
       mib(row.rssActor),
@@ -137,7 +145,7 @@ export function render({ results, bundles, writes, memory, dev, totalSeconds, se
       "",
       "All three use the WebSocket Hibernation API here (the baseline's `acceptWebSocket`, PartyServer's `hibernate: true`). RSS is the whole workerd process " +
         "(Miniflare's entry worker included), so compare the columns, not the absolute numbers. V8 and the allocator keep freed pages, so RSS falls little when an " +
-        "object leaves memory; the \"rebuilt\" column is the direct evidence that it did. Reported, not judged.",
+        'object leaves memory; the "rebuilt" column is the direct evidence that it did. Reported, not judged.',
       "",
       markdownTable(header, rows, 1),
       "",
@@ -161,7 +169,16 @@ export function render({ results, bundles, writes, memory, dev, totalSeconds, se
     );
   }
 
-  const bundleHeader = ["system", "raw KiB", "gzip KiB", "adds (gzip KiB)", "minified gzip KiB", "adds (minified gzip KiB)", "Worker Startup Time (dry run)", "start-up JS, `wrangler check startup` (ms)"];
+  const bundleHeader = [
+    "system",
+    "raw KiB",
+    "gzip KiB",
+    "adds (gzip KiB)",
+    "minified gzip KiB",
+    "adds (minified gzip KiB)",
+    "Worker Startup Time (dry run)",
+    "start-up JS, `wrangler check startup` (ms)",
+  ];
   const bundleRows = NAMES.map((name) => {
     const b = bundles[name];
     const base = bundles[BASELINE];
@@ -180,9 +197,9 @@ export function render({ results, bundles, writes, memory, dev, totalSeconds, se
   md.push(
     "## Bundle size and start-up",
     "",
-    "`wrangler deploy --dry-run` output as configured (no `minify`), gzip level 9 via `node:zlib`; \"adds\" is the difference to the hand-written worker, the goal's measure. " +
+    '`wrangler deploy --dry-run` output as configured (no `minify`), gzip level 9 via `node:zlib`; "adds" is the difference to the hand-written worker, the goal\'s measure. ' +
       "The minified columns put the same bundle through esbuild's minifier, as `minify = true` would. The actorflare row is the whole demo worker (five actors and a Hono app " +
-      "around the registry), so it slightly overstates the framework alone. Wrangler prints \"Worker Startup Time\" only after a real upload, from Cloudflare's answer, so a " +
+      'around the registry), so it slightly overstates the framework alone. Wrangler prints "Worker Startup Time" only after a real upload, from Cloudflare\'s answer, so a ' +
       "dry run gives none (N/A). The last column is the local stand-in: `wrangler check startup` loads the bundle under the V8 profiler in Miniflare (module evaluation plus " +
       "a first request) and writes a CPU profile; this is the time its samples saw JavaScript running (samples × interval), one run, coarse (~1 ms samples, this machine's CPU).",
     "",

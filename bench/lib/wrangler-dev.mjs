@@ -31,7 +31,22 @@ export async function startWranglerDev(configPath, persistDir) {
   // The binary itself, not npx, so the PID is wrangler's (PLATFORM.md §8).
   const child = spawn(
     WRANGLER,
-    ["dev", "--config", configPath, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, "--log-level", "error", "--show-interactive-dev-session=false"],
+    [
+      "dev",
+      "--config",
+      configPath,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      persistDir,
+      "--log-level",
+      "error",
+      "--show-interactive-dev-session=false",
+    ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" }, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";

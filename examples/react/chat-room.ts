@@ -20,7 +20,7 @@ export function ChatRoom({ room, name }: { room: string; name: string }) {
     "section",
     null,
     createElement("p", null, `Connection: ${state}`),
-    createElement("button", { onClick: send, disabled: state !== "open" }, "Say hello"),
+    createElement("button", { type: "button", onClick: send, disabled: state !== "open" }, "Say hello"),
     createElement("ul", null, ...lines.map((line, i) => createElement("li", { key: i }, line))),
   );
 }

@@ -20,10 +20,7 @@ export async function runAction(instance: ActorInstance, conn: Connection, name:
     if (!isPromiseLike(result)) return result;
     const timeoutMs = instance.options.actionTimeout;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)), timeoutMs);
     });
     return await Promise.race([result, timeout]);
   } finally {

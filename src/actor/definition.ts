@@ -3,7 +3,7 @@ import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { ActionContext, ActorContext, CreateContext } from "./context";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- action arguments are inferred per actor */
+// `any` (allowed in this file by biome.json): action arguments are inferred per actor.
 export type Actions<S, V, CS = any> = Record<string, (c: ActionContext<S, V, CS>, ...args: any[]) => unknown>;
 
 /** What onAuth learns about a request. */

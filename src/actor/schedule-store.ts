@@ -37,14 +37,24 @@ export class ScheduleStore {
 
   insert(job: ScheduledJob): void {
     this.#createTable();
-    this.#sql.exec(`INSERT INTO ${TABLE} (id, at, action, args, attempts) VALUES (?, ?, ?, ?, ?)`, job.id, job.at, job.action, JSON.stringify(job.args), job.attempts);
+    this.#sql.exec(
+      `INSERT INTO ${TABLE} (id, at, action, args, attempts) VALUES (?, ?, ?, ?, ?)`,
+      job.id,
+      job.at,
+      job.action,
+      JSON.stringify(job.args),
+      job.attempts,
+    );
   }
 
   /** Jobs due at `now`, earliest first. */
   due(now: number): ScheduledJob[] {
     if (!this.#tableExists()) return [];
     return this.#sql
-      .exec<{ id: string; at: number; action: string; args: string; attempts: number }>(`SELECT id, at, action, args, attempts FROM ${TABLE} WHERE at <= ? ORDER BY at, id`, now)
+      .exec<{ id: string; at: number; action: string; args: string; attempts: number }>(
+        `SELECT id, at, action, args, attempts FROM ${TABLE} WHERE at <= ? ORDER BY at, id`,
+        now,
+      )
       .toArray()
       .map((row) => ({ ...row, args: JSON.parse(row.args) as unknown[] }));
   }

@@ -22,7 +22,6 @@ const CHUNK_BYTES = 1024 * 1024;
 const FIELD_PREFIX = ".";
 const WHOLE = "=";
 
-
 export interface WriteCounters {
   rows: number;
   bytes: number;
@@ -111,7 +110,12 @@ export class StateStore {
     for (let chunk = 0; chunk < chunks; chunk++) {
       const part = bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
       this.#count(
-        this.#sql.exec(`INSERT INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?) ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data`, key, chunk, part),
+        this.#sql.exec(
+          `INSERT INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?) ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data`,
+          key,
+          chunk,
+          part,
+        ),
       );
       this.written.bytes += part.byteLength;
     }

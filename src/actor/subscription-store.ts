@@ -41,7 +41,9 @@ export class SubscriptionStore {
   /** A connection's subscriptions, moved here at once (one statement). */
   insertAll(conn: string, events: string[]): void {
     this.#createTable();
-    this.#count(this.#sql.exec(`INSERT INTO ${TABLE} (conn, event) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, conn, JSON.stringify(events)));
+    this.#count(
+      this.#sql.exec(`INSERT INTO ${TABLE} (conn, event) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, conn, JSON.stringify(events)),
+    );
   }
 
   /** Records a change of one subscription, written with the others after FLUSH_DELAY_MS. */
@@ -67,7 +69,8 @@ export class SubscriptionStore {
         const removed: string[] = [];
         for (const [event, subscribed] of changes) (subscribed ? added : removed).push(event);
         if (added.length > 0) this.insertAll(conn, added);
-        if (removed.length > 0) this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE conn = ? AND event IN (SELECT value FROM json_each(?))`, conn, JSON.stringify(removed)));
+        if (removed.length > 0)
+          this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE conn = ? AND event IN (SELECT value FROM json_each(?))`, conn, JSON.stringify(removed)));
       }
     });
     this.#pending.clear();
@@ -76,7 +79,10 @@ export class SubscriptionStore {
   read(conn: string): string[] {
     this.flush();
     if (!this.#tableExists()) return [];
-    return this.#sql.exec<{ event: string }>(`SELECT event FROM ${TABLE} WHERE conn = ?`, conn).toArray().map((row) => row.event);
+    return this.#sql
+      .exec<{ event: string }>(`SELECT event FROM ${TABLE} WHERE conn = ?`, conn)
+      .toArray()
+      .map((row) => row.event);
   }
 
   deleteConnection(conn: string): void {

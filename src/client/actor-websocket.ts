@@ -17,7 +17,9 @@ type EventName = keyof ActorWebSocketEventMap;
 type Handler<K extends EventName> = ((this: ActorWebSocket, event: ActorWebSocketEventMap[K]) => unknown) | null;
 /** Listener options, spelled out: the DOM and the Workers types name them differently. */
 type ListenerOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal };
-type Listener<K extends EventName> = ((this: ActorWebSocket, event: ActorWebSocketEventMap[K]) => unknown) | { handleEvent(event: ActorWebSocketEventMap[K]): unknown };
+type Listener<K extends EventName> =
+  | ((this: ActorWebSocket, event: ActorWebSocketEventMap[K]) => unknown)
+  | { handleEvent(event: ActorWebSocketEventMap[K]): unknown };
 /** Any event's listener, spelled out for the same reason. */
 type AnyListener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
 

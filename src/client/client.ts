@@ -108,10 +108,7 @@ function actorAccessor(driver: ClientDriver, name: string, settings: HandleSetti
   return {
     get: (key, options = {}) => handle({ getForKey: { name, key: normalizeKey(key) } }, options.params),
     getOrCreate: (key, options = {}) =>
-      handle(
-        { getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } },
-        options.params,
-      ),
+      handle({ getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } }, options.params),
     getForId: (actorId, options = {}) => handle({ getForId: { name, actorId } }, options.params),
     create: async (key, options = {}) => {
       const created = handle({ create: { name, key: normalizeKey(key), input: options.input, region: options.region } }, options.params);

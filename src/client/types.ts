@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- matching any action signature */
+// `any` (allowed in this file by biome.json): matching any action signature.
 
 /** The definition registered under `K` in registry `R` (anything when the client is untyped). */
 export type DefinitionOf<R, K extends string> = R extends { readonly actors: infer A } ? (K extends keyof A ? A[K] : never) : any;
@@ -10,7 +10,5 @@ export type ActionsOf<D> = 0 extends 1 & D ? AnyActions : D extends { readonly c
 
 /** Each action as the client calls it: without the context, returning a promise. */
 export type ActorActions<D> = {
-  readonly [K in keyof ActionsOf<D> & string]: ActionsOf<D>[K] extends (c: any, ...args: infer P) => infer R
-    ? (...args: P) => Promise<Awaited<R>>
-    : never;
+  readonly [K in keyof ActionsOf<D> & string]: ActionsOf<D>[K] extends (c: any, ...args: infer P) => infer R ? (...args: P) => Promise<Awaited<R>> : never;
 };

@@ -59,7 +59,11 @@ function settleOpening(socket: WebSocket, factsOf: () => SocketFacts, alreadyOpe
     const onClose = (event: CloseEvent) => {
       cleanup();
       const code = event.reason || (refused ? "internal_error" : "websocket_closed");
-      reject(new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, { closeCode: event.code }));
+      reject(
+        new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, {
+          closeCode: event.code,
+        }),
+      );
     };
     const cleanup = () => {
       socket.removeEventListener("open", onOpen);

@@ -292,7 +292,10 @@ export function decodeCbor(input: Uint8Array): unknown {
   const need = (n: number): void => {
     if (offset + n > data.length) throw new CborError("the data ends in the middle of a value");
   };
-  const uint8 = () => (need(1), data[offset++]!);
+  const uint8 = (): number => {
+    need(1);
+    return data[offset++]!;
+  };
 
   /** The argument of a head whose low bits are `info`; undefined for an indefinite length. */
   const argument = (info: number): number | bigint | undefined => {
@@ -394,7 +397,8 @@ export function decodeCbor(input: Uint8Array): unknown {
         const object: Record<string, unknown> = {};
         items(info, () => {
           const key = readItem();
-          if (typeof key !== "string" && typeof key !== "number") throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
+          if (typeof key !== "string" && typeof key !== "number")
+            throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
           setProperty(object, key, readItem());
         });
         return object;
@@ -511,7 +515,8 @@ export function decodeCbor(input: Uint8Array): unknown {
   const readContainerInto = (index: number): unknown => {
     const head = data[offset]!;
     if (head === 0xd9) {
-      const tag = (offset++, length(25));
+      offset++;
+      const tag = length(25);
       if (tag !== TAG_SET && tag !== TAG_MAP) {
         offset -= 3;
         const value = readItem();

@@ -35,9 +35,7 @@ export class ActorflareError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.metadata === undefined
-      ? { c: this.code, m: this.message }
-      : { c: this.code, m: this.message, md: this.metadata };
+    return this.metadata === undefined ? { c: this.code, m: this.message } : { c: this.code, m: this.message, md: this.metadata };
   }
 }
 
@@ -82,19 +80,14 @@ export const errors = {
         ? "Missing X-RivetKit-Encoding header: send `json` or `cbor`."
         : `Unknown encoding '${value}': send X-RivetKit-Encoding \`json\` or \`cbor\`.`,
     ),
-  invalidQueryJson: (detail: string) =>
-    new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
-  invalidRequest: (message: string, metadata?: unknown) =>
-    new ActorflareError("invalid_request", message, { metadata }),
-  invalidParams: (detail: string) =>
-    new ActorflareError("invalid_params", `X-RivetKit-Conn-Params is not valid JSON (${detail}).`),
+  invalidQueryJson: (detail: string) => new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
+  invalidRequest: (message: string, metadata?: unknown) => new ActorflareError("invalid_request", message, { metadata }),
+  invalidParams: (detail: string) => new ActorflareError("invalid_params", `X-RivetKit-Conn-Params is not valid JSON (${detail}).`),
   actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
   actorAlreadyExists: (name: string, key: string[]) =>
-    new ActorflareError(
-      "actor_already_exists",
-      `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`,
-      { status: 409 },
-    ),
+    new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
+      status: 409,
+    }),
   routeNotFound: (method: string, path: string) =>
     new ActorflareError("route_not_found", `No route for ${method} ${path}. Actor routes live under /registry/actors/.`, {
       status: 404,
@@ -104,11 +97,9 @@ export const errors = {
       status: 426,
     }),
   fetchHandlerNotDefined: (name: string) =>
-    new ActorflareError(
-      "fetch_handler_not_defined",
-      `Actor '${name}' has no onFetch handler. Add onFetch(c, request) to its definition to serve raw HTTP.`,
-      { status: 404 },
-    ),
+    new ActorflareError("fetch_handler_not_defined", `Actor '${name}' has no onFetch handler. Add onFetch(c, request) to its definition to serve raw HTTP.`, {
+      status: 404,
+    }),
   webSocketHandlerNotDefined: (name: string) =>
     new ActorflareError(
       "websocket_handler_not_defined",
@@ -131,8 +122,7 @@ export const errors = {
       `The message is larger than this actor accepts (${limit} bytes). Send less, or raise the actor's options.maxIncomingMessageSize.`,
       { status: 413 },
     ),
-  proxyError: (detail: string) =>
-    new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
+  proxyError: (detail: string) => new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
   tooManySubscriptions: (limit: number) =>
     new ActorflareError(
       "too_many_subscriptions",
@@ -154,8 +144,7 @@ export const errors = {
         "together they must be plain data and under 2 MB. Keep conn state small and put large data in the actor's state.",
       { status: 500, cause },
     ),
-  actorOverloaded: () =>
-    new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
+  actorOverloaded: () => new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

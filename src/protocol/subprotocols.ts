@@ -53,10 +53,7 @@ export interface ProtocolPayload {
 
 /** The entries a client offers, in RivetKit's order, followed by the user's own protocols. */
 export function buildProtocols(payload: ProtocolPayload, userProtocols: readonly string[] = []): string[] {
-  const entries = [
-    PROTOCOL_QUERY_PREFIX + encodeURIComponent(payload.queryJson),
-    PROTOCOL_ENCODING_PREFIX + payload.encoding,
-  ];
+  const entries = [PROTOCOL_QUERY_PREFIX + encodeURIComponent(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
   if (payload.connParamsJson !== undefined) {
     entries.push(PROTOCOL_CONN_PARAMS_PREFIX + encodeURIComponent(payload.connParamsJson));
   }

@@ -29,9 +29,9 @@ export function createActorHooks<R>(client: Client<R>) {
   function useActor<K extends ActorNames<R>>(options: UseActorOptions<K>): UseActorResult<DefinitionOf<R, K>> {
     // Keys and params are compared by value, so a literal written inline does not reconnect on every render.
     const identity = JSON.stringify([options.name, options.key ?? null, options.params ?? null]);
+    // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for name, key and params, compared by value
     const handle = useMemo(
       () => client[options.name].getOrCreate(options.key, { params: options.params, createWithInput: options.createWithInput }),
-      // eslint-disable-next-line react-hooks/exhaustive-deps -- `identity` stands for name, key and params
       [identity],
     ) as unknown as ActorHandle<DefinitionOf<R, K>>;
     const [connection, setConnection] = useState<ActorConnection<DefinitionOf<R, K>>>();

@@ -6,8 +6,8 @@ import { createActorDurableObject, type ActorDurableObjectClass } from "../durab
 import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
 import { isRegistryPath, registryFetch } from "../worker/router";
-import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "./config";
-import { className, defaultBindingName, type ClassNameOf } from "./names";
+import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "../worker/registry-runtime";
+import { className, defaultBindingName, type ClassNameOf } from "../worker/names";
 
 export interface SetupOptions<A extends ActorDefinitions> {
   /** The actors, by the name clients use: `use: { counter }` → `client.counter`. */
@@ -77,14 +77,15 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
   }
 }
 
-
 /** Registers actors: `setup({ use: { counter, chat } })`. Checks every definition now, at module load. */
 export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Registry<A> {
   const names = Object.keys(options.use ?? {});
   if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
   for (const name of names) {
     if (RESERVED_ACTOR_NAMES.includes(name)) {
-      throw new Error(`setup({ use }): an actor cannot be named '${name}', because clients use \`client.${name}\` themselves. Register it under another name, e.g. { ${name}Actor }.`);
+      throw new Error(
+        `setup({ use }): an actor cannot be named '${name}', because clients use \`client.${name}\` themselves. Register it under another name, e.g. { ${name}Actor }.`,
+      );
     }
     const definition = options.use[name];
     if (!isActorDefinition(definition)) {

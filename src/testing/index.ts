@@ -6,7 +6,7 @@ import type { Encoding } from "../protocol/encoding";
 import { ScheduleStore } from "../actor/schedule-store";
 import type { ActorQuery } from "../protocol/query";
 import { queryActorName } from "../protocol/query-facts";
-import type { ActorDefinitions } from "../registry/config";
+import type { ActorDefinitions } from "../worker/registry-runtime";
 import type { Registry } from "../registry/setup";
 import { keyToName } from "../worker/locate";
 
@@ -80,8 +80,17 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
     const name = queryActorName(query);
     if (name === undefined) throw new Error("setupTest: this handle does not name its actor; use client.<name>.getForId(id).");
     const namespace = namespaceOf(name);
-    const key = "getForId" in query ? undefined : "getForKey" in query ? query.getForKey.key : "getOrCreateForKey" in query ? query.getOrCreateForKey.key : query.create.key;
-    return namespace.get(key === undefined ? namespace.idFromString((query as { getForId: { actorId: string } }).getForId.actorId) : namespace.idFromName(keyToName(key)));
+    const key =
+      "getForId" in query
+        ? undefined
+        : "getForKey" in query
+          ? query.getForKey.key
+          : "getOrCreateForKey" in query
+            ? query.getOrCreateForKey.key
+            : query.create.key;
+    return namespace.get(
+      key === undefined ? namespace.idFromString((query as { getForId: { actorId: string } }).getForId.actorId) : namespace.idFromName(keyToName(key)),
+    );
   };
 
   return {

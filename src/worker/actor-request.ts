@@ -32,7 +32,9 @@ export function readHttpActorRequest(request: Request, options: { encodingRequir
     ["X-RivetKit-Actor-Query", request.headers.get(HEADER_ACTOR_QUERY)],
   ]);
   if (query === undefined) {
-    throw errors.invalidRequest("Missing actor query: send the X-RivetKit-Query header (or X-RivetKit-Actor-Query) with a JSON query such as {\"getOrCreateForKey\":{\"name\":\"counter\",\"key\":[\"main\"]}}.");
+    throw errors.invalidRequest(
+      'Missing actor query: send the X-RivetKit-Query header (or X-RivetKit-Actor-Query) with a JSON query such as {"getOrCreateForKey":{"name":"counter","key":["main"]}}.',
+    );
   }
   const paramsText = request.headers.get(HEADER_CONN_PARAMS);
   return { query, encoding, params: paramsText === null ? null : parseParams(paramsText), offeredProtocols: [] };

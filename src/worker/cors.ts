@@ -1,4 +1,4 @@
-import type { CorsOptions } from "../registry/config";
+import type { CorsOptions } from "./registry-runtime";
 
 /** Request headers a browser may send cross-origin: the protocol's, plus what the registry adds. */
 const PROTOCOL_HEADERS = [

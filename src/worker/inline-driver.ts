@@ -5,7 +5,7 @@ import { webSocketTransport } from "../client/transports";
 import { acceptUpgradeResponse } from "../client/websocket";
 import type { ActorQuery } from "../protocol/query";
 import { acceptedProtocol, PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
-import type { RegistryRuntime } from "../registry/config";
+import type { RegistryRuntime } from "./registry-runtime";
 import { ACTOR_ORIGIN, type Outcome } from "../server/contract";
 import { callActor } from "./call";
 import { locateActor, type LocatedActor } from "./locate";
@@ -31,12 +31,14 @@ export class InlineClientDriver implements ClientDriver {
 
   async resolve(query: ActorQuery): Promise<string> {
     const located = this.#locate(query);
-    return valueOf(await callActor(located, (stub) => stub.resolve(located.target)));
+    return outcomeValue(await callActor(located, (stub) => stub.resolve(located.target)));
   }
 
   async action(query: ActorQuery, name: string, args: unknown[], params: unknown): Promise<unknown> {
     const located = this.#locate(query);
-    return valueOf(await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: params ?? null, auth: undefined, request: undefined })));
+    return outcomeValue(
+      await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: params ?? null, auth: undefined, request: undefined })),
+    );
   }
 
   rawFetch(query: ActorQuery, path: string, request: Request): Promise<Response> {
@@ -46,7 +48,11 @@ export class InlineClientDriver implements ClientDriver {
   async rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<ActorWebSocket> {
     const offered = [PROTOCOL_RIVETKIT, ...protocols];
     const upgrade = new Request(ACTOR_ORIGIN + path, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
-    const response = await streamToActor(this.#locate(query), upgrade, ACTOR_ORIGIN + path, { route: "raw-websocket", encoding: "json", protocol: acceptedProtocol(offered) });
+    const response = await streamToActor(this.#locate(query), upgrade, ACTOR_ORIGIN + path, {
+      route: "raw-websocket",
+      encoding: "json",
+      protocol: acceptedProtocol(offered),
+    });
     return acceptUpgradeResponse(response, ACTOR_ORIGIN + path);
   }
 
@@ -65,7 +71,7 @@ export class InlineClientDriver implements ClientDriver {
 }
 
 /** An outcome's value, or its error as the client's `ActorError`. */
-function valueOf<T>(outcome: Outcome<T>): T {
+function outcomeValue<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   throw new ActorError(outcome.error.c, outcome.error.m, outcome.error.md);
 }

@@ -2,8 +2,8 @@ import type { AnyActorDefinition } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorObjectRpc, ActorTarget } from "../server/contract";
 import type { ActorQuery } from "../protocol/query";
-import { className, wranglerLines } from "../registry/names";
-import type { RegistryRuntime } from "../registry/config";
+import { className, wranglerLines } from "./names";
+import type { RegistryRuntime } from "./registry-runtime";
 
 /** An actor's Durable Object as the Worker calls it: its RPC methods, and fetch for streams. */
 export type ActorStub = ActorObjectRpc & { fetch(request: Request): Promise<Response> };
@@ -67,9 +67,7 @@ function idFromString(namespace: DurableObjectNamespace, actorId: string): Durab
 function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinition {
   const definition = Object.hasOwn(runtime.actors, name) ? runtime.actors[name] : undefined;
   if (!definition) {
-    throw errors.actorNotFound(
-      `No actor named '${name}' is registered. Registered actors: ${Object.keys(runtime.actors).join(", ") || "(none)"}.`,
-    );
+    throw errors.actorNotFound(`No actor named '${name}' is registered. Registered actors: ${Object.keys(runtime.actors).join(", ") || "(none)"}.`);
   }
   return definition;
 }

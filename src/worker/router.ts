@@ -1,6 +1,6 @@
 import { Hono } from "hono/tiny";
 import { errors } from "../protocol/errors";
-import type { RegistryRuntime } from "../registry/config";
+import type { RegistryRuntime } from "./registry-runtime";
 import { httpError, publicError } from "../server/error-answers";
 import { errorEncoding } from "./actor-request";
 import { preflightResponse, withCors } from "./cors";
@@ -34,7 +34,10 @@ export function createRegistryRouter(runtime: RegistryRuntime): Hono<WorkerEnv> 
 
   // Raw routes: RivetKit's form (the name in the query) and the form that names the actor.
   // `*` also matches the bare prefix, whose actor path is `/`.
-  for (const [path, segments] of [["/registry/actors/raw", 4], ["/registry/actors/:name/raw", 5]] as const) {
+  for (const [path, segments] of [
+    ["/registry/actors/raw", 4],
+    ["/registry/actors/:name/raw", 5],
+  ] as const) {
     app.all(`${path}/http/*`, route(rawHttp(segments)));
     app.all(`${path}/websocket/*`, route(rawWebSocket(segments)));
   }

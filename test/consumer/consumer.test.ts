@@ -67,12 +67,22 @@ afterAll(async () => {
 });
 
 describe("the packed package in a fresh project", () => {
-  it("runs the commands of the README's \"Start a project\"", () => {
+  it('runs the commands of the README\'s "Start a project"', () => {
     const readme = readFileSync(join(REPO, "README.md"), "utf8");
     const block = /## Start a project\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
-    const commands = block.split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter(Boolean);
+    const commands = block
+      .split("\n")
+      .map((line) => line.replace(/\s+#.*$/, "").trim())
+      .filter(Boolean);
     // Each is run here: the copy and the install in beforeAll, `npm run dev` as `wrangler dev` on a free port.
-    expect(commands).toEqual(["cp -r examples/starter my-actors && cd my-actors", "npm install", "npx wrangler types", "npm test", "npm run dev", "npm run client"]);
+    expect(commands).toEqual([
+      "cp -r examples/starter my-actors && cd my-actors",
+      "npm install",
+      "npx wrangler types",
+      "npm test",
+      "npm run dev",
+      "npm run client",
+    ]);
   });
 
   it("installs the tarball, not this repository", () => {
@@ -92,7 +102,15 @@ describe("the packed package in a fresh project", () => {
 
   it.each(["bundler", "nodenext", "node16"])("type-checks strictly under moduleResolution %s", async (resolution) => {
     const module = resolution === "bundler" ? "es2022" : resolution;
-    const strict = { strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true, target: "es2024", module, moduleResolution: resolution };
+    const strict = {
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: false,
+      noEmit: true,
+      target: "es2024",
+      module,
+      moduleResolution: resolution,
+    };
     const projects: Record<string, object> = {
       // The Worker with the Workers types package, and (below) with the types `wrangler types` generated.
       "worker-types": { compilerOptions: { ...strict, lib: ["es2024"], types: ["@cloudflare/workers-types"] }, include: ["src"] },
@@ -101,7 +119,8 @@ describe("the packed package in a fresh project", () => {
       browser: { compilerOptions: { ...strict, lib: ["es2024", "dom"], types: [] }, include: ["browser"] },
     };
     // The file `wrangler types` writes is itself made for bundler resolution (extensionless imports, `export =`).
-    if (resolution === "bundler") projects.worker = { compilerOptions: { ...strict, lib: ["es2024"], types: [] }, include: ["worker-configuration.d.ts", "src"] };
+    if (resolution === "bundler")
+      projects.worker = { compilerOptions: { ...strict, lib: ["es2024"], types: [] }, include: ["worker-configuration.d.ts", "src"] };
     for (const [name, config] of Object.entries(projects)) {
       const file = `tsconfig.strict-${name}-${resolution}.json`;
       writeFileSync(join(app, file), JSON.stringify(config));
@@ -152,7 +171,11 @@ describe("the packed package in a fresh project", () => {
     try {
       const response = await fetch(`${server.url}/registry/actors/actions/history`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-rivetkit-encoding": "json", "x-rivetkit-query": JSON.stringify({ getOrCreateForKey: { name: "chat", key: ["a"] } }) },
+        headers: {
+          "content-type": "application/json",
+          "x-rivetkit-encoding": "json",
+          "x-rivetkit-query": JSON.stringify({ getOrCreateForKey: { name: "chat", key: ["a"] } }),
+        },
         body: JSON.stringify({ a: [] }),
       });
       expect(response.status).toBe(500);

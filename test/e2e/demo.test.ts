@@ -161,13 +161,7 @@ describe("the demo page in Chromium", () => {
     const key = unique("socket");
     const { page, problems } = await openDemo();
     await useRawWebSocket(page, key, ["one", "two"]);
-    await eventually(() => wsLog(page)).toEqual([
-      "welcome: 1 open socket(s), 0 message(s) so far",
-      "sent: one",
-      "echo: one",
-      "sent: two",
-      "echo: two",
-    ]);
+    await eventually(() => wsLog(page)).toEqual(["welcome: 1 open socket(s), 0 message(s) so far", "sent: one", "echo: one", "sent: two", "echo: two"]);
     expect(await wsCount(page)).toBe("2");
 
     await wsOf(page).getByRole("button", { name: "Disconnect" }).click();
@@ -199,9 +193,11 @@ describe("the demo page in Chromium", () => {
   it("every control has a label and incoming messages are in live regions; screenshot of the page in use", async () => {
     const room = unique("room");
     const { page, problems } = await openDemo();
-    const unlabelled = await page.locator("input, button").evaluateAll((controls) =>
-      controls.filter((control) => !(control as HTMLInputElement).labels?.length && !control.textContent?.trim()).map((control) => control.id),
-    );
+    const unlabelled = await page
+      .locator("input, button")
+      .evaluateAll((controls) =>
+        controls.filter((control) => !(control as HTMLInputElement).labels?.length && !control.textContent?.trim()).map((control) => control.id),
+      );
     expect(unlabelled).toEqual([]);
     const live = await page.locator("[aria-live]").evaluateAll((regions) => regions.map((region) => region.id));
     expect(live).toEqual(expect.arrayContaining(["chat-messages", "chat-presence", "ws-log", "ws-count", "http-result"]));

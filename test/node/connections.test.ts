@@ -178,7 +178,8 @@ describe("against one wrangler dev", () => {
   ];
 
   describe.each(combos)("transport %s, encoding %s", (transport, encoding) => {
-    const client = (WebSocket?: WebSocketConstructor) => createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, WebSocket });
+    const client = (WebSocket?: WebSocketConstructor) =>
+      createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, WebSocket });
 
     // A connection's messages are handled in the order sent, and an action's events leave before
     // its answer on the same socket or stream: when a call resolves, the event it caused (for a
@@ -231,7 +232,11 @@ describe("against one wrangler dev", () => {
 
       // Until every subscription is known to be active, messages come from a separate sender.
       const warmup = c.chat.getOrCreate(key, { params: { name: "warmup" } });
-      await settle(() => warmup.send("warmup"), () => received.every((list) => list.some((m) => m.from === "warmup")), "every client to be subscribed");
+      await settle(
+        () => warmup.send("warmup"),
+        () => received.every((list) => list.some((m) => m.from === "warmup")),
+        "every client to be subscribed",
+      );
       // Conn state is per connection; an HTTP action's short-lived connection is not counted.
       expect(await conns[0].presence()).toBe(20);
       expect(await warmup.presence()).toBe(20);
@@ -360,7 +365,11 @@ describe("against one wrangler dev", () => {
       const all: number[] = [];
       conn.on("newCount", (count) => all.push(count as number));
       await waitFor(() => conn.isOpen, "the connection to open", OPEN_TIMEOUT_MS);
-      await settle(() => handle.increment(0), () => all.length > 0, "the newCount subscription");
+      await settle(
+        () => handle.increment(0),
+        () => all.length > 0,
+        "the newCount subscription",
+      );
 
       const onceValues: number[] = [];
       conn.once("newCount", (count) => onceValues.push(count as number));
@@ -387,7 +396,11 @@ describe("against one wrangler dev", () => {
       const offA = conn.on("newCount", (count) => a.push(count as number));
       const offB = conn.on("newCount", (count) => b.push(count as number));
       await waitFor(() => conn.isOpen, "the connection to open", OPEN_TIMEOUT_MS);
-      await settle(() => handle.increment(0), () => a.length > 0 && b.length > 0, "the newCount subscription");
+      await settle(
+        () => handle.increment(0),
+        () => a.length > 0 && b.length > 0,
+        "the newCount subscription",
+      );
 
       offA();
       const aBefore = a.length;
@@ -407,7 +420,11 @@ describe("against one wrangler dev", () => {
       // Listening again works.
       const c: number[] = [];
       conn.on("newCount", (count) => c.push(count as number));
-      await settle(() => handle.increment(0), () => c.length > 0, "the new subscription");
+      await settle(
+        () => handle.increment(0),
+        () => c.length > 0,
+        "the new subscription",
+      );
       expect(c[0]).toBe(8);
     });
 
@@ -429,7 +446,11 @@ describe("against one wrangler dev", () => {
       const got: ChatMessage[] = [];
       conn.on("message", (message) => got.push(message as ChatMessage));
       await waitFor(() => conn.isOpen, "the connection to open", OPEN_TIMEOUT_MS);
-      await settle(() => handle.send("ping"), () => got.length > 0, "the message subscription");
+      await settle(
+        () => handle.send("ping"),
+        () => got.length > 0,
+        "the message subscription",
+      );
       await waitFor(async () => (await handle.presence()) === 1, "presence 1");
 
       await conn.dispose();

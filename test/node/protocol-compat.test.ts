@@ -149,8 +149,14 @@ class WireSocket {
         reject(new Error(`no frame within ${timeoutMs} ms`));
       }, timeoutMs);
       const waiter = {
-        resolve: (frame: Frame) => (clearTimeout(timer), resolve(frame)),
-        reject: (error: Error) => (clearTimeout(timer), reject(error)),
+        resolve: (frame: Frame) => {
+          clearTimeout(timer);
+          resolve(frame);
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       this.#waiters.push(waiter);
     });
@@ -586,7 +592,7 @@ describe("§5.1 POST /registry/actors/resolve", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("§5.2 POST /registry/actors/actions/{action}", () => {
-  it("§5.2's example, byte for byte: {\"a\":[5]} → 200 {\"o\":6} after a prior increment of 1", async () => {
+  it('§5.2\'s example, byte for byte: {"a":[5]} → 200 {"o":6} after a prior increment of 1', async () => {
     const query = JSON.stringify({ getOrCreateForKey: { name: "counter", key: [uniqueKey("main")] } });
     const send = (body: string) =>
       fetch(`${url}/registry/actors/actions/increment`, {

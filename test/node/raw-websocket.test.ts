@@ -240,16 +240,13 @@ describe("the seed's websocketActor through the client", () => {
   });
 
   it("passes the path and the user's protocols to the client's socket", async () => {
-    const websocket = await createClient<typeof registry>(url)
-      .websocketActor.getOrCreate(uniqueKey("path"))
-      .websocket("/chat/room?x=1", ["chat.v1"]);
+    const websocket = await createClient<typeof registry>(url).websocketActor.getOrCreate(uniqueKey("path")).websocket("/chat/room?x=1", ["chat.v1"]);
     const watched = new Watched(websocket);
     // The client always offers `rivetkit`, which the server echoes even when user protocols follow.
     expect(websocket.protocol).toBe("rivetkit");
     expect(await watched.welcome()).toMatchObject({ connectionCount: 1 });
   });
 });
-
 
 describe("many clients on one actor", () => {
   it("50 clients each get only their own echo, and the counts add up", async () => {
@@ -362,7 +359,7 @@ describe("large messages", () => {
 describe("browser-style addressing with a bare ws socket", () => {
   it("RivetKit form with the query in a subprotocol: echoes `rivetkit`, reaches the client's actor", async () => {
     const key = uniqueKey("browser");
-    const protocols = ["query." + encodeURIComponent(queryJson(key)), "encoding.json", "rivetkit", "chat.v1"];
+    const protocols = [`query.${encodeURIComponent(queryJson(key))}`, "encoding.json", "rivetkit", "chat.v1"];
     const raw = rawSocket("/registry/actors/raw/websocket/some/path?x=1", protocols);
     await opened(raw);
     expect(raw.socket.protocol).toBe("rivetkit");
@@ -387,14 +384,18 @@ describe("browser-style addressing with a bare ws socket", () => {
   });
 
   it("seed form with the X-RivetKit-Actor-Query header (the seed's name) also works", async () => {
-    const raw = rawSocket("/registry/actors/websocketActor/raw/websocket/deep/path", undefined, { "X-RivetKit-Actor-Query": queryJson(uniqueKey("actor-query")) });
+    const raw = rawSocket("/registry/actors/websocketActor/raw/websocket/deep/path", undefined, {
+      "X-RivetKit-Actor-Query": queryJson(uniqueKey("actor-query")),
+    });
     await opened(raw);
     expect(raw.socket.protocol).toBe("");
     expect(await raw.welcome()).toMatchObject({ connectionCount: 1 });
   });
 
   it("only user protocols offered, query in the header: echoes the first one", async () => {
-    const raw = rawSocket("/registry/actors/websocketActor/raw/websocket/", ["chat.v1", "chat.v2"], { "X-RivetKit-Query": queryJson(uniqueKey("user-protocols")) });
+    const raw = rawSocket("/registry/actors/websocketActor/raw/websocket/", ["chat.v1", "chat.v2"], {
+      "X-RivetKit-Query": queryJson(uniqueKey("user-protocols")),
+    });
     await opened(raw);
     expect(raw.socket.protocol).toBe("chat.v1");
     expect(await raw.welcome()).toMatchObject({ connectionCount: 1, messageCount: 0 });
@@ -437,7 +438,7 @@ describe("closing from the client", () => {
 describe("errors before the socket opens", () => {
   it("an unknown actor name rejects with actor_not_found", async () => {
     const client = createClient(url);
-    const error = await expectActorError(client["nobody"].getOrCreate("x").websocket(), "actor_not_found");
+    const error = await expectActorError(client.nobody.getOrCreate("x").websocket(), "actor_not_found");
     expect(error.metadata).toMatchObject({ closeCode: 1011 });
   });
 
@@ -474,7 +475,7 @@ describe("errors before the socket opens", () => {
 
   it("a bare ws socket to an unknown actor name closes 1011 actor_not_found", async () => {
     const query = JSON.stringify({ getOrCreateForKey: { name: "nobody", key: ["x"] } });
-    const raw = rawSocket("/registry/actors/raw/websocket/", ["query." + encodeURIComponent(query), "encoding.json", "rivetkit"]);
+    const raw = rawSocket("/registry/actors/raw/websocket/", [`query.${encodeURIComponent(query)}`, "encoding.json", "rivetkit"]);
     expect(await raw.waitClosed()).toMatchObject({ code: 1011, reason: "actor_not_found" });
   });
 

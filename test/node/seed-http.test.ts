@@ -63,9 +63,7 @@ describe("Option A/B: the client's .fetch()", () => {
     expect(await hello.json()).toEqual({ message: "Hello from actor!" });
 
     const body = JSON.stringify({ via: "Request" });
-    const echo = await actor.fetch(
-      new Request("http://ignored.example/api/echo", { method: "POST", headers: { "Content-Type": "application/json" }, body }),
-    );
+    const echo = await actor.fetch(new Request("http://ignored.example/api/echo", { method: "POST", headers: { "Content-Type": "application/json" }, body }));
     expect(echo.status).toBe(200);
     expect(echo.headers.get("content-type")).toBe("application/json");
     expect(await echo.text()).toBe(body);

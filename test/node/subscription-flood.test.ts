@@ -44,11 +44,12 @@ async function connect(name: string, key: string) {
     else queue.push(message);
   });
   await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  const next = () => new Promise<{ b: Record<string, unknown> }>((resolve) => {
-    const queued = queue.shift();
-    if (queued !== undefined) resolve(JSON.parse(queued));
-    else waiters.push((message) => resolve(JSON.parse(message)));
-  });
+  const next = () =>
+    new Promise<{ b: Record<string, unknown> }>((resolve) => {
+      const queued = queue.shift();
+      if (queued !== undefined) resolve(JSON.parse(queued));
+      else waiters.push((message) => resolve(JSON.parse(message)));
+    });
   expect((await next()).b).toHaveProperty("i");
   let nextId = 0;
   const action = async (n: string): Promise<unknown> => {
@@ -90,7 +91,12 @@ describe("a flood of subscriptions", () => {
     await getCount();
     const floods = {
       control: { conn: await connect("subscriber", `control-${randomUUID()}`), event: () => "the-same-event", latencies: [] as number[], elapsed: 0 },
-      distinct: { conn: await connect("subscriber", `flood-${randomUUID()}`), event: (i: number) => `event-number-${i}`, latencies: [] as number[], elapsed: 0 },
+      distinct: {
+        conn: await connect("subscriber", `flood-${randomUUID()}`),
+        event: (i: number) => `event-number-${i}`,
+        latencies: [] as number[],
+        elapsed: 0,
+      },
     };
     // Each request's latency counts for the flood whose window was in flight when it was sent.
     let current: Flood | undefined = "control";
@@ -118,11 +124,18 @@ describe("a flood of subscriptions", () => {
     expect(((await floods.distinct.conn.action("subscriptions")) as string[]).length).toBe(FLOOD);
     const summary = (flood: Flood) => {
       const { latencies, elapsed } = floods[flood];
-      return { elapsed: Math.round(elapsed), p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), requests: latencies.length };
+      return {
+        elapsed: Math.round(elapsed),
+        p50: Math.round(percentile(latencies, 50)),
+        p99: Math.round(percentile(latencies, 99)),
+        requests: latencies.length,
+      };
     };
     const control = summary("control");
     const distinct = summary("distinct");
-    console.log(`${FLOOD} subscriptions, ${WINDOW} in flight; another actor's latency: control ${JSON.stringify(control)}, distinct ${JSON.stringify(distinct)}`);
+    console.log(
+      `${FLOOD} subscriptions, ${WINDOW} in flight; another actor's latency: control ${JSON.stringify(control)}, distinct ${JSON.stringify(distinct)}`,
+    );
     expect(distinct.requests).toBeGreaterThanOrEqual(20);
     expect(distinct.p99 - control.p99).toBeLessThan(50);
     expect(distinct.elapsed).toBeLessThan(3 * control.elapsed);

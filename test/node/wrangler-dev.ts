@@ -64,7 +64,19 @@ export async function startWranglerDev({
   installExitCleanup();
   const port = requestedPort ?? (await freePort());
   const inspectorPort = await freePort();
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "warn"];
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persistTo,
+    "--log-level",
+    "warn",
+  ];
   if (config) args.push("--config", config);
   // By default wrangler runs from the repository (its own files are not part of the bundle).
   const child = spawn(wranglerBin, args, {

@@ -48,15 +48,24 @@ async function getCount(url: string, key: string): Promise<number> {
 }
 
 function report(name: string, figures: Record<string, number | string>): void {
-  console.log(`[crash] ${name}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  console.log(
+    `[crash] ${name}: ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
 }
 
 it(`HTTP actions: ${CLIENTS} clients increment one counter, SIGKILL mid-traffic, restart: no acknowledged increment lost, none counted twice`, async () => {
   const dir = await persistDir();
   const first = await start(dir);
   const key = `crash-http-${randomUUID()}`;
-  const headers = { "X-RivetKit-Encoding": "json", "Content-Type": "application/json", "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: [key] } }) };
-  const increment = () => fetch(`${first.url}/registry/actors/actions/increment`, { method: "POST", headers, body: json({ a: [1] }), signal: AbortSignal.timeout(15_000) });
+  const headers = {
+    "X-RivetKit-Encoding": "json",
+    "Content-Type": "application/json",
+    "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: [key] } }),
+  };
+  const increment = () =>
+    fetch(`${first.url}/registry/actors/actions/increment`, { method: "POST", headers, body: json({ a: [1] }), signal: AbortSignal.timeout(15_000) });
 
   let acknowledged = 0;
   let inFlight = 0;
@@ -111,7 +120,11 @@ it("scheduled jobs: 40 increments scheduled over 3 s, SIGKILL after 1.5 s, resta
   const dir = await persistDir();
   const first = await start(dir);
   const key = `crash-schedule-${randomUUID()}`;
-  const headers = { "X-RivetKit-Encoding": "json", "Content-Type": "application/json", "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: [key] } }) };
+  const headers = {
+    "X-RivetKit-Encoding": "json",
+    "Content-Type": "application/json",
+    "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: [key] } }),
+  };
   for (let i = 0; i < JOBS; i++) {
     const delay = Math.round((3_000 * i) / JOBS);
     const response = await fetch(`${first.url}/registry/actors/actions/incrementLater`, { method: "POST", headers, body: json({ a: [delay, 1] }) });
@@ -210,12 +223,20 @@ it(`saveState() from onWebSocket: ${CLIENTS} raw sockets send to one actor, SIGK
   expect(stored).toBeLessThanOrEqual(echoed + inFlightAtKill);
 });
 
-it("a connected client (actions over WebSocket, subscribed to newCount) reconnects by itself after SIGKILL + restart on the same port and gets its events again", { timeout: 180_000 }, async () => {
+it("a connected client (actions over WebSocket, subscribed to newCount) reconnects by itself after SIGKILL + restart on the same port and gets its events again", {
+  timeout: 180_000,
+}, async () => {
   const dir = await persistDir();
   const first = await start(dir);
   const key = `crash-conn-${randomUUID()}`;
   const ws = countingWebSocket();
-  const client = createClient<typeof registry>({ endpoint: first.url, transport: "websocket", encoding: "cbor", actionTimeout: 60_000, WebSocket: ws.WebSocket });
+  const client = createClient<typeof registry>({
+    endpoint: first.url,
+    transport: "websocket",
+    encoding: "cbor",
+    actionTimeout: 60_000,
+    WebSocket: ws.WebSocket,
+  });
   const handle = client.counter.getOrCreate(key);
   const conn = handle.connect();
   cleanups.push(() => conn.dispose());

@@ -68,7 +68,43 @@ const hostileUnit = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)) },
   {
     weight: 3,
-    arbitrary: fc.constantFrom("%", "/", "//", ",", ", ", ".", "..", " ", "\t", '"', "{", "}", "[", "]", ":", "\\", "%2F", "%2f", "%2e", "%2E%2E", "%ZZ", "%E0%A4%A", "%00", "\u0000", "raw", "http", "websocket", "registry", "actors", "query.", "encoding.", "conn_params.", "rivetkit", "json", "cbor"),
+    arbitrary: fc.constantFrom(
+      "%",
+      "/",
+      "//",
+      ",",
+      ", ",
+      ".",
+      "..",
+      " ",
+      "\t",
+      '"',
+      "{",
+      "}",
+      "[",
+      "]",
+      ":",
+      "\\",
+      "%2F",
+      "%2f",
+      "%2e",
+      "%2E%2E",
+      "%ZZ",
+      "%E0%A4%A",
+      "%00",
+      "\u0000",
+      "raw",
+      "http",
+      "websocket",
+      "registry",
+      "actors",
+      "query.",
+      "encoding.",
+      "conn_params.",
+      "rivetkit",
+      "json",
+      "cbor",
+    ),
   },
 );
 const hostileString = (maxLength = 60) => fc.string({ unit: hostileUnit, maxLength });
@@ -81,7 +117,13 @@ const nameArb = fc.string({ unit: "binary", minLength: 1, maxLength: 30 });
 const jsonValue = fc.jsonValue({ maxDepth: 3 }).filter((value) => !JSON.stringify(value).includes('"__proto__"'));
 /** Extra fields the parser must ignore (RivetKit's client puts its whole option bag into `create`). */
 const extras = (exclude: readonly string[]) =>
-  fc.array(fc.tuple(fc.string({ unit: "binary", maxLength: 12 }).filter((k) => !exclude.includes(k)), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 });
+  fc.array(
+    fc.tuple(
+      fc.string({ unit: "binary", maxLength: 12 }).filter((k) => !exclude.includes(k)),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
+    { maxLength: 3 },
+  );
 
 function normaliseKey(key: unknown): string[] {
   return key === null || key === undefined ? [] : typeof key === "string" ? [key] : (key as string[]);
@@ -132,7 +174,12 @@ const nearQuery = fc
       fc.oneof(
         fc.anything({ maxDepth: 2 }),
         fc.record(
-          { name: fc.oneof(nameArb, fc.anything({ maxDepth: 1 })), key: fc.oneof(keyArb, fc.anything({ maxDepth: 2 }), fc.array(fc.string({ maxLength: 200 }), { maxLength: 3 })), actorId: fc.anything({ maxDepth: 1 }), input: fc.anything({ maxDepth: 2 }) },
+          {
+            name: fc.oneof(nameArb, fc.anything({ maxDepth: 1 })),
+            key: fc.oneof(keyArb, fc.anything({ maxDepth: 2 }), fc.array(fc.string({ maxLength: 200 }), { maxLength: 3 })),
+            actorId: fc.anything({ maxDepth: 1 }),
+            input: fc.anything({ maxDepth: 2 }),
+          },
           { requiredKeys: [] },
         ),
       ),
@@ -151,7 +198,14 @@ const validMessage: fc.Arbitrary<ToServer> = fc.oneof(
 const nearMessage = fc.oneof(
   fc.anything({ maxDepth: 3 }),
   fc.record({ b: fc.anything({ maxDepth: 2 }) }),
-  fc.record({ b: fc.record({ ar: fc.record({ i: fc.oneof(fc.integer(), fc.double(), fc.anything({ maxDepth: 0 })), n: fc.anything({ maxDepth: 1 }), a: fc.anything({ maxDepth: 1 }) }, { requiredKeys: [] }) }) }),
+  fc.record({
+    b: fc.record({
+      ar: fc.record(
+        { i: fc.oneof(fc.integer(), fc.double(), fc.anything({ maxDepth: 0 })), n: fc.anything({ maxDepth: 1 }), a: fc.anything({ maxDepth: 1 }) },
+        { requiredKeys: [] },
+      ),
+    }),
+  }),
   fc.record({ b: fc.record({ sr: fc.record({ e: fc.anything({ maxDepth: 1 }), s: fc.anything({ maxDepth: 0 }) }, { requiredKeys: [] }) }) }),
   fc.tuple(validMessage, validMessage).map(([x, y]) => ({ b: { ...x.b, ...y.b } })),
   fc.tuple(validMessage, fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 })).map(([m, k, v]) => ({ b: { ...m.b, [k]: v } })),
@@ -173,51 +227,87 @@ const MESSAGE_CODES = ["malformed_message", "message_too_long"];
 
 describe("parseActorQueryJson / parseActorQuery", () => {
   it("any text: a query or invalid_query_json / invalid_request, nothing else", () => {
-    check("query: any text", fc.property(fc.oneof(hostileString(120), fc.json({ maxDepth: 3 }), fc.string({ unit: "binary", maxLength: 200 })), (text) => {
-      const outcome = onlyActorflareErrors(() => parseActorQueryJson(text), QUERY_CODES);
-      // Text that is not JSON must be reported as such, not as a shape problem.
-      let isJson = true;
-      try {
-        JSON.parse(text);
-      } catch {
-        isJson = false;
-      }
-      if (!isJson) expect("error" in outcome && outcome.error.code).toBe("invalid_query_json");
-    }));
+    check(
+      "query: any text",
+      fc.property(fc.oneof(hostileString(120), fc.json({ maxDepth: 3 }), fc.string({ unit: "binary", maxLength: 200 })), (text) => {
+        const outcome = onlyActorflareErrors(() => parseActorQueryJson(text), QUERY_CODES);
+        // Text that is not JSON must be reported as such, not as a shape problem.
+        let isJson = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          isJson = false;
+        }
+        if (!isJson) expect("error" in outcome && outcome.error.code).toBe("invalid_query_json");
+      }),
+    );
   });
 
   it("query-shaped JSON with wrong parts: a query or invalid_request", () => {
-    check("query: near-valid JSON", fc.property(nearQuery, (value) => {
-      let text: string;
-      try {
-        text = JSON.stringify(value);
-      } catch {
-        return; // bigint etc.: cannot be JSON, so cannot arrive in a header
-      }
-      if (text === undefined) return;
-      onlyActorflareErrors(() => parseActorQueryJson(text), ["invalid_request"]);
-    }));
+    check(
+      "query: near-valid JSON",
+      fc.property(nearQuery, (value) => {
+        let text: string;
+        try {
+          text = JSON.stringify(value);
+        } catch {
+          return; // bigint etc.: cannot be JSON, so cannot arrive in a header
+        }
+        if (text === undefined) return;
+        onlyActorflareErrors(() => parseActorQueryJson(text), ["invalid_request"]);
+      }),
+    );
   });
 
   it("any JS value given to parseActorQuery: a query or invalid_request", () => {
-    check("query: any value", fc.property(fc.oneof(fc.anything({ maxDepth: 3, withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true, withSparseArray: true, withTypedArray: true }), nearQuery), (value) => {
-      const outcome = onlyActorflareErrors(() => parseActorQuery(value), ["invalid_request"]);
-      if ("value" in outcome) expect(Object.keys(outcome.value)).toHaveLength(1);
-    }));
+    check(
+      "query: any value",
+      fc.property(
+        fc.oneof(
+          fc.anything({
+            maxDepth: 3,
+            withNullPrototype: true,
+            withBoxedValues: true,
+            withMap: true,
+            withSet: true,
+            withSparseArray: true,
+            withTypedArray: true,
+          }),
+          nearQuery,
+        ),
+        (value) => {
+          const outcome = onlyActorflareErrors(() => parseActorQuery(value), ["invalid_request"]);
+          if ("value" in outcome) expect(Object.keys(outcome.value)).toHaveLength(1);
+        },
+      ),
+    );
   });
 
   it("a valid query (extra fields anywhere, string/array/missing/null key) parses to its normalised form", () => {
-    check("query: valid round trip", fc.property(validQuery, ({ value, expected }) => {
-      expect(parseActorQueryJson(JSON.stringify(value))).toEqual(expected);
-    }));
+    check(
+      "query: valid round trip",
+      fc.property(validQuery, ({ value, expected }) => {
+        expect(parseActorQueryJson(JSON.stringify(value))).toEqual(expected);
+      }),
+    );
   });
 
   it("a key part over 128 code units is invalid_request", () => {
-    check("query: key part too long", fc.property(fc.constantFrom("getForKey", "getOrCreateForKey", "create"), nameArb, fc.string({ minLength: MAX_KEY_PART_LENGTH + 1, maxLength: 400 }), fc.boolean(), (variant, name, part, asArray) => {
-      const text = JSON.stringify({ [variant]: { name, key: asArray ? ["ok", part] : part } });
-      const outcome = onlyActorflareErrors(() => parseActorQueryJson(text), ["invalid_request"]);
-      expect("error" in outcome).toBe(true);
-    }), 500);
+    check(
+      "query: key part too long",
+      fc.property(
+        fc.constantFrom("getForKey", "getOrCreateForKey", "create"),
+        nameArb,
+        fc.string({ minLength: MAX_KEY_PART_LENGTH + 1, maxLength: 400 }),
+        fc.boolean(),
+        (variant, name, part, asArray) => {
+          const text = JSON.stringify({ [variant]: { name, key: asArray ? ["ok", part] : part } });
+          const outcome = onlyActorflareErrors(() => parseActorQueryJson(text), ["invalid_request"]);
+          expect("error" in outcome).toBe(true);
+        },
+      ),
+      500,
+    );
   });
 });
 
@@ -232,35 +322,55 @@ const userProtocol = fc
 
 describe("parseProtocols", () => {
   it("never throws, and lists every non-empty trimmed entry in order", () => {
-    check("protocols: any header", fc.property(fc.option(fc.oneof(hostileString(200), fc.array(hostileString(30), { maxLength: 6 }).map((entries) => entries.join(","))), { nil: null }), (header) => {
-      const parsed = parseProtocols(header);
-      expect(parsed.offered).toEqual((header ?? "").split(",").map((e) => e.trim()).filter((e) => e.length > 0));
-      for (const field of [parsed.query, parsed.encoding, parsed.connParams]) if (field !== undefined) expect(typeof field).toBe("string");
-    }));
+    check(
+      "protocols: any header",
+      fc.property(
+        fc.option(
+          fc.oneof(
+            hostileString(200),
+            fc.array(hostileString(30), { maxLength: 6 }).map((entries) => entries.join(",")),
+          ),
+          { nil: null },
+        ),
+        (header) => {
+          const parsed = parseProtocols(header);
+          expect(parsed.offered).toEqual(
+            (header ?? "")
+              .split(",")
+              .map((e) => e.trim())
+              .filter((e) => e.length > 0),
+          );
+          for (const field of [parsed.query, parsed.encoding, parsed.connParams]) if (field !== undefined) expect(typeof field).toBe("string");
+        },
+      ),
+    );
   });
 
   it("buildProtocols → header → parseProtocols recovers query, encoding and params; the query then parses", () => {
-    check("protocols: round trip", fc.property(
-      validQuery,
-      fc.constantFrom("json", "cbor"),
-      fc.option(jsonValue, { nil: undefined }),
-      fc.array(userProtocol, { maxLength: 3 }),
-      fc.constantFrom(",", ", ", " ,  "),
-      ({ value, expected }, encoding, connParams, user, separator) => {
-        const queryJson = JSON.stringify(value);
-        const connParamsJson = connParams === undefined ? undefined : JSON.stringify(connParams);
-        const built = buildProtocols({ queryJson, encoding, connParamsJson }, user);
-        const parsed = parseProtocols(built.join(separator));
-        expect(parsed.offered).toEqual(built);
-        expect(parsed.query).toBe(queryJson);
-        expect(parsed.encoding).toBe(encoding);
-        expect(parsed.connParams).toBe(connParamsJson);
-        expect(acceptedProtocol(parsed.offered)).toBe("rivetkit");
-        // Every entry is an HTTP token, so browsers and `ws` accept it.
-        for (const entry of built.slice(0, -user.length || undefined)) expect(entry).toMatch(/^[A-Za-z0-9!#$%&'*+.^_`|~()-]+$/);
-        expect(parseActorQueryJson(parsed.query!)).toEqual(expected);
-      },
-    ));
+    check(
+      "protocols: round trip",
+      fc.property(
+        validQuery,
+        fc.constantFrom("json", "cbor"),
+        fc.option(jsonValue, { nil: undefined }),
+        fc.array(userProtocol, { maxLength: 3 }),
+        fc.constantFrom(",", ", ", " ,  "),
+        ({ value, expected }, encoding, connParams, user, separator) => {
+          const queryJson = JSON.stringify(value);
+          const connParamsJson = connParams === undefined ? undefined : JSON.stringify(connParams);
+          const built = buildProtocols({ queryJson, encoding, connParamsJson }, user);
+          const parsed = parseProtocols(built.join(separator));
+          expect(parsed.offered).toEqual(built);
+          expect(parsed.query).toBe(queryJson);
+          expect(parsed.encoding).toBe(encoding);
+          expect(parsed.connParams).toBe(connParamsJson);
+          expect(acceptedProtocol(parsed.offered)).toBe("rivetkit");
+          // Every entry is an HTTP token, so browsers and `ws` accept it.
+          for (const entry of built.slice(0, -user.length || undefined)) expect(entry).toMatch(/^[A-Za-z0-9!#$%&'*+.^_`|~()-]+$/);
+          expect(parseActorQueryJson(parsed.query!)).toEqual(expected);
+        },
+      ),
+    );
   });
 });
 
@@ -278,72 +388,121 @@ function cborBytes(value: unknown): Uint8Array | undefined {
 
 describe("decodeToServer", () => {
   it("any text as a JSON frame: a message or malformed_message", () => {
-    check("messages: any JSON text", fc.property(fc.oneof(hostileString(200), fc.json({ maxDepth: 4 }), nearMessage.map((m) => { try { return JSON.stringify(m) ?? "x"; } catch { return "x"; } })), (text) => {
-      onlyActorflareErrors(() => decodeToServer("json", text), ["malformed_message"]);
-    }));
+    check(
+      "messages: any JSON text",
+      fc.property(
+        fc.oneof(
+          hostileString(200),
+          fc.json({ maxDepth: 4 }),
+          nearMessage.map((m) => {
+            try {
+              return JSON.stringify(m) ?? "x";
+            } catch {
+              return "x";
+            }
+          }),
+        ),
+        (text) => {
+          onlyActorflareErrors(() => decodeToServer("json", text), ["malformed_message"]);
+        },
+      ),
+    );
   });
 
   it("any bytes as a CBOR frame: a message or malformed_message", () => {
-    check("messages: random CBOR bytes", fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      onlyActorflareErrors(() => decodeToServer("cbor", bytes), ["malformed_message"]);
-      onlyActorflareErrors(() => decodeToServer("cbor", bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer), ["malformed_message"]);
-    }));
+    check(
+      "messages: random CBOR bytes",
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        onlyActorflareErrors(() => decodeToServer("cbor", bytes), ["malformed_message"]);
+        onlyActorflareErrors(
+          () => decodeToServer("cbor", bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer),
+          ["malformed_message"],
+        );
+      }),
+    );
   });
 
   it("CBOR of any value (tags, maps, sets, typed arrays, bigints, dates): a message or malformed_message", () => {
-    check("messages: CBOR of anything", fc.property(fc.oneof(fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }), nearMessage), (value) => {
-      const bytes = cborBytes(value);
-      if (bytes) onlyActorflareErrors(() => decodeToServer("cbor", bytes), ["malformed_message"]);
-    }));
+    check(
+      "messages: CBOR of anything",
+      fc.property(
+        fc.oneof(
+          fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }),
+          nearMessage,
+        ),
+        (value) => {
+          const bytes = cborBytes(value);
+          if (bytes) onlyActorflareErrors(() => decodeToServer("cbor", bytes), ["malformed_message"]);
+        },
+      ),
+    );
   });
 
   it("every strict prefix of a valid CBOR message (truncated CBOR) is malformed_message", () => {
-    check("messages: truncated CBOR", fc.property(validMessage, (message) => {
-      const bytes = cborBytes(message)!;
-      // Every prefix of short messages; about 30 spread over long ones (plus the last byte cut).
-      const step = Math.max(1, Math.floor(bytes.length / 30));
-      for (let length = 0; length < bytes.length; length = length + step >= bytes.length && length !== bytes.length - 1 ? bytes.length - 1 : length + step) {
-        const outcome = onlyActorflareErrors(() => decodeToServer("cbor", bytes.subarray(0, length)), ["malformed_message"]);
-        if (!("error" in outcome)) throw new Error(`a ${length}-byte prefix of ${bytes.length} bytes decoded`);
-      }
-    }), 1_000);
+    check(
+      "messages: truncated CBOR",
+      fc.property(validMessage, (message) => {
+        const bytes = cborBytes(message)!;
+        // Every prefix of short messages; about 30 spread over long ones (plus the last byte cut).
+        const step = Math.max(1, Math.floor(bytes.length / 30));
+        for (let length = 0; length < bytes.length; length = length + step >= bytes.length && length !== bytes.length - 1 ? bytes.length - 1 : length + step) {
+          const outcome = onlyActorflareErrors(() => decodeToServer("cbor", bytes.subarray(0, length)), ["malformed_message"]);
+          if (!("error" in outcome)) throw new Error(`a ${length}-byte prefix of ${bytes.length} bytes decoded`);
+        }
+      }),
+      1_000,
+    );
   });
 
   it("a valid CBOR message with bytes flipped: a message of the right shape or malformed_message", () => {
-    check("messages: mutated CBOR", fc.property(validMessage, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (message, flips) => {
-      const bytes = cborBytes(message)!;
-      for (const [at, xor] of flips) bytes[at % bytes.length] ^= xor;
-      const outcome = onlyActorflareErrors(() => decodeToServer("cbor", bytes), ["malformed_message"]);
-      if ("value" in outcome) expect(Object.keys(outcome.value.b)).toHaveLength(1);
-    }));
+    check(
+      "messages: mutated CBOR",
+      fc.property(validMessage, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (message, flips) => {
+        const bytes = cborBytes(message)!;
+        for (const [at, xor] of flips) bytes[at % bytes.length] ^= xor;
+        const outcome = onlyActorflareErrors(() => decodeToServer("cbor", bytes), ["malformed_message"]);
+        if ("value" in outcome) expect(Object.keys(outcome.value.b)).toHaveLength(1);
+      }),
+    );
   });
 
   it("every strict prefix of a valid JSON message is malformed_message", () => {
-    check("messages: truncated JSON", fc.property(validMessage, (message) => {
-      const text = JSON.stringify(message);
-      const step = Math.max(1, Math.floor(text.length / 30));
-      for (let length = 0; length < text.length; length = length + step >= text.length && length !== text.length - 1 ? text.length - 1 : length + step) {
-        const outcome = onlyActorflareErrors(() => decodeToServer("json", text.slice(0, length)), ["malformed_message"]);
-        if (!("error" in outcome)) throw new Error(`a ${length}-character prefix of ${text.length} decoded`);
-      }
-    }), 1_000);
+    check(
+      "messages: truncated JSON",
+      fc.property(validMessage, (message) => {
+        const text = JSON.stringify(message);
+        const step = Math.max(1, Math.floor(text.length / 30));
+        for (let length = 0; length < text.length; length = length + step >= text.length && length !== text.length - 1 ? text.length - 1 : length + step) {
+          const outcome = onlyActorflareErrors(() => decodeToServer("json", text.slice(0, length)), ["malformed_message"]);
+          if (!("error" in outcome)) throw new Error(`a ${length}-character prefix of ${text.length} decoded`);
+        }
+      }),
+      1_000,
+    );
   });
 
   it("JSON on a binary frame and CBOR on a text frame are malformed_message", () => {
-    check("messages: wrong frame type", fc.property(validMessage, (message) => {
-      const text = JSON.stringify(message);
-      for (const attempt of [() => decodeToServer("json", new TextEncoder().encode(text)), () => decodeToServer("cbor", text)]) {
-        const outcome = onlyActorflareErrors(attempt, ["malformed_message"]);
-        expect("error" in outcome).toBe(true);
-      }
-    }), 1_000);
+    check(
+      "messages: wrong frame type",
+      fc.property(validMessage, (message) => {
+        const text = JSON.stringify(message);
+        for (const attempt of [() => decodeToServer("json", new TextEncoder().encode(text)), () => decodeToServer("cbor", text)]) {
+          const outcome = onlyActorflareErrors(attempt, ["malformed_message"]);
+          expect("error" in outcome).toBe(true);
+        }
+      }),
+      1_000,
+    );
   });
 
   it("valid messages round-trip in both encodings", () => {
-    check("messages: valid round trip", fc.property(validMessage, (message) => {
-      expect(decodeToServer("json", JSON.stringify(message))).toEqual(JSON.parse(JSON.stringify(message)));
-      expect(decodeToServer("cbor", cborBytes(message)!)).toEqual(message);
-    }));
+    check(
+      "messages: valid round trip",
+      fc.property(validMessage, (message) => {
+        expect(decodeToServer("json", JSON.stringify(message))).toEqual(JSON.parse(JSON.stringify(message)));
+        expect(decodeToServer("cbor", cborBytes(message)!)).toEqual(message);
+      }),
+    );
   });
 
   it("frames over 65,536 bytes are message_too_long, counted in bytes (not UTF-16 units); 65,536 bytes still decode", () => {
@@ -357,12 +516,23 @@ describe("decodeToServer", () => {
     expect(wide.length).toBeLessThan(MAX_INCOMING_MESSAGE_BYTES);
     expect(() => decodeToServer("json", wide)).toThrow(expect.objectContaining({ code: "message_too_long" }));
 
-    check("messages: oversized frames", fc.property(fc.integer({ min: 1, max: 4_096 }), fc.constantFrom("json", "cbor"), fc.boolean(), (extra, encoding, garbage) => {
-      const size = MAX_INCOMING_MESSAGE_BYTES + extra;
-      const frame = encoding === "json" ? (garbage ? "{".repeat(size) : envelope("a".repeat(size - overhead))) : garbage ? new Uint8Array(size).fill(0xff) : cborBytes({ b: { ar: { i: 0, n: "x", a: [new Uint8Array(size)] } } })!;
-      const outcome = onlyActorflareErrors(() => decodeToServer(encoding, frame), MESSAGE_CODES);
-      expect("error" in outcome && outcome.error.code).toBe("message_too_long");
-    }), 200);
+    check(
+      "messages: oversized frames",
+      fc.property(fc.integer({ min: 1, max: 4_096 }), fc.constantFrom("json", "cbor"), fc.boolean(), (extra, encoding, garbage) => {
+        const size = MAX_INCOMING_MESSAGE_BYTES + extra;
+        const frame =
+          encoding === "json"
+            ? garbage
+              ? "{".repeat(size)
+              : envelope("a".repeat(size - overhead))
+            : garbage
+              ? new Uint8Array(size).fill(0xff)
+              : cborBytes({ b: { ar: { i: 0, n: "x", a: [new Uint8Array(size)] } } })!;
+        const outcome = onlyActorflareErrors(() => decodeToServer(encoding, frame), MESSAGE_CODES);
+        expect("error" in outcome && outcome.error.code).toBe("message_too_long");
+      }),
+      200,
+    );
   });
 });
 
@@ -376,36 +546,61 @@ describe("decodeToServer", () => {
 const HEADER_CODES = ["invalid_encoding", "invalid_query_json", "invalid_request", "invalid_params"];
 
 describe("readHttpActorRequest / readWebSocketActorRequest", () => {
-  const queryHeader = fc.oneof(headerText, validQuery.map(({ value }) => asciiJson(value)), nearQuery.map((v) => { try { return asciiJson(v) ?? ""; } catch { return ""; } }));
+  const queryHeader = fc.oneof(
+    headerText,
+    validQuery.map(({ value }) => asciiJson(value)),
+    nearQuery.map((v) => {
+      try {
+        return asciiJson(v) ?? "";
+      } catch {
+        return "";
+      }
+    }),
+  );
   const headersArb = fc.record(
     {
       "x-rivetkit-query": queryHeader,
       "x-rivetkit-actor-query": queryHeader,
       "x-rivetkit-encoding": fc.oneof(fc.constantFrom("json", "cbor", "JSON", "Cbor", " json", "bare", ""), headerText),
       "x-rivetkit-conn-params": fc.oneof(headerText, fc.jsonValue({ maxDepth: 2 }).map(asciiJson)),
-      "sec-websocket-protocol": fc.array(fc.oneof(userProtocol, fc.constantFrom("rivetkit", "encoding.json", "encoding.cbor", "encoding.xml", "query.%7B", "conn_params.%ZZ"), validQuery.map(({ value }) => `query.${encodeURIComponent(JSON.stringify(value))}`), headerText.map((t) => `conn_params.${encodeURIComponent(t)}`)), { maxLength: 5 }).map((e) => e.join(", ")),
+      "sec-websocket-protocol": fc
+        .array(
+          fc.oneof(
+            userProtocol,
+            fc.constantFrom("rivetkit", "encoding.json", "encoding.cbor", "encoding.xml", "query.%7B", "conn_params.%ZZ"),
+            validQuery.map(({ value }) => `query.${encodeURIComponent(JSON.stringify(value))}`),
+            headerText.map((t) => `conn_params.${encodeURIComponent(t)}`),
+          ),
+          { maxLength: 5 },
+        )
+        .map((e) => e.join(", ")),
     },
     { requiredKeys: [] },
   );
 
   it("any combination of protocol headers: request info or a 4xx ActorflareError", () => {
-    check("headers: HTTP and WebSocket readers", fc.property(headersArb, fc.boolean(), (headers, encodingRequired) => {
-      const request = new Request("http://worker/registry/actors/resolve", { headers });
-      const http = onlyActorflareErrors(() => readHttpActorRequest(request, { encodingRequired }), HEADER_CODES);
-      if ("value" in http) {
-        expect(["json", "cbor"]).toContain(http.value.encoding);
-        expect(Object.keys(http.value.query)).toHaveLength(1);
-      }
-      const ws = onlyActorflareErrors(() => readWebSocketActorRequest(request, { encodingRequired }), HEADER_CODES);
-      if ("value" in ws) expect(["json", "cbor"]).toContain(ws.value.encoding);
-    }));
+    check(
+      "headers: HTTP and WebSocket readers",
+      fc.property(headersArb, fc.boolean(), (headers, encodingRequired) => {
+        const request = new Request("http://worker/registry/actors/resolve", { headers });
+        const http = onlyActorflareErrors(() => readHttpActorRequest(request, { encodingRequired }), HEADER_CODES);
+        if ("value" in http) {
+          expect(["json", "cbor"]).toContain(http.value.encoding);
+          expect(Object.keys(http.value.query)).toHaveLength(1);
+        }
+        const ws = onlyActorflareErrors(() => readWebSocketActorRequest(request, { encodingRequired }), HEADER_CODES);
+        if ("value" in ws) expect(["json", "cbor"]).toContain(ws.value.encoding);
+      }),
+    );
   });
 });
 
 describe("figures", () => {
   it("prints the runs", () => {
     const total = figures.reduce((sum, [, runs]) => sum + runs, 0);
-    console.log(`[fuzz] seed ${SEED}; ${figures.length} properties, ${total} generated inputs in all:\n${figures.map(([name, runs]) => `  ${runs.toString().padStart(5)}  ${name}`).join("\n")}`);
+    console.log(
+      `[fuzz] seed ${SEED}; ${figures.length} properties, ${total} generated inputs in all:\n${figures.map(([name, runs]) => `  ${runs.toString().padStart(5)}  ${name}`).join("\n")}`,
+    );
     expect(total).toBeGreaterThan(10_000);
   });
 });

@@ -55,7 +55,10 @@ function sampleMemory(when: string, quiet = false): MemorySample {
   const { proxy, runtime: worker } = runtime!.workerdRss();
   const sample = { when, runtime: worker?.rss ?? 0, proxy: proxy?.rss ?? 0 };
   memory.push(sample);
-  if (!quiet) console.log(`[load] workerd RSS ${when}: runtime ${mib(sample.runtime)}, wrangler's dev proxy ${mib(sample.proxy)}, total ${mib(sample.runtime + sample.proxy)}`);
+  if (!quiet)
+    console.log(
+      `[load] workerd RSS ${when}: runtime ${mib(sample.runtime)}, wrangler's dev proxy ${mib(sample.proxy)}, total ${mib(sample.runtime + sample.proxy)}`,
+    );
   return sample;
 }
 
@@ -69,7 +72,11 @@ beforeAll(async () => {
   for (const base of [runtime.url, directUrl]) {
     const response = await fetch(`${base}/registry/actors/actions/getCount`, {
       method: "POST",
-      headers: { "X-RivetKit-Encoding": "json", "Content-Type": "application/json", "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: ["warmup"] } }) },
+      headers: {
+        "X-RivetKit-Encoding": "json",
+        "Content-Type": "application/json",
+        "X-RivetKit-Query": json({ getOrCreateForKey: { name: "counter", key: ["warmup"] } }),
+      },
       body: json({ a: [] }),
     });
     expect(response.status).toBe(200);
@@ -291,7 +298,9 @@ async function httpLoad(base: string, label: string): Promise<{ failures: string
   const headers = (i: number, query: "get" | "getOrCreate") => ({
     "X-RivetKit-Encoding": "json",
     "Content-Type": "application/json",
-    "X-RivetKit-Query": json(query === "get" ? { getForKey: { name: "counter", key: [`${prefix}-${i}`] } } : { getOrCreateForKey: { name: "counter", key: [`${prefix}-${i}`] } }),
+    "X-RivetKit-Query": json(
+      query === "get" ? { getForKey: { name: "counter", key: [`${prefix}-${i}`] } } : { getOrCreateForKey: { name: "counter", key: [`${prefix}-${i}`] } },
+    ),
   });
   const latencies: number[] = [];
   const failures: string[] = [];

@@ -43,11 +43,14 @@ afterAll(async () => {
 function upload(path: string, headers: Record<string, string>, bytes: number, declareLength: boolean): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(directUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method: "POST", path, agent: false, headers: declareLength ? { ...headers, "Content-Length": String(bytes) } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = httpRequest(
+      { host: hostname, port, method: "POST", path, agent: false, headers: declareLength ? { ...headers, "Content-Length": String(bytes) } : headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     // The server answers early and may close the connection while the upload is still going.
     req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
     const chunk = Buffer.alloc(MiB, 120);
@@ -76,19 +79,26 @@ async function reading(): Promise<Reading> {
 }
 
 describe("oversized bodies", () => {
-  it(`${BURSTS} bursts of ${BODIES} bodies of ${BODY_BYTES / MiB} MiB to actions and connection messages are refused with 413 after at most 64 KiB read; the JS heap comes back within ${TOLERANCE * 100} %`, { timeout: 300_000 }, async () => {
+  it(`${BURSTS} bursts of ${BODIES} bodies of ${BODY_BYTES / MiB} MiB to actions and connection messages are refused with 413 after at most 64 KiB read; the JS heap comes back within ${TOLERANCE * 100} %`, {
+    timeout: 300_000,
+  }, async () => {
     const query = JSON.stringify({ getOrCreateForKey: { name: "counter", key: ["oversized-bodies"] } });
     const actionHeaders = { "X-RivetKit-Query": query, "X-RivetKit-Encoding": "json" };
     const resolved = await fetch(`${directUrl}/registry/actors/resolve`, { method: "POST", headers: actionHeaders, body: "{}" });
     const { i: actorId } = (await resolved.json()) as { i: string };
     const messageHeaders = { "X-RivetKit-Actor": actorId, "X-RivetKit-Conn": "none", "X-RivetKit-Conn-Token": "none", "X-RivetKit-Encoding": "json" };
-    const getCount = async () => (await (await fetch(`${directUrl}/registry/actors/actions/getCount`, { method: "POST", headers: actionHeaders, body: JSON.stringify({ a: [] }) })).json()) as { o: number };
+    const getCount = async () =>
+      (await (
+        await fetch(`${directUrl}/registry/actors/actions/getCount`, { method: "POST", headers: actionHeaders, body: JSON.stringify({ a: [] }) })
+      ).json()) as { o: number };
 
     /** BODIES uploads at once: half to an action, half to the message route; half with a Content-Length, half chunked. */
     const burst = async () => {
       const answers = await Promise.all(
         Array.from({ length: BODIES }, (_, i) =>
-          i % 2 === 0 ? upload("/registry/actors/actions/increment", actionHeaders, BODY_BYTES, i % 4 === 0) : upload("/registry/actors/message", messageHeaders, BODY_BYTES, i % 4 === 1),
+          i % 2 === 0
+            ? upload("/registry/actors/actions/increment", actionHeaders, BODY_BYTES, i % 4 === 0)
+            : upload("/registry/actors/message", messageHeaders, BODY_BYTES, i % 4 === 1),
         ),
       );
       for (const answer of answers) {

@@ -83,7 +83,15 @@ export async function startRuntime(persistTo: string, requestedPort?: number): P
       runtime: runtime === undefined ? undefined : { pid: runtime, rss: rssOf(runtime) },
     };
   };
-  return { url: server.url, port, inspectorPort: server.inspectorPort, stop: server.stop, kill: server.kill, workerdRss: processes, directUrl: () => findDirectUrl(port) };
+  return {
+    url: server.url,
+    port,
+    inspectorPort: server.inspectorPort,
+    stop: server.stop,
+    kill: server.kill,
+    workerdRss: processes,
+    directUrl: () => findDirectUrl(port),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -53,7 +53,11 @@ afterAll(async () => {
   await removeSnapshot();
 });
 
-const protocolsFor = (name: string, key: string) => [`query.${encodeURIComponent(JSON.stringify({ getOrCreateForKey: { name, key: [key] } }))}`, "encoding.json", "rivetkit"];
+const protocolsFor = (name: string, key: string) => [
+  `query.${encodeURIComponent(JSON.stringify({ getOrCreateForKey: { name, key: [key] } }))}`,
+  "encoding.json",
+  "rivetkit",
+];
 
 /**
  * Opens a socket, waits for its first message, sends `request` and waits for the message
@@ -86,7 +90,9 @@ async function round(n: number): Promise<void> {
   const sockets = [
     ...Array.from({ length: SOCKETS / 2 }, (_, i) => exchange("/registry/actors/raw/websocket/", raw, `echo ${n}.${i}`, (m) => m === `echo ${n}.${i}`)),
     ...Array.from({ length: SOCKETS / 2 }, (_, i) =>
-      exchange("/registry/actors/connect/websocket", connection, JSON.stringify({ b: { ar: { i, n: "increment", a: [1] } } }), (m) => m.startsWith(`{"b":{"ar":{"i":${i},`)),
+      exchange("/registry/actors/connect/websocket", connection, JSON.stringify({ b: { ar: { i, n: "increment", a: [1] } } }), (m) =>
+        m.startsWith(`{"b":{"ar":{"i":${i},`),
+      ),
     ),
   ];
   let timer: NodeJS.Timeout | undefined;
@@ -108,7 +114,9 @@ interface Reading {
 }
 
 describe("soak", () => {
-  it(`${ROUNDS} rounds of ${SOCKETS} WebSockets opened and closed: JS heap flat after round ${REFERENCE_ROUND} (±${HEAP_TOLERANCE * 100} %), workerd RSS under ${RSS_LIMIT} × round ${REFERENCE_ROUND}'s`, { timeout: 900_000 }, async () => {
+  it(`${ROUNDS} rounds of ${SOCKETS} WebSockets opened and closed: JS heap flat after round ${REFERENCE_ROUND} (±${HEAP_TOLERANCE * 100} %), workerd RSS under ${RSS_LIMIT} × round ${REFERENCE_ROUND}'s`, {
+    timeout: 900_000,
+  }, async () => {
     const readings: Reading[] = [];
     // A request that gives workerd's isolate something to run, so the collection happens.
     const wake = async () => void (await (await fetch(`${directUrl}/registry`)).arrayBuffer());
@@ -136,8 +144,14 @@ describe("soak", () => {
     expect(reference.heapUsed).toBeGreaterThan(0);
     expect(reference.runtimeRss).toBeGreaterThan(0);
     const heapOutside = later.filter((r) => Math.abs(r.heapUsed - reference.heapUsed) > HEAP_TOLERANCE * reference.heapUsed);
-    expect(list(heapOutside, (r) => r.heapUsed), `JS heap not within ±${HEAP_TOLERANCE * 100} % of round ${REFERENCE_ROUND}'s (${mib(reference.heapUsed)})`).toEqual([]);
+    expect(
+      list(heapOutside, (r) => r.heapUsed),
+      `JS heap not within ±${HEAP_TOLERANCE * 100} % of round ${REFERENCE_ROUND}'s (${mib(reference.heapUsed)})`,
+    ).toEqual([]);
     const rssAbove = later.filter((r) => r.runtimeRss > RSS_LIMIT * reference.runtimeRss);
-    expect(list(rssAbove, (r) => r.runtimeRss), `runtime RSS above ${RSS_LIMIT} × round ${REFERENCE_ROUND}'s (${mib(reference.runtimeRss)})`).toEqual([]);
+    expect(
+      list(rssAbove, (r) => r.runtimeRss),
+      `runtime RSS above ${RSS_LIMIT} × round ${REFERENCE_ROUND}'s (${mib(reference.runtimeRss)})`,
+    ).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ const inspect = (query: unknown, extra: Record<string, string> = {}, path = "/re
 
 describe("onAuth", () => {
   it("runs with the request's intents and its value reaches onFetch as auth", async () => {
-    const response = await inspect({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, { "X-RivetKit-Conn-Params": JSON.stringify({ token: "alice" }) });
+    const response = await inspect(
+      { getOrCreateForKey: { name: "inspector", key: uniqueKey() } },
+      { "X-RivetKit-Conn-Params": JSON.stringify({ token: "alice" }) },
+    );
     const seen = (await response.json()) as { auth: { user: string; intents: string[]; path: string } };
     expect(seen.auth).toMatchObject({ user: "alice", intents: ["action", "create", "get"], path: "/registry/actors/raw/http/x" });
   });
@@ -29,7 +32,9 @@ describe("onAuth", () => {
     expect(response.status).toBe(400);
     expect(await errorBody(response)).toMatchObject({ c: "invalid_request", m: expect.stringContaining("differ") });
     // The same query in both places is fine, however it is spelled.
-    const same = await inspect(asked, { "X-RivetKit-Actor-Query": JSON.stringify({ getOrCreateForKey: { key: asked.getOrCreateForKey.key[0], name: "inspector" } }) });
+    const same = await inspect(asked, {
+      "X-RivetKit-Actor-Query": JSON.stringify({ getOrCreateForKey: { key: asked.getOrCreateForKey.key[0], name: "inspector" } }),
+    });
     expect(same.status).toBe(200);
   });
 
@@ -56,20 +61,29 @@ describe("onAuth", () => {
 
   it("a refusal answers 403 with the error's metadata and creates no actor", async () => {
     const before = (await listDurableObjectIds(env.INSPECTOR)).length;
-    const response = await inspect({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, { "X-RivetKit-Conn-Params": JSON.stringify({ token: "deny" }) });
+    const response = await inspect(
+      { getOrCreateForKey: { name: "inspector", key: uniqueKey() } },
+      { "X-RivetKit-Conn-Params": JSON.stringify({ token: "deny" }) },
+    );
     expect(response.status).toBe(403);
     expect(await errorBody(response)).toEqual({ c: "forbidden", m: "Token refused.", md: { reason: "deny" } });
     expect((await listDurableObjectIds(env.INSPECTOR)).length).toBe(before);
   });
 
   it("a UserError from onAuth keeps its code", async () => {
-    const response = await inspect({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, { "X-RivetKit-Conn-Params": JSON.stringify({ token: "unauthorized" }) });
+    const response = await inspect(
+      { getOrCreateForKey: { name: "inspector", key: uniqueKey() } },
+      { "X-RivetKit-Conn-Params": JSON.stringify({ token: "unauthorized" }) },
+    );
     expect(response.status).toBe(400);
     expect(await errorBody(response)).toMatchObject({ c: "custom_auth", m: "nope" });
   });
 
   it("any other throw is a masked 500 that leaks nothing", async () => {
-    const response = await inspect({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } }, { "X-RivetKit-Conn-Params": JSON.stringify({ token: "boom" }) });
+    const response = await inspect(
+      { getOrCreateForKey: { name: "inspector", key: uniqueKey() } },
+      { "X-RivetKit-Conn-Params": JSON.stringify({ token: "boom" }) },
+    );
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(JSON.parse(text)).toMatchObject({ c: "internal_error" });

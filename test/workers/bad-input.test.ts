@@ -10,13 +10,33 @@ describe("bad input gets a clear error and changes nothing", () => {
     ["a query that is not JSON", { "X-RivetKit-Query": "{nope" }, 400, "invalid_query_json"],
     ["no query at all", {}, 400, "invalid_request"],
     ["a query of the wrong shape", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { key: ["a"] } }) }, 400, "invalid_request"],
-    ["two variants at once", { "X-RivetKit-Query": JSON.stringify({ getForKey: { name: "counter", key: [] }, create: { name: "counter", key: [] } }) }, 400, "invalid_request"],
+    [
+      "two variants at once",
+      { "X-RivetKit-Query": JSON.stringify({ getForKey: { name: "counter", key: [] }, create: { name: "counter", key: [] } }) },
+      400,
+      "invalid_request",
+    ],
     ["a key of the wrong type", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: 5 } }) }, 400, "invalid_request"],
-    ["a key part over 128 characters", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: ["x".repeat(129)] } }) }, 400, "invalid_request"],
+    [
+      "a key part over 128 characters",
+      { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: ["x".repeat(129)] } }) },
+      400,
+      "invalid_request",
+    ],
     ["a query that is an array", { "X-RivetKit-Query": "[]" }, 400, "invalid_request"],
     ["an unknown actor name", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "nobody", key: [] } }) }, 404, "actor_not_found"],
-    ["an inherited property as actor name", { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "toString", key: [] } }) }, 404, "actor_not_found"],
-    ["conn params that are not JSON", { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [] } }), "X-RivetKit-Conn-Params": "{bad" }, 400, "invalid_params"],
+    [
+      "an inherited property as actor name",
+      { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "toString", key: [] } }) },
+      404,
+      "actor_not_found",
+    ],
+    [
+      "conn params that are not JSON",
+      { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [] } }), "X-RivetKit-Conn-Params": "{bad" },
+      400,
+      "invalid_params",
+    ],
     ["an unknown encoding", { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [] } }), "X-RivetKit-Encoding": "xml" }, 400, "invalid_encoding"],
   ])("%s", async (_label, headers, status, code) => {
     const before = (await listDurableObjectIds(env.COUNTER)).length;

@@ -9,7 +9,11 @@ describe("actor() and setup() check the config at module load", () => {
     ["an action that is not a function", { state: {}, actions: { go: 5 } }, "actions.go"],
     ["an unknown key", { state: {}, onFetc: () => new Response() }, "onFetc"],
     ["both vars and createVars", { vars: {}, createVars: () => ({}) }, "createVars"],
-    ["a subscription limit that is not a positive integer", { state: {}, options: { maxSubscriptionsPerConnection: 0.5 } }, "options.maxSubscriptionsPerConnection"],
+    [
+      "a subscription limit that is not a positive integer",
+      { state: {}, options: { maxSubscriptionsPerConnection: 0.5 } },
+      "options.maxSubscriptionsPerConnection",
+    ],
   ])("rejects %s, naming the field", (_label, config, field) => {
     let thrown: unknown;
     try {

@@ -101,7 +101,11 @@ describe("connection records in storage", () => {
     const key = uniqueKey();
     const conn = await openConnection("subscriber", key);
     const growTooMuch = () =>
-      expect(conn.action("grow", UNSTORABLE_PAD)).rejects.toEqual({ c: "connection_not_storable", m: expect.stringContaining("more than 2 MB"), ai: expect.any(Number) });
+      expect(conn.action("grow", UNSTORABLE_PAD)).rejects.toEqual({
+        c: "connection_not_storable",
+        m: expect.stringContaining("more than 2 MB"),
+        ai: expect.any(Number),
+      });
     // The change that could not be stored is dropped, in memory too, and the connection goes on:
     // from a record kept in the socket's attachment...
     await growTooMuch();

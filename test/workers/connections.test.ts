@@ -35,7 +35,11 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     const conn = handle.connect();
     const seen: unknown[] = [];
     conn.on("newCount", (count) => seen.push(count));
-    await untilSubscribed(transport, () => conn.increment(0), () => seen.length > 0);
+    await untilSubscribed(
+      transport,
+      () => conn.increment(0),
+      () => seen.length > 0,
+    );
     seen.length = 0;
     // An action's event leaves before its answer, on the same socket or stream.
     expect(await conn.increment(5)).toBe(5);
@@ -48,15 +52,23 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
 
   it("broadcasts reach subscribers only, in order; conn.send reaches one connection", async () => {
     const key = uniqueKey();
-    const a = client().chatRoom.getOrCreate(key, { params: { name: "a" } }).connect();
-    const b = client().chatRoom.getOrCreate(key, { params: { name: "b" } }).connect();
+    const a = client()
+      .chatRoom.getOrCreate(key, { params: { name: "a" } })
+      .connect();
+    const b = client()
+      .chatRoom.getOrCreate(key, { params: { name: "b" } })
+      .connect();
     const aSeen: unknown[] = [];
     const bSeen: unknown[] = [];
     a.on("message", (m) => aSeen.push(m));
     // A connection handles its messages in order, so once a call on `a` returned, its
     // subscription (sent before the call) is in place for b's broadcasts.
     await a.whoami();
-    await untilSubscribed(transport, () => a.send("warm-up"), () => aSeen.length > 0);
+    await untilSubscribed(
+      transport,
+      () => a.send("warm-up"),
+      () => aSeen.length > 0,
+    );
     aSeen.length = 0;
     await b.whoami();
     b.on("other", (m) => bSeen.push(m));
@@ -66,7 +78,11 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     expect(bSeen).toEqual([]);
     const direct: unknown[] = [];
     a.on("direct", (value) => direct.push(value));
-    await untilSubscribed(transport, () => a.tellMe("direct", "warm-up"), () => direct.length > 0);
+    await untilSubscribed(
+      transport,
+      () => a.tellMe("direct", "warm-up"),
+      () => direct.length > 0,
+    );
     direct.length = 0;
     await a.tellMe("direct", { hello: "a" });
     expect(direct).toEqual([{ hello: "a" }]);
@@ -75,8 +91,12 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
 
   it("keeps conn state, params and auth per connection", async () => {
     const key = uniqueKey();
-    const a = client().chatRoom.getOrCreate(key, { params: { name: "ann" } }).connect();
-    const b = client().chatRoom.getOrCreate(key, { params: { name: "bob" } }).connect();
+    const a = client()
+      .chatRoom.getOrCreate(key, { params: { name: "ann" } })
+      .connect();
+    const b = client()
+      .chatRoom.getOrCreate(key, { params: { name: "bob" } })
+      .connect();
     await a.send("x");
     await a.send("y");
     const [whoA, whoB] = (await Promise.all([a.whoami(), b.whoami()])) as { id: string; state: unknown; auth: unknown }[];
@@ -114,17 +134,23 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
   });
 
   it("a refused connection reports the error to onError", async () => {
-    const denied = client().chatRoom.getOrCreate(uniqueKey(), { params: { token: "deny" } }).connect();
+    const denied = client()
+      .chatRoom.getOrCreate(uniqueKey(), { params: { token: "deny" } })
+      .connect();
     expect(await nextValue<ActorError>((cb) => denied.onError(cb))).toMatchObject({ code: "forbidden" });
     await denied.dispose();
-    const banned = client().chatRoom.getOrCreate(uniqueKey(), { params: { name: "banned" } }).connect();
+    const banned = client()
+      .chatRoom.getOrCreate(uniqueKey(), { params: { name: "banned" } })
+      .connect();
     expect(await nextValue<ActorError>((cb) => banned.onError(cb))).toMatchObject({ code: "banned" });
     await banned.dispose();
   });
 
   it("reconnects after the server drops it, subscribes again, and calls made meanwhile wait", async () => {
     const key = uniqueKey();
-    const conn = client().chatRoom.getOrCreate(key, { params: { name: "k" } }).connect();
+    const conn = client()
+      .chatRoom.getOrCreate(key, { params: { name: "k" } })
+      .connect();
     const seen: unknown[] = [];
     conn.on("message", (m) => seen.push(m));
     await conn.whoami();
@@ -138,7 +164,11 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     expect(await sent).toBe(1);
     expect(conn.connectionId).not.toBe(firstId);
     if (transport === "sse") expect(seen).toEqual([{ from: "k", text: "after" }]);
-    await untilSubscribed(transport, () => conn.send("again"), () => seen.some((m) => (m as { text: string }).text === "again"));
+    await untilSubscribed(
+      transport,
+      () => conn.send("again"),
+      () => seen.some((m) => (m as { text: string }).text === "again"),
+    );
     await conn.dispose();
   });
 

@@ -40,7 +40,10 @@ describe("CORS", () => {
   });
 
   it("a preflight grants the protocol's headers (and those configured), never ones it was asked for blindly", async () => {
-    const pre = await handlerWith({ allowHeaders: ["Authorization"] })("/registry/actors/actions/getCount", preflight("https://app.example", "cookie,authorization,x-rivetkit-query"));
+    const pre = await handlerWith({ allowHeaders: ["Authorization"] })(
+      "/registry/actors/actions/getCount",
+      preflight("https://app.example", "cookie,authorization,x-rivetkit-query"),
+    );
     const allowed = (pre.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(", ");
     expect(allowed).toEqual(expect.arrayContaining(["x-rivetkit-query", "x-rivetkit-conn-params", "content-type", "authorization"]));
     expect(allowed).not.toContain("cookie");

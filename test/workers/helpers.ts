@@ -58,7 +58,9 @@ export function storedConnections(stub: DurableObjectStub): Promise<StoredConnec
     const hasTable = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actorflare_subscriptions'`).toArray().length > 0;
     return {
       attachments: state.getWebSockets().map((socket) => socket.deserializeAttachment() as StoredConnections["attachments"][number]),
-      records: Object.fromEntries([...kv.list<{ state: unknown }>({ prefix: "actorflare:conn:" })].map(([key, value]) => [key.slice("actorflare:conn:".length), value])),
+      records: Object.fromEntries(
+        [...kv.list<{ state: unknown }>({ prefix: "actorflare:conn:" })].map(([key, value]) => [key.slice("actorflare:conn:".length), value]),
+      ),
       rows: hasTable ? sql.exec<{ conn: string; event: string }>(`SELECT conn, event FROM actorflare_subscriptions ORDER BY conn, event`).toArray() : [],
     };
   });

@@ -7,11 +7,17 @@ describe("hibernatable connections", () => {
   // If anything kept the idle actor awake, the wake id would not change.
   it("a connection survives the actor leaving memory; its state, params and subscriptions come back", async () => {
     const key = uniqueKey();
-    const conn = testClient("cbor").chatRoom.getOrCreate(key, { params: { name: "sleeper" } }).connect();
+    const conn = testClient("cbor")
+      .chatRoom.getOrCreate(key, { params: { name: "sleeper" } })
+      .connect();
     const seen: unknown[] = [];
     conn.on("message", (m) => seen.push(m));
     let sentBefore = 0;
-    await untilSubscribed("websocket", () => conn.send("before").then(() => sentBefore++), () => seen.length > 0);
+    await untilSubscribed(
+      "websocket",
+      () => conn.send("before").then(() => sentBefore++),
+      () => seen.length > 0,
+    );
     const seenBefore = seen.length;
     const firstWake = await conn.wakeId();
     const connectionId = conn.connectionId;

@@ -40,7 +40,10 @@ describe("query resolution", () => {
     const [a, b, c] = await Promise.all([
       client.lifecycle.getOrCreate(key).resolve(),
       client.lifecycle.getOrCreate(key).resolve(),
-      client.lifecycle.getOrCreate(key).fetch("/").then((r) => r.json() as Promise<{ created: number }>),
+      client.lifecycle
+        .getOrCreate(key)
+        .fetch("/")
+        .then((r) => r.json() as Promise<{ created: number }>),
     ]);
     expect(a).toBe(b);
     const state = (await (await client.lifecycle.getForId(a).fetch("/")).json()) as { created: number };

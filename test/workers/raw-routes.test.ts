@@ -21,7 +21,9 @@ describe("raw routes", () => {
     await fc.assert(
       fc.asyncProperty(actorPath, async (path) => {
         // The runtime normalises dot segments (`.`, `..`) out of a URL before the Worker sees it.
-        fc.pre(!path.split("/").some((segment) => segment === "." || segment === ".." || segment.toLowerCase() === "%2e" || segment.toLowerCase() === "%2e%2e"));
+        fc.pre(
+          !path.split("/").some((segment) => segment === "." || segment === ".." || segment.toLowerCase() === "%2e" || segment.toLowerCase() === "%2e%2e"),
+        );
         expect(await seenPath(`/registry/actors/raw/http/${path}`)).toBe(`/${path}`);
         expect(await seenPath(`/registry/actors/inspector/raw/http/${path}`)).toBe(`/${path}`);
       }),
@@ -32,7 +34,10 @@ describe("raw routes", () => {
   });
 
   it("any path under /registry/actors/ answers with a code below 500", async () => {
-    const segment = fc.oneof(fc.constantFrom("raw", "http", "websocket", "actions", "connect", "inspector", "", "%", "%ZZ", "%2F"), fc.string({ maxLength: 6 }).map(encodeURIComponent));
+    const segment = fc.oneof(
+      fc.constantFrom("raw", "http", "websocket", "actions", "connect", "inspector", "", "%", "%ZZ", "%2F"),
+      fc.string({ maxLength: 6 }).map(encodeURIComponent),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(segment, { maxLength: 6 }), fc.constantFrom("GET", "POST", "PUT"), async (segments, method) => {
         const response = await call(`/registry/actors/${segments.join("/")}`, { method, headers, body: method === "GET" ? undefined : "{}" });

@@ -4,7 +4,16 @@ import { ActorError, type ActorWebSocket } from "../../src/client/index";
 import { call, testClient, uniqueKey } from "./helpers";
 import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
-type Welcome = { type: string; open: number; path: string; search: string; auth: unknown; saved: number; unsaved: number; lastClose: { code: number; reason: string } | null };
+type Welcome = {
+  type: string;
+  open: number;
+  path: string;
+  search: string;
+  auth: unknown;
+  saved: number;
+  unsaved: number;
+  lastClose: { code: number; reason: string } | null;
+};
 
 describe("raw WebSocket to onWebSocket", () => {
   it("routes by subprotocols (browser form) with path, query string and auth reaching the actor", async () => {
@@ -189,7 +198,14 @@ describe("raw WebSocket errors before the socket opens", () => {
   const cases: [string, () => Promise<ActorWebSocket>, string][] = [
     ["an unknown actor name", () => testClient()["nobody" as "socket"].getOrCreate("x").websocket(), "actor_not_found"],
     ["get() of an actor that does not exist", () => testClient().socket.get(uniqueKey()).websocket(), "actor_not_found"],
-    ["onAuth refusing", () => testClient().socket.getOrCreate(uniqueKey(), { params: { token: "deny" } }).websocket(), "forbidden"],
+    [
+      "onAuth refusing",
+      () =>
+        testClient()
+          .socket.getOrCreate(uniqueKey(), { params: { token: "deny" } })
+          .websocket(),
+      "forbidden",
+    ],
     ["an actor without onAuth", () => testClient().privateActor.getOrCreate(uniqueKey()).websocket(), "forbidden"],
     ["an actor without onWebSocket", () => testClient().actionsOnly.getOrCreate(uniqueKey()).websocket(), "websocket_handler_not_defined"],
   ];
@@ -219,7 +235,9 @@ describe("raw WebSocket errors before the socket opens", () => {
   });
 
   it("a WebSocket route without an upgrade is 426", async () => {
-    const response = await call("/registry/actors/raw/websocket/", { headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "socket", key: [] } }) } });
+    const response = await call("/registry/actors/raw/websocket/", {
+      headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "socket", key: [] } }) },
+    });
     expect(response.status).toBe(426);
     expect(await response.json()).toMatchObject({ c: "upgrade_required" });
   });

@@ -336,5 +336,20 @@ const layout = actor({
 });
 
 export const registry = setup({
-  use: { myActor: httpActor, counter, inspector, privateActor, actionsOnly, lifecycle, socket, chatRoom, bigState, scheduled, fragile, subscriber, tightSubscriber, layout },
+  use: {
+    myActor: httpActor,
+    counter,
+    inspector,
+    privateActor,
+    actionsOnly,
+    lifecycle,
+    socket,
+    chatRoom,
+    bigState,
+    scheduled,
+    fragile,
+    subscriber,
+    tightSubscriber,
+    layout,
+  },
 });

@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
 import { testClient, uniqueKey, writesOf } from "./helpers";
 
-
 describe("durable state", () => {
   it("survives the object being reset: state reloads, onStart runs again, onCreate does not", async () => {
     const client = testClient();

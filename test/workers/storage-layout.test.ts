@@ -28,7 +28,8 @@ async function plant(fixture: Fixture, key: string): Promise<DurableObjectStub> 
       list.map(async (row) => {
         const values: Record<string, unknown> = {};
         for (const [column, value] of Object.entries(row)) {
-          values[column] = typeof value === "object" && value !== null && "gzipBase64" in value ? await gunzip((value as { gzipBase64: string }).gzipBase64) : value;
+          values[column] =
+            typeof value === "object" && value !== null && "gzipBase64" in value ? await gunzip((value as { gzipBase64: string }).gzipBase64) : value;
         }
         return values;
       }),
@@ -41,7 +42,10 @@ async function plant(fixture: Fixture, key: string): Promise<DurableObjectStub> 
     for (const [table, list] of Object.entries(rows)) {
       for (const row of list) {
         const columns = Object.keys(row);
-        ctx.storage.sql.exec(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, ...(Object.values(row) as SqlStorageValue[]));
+        ctx.storage.sql.exec(
+          `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          ...(Object.values(row) as SqlStorageValue[]),
+        );
       }
     }
   });

@@ -11,7 +11,10 @@ afterEach(() => client.dispose());
 
 describe("actorflare/testing", () => {
   it("the client goes through the Worker, so onAuth runs", async () => {
-    const refused = await client.chatRoom.getOrCreate(uniqueKey(), { params: { token: "deny" } }).history().catch((error: unknown) => error);
+    const refused = await client.chatRoom
+      .getOrCreate(uniqueKey(), { params: { token: "deny" } })
+      .history()
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ActorError);
     expect((refused as ActorError).code).toBe("forbidden");
     expect(await client.counter.getOrCreate(uniqueKey()).increment(2)).toBe(2);

@@ -1,8 +1,22 @@
 import { Hono } from "hono";
 import { registry } from "./registry";
 
-export const { MyActor, Counter, Inspector, PrivateActor, ActionsOnly, Lifecycle, Socket, ChatRoom, BigState, Scheduled, Fragile, Subscriber, TightSubscriber, Layout } =
-  registry.durableObjects;
+export const {
+  MyActor,
+  Counter,
+  Inspector,
+  PrivateActor,
+  ActionsOnly,
+  Lifecycle,
+  Socket,
+  ChatRoom,
+  BigState,
+  Scheduled,
+  Fragile,
+  Subscriber,
+  TightSubscriber,
+  Layout,
+} = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
 const app = new Hono();

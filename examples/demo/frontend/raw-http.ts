@@ -28,8 +28,6 @@ export function rawHttpPanel(client: Client<typeof registry>): void {
   echoForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = JSON.stringify({ message: echoInput.value, timestamp: Date.now() });
-    void show("POST /api/echo", () =>
-      actor().fetch("/api/echo", { method: "POST", headers: { "Content-Type": "application/json" }, body }),
-    );
+    void show("POST /api/echo", () => actor().fetch("/api/echo", { method: "POST", headers: { "Content-Type": "application/json" }, body }));
   });
 }

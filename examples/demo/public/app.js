@@ -585,7 +585,10 @@ function decodeCbor(input) {
   const need = (n) => {
     if (offset + n > data.length) throw new CborError("the data ends in the middle of a value");
   };
-  const uint8 = () => (need(1), data[offset++]);
+  const uint8 = () => {
+    need(1);
+    return data[offset++];
+  };
   const argument = (info) => {
     if (info < 24) return info;
     switch (info) {
@@ -680,7 +683,8 @@ function decodeCbor(input) {
         const object = {};
         items(info, () => {
           const key = readItem();
-          if (typeof key !== "string" && typeof key !== "number") throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
+          if (typeof key !== "string" && typeof key !== "number")
+            throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
           setProperty(object, key, readItem());
         });
         return object;
@@ -789,7 +793,8 @@ function decodeCbor(input) {
   const readContainerInto = (index) => {
     const head = data[offset];
     if (head === 217) {
-      const tag = (offset++, length(25));
+      offset++;
+      const tag = length(25);
       if (tag !== TAG_SET && tag !== TAG_MAP) {
         offset -= 3;
         const value2 = readItem();
@@ -861,10 +866,7 @@ var PROTOCOL_QUERY_PREFIX = "query.";
 var PROTOCOL_ENCODING_PREFIX = "encoding.";
 var PROTOCOL_CONN_PARAMS_PREFIX = "conn_params.";
 function buildProtocols(payload, userProtocols = []) {
-  const entries = [
-    PROTOCOL_QUERY_PREFIX + encodeURIComponent(payload.queryJson),
-    PROTOCOL_ENCODING_PREFIX + payload.encoding
-  ];
+  const entries = [PROTOCOL_QUERY_PREFIX + encodeURIComponent(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
   if (payload.connParamsJson !== void 0) {
     entries.push(PROTOCOL_CONN_PARAMS_PREFIX + encodeURIComponent(payload.connParamsJson));
   }
@@ -1329,7 +1331,11 @@ function settleOpening(socket, factsOf, alreadyOpen = false) {
     const onClose = (event) => {
       cleanup();
       const code = event.reason || (refused ? "internal_error" : "websocket_closed");
-      reject(new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, { closeCode: event.code }));
+      reject(
+        new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, {
+          closeCode: event.code
+        })
+      );
     };
     const cleanup = () => {
       socket.removeEventListener("open", onOpen);
@@ -1501,10 +1507,7 @@ function actorAccessor(driver, name, settings, resources) {
   };
   return {
     get: (key, options = {}) => handle({ getForKey: { name, key: normalizeKey(key) } }, options.params),
-    getOrCreate: (key, options = {}) => handle(
-      { getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } },
-      options.params
-    ),
+    getOrCreate: (key, options = {}) => handle({ getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } }, options.params),
     getForId: (actorId, options = {}) => handle({ getForId: { name, actorId } }, options.params),
     create: async (key, options = {}) => {
       const created = handle({ create: { name, key: normalizeKey(key), input: options.input, region: options.region } }, options.params);
@@ -1658,10 +1661,7 @@ ${await response.text()}`;
   echoForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = JSON.stringify({ message: echoInput.value, timestamp: Date.now() });
-    void show(
-      "POST /api/echo",
-      () => actor().fetch("/api/echo", { method: "POST", headers: { "Content-Type": "application/json" }, body })
-    );
+    void show("POST /api/echo", () => actor().fetch("/api/echo", { method: "POST", headers: { "Content-Type": "application/json" }, body }));
   });
 }
 

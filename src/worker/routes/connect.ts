@@ -1,7 +1,7 @@
 import { isEncoding, parseEncoding } from "../../protocol/encoding";
 import { ActorflareError, errors } from "../../protocol/errors";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../../protocol/headers";
-import { decodeToServer } from "../../protocol/messages";
+import { decodeToServer, type ToServer } from "../../protocol/messages";
 import { acceptedProtocol, parseProtocols } from "../../protocol/subprotocols";
 import { optionsOf } from "../../actor/options";
 import { ACTOR_ORIGIN } from "../../server/contract";
@@ -24,7 +24,13 @@ export const connectWebSocket: RouteHandler = async (runtime, c) => {
     const info = readWebSocketActorRequest(c.req.raw, { encodingRequired: true });
     const located = locateActor(runtime, c.env, info.query);
     const auth = await authorize(located, c.req.raw, info, "connect");
-    return await streamToActor(located, c.req.raw, `${ACTOR_ORIGIN}/`, { route: "connect-websocket", encoding: info.encoding, auth, params: info.params, protocol });
+    return await streamToActor(located, c.req.raw, `${ACTOR_ORIGIN}/`, {
+      route: "connect-websocket",
+      encoding: info.encoding,
+      auth,
+      params: info.params,
+      protocol,
+    });
   } catch (error) {
     const offered = protocols.encoding ?? c.req.header(HEADER_ENCODING);
     return webSocketError(publicError(error, workerLog, "connection").body, protocol, isEncoding(offered) ? offered : undefined);
@@ -56,7 +62,7 @@ export const connectionMessage: RouteHandler = async (runtime, c) => {
   const located = locateActor(runtime, c.env, { getForId: { actorId } });
   const limit = optionsOf(located.definition).maxIncomingMessageSize;
   const body = await readBodyWithin(c.req.raw, limit);
-  let message;
+  let message: ToServer;
   try {
     message = decodeToServer(encoding, encoding === "json" ? new TextDecoder().decode(body) : body, limit);
   } catch (error) {

@@ -18,7 +18,10 @@ import type { RouteHandler } from "./types";
  */
 function actorUrl(url: string, prefixSegments: number): string {
   const { pathname, search } = new URL(url);
-  return `${ACTOR_ORIGIN}/${pathname.split("/").slice(prefixSegments + 1).join("/")}${search}`;
+  return `${ACTOR_ORIGIN}/${pathname
+    .split("/")
+    .slice(prefixSegments + 1)
+    .join("/")}${search}`;
 }
 
 /** The name form's segment must agree with the query; a `getForId` without a name takes it. */

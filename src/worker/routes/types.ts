@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { RegistryRuntime } from "../../registry/config";
+import type { RegistryRuntime } from "../registry-runtime";
 
 /** Hono's environment for the front Worker: the Worker's bindings. */
 export type WorkerEnv = { Bindings: Record<string, unknown> };
