@@ -1,5 +1,6 @@
 import type { Encoding } from "../protocol/encoding";
 import { toClient, type ToClient } from "../protocol/messages";
+import { RECORD_VERSION } from "./storage-layout";
 
 /** How a connection reaches its client: a WebSocket, an SSE stream, or nothing (HTTP actions). */
 export interface ConnectionTransport {
@@ -25,6 +26,8 @@ export interface ConnectionStore {
 
 /** What a connection is, besides its subscriptions: enough to rebuild it after the actor left memory. */
 export interface ConnectionRecord {
+  /** Which version wrote it (storage-layout.ts); absent in records of the first release. */
+  v?: number;
   id: string;
   token: string;
   encoding: Encoding;
@@ -100,7 +103,7 @@ export class Connection<CS = unknown> {
 
   /** @internal What is stored to rebuild this connection after a wake (subscriptions apart). */
   record(): ConnectionRecord {
-    return { id: this.id, token: this.token, encoding: this.encoding, params: this.params, auth: this.auth, state: this.#state };
+    return { v: RECORD_VERSION, id: this.id, token: this.token, encoding: this.encoding, params: this.params, auth: this.auth, state: this.#state };
   }
 
   /**

@@ -1,3 +1,5 @@
+import { RECORD_VERSION, tableExists } from "./storage-layout";
+
 /** A job waiting to run: an action, its arguments, and when. */
 export interface ScheduledJob {
   id: string;
@@ -23,7 +25,7 @@ export class ScheduleStore {
   }
 
   #tableExists(): boolean {
-    this.#exists ??= this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`, TABLE).toArray().length > 0;
+    this.#exists ??= tableExists(this.#sql, TABLE);
     return this.#exists;
   }
 
@@ -31,19 +33,20 @@ export class ScheduleStore {
     if (this.#tableExists()) return;
     this.#exists = true;
     this.#sql.exec(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (id TEXT PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`,
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (id TEXT PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, v INTEGER NOT NULL)`,
     );
   }
 
   insert(job: ScheduledJob): void {
     this.#createTable();
     this.#sql.exec(
-      `INSERT INTO ${TABLE} (id, at, action, args, attempts) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO ${TABLE} (id, at, action, args, attempts, v) VALUES (?, ?, ?, ?, ?, ?)`,
       job.id,
       job.at,
       job.action,
       JSON.stringify(job.args),
       job.attempts,
+      RECORD_VERSION,
     );
   }
 

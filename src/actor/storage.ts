@@ -1,12 +1,15 @@
 import { errors } from "../protocol/errors";
 import type { AlarmClock } from "./scheduler";
 import { ScheduleStore } from "./schedule-store";
+import { migrateStorage, STORAGE_LAYOUT } from "./storage-layout";
 import { StateStore, type WriteCounters } from "./state-store";
 import { SubscriptionStore } from "./subscription-store";
 import type { StateChanges } from "./state-tracker";
 
 /** What is stored about an actor besides its state. Its presence means the actor exists. */
 export interface ActorMeta {
+  /** The storage layout (storage-layout.ts); absent in layout 0. */
+  v?: number;
   name: string;
   key: string[];
   createdAt: number;
@@ -42,11 +45,21 @@ export class ActorStorage {
     this.subscriptions = new SubscriptionStore(storage);
   }
 
-  /** The actor's meta, or undefined if no actor was ever created in this object. */
+  /**
+   * The actor's meta, or undefined if no actor was ever created in this object. Storage of an
+   * older layout is migrated first, in one transaction with its new meta.
+   */
   readMeta(): ActorMeta | undefined {
     const meta = this.#storage.kv.get<ActorMeta>(META_KEY);
-    if (meta) this.#prepareTables();
-    return meta;
+    if (!meta) return undefined;
+    this.#prepareTables();
+    if ((meta.v ?? 0) === STORAGE_LAYOUT) return meta;
+    const current = { ...meta, v: STORAGE_LAYOUT };
+    this.#storage.transactionSync(() => {
+      migrateStorage(this.#storage.sql, meta.v ?? 0);
+      this.#storage.kv.put(META_KEY, current);
+    });
+    return current;
   }
 
   /** The object's one alarm, which runs the schedule. */
@@ -69,7 +82,7 @@ export class ActorStorage {
     this.#storage.transactionSync(() => {
       this.#prepareTables();
       this.#state.write(state, { all: true, keys: new Set() });
-      this.#storage.kv.put(META_KEY, meta);
+      this.#storage.kv.put(META_KEY, { ...meta, v: STORAGE_LAYOUT });
     });
   }
 

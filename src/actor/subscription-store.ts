@@ -1,3 +1,4 @@
+import { tableExists } from "./storage-layout";
 const TABLE = "actorflare_subscriptions";
 /** How long changes wait to be written together: a burst of subscriptions costs a few commits, not one each. */
 const FLUSH_DELAY_MS = 100;
@@ -28,7 +29,7 @@ export class SubscriptionStore {
   }
 
   #tableExists(): boolean {
-    this.#exists ??= this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`, TABLE).toArray().length > 0;
+    this.#exists ??= tableExists(this.#sql, TABLE);
     return this.#exists;
   }
 

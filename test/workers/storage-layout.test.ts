@@ -68,9 +68,48 @@ describe("storage written by earlier versions", () => {
     });
     // The jobs were found: the wake armed the alarm for the earliest.
     expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.getAlarm())).toBe(4_102_444_800_000);
+    // The first wake moved it to the current layout: versions on the meta and on new job rows.
+    const stored = await runInDurableObject(stub, (_instance, ctx) => ({
+      meta: ctx.storage.kv.get("actorflare:meta"),
+      jobs: ctx.storage.sql.exec("SELECT action, v FROM actorflare_schedule ORDER BY at").toArray(),
+    }));
+    expect(stored.meta).toMatchObject({ v: 1, name: "layout", key: ["layout-v0"] });
+    expect(stored.jobs).toEqual([
+      { action: "tick", v: 0 },
+      { action: "tick", v: 0 },
+    ]);
+    await handle.plan();
+    expect(
+      await runInDurableObject(stub, (_instance, ctx) =>
+        ctx.storage.sql
+          .exec("SELECT v FROM actorflare_schedule ORDER BY v")
+          .toArray()
+          .map((row) => row.v),
+      ),
+    ).toEqual([0, 0, 1, 1]);
     // And it goes on: a change is stored and read back after the object restarts.
     expect(await handle.bump()).toBe(8);
     await expect(runInDurableObject(stub, (_instance, ctx) => ctx.abort("restart"))).rejects.toThrow("restart");
     expect(await handle.read()).toMatchObject({ count: 8, bigLength: 1_400_000 });
+  });
+
+  it("storage of a newer layout is refused with storage_too_new, and left as it is", async () => {
+    const key = uniqueKey();
+    const fixture = layout0 as Fixture;
+    const meta = { ...(fixture.kv["actorflare:meta"] as object), v: 99 };
+    const stub = await plant({ ...fixture, kv: { "actorflare:meta": meta } }, key);
+    await expect(testClient().layout.get(key).read()).rejects.toMatchObject({ code: "storage_too_new" });
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toEqual(meta);
+  });
+
+  it("a new actor is written in the current layout", async () => {
+    const key = uniqueKey();
+    await testClient().layout.getOrCreate(key).plan();
+    const stub = env.LAYOUT.get(env.LAYOUT.idFromName(keyToName([key])));
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 1 });
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.sql.exec("SELECT v FROM actorflare_schedule").toArray())).toEqual([
+      { v: 1 },
+      { v: 1 },
+    ]);
   });
 });

@@ -1,0 +1,43 @@
+import { ActorflareError } from "../protocol/errors";
+
+/**
+ * Versions of what actorflare keeps in a Durable Object's storage. Every record says which
+ * version wrote it: the actor's meta (`v`, for the layout of the whole storage), each connection
+ * record (`v`) and each scheduled-job row (column `v`). Storage without them was written by the
+ * first release (layout 0) and loads as it is; docs/architecture.md lists what each version
+ * changed, and test/workers/storage-layout.test.ts loads a layout-0 fixture.
+ *
+ * To change a layout: bump STORAGE_LAYOUT, add its migration below (run once, in a transaction,
+ * when an actor of an older layout wakes), and add a fixture of the old layout to that test.
+ */
+export const STORAGE_LAYOUT = 1;
+
+/** The version of a connection record or a scheduled-job row this code writes. */
+export const RECORD_VERSION = 1;
+
+/** From layout `n - 1` to `n`. */
+const MIGRATIONS: Record<number, (sql: SqlStorage) => void> = {
+  // 1: scheduled-job rows say which version wrote them (old rows: 0).
+  1: (sql) => {
+    if (tableExists(sql, "actorflare_schedule")) sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN v INTEGER NOT NULL DEFAULT 0");
+  },
+};
+
+export function tableExists(sql: SqlStorage, name: string): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name).toArray().length > 0;
+}
+
+/**
+ * Brings storage of layout `from` to the current one, or refuses storage a newer release wrote
+ * (an older deploy would misread it). Call inside a transaction, with the meta update.
+ */
+export function migrateStorage(sql: SqlStorage, from: number): void {
+  if (from > STORAGE_LAYOUT) {
+    throw new ActorflareError(
+      "storage_too_new",
+      `This actor's storage was written by a newer actorflare (layout ${from}; this one reads up to ${STORAGE_LAYOUT}). Deploy that version again.`,
+      { status: 500 },
+    );
+  }
+  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(sql);
+}
