@@ -160,7 +160,8 @@ function repeatedObjects(value: unknown): Set<object> {
 /** Encodes a value; throws `CborError` for what CBOR cannot carry (functions, symbols). */
 export function encodeCbor(value: unknown): Uint8Array<ArrayBuffer> {
   const writer = new Writer();
-  const repeated = repeatedObjects(value);
+  // Only objects can be reached twice; a primitive (a counter's new value) needs no walk.
+  const repeated = typeof value === "object" && value !== null ? repeatedObjects(value) : new Set<object>();
   const written = new Map<object, number>();
 
   const write = (item: unknown): void => {

@@ -11,7 +11,10 @@ function keyProblem(key: unknown[]): string | undefined {
   if (key.length > MAX_KEY_PARTS) return `a key may have at most ${MAX_KEY_PARTS} parts (this one has ${key.length})`;
   if (key.some((part) => typeof part !== "string")) return "every key part must be a string";
   if ((key as string[]).some((part) => part.length > MAX_KEY_PART_LENGTH)) return `each key part may have at most ${MAX_KEY_PART_LENGTH} characters`;
-  if (new TextEncoder().encode(JSON.stringify(key)).byteLength > MAX_KEY_BYTES) return `a key may take at most ${MAX_KEY_BYTES} bytes as JSON`;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a short key is under the limit without encoding it.
+  const json = JSON.stringify(key);
+  if (json.length * 3 > MAX_KEY_BYTES && new TextEncoder().encode(json).byteLength > MAX_KEY_BYTES)
+    return `a key may take at most ${MAX_KEY_BYTES} bytes as JSON`;
   return undefined;
 }
 

@@ -87,9 +87,14 @@ export function stripInternalHeaders(headers: Headers): void {
 /** Host of the requests handed to onFetch / onWebSocket: only their path and query mean something. */
 export const ACTOR_ORIGIN = "http://actor";
 
-/** Header values are ASCII; keys, input and auth data may not be, so the JSON goes percent-encoded. */
+/**
+ * The context as a header value. Header values are ASCII: JSON that is (the usual case) goes as it
+ * is; JSON with other characters (in a key, input or auth data) goes percent-encoded, which can
+ * never start with `{`.
+ */
 export function encodeContext(context: StreamContext): string {
-  return encodeURIComponent(JSON.stringify(context));
+  const json = JSON.stringify(context);
+  return /^[\x20-\x7e]*$/.test(json) ? json : encodeURIComponent(json);
 }
 
 const STREAM_ROUTES: readonly string[] = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse"];
@@ -99,7 +104,7 @@ export function decodeContext(header: string | null): StreamContext | undefined 
   if (header === null) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(decodeURIComponent(header));
+    value = JSON.parse(header.startsWith("{") ? header : decodeURIComponent(header));
   } catch {
     return undefined;
   }

@@ -67,17 +67,17 @@ export function readWebSocketActorRequest(request: Request, options: { encodingR
  * subprotocol name different actors is refused rather than authorized for one and sent to another.
  */
 function readQuery(sources: Array<[where: string, text: string | null]>): ActorQuery | undefined {
-  let found: { where: string; query: ActorQuery; canonical: string } | undefined;
-  for (const [where, text] of sources) {
-    if (text === null) continue;
-    const query = parseActorQueryJson(text);
-    const canonical = JSON.stringify(query);
-    if (!found) found = { where, query, canonical };
-    else if (canonical !== found.canonical) {
-      throw errors.invalidRequest(`The actor query in ${found.where} and the one in ${where} differ. Send the query once, or the same query in both.`);
-    }
+  const given = sources.filter(([, text]) => text !== null) as Array<[string, string]>;
+  const queries = given.map(([, text]) => parseActorQueryJson(text));
+  // Parsed queries are compared as JSON: the same query however it was spelled (key order, a bare string key).
+  const canonical = queries.length > 1 ? queries.map((query) => JSON.stringify(query)) : [];
+  const other = canonical.findIndex((text) => text !== canonical[0]);
+  if (other > 0) {
+    throw errors.invalidRequest(
+      `The actor query in ${given[0]![0]} and the one in ${given[other]![0]} differ. Send the query once, or the same query in both.`,
+    );
   }
-  return found?.query;
+  return queries[0];
 }
 
 function parseParams(text: string): unknown {

@@ -17,11 +17,15 @@ import type { RouteHandler } from "./types";
  * received (percent-encoding kept) plus the query string; an empty path is `/`.
  */
 function actorUrl(url: string, prefixSegments: number): string {
-  const { pathname, search } = new URL(url);
-  return `${ACTOR_ORIGIN}/${pathname
-    .split("/")
-    .slice(prefixSegments + 1)
-    .join("/")}${search}`;
+  // Cut from the URL as it came (the runtime already normalised it), without parsing it again.
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  const queryStart = url.indexOf("?", pathStart);
+  const path = queryStart < 0 ? url.slice(pathStart) : url.slice(pathStart, queryStart);
+  const search = queryStart < 0 || queryStart === url.length - 1 ? "" : url.slice(queryStart);
+  // The slash after the last prefix segment: `{path}` follows it (none: the path is `/`).
+  let at = 0;
+  for (let segment = 0; segment < prefixSegments && at >= 0; segment++) at = path.indexOf("/", at + 1);
+  return `${ACTOR_ORIGIN}/${at < 0 ? "" : path.slice(at + 1)}${search}`;
 }
 
 /** The name form's segment must agree with the query; a `getForId` without a name takes it. */
