@@ -18,7 +18,7 @@ import { readStats, writeInstrumentedEntry } from "./lib/instrument.mjs";
 import { closedLoop, httpClient, openActionSocket, openEchoSocket, percentile } from "./lib/load.mjs";
 import { commandName, cpuMs, descendantPids, driverCpuMs, machineBusyMs, rssBytes } from "./lib/proc-cpu.mjs";
 import { render } from "./lib/render.mjs";
-import { ratiosByRound, summarize } from "./lib/report.mjs";
+import { median, ratiosByRound, summarize } from "./lib/report.mjs";
 import { readWorkerConfig, startServer } from "./lib/serve.mjs";
 import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
@@ -37,7 +37,12 @@ const WRITE_SAMPLE = 100; // requests per handler in the storage-writes count
 const ECHO_1K = Buffer.alloc(1024, "x");
 const ECHO_1M = Buffer.alloc(1024 * 1024, "y");
 const HELLO_BODY = JSON.stringify({ message: "Hello from actor!" });
-const COLD_LIMITS = { cpu: 1.2, rate: 1 / 1.2, p99: 1.2 }; // issue 6: cold first request ≤ 1.2×
+// Issue 13's CPU/op goals: HTTP GET, echo and a saved increment ≤ 1.10× (the default); actions
+// ≤ 1.15× (over HTTP against a JS RPC call); the cold first request ≤ 1.25×. Throughput and
+// p99 get the same allowance.
+const allowing = (limit) => ({ cpu: limit, rate: 1 / limit, p99: limit });
+const ACTION_LIMITS = allowing(1.15);
+const COLD_LIMITS = allowing(1.25);
 const only = process.env.BENCH_ONLY?.split(",");
 const wanted = (id) => !only || only.includes(id);
 
@@ -58,7 +63,7 @@ const SYSTEMS = {
     connect: (base) => ({ url: `${ws(base)}/counter/bench/connect` }),
   },
   actorflare: {
-    config: "wrangler.toml",
+    config: "bench/actorflare/wrangler.toml",
     hello: (base, key = "bench") => ({
       url: `${base}/registry/actors/myActor/raw/http/api/hello`,
       headers: { "X-RivetKit-Actor-Query": query("myActor", key) },
@@ -123,6 +128,7 @@ const SCENARIOS = [
     id: "action-http",
     label: "Action over HTTP",
     title: "Action call over HTTP (counter increment, saved)",
+    limits: ACTION_LIMITS,
     request: (s, base) => s.action(base, "increment"),
     check: expectCount,
   }),
@@ -195,6 +201,7 @@ function actionSocketScenario(connections) {
   return {
     id: "action-ws",
     label: "Action over a connection",
+    limits: ACTION_LIMITS,
     title: `Action call over a connection (counter increment, saved), ${connections} connections`,
     async prepare(system, base) {
       const { url, protocols } = system.connect(base);
@@ -438,12 +445,17 @@ async function main() {
     };
   }
 
+  // What each framework adds to a one-Durable-Object Worker (bench/size/).
+  const sizes = {};
+  for (const name of ["bare", "actorflare", "partyserver"]) sizes[name] = await dryRunBundle(`bench/size/${name}/wrangler.toml`, `bench/.tmp/size/${name}`);
+
   const results = [];
   for (const scenario of SCENARIOS.filter((s) => wanted(s.id))) {
     console.log(`\n== ${scenario.title}`);
     const runs = await runScenario(scenario, await startMiniflares(bundles));
     const summaries = Object.fromEntries(OTHERS.map((name) => [name, summarize(ratiosByRound(runs, name, BASELINE), scenario.limits)]));
-    results.push({ scenario, runs, summaries });
+    const versusPartyServer = median(ratiosByRound(runs, "actorflare", "partyserver").map((ratio) => ratio.cpu));
+    results.push({ scenario, runs, summaries, versusPartyServer });
   }
 
   let writes;
@@ -466,7 +478,7 @@ async function main() {
 
   const totalSeconds = (performance.now() - started) / 1000;
   const settings = { ROUNDS, MEASURE_MS, WARMUP_MS, SETTLE_MS, DEV_ROUNDS, IDLE_CONNECTIONS, HIBERNATION_WAIT_MS, WRITE_SAMPLE, WRITE_HANDLERS, NAMES };
-  const output = render({ results, bundles, writes, memory, dev, totalSeconds, settings });
+  const output = render({ results, bundles, sizes, writes, memory, dev, totalSeconds, settings });
   console.log(`\n${output.text}`);
   // A partial run (BENCH_ONLY) must not replace the full results.
   const [md, svg] = only ? ["bench/.tmp/results.partial.md", "bench/.tmp/results.partial.svg"] : ["bench/results.md", "bench/results.svg"];

@@ -1,36 +1,55 @@
-import { Hono } from "hono/tiny";
+import { PatternRouter } from "hono/router/pattern-router";
 import { errors } from "../protocol/errors";
-import type { RegistryRuntime } from "./registry-runtime";
 import { httpError, publicError } from "../server/error-answers";
 import { errorEncoding } from "./actor-request";
 import { preflightResponse, withCors } from "./cors";
 import { workerLog } from "./log";
+import type { RegistryRuntime } from "./registry-runtime";
 import { httpAction } from "./routes/action";
 import { connectionMessage, connectSse, connectWebSocket } from "./routes/connect";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import { resolve } from "./routes/resolve";
-import type { RouteHandler, WorkerEnv } from "./routes/types";
+import type { RouteHandler } from "./routes/types";
+
+interface Route {
+  handler: RouteHandler;
+  /**
+   * Whether the path may end in a slash the declared path lacks. PatternRouter lets one through
+   * on every route; ours are exact (`/registry/actors/resolve/` is not a route) unless they say so.
+   */
+  trailingSlash: boolean;
+}
+
+/** Percent-decoded, or as it came when it does not decode (then it names nothing that exists). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 /**
  * The front Worker's routes (docs/protocol.md, "Routes"). Each request is validated, authorized
  * with the actor's onAuth and only then handed to the actor's Durable Object.
+ *
+ * Routes are declared in Hono's PatternRouter and their params read from its match. The router
+ * alone, not a Hono app: the app's Context and request wrappers would cost about a third of the
+ * framework's bundle budget, and these handlers need only the Request, the bindings and params.
  */
-export function createRegistryRouter(runtime: RegistryRuntime): Hono<WorkerEnv> {
-  const app = new Hono<WorkerEnv>();
-  const route = (handler: RouteHandler) => (c: Parameters<RouteHandler>[1]) => handler(runtime, c);
-  // Hono's smallest router (hono/tiny) also matches a path with a trailing slash; the fixed
-  // routes are exact, so `/registry/actors/resolve/` is not a route.
-  const exact = (path: string, handler: RouteHandler) => (c: Parameters<RouteHandler>[1]) => (c.req.path === path ? handler(runtime, c) : c.notFound());
+export function createRegistryRouter(runtime: RegistryRuntime): (request: Request, env: Record<string, unknown>) => Promise<Response> {
+  const router = new PatternRouter<Route>();
+  const add = (method: "GET" | "POST" | "ALL", path: string, handler: RouteHandler, trailingSlash = path.endsWith("*")) =>
+    router.add(method, path, { handler, trailingSlash });
 
   const banner = `actorflare registry: ${Object.keys(runtime.actors).join(", ")}\n`;
-  app.get("/registry", (c) => c.text(banner));
-  app.get("/registry/", (c) => c.text(banner));
+  add("GET", "/registry", async () => new Response(banner, { headers: { "content-type": "text/plain; charset=UTF-8" } }), true);
 
-  app.post("/registry/actors/resolve", exact("/registry/actors/resolve", resolve));
-  app.post("/registry/actors/actions/:action", (c) => (c.req.path.endsWith("/") ? c.notFound() : httpAction(runtime, c)));
-  app.get("/registry/actors/connect/websocket", exact("/registry/actors/connect/websocket", connectWebSocket));
-  app.get("/registry/actors/connect/sse", exact("/registry/actors/connect/sse", connectSse));
-  app.post("/registry/actors/message", exact("/registry/actors/message", connectionMessage));
+  add("POST", "/registry/actors/resolve", resolve);
+  add("POST", "/registry/actors/actions/:action", httpAction);
+  add("GET", "/registry/actors/connect/websocket", connectWebSocket);
+  add("GET", "/registry/actors/connect/sse", connectSse);
+  add("POST", "/registry/actors/message", connectionMessage);
 
   // Raw routes: RivetKit's form (the name in the query) and the form that names the actor.
   // `*` also matches the bare prefix, whose actor path is `/`.
@@ -38,26 +57,40 @@ export function createRegistryRouter(runtime: RegistryRuntime): Hono<WorkerEnv> 
     ["/registry/actors/raw", 4],
     ["/registry/actors/:name/raw", 5],
   ] as const) {
-    app.all(`${path}/http/*`, route(rawHttp(segments)));
-    app.all(`${path}/websocket/*`, route(rawWebSocket(segments)));
+    add("ALL", `${path}/http/*`, rawHttp(segments));
+    add("ALL", `${path}/websocket/*`, rawWebSocket(segments));
   }
 
-  app.notFound((c) => {
-    const { status, body } = publicError(errors.routeNotFound(c.req.method, new URL(c.req.url).pathname), workerLog, "request");
-    return httpError(status, body, errorEncoding(c.req.raw));
-  });
-
-  app.onError((error, c) => {
-    const { status, body } = publicError(error, workerLog, "request");
-    return httpError(status, body, errorEncoding(c.req.raw));
-  });
-
-  return app;
+  return async (request, env) => {
+    const path = pathOf(request.url);
+    try {
+      // PatternRouter's matches come as [route, params] pairs (it has no param stash).
+      const [matches] = router.match(request.method === "HEAD" ? "GET" : request.method, path) as [[Route, Record<string, string>][]];
+      const found = matches.find(([route]) => route.trailingSlash || !path.endsWith("/"));
+      if (!found) throw errors.routeNotFound(request.method, path);
+      const [route, params] = found;
+      const decoded: Record<string, string> = {};
+      for (const key in params) decoded[key] = decodeSegment(params[key]!);
+      const response = await route.handler(runtime, { request, env, params: decoded });
+      return request.method === "HEAD" ? new Response(null, response) : response;
+    } catch (error) {
+      const { status, body } = publicError(error, workerLog, "request");
+      return httpError(status, body, errorEncoding(request));
+    }
+  };
 }
 
 /** Where the path starts in an absolute URL, found without parsing the whole URL (-1: no path). */
 function pathStart(url: string): number {
   return url.indexOf("/", url.indexOf("//") + 2);
+}
+
+/** The path of an absolute URL as it came (percent-encoding kept), without its query. */
+function pathOf(url: string): string {
+  const start = pathStart(url);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query < 0 ? undefined : query);
 }
 
 /** `{endpoint}/` + `/registry` gives `//registry`: leading slashes collapse to one. */
@@ -79,14 +112,14 @@ export function isRegistryPath(url: string): boolean {
 
 /** The registry's fetch handler: leading-slash cleanup and CORS around the router. */
 export function registryFetch(runtime: RegistryRuntime) {
-  const router = createRegistryRouter(runtime);
-  return async (request: Request, env: Record<string, unknown> | undefined, ctx?: ExecutionContext): Promise<Response> => {
+  const route = createRegistryRouter(runtime);
+  return async (request: Request, env: Record<string, unknown> | undefined): Promise<Response> => {
     const cleaned = collapseLeadingSlashes(request);
     if (runtime.cors) {
       const preflight = preflightResponse(runtime.cors, cleaned);
       if (preflight) return preflight;
-      return withCors(runtime.cors, cleaned, await router.fetch(cleaned, env, ctx));
+      return withCors(runtime.cors, cleaned, await route(cleaned, env ?? {}));
     }
-    return router.fetch(cleaned, env, ctx);
+    return route(cleaned, env ?? {});
   };
 }

@@ -16,15 +16,15 @@ import type { RouteHandler } from "./types";
  * runs before the body is read, and the body is read within the actor's limit; a bad body or an
  * unknown action is refused here, before the actor is created or woken.
  */
-export const httpAction: RouteHandler = async (runtime, c) => {
-  const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
-  const name = c.req.param("action") ?? "";
-  const located = locateActor(runtime, c.env, info.query);
-  const auth = await authorize(located, c.req.raw, info, "action");
+export const httpAction: RouteHandler = async (runtime, { request, env, params }) => {
+  const info = readHttpActorRequest(request, { encodingRequired: true });
+  const name = params.action ?? "";
+  const located = locateActor(runtime, env, info.query);
+  const auth = await authorize(located, request, info, "action");
   findAction(located.definition, name);
-  const args = decodeActionArgs(info.encoding, await readBodyWithin(c.req.raw, optionsOf(located.definition).maxIncomingMessageSize));
-  const request = { ...requestHead(c.req.raw), url: `${ACTOR_ORIGIN}/` };
-  const outcome = await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: info.params, auth, request }));
+  const args = decodeActionArgs(info.encoding, await readBodyWithin(request, optionsOf(located.definition).maxIncomingMessageSize));
+  const head = { ...requestHead(request), url: `${ACTOR_ORIGIN}/` };
+  const outcome = await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: info.params, auth, request: head }));
   if (!outcome.ok) return httpError(outcome.status, outcome.error, info.encoding);
   // An undefined output is left out, as RivetKit's JSON round trip does.
   return encodedResponse(info.encoding, outcome.value === undefined ? {} : { o: outcome.value });

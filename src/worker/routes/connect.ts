@@ -16,15 +16,15 @@ import { streamToActor } from "../stream";
 import type { RouteHandler } from "./types";
 
 /** `GET /registry/actors/connect/websocket`: a connection; a refusal is an error message, then close 1011. */
-export const connectWebSocket: RouteHandler = async (runtime, c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw errors.upgradeRequired();
-  const protocols = parseProtocols(c.req.header("sec-websocket-protocol") ?? null);
+export const connectWebSocket: RouteHandler = async (runtime, { request, env }) => {
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") throw errors.upgradeRequired();
+  const protocols = parseProtocols(request.headers.get("sec-websocket-protocol") ?? null);
   const protocol = acceptedProtocol(protocols.offered);
   try {
-    const info = readWebSocketActorRequest(c.req.raw, { encodingRequired: true });
-    const located = locateActor(runtime, c.env, info.query);
-    const auth = await authorize(located, c.req.raw, info, "connect");
-    return await streamToActor(located, c.req.raw, `${ACTOR_ORIGIN}/`, {
+    const info = readWebSocketActorRequest(request, { encodingRequired: true });
+    const located = locateActor(runtime, env, info.query);
+    const auth = await authorize(located, request, info, "connect");
+    return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, {
       route: "connect-websocket",
       encoding: info.encoding,
       auth,
@@ -32,19 +32,19 @@ export const connectWebSocket: RouteHandler = async (runtime, c) => {
       protocol,
     });
   } catch (error) {
-    const offered = protocols.encoding ?? c.req.header(HEADER_ENCODING);
+    const offered = protocols.encoding ?? request.headers.get(HEADER_ENCODING);
     return webSocketError(publicError(error, workerLog, "connection").body, protocol, isEncoding(offered) ? offered : undefined);
   }
 };
 
 /** `GET /registry/actors/connect/sse`: a connection; a refusal is one error event on a 200 stream. */
-export const connectSse: RouteHandler = async (runtime, c) => {
-  const encoding = c.req.header(HEADER_ENCODING);
+export const connectSse: RouteHandler = async (runtime, { request, env }) => {
+  const encoding = request.headers.get(HEADER_ENCODING);
   try {
-    const info = readHttpActorRequest(c.req.raw, { encodingRequired: true });
-    const located = locateActor(runtime, c.env, info.query);
-    const auth = await authorize(located, c.req.raw, info, "connect");
-    return await streamToActor(located, c.req.raw, `${ACTOR_ORIGIN}/`, { route: "connect-sse", encoding: info.encoding, auth, params: info.params });
+    const info = readHttpActorRequest(request, { encodingRequired: true });
+    const located = locateActor(runtime, env, info.query);
+    const auth = await authorize(located, request, info, "connect");
+    return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, { route: "connect-sse", encoding: info.encoding, auth, params: info.params });
   } catch (error) {
     return sseError(publicError(error, workerLog, "connection").body, isEncoding(encoding) ? encoding : undefined);
   }
@@ -55,13 +55,13 @@ export const connectSse: RouteHandler = async (runtime, c) => {
  * token is the credential. The body is read and checked here, within the actor's limit, before
  * the actor is woken; results travel on the stream, so the answer is always JSON `{}`.
  */
-export const connectionMessage: RouteHandler = async (runtime, c) => {
-  const encoding = parseEncoding(c.req.header(HEADER_ENCODING) ?? null);
-  const actorId = c.req.header(HEADER_ACTOR);
+export const connectionMessage: RouteHandler = async (runtime, { request, env }) => {
+  const encoding = parseEncoding(request.headers.get(HEADER_ENCODING) ?? null);
+  const actorId = request.headers.get(HEADER_ACTOR);
   if (!actorId) throw errors.invalidRequest("Missing X-RivetKit-Actor header: send the actor id from the connection's init message.");
-  const located = locateActor(runtime, c.env, { getForId: { actorId } });
+  const located = locateActor(runtime, env, { getForId: { actorId } });
   const limit = optionsOf(located.definition).maxIncomingMessageSize;
-  const body = await readBodyWithin(c.req.raw, limit);
+  const body = await readBodyWithin(request, limit);
   let message: ToServer;
   try {
     message = decodeToServer(encoding, encoding === "json" ? new TextDecoder().decode(body) : body, limit);
@@ -69,7 +69,7 @@ export const connectionMessage: RouteHandler = async (runtime, c) => {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ActorflareError(error instanceof ActorflareError && error.code === "message_too_long" ? "message_too_long" : "invalid_request", detail);
   }
-  const call = { connectionId: c.req.header(HEADER_CONN) ?? "", token: c.req.header(HEADER_CONN_TOKEN) ?? "", message };
+  const call = { connectionId: request.headers.get(HEADER_CONN) ?? "", token: request.headers.get(HEADER_CONN_TOKEN) ?? "", message };
   const outcome = await callActor(located, (stub) => stub.message(call));
   if (!outcome.ok) return httpError(outcome.status, outcome.error, encoding);
   return new Response("{}", { headers: { "content-type": "application/json" } });

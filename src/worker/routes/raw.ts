@@ -38,33 +38,33 @@ function checkPathName(pathName: string | undefined, query: ActorQuery): void {
 
 /** Raw HTTP to onFetch. `prefixSegments`: how many path segments come before `{path}`. */
 export function rawHttp(prefixSegments: number): RouteHandler {
-  return async (runtime, c) => {
-    if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
+  return async (runtime, { request, env, params }) => {
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       throw errors.invalidRequest("WebSocket upgrades go to /registry/actors/raw/websocket/{path}, not to a raw HTTP path.");
     }
-    const info = readHttpActorRequest(c.req.raw, { encodingRequired: false });
-    checkPathName(c.req.param("name"), info.query);
-    const located = locateActor(runtime, c.env, info.query);
-    const auth = await authorize(located, c.req.raw, info, "action");
-    return streamToActor(located, c.req.raw, actorUrl(c.req.url, prefixSegments), { route: "raw-http", encoding: info.encoding, auth });
+    const info = readHttpActorRequest(request, { encodingRequired: false });
+    checkPathName(params.name, info.query);
+    const located = locateActor(runtime, env, info.query);
+    const auth = await authorize(located, request, info, "action");
+    return streamToActor(located, request, actorUrl(request.url, prefixSegments), { route: "raw-http", encoding: info.encoding, auth });
   };
 }
 
 /** A raw WebSocket to onWebSocket; a refusal closes the accepted socket with 1011 and the code. */
 export function rawWebSocket(prefixSegments: number): RouteHandler {
-  return async (runtime, c) => {
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw errors.upgradeRequired();
+  return async (runtime, { request, env, params }) => {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") throw errors.upgradeRequired();
     // Read before anything can fail: even a refusal must echo one offered protocol, or the
     // client's handshake fails and it never sees the error code.
-    const offered = parseProtocols(c.req.header("sec-websocket-protocol") ?? null).offered;
+    const offered = parseProtocols(request.headers.get("sec-websocket-protocol") ?? null).offered;
     try {
-      const info = readWebSocketActorRequest(c.req.raw, { encodingRequired: false });
-      checkPathName(c.req.param("name"), info.query);
-      const located = locateActor(runtime, c.env, info.query);
+      const info = readWebSocketActorRequest(request, { encodingRequired: false });
+      checkPathName(params.name, info.query);
+      const located = locateActor(runtime, env, info.query);
       // RivetKit gives raw sockets the `action` intent; a socket is also a connection: onAuth sees both.
-      const auth = await authorize(located, c.req.raw, info, "action", "connect");
-      const url = actorUrl(c.req.url, prefixSegments);
-      return await streamToActor(located, c.req.raw, url, { route: "raw-websocket", encoding: info.encoding, auth, protocol: acceptedProtocol(offered) });
+      const auth = await authorize(located, request, info, "action", "connect");
+      const url = actorUrl(request.url, prefixSegments);
+      return await streamToActor(located, request, url, { route: "raw-websocket", encoding: info.encoding, auth, protocol: acceptedProtocol(offered) });
     } catch (error) {
       return webSocketError(publicError(error, workerLog, "raw WebSocket").body, rejectionProtocol(offered));
     }

@@ -1,8 +1,12 @@
-import type { Context } from "hono";
 import type { RegistryRuntime } from "../registry-runtime";
 
-/** Hono's environment for the front Worker: the Worker's bindings. */
-export type WorkerEnv = { Bindings: Record<string, unknown> };
+/** What a route's handler gets besides the registry: the request, the Worker's bindings, the path's parameters. */
+export interface RouteContext {
+  readonly request: Request;
+  readonly env: Record<string, unknown>;
+  /** Named segments of the route's path (`:action`, `:name`), percent-decoded. */
+  readonly params: Readonly<Record<string, string | undefined>>;
+}
 
-/** A route's handler: the registry and Hono's context of the request. */
-export type RouteHandler = (runtime: RegistryRuntime, c: Context<WorkerEnv>) => Promise<Response>;
+/** A route's handler: answers the request or throws an error that becomes the HTTP answer. */
+export type RouteHandler = (runtime: RegistryRuntime, route: RouteContext) => Promise<Response>;
