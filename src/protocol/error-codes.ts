@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "invalid_fetch_response",
   "state_not_serializable",
   "connection_not_storable",
+  "storage_too_new",
   "binding_not_found",
   "actor_overloaded",
   "proxy_error",
