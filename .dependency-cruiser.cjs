@@ -2,7 +2,7 @@
  * The layers of src/, in the direction a request travels: client → worker → durable-object →
  * actor, with protocol shared by all and server shared by the Worker and the object. A folder
  * may import only the folders after it here, so no two folders import each other.
- * `npm run check:layers` (part of `npm test`) checks it; docs/architecture.md explains it.
+ * `npm run lint` (part of `npm test`) checks it; docs/architecture.md explains it.
  */
 const layers = {
   registry: ["worker", "durable-object", "client", "actor", "server", "protocol"],

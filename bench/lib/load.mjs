@@ -103,7 +103,7 @@ export function openEchoSocket(url, protocols = []) {
 }
 
 /**
- * Opens a connection that speaks the actions protocol's JSON frames (PROTOCOL.md §5.3): the
+ * Opens a connection that speaks the actions protocol's JSON frames (docs/protocol.md §5.3, §6): the
  * server's first frame is the init `{"b":{"i":…}}`; `call(name, args)` sends
  * `{"b":{"ar":{"i","n","a"}}}` and resolves with the `o` of the matching `{"b":{"ar":{"i","o"}}}`.
  * Calls may overlap; anything else the server sends fails the calls waiting.

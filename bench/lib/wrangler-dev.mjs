@@ -28,7 +28,7 @@ function freePort() {
 export async function startWranglerDev(configPath, persistDir) {
   rmSync(persistDir, { recursive: true, force: true });
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  // The binary itself, not npx, so the PID is wrangler's (PLATFORM.md §8).
+  // The binary itself, not npx, so the PID is wrangler's (through npx it sits three processes down).
   const child = spawn(
     WRANGLER,
     [

@@ -4,5 +4,6 @@ import { counter } from "./actors/counter";
 import { httpActor } from "./actors/http-actor";
 import { websocketActor } from "./actors/websocket-actor";
 
-// The seed's samples call the HTTP actor `myActor`; it is also registered as `httpActor`.
+// The samples of RivetKit's "Fetch and WebSocket Handler" docs page call the HTTP actor `myActor`;
+// it is also registered as `httpActor`.
 export const registry = setup({ use: { myActor: httpActor, httpActor, counter, websocketActor, chat } });

@@ -7,7 +7,8 @@ const { client, serve } = registry.createServer();
 
 const app = new Hono();
 
-// The seed's forward route: /forward/<key>/<path> reaches the counter actor with that key.
+// The forward route of RivetKit's "Fetch and WebSocket Handler" docs page: /forward/<key>/<path>
+// reaches the counter actor with that key.
 app.all("/forward/:name/*", async (c) => {
   const name = c.req.param("name");
 

@@ -7,8 +7,8 @@ export function encodeToServer(encoding: Encoding, message: ToServer): string | 
 }
 
 /**
- * Decodes a server→client message. The client trusts its server's shapes (the server checks
- * its own with zod), so only the envelope is checked here and the browser bundle stays small.
+ * Decodes a server→client message. The client trusts its server's shapes, so only the envelope
+ * is checked here and the browser bundle stays small.
  */
 export function decodeToClient(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): ToClient {
   const message = decode(encoding, data) as ToClient;
@@ -18,7 +18,7 @@ export function decodeToClient(encoding: Encoding, data: string | ArrayBuffer | 
   return message;
 }
 
-/** SSE carries CBOR as standard base64 (PROTOCOL.md §4). */
+/** SSE carries CBOR as standard base64 (docs/protocol.md §4). */
 export function decodeSseData(encoding: Encoding, data: string): ToClient {
   if (encoding === "json") return decodeToClient("json", data);
   const binary = atob(data);

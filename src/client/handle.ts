@@ -7,7 +7,7 @@ import type { ClientDriver, TransportKind } from "./driver";
 import type { OpenResources } from "./open-resources";
 import type { ActorActions } from "./types";
 
-/** A string key becomes `[key]`, a missing key `[]` (PROTOCOL.md §2). */
+/** A string key becomes `[key]`, a missing key `[]` (docs/protocol.md §2). */
 export type ActorKey = string | string[];
 
 export function normalizeKey(key: ActorKey | undefined): string[] {

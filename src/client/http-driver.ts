@@ -15,7 +15,7 @@ export interface HttpDriverOptions {
   WebSocket?: WebSocketConstructor;
 }
 
-/** Reaches actors through the front Worker's public routes (PROTOCOL.md §1). */
+/** Reaches actors through the front Worker's public routes (docs/protocol.md §1). */
 export class HttpClientDriver implements ClientDriver {
   readonly #actorsUrl: string;
   readonly #fetch: typeof fetch;

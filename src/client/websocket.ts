@@ -39,7 +39,7 @@ export async function acceptUpgradeResponse(response: Response, url: string): Pr
 
 /**
  * Resolves with the open socket, or rejects with the server's error code. The server accepts a
- * refused socket only to close it with 1011 and the code (PROTOCOL.md §7), and signals that by
+ * refused socket only to close it with 1011 and the code (docs/protocol.md §5.7), and signals that by
  * echoing a protocol other than `rivetkit` (which actorflare's client always offers); then the
  * promise waits for that close.
  */

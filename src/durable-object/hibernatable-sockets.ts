@@ -97,7 +97,7 @@ export class HibernatableSockets {
     try {
       void instance.connections.handle(conn, decodeToServer(conn.encoding, frame, instance.options.maxIncomingMessageSize));
     } catch (error) {
-      // An undecodable or oversized message ends the connection (PROTOCOL.md §6).
+      // An undecodable or oversized message ends the connection (docs/protocol.md §6, §7.4).
       closeQuietly(socket, 1011, error instanceof ActorflareError ? error.code : "malformed_message");
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Errors that cross the wire. Every error a route produces leaves as
- * `{ c: code, m: message, md?: metadata }` (PROTOCOL.md §7); the code is stable snake_case.
+ * `{ c: code, m: message, md?: metadata }` (docs/protocol.md §7); the code is stable snake_case.
  */
 
 export interface ErrorBody {

@@ -1,6 +1,6 @@
-/** Header names of PROTOCOL.md §3, lower-cased as the Headers API returns them. */
+/** Header names of docs/protocol.md §3, lower-cased as the Headers API returns them. */
 export const HEADER_QUERY = "x-rivetkit-query";
-/** The seed document's name for the query header; `X-RivetKit-Query` wins when both are sent. */
+/** The query header's other name (RivetKit's docs page uses it); when both are sent they must agree. */
 export const HEADER_ACTOR_QUERY = "x-rivetkit-actor-query";
 export const HEADER_ENCODING = "x-rivetkit-encoding";
 export const HEADER_CONN_PARAMS = "x-rivetkit-conn-params";

@@ -1,6 +1,6 @@
 import type { ActorQuery, Intent } from "./query";
 
-// Facts about a parsed query, without zod, so the browser client can use them too.
+// Facts about a parsed query, apart from the parser, so the browser client bundles only these.
 
 /** The registry name a query addresses, when it names one. */
 export function queryActorName(query: ActorQuery): string | undefined {
@@ -10,7 +10,7 @@ export function queryActorName(query: ActorQuery): string | undefined {
   return query.create.name;
 }
 
-/** The intents a query carries on its own (PROTOCOL.md §2). */
+/** The intents a query carries on its own (docs/protocol.md §2, §8). */
 export function queryIntents(query: ActorQuery): Intent[] {
   if ("getOrCreateForKey" in query) return ["get", "create"];
   if ("create" in query) return ["create"];

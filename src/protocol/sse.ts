@@ -1,7 +1,7 @@
 import { encode, type Encoding } from "./encoding";
 import type { ToClient } from "./messages";
 
-/** How an SSE connection stream is answered (PROTOCOL.md §5.4): the eventsource client wants exactly this type. */
+/** How an SSE connection stream is answered (docs/protocol.md §5.4): the eventsource client wants exactly this type. */
 export const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
 /** One SSE event with only a `data:` field. */

@@ -1,5 +1,5 @@
 /**
- * WebSocket subprotocol entries (PROTOCOL.md §5.3, §5.7). Browsers cannot set headers on a
+ * WebSocket subprotocol entries (docs/protocol.md §5.3, §5.7). Browsers cannot set headers on a
  * WebSocket, so the client sends the query, encoding and conn params as protocol entries.
  */
 

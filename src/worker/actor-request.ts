@@ -23,7 +23,7 @@ export function errorEncoding(request: Request): Encoding {
   return isEncoding(fromProtocol) ? fromProtocol : "json";
 }
 
-/** HTTP routes: query in `X-RivetKit-Query` (or the seed's `X-RivetKit-Actor-Query`). */
+/** HTTP routes: query in `X-RivetKit-Query` (or its other name, `X-RivetKit-Actor-Query`). */
 export function readHttpActorRequest(request: Request, options: { encodingRequired: boolean }): ActorRequestInfo {
   const encodingHeader = request.headers.get(HEADER_ENCODING);
   const encoding = options.encodingRequired || encodingHeader !== null ? parseEncoding(encodingHeader) : "json";

@@ -4,10 +4,10 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
 
-// Hostile input against the demo worker under ONE real `wrangler dev` (PROTOCOL.md §1–§8): a
+// Hostile input against the demo worker under ONE real `wrangler dev` (docs/protocol.md §1–§9): a
 // table of malformed requests to every public route. Each must get a 4xx with a `{ c, m }` body
 // (WebSockets: the upgrade is accepted and closed with 1011 and the error code as the reason;
-// SSE: a 200 stream whose one event is the error, as PROTOCOL.md §7 requires), never a 5xx,
+// SSE: a 200 stream whose one event is the error, docs/protocol.md §7.3), never a 5xx,
 // never a stack trace or a file path; afterwards the Worker still answers, no actor was created
 // (the sentinel key `hostile-never` stays 404 for every actor name) and the known counter still
 // holds 7. Requests are sent with node:http, byte for byte (no client-side URL normalisation).
@@ -278,7 +278,7 @@ const cases: Case[] = [
   {
     kind: "http",
     route: "resolve",
-    name: "X-RivetKit-Actor-Query (seed's name) is not JSON",
+    name: "X-RivetKit-Actor-Query (the other name) is not JSON",
     method: "POST",
     path: "/registry/actors/resolve",
     headers: { ...jsonHeaders, "X-RivetKit-Actor-Query": "{nope" },
@@ -1251,7 +1251,7 @@ const cases: Case[] = [
     expect: { status: 400, code: "invalid_request" },
   },
 
-  // --- ANY /registry/actors/{name}/raw/http/{path} (seed form) ---------------------------------
+  // --- ANY /registry/actors/{name}/raw/http/{path} (name form) ---------------------------------
   {
     kind: "http",
     route: "{name}/raw/http",
@@ -1430,7 +1430,7 @@ const cases: Case[] = [
     expect: { close: "websocket_handler_not_defined" },
   },
 
-  // --- GET /registry/actors/{name}/raw/websocket/{path} (seed form) ----------------------------
+  // --- GET /registry/actors/{name}/raw/websocket/{path} (name form) ----------------------------
   {
     kind: "http",
     route: "{name}/raw/websocket",
@@ -1546,7 +1546,7 @@ async function runWs(c: WsCase): Promise<void> {
 async function runSse(c: SseCase): Promise<void> {
   const { status, contentType, text } = await readSse("/registry/actors/connect/sse", resolveHeaders(c.headers));
   expectNoLeak(text);
-  // PROTOCOL.md §7: the client cannot read an HTTP error body on SSE, so setup errors are a 200
+  // docs/protocol.md §7.3: the client cannot read an HTTP error body on SSE, so setup errors are a 200
   // stream carrying one error event, which then ends.
   expect(status).toBe(200);
   expect(contentType).toContain("text/event-stream");
@@ -1665,7 +1665,7 @@ describe("internal headers", () => {
   const internal = Object.keys(forgedInternal).map((name) => name.toLowerCase());
 
   it.each([
-    ["seed form", "/registry/actors/myActor/raw/http/api/echo", "X-RivetKit-Actor-Query"],
+    ["name form", "/registry/actors/myActor/raw/http/api/echo", "X-RivetKit-Actor-Query"],
     ["RivetKit form", "/registry/actors/raw/http/api/echo", "X-RivetKit-Query"],
   ])("never reach onFetch (%s): /api/echo sends back only what the client may set", async (_label, path, queryHeader) => {
     const response = await send(

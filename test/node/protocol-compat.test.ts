@@ -4,10 +4,10 @@ import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { useWranglerDev } from "./wrangler-dev";
 
-// Wire-level compatibility with RivetKit's 2.0.x client (../shared/PROTOCOL.md §1–§7), against
+// Wire-level compatibility with RivetKit's 2.0.x client (docs/protocol.md §1–§7), against
 // the demo worker under ONE real `wrangler dev`. Nothing here uses actorflare's client: every
 // request is built by hand with `fetch`, the `ws` package and cbor-x, byte for byte as
-// PROTOCOL.md describes RivetKit's client sending it.
+// docs/protocol.md describes RivetKit's client sending it.
 //
 // §8 (onAuth intents) is not observable with the demo: every demo actor has `onAuth: () => ({})`.
 // §5.2 "an `undefined` output is simply absent": no demo action returns `undefined`, so it is
@@ -338,7 +338,7 @@ function expectInitShape(init: Init): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §1 routes, CORS
+// §1 routes, §10 CORS
 // ---------------------------------------------------------------------------------------------
 
 describe("§1 routes", () => {
@@ -465,8 +465,8 @@ describe("§2 queries and §3 headers", () => {
     expect(await same.json()).toEqual({ i: idA });
   });
 
-  it("X-RivetKit-Actor-Query alone (the seed's name) is accepted", async () => {
-    const query = counterQuery(uniqueKey("seed-name"));
+  it("X-RivetKit-Actor-Query alone (the query header's other name) is accepted", async () => {
+    const query = counterQuery(uniqueKey("other-name"));
     const id = await resolveId(query);
     const response = await fetch(`${url}/registry/actors/resolve`, {
       method: "POST",

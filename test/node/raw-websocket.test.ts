@@ -5,8 +5,8 @@ import { ActorError, createClient, type ActorWebSocket, type WebSocketConstructo
 import type { registry } from "../../examples/demo/registry";
 import { startWranglerDev, tempPersistDir, useWranglerDev } from "./wrangler-dev";
 
-// Raw WebSockets to `onWebSocket` (PROTOCOL.md §5.7, §7) against the demo worker under a real
-// `wrangler dev`, from Node: the seed's `websocketActor` through the client, browser-style
+// Raw WebSockets to `onWebSocket` (docs/protocol.md §5.7, §7) against the demo worker under a real
+// `wrangler dev`, from Node: the demo's `websocketActor` through the client, browser-style
 // addressing with a bare `ws` socket, close handshakes, setup errors and durability across a crash.
 
 let url = "";
@@ -177,10 +177,10 @@ async function expectActorError(promise: Promise<unknown>, code: string): Promis
   return error as ActorError;
 }
 
-describe("the seed's websocketActor through the client", () => {
+describe("the demo's websocketActor through the client", () => {
   it("sends a welcome and echoes text", async () => {
     const client = createClient<typeof registry>(url);
-    const actor = client.websocketActor.getOrCreate([uniqueKey("seed")]);
+    const actor = client.websocketActor.getOrCreate([uniqueKey("demo")]);
     const websocket = await actor.websocket();
     const watched = new Watched(websocket);
 
@@ -372,7 +372,7 @@ describe("browser-style addressing with a bare ws socket", () => {
     expect(await viaClient.welcome()).toEqual({ type: "welcome", connectionCount: 2, messageCount: 1 });
   });
 
-  it("seed form with the query in the X-RivetKit-Query header and no subprotocols: no protocol echoed", async () => {
+  it("name form with the query in the X-RivetKit-Query header and no subprotocols: no protocol echoed", async () => {
     const key = uniqueKey("header");
     const raw = rawSocket("/registry/actors/websocketActor/raw/websocket/", undefined, { "X-RivetKit-Query": queryJson(key) });
     await opened(raw);
@@ -383,7 +383,7 @@ describe("browser-style addressing with a bare ws socket", () => {
     expect([...new Uint8Array(await raw.nextBinary())]).toEqual([...bytes]);
   });
 
-  it("seed form with the X-RivetKit-Actor-Query header (the seed's name) also works", async () => {
+  it("name form with the X-RivetKit-Actor-Query header (the query header's other name) also works", async () => {
     const raw = rawSocket("/registry/actors/websocketActor/raw/websocket/deep/path", undefined, {
       "X-RivetKit-Actor-Query": queryJson(uniqueKey("actor-query")),
     });

@@ -57,7 +57,7 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(await errorBody(response)).toMatchObject({ c: "invalid_encoding" });
   });
 
-  it("the seed form's path name must match the query's name", async () => {
+  it("the name form's path name must match the query's name", async () => {
     const response = await call("/registry/actors/counter/raw/http/", { headers: queryHeaders({ getOrCreateForKey: { name: "myActor", key: [] } }) });
     expect(response.status).toBe(400);
     expect(await errorBody(response)).toMatchObject({ c: "invalid_request" });

@@ -14,7 +14,7 @@ describe("client handles", () => {
     }
   });
 
-  it("accepts a W3C Request, or a path plus a Request as init (the seed's forward sample)", async () => {
+  it("accepts a W3C Request, or a path plus a Request as init (the docs page's forward sample)", async () => {
     const handle = testClient().inspector.getOrCreate(uniqueKey());
     const request = new Request("http://elsewhere/api/echo?z=2", { method: "POST", headers: { "X-A": "1" }, body: "hello" });
     const seen = (await (await handle.fetch(request)).json()) as Seen;

@@ -11,7 +11,7 @@ async function connect(query: unknown, encoding: "json" | "cbor" = "json", param
   return { response, socket, reader: new SocketReader(socket) };
 }
 
-describe("connection wire protocol over WebSocket (PROTOCOL.md §5.3, §6)", () => {
+describe("connection wire protocol over WebSocket (docs/protocol.md §5.3, §6)", () => {
   it("echoes rivetkit, sends init first, then answers actions in JSON text frames", async () => {
     const { response, socket, reader } = await connect(counterQuery());
     expect(response.headers.get("sec-websocket-protocol")).toBe("rivetkit");
@@ -123,7 +123,7 @@ describe("connection wire protocol over WebSocket (PROTOCOL.md §5.3, §6)", () 
   });
 });
 
-describe("connection wire protocol over SSE (PROTOCOL.md §5.4, §5.5)", () => {
+describe("connection wire protocol over SSE (docs/protocol.md §5.4, §5.5)", () => {
   async function openSse(query: unknown, encoding = "json") {
     const response = await call("/registry/actors/connect/sse", {
       headers: { "X-RivetKit-Query": JSON.stringify(query), "X-RivetKit-Encoding": encoding, Accept: "text/event-stream" },

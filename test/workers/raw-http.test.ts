@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
 
 describe("raw HTTP to onFetch", () => {
-  it("serves the seed's direct-access sample (seed path form, X-RivetKit-Actor-Query, string key)", async () => {
+  it("serves the docs page's direct-access sample (name form, X-RivetKit-Actor-Query, string key)", async () => {
     const response = await call("/registry/actors/myActor/raw/http/api/hello", {
       method: "GET",
       headers: {
@@ -15,7 +15,7 @@ describe("raw HTTP to onFetch", () => {
     expect(await response.json()).toEqual({ message: "Hello from actor!" });
   });
 
-  it("echoes a POST body and headers through the seed's /api/echo", async () => {
+  it("echoes a POST body and headers through the docs page's /api/echo", async () => {
     const body = JSON.stringify({ message: "Hello from direct access!", timestamp: 1 });
     const response = await call("/registry/actors/myActor/raw/http/api/echo", {
       method: "POST",

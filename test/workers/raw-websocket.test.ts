@@ -29,7 +29,7 @@ describe("raw WebSocket to onWebSocket", () => {
     socket.close(1000, "done");
   });
 
-  it("routes by headers (server-side callers) in the seed's path form", async () => {
+  it("routes by headers (server-side callers) in the name form", async () => {
     const query = { getOrCreateForKey: { name: "socket", key: uniqueKey() } };
     const { response, socket } = await upgrade("/registry/actors/socket/raw/websocket/", {
       "X-RivetKit-Actor-Query": JSON.stringify(query),

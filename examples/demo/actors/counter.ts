@@ -8,8 +8,8 @@ const amountSchema = z._default(z.int().check(z.gte(-1_000_000), z.lte(1_000_000
 /**
  * A persisted counter. Actions: `increment(amount)` (broadcasts `newCount`), `getCount()` and
  * `incrementLater(ms, amount)`.
- * Raw HTTP: `GET /` reads it, `POST /increment` (optionally `?by=N`) adds to it; the seed's
- * forward route (`/forward/:name/*`) reaches it by key.
+ * Raw HTTP: `GET /` reads it, `POST /increment` (optionally `?by=N`) adds to it; the demo's
+ * forward route (`/forward/:name/*`, from RivetKit's docs page) reaches it by key.
  */
 export const counter = actor({
   state: { count: 0 },

@@ -1,6 +1,7 @@
 import { actor } from "../../../src/index";
 
-// The seed's `httpActor`, as written there, plus an onAuth so public clients may reach it.
+// The `httpActor` of RivetKit's "Fetch and WebSocket Handler" docs page, as written there, plus an
+// onAuth so public clients may reach it.
 export const httpActor = actor({
   state: {
     requestCount: 0,

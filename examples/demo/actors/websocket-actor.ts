@@ -1,9 +1,9 @@
 import { actor } from "../../../src/index";
 
 /**
- * The seed's `websocketActor`, made to type-check: the seed's sample reads
- * `ctx.state.connectionCount`, which its state never declares, and writes `c.state` where it
- * named the context `ctx`. Here the live connection count is a var (it means nothing after a
+ * The `websocketActor` of RivetKit's "Fetch and WebSocket Handler" docs page, made to type-check:
+ * the page's sample reads `ctx.state.connectionCount`, which its state never declares, and writes
+ * `c.state` where it named the context `ctx`. Here the live connection count is a var (it means nothing after a
  * restart), and the message count is state, saved at once with `saveState()`.
  */
 export const websocketActor = actor({

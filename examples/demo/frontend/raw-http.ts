@@ -2,7 +2,7 @@ import type { Client } from "../../../src/client/index";
 import type { registry } from "../registry";
 import { byId, errorText, type Control } from "./dom";
 
-/** The raw HTTP panel: the seed's `/api/hello` and `/api/echo`, through `handle.fetch()` to onFetch. */
+/** The raw HTTP panel: the docs page's `/api/hello` and `/api/echo`, through `handle.fetch()` to onFetch. */
 export function rawHttpPanel(client: Client<typeof registry>): void {
   const keyInput = byId<Control>("http-key");
   const helloButton = byId<Control>("http-hello");

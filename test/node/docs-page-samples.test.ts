@@ -4,8 +4,8 @@ import { ActorError, createClient } from "../../src/client/index";
 import type { registry } from "../../examples/demo/registry";
 import { useWranglerDev } from "./wrangler-dev";
 
-// Every HTTP sample of the seed ("Fetch and WebSocket Handler"), against the demo worker under a
-// real `wrangler dev`: only the import line and the port differ from the document.
+// Every HTTP sample of RivetKit's "Fetch and WebSocket Handler" docs page, against the demo worker
+// under a real `wrangler dev`: only the import line and the port differ from the page.
 
 let url = "";
 useWranglerDev((server) => (url = server.url));
@@ -123,7 +123,7 @@ describe("Option C: direct router access with fetch()", () => {
   });
 
   it("reaches the same actor as the client's string key", async () => {
-    // The seed's `key: "default"` is normalised to ["default"], the client's form of "default".
+    // The docs page's `key: "default"` is normalised to ["default"], the client's form of "default".
     const key = uniqueKey("same");
     const query = JSON.stringify({ getOrCreateForKey: { name: "counter", key } });
     const direct = await fetch(`${url}/registry/actors/counter/raw/http/increment`, {
