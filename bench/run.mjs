@@ -12,6 +12,7 @@
 // Knobs (environment): BENCH_ROUNDS (default 4), BENCH_SECONDS per measured slice (default 1.25),
 // BENCH_WARMUP_SECONDS (default 1), BENCH_ONLY=comma-separated ids of timed scenarios and of
 // the extra parts (storage, memory, wrangler-dev); a partial run writes to bench/.tmp/.
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dryRunBundle, startupProfileMs } from "./lib/bundle.mjs";
 import { readStats, writeInstrumentedEntry } from "./lib/instrument.mjs";
@@ -434,6 +435,8 @@ async function measureIdleConnections(bundles) {
 async function main() {
   const started = performance.now();
 
+  // bench/size/actorflare imports the package as users install it: dist/, built from src/ now.
+  execFileSync("npm", ["run", "build"], { stdio: ["ignore", "ignore", "inherit"] });
   console.log("Bundling with wrangler deploy --dry-run, start-up profiles with wrangler check startup ...");
   const bundles = {};
   for (const [name, system] of Object.entries(SYSTEMS)) {
