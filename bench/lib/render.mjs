@@ -215,9 +215,9 @@ export function render({ results, bundles, sizes, writes, memory, dev, totalSeco
   md.push(
     "## Bundle size and start-up",
     "",
-    '`wrangler deploy --dry-run` output as configured (no `minify`), gzip level 9 via `node:zlib`. The first table is the goal\'s measure: what a framework adds ' +
+    "`wrangler deploy --dry-run` output as configured (no `minify`), gzip level 9 via `node:zlib`. The first table is the goal's measure: what a framework adds " +
       "to a bare Worker whose one Durable Object keeps a stored counter (`bench/size/bare/`), for the same counter as one actorflare actor behind `registry.handler` " +
-      "or one PartyServer `Server` behind `routePartykitRequest`. The second table is the timed run's workers; \"adds\" there is the difference to the hand-written one. " +
+      'or one PartyServer `Server` behind `routePartykitRequest`. The second table is the timed run\'s workers; "adds" there is the difference to the hand-written one. ' +
       "The minified columns put the same bundle through esbuild's minifier, as `minify = true` would. " +
       'Wrangler prints "Worker Startup Time" only after a real upload, from Cloudflare\'s answer, so a ' +
       "dry run gives none (N/A). The last column is the local stand-in: `wrangler check startup` loads the bundle under the V8 profiler in Miniflare (module evaluation plus " +
