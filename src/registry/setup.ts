@@ -45,15 +45,16 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
   readonly cors: CorsOptions | false;
   readonly durableObjects: DurableObjectClasses<A>;
   readonly handler: WorkerHandler;
-  readonly #bindings: Partial<Record<string, string>>;
+  /** Each actor's binding, worked out once: every request looks it up. */
+  readonly #bindings = new Map<string, string>();
 
   constructor(options: SetupOptions<A>) {
     this.actors = options.use;
     this.cors = options.cors ?? { origin: "*" };
-    this.#bindings = options.bindings ?? {};
     const classes: Record<string, ActorDurableObjectClass> = {};
     for (const [name, definition] of Object.entries(options.use)) {
       classes[className(name)] = createActorDurableObject(name, definition);
+      this.#bindings.set(name, options.bindings?.[name] ?? defaultBindingName(name));
     }
     this.durableObjects = classes as unknown as DurableObjectClasses<A>;
     const fetch = registryFetch(this);
@@ -61,7 +62,7 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
   }
 
   bindingName(actorName: string): string {
-    return this.#bindings[actorName] ?? defaultBindingName(actorName);
+    return this.#bindings.get(actorName) ?? defaultBindingName(actorName);
   }
 
   createServer(): Server<A> {

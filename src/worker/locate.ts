@@ -80,7 +80,7 @@ function namespaceOf(runtime: RegistryRuntime, env: unknown, name: string): Dura
   }
   throw new ActorflareError(
     "binding_not_found",
-    `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml:\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: export const { ${className(name)} } = registry.durableObjects;`,
+    `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml:\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: export class ${className(name)} extends registry.durableObjects.${className(name)} {}`,
     { status: 500 },
   );
 }

@@ -8,12 +8,17 @@ import type { LocatedActor } from "./locate";
  * every route, and only then is the context set: a client can neither forge nor read it.
  */
 export function streamToActor(located: LocatedActor, request: Request, url: string, context: Omit<StreamContext, "target">): Promise<Response> {
-  const headers = new Headers(request.headers);
-  stripInternalHeaders(headers);
-  headers.set(HEADER_CONTEXT, encodeContext({ ...context, target: located.target }));
+  const contextHeader = encodeContext({ ...context, target: located.target });
   // Raw HTTP bodies stream through untouched (they may be large or endless); other routes carry none.
   const body = context.route === "raw-http" ? request.body : null;
   // The client's abort travels on to the object (with `request_signal_passthrough`): onFetch and SSE streams see it.
-  const init: RequestInit = { method: request.method, headers, body, redirect: "manual", signal: request.signal };
-  return fetchActor(located, () => new Request(url, init), body === null);
+  const init: RequestInit = { method: request.method, headers: request.headers, body, redirect: "manual", signal: request.signal };
+  const forwarded = () => {
+    // A new Request has headers of its own, changed here without touching the client's.
+    const next = new Request(url, init);
+    stripInternalHeaders(next.headers);
+    next.headers.set(HEADER_CONTEXT, contextHeader);
+    return next;
+  };
+  return fetchActor(located, forwarded, body === null);
 }

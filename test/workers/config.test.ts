@@ -59,6 +59,6 @@ describe("actor() and setup() check the config at module load", () => {
     expect(body.c).toBe("binding_not_found");
     expect(body.m).toContain('[[durable_objects.bindings]]\nname = "GHOST_ACTOR"\nclass_name = "GhostActor"');
     expect(body.m).toContain('new_sqlite_classes = ["GhostActor"]');
-    expect(body.m).toContain("export const { GhostActor } = registry.durableObjects");
+    expect(body.m).toContain("export class GhostActor extends registry.durableObjects.GhostActor {}");
   });
 });

@@ -23,7 +23,9 @@ export const httpAction: RouteHandler = async (runtime, { request, env, params }
   const auth = await authorize(located, request, info, "action");
   findAction(located.definition, name);
   const args = decodeActionArgs(info.encoding, await readBodyWithin(request, optionsOf(located.definition).maxIncomingMessageSize));
-  const head = { ...requestHead(request), url: `${ACTOR_ORIGIN}/` };
+  // Only the hooks that open a connection read its request: without them, none travels.
+  const { onBeforeConnect, createConnState } = located.definition.config;
+  const head = onBeforeConnect || createConnState ? { ...requestHead(request), url: `${ACTOR_ORIGIN}/` } : undefined;
   const outcome = await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: info.params, auth, request: head }));
   if (!outcome.ok) return httpError(outcome.status, outcome.error, info.encoding);
   // An undefined output is left out, as RivetKit's JSON round trip does.
