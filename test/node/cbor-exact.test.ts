@@ -179,6 +179,8 @@ describe("CBOR, byte for byte", () => {
     ["bf 6161 ff", "a break outside an indefinite length"],
     ["d81d 6161", "a reference to an object not seen yet"],
     ["d81d 1b 0000000000000000", "a reference to an object not seen yet"],
+    ["82 d81c 80 d81d 20", "a reference to an object not seen yet"],
+    ["82 d81c 80 d81d f9 3800", "a reference to an object not seen yet"],
     ["9f 01", "the data ends in the middle of a value"],
     ["19 01", "the data ends in the middle of a value"],
     ["d81c d8", "the data ends in the middle of a value"],
