@@ -14,34 +14,41 @@
  *   its index after (cbor-x's structured-clone mode), so state can hold cycles.
  *
  * Indefinite lengths are read; unknown tags are refused, like anything else not well formed.
- * test/node/cbor.test.ts checks values of every kind both ways against cbor-x.
+ * Encoder and Decoder are classes, not closures: a bundle that keeps names (as wrangler's
+ * does) wraps every named closure in a call to set its name, which costs bytes and time. The
+ * enums below cost nothing: bundlers put their values in place.
+ * test/node/cbor.test.ts checks values of every kind both ways against cbor-x, and
+ * test/node/cbor-exact.test.ts the exact bytes.
  */
 
-const TAG_DATE_STRING = 0;
-const TAG_DATE_EPOCH = 1;
-const TAG_BIGINT_POSITIVE = 2;
-const TAG_BIGINT_NEGATIVE = 3;
-const TAG_SHAREABLE = 28;
-const TAG_SHARED_REF = 29;
-const TAG_SET = 258;
-const TAG_MAP = 259;
+/** Major types: the high 3 bits of an item's first byte. */
+enum Major {
+  Unsigned,
+  Negative,
+  Bytes,
+  Text,
+  Array,
+  Map,
+  Tag,
+  Simple,
+}
 
-type TypedArray =
-  | Uint8Array
-  | Uint8ClampedArray
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Float32Array
-  | Float64Array;
-type TypedArrayConstructor = { new (buffer: ArrayBuffer): TypedArray; BYTES_PER_ELEMENT: number };
+/** The tags used here besides the typed arrays' (TYPED_ARRAYS). */
+enum Tag {
+  DateText = 0,
+  DateEpoch = 1,
+  BignumPositive = 2,
+  BignumNegative = 3,
+  Shareable = 28,
+  SharedRef = 29,
+  Set = 258,
+  Map = 259,
+}
+
+type TypedArrayConstructor = { new (buffer: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number };
 
 /** RFC 8746 tags of the typed arrays, as cbor-x writes them (little-endian). */
-const TYPED_ARRAY_TAGS: [number, TypedArrayConstructor][] = [
+const TYPED_ARRAYS: [tag: number, type: TypedArrayConstructor][] = [
   [64, Uint8Array],
   [68, Uint8ClampedArray],
   [69, Uint16Array],
@@ -54,511 +61,375 @@ const TYPED_ARRAY_TAGS: [number, TypedArrayConstructor][] = [
   [85, Float32Array],
   [86, Float64Array],
 ];
-const TYPED_ARRAY_BY_TAG = new Map(TYPED_ARRAY_TAGS);
 
 export class CborError extends Error {
   override name = "CborError";
 }
 
-// --- encoding ----------------------------------------------------------------------------
-
-class Writer {
-  #bytes = new Uint8Array(256);
-  #view = new DataView(this.#bytes.buffer);
-  length = 0;
-
-  #reserve(n: number): void {
-    if (this.length + n <= this.#bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.length + n));
-    grown.set(this.#bytes.subarray(0, this.length));
-    this.#bytes = grown;
-    this.#view = new DataView(grown.buffer);
-  }
-
-  byte(value: number): void {
-    this.#reserve(1);
-    this.#bytes[this.length++] = value;
-  }
-
-  /** A major type with its argument: the shortest form for a number, always 8 bytes for a bigint. */
-  head(major: number, argument: number | bigint): void {
-    const type = major << 5;
-    if (typeof argument === "bigint") {
-      this.#reserve(9);
-      this.#bytes[this.length] = type | 27;
-      this.#view.setBigUint64(this.length + 1, argument);
-      this.length += 9;
-    } else if (argument < 24) {
-      this.byte(type | argument);
-    } else if (argument < 0x100) {
-      this.#reserve(2);
-      this.#bytes[this.length] = type | 24;
-      this.#bytes[this.length + 1] = argument;
-      this.length += 2;
-    } else if (argument < 0x10000) {
-      this.#reserve(3);
-      this.#bytes[this.length] = type | 25;
-      this.#view.setUint16(this.length + 1, argument);
-      this.length += 3;
-    } else if (argument < 0x100000000) {
-      this.#reserve(5);
-      this.#bytes[this.length] = type | 26;
-      this.#view.setUint32(this.length + 1, argument);
-      this.length += 5;
-    } else {
-      throw new RangeError("a head argument past 32 bits must be a bigint");
-    }
-  }
-
-  float64(value: number): void {
-    this.#reserve(9);
-    this.#bytes[this.length] = 0xfb;
-    this.#view.setFloat64(this.length + 1, value);
-    this.length += 9;
-  }
-
-  raw(bytes: Uint8Array): void {
-    this.#reserve(bytes.length);
-    this.#bytes.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-
-  result(): Uint8Array<ArrayBuffer> {
-    return this.#bytes.slice(0, this.length);
-  }
-}
-
 const textEncoder = new TextEncoder();
-const MAX_UINT64 = 2n ** 64n - 1n;
-
-/** Objects that occur more than once in `value` (shared or cyclic), which get tags 28/29. */
-function repeatedObjects(value: unknown): Set<object> {
-  const seen = new Set<object>();
-  const repeated = new Set<object>();
-  const visit = (item: unknown): void => {
-    if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) return;
-    if (seen.has(item)) {
-      repeated.add(item);
-      return;
-    }
-    seen.add(item);
-    if (item instanceof Map) {
-      for (const [key, entry] of item) {
-        visit(key);
-        visit(entry);
-      }
-    } else if (item instanceof Set || Array.isArray(item)) {
-      for (const entry of item) visit(entry);
-    } else {
-      for (const key of Object.keys(item)) visit((item as Record<string, unknown>)[key]);
-    }
-  };
-  visit(value);
-  return repeated;
-}
+// `ignoreBOM`: a leading U+FEFF is part of the text, not a marker to drop.
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Encodes a value; throws `CborError` for what CBOR cannot carry (functions, symbols). */
 export function encodeCbor(value: unknown): Uint8Array<ArrayBuffer> {
-  const writer = new Writer();
-  // Only objects can be reached twice; a primitive (a counter's new value) needs no walk.
-  const repeated = typeof value === "object" && value !== null ? repeatedObjects(value) : new Set<object>();
-  const written = new Map<object, number>();
+  return new Encoder(value).bytes();
+}
 
-  const write = (item: unknown): void => {
+/** Decodes one value that takes all of `data`; throws `CborError` when it is not well formed. */
+export function decodeCbor(data: Uint8Array): unknown {
+  return new Decoder(data).document();
+}
+
+// --- encoding ----------------------------------------------------------------------------
+
+class Encoder {
+  #bytes = new Uint8Array(256);
+  #view = new DataView(this.#bytes.buffer);
+  #length = 0;
+  /** Objects that occur more than once in the value (shared or cyclic): tag 28 where first written. */
+  #repeated = new Set<object>();
+  /** The index of each of those written so far, which tag 29 refers to after. */
+  #written = new Map<object, number>();
+
+  constructor(value: unknown) {
+    // Objects met twice are found before writing, the first place of each gets tag 28. Dates and
+    // typed arrays are written whole each time, as cbor-x writes them.
+    const seen = new Set<object>();
+    const pending = [value];
+    while (pending.length) {
+      const item = pending.pop();
+      if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) continue;
+      if (seen.has(item)) {
+        this.#repeated.add(item);
+        continue;
+      }
+      seen.add(item);
+      // One by one: spreading a large array into push() would overflow the call stack.
+      if (item instanceof Map) {
+        for (const [key, entry] of item) pending.push(key, entry);
+      } else {
+        for (const entry of item instanceof Set || Array.isArray(item) ? item : Object.values(item)) pending.push(entry);
+      }
+    }
+    this.#write(value);
+  }
+
+  bytes(): Uint8Array<ArrayBuffer> {
+    return this.#bytes.slice(0, this.#length);
+  }
+
+  /** Makes room for `size` more bytes and returns where they start. */
+  #take(size: number): number {
+    const start = this.#length;
+    this.#length += size;
+    if (this.#length > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length));
+      grown.set(this.#bytes);
+      this.#bytes = grown;
+      this.#view = new DataView(grown.buffer);
+    }
+    return start;
+  }
+
+  /** A major type with its argument: the shortest form for a number (below 2^32), 8 bytes for a bigint. */
+  #head(major: Major, argument: number | bigint): void {
+    // Additional information: the argument itself below 24, else 24, 25, 26 or 27 for 1, 2, 4 or 8 bytes of it.
+    const info = typeof argument === "bigint" ? 27 : argument < 24 ? argument : argument < 0x100 ? 24 : argument < 0x10000 ? 25 : 26;
+    const size = info < 24 ? 0 : 1 << (info - 24);
+    const start = this.#take(1 + size);
+    this.#bytes[start] = (major << 5) | info;
+    if (typeof argument === "bigint") this.#view.setBigUint64(start + 1, argument);
+    // Big-endian; a Uint8Array keeps the low 8 bits of what it is given.
+    else for (let i = 1; i <= size; i++) this.#bytes[start + i] = argument >>> ((size - i) * 8);
+  }
+
+  #float64(value: number): void {
+    const start = this.#take(9);
+    this.#bytes[start] = 0xfb;
+    this.#view.setFloat64(start + 1, value);
+  }
+
+  /** A byte or text string: its head, then its bytes. */
+  #string(major: Major, bytes: Uint8Array): void {
+    this.#head(major, bytes.length);
+    const start = this.#take(bytes.length);
+    this.#bytes.set(bytes, start);
+  }
+
+  #write(item: unknown): void {
     switch (typeof item) {
       case "number":
         if (Number.isInteger(item) && item < 0x100000000 && item >= -0x100000000 && !Object.is(item, -0)) {
-          if (item >= 0) writer.head(0, item);
-          else writer.head(1, -1 - item);
+          this.#head(item < 0 ? Major.Negative : Major.Unsigned, item < 0 ? -1 - item : item);
         } else {
-          writer.float64(item);
+          this.#float64(item);
         }
         return;
-      case "string": {
-        const bytes = textEncoder.encode(item);
-        writer.head(3, bytes.length);
-        writer.raw(bytes);
-        return;
-      }
+      case "string":
+        return this.#string(Major.Text, textEncoder.encode(item));
       case "boolean":
-        writer.byte(item ? 0xf5 : 0xf4);
-        return;
+        return this.#head(Major.Simple, item ? 21 : 20);
       case "undefined":
-        writer.byte(0xf7);
-        return;
-      case "bigint":
-        return writeBigInt(item);
+        return this.#head(Major.Simple, 23);
+      case "bigint": {
+        const negative = item < 0n;
+        const magnitude = negative ? -1n - item : item;
+        if (magnitude < 2n ** 64n) return this.#head(negative ? Major.Negative : Major.Unsigned, magnitude);
+        // Past 64 bits: a bignum, the big-endian bytes of the magnitude.
+        const bytes: number[] = [];
+        for (let rest = magnitude; rest; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
+        this.#head(Major.Tag, negative ? Tag.BignumNegative : Tag.BignumPositive);
+        return this.#string(Major.Bytes, new Uint8Array(bytes));
+      }
       case "object":
-        if (item === null) return writer.byte(0xf6);
-        return writeObject(item);
+        if (item === null) return this.#head(Major.Simple, 22);
+        return this.#object(item);
       default:
         throw new CborError(`a ${typeof item} cannot be encoded`);
     }
-  };
+  }
 
-  const writeBigInt = (item: bigint): void => {
-    if (item >= 0n && item <= MAX_UINT64) return writer.head(0, item);
-    if (item < 0n && -1n - item <= MAX_UINT64) return writer.head(1, -1n - item);
-    const magnitude = item < 0n ? -1n - item : item;
-    let hex = magnitude.toString(16);
-    if (hex.length % 2) hex = `0${hex}`;
-    const bytes = new Uint8Array(hex.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-    writer.head(6, item < 0n ? TAG_BIGINT_NEGATIVE : TAG_BIGINT_POSITIVE);
-    writer.head(2, bytes.length);
-    writer.raw(bytes);
-  };
-
-  const writeObject = (item: object): void => {
-    const index = written.get(item);
+  #object(item: object): void {
+    const index = this.#written.get(item);
     if (index !== undefined) {
-      writer.head(6, TAG_SHARED_REF);
-      return writer.head(0, index);
+      this.#head(Major.Tag, Tag.SharedRef);
+      return this.#head(Major.Unsigned, index);
     }
-    if (repeated.has(item)) {
-      written.set(item, written.size);
-      writer.head(6, TAG_SHAREABLE);
+    if (this.#repeated.has(item)) {
+      this.#written.set(item, this.#written.size);
+      this.#head(Major.Tag, Tag.Shareable);
     }
     if (item instanceof Date) {
-      writer.head(6, TAG_DATE_EPOCH);
+      this.#head(Major.Tag, Tag.DateEpoch);
+      // As cbor-x writes dates: whole seconds since 1970 as an integer where it fits, any other as float64.
       const seconds = item.getTime() / 1000;
-      // Whole seconds as an integer where it fits, anything else as float64 (as cbor-x writes dates).
-      if (Number.isInteger(seconds) && seconds >= 0 && seconds < 0x100000000) return writer.head(0, seconds);
-      return writer.float64(seconds);
+      return seconds >= 0 ? this.#write(seconds) : this.#float64(seconds);
     }
-    if (ArrayBuffer.isView(item)) return writeTypedArray(item);
-    if (item instanceof ArrayBuffer) {
-      writer.head(2, item.byteLength);
-      return writer.raw(new Uint8Array(item));
+    if (ArrayBuffer.isView(item)) {
+      // A DataView has no tag: its bytes go untagged.
+      const tag = TYPED_ARRAYS.find(([, type]) => item instanceof type)?.[0];
+      if (tag !== undefined) this.#head(Major.Tag, tag);
+      return this.#string(Major.Bytes, new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
     }
-    if (Array.isArray(item)) {
-      writer.head(4, item.length);
-      for (const entry of item) write(entry);
-      return;
-    }
+    if (item instanceof ArrayBuffer) return this.#string(Major.Bytes, new Uint8Array(item));
     if (item instanceof Map) {
-      writer.head(6, TAG_MAP);
-      writer.head(5, item.size);
+      this.#head(Major.Tag, Tag.Map);
+      this.#head(Major.Map, item.size);
       for (const [key, entry] of item) {
-        write(key);
-        write(entry);
+        this.#write(key);
+        this.#write(entry);
       }
-      return;
+    } else if (item instanceof Set || Array.isArray(item)) {
+      if (item instanceof Set) this.#head(Major.Tag, Tag.Set);
+      this.#head(Major.Array, item instanceof Set ? item.size : item.length);
+      for (const entry of item) this.#write(entry);
+    } else {
+      const keys = Object.keys(item);
+      this.#head(Major.Map, keys.length);
+      for (const key of keys) {
+        this.#write(key);
+        this.#write((item as Record<string, unknown>)[key]);
+      }
     }
-    if (item instanceof Set) {
-      writer.head(6, TAG_SET);
-      writer.head(4, item.size);
-      for (const entry of item) write(entry);
-      return;
-    }
-    const keys = Object.keys(item);
-    writer.head(5, keys.length);
-    for (const key of keys) {
-      write(key);
-      write((item as Record<string, unknown>)[key]);
-    }
-  };
-
-  const writeTypedArray = (item: ArrayBufferView): void => {
-    const bytes = new Uint8Array(item.buffer, item.byteOffset, item.byteLength);
-    const tag = TYPED_ARRAY_TAGS.find(([, type]) => item instanceof type)?.[0];
-    if (tag === undefined) {
-      // A DataView: its bytes, untagged.
-      writer.head(2, bytes.length);
-      return writer.raw(bytes);
-    }
-    writer.head(6, tag);
-    writer.head(2, bytes.length);
-    writer.raw(bytes);
-  };
-
-  write(value);
-  return writer.result();
+  }
 }
 
 // --- decoding ----------------------------------------------------------------------------
 
-const BREAK = Symbol("break");
-// `ignoreBOM`: a leading U+FEFF is part of the text, not a marker to drop.
-const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+class Decoder {
+  #data: Uint8Array;
+  #view: DataView;
+  #offset = 0;
+  /** Values tagged shareable (28), by index, for references (29) to them. */
+  #shared: unknown[] = [];
+  /** The index a tag 28 has just reserved: the container read next takes it as soon as it is created. */
+  #sharing: number | undefined;
 
-/** Decodes one value that takes all of `data`; throws `CborError` when it is not well formed. */
-export function decodeCbor(input: Uint8Array): unknown {
-  // A plain view: a subclass such as Node's Buffer slices without copying.
-  const data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let offset = 0;
-  const shared: unknown[] = [];
+  constructor(input: Uint8Array) {
+    // A plain view: a subclass such as Node's Buffer slices without copying.
+    this.#data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  }
 
-  const need = (n: number): void => {
-    if (offset + n > data.length) throw new CborError("the data ends in the middle of a value");
-  };
-  const uint8 = (): number => {
-    need(1);
-    return data[offset++]!;
-  };
+  document(): unknown {
+    const value = this.#read();
+    if (this.#offset !== this.#data.length) throw new CborError("data after the end of the value");
+    return value;
+  }
+
+  /** Moves past `size` bytes and returns where they start. */
+  #take(size: number): number {
+    const start = this.#offset;
+    if (start + size > this.#data.length) throw new CborError("the data ends in the middle of a value");
+    this.#offset += size;
+    return start;
+  }
+
+  #byte(): number {
+    return this.#data[this.#take(1)]!;
+  }
 
   /** The argument of a head whose low bits are `info`; undefined for an indefinite length. */
-  const argument = (info: number): number | bigint | undefined => {
+  #argument(info: number): number | bigint | undefined {
     if (info < 24) return info;
-    switch (info) {
-      case 24:
-        return uint8();
-      case 25:
-        need(2);
-        offset += 2;
-        return view.getUint16(offset - 2);
-      case 26:
-        need(4);
-        offset += 4;
-        return view.getUint32(offset - 4);
-      case 27:
-        need(8);
-        offset += 8;
-        return view.getBigUint64(offset - 8);
-      case 31:
-        return undefined;
-      default:
-        throw new CborError(`reserved additional information ${info}`);
-    }
-  };
+    if (info === 24) return this.#byte();
+    if (info === 25) return this.#view.getUint16(this.#take(2));
+    if (info === 26) return this.#view.getUint32(this.#take(4));
+    if (info === 27) return this.#view.getBigUint64(this.#take(8));
+    if (info === 31) return undefined;
+    throw new CborError(`reserved additional information ${info}`);
+  }
 
-  const length = (info: number): number | undefined => {
-    const value = argument(info);
-    if (typeof value === "bigint") throw new CborError("a length past 2^53");
-    return value;
-  };
+  /** A count of bytes or items; undefined for an indefinite length. */
+  #length(info: number): number | undefined {
+    const length = this.#argument(info);
+    if (typeof length === "bigint") throw new CborError("a length past 2^53");
+    return length;
+  }
 
-  const bytesOf = (info: number, major: number): Uint8Array => {
-    const size = length(info);
-    if (size !== undefined) {
-      need(size);
-      offset += size;
-      return data.subarray(offset - size, offset);
-    }
-    const parts: Uint8Array[] = [];
-    for (;;) {
-      const head = uint8();
-      if (head === 0xff) break;
-      if (head >> 5 !== major || (head & 31) === 31) throw new CborError("a chunk of an indefinite string of another type");
-      parts.push(bytesOf(head & 31, major));
-    }
-    const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    return joined;
-  };
+  /** `container`, after giving it the index a tag 28 reserved for the value being read, if any. */
+  #share<T>(container: T): T {
+    if (this.#sharing !== undefined) this.#shared[this.#sharing] = container;
+    this.#sharing = undefined;
+    return container;
+  }
 
-  /** Items of an array or map, definite or indefinite; `each` gets one item (or key/value) at a time. */
-  const items = (info: number, each: () => void): void => {
-    const count = length(info);
-    if (count !== undefined) {
+  /** Calls `each` for each item (or key and value) of an array or map of `count` items, or up to the break. */
+  #items(count: number | undefined, each: () => void): void {
+    if (count === undefined) {
+      while (this.#data[this.#offset] !== 0xff) each();
+      this.#offset++;
+    } else {
       for (let i = 0; i < count; i++) each();
-      return;
     }
-    while (data[offset] !== 0xff) {
-      need(1);
-      each();
-    }
-    offset++;
-  };
+  }
 
-  const read = (): unknown => {
-    const head = uint8();
-    const major = head >> 5;
+  /** The bytes of a byte or text string (major type 2 or 3), an indefinite one's chunks joined. */
+  #stringBytes(major: Major, size: number | undefined): Uint8Array {
+    if (size !== undefined) {
+      const start = this.#take(size);
+      return this.#data.subarray(start, start + size);
+    }
+    const chunks: Uint8Array[] = [];
+    for (let head: number; (head = this.#byte()) !== 0xff; ) {
+      // Each chunk is a string of the same type, of definite length.
+      if (head >> 5 !== major || (head & 31) === 31) throw new CborError("a chunk of an indefinite string of another type");
+      chunks.push(this.#stringBytes(major, this.#length(head & 31)));
+    }
+    return Uint8Array.from(chunks.flatMap((chunk) => [...chunk]));
+  }
+
+  #read(): unknown {
+    const head = this.#byte();
+    const major: Major = head >> 5;
     const info = head & 31;
-    switch (major) {
-      case 0: {
-        const value = argument(info);
-        if (value === undefined) throw new CborError("an integer of indefinite length");
-        return value;
-      }
-      case 1: {
-        const value = argument(info);
-        if (value === undefined) throw new CborError("an integer of indefinite length");
-        return typeof value === "bigint" ? -1n - value : -1 - value;
-      }
-      case 2:
-        return bytesOf(info, 2).slice();
-      case 3:
-        try {
-          return textDecoder.decode(bytesOf(info, 3));
-        } catch {
-          throw new CborError("a text string that is not UTF-8");
-        }
-      case 4: {
-        const list: unknown[] = [];
-        items(info, () => list.push(readItem()));
-        return list;
-      }
-      case 5: {
-        const object: Record<string, unknown> = {};
-        items(info, () => {
-          const key = readItem();
-          if (typeof key !== "string" && typeof key !== "number")
-            throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
-          setProperty(object, key, readItem());
-        });
-        return object;
-      }
-      case 6:
-        return readTag(argument(info));
-      default:
-        return simple(info);
+    if (major === Major.Simple) {
+      // Simple values 20–23, then half, single and double floats.
+      if (info >= 20 && info <= 23) return [false, true, null, undefined][info - 20];
+      if (info === 25) return this.#float16(this.#view.getUint16(this.#take(2)));
+      if (info === 26) return this.#view.getFloat32(this.#take(4));
+      if (info === 27) return this.#view.getFloat64(this.#take(8));
+      // Indefinite lengths look for their break before reading an item: any other is misplaced.
+      throw new CborError(info === 31 ? "a break outside an indefinite length" : `the simple value ${info} is not used here`);
     }
-  };
-
-  const readItem = (): unknown => {
-    const value = read();
-    if (value === BREAK) throw new CborError("a break outside an indefinite length");
-    return value;
-  };
-
-  const simple = (info: number): unknown => {
-    switch (info) {
-      case 20:
-        return false;
-      case 21:
-        return true;
-      case 22:
-        return null;
-      case 23:
-        return undefined;
-      case 25: {
-        need(2);
-        offset += 2;
-        return float16(view.getUint16(offset - 2));
-      }
-      case 26:
-        need(4);
-        offset += 4;
-        return view.getFloat32(offset - 4);
-      case 27:
-        need(8);
-        offset += 8;
-        return view.getFloat64(offset - 8);
-      case 31:
-        return BREAK;
-      default:
-        throw new CborError(`the simple value ${info} is not used here`);
+    if (major === Major.Tag) return this.#tagged(this.#argument(info));
+    if (major <= Major.Negative) {
+      const value = this.#argument(info);
+      if (value === undefined) throw new CborError("an integer of indefinite length");
+      if (major === Major.Unsigned) return value;
+      return typeof value === "bigint" ? -1n - value : -1 - value;
     }
-  };
+    const length = this.#length(info);
+    if (major === Major.Bytes) return this.#stringBytes(major, length).slice();
+    if (major === Major.Text) {
+      const bytes = this.#stringBytes(major, length);
+      try {
+        return textDecoder.decode(bytes);
+      } catch {
+        throw new CborError("a text string that is not UTF-8");
+      }
+    }
+    if (major === Major.Array) {
+      const list = this.#share<unknown[]>([]);
+      this.#items(length, () => list.push(this.#read()));
+      return list;
+    }
+    const object = this.#share<Record<string, unknown>>({});
+    this.#items(length, () => {
+      const key = this.#read();
+      if (typeof key !== "string" && typeof key !== "number")
+        throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
+      const value = this.#read();
+      // A key `__proto__` is an own property, as JSON.parse makes it, not the object's prototype.
+      if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      else object[key] = value;
+    });
+    return object;
+  }
 
-  const readTag = (tag: number | bigint | undefined): unknown => {
+  #tagged(tag: number | bigint | undefined): unknown {
     switch (tag) {
-      case TAG_DATE_STRING:
-      case TAG_DATE_EPOCH: {
-        const value = readItem();
-        const date = typeof value === "string" ? new Date(value) : typeof value === "number" ? new Date(Math.round(value * 1000)) : undefined;
-        if (!date) throw new CborError("a date that is neither a string nor a number");
-        return date;
+      case Tag.DateText:
+      case Tag.DateEpoch: {
+        const value = this.#read();
+        if (typeof value === "string") return new Date(value);
+        if (typeof value === "number") return new Date(Math.round(value * 1000));
+        throw new CborError("a date that is neither a string nor a number");
       }
-      case TAG_BIGINT_POSITIVE:
-      case TAG_BIGINT_NEGATIVE: {
-        const bytes = readItem();
+      case Tag.BignumPositive:
+      case Tag.BignumNegative: {
+        const bytes = this.#read();
         if (!(bytes instanceof Uint8Array)) throw new CborError("a bignum that is not a byte string");
         let magnitude = 0n;
         for (const byte of bytes) magnitude = (magnitude << 8n) | BigInt(byte);
-        return tag === TAG_BIGINT_POSITIVE ? magnitude : -1n - magnitude;
+        return tag === Tag.BignumPositive ? magnitude : -1n - magnitude;
       }
-      case TAG_SHAREABLE: {
-        // The object gets its index before its contents are read: they may refer back to it.
-        const index = shared.length;
-        shared.push(undefined);
-        const head = data[offset];
-        if (head !== undefined && (head >> 5 === 4 || head >> 5 === 5 || head === 0xd9)) return readContainerInto(index);
-        const value = readItem();
-        shared[index] = value;
+      case Tag.Shareable: {
+        // The value gets its index before its contents are read: they may refer back to it.
+        const index = this.#shared.push(undefined) - 1;
+        this.#sharing = index;
+        const value = this.#read();
+        // A value that is no container (a byte string, say) takes its index only now.
+        this.#sharing = undefined;
+        this.#shared[index] = value;
         return value;
       }
-      case TAG_SHARED_REF: {
-        const index = readItem();
-        if (typeof index !== "number" || index >= shared.length) throw new CborError("a reference to an object not seen yet");
-        return shared[index];
+      case Tag.SharedRef: {
+        const index = this.#read();
+        // Only an index given out already: not a negative or fractional one.
+        if (typeof index !== "number" || !Object.hasOwn(this.#shared, index)) throw new CborError("a reference to an object not seen yet");
+        return this.#shared[index];
       }
-      case TAG_SET:
-      case TAG_MAP:
-        return readCollection(tag, undefined);
-      default: {
-        const type = typeof tag === "number" ? TYPED_ARRAY_BY_TAG.get(tag) : undefined;
-        if (!type) throw new CborError(`tag ${String(tag)} is not used here`);
-        const bytes = readItem();
-        if (!(bytes instanceof Uint8Array) || bytes.length % type.BYTES_PER_ELEMENT) throw new CborError(`tag ${tag} needs a byte string of whole elements`);
-        return new type(bytes.slice().buffer);
+      case Tag.Set: {
+        const head = this.#byte();
+        if (head >> 5 !== Major.Array) throw new CborError("a set that is not an array");
+        const set = this.#share(new Set<unknown>());
+        this.#items(this.#length(head & 31), () => set.add(this.#read()));
+        return set;
+      }
+      case Tag.Map: {
+        const head = this.#byte();
+        if (head >> 5 !== Major.Map) throw new CborError("a Map that is not a map");
+        const map = this.#share(new Map<unknown, unknown>());
+        // Arguments are read in order: the key, then its value.
+        this.#items(this.#length(head & 31), () => map.set(this.#read(), this.#read()));
+        return map;
       }
     }
-  };
+    const type = TYPED_ARRAYS.find(([typeTag]) => typeTag === tag)?.[1];
+    if (!type) throw new CborError(`tag ${String(tag)} is not used here`);
+    const bytes = this.#read();
+    if (!(bytes instanceof Uint8Array) || bytes.length % type.BYTES_PER_ELEMENT) throw new CborError(`tag ${tag} needs a byte string of whole elements`);
+    return new type(bytes.slice().buffer);
+  }
 
-  /** A Set or Map (tag 258 / 259), created before its entries so that they can refer to it. */
-  const readCollection = (tag: number, index: number | undefined): unknown => {
-    const head = uint8();
-    if (tag === TAG_SET) {
-      if (head >> 5 !== 4) throw new CborError("a set that is not an array");
-      const set = new Set<unknown>();
-      if (index !== undefined) shared[index] = set;
-      items(head & 31, () => set.add(readItem()));
-      return set;
-    }
-    if (head >> 5 !== 5) throw new CborError("a Map that is not a map");
-    const map = new Map<unknown, unknown>();
-    if (index !== undefined) shared[index] = map;
-    items(head & 31, () => {
-      const key = readItem();
-      map.set(key, readItem());
-    });
-    return map;
-  };
-
-  /** An array, an object or a tagged Set/Map that is shareable: registered before its contents. */
-  const readContainerInto = (index: number): unknown => {
-    const head = data[offset]!;
-    if (head === 0xd9) {
-      offset++;
-      const tag = length(25);
-      if (tag !== TAG_SET && tag !== TAG_MAP) {
-        offset -= 3;
-        const value = readItem();
-        shared[index] = value;
-        return value;
-      }
-      return readCollection(tag, index);
-    }
-    offset++;
-    if (head >> 5 === 4) {
-      const list: unknown[] = [];
-      shared[index] = list;
-      items(head & 31, () => list.push(readItem()));
-      return list;
-    }
-    const object: Record<string, unknown> = {};
-    shared[index] = object;
-    items(head & 31, () => {
-      const key = readItem();
-      if (typeof key !== "string" && typeof key !== "number") throw new CborError("a map key that is not a string or number");
-      setProperty(object, key, readItem());
-    });
-    return object;
-  };
-
-  const value = readItem();
-  if (offset !== data.length) throw new CborError("data after the end of the value");
-  return value;
-}
-
-/** Like `object[key] = value`, but a key `__proto__` is an own property, as JSON.parse makes it. */
-function setProperty(object: Record<string, unknown>, key: string | number, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
-}
-
-function float16(half: number): number {
-  const exponent = (half >> 10) & 0x1f;
-  const fraction = half & 0x3ff;
-  const sign = half & 0x8000 ? -1 : 1;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+  /** An IEEE 754 half-precision float from its 16 bits. */
+  #float16(bits: number): number {
+    const exponent = (bits >> 10) & 31;
+    const fraction = bits & 0x3ff;
+    if (exponent === 31 && fraction) return Number.NaN;
+    // Exponent 31 is infinity; 0 a subnormal number, without the implicit leading 1.
+    const magnitude = exponent === 31 ? Number.POSITIVE_INFINITY : exponent ? (1024 + fraction) * 2 ** (exponent - 25) : fraction * 2 ** -24;
+    return bits & 0x8000 ? -magnitude : magnitude;
+  }
 }
