@@ -27,6 +27,13 @@ export interface WriteCounters {
   bytes: number;
 }
 
+/** What one write changes: encoded values by row key, row keys to delete, or everything replaced. */
+interface Rows {
+  replaceAll: boolean;
+  values: Map<string, Uint8Array>;
+  deleted: string[];
+}
+
 export class StateStore {
   readonly #sql: SqlStorage;
   readonly #transaction: (fn: () => void) => void;
@@ -70,27 +77,30 @@ export class StateStore {
    */
   write(state: unknown, changes: StateChanges): void {
     const rows = this.#rowsToWrite(state, changes);
-    const apply = () => {
-      if (rows.replaceAll) {
-        this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
-        this.#chunkCounts.clear();
-        this.#countsComplete = true;
-      }
-      for (const [key, bytes] of rows.values) this.#writeValue(key, bytes);
-      for (const key of rows.deleted) {
-        this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ?`, key));
-        this.#chunkCounts.delete(key);
-      }
-    };
     // The common case, one small field replacing its one chunk, is a single statement: atomic
     // on its own, so it skips the transaction.
-    const onlyField = !rows.replaceAll && rows.deleted.length === 0 && rows.values.size === 1 ? [...rows.values][0] : undefined;
-    const stored = onlyField && this.#storedChunks(onlyField[0]);
-    if (onlyField && onlyField[1].byteLength <= CHUNK_BYTES && stored !== undefined && stored <= 1) apply();
-    else this.#transaction(apply);
+    if (!rows.replaceAll && rows.deleted.length === 0 && rows.values.size === 1) {
+      const [[key, bytes]] = rows.values;
+      const stored = this.#storedChunks(key);
+      if (bytes.byteLength <= CHUNK_BYTES && stored !== undefined && stored <= 1) return this.#writeValue(key, bytes);
+    }
+    this.#transaction(() => this.#apply(rows));
   }
 
-  #rowsToWrite(state: unknown, changes: StateChanges) {
+  #apply(rows: Rows): void {
+    if (rows.replaceAll) {
+      this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
+      this.#chunkCounts.clear();
+      this.#countsComplete = true;
+    }
+    for (const [key, bytes] of rows.values) this.#writeValue(key, bytes);
+    for (const key of rows.deleted) {
+      this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ?`, key));
+      this.#chunkCounts.delete(key);
+    }
+  }
+
+  #rowsToWrite(state: unknown, changes: StateChanges): Rows {
     const values = new Map<string, Uint8Array>();
     const deleted: string[] = [];
     if (!isPlainObject(state)) {
@@ -108,7 +118,7 @@ export class StateStore {
   #writeValue(key: string, bytes: Uint8Array): void {
     const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
     for (let chunk = 0; chunk < chunks; chunk++) {
-      const part = bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
+      const part = chunks === 1 ? bytes : bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
       this.#count(
         this.#sql.exec(
           `INSERT INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?) ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data`,

@@ -83,24 +83,36 @@ export function decodeCbor(data: Uint8Array): unknown {
 // --- encoding ----------------------------------------------------------------------------
 
 class Encoder {
-  #bytes = new Uint8Array(256);
-  #view = new DataView(this.#bytes.buffer);
+  // Small to start, and nothing else allocated until needed: a counter's new value is encoded
+  // on every save, and allocation is most of what that costs.
+  #bytes = new Uint8Array(64);
+  #view: DataView | undefined;
   #length = 0;
-  /** Objects that occur more than once in the value (shared or cyclic): tag 28 where first written. */
-  #repeated = new Set<object>();
-  /** The index of each of those written so far, which tag 29 refers to after. */
-  #written = new Map<object, number>();
+  #sharedCount = 0;
+  /**
+   * Objects that occur more than once in the value (shared or cyclic), each with its index once
+   * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
+   */
+  #repeated: Map<object, number | undefined> | undefined;
 
   constructor(value: unknown) {
-    // Objects met twice are found before writing, the first place of each gets tag 28. Dates and
-    // typed arrays are written whole each time, as cbor-x writes them.
+    if (typeof value === "object" && value !== null) this.#findRepeated(value);
+    this.#write(value);
+  }
+
+  /**
+   * Objects met twice are found before writing, the first place of each gets tag 28. Dates and
+   * typed arrays are written whole each time, as cbor-x writes them.
+   */
+  #findRepeated(value: object): void {
     const seen = new Set<object>();
     const pending = [value];
     while (pending.length) {
       const item = pending.pop();
       if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) continue;
       if (seen.has(item)) {
-        this.#repeated.add(item);
+        this.#repeated ??= new Map();
+        this.#repeated.set(item, undefined);
         continue;
       }
       seen.add(item);
@@ -111,7 +123,11 @@ class Encoder {
         for (const entry of item instanceof Set || Array.isArray(item) ? item : Object.values(item)) pending.push(entry);
       }
     }
-    this.#write(value);
+  }
+
+  #dataView(): DataView {
+    this.#view ??= new DataView(this.#bytes.buffer);
+    return this.#view;
   }
 
   bytes(): Uint8Array<ArrayBuffer> {
@@ -126,7 +142,7 @@ class Encoder {
       const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length));
       grown.set(this.#bytes);
       this.#bytes = grown;
-      this.#view = new DataView(grown.buffer);
+      this.#view = undefined;
     }
     return start;
   }
@@ -138,7 +154,7 @@ class Encoder {
     const size = info < 24 ? 0 : 1 << (info - 24);
     const start = this.#take(1 + size);
     this.#bytes[start] = (major << 5) | info;
-    if (typeof argument === "bigint") this.#view.setBigUint64(start + 1, argument);
+    if (typeof argument === "bigint") this.#dataView().setBigUint64(start + 1, argument);
     // Big-endian; a Uint8Array keeps the low 8 bits of what it is given.
     else for (let i = 1; i <= size; i++) this.#bytes[start + i] = argument >>> ((size - i) * 8);
   }
@@ -146,7 +162,7 @@ class Encoder {
   #float64(value: number): void {
     const start = this.#take(9);
     this.#bytes[start] = 0xfb;
-    this.#view.setFloat64(start + 1, value);
+    this.#dataView().setFloat64(start + 1, value);
   }
 
   /** A byte or text string: its head, then its bytes. */
@@ -190,13 +206,13 @@ class Encoder {
   }
 
   #object(item: object): void {
-    const index = this.#written.get(item);
-    if (index !== undefined) {
-      this.#head(Major.Tag, Tag.SharedRef);
-      return this.#head(Major.Unsigned, index);
-    }
-    if (this.#repeated.has(item)) {
-      this.#written.set(item, this.#written.size);
+    if (this.#repeated?.has(item)) {
+      const index = this.#repeated.get(item);
+      if (index !== undefined) {
+        this.#head(Major.Tag, Tag.SharedRef);
+        return this.#head(Major.Unsigned, index);
+      }
+      this.#repeated.set(item, this.#sharedCount++);
       this.#head(Major.Tag, Tag.Shareable);
     }
     if (item instanceof Date) {
