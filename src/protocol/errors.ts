@@ -123,6 +123,13 @@ export const errors = {
       { status: 413 },
     ),
   proxyError: (detail: string) => new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
+  /** RivetKit 2.0's answer when onAuth throws something unexpected on an HTTP action or raw HTTP; the error itself is only logged. */
+  onAuthFailed: (name: string) =>
+    new ActorflareError(
+      "proxy_error",
+      `onAuth of actor '${name}' threw an error that is not a UserError, Unauthorized or Forbidden (it is in the Worker's log). ` +
+        "Throw one of those to refuse a request with a message clients can read.",
+    ),
   tooManySubscriptions: (limit: number) =>
     new ActorflareError(
       "too_many_subscriptions",

@@ -5,7 +5,7 @@ import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../../proto
 import { ACTOR_ORIGIN } from "../../server/contract";
 import { publicError, webSocketError } from "../../server/error-answers";
 import { readHttpActorRequest, readWebSocketActorRequest } from "../actor-request";
-import { authorize } from "../auth";
+import { authorize, authorizeHttp } from "../auth";
 import { locateActor } from "../locate";
 import { workerLog } from "../log";
 import { streamToActor } from "../stream";
@@ -45,7 +45,7 @@ export function rawHttp(prefixSegments: number): RouteHandler {
     const info = readHttpActorRequest(request, { encodingRequired: false });
     checkPathName(params.name, info.query);
     const located = locateActor(runtime, env, info.query);
-    const auth = await authorize(located, request, info, "action");
+    const auth = await authorizeHttp(located, request, info, "action");
     return streamToActor(located, request, actorUrl(request.url, prefixSegments), { route: "raw-http", encoding: info.encoding, auth });
   };
 }
