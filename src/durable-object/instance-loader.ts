@@ -18,13 +18,22 @@ export class InstanceLoader {
   readonly #definition: AnyActorDefinition;
   readonly #storage: ActorStorage;
   readonly #sockets: HibernatableSockets;
+  readonly #client: () => unknown;
 
-  constructor(ctx: DurableObjectState, name: string, definition: AnyActorDefinition, storage: ActorStorage, sockets: HibernatableSockets) {
+  constructor(
+    ctx: DurableObjectState,
+    name: string,
+    definition: AnyActorDefinition,
+    storage: ActorStorage,
+    sockets: HibernatableSockets,
+    client: () => unknown,
+  ) {
     this.#ctx = ctx;
     this.#name = name;
     this.#definition = definition;
     this.#storage = storage;
     this.#sockets = sockets;
+    this.#client = client;
   }
 
   /** The instance if it is loaded and started, without waiting. */
@@ -56,7 +65,7 @@ export class InstanceLoader {
     let created = false;
     if (!instance) {
       const meta = this.#storage.readMeta();
-      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString() };
+      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString(), client: this.#client };
       if (meta) {
         instance = await ActorInstance.load(host, meta);
         this.#sockets.restore(instance);
