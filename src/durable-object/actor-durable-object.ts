@@ -28,8 +28,14 @@ import { answerClose, closeQuietly } from "./socket-closing";
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
 export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject & ActorObjectRpc;
 
-/** Makes the client `c.client()` returns from the object's `env` (the registry's server-side client). */
-export type ClientMaker = (env: unknown) => unknown;
+/** The object whose actor calls through `c.client()`: its id, and whether it is loading or starting. */
+export interface CallingObject {
+  readonly id: DurableObjectId;
+  loading(): boolean;
+}
+
+/** Makes the client `c.client()` returns (the registry's server-side client) from the object's `env`. */
+export type ClientMaker = (env: unknown, caller: CallingObject) => unknown;
 
 const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
   "raw-http": rawHttp,
@@ -54,7 +60,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       super(ctx, env);
       // `c.client()`: made on first use, over this object's bindings.
       let client: unknown;
-      this.#loader = new InstanceLoader(ctx, name, definition, this.#storage, this.#sockets, () => (client ??= makeClient(env)));
+      const caller: CallingObject = { id: ctx.id, loading: () => this.#loader.loading };
+      this.#loader = new InstanceLoader(ctx, name, definition, this.#storage, this.#sockets, () => (client ??= makeClient(env, caller)));
       // An application-level ping is answered by the runtime without waking the actor.
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }

@@ -13,6 +13,7 @@ import type { HibernatableSockets } from "./hibernatable-sockets";
  */
 export class InstanceLoader {
   #instance: ActorInstance | undefined;
+  #loading = false;
   readonly #ctx: DurableObjectState;
   readonly #name: string;
   readonly #definition: AnyActorDefinition;
@@ -41,6 +42,11 @@ export class InstanceLoader {
     return this.#instance?.started ? this.#instance : undefined;
   }
 
+  /** Whether a load (and start) is running: nothing else reaches the object meanwhile. */
+  get loading(): boolean {
+    return this.#loading;
+  }
+
   /** The live instance, loading or creating it first as the target allows. */
   async obtain(target: ActorTarget): Promise<ActorInstance> {
     const existing = this.started;
@@ -50,10 +56,13 @@ export class InstanceLoader {
     }
     // blockConcurrencyWhile breaks the object when its callback throws, so errors come out as values.
     const outcome = await this.#ctx.blockConcurrencyWhile(async () => {
+      this.#loading = true;
       try {
         return { instance: await this.#loadOrCreate(target) };
       } catch (error) {
         return { error };
+      } finally {
+        this.#loading = false;
       }
     });
     if ("error" in outcome) throw outcome.error;

@@ -33,6 +33,10 @@ describe("c.client() inside an actor", () => {
     expect(seen).toEqual({ isActorError: true, code: "nope", message: "Nope.", metadata: { why: "asked" } });
   });
 
+  it("the client's own refusals are ActorErrors too: an actor the registry does not have", async () => {
+    expect(await client.caller.getOrCreate(uniqueKey()).caughtUnknown()).toEqual({ isActorError: true, code: "actor_not_found" });
+  });
+
   it("an error the caller does not catch is masked like any other exception of its own", async () => {
     await expect(client.caller.getOrCreate(uniqueKey()).uncaught(uniqueKey("room"))).rejects.toMatchObject({ code: "internal_error" });
   });
@@ -64,5 +68,14 @@ describe("c.client() inside an actor", () => {
     expect(await caller.bumpSelf(3)).toEqual({ after: 3, seen: 3 });
     expect(await caller.bumpSelf(4)).toEqual({ after: 7, seen: 7 });
     expect(await caller.bump(0)).toBe(7);
+  });
+
+  it("an actor that calls itself while it starts is refused at once (the call would wait for the start, which waits for the call)", async () => {
+    const started = Date.now();
+    const caller = client.caller.getOrCreate(uniqueKey("self-at-start"));
+    expect(await caller.startError()).toBe("self_call_while_starting");
+    // The runtime would otherwise reset the object after 30 s of waiting.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await caller.bump(0)).toBe(0);
   });
 });

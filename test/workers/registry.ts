@@ -1,4 +1,4 @@
-import { ActorError } from "../../src/client/index";
+import { ActorError, type ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
@@ -342,7 +342,17 @@ const layout = actor({
  */
 const caller = actor({
   state: { bumps: 0 },
+  createVars: () => ({ startError: null as string | null }),
   onAuth: () => ({}),
+  // With a key starting `self-at-start`, onStart calls this very actor and records the refusal.
+  onStart: async (c) => {
+    if (!c.key[0]?.startsWith("self-at-start")) return;
+    try {
+      await c.client<typeof registry>().caller.getOrCreate(c.key).bump(1);
+    } catch (error) {
+      c.vars.startError = (error as ActorError).code;
+    }
+  },
   actions: {
     // A handler whose return expression uses a `c.client()` call writes its return type: the
     // registry's type depends on this actor's, so TypeScript cannot infer it from the call.
@@ -371,6 +381,15 @@ const caller = actor({
         return { isActorError: error instanceof ActorError, code, message, metadata };
       }
     },
+    /** An actor name the registry does not have (untyped access): refused before any object is asked. */
+    caughtUnknown: async (c) => {
+      try {
+        await (c.client<typeof registry>() as unknown as Record<string, ActorAccessor>).nobody!.getOrCreate().resolve();
+        return null;
+      } catch (error) {
+        return { isActorError: error instanceof ActorError, code: (error as ActorError).code };
+      }
+    },
     /** The same error, not caught: it leaves this action like any other exception. */
     uncaught: (c, key: string): Promise<void> => c.client<typeof registry>().chatRoom.getOrCreate(key).fail(),
     /** chatRoom's onAuth refuses the token `deny`; called from here, onAuth does not run. */
@@ -386,6 +405,7 @@ const caller = actor({
       const after = await c.client<typeof registry>().caller.getOrCreate(c.key).bump(amount);
       return { after, seen: c.state.bumps };
     },
+    startError: (c) => c.vars.startError,
     bump: (c, amount: number) => {
       c.state.bumps += amount;
       return c.state.bumps;
