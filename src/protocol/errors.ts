@@ -126,7 +126,7 @@ export const errors = {
   selfCallWhileStarting: (name: string) =>
     new ActorflareError(
       "self_call_while_starting",
-      `Actor '${name}' called itself through c.client() while it was starting (in createState, createVars, onCreate or onStart). ` +
+      `Actor '${name}' called itself through c.client() while it was starting (in createVars, onCreate or onStart). ` +
         "Nothing reaches an actor until its start has finished, so the call would wait for the start that waits for it. " +
         'Make the call from an action, or schedule it: c.schedule.after(0, "action").',
       { status: 500 },
