@@ -12,7 +12,7 @@ export type {
   WebSocketOptions,
 } from "./actor/definition";
 export { ActorContext } from "./actor/context";
-export type { ActionContext, ActorLogger, CreateContext, Schedule } from "./actor/context";
+export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, Schedule } from "./actor/context";
 export type { Connection } from "./actor/connection";
 export { setup, Registry } from "./registry/setup";
 export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";

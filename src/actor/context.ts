@@ -25,6 +25,14 @@ export interface Schedule {
   at(timestamp: number, action: string, ...args: unknown[]): Promise<string>;
 }
 
+/** What `c.client<R>()` takes: a registry, `typeof registry`, which makes a server-side client. */
+export interface ClientSource {
+  createServer(): { readonly client: unknown };
+}
+
+/** The client of registry `R`: the type of `registry.createServer().client`. */
+export type ClientOf<R extends ClientSource> = ReturnType<R["createServer"]>["client"];
+
 /** `c` in every actor handler. A helper for any actor takes `c: ActorContext`. */
 export class ActorContext<S = unknown, V = unknown> implements CreateContext {
   readonly #instance: ActorInstance<S, V>;
@@ -82,6 +90,16 @@ export class ActorContext<S = unknown, V = unknown> implements CreateContext {
   /** The open connections, by id. */
   get conns(): ReadonlyMap<string, Connection> {
     return this.#instance.connections.all;
+  }
+
+  /**
+   * A client for calling other actors (or this one) from inside the actor:
+   * `c.client<typeof registry>().counter.getOrCreate(["x"]).increment(1)`. It is the registry's
+   * server-side client, so it calls their Durable Objects directly and skips their onAuth.
+   * Pass `typeof registry` with an `import type`, so the actor's module does not load the registry's.
+   */
+  client<R extends ClientSource>(): ClientOf<R> {
+    return this.#instance.client as ClientOf<R>;
   }
 }
 

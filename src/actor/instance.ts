@@ -12,6 +12,8 @@ export interface ActorHost {
   readonly definition: AnyActorDefinition;
   readonly storage: ActorStorage;
   readonly actorId: string;
+  /** The registry's server-side client, made on first use (`c.client()`). */
+  readonly client: () => unknown;
 }
 
 /**
@@ -66,6 +68,11 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   get actorId(): string {
     return this.#host.actorId;
+  }
+
+  /** The client `c.client()` returns: typed by the caller, made by the registry. */
+  get client(): unknown {
+    return this.#host.client();
   }
 
   get definition(): AnyActorDefinition {

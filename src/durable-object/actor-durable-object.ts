@@ -28,6 +28,15 @@ import { answerClose, closeQuietly } from "./socket-closing";
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
 export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject & ActorObjectRpc;
 
+/** The object whose actor calls through `c.client()`: its id, and whether it is loading or starting. */
+export interface CallingObject {
+  readonly id: DurableObjectId;
+  loading(): boolean;
+}
+
+/** Makes the client `c.client()` returns (the registry's server-side client) from the object's `env`. */
+export type ClientMaker = (env: unknown, caller: CallingObject) => unknown;
+
 const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
   "raw-http": rawHttp,
   "raw-websocket": rawWebSocket,
@@ -40,15 +49,19 @@ const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => R
  * created) once per wake. What returns a value comes as an RPC call (`resolve`, `action`,
  * `message`); what streams comes through `fetch` with the Worker's context (server/contract.ts).
  */
-export function createActorDurableObject(name: string, definition: AnyActorDefinition): ActorDurableObjectClass {
+export function createActorDurableObject(name: string, definition: AnyActorDefinition, makeClient: ClientMaker): ActorDurableObjectClass {
   return class ActorDurableObject extends DurableObject implements ActorObjectRpc {
     readonly #storage = new ActorStorage(this.ctx.storage);
     readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
-    readonly #loader = new InstanceLoader(this.ctx, name, definition, this.#storage, this.#sockets);
+    readonly #loader: InstanceLoader;
     readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
 
     constructor(ctx: DurableObjectState, env: never) {
       super(ctx, env);
+      // `c.client()`: made on first use, over this object's bindings.
+      let client: unknown;
+      const caller: CallingObject = { id: ctx.id, loading: () => this.#loader.loading };
+      this.#loader = new InstanceLoader(ctx, name, definition, this.#storage, this.#sockets, () => (client ??= makeClient(env, caller)));
       // An application-level ping is answered by the runtime without waking the actor.
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }

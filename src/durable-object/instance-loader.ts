@@ -13,23 +13,38 @@ import type { HibernatableSockets } from "./hibernatable-sockets";
  */
 export class InstanceLoader {
   #instance: ActorInstance | undefined;
+  #loading = false;
   readonly #ctx: DurableObjectState;
   readonly #name: string;
   readonly #definition: AnyActorDefinition;
   readonly #storage: ActorStorage;
   readonly #sockets: HibernatableSockets;
+  readonly #client: () => unknown;
 
-  constructor(ctx: DurableObjectState, name: string, definition: AnyActorDefinition, storage: ActorStorage, sockets: HibernatableSockets) {
+  constructor(
+    ctx: DurableObjectState,
+    name: string,
+    definition: AnyActorDefinition,
+    storage: ActorStorage,
+    sockets: HibernatableSockets,
+    client: () => unknown,
+  ) {
     this.#ctx = ctx;
     this.#name = name;
     this.#definition = definition;
     this.#storage = storage;
     this.#sockets = sockets;
+    this.#client = client;
   }
 
   /** The instance if it is loaded and started, without waiting. */
   get started(): ActorInstance | undefined {
     return this.#instance?.started ? this.#instance : undefined;
+  }
+
+  /** Whether a load (and start) is running: nothing else reaches the object meanwhile. */
+  get loading(): boolean {
+    return this.#loading;
   }
 
   /** The live instance, loading or creating it first as the target allows. */
@@ -41,10 +56,13 @@ export class InstanceLoader {
     }
     // blockConcurrencyWhile breaks the object when its callback throws, so errors come out as values.
     const outcome = await this.#ctx.blockConcurrencyWhile(async () => {
+      this.#loading = true;
       try {
         return { instance: await this.#loadOrCreate(target) };
       } catch (error) {
         return { error };
+      } finally {
+        this.#loading = false;
       }
     });
     if ("error" in outcome) throw outcome.error;
@@ -56,7 +74,7 @@ export class InstanceLoader {
     let created = false;
     if (!instance) {
       const meta = this.#storage.readMeta();
-      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString() };
+      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString(), client: this.#client };
       if (meta) {
         instance = await ActorInstance.load(host, meta);
         this.#sockets.restore(instance);

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   "connection_not_storable",
   "storage_too_new",
   "binding_not_found",
+  "self_call_while_starting",
   "actor_overloaded",
   "proxy_error",
   "internal_error",

@@ -123,6 +123,21 @@ export const errors = {
       { status: 413 },
     ),
   proxyError: (detail: string) => new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
+  selfCallWhileStarting: (name: string) =>
+    new ActorflareError(
+      "self_call_while_starting",
+      `Actor '${name}' called itself through c.client() while it was starting (in createVars, onCreate or onStart). ` +
+        "Nothing reaches an actor until its start has finished, so the call would wait for the start that waits for it. " +
+        'Make the call from an action, or schedule it: c.schedule.after(0, "action").',
+      { status: 500 },
+    ),
+  /** RivetKit 2.0's answer when onAuth throws something unexpected on an HTTP action or raw HTTP; the error itself is only logged. */
+  onAuthFailed: (name: string) =>
+    new ActorflareError(
+      "proxy_error",
+      `onAuth of actor '${name}' threw an error that is not a UserError, Unauthorized or Forbidden (it is in the Worker's log). ` +
+        "Throw one of those to refuse a request with a message clients can read.",
+    ),
   tooManySubscriptions: (limit: number) =>
     new ActorflareError(
       "too_many_subscriptions",

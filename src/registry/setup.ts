@@ -53,7 +53,10 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
     this.cors = options.cors ?? { origin: "*" };
     const classes: Record<string, ActorDurableObjectClass> = {};
     for (const [name, definition] of Object.entries(options.use)) {
-      classes[className(name)] = createActorDurableObject(name, definition);
+      // An actor's `c.client()`: the server-side client over its own object's bindings.
+      classes[className(name)] = createActorDurableObject(name, definition, (env, caller) =>
+        clientForDriver<Registry<A>>(new InlineClientDriver(this, () => env, caller)),
+      );
       this.#bindings.set(name, options.bindings?.[name] ?? defaultBindingName(name));
     }
     this.durableObjects = classes as unknown as DurableObjectClasses<A>;

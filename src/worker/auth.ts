@@ -1,9 +1,10 @@
 import type { AuthOptions } from "../actor/definition";
-import { errors } from "../protocol/errors";
+import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorQuery, Intent } from "../protocol/query";
 import { queryIntents } from "../protocol/query-facts";
 import type { ActorRequestInfo } from "./actor-request";
 import type { LocatedActor } from "./locate";
+import { workerLog } from "./log";
 
 /**
  * Runs the actor's onAuth in the front Worker, before any Durable Object is addressed and before
@@ -19,6 +20,22 @@ export async function authorize(located: LocatedActor, request: Request, info: A
     actor: actorAsked(located.name, info.query),
   };
   return await onAuth(options, info.params);
+}
+
+/**
+ * `authorize` for HTTP actions and raw HTTP, where RivetKit 2.0 answers an onAuth that throws
+ * something other than its own errors with 400 `proxy_error` rather than 500 `internal_error`.
+ * An `ActorflareError` (public or not) is answered as everywhere else; the message of anything
+ * else stays in the log, as an internal error's does.
+ */
+export async function authorizeHttp(located: LocatedActor, request: Request, info: ActorRequestInfo, ...routeIntents: Intent[]): Promise<unknown> {
+  try {
+    return await authorize(located, request, info, ...routeIntents);
+  } catch (error) {
+    if (error instanceof ActorflareError) throw error;
+    workerLog(`onAuth of actor '${located.name}' failed:`, error);
+    throw errors.onAuthFailed(located.name);
+  }
 }
 
 function actorAsked(name: string, query: ActorQuery): AuthOptions["actor"] {

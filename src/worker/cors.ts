@@ -42,6 +42,14 @@ function grantHeaders(grant: NonNullable<Grant>): Record<string, string> {
 /** Answers a CORS preflight in the Worker, before anything reaches an actor. */
 export function preflightResponse(options: CorsOptions, request: Request): Response | undefined {
   if (request.method !== "OPTIONS" || !request.headers.has("access-control-request-method")) return undefined;
+  return optionsResponse(options, request);
+}
+
+/**
+ * The Worker's answer to an `OPTIONS` request: an empty 204 with the preflight's grant. Also
+ * given to a plain `OPTIONS` on raw HTTP, which RivetKit 2.0's CORS layer answers the same way.
+ */
+export function optionsResponse(options: CorsOptions, request: Request): Response {
   const grant = grantFor(options, request.headers.get("origin"));
   if (!grant) return new Response(null, { status: 204 });
   return new Response(null, {

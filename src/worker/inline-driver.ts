@@ -3,6 +3,8 @@ import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers }
 import { ActorError, errorFromResponse } from "../client/errors";
 import { webSocketTransport } from "../client/transports";
 import { acceptUpgradeResponse } from "../client/websocket";
+import type { CallingObject } from "../durable-object/actor-durable-object";
+import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorQuery } from "../protocol/query";
 import { acceptedProtocol, PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
 import type { RegistryRuntime } from "./registry-runtime";
@@ -12,61 +14,76 @@ import { locateActor, type LocatedActor } from "./locate";
 import { streamToActor } from "./stream";
 
 /**
- * The server-side client's driver: calls the actors' Durable Objects straight from the Worker,
- * through the same RPC methods and streams as the public routes, without onAuth (the caller is
- * the server itself).
+ * The server-side client's driver: calls the actors' Durable Objects straight from the Worker
+ * (or, for `c.client()`, from an actor's object), through the same RPC methods and streams as
+ * the public routes, without onAuth (the caller is the server itself). Its own refusals (an
+ * unknown actor, a missing binding, the runtime's failures) are thrown as the client's
+ * `ActorError`, as the actors' errors are.
  */
 export class InlineClientDriver implements ClientDriver {
   readonly #runtime: RegistryRuntime;
   readonly #env: () => unknown;
+  readonly #caller: CallingObject | undefined;
 
-  constructor(runtime: RegistryRuntime, env: () => unknown) {
+  /** `caller`: the object whose actor calls, for `c.client()`. */
+  constructor(runtime: RegistryRuntime, env: () => unknown, caller?: CallingObject) {
     this.#runtime = runtime;
     this.#env = env;
+    this.#caller = caller;
   }
 
   #locate(query: ActorQuery): LocatedActor {
-    return locateActor(this.#runtime, this.#env(), query);
+    const located = locateActor(this.#runtime, this.#env(), query);
+    // While an actor loads or starts, nothing else reaches its object: a call to itself would wait for ever.
+    if (this.#caller?.loading() && located.id.equals(this.#caller.id)) throw errors.selfCallWhileStarting(located.name);
+    return located;
   }
 
-  async resolve(query: ActorQuery): Promise<string> {
-    const located = this.#locate(query);
-    return outcomeValue(await callActor(located, (stub) => stub.resolve(located.target)));
+  resolve(query: ActorQuery): Promise<string> {
+    return asClientErrors(async () => {
+      const located = this.#locate(query);
+      return outcomeValue(await callActor(located, (stub) => stub.resolve(located.target)));
+    });
   }
 
-  async action(query: ActorQuery, name: string, args: unknown[], params: unknown): Promise<unknown> {
-    const located = this.#locate(query);
-    return outcomeValue(
-      await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: params ?? null, auth: undefined, request: undefined })),
-    );
+  action(query: ActorQuery, name: string, args: unknown[], params: unknown): Promise<unknown> {
+    return asClientErrors(async () => {
+      const located = this.#locate(query);
+      const call = { target: located.target, name, args, params: params ?? null, auth: undefined, request: undefined };
+      return outcomeValue(await callActor(located, (stub) => stub.action(call)));
+    });
   }
 
   rawFetch(query: ActorQuery, path: string, request: Request): Promise<Response> {
-    return streamToActor(this.#locate(query), request, ACTOR_ORIGIN + path, { route: "raw-http", encoding: "json" });
+    return asClientErrors(() => streamToActor(this.#locate(query), request, ACTOR_ORIGIN + path, { route: "raw-http", encoding: "json" }));
   }
 
-  async rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<ActorWebSocket> {
-    const offered = [PROTOCOL_RIVETKIT, ...protocols];
-    const upgrade = new Request(ACTOR_ORIGIN + path, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
-    const response = await streamToActor(this.#locate(query), upgrade, ACTOR_ORIGIN + path, {
-      route: "raw-websocket",
-      encoding: "json",
-      protocol: acceptedProtocol(offered),
+  rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<ActorWebSocket> {
+    return asClientErrors(async () => {
+      const offered = [PROTOCOL_RIVETKIT, ...protocols];
+      const upgrade = new Request(ACTOR_ORIGIN + path, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await streamToActor(this.#locate(query), upgrade, ACTOR_ORIGIN + path, {
+        route: "raw-websocket",
+        encoding: "json",
+        protocol: acceptedProtocol(offered),
+      });
+      return acceptUpgradeResponse(response, ACTOR_ORIGIN + path);
     });
-    return acceptUpgradeResponse(response, ACTOR_ORIGIN + path);
   }
 
   /** Server-side connections use WebSockets (an SSE stream would need a public route). */
-  async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
-    const upgrade = new Request(`${ACTOR_ORIGIN}/`, { headers: { upgrade: "websocket" } });
-    const response = await streamToActor(this.#locate(request.query), upgrade, `${ACTOR_ORIGIN}/`, {
-      route: "connect-websocket",
-      encoding: request.encoding,
-      params: request.params,
+  connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
+    return asClientErrors(async () => {
+      const upgrade = new Request(`${ACTOR_ORIGIN}/`, { headers: { upgrade: "websocket" } });
+      const response = await streamToActor(this.#locate(request.query), upgrade, `${ACTOR_ORIGIN}/`, {
+        route: "connect-websocket",
+        encoding: request.encoding,
+        params: request.params,
+      });
+      if (!response.webSocket) throw await errorFromResponse(response);
+      response.webSocket.accept();
+      return webSocketTransport(response.webSocket, request.encoding, handlers);
     });
-    if (!response.webSocket) throw await errorFromResponse(response);
-    response.webSocket.accept();
-    return webSocketTransport(response.webSocket, request.encoding, handlers);
   }
 }
 
@@ -74,4 +91,13 @@ export class InlineClientDriver implements ClientDriver {
 function outcomeValue<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   throw new ActorError(outcome.error.c, outcome.error.m, outcome.error.md);
+}
+
+/** Runs `work`, throwing a public error of ours as the client's `ActorError` (anything else as it is). */
+async function asClientErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof ActorflareError && error.public ? new ActorError(error.code, error.message, error.metadata) : error;
+  }
 }

@@ -12,6 +12,8 @@ export type ActorStub = ActorObjectRpc & { fetch(request: Request): Promise<Resp
 export interface LocatedActor {
   name: string;
   definition: AnyActorDefinition;
+  /** The object's id (an actor calling through `c.client()` compares it with its own). */
+  id: DurableObjectId;
   stub: ActorStub;
   target: ActorTarget;
 }
@@ -31,7 +33,8 @@ export function locateActor(runtime: RegistryRuntime, env: unknown, query: Actor
         : [query.create, { kind: "create", key: query.create.key, input: query.create.input }];
   const definition = definitionOf(runtime, variant.name);
   const namespace = namespaceOf(runtime, env, variant.name);
-  return { name: variant.name, definition, stub: stubOf(namespace, namespace.idFromName(keyToName(variant.key))), target };
+  const id = namespace.idFromName(keyToName(variant.key));
+  return { name: variant.name, definition, id, stub: stubOf(namespace, id), target };
 }
 
 /** The object name of a key: JSON keeps `["a,b"]` and `["a","b"]` apart. */
@@ -46,7 +49,7 @@ function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, nam
     const definition = definitionOf(runtime, candidate);
     const namespace = namespaceOf(runtime, env, candidate);
     const id = idFromString(namespace, actorId);
-    if (id) return { name: candidate, definition, stub: stubOf(namespace, id), target: { kind: "get" } };
+    if (id) return { name: candidate, definition, id, stub: stubOf(namespace, id), target: { kind: "get" } };
   }
   throw errors.actorNotFound(`No actor${name ? ` '${name}'` : ""} has id '${actorId}'.`);
 }

@@ -79,16 +79,63 @@ describe("onAuth", () => {
     expect(await errorBody(response)).toMatchObject({ c: "custom_auth", m: "nope" });
   });
 
-  it("any other throw is a masked 500 that leaks nothing", async () => {
-    const response = await inspect(
-      { getOrCreateForKey: { name: "inspector", key: uniqueKey() } },
-      { "X-RivetKit-Conn-Params": JSON.stringify({ token: "boom" }) },
-    );
-    expect(response.status).toBe(500);
-    const text = await response.text();
-    expect(JSON.parse(text)).toMatchObject({ c: "internal_error" });
-    expect(text).not.toContain("secret");
-    expect(text).not.toContain("at ");
+  describe("any other throw leaks nothing, and is answered per route as RivetKit 2.0 answers it", () => {
+    const query = () => ({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } });
+    const boom = { token: "boom" };
+    const leaksNothing = (text: string) => {
+      expect(text).not.toContain("secret");
+      // Neither the error's text ("Error: ...") nor a stack frame.
+      expect(text).not.toContain("Error:");
+      expect(text).not.toMatch(/at \S+ \(|\.[jt]s:\d+/);
+    };
+
+    it.each([
+      ["raw HTTP", "/registry/actors/raw/http/x", "GET"],
+      ["raw HTTP, name form", "/registry/actors/inspector/raw/http/x", "GET"],
+      ["an HTTP action", "/registry/actors/actions/anything", "POST"],
+    ])("%s: 400 proxy_error, which says to throw a public error instead", async (_route, path, method) => {
+      const response = await call(path, { method, headers: queryHeaders(query(), { "X-RivetKit-Conn-Params": JSON.stringify(boom) }) });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      const body = JSON.parse(text) as { c: string; m: string; md?: unknown };
+      expect(body.c).toBe("proxy_error");
+      expect(body.m).toContain("onAuth");
+      expect(body.m).toContain("UserError");
+      expect(body.md).toBeUndefined();
+      leaksNothing(text);
+    });
+
+    it("resolve: a masked 500 internal_error", async () => {
+      const response = await call("/registry/actors/resolve", {
+        method: "POST",
+        headers: queryHeaders(query(), { "X-RivetKit-Conn-Params": JSON.stringify(boom) }),
+      });
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ c: "internal_error", m: "Internal error. Read the server logs for more details.", md: {} });
+      leaksNothing(text);
+    });
+
+    it("a WebSocket connection: an internal_error message, then close 1011 internal_error", async () => {
+      const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": subprotocols(query(), [], boom) });
+      const reader = new SocketReader(socket);
+      const text = await reader.nextText();
+      expect(JSON.parse(text)).toMatchObject({ b: { e: { c: "internal_error" } } });
+      leaksNothing(text);
+      expect(await reader.closed).toMatchObject({ code: 1011, reason: "internal_error" });
+    });
+
+    it("an SSE connection: one internal_error event", async () => {
+      const response = await call("/registry/actors/connect/sse", { headers: queryHeaders(query(), { "X-RivetKit-Conn-Params": JSON.stringify(boom) }) });
+      const text = await response.text();
+      expect(JSON.parse(text.replace(/^data: /, ""))).toMatchObject({ b: { e: { c: "internal_error" } } });
+      leaksNothing(text);
+    });
+
+    it("a raw WebSocket: close 1011 internal_error", async () => {
+      const { socket } = await upgrade("/registry/actors/raw/websocket/", { "Sec-WebSocket-Protocol": subprotocols(query(), [], boom) });
+      expect(await new SocketReader(socket).closed).toMatchObject({ code: 1011, reason: "internal_error" });
+    });
   });
 
   it("an actor without onAuth is closed to public clients with 403 forbidden, naming the fix", async () => {

@@ -78,6 +78,32 @@ describe("CORS", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("a plain OPTIONS on a raw HTTP route is answered like a preflight; with cors: false it reaches onFetch", async () => {
+    const headers = (origin?: string) => ({
+      ...(origin ? { Origin: origin } : {}),
+      "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "inspector", key: [uniqueKey()] } }),
+    });
+    const listed = await handlerWith({ origin: ["https://app.example"] })("/registry/actors/raw/http/x", {
+      method: "OPTIONS",
+      headers: headers("https://app.example"),
+    });
+    expect(listed.status).toBe(204);
+    expect(listed.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(listed.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(listed.headers.get("access-control-allow-methods")).toContain("OPTIONS");
+    expect(listed.headers.get("access-control-max-age")).toBe("600");
+    const unlisted = await handlerWith({ origin: ["https://app.example"] })("/registry/actors/raw/http/x", {
+      method: "OPTIONS",
+      headers: headers("https://evil.example"),
+    });
+    expect(unlisted.status).toBe(204);
+    expect([...unlisted.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
+
+    const off = await handlerWith(false)("/registry/actors/raw/http/x", { method: "OPTIONS", headers: headers() });
+    expect(off.status).toBe(200);
+    expect(((await off.json()) as { method: string }).method).toBe("OPTIONS");
+  });
+
   it("cors: false adds nothing; same-origin requests (no Origin header) never need it", async () => {
     const off = await handlerWith(false)("/registry/actors/actions/getCount", action("https://app.example"));
     expect(off.status).toBe(200);

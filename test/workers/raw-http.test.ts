@@ -52,12 +52,28 @@ describe("raw HTTP to onFetch", () => {
     expect(seen.bodyBytes).toEqual([...bytes]);
   });
 
-  it.each(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])("passes %s through", async (method) => {
+  it.each(["GET", "POST", "PUT", "DELETE", "PATCH"])("passes %s through", async (method) => {
     const response = await call("/registry/actors/raw/http/m", {
       method,
       headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: "methods" } }),
     });
     expect(((await response.json()) as { method: string }).method).toBe(method);
+  });
+
+  it("answers a plain OPTIONS (not a preflight) itself with an empty 204, without onAuth or the actor, as RivetKit 2.0 does", async () => {
+    const key = uniqueKey();
+    const headers = queryHeaders({ getOrCreateForKey: { name: "inspector", key } }, { "X-RivetKit-Conn-Params": JSON.stringify({ token: "deny" }) });
+    for (const path of ["/registry/actors/raw/http/m", "/registry/actors/inspector/raw/http/m", "/registry/actors/raw/http"]) {
+      const response = await call(path, { method: "OPTIONS", headers });
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe("");
+    }
+    // Not even a query is read.
+    expect((await call("/registry/actors/raw/http/m", { method: "OPTIONS" })).status).toBe(204);
+    // onAuth (which refuses this token) did not run, and no actor was created.
+    const after = await call("/registry/actors/raw/http/read", { headers: queryHeaders({ getForKey: { name: "inspector", key } }) });
+    expect(after.status).toBe(404);
+    expect((await errorBody(after)).c).toBe("actor_not_found");
   });
 
   it("answers HEAD without a body", async () => {

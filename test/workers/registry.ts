@@ -1,3 +1,4 @@
+import { ActorError, type ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
@@ -335,6 +336,87 @@ const layout = actor({
   },
 });
 
+/**
+ * Calls other actors, and itself, through `c.client()`: actions, a connection with events,
+ * errors, actors whose onAuth would refuse the call, and onFetch.
+ */
+const caller = actor({
+  state: { bumps: 0 },
+  createVars: () => ({ startError: null as string | null }),
+  onAuth: () => ({}),
+  // With a key starting `self-at-start`, onStart calls this very actor and records the refusal.
+  onStart: async (c) => {
+    if (!c.key[0]?.startsWith("self-at-start")) return;
+    try {
+      await c.client<typeof registry>().caller.getOrCreate(c.key).bump(1);
+    } catch (error) {
+      c.vars.startError = (error as ActorError).code;
+    }
+  },
+  actions: {
+    // A handler whose return expression uses a `c.client()` call writes its return type: the
+    // registry's type depends on this actor's, so TypeScript cannot infer it from the call.
+    increment: (c, key: string, amount: number): Promise<number> => c.client<typeof registry>().counter.getOrCreate(key).increment(amount),
+    /** Connects to a counter and increments it until the `newCount` event arrives (the test pool may swap the subscription and the first call). */
+    listen: async (c, key: string): Promise<{ events: number[]; results: number[] }> => {
+      const conn = c.client<typeof registry>().counter.getOrCreate(key).connect();
+      const events: number[] = [];
+      conn.on("newCount", (count) => events.push(count as number));
+      const results: number[] = [];
+      try {
+        do results.push(await conn.increment(1));
+        while (events.length === 0 && results.length < 20);
+      } finally {
+        await conn.dispose();
+      }
+      return { events, results };
+    },
+    /** An error of the called actor, caught: what the caller sees. */
+    caught: async (c, key: string) => {
+      try {
+        await c.client<typeof registry>().chatRoom.getOrCreate(key).fail();
+        return null;
+      } catch (error) {
+        const { code, message, metadata } = error as ActorError;
+        return { isActorError: error instanceof ActorError, code, message, metadata };
+      }
+    },
+    /** An actor name the registry does not have (untyped access): refused before any object is asked. */
+    caughtUnknown: async (c) => {
+      try {
+        await (c.client<typeof registry>() as unknown as Record<string, ActorAccessor>).nobody!.getOrCreate().resolve();
+        return null;
+      } catch (error) {
+        return { isActorError: error instanceof ActorError, code: (error as ActorError).code };
+      }
+    },
+    /** The same error, not caught: it leaves this action like any other exception. */
+    uncaught: (c, key: string): Promise<void> => c.client<typeof registry>().chatRoom.getOrCreate(key).fail(),
+    /** chatRoom's onAuth refuses the token `deny`; called from here, onAuth does not run. */
+    whoami: (c, key: string): Promise<unknown> =>
+      c
+        .client<typeof registry>()
+        .chatRoom.getOrCreate(key, { params: { name: "inner", token: "deny" } })
+        .whoami(),
+    /** privateActor has no onAuth at all. */
+    fetchPrivate: async (c, key: string): Promise<unknown> => (await c.client<typeof registry>().privateActor.getOrCreate(key).fetch("/")).json(),
+    /** Calls this very actor, by its own key, while this action waits. */
+    bumpSelf: async (c, amount: number): Promise<{ after: number; seen: number }> => {
+      const after = await c.client<typeof registry>().caller.getOrCreate(c.key).bump(amount);
+      return { after, seen: c.state.bumps };
+    },
+    startError: (c) => c.vars.startError,
+    bump: (c, amount: number) => {
+      c.state.bumps += amount;
+      return c.state.bumps;
+    },
+  },
+  async onFetch(c, request): Promise<Response> {
+    const key = new URL(request.url).searchParams.get("counter") ?? "default";
+    return Response.json({ count: await c.client<typeof registry>().counter.getOrCreate(key).increment(1) });
+  },
+});
+
 export const registry = setup({
   use: {
     myActor: httpActor,
@@ -351,5 +433,6 @@ export const registry = setup({
     subscriber,
     tightSubscriber,
     layout,
+    caller,
   },
 });

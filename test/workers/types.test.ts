@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createClient } from "../../src/client/index";
+import { createClient, type Client } from "../../src/client/index";
+import type { ActorContext, Registry } from "../../src/index";
 import type { registry } from "../../examples/demo/registry";
 
 /**
@@ -30,8 +31,30 @@ function typeChecks() {
   return { count, read, wrong, sent };
 }
 
+/** `c.client<typeof registry>()` inside an actor is the same typed client as `registry.createServer().client`. */
+function actorClientChecks(c: ActorContext) {
+  const client = c.client<typeof registry>();
+  const same: Client<Registry<(typeof registry)["actors"]>> = client;
+  const count: Promise<number> = client.counter.getOrCreate(["x"]).increment(1);
+  // @ts-expect-error: an action that does not exist
+  void client.counter.getOrCreate("x").decrement(1);
+  // @ts-expect-error: a wrong argument type
+  void client.counter.getOrCreate("x").increment("one");
+  // @ts-expect-error: the output is a number, not a string
+  const wrong: Promise<string> = client.counter.getOrCreate("x").getCount();
+  // @ts-expect-error: an actor that is not registered
+  void client.nobody;
+  // @ts-expect-error: the type argument must be a registry
+  void c.client<{ actors: object }>();
+  const conn = client.chat.getOrCreate("room").connect();
+  // @ts-expect-error: send takes a string
+  void conn.send(42);
+  return { same, count, wrong };
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
+    expect(typeof actorClientChecks).toBe("function");
   });
 });

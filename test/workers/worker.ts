@@ -16,6 +16,7 @@ export const {
   Subscriber,
   TightSubscriber,
   Layout,
+  Caller,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();

@@ -5,7 +5,7 @@ import { decodeActionArgs } from "../../protocol/messages";
 import { ACTOR_ORIGIN, requestHead } from "../../server/contract";
 import { httpError } from "../../server/error-answers";
 import { readHttpActorRequest } from "../actor-request";
-import { authorize } from "../auth";
+import { authorizeHttp } from "../auth";
 import { readBodyWithin } from "../body";
 import { callActor } from "../call";
 import { locateActor } from "../locate";
@@ -20,7 +20,7 @@ export const httpAction: RouteHandler = async (runtime, { request, env, params }
   const info = readHttpActorRequest(request, { encodingRequired: true });
   const name = params.action ?? "";
   const located = locateActor(runtime, env, info.query);
-  const auth = await authorize(located, request, info, "action");
+  const auth = await authorizeHttp(located, request, info, "action");
   findAction(located.definition, name);
   const args = decodeActionArgs(info.encoding, await readBodyWithin(request, optionsOf(located.definition).maxIncomingMessageSize));
   // Only the hooks that open a connection read its request: without them, none travels.

@@ -5,7 +5,8 @@ import { acceptedProtocol, parseProtocols, rejectionProtocol } from "../../proto
 import { ACTOR_ORIGIN } from "../../server/contract";
 import { publicError, webSocketError } from "../../server/error-answers";
 import { readHttpActorRequest, readWebSocketActorRequest } from "../actor-request";
-import { authorize } from "../auth";
+import { authorize, authorizeHttp } from "../auth";
+import { optionsResponse } from "../cors";
 import { locateActor } from "../locate";
 import { workerLog } from "../log";
 import { streamToActor } from "../stream";
@@ -36,16 +37,21 @@ function checkPathName(pathName: string | undefined, query: ActorQuery): void {
   if ("getForId" in query && name === undefined) query.getForId.name = pathName;
 }
 
-/** Raw HTTP to onFetch. `prefixSegments`: how many path segments come before `{path}`. */
+/**
+ * Raw HTTP to onFetch. `prefixSegments`: how many path segments come before `{path}`. While CORS
+ * is on, an `OPTIONS` request is answered here, before its query is read or onAuth runs, as
+ * RivetKit 2.0 answers it (docs/protocol.md §5.6).
+ */
 export function rawHttp(prefixSegments: number): RouteHandler {
   return async (runtime, { request, env, params }) => {
+    if (request.method === "OPTIONS" && runtime.cors) return optionsResponse(runtime.cors, request);
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       throw errors.invalidRequest("WebSocket upgrades go to /registry/actors/raw/websocket/{path}, not to a raw HTTP path.");
     }
     const info = readHttpActorRequest(request, { encodingRequired: false });
     checkPathName(params.name, info.query);
     const located = locateActor(runtime, env, info.query);
-    const auth = await authorize(located, request, info, "action");
+    const auth = await authorizeHttp(located, request, info, "action");
     return streamToActor(located, request, actorUrl(request.url, prefixSegments), { route: "raw-http", encoding: info.encoding, auth });
   };
 }
