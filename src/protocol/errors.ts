@@ -63,11 +63,28 @@ export class Forbidden extends ActorflareError {
 
 export const INTERNAL_ERROR_MESSAGE = "Internal error. Read the server logs for more details.";
 
-/** The body for any error: public errors as they are, everything else masked. */
+/**
+ * An error from SQLite (the actor's `c.sql` or a query builder over its storage) as `sql_error`,
+ * or undefined for any other error. workerd ends SQLite's messages with the result code
+ * (`no such table: todos: SQLITE_ERROR`); query builders wrap that error, and put the statement
+ * and its parameters in their own message, so only SQLite's message, found along the causes,
+ * reaches the client. No stack either.
+ */
+export function sqlError(error: unknown): ActorflareError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof ActorflareError) return undefined;
+    if (/SQLITE_[A-Z_]+$/.test(current.message)) return new ActorflareError("sql_error", `SQL failed: ${current.message}`, { status: 500 });
+  }
+  return undefined;
+}
+
+/** The body for any error: public errors as they are, SQLite's as `sql_error`, everything else masked. */
 export function errorToBody(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ActorflareError && error.public) {
     return { status: error.status, body: error.toBody() };
   }
+  const fromSql = sqlError(error);
+  if (fromSql) return { status: fromSql.status, body: fromSql.toBody() };
   return { status: 500, body: { c: "internal_error", m: INTERNAL_ERROR_MESSAGE, md: {} } };
 }
 

@@ -2,6 +2,7 @@ import { ActorError, type ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
+import { badMigration, sqlNotes, todoList } from "./sql-actors";
 
 /** Echoes what onFetch received, so tests can see the request as the actor does. */
 const inspector = actor({
@@ -434,5 +435,8 @@ export const registry = setup({
     tightSubscriber,
     layout,
     caller,
+    todoList,
+    sqlNotes,
+    badMigration,
   },
 });

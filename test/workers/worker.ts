@@ -17,6 +17,9 @@ export const {
   TightSubscriber,
   Layout,
   Caller,
+  TodoList,
+  SqlNotes,
+  BadMigration,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
