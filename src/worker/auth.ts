@@ -9,7 +9,12 @@ import type { LocatedActor } from "./locate";
  * Runs the actor's onAuth in the front Worker, before any Durable Object is addressed and before
  * any body is read. Returns the auth data that reaches the actor; throws to refuse the request.
  */
-export async function authorize(located: LocatedActor, request: Request, info: ActorRequestInfo, ...routeIntents: Intent[]): Promise<unknown> {
+export async function authorize(
+  located: LocatedActor,
+  request: Request,
+  info: Pick<ActorRequestInfo, "query" | "params">,
+  ...routeIntents: Intent[]
+): Promise<unknown> {
   const { onAuth } = located.definition.config;
   if (!onAuth) throw errors.forbiddenWithoutOnAuth(located.name);
   const options: AuthOptions = {
