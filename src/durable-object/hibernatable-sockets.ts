@@ -3,7 +3,7 @@ import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
 import { ActorflareError } from "../protocol/errors";
 import { toClient, type Frame, type ToClient } from "../protocol/messages";
-import { decodeToServerOn, encodeToClientOn, type Wire } from "../protocol/wire";
+import { closeReasonOn, decodeToServerOn, encodeToClientOn, type Wire } from "../protocol/wire";
 import { upgradeResponse } from "../server/websocket-upgrade";
 import { ConnectionRecords } from "./connection-records";
 import { closeQuietly } from "./socket-closing";
@@ -98,7 +98,8 @@ export class HibernatableSockets {
       void instance.connections.handle(conn, decodeToServerOn(conn.encoding, frame, instance.options.maxIncomingMessageSize));
     } catch (error) {
       // An undecodable or oversized message ends the connection (docs/protocol.md §6, §7.4).
-      closeQuietly(socket, 1011, error instanceof ActorflareError ? error.code : "malformed_message");
+      const body = error instanceof ActorflareError ? error.toBody() : { c: "malformed_message", m: "Malformed message." };
+      closeQuietly(socket, 1011, closeReasonOn(conn.encoding, body));
     }
   }
 

@@ -1,9 +1,9 @@
 import { decodeCbor, encodeCbor } from "../cbor";
-import { ActorflareError, type ErrorBody, errors } from "../errors";
-import type { Frame, ToClient, ToServer } from "../messages";
+import { ActorflareError, type ErrorBody } from "../errors";
+import { decodeFrame, type Frame, type ToClient, type ToServer } from "../messages";
 import { BareReader, BareWriter } from "./bare";
 import { fromCompat, toCompat } from "./compat";
-import { toRivetError } from "./errors";
+import { type RivetError, toRivetError } from "./errors";
 
 /**
  * RivetKit 2.3's client protocol (docs/protocol.md §12.4), translated to and from actorflare's
@@ -71,37 +71,18 @@ function readToServer(bytes: Uint8Array): ToServer | undefined {
   return message;
 }
 
-function malformed(detail: string): ActorflareError {
-  return new ActorflareError("malformed_message", `Malformed message: ${detail}.`);
-}
-
-function tooLong(frame: Frame, limit: number): boolean {
-  if (typeof frame === "string") return frame.length * 3 > limit && new TextEncoder().encode(frame).byteLength > limit;
-  return frame.byteLength > limit;
-}
-
 /** One client→server message of a 2.3 connection. JSON comes as text, CBOR and BARE as bytes. */
 export function decodeToServer23(encoding: Rivet23Encoding, frame: Frame, limit: number): ToServer {
-  if (tooLong(frame, limit)) throw errors.messageTooLong(limit);
-  if ((encoding === "json") !== (typeof frame === "string")) {
-    throw malformed(encoding === "json" ? "JSON messages must be sent as text frames" : `${encoding.toUpperCase()} messages must be sent as binary frames`);
-  }
-  let message: ToServer | undefined;
-  try {
-    if (typeof frame === "string") message = asToServer(fromCompat(JSON.parse(frame)));
-    else {
-      const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
-      message = encoding === "bare" ? readToServer(bytes) : asToServer(decodeCbor(bytes));
-    }
-  } catch (error) {
-    throw malformed(`cannot decode ${encoding}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!message) throw malformed("expected an ActionRequest {id, name, args} or a SubscriptionRequest {eventName, subscribe}");
-  return message;
+  const read = (data: Frame) => {
+    if (typeof data === "string") return asToServer(fromCompat(JSON.parse(data)));
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+    return encoding === "bare" ? readToServer(bytes) : asToServer(decodeCbor(bytes));
+  };
+  return decodeFrame(encoding, frame, limit, read, "an ActionRequest {id, name, args} or a SubscriptionRequest {eventName, subscribe}");
 }
 
 /** The 2.3 form of a server→client message, before encoding (`id`s are bigints, as the client's schema says). */
-function toRivetMessage(message: ToClient): { tag: string; val: Record<string, unknown> } {
+function toRivetMessage(message: ToClient): { tag: string; val: object } {
   const body = message.b;
   if ("i" in body) return { tag: "Init", val: { actorId: body.i.ai, connectionId: body.i.ci } };
   if ("ar" in body) return { tag: "ActionResponse", val: { id: BigInt(body.ar.i), output: body.ar.o } };
@@ -110,26 +91,40 @@ function toRivetMessage(message: ToClient): { tag: string; val: Record<string, u
   return { tag: "Error", val: { ...toRivetError(error), actionId: ai === undefined ? null : BigInt(ai) } };
 }
 
+/** A value in the JSON or CBOR form of the wire, tagged. */
+function tagged(encoding: Rivet23Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
+  const compat = toCompat(value);
+  return encoding === "json" ? JSON.stringify(compat) : encodeCbor(compat);
+}
+
+const versioned = () => new BareWriter().u16(CLIENT_PROTOCOL_VERSION);
+
+/** `group`, `code`, `message`, `metadata?` as the BARE `Error` and `HttpResponseError` start. */
+function writeError(writer: BareWriter, error: RivetError): BareWriter {
+  return writer
+    .string(error.group)
+    .string(error.code)
+    .string(error.message)
+    .optional(error.metadata, (w, md) => w.data(cborPayload(md)));
+}
+
 function writeToClient(message: ToClient): Uint8Array<ArrayBuffer> {
-  const writer = new BareWriter().u16(CLIENT_PROTOCOL_VERSION);
+  const writer = versioned();
   const body = message.b;
   if ("i" in body) writer.uint(0).string(body.i.ai).string(body.i.ci);
   else if ("ar" in body) writer.uint(2).uint(body.ar.i).data(cborPayload(body.ar.o));
   else if ("ev" in body) writer.uint(3).string(body.ev.n).data(cborPayload(body.ev.a));
-  else {
-    const error = toRivetError(body.e);
-    writer.uint(1).string(error.group).string(error.code).string(error.message);
-    writer.optional(error.metadata, (w, md) => w.data(cborPayload(md)));
-    writer.optional(body.e.ai, (w, id) => w.uint(id)).bool(false);
-  }
+  // The actor specifier closing an error is always absent.
+  else
+    writeError(writer.uint(1), toRivetError(body.e))
+      .optional(body.e.ai, (w, id) => w.uint(id))
+      .bool(false);
   return writer.bytes();
 }
 
 /** One server→client message of a 2.3 connection: text for JSON, bytes otherwise. */
 export function encodeToClient23(encoding: Rivet23Encoding, message: ToClient): string | Uint8Array<ArrayBuffer> {
-  if (encoding === "bare") return writeToClient(message);
-  const value = toCompat({ body: toRivetMessage(message) });
-  return encoding === "json" ? JSON.stringify(value) : encodeCbor(value);
+  return encoding === "bare" ? writeToClient(message) : tagged(encoding, { body: toRivetMessage(message) });
 }
 
 /** The arguments of a 2.3 HTTP action body (`{ args }`); anything else is `invalid_action_request`. */
@@ -155,29 +150,17 @@ export function decodeActionArgs23(encoding: Rivet23Encoding, bytes: Uint8Array)
   return args;
 }
 
-export function contentType23(encoding: Rivet23Encoding): string {
-  return encoding === "json" ? "application/json" : "application/octet-stream";
-}
-
 function response(encoding: Rivet23Encoding, body: string | Uint8Array<ArrayBuffer>, status: number): Response {
-  return new Response(body, { status, headers: { "content-type": contentType23(encoding) } });
+  return new Response(body, { status, headers: { "content-type": encoding === "json" ? "application/json" : "application/octet-stream" } });
 }
 
 /** A 2.3 HTTP action's answer, `{ output }`. */
 export function actionResponse23(encoding: Rivet23Encoding, output: unknown): Response {
-  if (encoding === "bare") return response(encoding, new BareWriter().u16(CLIENT_PROTOCOL_VERSION).data(cborPayload(output)).bytes(), 200);
-  const value = toCompat({ output });
-  return response(encoding, encoding === "json" ? JSON.stringify(value) : encodeCbor(value), 200);
+  return response(encoding, encoding === "bare" ? versioned().data(cborPayload(output)).bytes() : tagged(encoding, { output }), 200);
 }
 
 /** A 2.3 HTTP error answer, `{ group, code, message, metadata? }`. */
 export function errorResponse23(encoding: Rivet23Encoding, status: number, body: ErrorBody): Response {
   const error = toRivetError(body);
-  if (encoding !== "bare") {
-    const value = toCompat(error);
-    return response(encoding, encoding === "json" ? JSON.stringify(value) : encodeCbor(value), status);
-  }
-  const writer = new BareWriter().u16(CLIENT_PROTOCOL_VERSION).string(error.group).string(error.code).string(error.message);
-  writer.optional(error.metadata, (w, md) => w.data(cborPayload(md))).bool(false);
-  return response(encoding, writer.bytes(), status);
+  return response(encoding, encoding === "bare" ? writeError(versioned(), error).bool(false).bytes() : tagged(encoding, error), status);
 }
