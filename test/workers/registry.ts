@@ -335,6 +335,16 @@ const layout = actor({
   },
 });
 
+/** Sends its arguments back: values of every kind, both ways, on every wire. */
+const echo = actor({
+  state: {},
+  onAuth: () => ({}),
+  actions: {
+    echo: (_c, ...args: unknown[]) => args,
+    nothing: () => undefined,
+  },
+});
+
 export const registry = setup({
   use: {
     myActor: httpActor,
@@ -351,5 +361,6 @@ export const registry = setup({
     subscriber,
     tightSubscriber,
     layout,
+    echo,
   },
 });

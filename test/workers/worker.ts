@@ -16,6 +16,7 @@ export const {
   Subscriber,
   TightSubscriber,
   Layout,
+  Echo,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
