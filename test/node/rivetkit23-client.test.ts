@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 process.env.RIVET_LOG_LEVEL ??= "error";
 
 import { ActorConnDisposed, ActorError, createClient, type Encoding } from "rivetkit/client";
+import { main as readmeSample } from "../../examples/client/rivetkit-client";
 import { TEST_WORKER_DIR, useWranglerDev } from "./wrangler-dev";
 
 // RivetKit's client as npm serves it today (rivetkit 2.3.19) against the test worker
@@ -264,6 +265,10 @@ describe("rivetkit 2.3.19's client: what Durable Objects do not have", () => {
     expect(await conn.whoami()).toMatchObject({ state: { name: "sleeper" }, params: { name: "sleeper" } });
     await conn.dispose();
   }, 60_000);
+
+  it("the README's sample runs: an action, a connection and its event", async () => {
+    expect(await readmeSample(origin, uniqueKey("readme"))).toBe(2);
+  });
 
   it("the 2.0 routes still answer beside the 2.3 ones", async () => {
     const response = await fetch(`${origin}/registry/actors/actions/increment`, {
