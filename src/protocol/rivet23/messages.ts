@@ -54,21 +54,15 @@ function asToServer(value: unknown): ToServer | undefined {
   return undefined;
 }
 
-function readToServer(bytes: Uint8Array): ToServer | undefined {
+/** A BARE client→server message, as the `{ body: { tag, val } }` its JSON and CBOR forms decode to. */
+function readToServer(bytes: Uint8Array): unknown {
   const reader = new BareReader(bytes);
   bareVersion(reader);
   const tag = reader.uint();
-  let message: ToServer | undefined;
-  if (tag === 0) {
-    const id = reader.uint();
-    const name = reader.string();
-    const args = fromCborPayload(reader.data());
-    message = Array.isArray(args) ? { b: { ar: { i: id, n: name, a: args } } } : undefined;
-  } else if (tag === 1) {
-    message = { b: { sr: { e: reader.string(), s: reader.bool() } } };
-  }
+  const val =
+    tag === 0 ? { id: reader.uint(), name: reader.string(), args: fromCborPayload(reader.data()) } : { eventName: reader.string(), subscribe: reader.bool() };
   reader.end();
-  return message;
+  return { body: { tag: ["ActionRequest", "SubscriptionRequest"][tag], val } };
 }
 
 /** One client→server message of a 2.3 connection. JSON comes as text, CBOR and BARE as bytes. */
@@ -76,7 +70,7 @@ export function decodeToServer23(encoding: Rivet23Encoding, frame: Frame, limit:
   const read = (data: Frame) => {
     if (typeof data === "string") return asToServer(fromCompat(JSON.parse(data)));
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    return encoding === "bare" ? readToServer(bytes) : asToServer(decodeCbor(bytes));
+    return asToServer(encoding === "bare" ? readToServer(bytes) : decodeCbor(bytes));
   };
   return decodeFrame(encoding, frame, limit, read, "an ActionRequest {id, name, args} or a SubscriptionRequest {eventName, subscribe}");
 }
