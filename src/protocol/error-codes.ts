@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   "event_name_too_long",
   "fetch_handler_not_defined",
   "websocket_handler_not_defined",
+  "namespace_not_found",
+  "listing_not_supported",
+  "destroy_not_supported",
   // Actor code or configuration that fails.
   "user_error",
   "action_timed_out",

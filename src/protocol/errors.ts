@@ -99,7 +99,7 @@ export const errors = {
     ),
   invalidQueryJson: (detail: string) => new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
   invalidRequest: (message: string, metadata?: unknown) => new ActorflareError("invalid_request", message, { metadata }),
-  invalidParams: (detail: string) => new ActorflareError("invalid_params", `X-RivetKit-Conn-Params is not valid JSON (${detail}).`),
+  invalidParams: (detail: string, where = "X-RivetKit-Conn-Params") => new ActorflareError("invalid_params", `${where} is not valid JSON (${detail}).`),
   actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
   actorAlreadyExists: (name: string, key: string[]) =>
     new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
@@ -177,6 +177,33 @@ export const errors = {
       { status: 500, cause },
     ),
   actorOverloaded: () => new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
+  // RivetKit 2.3's wire (docs/protocol.md §12).
+  invalidRivetEncoding: (value: string | null) =>
+    new ActorflareError(
+      "invalid_encoding",
+      value === null
+        ? "Missing encoding: send X-Rivet-Encoding (or the rivet_encoding. subprotocol) `bare`, `cbor` or `json`."
+        : `Unknown encoding '${value.slice(0, 40)}': send X-Rivet-Encoding (or the rivet_encoding. subprotocol) \`bare\`, \`cbor\` or \`json\`.`,
+    ),
+  namespaceNotFound: (namespace: string) =>
+    new ActorflareError(
+      "namespace_not_found",
+      `No namespace '${namespace.slice(0, 80)}': an actorflare deployment has one namespace, 'default'. Leave the client's namespace unset.`,
+      { status: 404 },
+    ),
+  gatewayPathNotFound: (path: string) =>
+    new ActorflareError(
+      "route_not_found",
+      `The gateway has no route ${path.slice(0, 80)}. actorflare serves /action/{name}, /connect, /request/{path} and /websocket/{path}; queues and the inspector are not supported.`,
+      { status: 404 },
+    ),
+  listingNotSupported: () =>
+    new ActorflareError(
+      "listing_not_supported",
+      "Durable Objects cannot be listed, so GET /actors needs actor_ids, or name and key. Keep the ids of the actors you need to find again.",
+    ),
+  destroyNotSupported: () =>
+    new ActorflareError("destroy_not_supported", "Destroying an actor is not supported yet. Reset its state with an action of your own meanwhile."),
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

@@ -418,6 +418,16 @@ const caller = actor({
   },
 });
 
+/** Sends its arguments back: values of every kind, both ways, on every wire. */
+const echo = actor({
+  state: {},
+  onAuth: () => ({}),
+  actions: {
+    echo: (_c, ...args: unknown[]) => args,
+    nothing: () => undefined,
+  },
+});
+
 export const registry = setup({
   use: {
     myActor: httpActor,
@@ -438,5 +448,6 @@ export const registry = setup({
     todoList,
     sqlNotes,
     badMigration,
+    echo,
   },
 });

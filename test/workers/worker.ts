@@ -20,6 +20,7 @@ export const {
   TodoList,
   SqlNotes,
   BadMigration,
+  Echo,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
