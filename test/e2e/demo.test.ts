@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocket } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
 import { launchChromium, problemsOf, screenshotPath } from "./browser";
@@ -230,5 +230,69 @@ describe("the demo page in Chromium", () => {
     });
     expect(answer).toBe("200 ping");
     expect(problems).toEqual([]);
+  });
+});
+
+/** The WebSockets a page opens, in order (playwright reports each with its URL and its close). */
+function socketsOf(page: Page): WebSocket[] {
+  const sockets: WebSocket[] = [];
+  page.on("websocket", (socket) => sockets.push(socket));
+  return sockets;
+}
+
+describe("the chat panel on RivetKit's client (`?client=rivetkit`, npm rivetkit in public/rivetkit.js)", () => {
+  it("two people chat through RivetKit's gateway; history survives a reload; leaving and unloading close the connection", async () => {
+    const room = unique("room");
+    const ada = await openDemo("?client=rivetkit");
+    const grace = await openDemo("?client=rivetkit");
+    const [adaSockets, graceSockets] = [socketsOf(ada.page), socketsOf(grace.page)];
+    expect(await chatOf(ada.page).locator("#chat-client").textContent()).toBe("This panel runs on RivetKit's client (rivetkit/client).");
+
+    await joinChat(ada.page, room, "ada");
+    await say(ada.page, "before grace");
+    await joinChat(grace.page, room, "grace");
+    await eventually(() => chatOf(grace.page).locator("#chat-status").textContent()).toBe(`In room “${room}” as grace. 1 earlier message.`);
+    await eventually(() => presence(ada.page)).toBe("2");
+
+    // An action from one page, the event on the other; both logs agree.
+    await say(grace.page, "hello from grace");
+    const both = ["ada: before grace", "grace: hello from grace"];
+    await eventually(() => chatLog(ada.page)).toEqual(both);
+    await eventually(() => chatLog(grace.page)).toEqual(both);
+    // Every connection went through RivetKit's gateway route, not actorflare's own.
+    for (const socket of [...adaSockets, ...graceSockets]) expect(new URL(socket.url()).pathname).toMatch(/^\/registry\/gateway\/[^/]+\/connect$/);
+    expect(adaSockets).toHaveLength(1);
+
+    // The URL keeps `client=rivetkit` beside the room: the reload rejoins through RivetKit's
+    // client and gets the history from the actor's state. The unload closed the old connection:
+    // with the new one open, the actor counts 2 people, not 3.
+    await grace.page.reload();
+    await eventually(() => chatOf(grace.page).locator("#chat-status").textContent()).toBe(`In room “${room}” as grace. 2 earlier messages.`);
+    expect(await chatLog(grace.page)).toEqual(both);
+    expect(new URL(grace.page.url()).searchParams.get("client")).toBe("rivetkit");
+    expect(graceSockets).toHaveLength(2);
+    await eventually(() => presence(ada.page)).toBe("2");
+    await eventually(() => presence(grace.page)).toBe("2");
+
+    // Leave disposes the connection: its socket closes and the actor counts one person fewer.
+    await chatOf(grace.page).getByRole("button", { name: "Leave" }).click();
+    await eventually(() => chatOf(grace.page).locator("#chat-status").textContent()).toBe("Not in a room.");
+    await eventually(() => graceSockets[1]!.isClosed()).toBe(true);
+    await eventually(() => presence(ada.page)).toBe("1");
+
+    // Someone on actorflare's own client (the default page) joins the same room and sees it all.
+    const lin = await openDemo();
+    const linSockets = socketsOf(lin.page);
+    await joinChat(lin.page, room, "lin");
+    expect(await chatLog(lin.page)).toEqual(both);
+    await eventually(() => presence(ada.page)).toBe("2");
+    expect(new URL(linSockets[0]!.url()).pathname).not.toContain("/gateway/");
+
+    // Closing ada's page (an unload) closes her connection: lin is alone.
+    await ada.page.close({ runBeforeUnload: true });
+    await eventually(() => presence(lin.page)).toBe("1");
+    expect(ada.problems).toEqual([]);
+    expect(grace.problems).toEqual([]);
+    expect(lin.problems).toEqual([]);
   });
 });

@@ -1,10 +1,22 @@
-import type { Client } from "../../../src/client/index";
 import type { ChatMessage } from "../actors/chat";
-import type { registry } from "../registry";
 import { appendTo, byId, el, errorText, queryParam, setDisabled, setQuery, type Control } from "./dom";
 
+/** A connection to the `chat` actor of a room, as the panel uses it; actorflare's client and RivetKit's each give one. */
+export interface ChatRoom {
+  /** Events arrive as the actor broadcast them, unchecked. */
+  on(event: "message" | "presence", listener: (...args: unknown[]) => void): unknown;
+  onError(listener: (error: unknown) => void): unknown;
+  history(): Promise<ChatMessage[]>;
+  presence(): Promise<number>;
+  send(text: string): Promise<unknown>;
+  dispose(): Promise<void>;
+}
+
+/** Opens a connection to a room's `chat` actor as `name` (its conn params). */
+export type JoinChat = (room: string, name: string) => ChatRoom;
+
 /** The chat panel: one connection to the `chat` actor of a room, for actions and events. */
-export function chatPanel(client: Client<typeof registry>): void {
+export function chatPanel(joinRoom: JoinChat): void {
   const joinForm = byId("chat-join-form");
   const roomInput = byId<Control>("chat-room");
   const nameInput = byId<Control>("chat-name");
@@ -16,8 +28,7 @@ export function chatPanel(client: Client<typeof registry>): void {
   const presence = byId("chat-presence");
   const messages = byId("chat-messages");
 
-  type Room = ReturnType<ReturnType<typeof client.chat.getOrCreate>["connect"]>;
-  let room: Room | undefined;
+  let room: ChatRoom | undefined;
 
   const show = (message: ChatMessage) => {
     const time = el("time", new Date(message.at).toLocaleTimeString());
@@ -30,8 +41,7 @@ export function chatPanel(client: Client<typeof registry>): void {
     status.textContent = `Joining “${roomName}”…`;
     messages.replaceChildren();
 
-    // A connection: actions and events over one WebSocket, reconnecting by itself.
-    const conn = client.chat.getOrCreate(roomName, { params: { name } }).connect();
+    const conn = joinRoom(roomName, name);
     room = conn;
 
     // Messages that arrive before the history are held, then shown unless the history had them.

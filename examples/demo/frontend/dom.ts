@@ -36,9 +36,11 @@ export function queryParam(name: string): string {
   return new URLSearchParams(page.location.search).get(name) ?? "";
 }
 
-/** Replaces the page's query string without reloading, so a reload comes back to the same place. */
+/** Sets parameters of the page's query string without reloading, so a reload comes back to the same place. */
 export function setQuery(params: Record<string, string>): void {
-  page.history.replaceState(null, "", `${page.location.pathname}?${new URLSearchParams(params)}`);
+  const query = new URLSearchParams(page.location.search);
+  for (const [name, value] of Object.entries(params)) query.set(name, value);
+  page.history.replaceState(null, "", `${page.location.pathname}?${query}`);
 }
 
 /** The element with this id; the page's HTML must have it. */

@@ -1,15 +1,27 @@
 // The demo page's entry point, bundled into examples/demo/public/app.js (see build.mjs).
 import { createClient } from "../../../src/client/index";
 import type { registry } from "../registry";
-import { chatPanel } from "./chat";
-import { origin } from "./dom";
+import { chatPanel, type JoinChat } from "./chat";
+import { byId, origin, queryParam } from "./dom";
 import { rawHttpPanel } from "./raw-http";
 import { rawWebSocketPanel } from "./raw-websocket";
 
 // The Worker that serves this page also serves the actors, so the endpoint is the page's origin.
 const client = createClient<typeof registry>(origin);
 
-chatPanel(client);
+// The chat's connection to a room: actions and events over one WebSocket, reconnecting by itself.
+const joinChat: JoinChat = (room, name) => client.chat.getOrCreate(room, { params: { name } }).connect();
+
+// `?client=rivetkit` runs the chat on RivetKit's own client instead, from a bundle of its own
+// (rivetkit.ts, built into public/rivetkit.js) that only this fetches.
+async function chatClient(): Promise<JoinChat> {
+  if (queryParam("client") !== "rivetkit") return joinChat;
+  const { rivetkitChat }: typeof import("./rivetkit") = await import(new URL("./rivetkit.js", import.meta.url).href);
+  byId("chat-client").textContent = "This panel runs on RivetKit's client (rivetkit/client).";
+  return rivetkitChat(origin);
+}
+
+chatPanel(await chatClient());
 rawWebSocketPanel(client);
 rawHttpPanel(client);
 

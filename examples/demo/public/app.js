@@ -356,15 +356,7 @@ function requestInit(base, init) {
 }
 
 // src/protocol/cbor.ts
-var TAG_DATE_STRING = 0;
-var TAG_DATE_EPOCH = 1;
-var TAG_BIGINT_POSITIVE = 2;
-var TAG_BIGINT_NEGATIVE = 3;
-var TAG_SHAREABLE = 28;
-var TAG_SHARED_REF = 29;
-var TAG_SET = 258;
-var TAG_MAP = 259;
-var TYPED_ARRAY_TAGS = [
+var TYPED_ARRAYS = [
   [64, Uint8Array],
   [68, Uint8ClampedArray],
   [69, Uint16Array],
@@ -377,464 +369,343 @@ var TYPED_ARRAY_TAGS = [
   [85, Float32Array],
   [86, Float64Array]
 ];
-var TYPED_ARRAY_BY_TAG = new Map(TYPED_ARRAY_TAGS);
 var CborError = class extends Error {
   name = "CborError";
 };
-var Writer = class {
-  #bytes = new Uint8Array(256);
-  #view = new DataView(this.#bytes.buffer);
-  length = 0;
-  #reserve(n) {
-    if (this.length + n <= this.#bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.length + n));
-    grown.set(this.#bytes.subarray(0, this.length));
-    this.#bytes = grown;
-    this.#view = new DataView(grown.buffer);
-  }
-  byte(value) {
-    this.#reserve(1);
-    this.#bytes[this.length++] = value;
-  }
-  /** A major type with its argument: the shortest form for a number, always 8 bytes for a bigint. */
-  head(major, argument) {
-    const type = major << 5;
-    if (typeof argument === "bigint") {
-      this.#reserve(9);
-      this.#bytes[this.length] = type | 27;
-      this.#view.setBigUint64(this.length + 1, argument);
-      this.length += 9;
-    } else if (argument < 24) {
-      this.byte(type | argument);
-    } else if (argument < 256) {
-      this.#reserve(2);
-      this.#bytes[this.length] = type | 24;
-      this.#bytes[this.length + 1] = argument;
-      this.length += 2;
-    } else if (argument < 65536) {
-      this.#reserve(3);
-      this.#bytes[this.length] = type | 25;
-      this.#view.setUint16(this.length + 1, argument);
-      this.length += 3;
-    } else if (argument < 4294967296) {
-      this.#reserve(5);
-      this.#bytes[this.length] = type | 26;
-      this.#view.setUint32(this.length + 1, argument);
-      this.length += 5;
-    } else {
-      throw new RangeError("a head argument past 32 bits must be a bigint");
-    }
-  }
-  float64(value) {
-    this.#reserve(9);
-    this.#bytes[this.length] = 251;
-    this.#view.setFloat64(this.length + 1, value);
-    this.length += 9;
-  }
-  raw(bytes) {
-    this.#reserve(bytes.length);
-    this.#bytes.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-  result() {
-    return this.#bytes.slice(0, this.length);
-  }
-};
 var textEncoder = new TextEncoder();
-var MAX_UINT64 = 2n ** 64n - 1n;
-function repeatedObjects(value) {
-  const seen = /* @__PURE__ */ new Set();
-  const repeated = /* @__PURE__ */ new Set();
-  const visit = (item) => {
-    if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) return;
-    if (seen.has(item)) {
-      repeated.add(item);
-      return;
-    }
-    seen.add(item);
-    if (item instanceof Map) {
-      for (const [key, entry] of item) {
-        visit(key);
-        visit(entry);
-      }
-    } else if (item instanceof Set || Array.isArray(item)) {
-      for (const entry of item) visit(entry);
-    } else {
-      for (const key of Object.keys(item)) visit(item[key]);
-    }
-  };
-  visit(value);
-  return repeated;
-}
+var textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function encodeCbor(value) {
-  const writer = new Writer();
-  const repeated = repeatedObjects(value);
-  const written = /* @__PURE__ */ new Map();
-  const write = (item) => {
+  return new Encoder(value).bytes();
+}
+function decodeCbor(data) {
+  return new Decoder(data).document();
+}
+var Encoder = class {
+  // Small to start, and nothing else allocated until needed: a counter's new value is encoded
+  // on every save, and allocation is most of what that costs.
+  #bytes = new Uint8Array(64);
+  #view;
+  #length = 0;
+  #sharedCount = 0;
+  /**
+   * Objects that occur more than once in the value (shared or cyclic), each with its index once
+   * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
+   */
+  #repeated;
+  constructor(value) {
+    if (typeof value === "object" && value !== null) this.#findRepeated(value);
+    this.#write(value);
+  }
+  /**
+   * Objects met twice are found before writing, the first place of each gets tag 28. Dates and
+   * typed arrays are written whole each time, as cbor-x writes them.
+   */
+  #findRepeated(value) {
+    const seen = /* @__PURE__ */ new Set();
+    const pending = [value];
+    while (pending.length) {
+      const item = pending.pop();
+      if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) continue;
+      if (seen.has(item)) {
+        this.#repeated ??= /* @__PURE__ */ new Map();
+        this.#repeated.set(item, void 0);
+        continue;
+      }
+      seen.add(item);
+      if (item instanceof Map) {
+        for (const [key, entry] of item) pending.push(key, entry);
+      } else {
+        for (const entry of item instanceof Set || Array.isArray(item) ? item : Object.values(item)) pending.push(entry);
+      }
+    }
+  }
+  #dataView() {
+    this.#view ??= new DataView(this.#bytes.buffer);
+    return this.#view;
+  }
+  bytes() {
+    return this.#bytes.slice(0, this.#length);
+  }
+  /** Makes room for `size` more bytes and returns where they start. */
+  #take(size) {
+    const start = this.#length;
+    this.#length += size;
+    if (this.#length > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length));
+      grown.set(this.#bytes);
+      this.#bytes = grown;
+      this.#view = void 0;
+    }
+    return start;
+  }
+  /** A major type with its argument: the shortest form for a number (below 2^32), 8 bytes for a bigint. */
+  #head(major, argument) {
+    const info = typeof argument === "bigint" ? 27 : argument < 24 ? argument : argument < 256 ? 24 : argument < 65536 ? 25 : 26;
+    const size = info < 24 ? 0 : 1 << info - 24;
+    const start = this.#take(1 + size);
+    this.#bytes[start] = major << 5 | info;
+    if (typeof argument === "bigint") this.#dataView().setBigUint64(start + 1, argument);
+    else for (let i = 1; i <= size; i++) this.#bytes[start + i] = argument >>> (size - i) * 8;
+  }
+  #float64(value) {
+    const start = this.#take(9);
+    this.#bytes[start] = 251;
+    this.#dataView().setFloat64(start + 1, value);
+  }
+  /** A byte or text string: its head, then its bytes. */
+  #string(major, bytes) {
+    this.#head(major, bytes.length);
+    const start = this.#take(bytes.length);
+    this.#bytes.set(bytes, start);
+  }
+  #write(item) {
     switch (typeof item) {
       case "number":
         if (Number.isInteger(item) && item < 4294967296 && item >= -4294967296 && !Object.is(item, -0)) {
-          if (item >= 0) writer.head(0, item);
-          else writer.head(1, -1 - item);
+          this.#head(item < 0 ? 1 /* Negative */ : 0 /* Unsigned */, item < 0 ? -1 - item : item);
         } else {
-          writer.float64(item);
+          this.#float64(item);
         }
         return;
-      case "string": {
-        const bytes = textEncoder.encode(item);
-        writer.head(3, bytes.length);
-        writer.raw(bytes);
-        return;
-      }
+      case "string":
+        return this.#string(3 /* Text */, textEncoder.encode(item));
       case "boolean":
-        writer.byte(item ? 245 : 244);
-        return;
+        return this.#head(7 /* Simple */, item ? 21 : 20);
       case "undefined":
-        writer.byte(247);
-        return;
-      case "bigint":
-        return writeBigInt(item);
+        return this.#head(7 /* Simple */, 23);
+      case "bigint": {
+        const negative = item < 0n;
+        const magnitude = negative ? -1n - item : item;
+        if (magnitude < 2n ** 64n) return this.#head(negative ? 1 /* Negative */ : 0 /* Unsigned */, magnitude);
+        const bytes = [];
+        for (let rest = magnitude; rest; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
+        this.#head(6 /* Tag */, negative ? 3 /* BignumNegative */ : 2 /* BignumPositive */);
+        return this.#string(2 /* Bytes */, new Uint8Array(bytes));
+      }
       case "object":
-        if (item === null) return writer.byte(246);
-        return writeObject(item);
+        if (item === null) return this.#head(7 /* Simple */, 22);
+        return this.#object(item);
       default:
         throw new CborError(`a ${typeof item} cannot be encoded`);
     }
-  };
-  const writeBigInt = (item) => {
-    if (item >= 0n && item <= MAX_UINT64) return writer.head(0, item);
-    if (item < 0n && -1n - item <= MAX_UINT64) return writer.head(1, -1n - item);
-    const magnitude = item < 0n ? -1n - item : item;
-    let hex = magnitude.toString(16);
-    if (hex.length % 2) hex = `0${hex}`;
-    const bytes = new Uint8Array(hex.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-    writer.head(6, item < 0n ? TAG_BIGINT_NEGATIVE : TAG_BIGINT_POSITIVE);
-    writer.head(2, bytes.length);
-    writer.raw(bytes);
-  };
-  const writeObject = (item) => {
-    const index = written.get(item);
-    if (index !== void 0) {
-      writer.head(6, TAG_SHARED_REF);
-      return writer.head(0, index);
-    }
-    if (repeated.has(item)) {
-      written.set(item, written.size);
-      writer.head(6, TAG_SHAREABLE);
+  }
+  #object(item) {
+    if (this.#repeated?.has(item)) {
+      const index = this.#repeated.get(item);
+      if (index !== void 0) {
+        this.#head(6 /* Tag */, 29 /* SharedRef */);
+        return this.#head(0 /* Unsigned */, index);
+      }
+      this.#repeated.set(item, this.#sharedCount++);
+      this.#head(6 /* Tag */, 28 /* Shareable */);
     }
     if (item instanceof Date) {
-      writer.head(6, TAG_DATE_EPOCH);
+      this.#head(6 /* Tag */, 1 /* DateEpoch */);
       const seconds = item.getTime() / 1e3;
-      if (Number.isInteger(seconds) && seconds >= 0 && seconds < 4294967296) return writer.head(0, seconds);
-      return writer.float64(seconds);
+      return seconds >= 0 ? this.#write(seconds) : this.#float64(seconds);
     }
-    if (ArrayBuffer.isView(item)) return writeTypedArray(item);
-    if (item instanceof ArrayBuffer) {
-      writer.head(2, item.byteLength);
-      return writer.raw(new Uint8Array(item));
+    if (ArrayBuffer.isView(item)) {
+      const tag = TYPED_ARRAYS.find(([, type]) => item instanceof type)?.[0];
+      if (tag !== void 0) this.#head(6 /* Tag */, tag);
+      return this.#string(2 /* Bytes */, new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
     }
-    if (Array.isArray(item)) {
-      writer.head(4, item.length);
-      for (const entry of item) write(entry);
-      return;
-    }
+    if (item instanceof ArrayBuffer) return this.#string(2 /* Bytes */, new Uint8Array(item));
     if (item instanceof Map) {
-      writer.head(6, TAG_MAP);
-      writer.head(5, item.size);
+      this.#head(6 /* Tag */, 259 /* Map */);
+      this.#head(5 /* Map */, item.size);
       for (const [key, entry] of item) {
-        write(key);
-        write(entry);
+        this.#write(key);
+        this.#write(entry);
       }
-      return;
+    } else if (item instanceof Set || Array.isArray(item)) {
+      if (item instanceof Set) this.#head(6 /* Tag */, 258 /* Set */);
+      this.#head(4 /* Array */, item instanceof Set ? item.size : item.length);
+      for (const entry of item) this.#write(entry);
+    } else {
+      const keys = Object.keys(item);
+      this.#head(5 /* Map */, keys.length);
+      for (const key of keys) {
+        this.#write(key);
+        this.#write(item[key]);
+      }
     }
-    if (item instanceof Set) {
-      writer.head(6, TAG_SET);
-      writer.head(4, item.size);
-      for (const entry of item) write(entry);
-      return;
-    }
-    const keys = Object.keys(item);
-    writer.head(5, keys.length);
-    for (const key of keys) {
-      write(key);
-      write(item[key]);
-    }
-  };
-  const writeTypedArray = (item) => {
-    const bytes = new Uint8Array(item.buffer, item.byteOffset, item.byteLength);
-    const tag = TYPED_ARRAY_TAGS.find(([, type]) => item instanceof type)?.[0];
-    if (tag === void 0) {
-      writer.head(2, bytes.length);
-      return writer.raw(bytes);
-    }
-    writer.head(6, tag);
-    writer.head(2, bytes.length);
-    writer.raw(bytes);
-  };
-  write(value);
-  return writer.result();
-}
-var BREAK = /* @__PURE__ */ Symbol("break");
-var textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function decodeCbor(input) {
-  const data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let offset = 0;
-  const shared = [];
-  const need = (n) => {
-    if (offset + n > data.length) throw new CborError("the data ends in the middle of a value");
-  };
-  const uint8 = () => {
-    need(1);
-    return data[offset++];
-  };
-  const argument = (info) => {
+  }
+};
+var Decoder = class {
+  #data;
+  #view;
+  #offset = 0;
+  /** Values tagged shareable (28), by index, for references (29) to them. */
+  #shared = [];
+  /** The index a tag 28 has just reserved: the container read next takes it as soon as it is created. */
+  #sharing;
+  constructor(input) {
+    this.#data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  }
+  document() {
+    const value = this.#read();
+    if (this.#offset !== this.#data.length) throw new CborError("data after the end of the value");
+    return value;
+  }
+  /** Moves past `size` bytes and returns where they start. */
+  #take(size) {
+    const start = this.#offset;
+    if (start + size > this.#data.length) throw new CborError("the data ends in the middle of a value");
+    this.#offset += size;
+    return start;
+  }
+  #byte() {
+    return this.#data[this.#take(1)];
+  }
+  /** The argument of a head whose low bits are `info`; undefined for an indefinite length. */
+  #argument(info) {
     if (info < 24) return info;
-    switch (info) {
-      case 24:
-        return uint8();
-      case 25:
-        need(2);
-        offset += 2;
-        return view.getUint16(offset - 2);
-      case 26:
-        need(4);
-        offset += 4;
-        return view.getUint32(offset - 4);
-      case 27:
-        need(8);
-        offset += 8;
-        return view.getBigUint64(offset - 8);
-      case 31:
-        return void 0;
-      default:
-        throw new CborError(`reserved additional information ${info}`);
-    }
-  };
-  const length = (info) => {
-    const value2 = argument(info);
-    if (typeof value2 === "bigint") throw new CborError("a length past 2^53");
-    return value2;
-  };
-  const bytesOf = (info, major) => {
-    const size = length(info);
-    if (size !== void 0) {
-      need(size);
-      offset += size;
-      return data.subarray(offset - size, offset);
-    }
-    const parts = [];
-    for (; ; ) {
-      const head = uint8();
-      if (head === 255) break;
-      if (head >> 5 !== major || (head & 31) === 31) throw new CborError("a chunk of an indefinite string of another type");
-      parts.push(bytesOf(head & 31, major));
-    }
-    const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    return joined;
-  };
-  const items = (info, each) => {
-    const count = length(info);
-    if (count !== void 0) {
+    if (info === 24) return this.#byte();
+    if (info === 25) return this.#view.getUint16(this.#take(2));
+    if (info === 26) return this.#view.getUint32(this.#take(4));
+    if (info === 27) return this.#view.getBigUint64(this.#take(8));
+    if (info === 31) return void 0;
+    throw new CborError(`reserved additional information ${info}`);
+  }
+  /** A count of bytes or items; undefined for an indefinite length. */
+  #length(info) {
+    const length = this.#argument(info);
+    if (typeof length === "bigint") throw new CborError("a length past 2^53");
+    return length;
+  }
+  /** `container`, after giving it the index a tag 28 reserved for the value being read, if any. */
+  #share(container) {
+    if (this.#sharing !== void 0) this.#shared[this.#sharing] = container;
+    this.#sharing = void 0;
+    return container;
+  }
+  /** Calls `each` for each item (or key and value) of an array or map of `count` items, or up to the break. */
+  #items(count, each) {
+    if (count === void 0) {
+      while (this.#data[this.#offset] !== 255) each();
+      this.#offset++;
+    } else {
       for (let i = 0; i < count; i++) each();
-      return;
     }
-    while (data[offset] !== 255) {
-      need(1);
-      each();
+  }
+  /** The bytes of a byte or text string (major type 2 or 3), an indefinite one's chunks joined. */
+  #stringBytes(major, size) {
+    if (size !== void 0) {
+      const start = this.#take(size);
+      return this.#data.subarray(start, start + size);
     }
-    offset++;
-  };
-  const read = () => {
-    const head = uint8();
+    const chunks = [];
+    for (let head; (head = this.#byte()) !== 255; ) {
+      if (head >> 5 !== major || (head & 31) === 31) throw new CborError("a chunk of an indefinite string of another type");
+      chunks.push(this.#stringBytes(major, this.#length(head & 31)));
+    }
+    return Uint8Array.from(chunks.flatMap((chunk) => [...chunk]));
+  }
+  #read() {
+    const head = this.#byte();
     const major = head >> 5;
     const info = head & 31;
-    switch (major) {
-      case 0: {
-        const value2 = argument(info);
-        if (value2 === void 0) throw new CborError("an integer of indefinite length");
-        return value2;
-      }
-      case 1: {
-        const value2 = argument(info);
-        if (value2 === void 0) throw new CborError("an integer of indefinite length");
-        return typeof value2 === "bigint" ? -1n - value2 : -1 - value2;
-      }
-      case 2:
-        return bytesOf(info, 2).slice();
-      case 3:
-        try {
-          return textDecoder.decode(bytesOf(info, 3));
-        } catch {
-          throw new CborError("a text string that is not UTF-8");
-        }
-      case 4: {
-        const list = [];
-        items(info, () => list.push(readItem()));
-        return list;
-      }
-      case 5: {
-        const object = {};
-        items(info, () => {
-          const key = readItem();
-          if (typeof key !== "string" && typeof key !== "number")
-            throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
-          setProperty(object, key, readItem());
-        });
-        return object;
-      }
-      case 6:
-        return readTag(argument(info));
-      default:
-        return simple(info);
+    if (major === 7 /* Simple */) {
+      if (info >= 20 && info <= 23) return [false, true, null, void 0][info - 20];
+      if (info === 25) return this.#float16(this.#view.getUint16(this.#take(2)));
+      if (info === 26) return this.#view.getFloat32(this.#take(4));
+      if (info === 27) return this.#view.getFloat64(this.#take(8));
+      throw new CborError(info === 31 ? "a break outside an indefinite length" : `the simple value ${info} is not used here`);
     }
-  };
-  const readItem = () => {
-    const value2 = read();
-    if (value2 === BREAK) throw new CborError("a break outside an indefinite length");
-    return value2;
-  };
-  const simple = (info) => {
-    switch (info) {
-      case 20:
-        return false;
-      case 21:
-        return true;
-      case 22:
-        return null;
-      case 23:
-        return void 0;
-      case 25: {
-        need(2);
-        offset += 2;
-        return float16(view.getUint16(offset - 2));
-      }
-      case 26:
-        need(4);
-        offset += 4;
-        return view.getFloat32(offset - 4);
-      case 27:
-        need(8);
-        offset += 8;
-        return view.getFloat64(offset - 8);
-      case 31:
-        return BREAK;
-      default:
-        throw new CborError(`the simple value ${info} is not used here`);
+    if (major === 6 /* Tag */) return this.#tagged(this.#argument(info));
+    if (major <= 1 /* Negative */) {
+      const value = this.#argument(info);
+      if (value === void 0) throw new CborError("an integer of indefinite length");
+      if (major === 0 /* Unsigned */) return value;
+      return typeof value === "bigint" ? -1n - value : -1 - value;
     }
-  };
-  const readTag = (tag) => {
-    switch (tag) {
-      case TAG_DATE_STRING:
-      case TAG_DATE_EPOCH: {
-        const value2 = readItem();
-        const date = typeof value2 === "string" ? new Date(value2) : typeof value2 === "number" ? new Date(Math.round(value2 * 1e3)) : void 0;
-        if (!date) throw new CborError("a date that is neither a string nor a number");
-        return date;
-      }
-      case TAG_BIGINT_POSITIVE:
-      case TAG_BIGINT_NEGATIVE: {
-        const bytes = readItem();
-        if (!(bytes instanceof Uint8Array)) throw new CborError("a bignum that is not a byte string");
-        let magnitude = 0n;
-        for (const byte of bytes) magnitude = magnitude << 8n | BigInt(byte);
-        return tag === TAG_BIGINT_POSITIVE ? magnitude : -1n - magnitude;
-      }
-      case TAG_SHAREABLE: {
-        const index = shared.length;
-        shared.push(void 0);
-        const head = data[offset];
-        if (head !== void 0 && (head >> 5 === 4 || head >> 5 === 5 || head === 217)) return readContainerInto(index);
-        const value2 = readItem();
-        shared[index] = value2;
-        return value2;
-      }
-      case TAG_SHARED_REF: {
-        const index = readItem();
-        if (typeof index !== "number" || index >= shared.length) throw new CborError("a reference to an object not seen yet");
-        return shared[index];
-      }
-      case TAG_SET:
-      case TAG_MAP:
-        return readCollection(tag, void 0);
-      default: {
-        const type = typeof tag === "number" ? TYPED_ARRAY_BY_TAG.get(tag) : void 0;
-        if (!type) throw new CborError(`tag ${String(tag)} is not used here`);
-        const bytes = readItem();
-        if (!(bytes instanceof Uint8Array) || bytes.length % type.BYTES_PER_ELEMENT) throw new CborError(`tag ${tag} needs a byte string of whole elements`);
-        return new type(bytes.slice().buffer);
+    const length = this.#length(info);
+    if (major === 2 /* Bytes */) return this.#stringBytes(major, length).slice();
+    if (major === 3 /* Text */) {
+      const bytes = this.#stringBytes(major, length);
+      try {
+        return textDecoder.decode(bytes);
+      } catch {
+        throw new CborError("a text string that is not UTF-8");
       }
     }
-  };
-  const readCollection = (tag, index) => {
-    const head = uint8();
-    if (tag === TAG_SET) {
-      if (head >> 5 !== 4) throw new CborError("a set that is not an array");
-      const set = /* @__PURE__ */ new Set();
-      if (index !== void 0) shared[index] = set;
-      items(head & 31, () => set.add(readItem()));
-      return set;
-    }
-    if (head >> 5 !== 5) throw new CborError("a Map that is not a map");
-    const map = /* @__PURE__ */ new Map();
-    if (index !== void 0) shared[index] = map;
-    items(head & 31, () => {
-      const key = readItem();
-      map.set(key, readItem());
-    });
-    return map;
-  };
-  const readContainerInto = (index) => {
-    const head = data[offset];
-    if (head === 217) {
-      offset++;
-      const tag = length(25);
-      if (tag !== TAG_SET && tag !== TAG_MAP) {
-        offset -= 3;
-        const value2 = readItem();
-        shared[index] = value2;
-        return value2;
-      }
-      return readCollection(tag, index);
-    }
-    offset++;
-    if (head >> 5 === 4) {
-      const list = [];
-      shared[index] = list;
-      items(head & 31, () => list.push(readItem()));
+    if (major === 4 /* Array */) {
+      const list = this.#share([]);
+      this.#items(length, () => list.push(this.#read()));
       return list;
     }
-    const object = {};
-    shared[index] = object;
-    items(head & 31, () => {
-      const key = readItem();
-      if (typeof key !== "string" && typeof key !== "number") throw new CborError("a map key that is not a string or number");
-      setProperty(object, key, readItem());
+    const object = this.#share({});
+    this.#items(length, () => {
+      const key = this.#read();
+      if (typeof key !== "string" && typeof key !== "number")
+        throw new CborError("a map key that is not a string or number; maps with other keys need tag 259");
+      const value = this.#read();
+      if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      else object[key] = value;
     });
     return object;
-  };
-  const value = readItem();
-  if (offset !== data.length) throw new CborError("data after the end of the value");
-  return value;
-}
-function setProperty(object, key, value) {
-  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
-}
-function float16(half) {
-  const exponent = half >> 10 & 31;
-  const fraction = half & 1023;
-  const sign = half & 32768 ? -1 : 1;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
+  }
+  #tagged(tag) {
+    switch (tag) {
+      case 0 /* DateText */:
+      case 1 /* DateEpoch */: {
+        const value = this.#read();
+        if (typeof value === "string") return new Date(value);
+        if (typeof value === "number") return new Date(Math.round(value * 1e3));
+        throw new CborError("a date that is neither a string nor a number");
+      }
+      case 2 /* BignumPositive */:
+      case 3 /* BignumNegative */: {
+        const bytes2 = this.#read();
+        if (!(bytes2 instanceof Uint8Array)) throw new CborError("a bignum that is not a byte string");
+        let magnitude = 0n;
+        for (const byte of bytes2) magnitude = magnitude << 8n | BigInt(byte);
+        return tag === 2 /* BignumPositive */ ? magnitude : -1n - magnitude;
+      }
+      case 28 /* Shareable */: {
+        const index = this.#shared.push(void 0) - 1;
+        this.#sharing = index;
+        const value = this.#read();
+        this.#sharing = void 0;
+        this.#shared[index] = value;
+        return value;
+      }
+      case 29 /* SharedRef */: {
+        const index = this.#read();
+        if (typeof index !== "number" || !Object.hasOwn(this.#shared, index)) throw new CborError("a reference to an object not seen yet");
+        return this.#shared[index];
+      }
+      case 258 /* Set */: {
+        const head = this.#byte();
+        if (head >> 5 !== 4 /* Array */) throw new CborError("a set that is not an array");
+        const set = this.#share(/* @__PURE__ */ new Set());
+        this.#items(this.#length(head & 31), () => set.add(this.#read()));
+        return set;
+      }
+      case 259 /* Map */: {
+        const head = this.#byte();
+        if (head >> 5 !== 5 /* Map */) throw new CborError("a Map that is not a map");
+        const map = this.#share(/* @__PURE__ */ new Map());
+        this.#items(this.#length(head & 31), () => map.set(this.#read(), this.#read()));
+        return map;
+      }
+    }
+    const type = TYPED_ARRAYS.find(([typeTag]) => typeTag === tag)?.[1];
+    if (!type) throw new CborError(`tag ${String(tag)} is not used here`);
+    const bytes = this.#read();
+    if (!(bytes instanceof Uint8Array) || bytes.length % type.BYTES_PER_ELEMENT) throw new CborError(`tag ${tag} needs a byte string of whole elements`);
+    return new type(bytes.slice().buffer);
+  }
+  /** An IEEE 754 half-precision float from its 16 bits. */
+  #float16(bits) {
+    const exponent = bits >> 10 & 31;
+    const fraction = bits & 1023;
+    if (exponent === 31 && fraction) return Number.NaN;
+    const magnitude = exponent === 31 ? Number.POSITIVE_INFINITY : exponent ? (1024 + fraction) * 2 ** (exponent - 25) : fraction * 2 ** -24;
+    return bits & 32768 ? -magnitude : magnitude;
+  }
+};
 
 // src/protocol/encoding.ts
 function encode(encoding, value) {
@@ -1524,7 +1395,9 @@ function queryParam(name) {
   return new URLSearchParams(page.location.search).get(name) ?? "";
 }
 function setQuery(params) {
-  page.history.replaceState(null, "", `${page.location.pathname}?${new URLSearchParams(params)}`);
+  const query = new URLSearchParams(page.location.search);
+  for (const [name, value] of Object.entries(params)) query.set(name, value);
+  page.history.replaceState(null, "", `${page.location.pathname}?${query}`);
 }
 function byId(id) {
   const element = page.document.getElementById(id);
@@ -1549,7 +1422,7 @@ function errorText(error) {
 }
 
 // examples/demo/frontend/chat.ts
-function chatPanel(client2) {
+function chatPanel(joinRoom) {
   const joinForm = byId("chat-join-form");
   const roomInput = byId("chat-room");
   const nameInput = byId("chat-name");
@@ -1570,7 +1443,7 @@ function chatPanel(client2) {
     await leave();
     status.textContent = `Joining \u201C${roomName2}\u201D\u2026`;
     messages.replaceChildren();
-    const conn = client2.chat.getOrCreate(roomName2, { params: { name: name2 } }).connect();
+    const conn = joinRoom(roomName2, name2);
     room = conn;
     let shown;
     const held = [];
@@ -1734,7 +1607,14 @@ function rawWebSocketPanel(client2) {
 
 // examples/demo/frontend/main.ts
 var client = createClient(origin);
-chatPanel(client);
+var joinChat = (room, name) => client.chat.getOrCreate(room, { params: { name } }).connect();
+async function chatClient() {
+  if (queryParam("client") !== "rivetkit") return joinChat;
+  const { rivetkitChat } = await import(new URL("./rivetkit.js", import.meta.url).href);
+  byId("chat-client").textContent = "This panel runs on RivetKit's client (rivetkit/client).";
+  return rivetkitChat(origin);
+}
+chatPanel(await chatClient());
 rawWebSocketPanel(client);
 rawHttpPanel(client);
 Object.assign(globalThis, { actorflare: { client, createClient } });
