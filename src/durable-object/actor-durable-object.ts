@@ -2,12 +2,14 @@ import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
 import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
+import { isEncoding } from "../protocol/encoding";
 import { errors } from "../protocol/errors";
 import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import {
   decodeContext,
   HEADER_CONTEXT,
   type ActionCall,
+  type ActorDescription,
   type ActorObjectRpc,
   type ActorTarget,
   type MessageCall,
@@ -70,6 +72,14 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       return this.#call("resolve", target, (instance) => instance.actorId);
     }
 
+    async describe(target: ActorTarget): Promise<Outcome<ActorDescription>> {
+      try {
+        return { ok: true, value: await this.#loader.describe(target) };
+      } catch (error) {
+        return failedOutcome(error, this.#log, "describe");
+      }
+    }
+
     async action(call: ActionCall): Promise<Outcome<unknown>> {
       return this.#call(`action '${call.name}'`, call.target, async (instance) => instance.toRaw(await httpAction(instance, call)));
     }
@@ -105,12 +115,12 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         request.body?.cancel().catch(() => {});
         switch (context.route) {
           case "raw-websocket":
-            return webSocketError(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered));
+            return webSocketError(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered), context.encoding, false);
           case "connect-websocket":
             // The connection protocol reports the error as a message before the close, so the chosen protocol is echoed.
             return webSocketError(body, context.protocol, context.encoding);
           case "connect-sse":
-            return sseError(body, context.encoding);
+            return sseError(body, isEncoding(context.encoding) ? context.encoding : undefined);
           default:
             return httpError(status, body, context.encoding);
         }
