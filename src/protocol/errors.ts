@@ -176,6 +176,8 @@ export const errors = {
         "together they must be plain data and under 2 MB. Keep conn state small and put large data in the actor's state.",
       { status: 500, cause },
     ),
+  /** `c.schedule` refuses a job when it is scheduled, so nothing is stored that could only fail when due. */
+  invalidSchedule: (message: string, metadata?: unknown) => new ActorflareError("invalid_schedule", message, { metadata }),
   actorOverloaded: () => new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
   // RivetKit 2.3's wire (docs/protocol.md §12).
   invalidRivetEncoding: (value: string | null) =>

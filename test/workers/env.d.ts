@@ -9,6 +9,7 @@ declare namespace Cloudflare {
     INSPECTOR: DurableObjectNamespace;
     BIG_STATE: DurableObjectNamespace;
     SCHEDULED: DurableObjectNamespace;
+    PATIENT_SCHEDULED: DurableObjectNamespace;
     CHAT_ROOM: DurableObjectNamespace;
     LAYOUT: DurableObjectNamespace;
     SUBSCRIBER: DurableObjectNamespace;

@@ -12,6 +12,7 @@ export const {
   ChatRoom,
   BigState,
   Scheduled,
+  PatientScheduled,
   Fragile,
   Subscriber,
   TightSubscriber,
