@@ -23,4 +23,5 @@ export type { ActorObject, ActorObjectClass, WorkerContext } from "./registry/pl
 export { ActorflareError, UserError, Unauthorized, Forbidden } from "./protocol/errors";
 export type { ErrorCode } from "./protocol/error-codes";
 export type { Intent, ActorQuery } from "./protocol/query";
+export { LOCATION_HINTS, JURISDICTIONS, type LocationHint, type Jurisdiction } from "./protocol/placement";
 export type { Encoding } from "./protocol/encoding";

@@ -50,7 +50,7 @@ export type ScheduledJob = {
   at: number;
   /** Failed tries of the run that is due (0 to 2); a cron job starts again at 0 for its next time. */
   tries: number;
-} & ({ kind: "once" } | { kind: "cron"; /** Its expression, in UTC. */ cron: string });
+} & ({ kind: "once" } | { kind: "cron" /** Its expression, in UTC. */; cron: string });
 
 /** What `c.client<R>()` takes: a registry, `typeof registry`, which makes a server-side client. */
 export interface ClientSource {

@@ -74,8 +74,9 @@ export class Scheduler implements Schedule {
   async list(): Promise<ScheduledJob[]> {
     return this.#store
       .all()
-      .map(({ id, action, args, at, attempts, cron }): ScheduledJob =>
-        cron === null ? { id, kind: "once", action, args, at, tries: attempts } : { id, kind: "cron", cron, action, args, at, tries: attempts },
+      .map(
+        ({ id, action, args, at, attempts, cron }): ScheduledJob =>
+          cron === null ? { id, kind: "once", action, args, at, tries: attempts } : { id, kind: "cron", cron, action, args, at, tries: attempts },
       );
   }
 

@@ -12,6 +12,7 @@ declare namespace Cloudflare {
     PATIENT_SCHEDULED: DurableObjectNamespace;
     CHAT_ROOM: DurableObjectNamespace;
     LAYOUT: DurableObjectNamespace;
+    PLACED: DurableObjectNamespace;
     SUBSCRIBER: DurableObjectNamespace;
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
     BAD_MIGRATION: DurableObjectNamespace;

@@ -3,6 +3,7 @@ import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
+import { placed } from "./placement-actors";
 
 /** Echoes what onFetch received, so tests can see the request as the actor does. */
 const inspector = actor({
@@ -491,5 +492,6 @@ export const registry = setup({
     sqlNotes,
     badMigration,
     echo,
+    placed,
   },
 });

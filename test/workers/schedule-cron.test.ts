@@ -10,7 +10,7 @@ import { holdSlowRuns, slowRunsStarted } from "./registry";
 // times, move a job's due time in storage where a test needs it due now, and run the alarm.
 
 type ScheduledState = { ticks: string[]; failures: number };
-const FIVE_MINUTES = 300_000;
+const HOUR = 3_600_000;
 
 const stubFor = (key: string, namespace = env.SCHEDULED) => namespace.get(namespace.idFromName(keyToName([key])));
 const alarmOf = (key: string) => runInDurableObject(stubFor(key), (_instance, state) => state.storage.getAlarm());
@@ -21,11 +21,20 @@ const makeDue = (key: string, at?: number, namespace = env.SCHEDULED) =>
   });
 const jobOf = async (handle: { list(): Promise<unknown> }, id: string) => ((await handle.list()) as ScheduledJob[]).find((job) => job.id === id);
 
-/** A time of "*\/5 * * * *" after `after`: a whole five minutes of UTC, at most five minutes later. */
-function expectNextFiveMinutes(at: number, after: number, before: number) {
-  expect(at % FIVE_MINUTES).toBe(0);
+/**
+ * An hourly expression whose next time is about half an hour away: a test that counts runs
+ * must not see the job's next time come round while it runs (a real alarm would run it).
+ */
+function hourly(): string {
+  return `${(new Date().getUTCMinutes() + 30) % 60} * * * *`;
+}
+
+/** `at` is the next time of `expression` (from hourly()) after `after`: that minute of the next hour at most. */
+function expectNextHourly(at: number, expression: string, after: number, before: number) {
+  expect(at % 60_000).toBe(0);
+  expect(new Date(at).getUTCMinutes()).toBe(Number.parseInt(expression, 10));
   expect(at).toBeGreaterThan(after);
-  expect(at).toBeLessThanOrEqual(before + FIVE_MINUTES);
+  expect(at).toBeLessThanOrEqual(before + HOUR);
 }
 
 describe("c.schedule.cron", () => {
@@ -33,12 +42,13 @@ describe("c.schedule.cron", () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
     const before = Date.now();
-    const id = await handle.every("*/5 * * * *", "five");
+    const expression = hourly();
+    const id = await handle.every(expression, "hourly");
     const after = Date.now();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const job = await jobOf(handle, id);
-    expect(job).toEqual({ id, kind: "cron", cron: "*/5 * * * *", action: "tick", args: ["five"], at: expect.any(Number), tries: 0 });
-    expectNextFiveMinutes(job!.at, before, after);
+    expect(job).toEqual({ id, kind: "cron", cron: expression, action: "tick", args: ["hourly"], at: expect.any(Number), tries: 0 });
+    expectNextHourly(job!.at, expression, before, after);
     expect(await alarmOf(key)).toBe(job!.at);
     // Hours and weekdays are UTC too: 03:00 on Mondays.
     const monday = await jobOf(handle, await handle.every("0 3 * * mon", "monday"));
@@ -50,14 +60,15 @@ describe("c.schedule.cron", () => {
   it("runs when due and re-arms for its next time; the same alarm again runs nothing", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    const id = await handle.every("*/5 * * * *", "tick");
+    const expression = hourly();
+    const id = await handle.every(expression, "tick");
     await makeDue(key);
     const before = Date.now();
     expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
     const after = Date.now();
     expect(((await handle.read()) as ScheduledState).ticks).toEqual(["tick"]);
     const job = await jobOf(handle, id);
-    expectNextFiveMinutes(job!.at, before, after);
+    expectNextHourly(job!.at, expression, before, after);
     expect(await alarmOf(key)).toBe(job!.at);
     // The alarm fires again (the runtime may deliver one twice): the job is not due, nothing runs.
     expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
@@ -72,7 +83,7 @@ describe("c.schedule.cron", () => {
   it("two alarms at once run a due time once: the second pass waits for the first and finds nothing due", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    await handle.everySlow("*/5 * * * *", "slow");
+    await handle.everySlow(hourly(), "slow");
     await makeDue(key);
     const started = slowRunsStarted();
     holdSlowRuns(true);
@@ -111,7 +122,7 @@ describe("c.schedule.cron", () => {
   it("a crash during a run, before anything of it was stored: the due time runs again, once", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    const id = await handle.everySlow("*/5 * * * *", "slow");
+    const id = await handle.everySlow(hourly(), "slow");
     const due = Date.now() - 1_000;
     await makeDue(key, due);
     await crashDuringRun(key, async () => {});
@@ -125,7 +136,7 @@ describe("c.schedule.cron", () => {
   it("a crash during a run after another request stored its changes: that due time is done, not run again", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    const id = await handle.everySlow("*/5 * * * *", "slow");
+    const id = await handle.everySlow(hourly(), "slow");
     const due = Date.now() - 1_000;
     await makeDue(key, due);
     const started = slowRunsStarted();
@@ -140,7 +151,7 @@ describe("c.schedule.cron", () => {
   it("a run whose state cannot be stored is not recorded as done: it counts as a failed try", async () => {
     const key = uniqueKey();
     const handle = testClient().patientScheduled.getOrCreate(key);
-    const id = await handle.everyUnstorable("*/5 * * * *");
+    const id = await handle.everyUnstorable(hourly());
     await makeDue(key, undefined, env.PATIENT_SCHEDULED);
     const before = Date.now();
     expect(await runDurableObjectAlarm(stubFor(key, env.PATIENT_SCHEDULED))).toBe(true);
@@ -154,20 +165,22 @@ describe("c.schedule.cron", () => {
   it("after a long sleep it runs once for all the times it missed, then continues from now", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    const id = await handle.every("*/5 * * * *", "late");
-    // Three hours of missed times: 36 of them.
+    const expression = hourly();
+    const id = await handle.every(expression, "late");
+    // Three hours of missed times: three of them.
     await makeDue(key, Date.now() - 3 * 3_600_000);
     const before = Date.now();
     expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
     const after = Date.now();
     expect(((await handle.read()) as ScheduledState).ticks).toEqual(["late"]);
-    expectNextFiveMinutes((await jobOf(handle, id))!.at, before, after);
+    expectNextHourly((await jobOf(handle, id))!.at, expression, before, after);
   });
 
   it("a failing run is retried with backoff; after the third failure the job moves on to its next time", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    const id = await handle.everyFlaky("*/5 * * * *", 100, "never");
+    const expression = hourly();
+    const id = await handle.everyFlaky(expression, 100, "never");
     await makeDue(key);
     const before = Date.now();
     expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
@@ -176,7 +189,7 @@ describe("c.schedule.cron", () => {
     await expect.poll(async () => (await jobOf(handle, id))?.tries, { timeout: 10_000 }).toBe(0);
     const job = await jobOf(handle, id);
     expect(job).toMatchObject({ kind: "cron", action: "flaky" });
-    expectNextFiveMinutes(job!.at, before, Date.now());
+    expectNextHourly(job!.at, expression, before, Date.now());
   });
 
   it("shows a failed try in list() until the retry", async () => {
