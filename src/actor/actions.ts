@@ -9,24 +9,37 @@ type Action = Actions<unknown, unknown>[string];
 /**
  * Runs one action for a connection: looked up among the actor's own actions only (so
  * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
- * saved before the result leaves.
+ * saved before the result leaves. `alongside(succeeded)` writes what must be stored in the
+ * same transaction as the state the action left (the scheduler's record of the run).
  */
-export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
+export async function runAction(
+  instance: ActorInstance,
+  conn: Connection,
+  name: string,
+  args: unknown[],
+  alongside?: (succeeded: boolean) => void,
+): Promise<unknown> {
   const action = findAction(instance.definition, name);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let succeeded = false;
   try {
     const result = action(new ActionContext(instance, conn), ...args);
     // Only an action that returns a promise can run too long; a synchronous one needs no timer.
-    if (!isPromiseLike(result)) return result;
+    if (!isPromiseLike(result)) {
+      succeeded = true;
+      return result;
+    }
     const timeoutMs = instance.options.actionTimeout;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)), timeoutMs);
     });
-    return await Promise.race([result, timeout]);
+    const output = await Promise.race([result, timeout]);
+    succeeded = true;
+    return output;
   } finally {
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);
-    instance.saveIfChanged();
+    instance.saveIfChanged(alongside && (() => alongside(succeeded)));
   }
 }
 
