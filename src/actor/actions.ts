@@ -9,10 +9,11 @@ type Action = Actions<unknown, unknown>[string];
 /**
  * Runs one action for a connection: looked up among the actor's own actions only (so
  * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
- * saved before the result leaves.
+ * saved before the result leaves. Refused with `actor_not_found` once a destroy began.
  */
 export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
   const action = findAction(instance.definition, name);
+  instance.gate.enter();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const result = action(new ActionContext(instance, conn), ...args);
@@ -27,6 +28,7 @@ export async function runAction(instance: ActorInstance, conn: Connection, name:
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);
     instance.saveIfChanged();
+    instance.gate.leave();
   }
 }
 

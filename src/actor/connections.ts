@@ -1,4 +1,4 @@
-import { errorToBody } from "../protocol/errors";
+import { errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
 import { runAction } from "./actions";
 import { Connection, type ConnectionTransport } from "./connection";
@@ -29,7 +29,8 @@ export class Connections {
 
   /**
    * Creates a connection: onBeforeConnect (may refuse), conn state, then onConnect. An
-   * ephemeral one (an HTTP action) is not listed in `c.conns` and gets no events.
+   * ephemeral one (an HTTP action) is not listed in `c.conns` and gets no events. Refused with
+   * `actor_not_found` once a destroy began.
    */
   async open(transport: ConnectionTransport, options: OpenOptions, ephemeral = false): Promise<Connection> {
     const { config } = this.#instance.definition;
@@ -39,6 +40,7 @@ export class Connections {
         return options.request();
       },
     };
+    this.#instance.gate.enter();
     try {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
@@ -55,6 +57,7 @@ export class Connections {
       return conn;
     } finally {
       this.#instance.saveIfChanged();
+      this.#instance.gate.leave();
     }
   }
 
@@ -74,6 +77,19 @@ export class Connections {
       this.#instance.log.error("onDisconnect failed:", error);
     } finally {
       this.#instance.saveIfChanged();
+    }
+  }
+
+  /**
+   * Ends every open connection: `error` as a message, a close with `code` and `reason`, then
+   * onDisconnect, as when the client leaves.
+   */
+  async endAll(code: number, reason: string, error: ErrorBody): Promise<void> {
+    const message = toClient.error(error);
+    for (const conn of [...this.#open.values()]) {
+      conn.deliver(message);
+      conn.close(code, reason);
+      await this.close(conn);
     }
   }
 

@@ -1,4 +1,5 @@
 import { ActorflareError } from "../protocol/errors";
+import type { ActorMeta } from "./storage";
 
 /**
  * Versions of what actorflare keeps in a Durable Object's storage. Every record says which
@@ -10,16 +11,20 @@ import { ActorflareError } from "../protocol/errors";
  * To change a layout: bump STORAGE_LAYOUT, add its migration below (run once, in a transaction,
  * when an actor of an older layout wakes), and add a fixture of the old layout to that test.
  */
-export const STORAGE_LAYOUT = 1;
+export const STORAGE_LAYOUT = 2;
 
 /** The version of a connection record or a scheduled-job row this code writes. */
 export const RECORD_VERSION = 1;
 
-/** From layout `n - 1` to `n`. */
-const MIGRATIONS: Record<number, (sql: SqlStorage) => void> = {
+/** From layout `n - 1` to `n`: the SQL API, and the meta about to be written (changed in place). */
+const MIGRATIONS: Record<number, (sql: SqlStorage, meta: ActorMeta) => void> = {
   // 1: scheduled-job rows say which version wrote them (old rows: 0).
   1: (sql) => {
     if (tableExists(sql, "actorflare_schedule")) sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN v INTEGER NOT NULL DEFAULT 0");
+  },
+  // 2: every actor is in the actor index. One made before is not yet: its next wake records it.
+  2: (_sql, meta) => {
+    meta.unlisted = true;
   },
 };
 
@@ -29,9 +34,10 @@ export function tableExists(sql: SqlStorage, name: string): boolean {
 
 /**
  * Brings storage of layout `from` to the current one, or refuses storage a newer release wrote
- * (an older deploy would misread it). Call inside a transaction, with the meta update.
+ * (an older deploy would misread it). Call inside a transaction, then write `meta` (which the
+ * migrations may change).
  */
-export function migrateStorage(sql: SqlStorage, from: number): void {
+export function migrateStorage(sql: SqlStorage, from: number, meta: ActorMeta): void {
   if (from > STORAGE_LAYOUT) {
     throw new ActorflareError(
       "storage_too_new",
@@ -39,5 +45,5 @@ export function migrateStorage(sql: SqlStorage, from: number): void {
       { status: 500 },
     );
   }
-  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(sql);
+  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(sql, meta);
 }

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "forbidden",
   "actor_not_found",
   "actor_already_exists",
+  "actor_destroyed",
   "action_not_found",
   "conn_not_found",
   "incorrect_conn_token",
@@ -36,6 +37,7 @@ export const ERROR_CODES = [
   "binding_not_found",
   "self_call_while_starting",
   "actor_overloaded",
+  "index_unavailable",
   "proxy_error",
   "internal_error",
   // The client's own: the network, the connection, the platform.

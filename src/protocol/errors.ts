@@ -84,6 +84,26 @@ export const errors = {
   invalidRequest: (message: string, metadata?: unknown) => new ActorflareError("invalid_request", message, { metadata }),
   invalidParams: (detail: string) => new ActorflareError("invalid_params", `X-RivetKit-Conn-Params is not valid JSON (${detail}).`),
   actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
+  /** A request that reached an actor while it was being destroyed, or a `get` after it was. */
+  actorGone: (name: string) =>
+    new ActorflareError(
+      "actor_not_found",
+      `Actor '${name}' is being destroyed or was destroyed. getOrCreate() or create() makes a new actor with the same key.`,
+      { status: 404 },
+    ),
+  /** Why a connection or raw socket closed, and what code of a destroyed actor that still runs gets. */
+  actorDestroyed: (name?: string) =>
+    new ActorflareError(
+      "actor_destroyed",
+      `Actor${name ? ` '${name}'` : ""} was destroyed: its state is gone and its connections are closed. getOrCreate() makes a new actor with the same key.`,
+      { status: 410 },
+    ),
+  indexUnavailable: (detail: string) =>
+    new ActorflareError(
+      "index_unavailable",
+      `The actor index could not be reached (${detail}), so nothing was changed. Retry the request; if it keeps failing, the index's Durable Objects cannot be reached.`,
+      { status: 503 },
+    ),
   actorAlreadyExists: (name: string, key: string[]) =>
     new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
       status: 409,

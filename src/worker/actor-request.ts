@@ -80,7 +80,8 @@ function readQuery(sources: Array<[where: string, text: string | null]>): ActorQ
   return queries[0];
 }
 
-function parseParams(text: string): unknown {
+/** Conn params as sent (JSON text), parsed; `invalid_params` when they are not JSON. */
+export function parseParams(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -2,7 +2,10 @@ import type { AnyActorDefinition } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorObjectRpc, ActorTarget } from "../server/contract";
 import type { ActorQuery } from "../protocol/query";
+import { keyToName } from "../server/object-names";
 import { className, wranglerLines } from "./names";
+
+export { keyToName };
 import type { RegistryRuntime } from "./registry-runtime";
 
 /** An actor's Durable Object as the Worker calls it: its RPC methods, and fetch for streams. */
@@ -37,11 +40,6 @@ export function locateActor(runtime: RegistryRuntime, env: unknown, query: Actor
   return { name: variant.name, definition, id, stub: stubOf(namespace, id), target };
 }
 
-/** The object name of a key: JSON keeps `["a,b"]` and `["a","b"]` apart. */
-export function keyToName(key: string[]): string {
-  return JSON.stringify(key);
-}
-
 function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, name: string | undefined): LocatedActor {
   // An id embeds its namespace, so the id alone tells which actor class it belongs to.
   const candidates = name === undefined ? Object.keys(runtime.actors) : [name];
@@ -65,6 +63,11 @@ function idFromString(namespace: DurableObjectNamespace, actorId: string): Durab
   } catch {
     return undefined;
   }
+}
+
+/** An actor name's definition and namespace, without addressing any object (`actor_not_found`, `binding_not_found`). */
+export function locateName(runtime: RegistryRuntime, env: unknown, name: string): { definition: AnyActorDefinition; namespace: DurableObjectNamespace } {
+  return { definition: definitionOf(runtime, name), namespace: namespaceOf(runtime, env, name) };
 }
 
 function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinition {

@@ -8,6 +8,8 @@ import type { RegistryRuntime } from "./registry-runtime";
 import { httpAction } from "./routes/action";
 import { connectionMessage, connectSse, connectWebSocket } from "./routes/connect";
 import { rawHttp, rawWebSocket } from "./routes/raw";
+import { destroy } from "./routes/destroy";
+import { list } from "./routes/list";
 import { resolve } from "./routes/resolve";
 import type { RouteHandler } from "./routes/types";
 
@@ -50,6 +52,8 @@ export function createRegistryRouter(runtime: RegistryRuntime): (request: Reques
   add("GET", "/registry/actors/connect/websocket", connectWebSocket);
   add("GET", "/registry/actors/connect/sse", connectSse);
   add("POST", "/registry/actors/message", connectionMessage);
+  add("POST", "/registry/actors/destroy", destroy);
+  add("GET", "/registry/actors/list", list);
 
   // Raw routes: RivetKit's form (the name in the query) and the form that names the actor.
   // `*` also matches the bare prefix, whose actor path is `/`.
