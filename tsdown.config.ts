@@ -34,7 +34,13 @@ export default defineConfig([
     ...shared,
     // Workers, browsers and types: one build, so that `.` and `./client` share the client's
     // code (one ActorError class, whichever entry threw it).
-    entry: { index: "src/index.ts", client: "src/client/index.ts", react: "src/react/index.ts", testing: "src/testing/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      client: "src/client/index.ts",
+      react: "src/react/index.ts",
+      testing: "src/testing/index.ts",
+      "db/drizzle": "src/db/drizzle.ts",
+    },
     // Members marked @internal (constructors that take the client's driver, the actor's
     // bookkeeping) stay out of the published types.
     dts: { compilerOptions: { stripInternal: true } },

@@ -4,7 +4,7 @@
  * is wrong, and keeps a schema library out of every Worker's bundle.
  */
 
-type FieldKind = "value" | "function" | "actions" | "options";
+type FieldKind = "value" | "function" | "actions" | "options" | "database";
 type OptionKind = "positive" | "positive-int";
 
 const FIELDS: Record<string, FieldKind> = {
@@ -26,6 +26,7 @@ const FIELDS: Record<string, FieldKind> = {
   onConnect: "function",
   onDisconnect: "function",
   options: "options",
+  db: "database",
 };
 
 const OPTIONS: Record<string, OptionKind> = {
@@ -67,6 +68,7 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
     if (kind === "actions") checkActions(value, fail);
     if (kind === "options") checkOptions(value, fail);
+    if (kind === "database") checkDatabase(value, fail);
   }
   for (const [value, factory] of EXCLUSIVE) {
     if (fields[value] !== undefined && fields[factory] !== undefined) fail(factory, `give either '${value}' or '${factory}', not both`);
@@ -78,6 +80,14 @@ function checkActions(actions: unknown, fail: (field: string, message: string) =
   for (const [name, action] of Object.entries(actions as object)) {
     if (typeof action !== "function") fail(`actions.${name}`, `'actions.<name>' must be a function`);
   }
+}
+
+function checkDatabase(db: unknown, fail: (field: string, message: string) => never): void {
+  const provider = db as { create?: unknown; migrate?: unknown } | null;
+  if (typeof provider !== "object" || provider === null || typeof provider.create !== "function") {
+    fail("db", "'db' must be a database provider such as drizzle({ schema, migrations }) from 'actorflare/db/drizzle'");
+  }
+  if (provider.migrate !== undefined && typeof provider.migrate !== "function") fail("db", "'db.migrate' must be a function");
 }
 
 function checkOptions(options: unknown, fail: (field: string, message: string) => never): void {

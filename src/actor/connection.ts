@@ -1,10 +1,11 @@
-import type { Encoding } from "../protocol/encoding";
 import { toClient, type ToClient } from "../protocol/messages";
+import type { Wire } from "../protocol/wire";
 import { RECORD_VERSION } from "./storage-layout";
 
 /** How a connection reaches its client: a WebSocket, an SSE stream, or nothing (HTTP actions). */
 export interface ConnectionTransport {
-  readonly encoding: Encoding;
+  /** The wire its messages travel in: actorflare's own encodings or RivetKit 2.3's. */
+  readonly encoding: Wire;
   send(message: ToClient): void;
   close(code: number, reason: string): void;
   /** Keeps the connection beyond this wake, if the transport outlives it (a hibernatable WebSocket). */
@@ -30,7 +31,7 @@ export interface ConnectionRecord {
   v?: number;
   id: string;
   token: string;
-  encoding: Encoding;
+  encoding: Wire;
   params: unknown;
   auth: unknown;
   state: unknown;
@@ -77,7 +78,7 @@ export class Connection<CS = unknown> {
     this.#stateReplaced = true;
   }
 
-  get encoding(): Encoding {
+  get encoding(): Wire {
     return this.#transport.encoding;
   }
 

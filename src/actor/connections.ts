@@ -1,5 +1,6 @@
 import { errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
+import { closeReasonOn } from "../protocol/wire";
 import { runAction } from "./actions";
 import { Connection, type ConnectionTransport } from "./connection";
 import type { ConnectOptions } from "./definition";
@@ -81,14 +82,14 @@ export class Connections {
   }
 
   /**
-   * Ends every open connection: `error` as a message, a close with `code` and `reason`, then
-   * onDisconnect, as when the client leaves.
+   * Ends every open connection: `error` as a message, then a close with `code` and the error's
+   * code as the reason (in the connection's wire), then onDisconnect, as when the client leaves.
    */
-  async endAll(code: number, reason: string, error: ErrorBody): Promise<void> {
+  async endAll(code: number, error: ErrorBody): Promise<void> {
     const message = toClient.error(error);
     for (const conn of [...this.#open.values()]) {
       conn.deliver(message);
-      conn.close(code, reason);
+      conn.close(code, closeReasonOn(conn.encoding, error));
       await this.close(conn);
     }
   }

@@ -1,5 +1,6 @@
 import type { Connection } from "./connection";
 import type { ActorInstance } from "./instance";
+import type { ActorSql } from "./sql";
 
 /** Logging that names the actor on every line. */
 export interface ActorLogger {
@@ -34,7 +35,7 @@ export interface ClientSource {
 export type ClientOf<R extends ClientSource> = ReturnType<R["createServer"]>["client"];
 
 /** `c` in every actor handler. A helper for any actor takes `c: ActorContext`. */
-export class ActorContext<S = unknown, V = unknown> implements CreateContext {
+export class ActorContext<S = unknown, V = unknown, DB = unknown> implements CreateContext {
   readonly #instance: ActorInstance<S, V>;
 
   /** @internal The actor makes its contexts. */
@@ -70,6 +71,19 @@ export class ActorContext<S = unknown, V = unknown> implements CreateContext {
 
   get log(): ActorLogger {
     return this.#instance.log;
+  }
+
+  /**
+   * The actor's own SQLite, for data that does not belong in `state`: a tagged template whose
+   * values are bound as parameters. `c.sql\`SELECT * FROM todos WHERE id = ${id}\`` answers the rows.
+   */
+  get sql(): ActorSql {
+    return this.#instance.sql;
+  }
+
+  /** The database of `actor({ db })`, e.g. a Drizzle client typed by its schema; migrated before the actor starts. */
+  get db(): DB {
+    return this.#instance.db as DB;
   }
 
   /** Persists the state now and resolves once it is durable (for long-lived WebSocket handlers). */
@@ -114,7 +128,7 @@ export class ActorContext<S = unknown, V = unknown> implements CreateContext {
 }
 
 /** `c` inside an action: the actor context plus the connection that called it. */
-export class ActionContext<S = unknown, V = unknown, CS = unknown> extends ActorContext<S, V> {
+export class ActionContext<S = unknown, V = unknown, CS = unknown, DB = unknown> extends ActorContext<S, V, DB> {
   readonly conn: Connection<CS>;
 
   /** @internal */

@@ -1,10 +1,11 @@
 import { validateActorConfig } from "./config-check";
 import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
+import type { DatabaseProvider } from "./database";
 import type { ActionContext, ActorContext, CreateContext } from "./context";
 
 // `any` (allowed in this file by biome.json): action arguments are inferred per actor.
-export type Actions<S, V, CS = any> = Record<string, (c: ActionContext<S, V, CS>, ...args: any[]) => unknown>;
+export type Actions<S, V, CS = any, DB = any> = Record<string, (c: ActionContext<S, V, CS, DB>, ...args: any[]) => unknown>;
 
 /** What onAuth learns about a request. */
 export interface AuthOptions {
@@ -55,54 +56,65 @@ export interface ActorOptions {
 
 /**
  * What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data,
- * `CS` connection state.
+ * `CS` connection state, `DB` the database client (`c.db`).
  */
-export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS>> {
+export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS, DB>, DB = undefined> {
   state?: S;
   createState?: (c: CreateContext, input: I) => S | Promise<S>;
   vars?: V;
   createVars?: (c: CreateContext) => V | Promise<V>;
   actions?: TActions;
+  /**
+   * A database over the actor's own SQLite, as `c.db`: `drizzle({ schema, migrations })` from
+   * `actorflare/db/drizzle`. Its migrations run once per wake, before onCreate and onStart.
+   */
+  db?: DatabaseProvider<DB>;
   /** Runs in the front Worker before any Durable Object is addressed. Without it, public clients get 403. */
   onAuth?: (options: AuthOptions, params: any) => A | Promise<A>;
   /** Once per actor, when it is created, before it serves anything. */
-  onCreate?: (c: ActorContext<S, V>, input: I) => void | Promise<void>;
+  onCreate?: (c: ActorContext<S, V, DB>, input: I) => void | Promise<void>;
   /** On every wake (each time the Durable Object loads the actor), before the first request. */
-  onStart?: (c: ActorContext<S, V>) => void | Promise<void>;
+  onStart?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
   /**
    * When the actor is destroyed (`c.destroy()` or a client's `handle.destroy()`), after the
    * requests running in it finished and before its connections close and its storage is
    * deleted. Bounded by `options.actionTimeout`; a throw is logged and the destroy goes on.
    */
-  onDestroy?: (c: ActorContext<S, V>) => void | Promise<void>;
+  onDestroy?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
   /** After every change to the state. */
-  onStateChange?: (c: ActorContext<S, V>, newState: S) => void;
-  onFetch?: (c: ActorContext<S, V>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;
-  onWebSocket?: (c: ActorContext<S, V>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>;
+  onStateChange?: (c: ActorContext<S, V, DB>, newState: S) => void;
+  onFetch?: (c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;
+  onWebSocket?: (c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>;
   /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */
-  onBeforeConnect?: (c: ActorContext<S, V>, options: ConnectOptions, params: any) => void | Promise<void>;
+  onBeforeConnect?: (c: ActorContext<S, V, DB>, options: ConnectOptions, params: any) => void | Promise<void>;
   connState?: CS;
-  createConnState?: (c: ActorContext<S, V>, options: ConnectOptions, params: any) => CS | Promise<CS>;
-  onConnect?: (c: ActorContext<S, V>, conn: Connection<CS>) => void | Promise<void>;
-  onDisconnect?: (c: ActorContext<S, V>, conn: Connection<CS>) => void | Promise<void>;
+  createConnState?: (c: ActorContext<S, V, DB>, options: ConnectOptions, params: any) => CS | Promise<CS>;
+  onConnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
+  onDisconnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
   options?: ActorOptions;
 }
 
-export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions extends Actions<S, V, CS> = Actions<S, V, CS>> {
+export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions extends Actions<S, V, CS, DB> = Actions<S, V, CS, any>, DB = any> {
   readonly kind: "actorflare.actor";
-  readonly config: ActorConfig<S, V, I, A, CS, TActions>;
+  readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
 }
 
-export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any>;
+export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any>;
 
 /**
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
  * deploy rather than the first request.
  */
 // No default for TActions: a default stops TypeScript from typing `c` in the actions from context.
-export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, TActions extends Actions<S, V, CS> = Actions<S, V, CS>>(
-  config: ActorConfig<S, V, I, A, CS, TActions>,
-): ActorDefinition<S, V, I, A, CS, TActions> {
+export function actor<
+  S,
+  V = undefined,
+  I = undefined,
+  A = undefined,
+  CS = undefined,
+  DB = undefined,
+  TActions extends Actions<S, V, CS, DB> = Actions<S, V, CS, DB>,
+>(config: ActorConfig<S, V, I, A, CS, TActions, DB>): ActorDefinition<S, V, I, A, CS, TActions, DB> {
   validateActorConfig(config);
   return { kind: "actorflare.actor", config };
 }

@@ -12,7 +12,7 @@ import type { ActorInstance } from "./instance";
 export async function endInstance(instance: ActorInstance): Promise<void> {
   await runOnDestroy(instance);
   const { code, reason } = DESTROYED_CLOSE;
-  await instance.connections.endAll(code, reason, errors.actorDestroyed(instance.meta.name).toBody());
+  await instance.connections.endAll(code, errors.actorDestroyed(instance.meta.name).toBody());
   for (const socket of [...instance.rawSockets]) {
     try {
       socket.close(code, reason);

@@ -1,9 +1,10 @@
-import { ActorflareError, errors } from "../protocol/errors";
+import { ActorflareError, errors, sqlError } from "../protocol/errors";
 import { ActorContext, type ActorLogger, type CreateContext } from "./context";
 import { Connections } from "./connections";
 import { optionsOf, type ResolvedOptions } from "./options";
 import { Scheduler } from "./scheduler";
 import type { AnyActorDefinition } from "./definition";
+import { createActorSql, type ActorSql } from "./sql";
 import { StateTracker } from "./state-tracker";
 import type { ActorMeta, ActorStorage } from "./storage";
 import { WorkGate } from "./work-gate";
@@ -38,6 +39,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly #rawSockets = new Set<WebSocket>();
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
+  #db: unknown;
+  #sql: ActorSql | undefined;
   #started = false;
   #inStateChange = false;
 
@@ -59,6 +62,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     const createContext: CreateContext = { name: meta.name, key: meta.key, actorId: host.actorId, log: actorLogger(meta.name, host.actorId) };
     const state = config.createState ? await config.createState(createContext, input) : structuredClone(config.state);
     const instance = new ActorInstance<S, V>(host, meta, state as S);
+    await instance.#openDatabase();
     await instance.#createVars();
     await config.onCreate?.(instance.context, input);
     host.storage.writeCreated(meta, instance.#state.raw);
@@ -69,12 +73,45 @@ export class ActorInstance<S = unknown, V = unknown> {
   /** A later wake: state as stored. */
   static async load<S, V>(host: ActorHost, meta: ActorMeta): Promise<ActorInstance<S, V>> {
     const instance = new ActorInstance<S, V>(host, meta, host.storage.readState<S>());
+    await instance.#openDatabase();
     await instance.#createVars();
     return instance;
   }
 
   get actorId(): string {
     return this.#host.actorId;
+  }
+
+  /** `c.sql`: queries on the object's SQLite, made on first use. */
+  get sql(): ActorSql {
+    this.#sql ??= createActorSql(this.#host.storage.durable.sql);
+    return this.#sql;
+  }
+
+  /** `c.db`: the client of `actor({ db })`, migrated on this wake; undefined without one. */
+  get db(): unknown {
+    return this.#db;
+  }
+
+  /** Builds `c.db` and runs its migrations: on every wake, before createVars, onCreate and onStart. */
+  async #openDatabase(): Promise<void> {
+    const provider = this.#host.definition.config.db;
+    if (!provider) return;
+    const storage = this.#host.storage.durable;
+    const db = provider.create(storage);
+    try {
+      await provider.migrate?.(db, storage);
+    } catch (error) {
+      this.log.error("the database migrations failed; the next request tries again:", error);
+      // A provider's own error says what failed (ours: the migration and SQLite's message).
+      const detail = error instanceof ActorflareError ? error.message : (sqlError(error)?.message ?? "the server log has the error");
+      throw new ActorflareError(
+        "migration_failed",
+        `The database migrations of actor '${this.meta.name}' failed, so it could not start (${detail}). None of them was applied; fix the migration and deploy again.`,
+        { status: 500 },
+      );
+    }
+    this.#db = db;
   }
 
   /** The client `c.client()` returns: typed by the caller, made by the registry. */

@@ -60,6 +60,11 @@ export class ActorStorage {
     this.#retirable.retire();
   }
 
+  /** The object's storage itself, for the actor's own tables (`c.sql`, `c.db`). */
+  get durable(): DurableObjectStorage {
+    return this.#storage;
+  }
+
   /**
    * The actor's meta, or undefined if no actor was ever created in this object. Storage of an
    * older layout is migrated first, in one transaction with its new meta.

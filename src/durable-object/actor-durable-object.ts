@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
 import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
+import { isEncoding } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
 import { DESTROYED_CLOSE } from "../protocol/messages";
 import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
@@ -10,6 +11,7 @@ import {
   decodeContext,
   HEADER_CONTEXT,
   type ActionCall,
+  type ActorDescription,
   type ActorObjectRpc,
   type ActorTarget,
   type MessageCall,
@@ -107,6 +109,14 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       return this.#call("resolve", target, ({ instance }) => instance.actorId);
     }
 
+    async describe(target: ActorTarget): Promise<Outcome<ActorDescription>> {
+      try {
+        return { ok: true, value: await (await this.#lifeFor(target)).loader.describe(target) };
+      } catch (error) {
+        return failedOutcome(error, this.#log, "describe");
+      }
+    }
+
     async action(call: ActionCall): Promise<Outcome<unknown>> {
       return this.#call(`action '${call.name}'`, call.target, async ({ instance }) => instance.toRaw(await httpAction(instance, call)));
     }
@@ -156,12 +166,17 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
      * `create` wait for it to end, then make a new actor.
      */
     async #obtain(target: ActorTarget): Promise<Live> {
+      const life = await this.#lifeFor(target);
+      return { instance: await life.loader.obtain(target), life };
+    }
+
+    /** The life a request is served by: the current one, once no destroy runs (a `get` does not wait). */
+    async #lifeFor(target: ActorTarget): Promise<ActorLife> {
       while (this.#destroying) {
         if (target.kind === "get") throw errors.actorGone(name);
         await this.#destroying.catch(() => {});
       }
-      const life = this.#life;
-      return { instance: await life.loader.obtain(target), life };
+      return this.#life;
     }
 
     #destroy(instance: ActorInstance): Promise<void> {
@@ -207,12 +222,12 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         request.body?.cancel().catch(() => {});
         switch (context.route) {
           case "raw-websocket":
-            return webSocketError(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered));
+            return webSocketError(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered), context.encoding, false);
           case "connect-websocket":
             // The connection protocol reports the error as a message before the close, so the chosen protocol is echoed.
             return webSocketError(body, context.protocol, context.encoding);
           case "connect-sse":
-            return sseError(body, context.encoding);
+            return sseError(body, isEncoding(context.encoding) ? context.encoding : undefined);
           default:
             return httpError(status, body, context.encoding);
         }

@@ -1,9 +1,9 @@
 import { Connection, type ConnectionTransport } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
-import type { Encoding } from "../protocol/encoding";
 import { ActorflareError } from "../protocol/errors";
-import { decodeToServer, encodeToClient, toClient, type Frame, type ToClient } from "../protocol/messages";
+import { toClient, type Frame, type ToClient } from "../protocol/messages";
+import { closeReasonOn, decodeToServerOn, encodeToClientOn, type Wire } from "../protocol/wire";
 import { upgradeResponse } from "../server/websocket-upgrade";
 import { ConnectionRecords } from "./connection-records";
 import { closeQuietly } from "./socket-closing";
@@ -13,7 +13,7 @@ const CONNECTION_TAG = "actorflare:conn";
 
 export interface OpenRequest {
   request: Request;
-  encoding: Encoding;
+  encoding: Wire;
   params: unknown;
   auth: unknown;
 }
@@ -114,18 +114,19 @@ export class HibernatableSockets {
 
   #receive(instance: ActorInstance, socket: WebSocket, conn: Connection, frame: Frame): void {
     try {
-      void instance.connections.handle(conn, decodeToServer(conn.encoding, frame, instance.options.maxIncomingMessageSize));
+      void instance.connections.handle(conn, decodeToServerOn(conn.encoding, frame, instance.options.maxIncomingMessageSize));
     } catch (error) {
       // An undecodable or oversized message ends the connection (docs/protocol.md §6, §7.4).
-      closeQuietly(socket, 1011, error instanceof ActorflareError ? error.code : "malformed_message");
+      const body = error instanceof ActorflareError ? error.toBody() : { c: "malformed_message", m: "Malformed message." };
+      closeQuietly(socket, 1011, closeReasonOn(conn.encoding, body));
     }
   }
 
-  #transport(socket: WebSocket, encoding: Encoding): ConnectionTransport {
+  #transport(socket: WebSocket, encoding: Wire): ConnectionTransport {
     return {
       encoding,
       send: (message) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClient(encoding, message));
+        if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClientOn(encoding, message));
       },
       close: (code, reason) => closeQuietly(socket, code, reason),
       store: this.#records.storeFor(socket),

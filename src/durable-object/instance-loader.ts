@@ -2,7 +2,7 @@ import type { AnyActorDefinition } from "../actor/definition";
 import { ActorInstance, type ActorHost } from "../actor/instance";
 import type { ActorMeta, ActorStorage } from "../actor/storage";
 import { errors } from "../protocol/errors";
-import type { ActorTarget } from "../server/contract";
+import type { ActorDescription, ActorTarget } from "../server/contract";
 import type { HibernatableSockets } from "./hibernatable-sockets";
 import type { IndexClient } from "./index-client";
 
@@ -88,6 +88,23 @@ export class InstanceLoader {
     return outcome.instance;
   }
 
+  /**
+   * What the 2.3 actor API says about the actor, without waking one that exists. One that does
+   * not is created when the target allows; whether it existed is read with no await before the
+   * creation, which then holds every other event off, so two racing calls create it once.
+   */
+  async describe(target: ActorTarget): Promise<ActorDescription> {
+    const meta = this.#instance?.meta ?? this.#storage.readMeta();
+    if (meta && target.kind === "create") throw errors.actorAlreadyExists(meta.name, meta.key);
+    if (!meta && target.kind === "get") throw this.#notFound();
+    const { name, key, createdAt } = meta ?? (await this.obtain(target)).meta;
+    return { id: this.#ctx.id.toString(), name, key, createdAt, created: !meta };
+  }
+
+  #notFound(): Error {
+    return errors.actorNotFound(`Actor '${this.#name}' not found: no actor of that name exists with this key or id.`);
+  }
+
   async #loadOrCreate(target: ActorTarget): Promise<ActorInstance> {
     let instance = this.#instance;
     let created: { key: string[]; token: string } | undefined;
@@ -105,7 +122,7 @@ export class InstanceLoader {
         this.#sockets.restore(instance);
         await instance.scheduler.rearm();
       } else if (target.kind === "get") {
-        throw errors.actorNotFound(`Actor '${this.#name}' not found: no actor of that name exists with this key or id.`);
+        throw this.#notFound();
       } else {
         const fresh: ActorMeta = { name: this.#name, key: target.key, createdAt: Date.now() };
         // In the index before it exists: a crash from here on leaves a pending entry, which listings check.

@@ -63,11 +63,28 @@ export class Forbidden extends ActorflareError {
 
 export const INTERNAL_ERROR_MESSAGE = "Internal error. Read the server logs for more details.";
 
-/** The body for any error: public errors as they are, everything else masked. */
+/**
+ * An error from SQLite (the actor's `c.sql` or a query builder over its storage) as `sql_error`,
+ * or undefined for any other error. workerd ends SQLite's messages with the result code
+ * (`no such table: todos: SQLITE_ERROR`); query builders wrap that error, and put the statement
+ * and its parameters in their own message, so only SQLite's message, found along the causes,
+ * reaches the client. No stack either.
+ */
+export function sqlError(error: unknown): ActorflareError | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof ActorflareError) return undefined;
+    if (/SQLITE_[A-Z_]+$/.test(current.message)) return new ActorflareError("sql_error", `SQL failed: ${current.message}`, { status: 500 });
+  }
+  return undefined;
+}
+
+/** The body for any error: public errors as they are, SQLite's as `sql_error`, everything else masked. */
 export function errorToBody(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ActorflareError && error.public) {
     return { status: error.status, body: error.toBody() };
   }
+  const fromSql = sqlError(error);
+  if (fromSql) return { status: fromSql.status, body: fromSql.toBody() };
   return { status: 500, body: { c: "internal_error", m: INTERNAL_ERROR_MESSAGE, md: {} } };
 }
 
@@ -82,7 +99,7 @@ export const errors = {
     ),
   invalidQueryJson: (detail: string) => new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
   invalidRequest: (message: string, metadata?: unknown) => new ActorflareError("invalid_request", message, { metadata }),
-  invalidParams: (detail: string) => new ActorflareError("invalid_params", `X-RivetKit-Conn-Params is not valid JSON (${detail}).`),
+  invalidParams: (detail: string, where = "X-RivetKit-Conn-Params") => new ActorflareError("invalid_params", `${where} is not valid JSON (${detail}).`),
   actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
   /** A request that reached an actor while it was being destroyed, or a `get` after it was. */
   actorGone: (name: string) =>
@@ -180,6 +197,33 @@ export const errors = {
       { status: 500, cause },
     ),
   actorOverloaded: () => new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
+  // RivetKit 2.3's wire (docs/protocol.md §12).
+  invalidRivetEncoding: (value: string | null) =>
+    new ActorflareError(
+      "invalid_encoding",
+      value === null
+        ? "Missing encoding: send X-Rivet-Encoding (or the rivet_encoding. subprotocol) `bare`, `cbor` or `json`."
+        : `Unknown encoding '${value.slice(0, 40)}': send X-Rivet-Encoding (or the rivet_encoding. subprotocol) \`bare\`, \`cbor\` or \`json\`.`,
+    ),
+  namespaceNotFound: (namespace: string) =>
+    new ActorflareError(
+      "namespace_not_found",
+      `No namespace '${namespace.slice(0, 80)}': an actorflare deployment has one namespace, 'default'. Leave the client's namespace unset.`,
+      { status: 404 },
+    ),
+  gatewayPathNotFound: (path: string) =>
+    new ActorflareError(
+      "route_not_found",
+      `The gateway has no route ${path.slice(0, 80)}. actorflare serves /action/{name}, /connect, /request/{path} and /websocket/{path}; queues and the inspector are not supported.`,
+      { status: 404 },
+    ),
+  listingNotSupported: () =>
+    new ActorflareError(
+      "listing_not_supported",
+      "Durable Objects cannot be listed, so GET /actors needs actor_ids, or name and key. Keep the ids of the actors you need to find again.",
+    ),
+  destroyNotSupported: () =>
+    new ActorflareError("destroy_not_supported", "Destroying an actor is not supported yet. Reset its state with an action of your own meanwhile."),
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

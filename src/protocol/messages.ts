@@ -87,18 +87,26 @@ function tooLong(frame: Frame, limit: number): boolean {
  * that does not decode or has the wrong shape is `malformed_message`.
  */
 export function decodeToServer(encoding: Encoding, frame: Frame, limit = MAX_INCOMING_MESSAGE_BYTES): ToServer {
+  return decodeFrame(encoding, frame, limit, (data) => asToServer(decode(encoding, data)), "{b:{ar:{i,n,a}}} or {b:{sr:{e,s}}}");
+}
+
+/**
+ * What every wire does with a client→server frame (the 2.3 wire too): the size limit first,
+ * then text for JSON and bytes otherwise, then `read`, which answers undefined for a value of
+ * the wrong shape. Anything `read` cannot take is `malformed_message`.
+ */
+export function decodeFrame(encoding: string, frame: Frame, limit: number, read: (frame: Frame) => ToServer | undefined, expected: string): ToServer {
   if (tooLong(frame, limit)) throw errors.messageTooLong(limit);
   if ((encoding === "json") !== (typeof frame === "string")) {
-    throw malformed(encoding === "json" ? "JSON messages must be sent as text frames" : "CBOR messages must be sent as binary frames");
+    throw malformed(encoding === "json" ? "JSON messages must be sent as text frames" : `${encoding.toUpperCase()} messages must be sent as binary frames`);
   }
-  let value: unknown;
+  let message: ToServer | undefined;
   try {
-    value = decode(encoding, frame);
+    message = read(frame);
   } catch (error) {
     throw malformed(`cannot decode ${encoding}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const message = asToServer(value);
-  if (!message) throw malformed("expected {b:{ar:{i,n,a}}} or {b:{sr:{e,s}}}");
+  if (!message) throw malformed(`expected ${expected}`);
   return message;
 }
 

@@ -18,19 +18,28 @@ export interface OfferedProtocols {
   connParams?: string;
 }
 
-export function parseProtocols(header: string | null): OfferedProtocols {
+/** The prefixes of the entries a wire reads (RivetKit 2.3's have no query: rivet23/headers.ts). */
+export interface ProtocolPrefixes {
+  query?: string;
+  encoding: string;
+  connParams: string;
+}
+
+const PREFIXES: ProtocolPrefixes = { query: PROTOCOL_QUERY_PREFIX, encoding: PROTOCOL_ENCODING_PREFIX, connParams: PROTOCOL_CONN_PARAMS_PREFIX };
+
+export function parseProtocols(header: string | null, prefixes = PREFIXES): OfferedProtocols {
   const offered = (header ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
   const result: OfferedProtocols = { offered };
   for (const entry of offered) {
-    if (entry.startsWith(PROTOCOL_QUERY_PREFIX)) {
-      result.query = safeDecode(entry.slice(PROTOCOL_QUERY_PREFIX.length));
-    } else if (entry.startsWith(PROTOCOL_ENCODING_PREFIX)) {
-      result.encoding = entry.slice(PROTOCOL_ENCODING_PREFIX.length);
-    } else if (entry.startsWith(PROTOCOL_CONN_PARAMS_PREFIX)) {
-      result.connParams = safeDecode(entry.slice(PROTOCOL_CONN_PARAMS_PREFIX.length));
+    if (prefixes.query && entry.startsWith(prefixes.query)) {
+      result.query = safeDecode(entry.slice(prefixes.query.length));
+    } else if (entry.startsWith(prefixes.encoding)) {
+      result.encoding = entry.slice(prefixes.encoding.length);
+    } else if (entry.startsWith(prefixes.connParams)) {
+      result.connParams = safeDecode(entry.slice(prefixes.connParams.length));
     }
   }
   return result;

@@ -1,7 +1,7 @@
-import type { Encoding } from "../protocol/encoding";
 import type { ErrorBody } from "../protocol/errors";
 import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
 import type { ToServer } from "../protocol/messages";
+import { isWire, type Wire } from "../protocol/wire";
 
 /**
  * The contract between the front Worker (and the server-side client) and an actor's Durable
@@ -45,10 +45,23 @@ export interface MessageCall {
   message: ToServer;
 }
 
+/** What the actor API of the 2.3 wire says about an actor (docs/protocol.md §12.2). */
+export interface ActorDescription {
+  id: string;
+  name: string;
+  key: string[];
+  /** When it was created, in ms since the epoch. */
+  createdAt: number;
+  /** Whether this call created it. */
+  created: boolean;
+}
+
 /** The RPC methods every actor's Durable Object has. */
 export interface ActorObjectRpc {
   /** The actor's id, creating the actor first when the target allows it. */
   resolve(target: ActorTarget): Promise<Outcome<string>>;
+  /** The actor's id, name, key and creation time, creating it first when the target allows; a `get` does not wake it. */
+  describe(target: ActorTarget): Promise<Outcome<ActorDescription>>;
   action(call: ActionCall): Promise<Outcome<unknown>>;
   message(call: MessageCall): Promise<Outcome<null>>;
   /** Destroys the actor (its hooks run, its connections close, its storage is deleted); `actor_not_found` if there is none. */
@@ -61,8 +74,8 @@ export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "
 export interface StreamContext {
   route: StreamRoute;
   target: ActorTarget;
-  /** The encoding of protocol messages and error answers. */
-  encoding: Encoding;
+  /** The wire of protocol messages and error answers: actorflare's own or RivetKit 2.3's. */
+  encoding: Wire;
   /** onAuth's value; absent for the server-side client or when onAuth returned nothing. */
   auth?: unknown;
   /** Conn params, for connections; absent when none were sent. */
@@ -112,7 +125,7 @@ export function decodeContext(header: string | null): StreamContext | undefined 
   }
   const context = value as Partial<StreamContext> | null;
   if (typeof context !== "object" || context === null || !STREAM_ROUTES.includes(context.route ?? "")) return undefined;
-  if (context.encoding !== "json" && context.encoding !== "cbor") return undefined;
+  if (!isWire(context.encoding)) return undefined;
   if (typeof context.target !== "object" || context.target === null || !["get", "getOrCreate", "create"].includes(context.target.kind)) return undefined;
   return context as StreamContext;
 }

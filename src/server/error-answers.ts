@@ -1,7 +1,9 @@
 import { encodedResponse, type Encoding } from "../protocol/encoding";
 import { errorToBody, type ErrorBody } from "../protocol/errors";
-import { encodeToClient, toClient } from "../protocol/messages";
+import { toClient } from "../protocol/messages";
+import { errorResponse23 } from "../protocol/rivet23/messages";
 import { sseEvent, sseHeaders } from "../protocol/sse";
+import { closeReasonOn, encodeToClientOn, rivet23EncodingOf, type Wire } from "../protocol/wire";
 import type { Outcome } from "./contract";
 import { standardSocketResponse } from "./websocket-upgrade";
 
@@ -26,9 +28,13 @@ export function failedOutcome(error: unknown, log: Log, where: string): Outcome<
   return { ok: false, status, error: body };
 }
 
-/** HTTP: the body `{ c, m, md? }` in the request's encoding (JSON when it is unknown). */
-export function httpError(status: number, body: ErrorBody, encoding: Encoding | undefined): Response {
-  return encodedResponse(encoding ?? "json", body, status);
+/**
+ * HTTP: the body `{ c, m, md? }` in the request's encoding (JSON when it is unknown), or on the
+ * 2.3 wire `{ group, code, message, metadata? }` in its encoding.
+ */
+export function httpError(status: number, body: ErrorBody, wire: Wire | undefined): Response {
+  const rivet23 = wire && rivet23EncodingOf(wire);
+  return rivet23 ? errorResponse23(rivet23, status, body) : encodedResponse((wire as Encoding | undefined) ?? "json", body, status);
 }
 
 /**
@@ -42,13 +48,14 @@ export function sseError(body: ErrorBody, encoding: Encoding | undefined): Respo
 
 /**
  * WebSocket: the upgrade is accepted and the socket closed at once with 1011 and the code as the
- * reason, because a client cannot read an HTTP body from a failed handshake. A connection whose
- * encoding is known first gets the error as a message. The reason is the code alone: close
+ * reason (`group.code` on the 2.3 wire), because a client cannot read an HTTP body from a failed
+ * handshake. A connection whose wire is known first gets the error as a message (`message`
+ * false: a raw socket, which carries no protocol messages). The reason is the code alone: close
  * reasons must fit in 123 bytes.
  */
-export function webSocketError(body: ErrorBody, protocol: string | undefined, messageEncoding?: Encoding): Response {
+export function webSocketError(body: ErrorBody, protocol: string | undefined, wire?: Wire, message = true): Response {
   return standardSocketResponse(protocol, (server) => {
-    if (messageEncoding) server.send(encodeToClient(messageEncoding, toClient.error(body)));
-    server.close(1011, body.c);
+    if (wire && message) server.send(encodeToClientOn(wire, toClient.error(body)));
+    server.close(1011, closeReasonOn(wire, body));
   });
 }

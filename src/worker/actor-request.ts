@@ -80,11 +80,11 @@ function readQuery(sources: Array<[where: string, text: string | null]>): ActorQ
   return queries[0];
 }
 
-/** Conn params as sent (JSON text), parsed; `invalid_params` when they are not JSON. */
-export function parseParams(text: string): unknown {
+/** Conn params from their JSON text; `where` names the header or entry in the refusal. */
+export function parseParams(text: string, where?: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw errors.invalidParams(error instanceof Error ? error.message : "parse failed");
+    throw errors.invalidParams(error instanceof Error ? error.message : "parse failed", where);
   }
 }

@@ -10,7 +10,12 @@ import { workerLog } from "./log";
  * Runs the actor's onAuth in the front Worker, before any Durable Object is addressed and before
  * any body is read. Returns the auth data that reaches the actor; throws to refuse the request.
  */
-export function authorize(located: LocatedActor, request: Request, info: ActorRequestInfo, ...routeIntents: Intent[]): Promise<unknown> {
+export function authorize(
+  located: LocatedActor,
+  request: Request,
+  info: Pick<ActorRequestInfo, "query" | "params">,
+  ...routeIntents: Intent[]
+): Promise<unknown> {
   const options: AuthOptions = {
     request,
     intents: new Set([...queryIntents(info.query), ...routeIntents]),
@@ -37,7 +42,12 @@ async function runOnAuth(definition: AnyActorDefinition, name: string, options: 
  * An `ActorflareError` (public or not) is answered as everywhere else; the message of anything
  * else stays in the log, as an internal error's does.
  */
-export async function authorizeHttp(located: LocatedActor, request: Request, info: ActorRequestInfo, ...routeIntents: Intent[]): Promise<unknown> {
+export async function authorizeHttp(
+  located: LocatedActor,
+  request: Request,
+  info: Pick<ActorRequestInfo, "query" | "params">,
+  ...routeIntents: Intent[]
+): Promise<unknown> {
   try {
     return await authorize(located, request, info, ...routeIntents);
   } catch (error) {

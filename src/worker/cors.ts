@@ -10,6 +10,14 @@ const PROTOCOL_HEADERS = [
   "X-RivetKit-Actor",
   "X-RivetKit-Conn",
   "X-RivetKit-Conn-Token",
+  // RivetKit 2.3's (docs/protocol.md §12.1); the token and target headers are read by nothing here, but its client may send them.
+  "X-Rivet-Encoding",
+  "X-Rivet-Conn-Params",
+  "X-Rivet-Token",
+  "X-Rivet-Target",
+  "X-Rivet-Actor",
+  "X-Rivet-Namespace",
+  "X-Rivet-Internal-Original-Request-Url",
 ];
 
 const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";

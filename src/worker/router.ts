@@ -6,12 +6,15 @@ import { preflightResponse, withCors } from "./cors";
 import { workerLog } from "./log";
 import type { RegistryRuntime } from "./registry-runtime";
 import { httpAction } from "./routes/action";
+import { createActor, destroyActor, getOrCreateActor, listActors, metadata } from "./routes/actors-api";
 import { connectionMessage, connectSse, connectWebSocket } from "./routes/connect";
+import { gateway } from "./routes/gateway";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import { destroy } from "./routes/destroy";
 import { list } from "./routes/list";
 import { resolve } from "./routes/resolve";
 import type { RouteHandler } from "./routes/types";
+import { decodePathSegment, pathAndQuery, pathStart } from "./url";
 
 interface Route {
   handler: RouteHandler;
@@ -20,15 +23,6 @@ interface Route {
    * on every route; ours are exact (`/registry/actors/resolve/` is not a route) unless they say so.
    */
   trailingSlash: boolean;
-}
-
-/** Percent-decoded, or as it came when it does not decode (then it names nothing that exists). */
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /**
@@ -41,7 +35,7 @@ function decodeSegment(segment: string): string {
  */
 export function createRegistryRouter(runtime: RegistryRuntime): (request: Request, env: Record<string, unknown>) => Promise<Response> {
   const router = new PatternRouter<Route>();
-  const add = (method: "GET" | "POST" | "ALL", path: string, handler: RouteHandler, trailingSlash = path.endsWith("*")) =>
+  const add = (method: "GET" | "POST" | "PUT" | "DELETE" | "ALL", path: string, handler: RouteHandler, trailingSlash = path.endsWith("*")) =>
     router.add(method, path, { handler, trailingSlash });
 
   const banner = `actorflare registry: ${Object.keys(runtime.actors).join(", ")}\n`;
@@ -65,8 +59,17 @@ export function createRegistryRouter(runtime: RegistryRuntime): (request: Reques
     add("ALL", `${path}/websocket/*`, rawWebSocket(segments));
   }
 
+  // RivetKit 2.3's wire: its actor API, metadata and gateway (docs/protocol.md §12), for a
+  // client whose endpoint is `{origin}/registry`.
+  add("GET", "/registry/metadata", metadata);
+  add("GET", "/registry/actors", listActors);
+  add("PUT", "/registry/actors", getOrCreateActor);
+  add("POST", "/registry/actors", createActor);
+  add("DELETE", "/registry/actors/:id", destroyActor);
+  add("ALL", "/registry/gateway/*", gateway);
+
   return async (request, env) => {
-    const path = pathOf(request.url);
+    const { path } = pathAndQuery(request.url);
     try {
       // PatternRouter's matches come as [route, params] pairs (it has no param stash).
       const [matches] = router.match(request.method === "HEAD" ? "GET" : request.method, path) as [[Route, Record<string, string>][]];
@@ -74,7 +77,7 @@ export function createRegistryRouter(runtime: RegistryRuntime): (request: Reques
       if (!found) throw errors.routeNotFound(request.method, path);
       const [route, params] = found;
       const decoded: Record<string, string> = {};
-      for (const key in params) decoded[key] = decodeSegment(params[key]!);
+      for (const key in params) decoded[key] = decodePathSegment(params[key]!);
       const response = await route.handler(runtime, { request, env, params: decoded });
       return request.method === "HEAD" ? new Response(null, response) : response;
     } catch (error) {
@@ -82,19 +85,6 @@ export function createRegistryRouter(runtime: RegistryRuntime): (request: Reques
       return httpError(status, body, errorEncoding(request));
     }
   };
-}
-
-/** Where the path starts in an absolute URL, found without parsing the whole URL (-1: no path). */
-function pathStart(url: string): number {
-  return url.indexOf("/", url.indexOf("//") + 2);
-}
-
-/** The path of an absolute URL as it came (percent-encoding kept), without its query. */
-function pathOf(url: string): string {
-  const start = pathStart(url);
-  if (start < 0) return "/";
-  const query = url.indexOf("?", start);
-  return url.slice(start, query < 0 ? undefined : query);
 }
 
 /** `{endpoint}/` + `/registry` gives `//registry`: leading slashes collapse to one. */

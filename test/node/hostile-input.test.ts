@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { decode as cborDecode, encode as cborEncode } from "cbor-x";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rivet23Cases, runRivet23 } from "./hostile-input-rivet23";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
 
 // Hostile input against the demo worker under ONE real `wrangler dev` (docs/protocol.md §1–§9): a
@@ -1651,11 +1652,40 @@ describe("hostile input: every public route", () => {
     }
   });
 
+  it("the table covers every route of the 2.3 wire", () => {
+    const perRoute = new Map<string, number>();
+    for (const c of rivet23Cases) perRoute.set(c.route, (perRoute.get(c.route) ?? 0) + 1);
+    console.log(
+      `[hostile-input] ${rivet23Cases.length} malformed requests on the 2.3 wire:\n${[...perRoute].map(([route, n]) => `  ${String(n).padStart(3)}  ${route}`).join("\n")}`,
+    );
+    for (const route of [
+      "metadata",
+      "GET actors",
+      "PUT actors",
+      "POST actors",
+      "DELETE actors",
+      "gateway action",
+      "gateway request",
+      "gateway connect",
+      "gateway websocket",
+    ]) {
+      expect(perRoute.get(`2.3 ${route}`) ?? 0).toBeGreaterThan(0);
+    }
+  });
+
   for (const c of cases) {
     it(`${c.route}: ${c.name}`, async () => {
       if (c.kind === "http") await runHttp(c);
       else if (c.kind === "ws") await runWs(c);
       else await runSse(c);
+      await expectNothingChanged(c.mustNotExist);
+    });
+  }
+
+  const known = { never: NEVER, known: KNOWN, knownChat: KNOWN_CHAT, knownId: () => ctx.knownId };
+  for (const c of rivet23Cases) {
+    it(`${c.route}: ${c.name}`, async () => {
+      await runRivet23(c, { send, openSocket, expectNoLeak }, known);
       await expectNothingChanged(c.mustNotExist);
     });
   }

@@ -13,5 +13,6 @@ declare namespace Cloudflare {
     LAYOUT: DurableObjectNamespace;
     SUBSCRIBER: DurableObjectNamespace;
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
+    BAD_MIGRATION: DurableObjectNamespace;
   }
 }

@@ -2,6 +2,7 @@ import { ActorError, type ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
+import { badMigration, sqlNotes, todoList } from "./sql-actors";
 
 /** Echoes what onFetch received, so tests can see the request as the actor does. */
 const inspector = actor({
@@ -417,6 +418,16 @@ const caller = actor({
   },
 });
 
+/** Sends its arguments back: values of every kind, both ways, on every wire. */
+const echo = actor({
+  state: {},
+  onAuth: () => ({}),
+  actions: {
+    echo: (_c, ...args: unknown[]) => args,
+    nothing: () => undefined,
+  },
+});
+
 export const registry = setup({
   use: {
     myActor: httpActor,
@@ -434,5 +445,9 @@ export const registry = setup({
     tightSubscriber,
     layout,
     caller,
+    todoList,
+    sqlNotes,
+    badMigration,
+    echo,
   },
 });

@@ -52,9 +52,24 @@ function actorClientChecks(c: ActorContext) {
   return { same, count, wrong };
 }
 
+/** `c.db` is typed by the Drizzle schema given to `actor({ db })`, and what actions return from it reaches the client. */
+function databaseChecks() {
+  const todoList = createClient<typeof registry>("http://127.0.0.1:8787").todoList.getOrCreate("a");
+  const rows: Promise<{ id: number; title: string; done: boolean; createdAt: Date }[]> = todoList.list();
+  // @ts-expect-error: a todo's title is a string
+  const titles: Promise<{ title: number }[]> = todoList.list();
+  const open: Promise<number> = todoList.openCount();
+  const noDatabase = (c: ActorContext<unknown, unknown, undefined>) => {
+    // @ts-expect-error: an actor without `db` has no database
+    void c.db.select;
+  };
+  return { rows, titles, open, noDatabase };
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
     expect(typeof actorClientChecks).toBe("function");
+    expect(typeof databaseChecks).toBe("function");
   });
 });

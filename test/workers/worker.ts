@@ -17,6 +17,10 @@ export const {
   TightSubscriber,
   Layout,
   Caller,
+  TodoList,
+  SqlNotes,
+  BadMigration,
+  Echo,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();

@@ -1,4 +1,6 @@
 import type { Connection, ConnectionTransport } from "../../actor/connection";
+import { isEncoding } from "../../protocol/encoding";
+import { errors } from "../../protocol/errors";
 import { publicError } from "../../server/error-answers";
 import { toClient } from "../../protocol/messages";
 import { sseEvent, sseHeaders } from "../../protocol/sse";
@@ -12,6 +14,7 @@ import type { StreamRequest } from "./stream-context";
  */
 export function connectSse({ instance, request, context }: StreamRequest): Response {
   const { encoding, auth, params } = context;
+  if (!isEncoding(encoding)) throw errors.invalidRequest("SSE connections speak actorflare's own wire: encoding json or cbor.");
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();

@@ -1,4 +1,5 @@
-import { ActorflareError, errors } from "../../protocol/errors";
+import { errors, errorToBody } from "../../protocol/errors";
+import { closeReasonOn } from "../../protocol/wire";
 import { standardSocketResponse } from "../../server/websocket-upgrade";
 import { actorRequest } from "../actor-request";
 import { answerCloses, closeQuietly } from "../socket-closing";
@@ -21,7 +22,7 @@ export function rawWebSocket({ instance, request, context }: StreamRequest): Res
     answerCloses(server);
     handling.catch((error: unknown) => {
       instance.log.error("onWebSocket failed:", error);
-      closeQuietly(server, 1011, error instanceof ActorflareError && error.public ? error.code : "internal_error");
+      closeQuietly(server, 1011, closeReasonOn(context.encoding, errorToBody(error).body));
     });
   });
 }

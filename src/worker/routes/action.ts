@@ -2,31 +2,42 @@ import { findAction } from "../../actor/actions";
 import { optionsOf } from "../../actor/options";
 import { encodedResponse } from "../../protocol/encoding";
 import { decodeActionArgs } from "../../protocol/messages";
-import { ACTOR_ORIGIN, requestHead } from "../../server/contract";
+import { ACTOR_ORIGIN, type Outcome, requestHead } from "../../server/contract";
 import { httpError } from "../../server/error-answers";
-import { readHttpActorRequest } from "../actor-request";
+import { type ActorRequestInfo, readHttpActorRequest } from "../actor-request";
 import { authorizeHttp } from "../auth";
 import { readBodyWithin } from "../body";
 import { callActor } from "../call";
 import { locateActor } from "../locate";
+import type { RegistryRuntime } from "../registry-runtime";
 import type { RouteHandler } from "./types";
 
 /**
- * `POST /registry/actors/actions/{action}`: body `{ a: [args] }`, answer `{ o: output }`. onAuth
- * runs before the body is read, and the body is read within the actor's limit; a bad body or an
- * unknown action is refused here, before the actor is created or woken.
+ * An action over HTTP, on either wire: onAuth runs before the body is read, and the body is read
+ * within the actor's limit; a bad body or an unknown action is refused here, before the actor is
+ * created or woken. `decodeArgs` reads the wire's body.
  */
-export const httpAction: RouteHandler = async (runtime, { request, env, params }) => {
-  const info = readHttpActorRequest(request, { encodingRequired: true });
-  const name = params.action ?? "";
+export async function callHttpAction(
+  runtime: RegistryRuntime,
+  { request, env }: { request: Request; env: Record<string, unknown> },
+  info: Pick<ActorRequestInfo, "query" | "params">,
+  name: string,
+  decodeArgs: (body: Uint8Array) => unknown[],
+): Promise<Outcome<unknown>> {
   const located = locateActor(runtime, env, info.query);
   const auth = await authorizeHttp(located, request, info, "action");
   findAction(located.definition, name);
-  const args = decodeActionArgs(info.encoding, await readBodyWithin(request, optionsOf(located.definition).maxIncomingMessageSize));
+  const args = decodeArgs(await readBodyWithin(request, optionsOf(located.definition).maxIncomingMessageSize));
   // Only the hooks that open a connection read its request: without them, none travels.
   const { onBeforeConnect, createConnState } = located.definition.config;
   const head = onBeforeConnect || createConnState ? { ...requestHead(request), url: `${ACTOR_ORIGIN}/` } : undefined;
-  const outcome = await callActor(located, (stub) => stub.action({ target: located.target, name, args, params: info.params, auth, request: head }));
+  return callActor(located, (stub) => stub.action({ target: located.target, name, args, params: info.params, auth, request: head }));
+}
+
+/** `POST /registry/actors/actions/{action}`: body `{ a: [args] }`, answer `{ o: output }`. */
+export const httpAction: RouteHandler = async (runtime, route) => {
+  const info = readHttpActorRequest(route.request, { encodingRequired: true });
+  const outcome = await callHttpAction(runtime, route, info, route.params.action ?? "", (body) => decodeActionArgs(info.encoding, body));
   if (!outcome.ok) return httpError(outcome.status, outcome.error, info.encoding);
   // An undefined output is left out, as RivetKit's JSON round trip does.
   return encodedResponse(info.encoding, outcome.value === undefined ? {} : { o: outcome.value });

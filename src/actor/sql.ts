@@ -1,0 +1,42 @@
+import { ActorflareError, sqlError } from "../protocol/errors";
+
+/**
+ * `c.sql`: a query on the actor's own SQLite, written as a tagged template. Each `${value}` is
+ * bound as a parameter, never spliced into the text, so values cannot change the statement:
+ *
+ *   c.sql`INSERT INTO todos (title) VALUES (${title})`;
+ *   const rows = c.sql<{ id: number; title: string }>`SELECT id, title FROM todos WHERE done = ${0}`;
+ *
+ * Answers the rows (an empty array for statements without any). A failing statement throws
+ * `sql_error` with SQLite's message.
+ */
+export type ActorSql = <Row extends Record<string, SqlStorageValue> = Record<string, SqlStorageValue>>(
+  strings: TemplateStringsArray,
+  ...values: SqlStorageValue[]
+) => Row[];
+
+/** actorflare's own tables start with this; user statements may not name them. */
+const RESERVED_PREFIX = /actorflare_/i;
+
+export function createActorSql(sql: SqlStorage): ActorSql {
+  return <Row extends Record<string, SqlStorageValue>>(strings: TemplateStringsArray, ...values: SqlStorageValue[]): Row[] => {
+    if (!Array.isArray(strings) || !("raw" in strings)) {
+      throw new ActorflareError("sql_not_template", "c.sql is a tagged template: write c.sql`SELECT … WHERE id = ${id}`, not c.sql(text).", {
+        status: 500,
+      });
+    }
+    const query = strings.join("?");
+    if (RESERVED_PREFIX.test(query)) {
+      throw new ActorflareError(
+        "sql_reserved_name",
+        "Tables named actorflare_… hold the actor's state, connections and schedules; user SQL may not touch them. Name your tables differently.",
+        { status: 500 },
+      );
+    }
+    try {
+      return sql.exec<Row>(query, ...values).toArray();
+    } catch (error) {
+      throw sqlError(error) ?? error;
+    }
+  };
+}
