@@ -14,8 +14,8 @@ export type {
 export { ActorContext } from "./actor/context";
 export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, Schedule } from "./actor/context";
 export type { Connection } from "./actor/connection";
-export type { DatabaseProvider } from "./actor/database";
-export type { ActorSql } from "./actor/sql";
+export type { DatabaseProvider, ObjectStorage } from "./actor/database";
+export type { ActorSql, SqlValue } from "./actor/sql";
 export { setup, Registry } from "./registry/setup";
 export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";
 export type { CorsOptions } from "./worker/registry-runtime";

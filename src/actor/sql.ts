@@ -10,16 +10,19 @@ import { ActorflareError, sqlError } from "../protocol/errors";
  * Answers the rows (an empty array for statements without any). A failing statement throws
  * `sql_error` with SQLite's message.
  */
-export type ActorSql = <Row extends Record<string, SqlStorageValue> = Record<string, SqlStorageValue>>(
-  strings: TemplateStringsArray,
-  ...values: SqlStorageValue[]
-) => Row[];
+export type ActorSql = <Row extends Record<string, SqlValue> = Record<string, SqlValue>>(strings: TemplateStringsArray, ...values: SqlValue[]) => Row[];
+
+/**
+ * What SQLite stores and answers here (Workers' `SqlStorageValue`, spelled out so that client
+ * projects importing `typeof registry` type-check without the Workers types).
+ */
+export type SqlValue = ArrayBuffer | string | number | null;
 
 /** actorflare's own tables start with this; user statements may not name them. */
 const RESERVED_PREFIX = /actorflare_/i;
 
 export function createActorSql(sql: SqlStorage): ActorSql {
-  return <Row extends Record<string, SqlStorageValue>>(strings: TemplateStringsArray, ...values: SqlStorageValue[]): Row[] => {
+  return <Row extends Record<string, SqlValue>>(strings: TemplateStringsArray, ...values: SqlValue[]): Row[] => {
     if (!Array.isArray(strings) || !("raw" in strings)) {
       throw new ActorflareError("sql_not_template", "c.sql is a tagged template: write c.sql`SELECT … WHERE id = ${id}`, not c.sql(text).", {
         status: 500,

@@ -24,8 +24,9 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
 ): DatabaseProvider<DrizzleSqliteDODatabase<TSchema>> {
   const { schema, migrations, logger } = options;
   return {
-    create: (storage) => drizzleOverStorage(storage, { schema, logger }),
-    migrate: migrations ? (_db, storage) => applyDrizzleMigrations(storage, migrations) : undefined,
+    // The provider is handed the object's DurableObjectStorage (typed loosely in DatabaseProvider).
+    create: (storage) => drizzleOverStorage(storage as DurableObjectStorage, { schema, logger }),
+    migrate: migrations ? (_db, storage) => applyDrizzleMigrations(storage as DurableObjectStorage, migrations) : undefined,
   };
 }
 
