@@ -27,8 +27,6 @@ export const ERROR_CODES = [
   "fetch_handler_not_defined",
   "websocket_handler_not_defined",
   "namespace_not_found",
-  "listing_not_supported",
-  "destroy_not_supported",
   // Actor code or configuration that fails.
   "user_error",
   "action_timed_out",

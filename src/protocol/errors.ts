@@ -217,13 +217,6 @@ export const errors = {
       `The gateway has no route ${path.slice(0, 80)}. actorflare serves /action/{name}, /connect, /request/{path} and /websocket/{path}; queues and the inspector are not supported.`,
       { status: 404 },
     ),
-  listingNotSupported: () =>
-    new ActorflareError(
-      "listing_not_supported",
-      "Durable Objects cannot be listed, so GET /actors needs actor_ids, or name and key. Keep the ids of the actors you need to find again.",
-    ),
-  destroyNotSupported: () =>
-    new ActorflareError("destroy_not_supported", "Destroying an actor is not supported yet. Reset its state with an action of your own meanwhile."),
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

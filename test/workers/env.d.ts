@@ -14,5 +14,6 @@ declare namespace Cloudflare {
     SUBSCRIBER: DurableObjectNamespace;
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
     BAD_MIGRATION: DurableObjectNamespace;
+    DOOMED: DurableObjectNamespace;
   }
 }

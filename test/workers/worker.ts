@@ -21,6 +21,7 @@ export const {
   SqlNotes,
   BadMigration,
   Echo,
+  Doomed,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
