@@ -108,6 +108,15 @@ describe("listing actors", () => {
     expect((await errorBody(unknown)).c).toBe("actor_not_found");
   });
 
+  it("an index shard is no actor: by its id it is actor_not_found, to read or to destroy, and its rows stay", async () => {
+    const key = uniqueKey("shard");
+    const id = await (await client.doomed.create([key])).resolve();
+    const shardId = shardStub(key).id.toString();
+    expect((await rejection(client.doomed.getForId(shardId).read())).code).toBe("actor_not_found");
+    expect((await rejection(client.doomed.getForId(shardId, admin).destroy())).code).toBe("actor_not_found");
+    expect(await indexRow(key)).toEqual({ id, pending: false });
+  });
+
   it("a pending entry of an actor that was never created (a crash before the creation) is never listed, and is deleted", async () => {
     const key = uniqueKey("phantom");
     const id = env.DOOMED.idFromName(keyToName([key])).toString();
