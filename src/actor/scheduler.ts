@@ -58,6 +58,9 @@ export class Scheduler {
     const now = Date.now();
     const scheduler = new Connection({ encoding: "json", send: () => {}, close: () => {} }, { params: null, auth: undefined, state: undefined });
     for (const job of this.#store.due(now)) {
+      // A job destroyed the actor: the jobs after it go with its storage, untried. (If that destroy
+      // is called off, the alarm set below runs them.)
+      if (!this.#instance.gate.open) break;
       try {
         await runAction(this.#instance, scheduler, job.action, job.args);
         this.#store.delete(job.id);

@@ -60,6 +60,11 @@ export const doomed = actor({
       return c.state.count;
     },
     later: (c, ms: number) => c.schedule.after(ms, "increment", 1),
+    /** A scheduled job that destroys the actor, with another job due after it. */
+    destroyLater: async (c, ms: number) => {
+      await c.schedule.after(ms, "selfDestruct");
+      await c.schedule.after(ms + 1, "increment", 100);
+    },
     note: (c, text: string) => {
       c.sql`CREATE TABLE IF NOT EXISTS notes (text TEXT)`;
       c.sql`INSERT INTO notes (text) VALUES (${text})`;

@@ -1,5 +1,5 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ActorError } from "../../src/client/index";
 import { creations, destroyedLog, destroyHolds, destroyStarted } from "./destroy-actors";
 import { testClient, uniqueKey } from "./helpers";
@@ -103,6 +103,24 @@ describe("destroying an actor", () => {
     // Nothing left to run: the alarm went with the old actor.
     expect(await runDurableObjectAlarm(stubOf(key))).toBe(false);
     expect(await fresh.read()).toEqual({ count: 0, label: "fresh" });
+  });
+
+  it("c.destroy() in a scheduled job: the actor is gone, and the jobs after it never run", async () => {
+    const key = uniqueKey("doomed");
+    const handle = client.doomed.getOrCreate([key]);
+    await handle.increment(1);
+    const warnings = vi.spyOn(console, "warn");
+    try {
+      await handle.destroyLater(50);
+      await waitFor(() => destroyedLog.has(key), "onDestroy");
+      await waitFor(() => gone(key), "the actor to be gone");
+      // The job after it was not tried (and so not put off for a retry): it went with the actor.
+      expect(warnings.mock.calls.flat().join(" ")).not.toContain("scheduled 'increment' failed");
+    } finally {
+      warnings.mockRestore();
+    }
+    expect(await storedIn(key)).toEqual({ kv: [], tables: [], alarm: null });
+    expect(destroyedLog.get(key)).toEqual([{ count: 1, label: "fresh", conns: 0 }]);
   });
 
   it("while a destroy runs, a get finds nothing and a getOrCreate waits for a new actor: never a half-deleted one", async () => {
