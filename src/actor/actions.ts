@@ -10,7 +10,8 @@ type Action = Actions<unknown, unknown>[string];
  * Runs one action for a connection: looked up among the actor's own actions only (so
  * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
  * saved before the result leaves. `alongside(succeeded)` writes what must be stored in the
- * same transaction as the state the action left (the scheduler's record of the run).
+ * same transaction as the state the action left (the scheduler's record of the run). Refused
+ * with `actor_not_found` once a destroy began.
  */
 export async function runAction(
   instance: ActorInstance,
@@ -20,6 +21,7 @@ export async function runAction(
   alongside?: (succeeded: boolean) => void,
 ): Promise<unknown> {
   const action = findAction(instance.definition, name);
+  instance.gate.enter();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let succeeded = false;
   try {
@@ -40,6 +42,7 @@ export async function runAction(
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);
     instance.saveIfChanged(alongside && (() => alongside(succeeded)));
+    instance.gate.leave();
   }
 }
 

@@ -64,6 +64,8 @@ export interface ActorObjectRpc {
   describe(target: ActorTarget): Promise<Outcome<ActorDescription>>;
   action(call: ActionCall): Promise<Outcome<unknown>>;
   message(call: MessageCall): Promise<Outcome<null>>;
+  /** Destroys the actor (its hooks run, its connections close, its storage is deleted); `actor_not_found` if there is none. */
+  destroy(): Promise<Outcome<null>>;
 }
 
 export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse";
