@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import NodeWebSocket from "ws";
@@ -10,13 +10,11 @@ import { startWranglerDev, tempPersistDir, trackTempDir } from "../node/wrangler
  * process group; stop = SIGTERM, kill = SIGKILL to the group; restart on the same persist
  * folder and port), with two additions:
  *
- * - It runs a snapshot of the repository (src/, examples/, wrangler.toml, package.json,
- *   tsconfig.json and the Worker's runtime dependencies copied to a temp folder) taken once per
- *   test file. `wrangler dev` rebuilds and restarts the Worker whenever a file of its bundle
- *   changes, and that includes the repository's package.json (found from node_modules); a
+ * - It runs a snapshot of the repository (src/, examples/, wrangler.toml, package.json and
+ *   tsconfig.json copied to a temp folder, node_modules linked) taken once per test file.
+ *   `wrangler dev` rebuilds and restarts the Worker whenever a file of its bundle changes; a
  *   restart closes every socket and drops requests in flight. A snapshot keeps edits made to
- *   the working tree during a long run from restarting the runtime under load. (Dependencies
- *   are copied, not linked: through a link esbuild would watch the repository's files again.)
+ *   the working tree during a long run from restarting the runtime under load.
  * - It exposes the two workerd processes behind an instance (memory), the runtime's own
  *   address behind wrangler's dev proxy, and wrangler's inspector port (inspector.ts).
  */
@@ -56,12 +54,9 @@ function repositorySnapshot(): string {
   for (const entry of ["src", "examples", "wrangler.toml", "package.json", "tsconfig.json"]) {
     cpSync(join(REPO_ROOT, entry), join(snapshot.path, entry), { recursive: true });
   }
-  // The bundle's packages: the runtime dependencies (hono, zod, cbor-x), a few MiB, and `ws`, the
-  // client's optional Node fallback, which wrangler resolves (to its browser stub) when it bundles src/.
-  const { dependencies = {} } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  for (const name of [...Object.keys(dependencies), "ws"]) {
-    cpSync(join(REPO_ROOT, "node_modules", name), join(snapshot.path, "node_modules", name), { recursive: true, dereference: true });
-  }
+  // The installed packages, linked rather than copied: they do not change while tests run, and
+  // wrangler.toml's [build] step (the demo page's RivetKit bundle) needs esbuild and rivetkit.
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(snapshot.path, "node_modules"), "dir");
   return snapshot.path;
 }
 
