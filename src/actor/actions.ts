@@ -1,4 +1,4 @@
-import { ActorflareError } from "../protocol/errors";
+import { ActorflareError, errorToBody } from "../protocol/errors";
 import type { Connection } from "./connection";
 import { ActionContext } from "./context";
 import type { Actions, AnyActorDefinition } from "./definition";
@@ -14,15 +14,28 @@ type Action = Actions<unknown, unknown>[string];
 export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
   const action = findAction(instance.definition, name);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const at = Date.now();
+  const done = (outcome: "ok" | "error", code?: string) =>
+    instance.activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome, ...(code === undefined ? {} : { code }) });
   try {
     const result = action(new ActionContext(instance, conn), ...args);
     // Only an action that returns a promise can run too long; a synchronous one needs no timer.
-    if (!isPromiseLike(result)) return result;
+    if (!isPromiseLike(result)) {
+      instance.saveIfChanged();
+      done("ok");
+      return result;
+    }
     const timeoutMs = instance.options.actionTimeout;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)), timeoutMs);
     });
-    return await Promise.race([result, timeout]);
+    const output = await Promise.race([result, timeout]);
+    instance.saveIfChanged();
+    done("ok");
+    return output;
+  } catch (error) {
+    done("error", errorToBody(error).body.c);
+    throw error;
   } finally {
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);

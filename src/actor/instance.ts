@@ -1,4 +1,5 @@
 import { ActorflareError, errors, sqlError } from "../protocol/errors";
+import { ActivityLog } from "./activity";
 import { ActorContext, type ActorLogger, type CreateContext } from "./context";
 import { Connections } from "./connections";
 import { optionsOf, type ResolvedOptions } from "./options";
@@ -31,6 +32,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly #host: ActorHost;
   readonly connections: Connections;
   readonly scheduler: Scheduler;
+  /** Recent actions and events, in memory only (the inspector shows them). */
+  readonly activity = new ActivityLog();
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
   #db: unknown;
@@ -105,6 +108,11 @@ export class ActorInstance<S = unknown, V = unknown> {
       );
     }
     this.#db = db;
+  }
+
+  /** The size of the object's SQLite database in bytes (for the inspector). */
+  get storageBytes(): number {
+    return this.#host.storage.durable.sql.databaseSize;
   }
 
   /** The client `c.client()` returns: typed by the caller, made by the registry. */

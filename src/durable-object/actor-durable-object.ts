@@ -4,6 +4,7 @@ import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
 import { isEncoding } from "../protocol/encoding";
 import { errors } from "../protocol/errors";
+import type { InspectorOp } from "../protocol/inspector";
 import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import {
   decodeContext,
@@ -25,6 +26,7 @@ import { connectWebSocket } from "./routes/connect-websocket";
 import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import type { StreamRequest } from "./routes/stream-context";
+import { inspect } from "./inspector";
 import { answerClose, closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
@@ -89,6 +91,10 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         connectionMessage(instance, call);
         return null;
       });
+    }
+
+    async inspect(request: InspectorOp): Promise<Outcome<unknown>> {
+      return this.#call(`inspector ${request.op}`, { kind: "get" }, (instance) => inspect(instance, request));
     }
 
     async #call<T>(what: string, target: ActorTarget, run: (instance: ActorInstance) => T | Promise<T>): Promise<Outcome<T>> {

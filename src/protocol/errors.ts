@@ -202,6 +202,18 @@ export const errors = {
       "listing_not_supported",
       "Durable Objects cannot be listed, so GET /actors needs actor_ids, or name and key. Keep the ids of the actors you need to find again.",
     ),
+  // The inspector (docs/protocol.md, "Inspector").
+  invalidInspectorToken: (minLength: number) =>
+    new ActorflareError(
+      "invalid_inspector_token",
+      `setup({ inspector: { token } }) needs a token of at least ${minLength} characters, from a Worker secret (\`wrangler secret put INSPECTOR_TOKEN\`), e.g. token: env.INSPECTOR_TOKEN. Leave \`inspector\` out to keep the inspector off.`,
+      { status: 500 },
+    ),
+  inspectorUnauthorized: () =>
+    new Unauthorized("The inspector needs its token: send `Authorization: Bearer <token>`, or sign in on the inspector page (which sets a cookie)."),
+  connNotFound: () => new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one."),
+  jobNotFound: (id: string) =>
+    new ActorflareError("job_not_found", `No scheduled job has id '${id.slice(0, 80)}'; it may have run or been cancelled already.`, { status: 404 }),
   destroyNotSupported: () =>
     new ActorflareError("destroy_not_supported", "Destroying an actor is not supported yet. Reset its state with an action of your own meanwhile."),
 } as const;

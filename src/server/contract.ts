@@ -1,5 +1,6 @@
 import type { ErrorBody } from "../protocol/errors";
 import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
+import type { InspectorOp } from "../protocol/inspector";
 import type { ToServer } from "../protocol/messages";
 import { isWire, type Wire } from "../protocol/wire";
 
@@ -64,6 +65,8 @@ export interface ActorObjectRpc {
   describe(target: ActorTarget): Promise<Outcome<ActorDescription>>;
   action(call: ActionCall): Promise<Outcome<unknown>>;
   message(call: MessageCall): Promise<Outcome<null>>;
+  /** The inspector's requests (reached only through the inspector's routes, which check its token): never creates an actor. */
+  inspect(request: InspectorOp): Promise<Outcome<unknown>>;
 }
 
 export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse";
