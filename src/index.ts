@@ -12,7 +12,7 @@ export type {
   WebSocketOptions,
 } from "./actor/definition";
 export { ActorContext } from "./actor/context";
-export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, Schedule } from "./actor/context";
+export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, Schedule, ScheduledJob } from "./actor/context";
 export type { Connection } from "./actor/connection";
 export type { DatabaseProvider, ObjectStorage } from "./actor/database";
 export type { ActorSql, SqlValue } from "./actor/sql";
@@ -24,4 +24,5 @@ export type { ActorObject, ActorObjectClass, WorkerContext } from "./registry/pl
 export { ActorflareError, UserError, Unauthorized, Forbidden } from "./protocol/errors";
 export type { ErrorCode } from "./protocol/error-codes";
 export type { Intent, ActorQuery } from "./protocol/query";
+export { LOCATION_HINTS, JURISDICTIONS, type LocationHint, type Jurisdiction } from "./protocol/placement";
 export type { Encoding } from "./protocol/encoding";

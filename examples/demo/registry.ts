@@ -3,6 +3,7 @@ import { setup } from "../../src/index";
 import { chat } from "./actors/chat";
 import { counter } from "./actors/counter";
 import { httpActor } from "./actors/http-actor";
+import { reminders } from "./actors/reminders";
 import { todoList } from "./actors/todo-list";
 import { websocketActor } from "./actors/websocket-actor";
 
@@ -15,6 +16,6 @@ const inspectorToken = INSPECTOR_TOKEN ?? DEV_INSPECTOR_TOKEN;
 // The samples of RivetKit's "Fetch and WebSocket Handler" docs page call the HTTP actor `myActor`;
 // it is also registered as `httpActor`.
 export const registry = setup({
-  use: { myActor: httpActor, httpActor, counter, websocketActor, chat, todoList },
+  use: { myActor: httpActor, httpActor, counter, websocketActor, chat, todoList, reminders },
   inspector: inspectorToken ? { token: inspectorToken } : undefined,
 });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { registry } from "./registry";
 
-export const { MyActor, HttpActor, Counter, WebsocketActor, Chat, TodoList } = registry.durableObjects;
+export const { MyActor, HttpActor, Counter, WebsocketActor, Chat, TodoList, Reminders } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
 

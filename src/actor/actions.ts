@@ -9,20 +9,46 @@ type Action = Actions<unknown, unknown>[string];
 /**
  * Runs one action for a connection: looked up among the actor's own actions only (so
  * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
- * saved before the result leaves.
+ * saved before the result leaves. `alongside(succeeded)` writes what must be stored in the
+ * same transaction as the state the action left (the scheduler's record of the run). Each run
+ * goes into the actor's activity ring (what the inspector shows), with its outcome.
  */
-export async function runAction(instance: ActorInstance, conn: Connection, name: string, args: unknown[]): Promise<unknown> {
+export async function runAction(
+  instance: ActorInstance,
+  conn: Connection,
+  name: string,
+  args: unknown[],
+  alongside?: (succeeded: boolean) => void,
+): Promise<unknown> {
+  const at = Date.now();
+  const record = (outcome: "ok" | "error", code?: string) =>
+    instance.activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome, ...(code === undefined ? {} : { code }) });
+  try {
+    const output = await runBounded(instance, conn, name, args, alongside);
+    record("ok");
+    return output;
+  } catch (error) {
+    record("error", errorToBody(error).body.c);
+    throw error;
+  }
+}
+
+/** The action itself, within its timeout; the state is saved however it ends. */
+async function runBounded(
+  instance: ActorInstance,
+  conn: Connection,
+  name: string,
+  args: unknown[],
+  alongside?: (succeeded: boolean) => void,
+): Promise<unknown> {
   const action = findAction(instance.definition, name);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const at = Date.now();
-  const done = (outcome: "ok" | "error", code?: string) =>
-    instance.activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome, ...(code === undefined ? {} : { code }) });
+  let succeeded = false;
   try {
     const result = action(new ActionContext(instance, conn), ...args);
     // Only an action that returns a promise can run too long; a synchronous one needs no timer.
     if (!isPromiseLike(result)) {
-      instance.saveIfChanged();
-      done("ok");
+      succeeded = true;
       return result;
     }
     const timeoutMs = instance.options.actionTimeout;
@@ -30,16 +56,12 @@ export async function runAction(instance: ActorInstance, conn: Connection, name:
       timer = setTimeout(() => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)), timeoutMs);
     });
     const output = await Promise.race([result, timeout]);
-    instance.saveIfChanged();
-    done("ok");
+    succeeded = true;
     return output;
-  } catch (error) {
-    done("error", errorToBody(error).body.c);
-    throw error;
   } finally {
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);
-    instance.saveIfChanged();
+    instance.saveIfChanged(alongside && (() => alongside(succeeded)));
   }
 }
 

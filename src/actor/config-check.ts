@@ -4,7 +4,9 @@
  * is wrong, and keeps a schema library out of every Worker's bundle.
  */
 
-type FieldKind = "value" | "function" | "actions" | "options" | "database";
+import { isJurisdiction, JURISDICTIONS } from "../protocol/placement";
+
+type FieldKind = "value" | "function" | "actions" | "options" | "database" | "jurisdiction";
 type OptionKind = "positive" | "positive-int";
 
 const FIELDS: Record<string, FieldKind> = {
@@ -26,6 +28,7 @@ const FIELDS: Record<string, FieldKind> = {
   onDisconnect: "function",
   options: "options",
   db: "database",
+  jurisdiction: "jurisdiction",
 };
 
 const OPTIONS: Record<string, OptionKind> = {
@@ -68,6 +71,12 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
     if (kind === "actions") checkActions(value, fail);
     if (kind === "options") checkOptions(value, fail);
     if (kind === "database") checkDatabase(value, fail);
+    if (kind === "jurisdiction" && !isJurisdiction(value)) {
+      fail(
+        "jurisdiction",
+        `'jurisdiction' must be one of ${JURISDICTIONS.map((j) => `"${j}"`).join(", ")} (got ${JSON.stringify(value)}); leave it out for none`,
+      );
+    }
   }
   for (const [value, factory] of EXCLUSIVE) {
     if (fields[value] !== undefined && fields[factory] !== undefined) fail(factory, `give either '${value}' or '${factory}', not both`);

@@ -18,13 +18,39 @@ export interface CreateContext {
   readonly log: ActorLogger;
 }
 
-/** `c.schedule`: actions to run later, kept in the actor's storage until they ran. */
+/**
+ * `c.schedule`: actions to run later, kept in the actor's storage until they ran. An unknown
+ * action, a time that is not finite, a bad cron expression or arguments that are not JSON are
+ * refused when scheduling (`action_not_found`, `invalid_schedule`), never when due.
+ */
 export interface Schedule {
   /** Runs `action(...args)` in `ms` milliseconds. Resolves with the job's id. */
   after(ms: number, action: string, ...args: unknown[]): Promise<string>;
   /** Runs `action(...args)` at `timestamp` (ms since the epoch). Resolves with the job's id. */
   at(timestamp: number, action: string, ...args: unknown[]): Promise<string>;
+  /**
+   * Runs `action(...args)` at every time a five-field cron expression names, **in UTC**
+   * (`"0 9 * * mon-fri"`: weekdays at 09:00 UTC). After a time the actor could not run (it was
+   * down), the job runs once and continues with the next time after now. Scheduling the same
+   * expression, action and arguments again resolves with the job already stored. Resolves with the job's id.
+   */
+  cron(expression: string, action: string, ...args: unknown[]): Promise<string>;
+  /** The jobs waiting to run, earliest first. */
+  list(): Promise<ScheduledJob[]>;
+  /** Removes a job. Resolves with whether there was one (a job that already ran once is gone). */
+  cancel(id: string): Promise<boolean>;
 }
+
+/** A job of `c.schedule`, as `c.schedule.list()` shows it. */
+export type ScheduledJob = {
+  id: string;
+  action: string;
+  args: unknown[];
+  /** When it runs next (ms since the epoch): its time, a cron job's next time, or a retry's after a failed try. */
+  at: number;
+  /** Failed tries of the run that is due (0 to 2); a cron job starts again at 0 for its next time. */
+  tries: number;
+} & ({ kind: "once" } | { kind: "cron" /** Its expression, in UTC. */; cron: string });
 
 /** What `c.client<R>()` takes: a registry, `typeof registry`, which makes a server-side client. */
 export interface ClientSource {
@@ -91,7 +117,7 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
     return this.#instance.saveState();
   }
 
-  /** Actions to run later: `c.schedule.after(ms, "action", ...args)` or `c.schedule.at(timestamp, ...)`. */
+  /** Actions to run later: `c.schedule.after(ms, "action", ...args)`, `.at(timestamp, ...)`, `.cron("0 * * * *", ...)`; `.list()`, `.cancel(id)`. */
   get schedule(): Schedule {
     return this.#instance.scheduler;
   }

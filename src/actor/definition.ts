@@ -1,4 +1,5 @@
 import { validateActorConfig } from "./config-check";
+import type { Jurisdiction } from "../protocol/placement";
 import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { DatabaseProvider } from "./database";
@@ -86,6 +87,12 @@ export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS, 
   onConnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
   onDisconnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
   options?: ActorOptions;
+  /**
+   * Keeps every instance of this actor, and its storage, inside a Durable Objects jurisdiction
+   * (`"eu"`, `"fedramp"`, `"fedramp-high"`). Its objects are other objects than those of the
+   * same keys without it: adding or changing it on a deployed actor starts from empty actors.
+   */
+  jurisdiction?: Jurisdiction;
 }
 
 export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions extends Actions<S, V, CS, DB> = Actions<S, V, CS, any>, DB = any> {

@@ -38,6 +38,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   #vars: V | undefined;
   #db: unknown;
   #sql: ActorSql | undefined;
+  /** Writes that go with every state write while registered: a scheduled run marks itself with them. */
+  readonly #withStateWrites = new Set<() => void>();
   #started = false;
   #inStateChange = false;
 
@@ -162,17 +164,37 @@ export class ActorInstance<S = unknown, V = unknown> {
     return this.#vars as V;
   }
 
-  /** Writes the state if a handler changed it. Before a response leaves, so the output gate covers it. */
-  saveIfChanged(): void {
-    if (!this.#state.dirty) return;
+  /**
+   * Writes the state if a handler changed it. Before a response leaves, so the output gate covers it.
+   * `alongside` writes more in the same transaction: both are stored, or neither.
+   */
+  saveIfChanged(alongside?: () => void): void {
+    if (!this.#state.dirty) {
+      alongside?.();
+      return;
+    }
+    const companions = [...this.#withStateWrites];
+    const together =
+      companions.length === 0
+        ? alongside
+        : () => {
+            for (const write of companions) write();
+            alongside?.();
+          };
     try {
-      this.#host.storage.writeState(this.#state.raw, this.#state.takeChanges());
+      this.#host.storage.writeState(this.#state.raw, this.#state.takeChanges(), together);
     } catch (error) {
       // Keep memory equal to storage: drop the change that could not be stored.
       this.#state.reset(this.#host.storage.readState<S>());
       this.log.error("the state could not be stored; the change is dropped:", error instanceof Error ? (error.cause ?? error) : error);
       throw error;
     }
+  }
+
+  /** Adds `write` to every state write, in its transaction, until the returned function is called. */
+  withEveryStateWrite(write: () => void): () => void {
+    this.#withStateWrites.add(write);
+    return () => this.#withStateWrites.delete(write);
   }
 
   async saveState(): Promise<void> {

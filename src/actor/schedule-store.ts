@@ -1,19 +1,42 @@
-import { RECORD_VERSION, tableExists } from "./storage-layout";
+import { JOB_ROW_VERSION, tableExists } from "./storage-layout";
 
-/** A job waiting to run: an action, its arguments, and when. */
-export interface ScheduledJob {
+/** A job as stored: an action, its arguments, when it is due next, and its cron expression if it repeats. */
+export interface JobRow {
   id: string;
+  /** When the job is due (ms since the epoch): its time, a cron job's next time, or a retry's. */
   at: number;
   action: string;
   args: unknown[];
+  /** Failed tries of the run that is due. */
   attempts: number;
+  /** The cron expression of a repeating job; null for a job that runs once. */
+  cron: string | null;
+  /** The due time of a run whose state changes were stored before it finished (it was cut short); else null. */
+  started: number | null;
+}
+
+/** A job to store: its arguments already as the JSON the table keeps. */
+export interface NewJob {
+  id: string;
+  at: number;
+  action: string;
+  argsJson: string;
+  cron: string | null;
 }
 
 const TABLE = "actorflare_schedule";
+const COLUMNS = "id, at, action, args, attempts, cron, started";
+
+type Row = Omit<JobRow, "args"> & { args: string };
 
 /**
  * Scheduled jobs in the object's SQLite storage. A Durable Object has one alarm, so the jobs
  * live in a table and the alarm is always set to the earliest one (see scheduler.ts).
+ *
+ * A run is settled against the due time it ran for (`WHERE id = ? AND at = ?`): a job that was
+ * cancelled or moved meanwhile is left alone, and a second settlement of the same due time
+ * changes nothing. A run whose state changes are stored before it ends (another handler saved
+ * the state meanwhile, or it called `c.saveState()`) is marked `started` in the same write.
  */
 export class ScheduleStore {
   readonly #sql: SqlStorage;
@@ -33,41 +56,63 @@ export class ScheduleStore {
     if (this.#tableExists()) return;
     this.#exists = true;
     this.#sql.exec(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (id TEXT PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, v INTEGER NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (id TEXT PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, v INTEGER NOT NULL, cron TEXT, started INTEGER)`,
     );
   }
 
-  insert(job: ScheduledJob): void {
+  insert(job: NewJob): void {
     this.#createTable();
     this.#sql.exec(
-      `INSERT INTO ${TABLE} (id, at, action, args, attempts, v) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${TABLE} (id, at, action, args, attempts, v, cron) VALUES (?, ?, ?, ?, 0, ?, ?)`,
       job.id,
       job.at,
       job.action,
-      JSON.stringify(job.args),
-      job.attempts,
-      RECORD_VERSION,
+      job.argsJson,
+      JOB_ROW_VERSION,
+      job.cron,
     );
   }
 
-  /** Jobs due at `now`, earliest first. */
-  due(now: number): ScheduledJob[] {
-    if (!this.#tableExists()) return [];
+  /** The id of a cron job with this expression, action and arguments, if there is one. */
+  findCron(cron: string, action: string, argsJson: string): string | undefined {
+    if (!this.#tableExists()) return undefined;
     return this.#sql
-      .exec<{ id: string; at: number; action: string; args: string; attempts: number }>(
-        `SELECT id, at, action, args, attempts FROM ${TABLE} WHERE at <= ? ORDER BY at, id`,
-        now,
-      )
-      .toArray()
-      .map((row) => ({ ...row, args: JSON.parse(row.args) as unknown[] }));
+      .exec<{ id: string }>(`SELECT id FROM ${TABLE} WHERE cron = ? AND action = ? AND args = ? ORDER BY at, id LIMIT 1`, cron, action, argsJson)
+      .toArray()[0]?.id;
   }
 
-  delete(id: string): void {
-    this.#sql.exec(`DELETE FROM ${TABLE} WHERE id = ?`, id);
+  /** Every job, earliest first. */
+  all(): JobRow[] {
+    if (!this.#tableExists()) return [];
+    return this.#rows(`SELECT ${COLUMNS} FROM ${TABLE} ORDER BY at, id`);
   }
 
-  reschedule(id: string, at: number, attempts: number): void {
-    this.#sql.exec(`UPDATE ${TABLE} SET at = ?, attempts = ? WHERE id = ?`, at, attempts, id);
+  /** Jobs due at `now`, earliest first. */
+  due(now: number): JobRow[] {
+    if (!this.#tableExists()) return [];
+    return this.#rows(`SELECT ${COLUMNS} FROM ${TABLE} WHERE at <= ? ORDER BY at, id`, now);
+  }
+
+  /** Whether the job is still due at `at` (not cancelled, moved or settled since it was read). */
+  isDueAt(id: string, at: number): boolean {
+    return this.#sql.exec(`SELECT 1 FROM ${TABLE} WHERE id = ? AND at = ?`, id, at).toArray().length > 0;
+  }
+
+  /** Removes a job; whether there was one. */
+  delete(id: string): boolean {
+    if (!this.#tableExists()) return false;
+    return this.#sql.exec(`DELETE FROM ${TABLE} WHERE id = ?`, id).rowsWritten > 0;
+  }
+
+  /** Marks the run due at `dueAt` as one whose state changes are being stored before it ends. */
+  markStarted(id: string, dueAt: number): void {
+    this.#sql.exec(`UPDATE ${TABLE} SET started = at WHERE id = ? AND at = ?`, id, dueAt);
+  }
+
+  /** Ends the job's run that was due at `dueAt`: gone for good (`next` undefined) or due again at `next` with `attempts`. */
+  settle(id: string, dueAt: number, next: { at: number; attempts: number } | undefined): void {
+    if (next === undefined) this.#sql.exec(`DELETE FROM ${TABLE} WHERE id = ? AND at = ?`, id, dueAt);
+    else this.#sql.exec(`UPDATE ${TABLE} SET at = ?, attempts = ?, started = NULL WHERE id = ? AND at = ?`, next.at, next.attempts, id, dueAt);
   }
 
   /** Makes every later job due at `now`, keeping their order (for tests that do not wait: actorflare/testing). */
@@ -81,5 +126,12 @@ export class ScheduleStore {
     if (!this.#tableExists()) return undefined;
     const row = this.#sql.exec<{ at: number | null }>(`SELECT MIN(at) AS at FROM ${TABLE}`).one();
     return row.at ?? undefined;
+  }
+
+  #rows(query: string, ...bindings: SqlStorageValue[]): JobRow[] {
+    return this.#sql
+      .exec<Row>(query, ...bindings)
+      .toArray()
+      .map((row) => ({ ...row, args: JSON.parse(row.args) as unknown[] }));
   }
 }

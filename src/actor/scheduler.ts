@@ -1,11 +1,13 @@
 import { backoffDelay } from "../protocol/backoff";
-import { ActorflareError } from "../protocol/errors";
+import { errors } from "../protocol/errors";
 import { findAction, runAction } from "./actions";
 import { Connection } from "./connection";
+import type { Schedule, ScheduledJob } from "./context";
+import { nextCronRun } from "./cron";
 import type { ActorInstance } from "./instance";
-import type { ScheduleStore } from "./schedule-store";
+import type { JobRow, ScheduleStore } from "./schedule-store";
 
-/** A failing job runs at most this many times, with exponential backoff between tries. */
+/** A failing run is tried at most this many times, with exponential backoff between tries. */
 const MAX_ATTEMPTS = 3;
 
 /** The storage calls the scheduler needs besides its table: the object's single alarm. */
@@ -16,14 +18,23 @@ export interface AlarmClock {
 }
 
 /**
- * `c.schedule`: actions to run later, kept in storage, run by the object's alarm. Jobs run at
- * least once (a job is deleted only after its action finished), survive restarts, and the
- * alarm is re-armed on every wake so a lost alarm cannot strand them.
+ * `c.schedule`: actions to run later, kept in storage, run by the object's alarm. Jobs survive
+ * restarts, and the alarm is re-armed on every wake so a lost alarm cannot strand them.
+ *
+ * A due time runs once. Each run is recorded in the same transaction as the state its action
+ * left, against the due time it ran for, so a second alarm finds nothing due. A crash before
+ * that commit loses the run's state changes too, and the due time runs again; but if some of
+ * them were stored earlier (another handler saved the state meanwhile, or the action called
+ * `c.saveState()`), that write also marked the run started, and the due time is then settled
+ * as done instead of run again. Passes over the due jobs run one after another, so two alarms
+ * at once cannot run a job twice either.
  */
-export class Scheduler {
+export class Scheduler implements Schedule {
   readonly #instance: ActorInstance;
   readonly #store: ScheduleStore;
   readonly #clock: AlarmClock;
+  /** The pass over due jobs that runs now, if any: the next one waits for it. */
+  #passes: Promise<void> = Promise.resolve();
 
   constructor(instance: ActorInstance, store: ScheduleStore, clock: AlarmClock) {
     this.#instance = instance;
@@ -31,49 +42,128 @@ export class Scheduler {
     this.#clock = clock;
   }
 
-  /** Runs `action(...args)` in `ms` milliseconds. Resolves with the job's id. */
   after(ms: number, action: string, ...args: unknown[]): Promise<string> {
     return this.at(Date.now() + ms, action, ...args);
   }
 
-  /** Runs `action(...args)` at `timestamp` (ms since the epoch). Resolves with the job's id. */
   async at(timestamp: number, action: string, ...args: unknown[]): Promise<string> {
     findAction(this.#instance.definition, action);
-    if (!Number.isFinite(timestamp)) throw new ActorflareError("invalid_schedule", "A schedule needs a finite time in milliseconds.");
-    let serializable: boolean;
-    try {
-      serializable = JSON.stringify(args) !== undefined;
-    } catch {
-      serializable = false;
+    if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
+      throw errors.invalidSchedule("A schedule needs a finite time in milliseconds: c.schedule.after(ms, ...) or c.schedule.at(Date.now() + ms, ...).");
     }
-    if (!serializable) throw new ActorflareError("invalid_schedule", `The arguments of '${action}' must be JSON-serializable to be stored.`);
+    const argsJson = storableArgs(action, args);
     const id = crypto.randomUUID();
-    this.#store.insert({ id, at: timestamp, action, args, attempts: 0 });
+    this.#store.insert({ id, at: timestamp, action, argsJson, cron: null });
     await this.#arm();
     return id;
   }
 
+  async cron(expression: string, action: string, ...args: unknown[]): Promise<string> {
+    findAction(this.#instance.definition, action);
+    const first = nextCronRun(expression, Date.now());
+    const argsJson = storableArgs(action, args);
+    // The same repeating job again (an onStart that schedules on every wake) is the one already stored.
+    const existing = this.#store.findCron(expression, action, argsJson);
+    if (existing !== undefined) return existing;
+    const id = crypto.randomUUID();
+    this.#store.insert({ id, at: first, action, argsJson, cron: expression });
+    await this.#arm();
+    return id;
+  }
+
+  async list(): Promise<ScheduledJob[]> {
+    return this.#store
+      .all()
+      .map(
+        ({ id, action, args, at, attempts, cron }): ScheduledJob =>
+          cron === null ? { id, kind: "once", action, args, at, tries: attempts } : { id, kind: "cron", cron, action, args, at, tries: attempts },
+      );
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    if (typeof id !== "string" || !this.#store.delete(id)) return false;
+    await this.#arm();
+    return true;
+  }
+
   /** The alarm fired: run every due job in order, then arm the alarm for the next one. */
-  async runDue(): Promise<void> {
-    const now = Date.now();
+  runDue(): Promise<void> {
+    const pass = this.#passes.then(() => this.#runPass());
+    this.#passes = pass.catch(() => {});
+    return pass;
+  }
+
+  /** After a wake: make sure the alarm matches the table. */
+  rearm(): Promise<void> {
+    return this.#arm();
+  }
+
+  async #runPass(): Promise<void> {
     const scheduler = new Connection({ encoding: "json", send: () => {}, close: () => {} }, { params: null, auth: undefined, state: undefined });
-    for (const job of this.#store.due(now)) {
-      try {
-        await runAction(this.#instance, scheduler, job.action, job.args);
-        this.#store.delete(job.id);
-      } catch (error) {
-        const attempts = job.attempts + 1;
-        if (attempts >= MAX_ATTEMPTS) {
-          this.#instance.log.error(`scheduled '${job.action}' failed ${attempts} times; dropping it:`, error);
-          this.#store.delete(job.id);
-        } else {
-          const delay = backoffDelay(attempts - 1, { base: this.#instance.options.scheduleRetryDelay, max: Number.POSITIVE_INFINITY });
-          this.#instance.log.warn(`scheduled '${job.action}' failed (try ${attempts} of ${MAX_ATTEMPTS}); retrying in ${delay} ms:`, error);
-          this.#store.reschedule(job.id, Date.now() + delay, attempts);
-        }
-      }
+    for (const job of this.#store.due(Date.now())) {
+      // A job an earlier one cancelled or moved is not due any more.
+      if (this.#store.isDueAt(job.id, job.at)) await this.#run(job, scheduler);
     }
     await this.#arm();
+  }
+
+  async #run(job: JobRow, scheduler: Connection): Promise<void> {
+    if (job.started === job.at) {
+      // Cut short by a crash after some of its changes were stored: running it again would repeat them.
+      this.#instance.log.warn(`scheduled '${job.action}' was interrupted after its state changes were stored; not running that time again.`);
+      this.#settle(job, true);
+      return;
+    }
+    try {
+      findAction(this.#instance.definition, job.action);
+    } catch (error) {
+      // A deploy removed the action: no try can succeed.
+      this.#instance.log.error(`scheduled '${job.action}' names no action of this actor any more; dropping the job:`, error);
+      this.#store.settle(job.id, job.at, undefined);
+      return;
+    }
+    let failure: string | undefined;
+    let settled = false;
+    const settle = (succeeded: boolean) => {
+      failure = this.#settle(job, succeeded);
+      settled = true;
+    };
+    const unmark = this.#instance.withEveryStateWrite(() => this.#store.markStarted(job.id, job.at));
+    try {
+      await runAction(this.#instance, scheduler, job.action, job.args, settle);
+    } catch (error) {
+      // The action's state could not be stored, and with it neither could the record of the run.
+      if (!settled) settle(false);
+      this.#instance.log.warn(`scheduled '${job.action}' failed (try ${job.attempts + 1} of ${MAX_ATTEMPTS}); ${failure}:`, error);
+    } finally {
+      unmark();
+    }
+  }
+
+  /** Records how the run due at `job.at` ended; for a failed one, says what happens next. */
+  #settle(job: JobRow, succeeded: boolean): string | undefined {
+    const attempts = job.attempts + 1;
+    if (!succeeded && attempts < MAX_ATTEMPTS) {
+      const delay = backoffDelay(attempts - 1, { base: this.#instance.options.scheduleRetryDelay, max: Number.POSITIVE_INFINITY });
+      this.#store.settle(job.id, job.at, { at: Date.now() + delay, attempts });
+      return `retrying in ${delay} ms`;
+    }
+    if (job.cron === null) {
+      this.#store.settle(job.id, job.at, undefined);
+      return succeeded ? undefined : "dropping it";
+    }
+    let next: number;
+    try {
+      // Missed times are skipped: the next run is the first one after now.
+      next = nextCronRun(job.cron, Date.now());
+    } catch (error) {
+      // Only if the cron parser changed its mind about an expression it once accepted.
+      this.#instance.log.error(`scheduled '${job.action}' has a cron expression that no longer has a next time; dropping the job:`, error);
+      this.#store.settle(job.id, job.at, undefined);
+      return "dropping it";
+    }
+    this.#store.settle(job.id, job.at, { at: next, attempts: 0 });
+    return succeeded ? undefined : `giving up on this run; the next is at ${new Date(next).toISOString()}`;
   }
 
   /** Sets the alarm to the earliest job, or clears it when none is left. Writes only when it changes. */
@@ -86,9 +176,13 @@ export class Scheduler {
       await this.#clock.setAlarm(next);
     }
   }
+}
 
-  /** After a wake: make sure the alarm matches the table. */
-  rearm(): Promise<void> {
-    return this.#arm();
+/** The arguments as the JSON they are stored in, or `invalid_schedule`. */
+function storableArgs(action: string, args: unknown[]): string {
+  try {
+    return JSON.stringify(args);
+  } catch {
+    throw errors.invalidSchedule(`The arguments of '${action}' must be JSON-serializable to be stored (no bigint, no cycles).`);
   }
 }

@@ -5,21 +5,31 @@ import { ActorflareError } from "../protocol/errors";
  * version wrote it: the actor's meta (`v`, for the layout of the whole storage), each connection
  * record (`v`) and each scheduled-job row (column `v`). Storage without them was written by the
  * first release (layout 0) and loads as it is; docs/architecture.md lists what each version
- * changed, and test/workers/storage-layout.test.ts loads a layout-0 fixture.
+ * changed, and test/workers/storage-layout.test.ts loads a fixture of each older layout.
  *
  * To change a layout: bump STORAGE_LAYOUT, add its migration below (run once, in a transaction,
  * when an actor of an older layout wakes), and add a fixture of the old layout to that test.
  */
-export const STORAGE_LAYOUT = 1;
+export const STORAGE_LAYOUT = 2;
 
-/** The version of a connection record or a scheduled-job row this code writes. */
+/** The version of a connection record this code writes. */
 export const RECORD_VERSION = 1;
+
+/** The version of a scheduled-job row this code writes (2: with the columns `cron` and `started`). */
+export const JOB_ROW_VERSION = 2;
 
 /** From layout `n - 1` to `n`. */
 const MIGRATIONS: Record<number, (sql: SqlStorage) => void> = {
   // 1: scheduled-job rows say which version wrote them (old rows: 0).
   1: (sql) => {
     if (tableExists(sql, "actorflare_schedule")) sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN v INTEGER NOT NULL DEFAULT 0");
+  },
+  // 2: a scheduled job may repeat: column `cron` holds its expression (old rows, which run once:
+  // NULL); column `started` marks a run whose state changes were stored before it ended (NULL).
+  2: (sql) => {
+    if (!tableExists(sql, "actorflare_schedule")) return;
+    sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN cron TEXT");
+    sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN started INTEGER");
   },
 };
 

@@ -91,8 +91,13 @@ export class ActorStorage {
     });
   }
 
-  writeState(state: unknown, changes: StateChanges): void {
-    this.#state.write(state, changes);
+  /** The state's changes, and what `alongside` writes, in one transaction. */
+  writeState(state: unknown, changes: StateChanges, alongside?: () => void): void {
+    if (!alongside) return this.#state.write(state, changes);
+    this.#storage.transactionSync(() => {
+      this.#state.write(state, changes);
+      alongside();
+    });
   }
 
   /** What was written since this object started, buffered writes included (they are written first). */

@@ -1,4 +1,5 @@
 import type { Encoding } from "../protocol/encoding";
+import type { LocationHint } from "../protocol/placement";
 import type { ClientDriver, TransportKind } from "./driver";
 import { ActorHandleBase, normalizeKey, withActionMethods, type ActorHandle, type ActorKey, type HandleSettings } from "./handle";
 import { HttpClientDriver } from "./http-driver";
@@ -14,13 +15,17 @@ export interface GetOptions {
 export interface GetOrCreateOptions extends GetOptions {
   /** Input for createState / onCreate, used only if this call creates the actor. */
   createWithInput?: unknown;
-  /** Accepted for RivetKit compatibility; Cloudflare places objects itself. */
-  createInRegion?: string;
+  /**
+   * Where to create the actor if this call creates it: a Durable Objects location hint
+   * (`"weur"`, `"enam"`, ...). Ignored for an actor that exists; another value is `invalid_region`.
+   */
+  createInRegion?: LocationHint;
 }
 
 export interface CreateOptions extends GetOptions {
   input?: unknown;
-  region?: string;
+  /** Where to create the actor: a Durable Objects location hint (`"weur"`, `"enam"`, ...). */
+  region?: LocationHint;
 }
 
 /** `client.<actorName>`: the ways to address actors of one kind. */

@@ -7,5 +7,6 @@ export type { ErrorCode } from "../protocol/error-codes";
 export { ActorWebSocket, type ActorWebSocketEventMap, type ActorCloseEvent } from "./actor-websocket";
 export type { TransportKind } from "./driver";
 export type { Encoding } from "../protocol/encoding";
+export type { LocationHint } from "../protocol/placement";
 export type { ActorActions, DefinitionOf } from "./types";
 export type { WebSocketConstructor } from "./websocket";

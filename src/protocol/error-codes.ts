@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "invalid_params",
   "invalid_action_request",
   "invalid_schedule",
+  "invalid_region",
   "malformed_message",
   "message_too_long",
   "route_not_found",

@@ -100,6 +100,12 @@ export const errors = {
   invalidQueryJson: (detail: string) => new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
   invalidRequest: (message: string, metadata?: unknown) => new ActorflareError("invalid_request", message, { metadata }),
   invalidParams: (detail: string, where = "X-RivetKit-Conn-Params") => new ActorflareError("invalid_params", `${where} is not valid JSON (${detail}).`),
+  invalidRegion: (region: unknown, regions: readonly string[]) =>
+    new ActorflareError(
+      "invalid_region",
+      `Unknown region ${JSON.stringify(typeof region === "string" ? region.slice(0, 40) : region) ?? String(region)}: a region is a Durable Objects location hint, one of ${regions.join(", ")}. Leave it out to let Cloudflare place the actor near its first request.`,
+      { metadata: { regions } },
+    ),
   actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
   actorAlreadyExists: (name: string, key: string[]) =>
     new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
@@ -176,6 +182,8 @@ export const errors = {
         "together they must be plain data and under 2 MB. Keep conn state small and put large data in the actor's state.",
       { status: 500, cause },
     ),
+  /** `c.schedule` refuses a job when it is scheduled, so nothing is stored that could only fail when due. */
+  invalidSchedule: (message: string, metadata?: unknown) => new ActorflareError("invalid_schedule", message, { metadata }),
   actorOverloaded: () => new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
   // RivetKit 2.3's wire (docs/protocol.md §12).
   invalidRivetEncoding: (value: string | null) =>

@@ -1,4 +1,5 @@
 import { errors } from "./errors";
+import { type LocationHint, locationHintOf } from "./placement";
 
 /** Bounds on a key: characters per part (RivetKit's), parts, and UTF-8 bytes of the whole key as JSON. */
 export const MAX_KEY_PART_LENGTH = 128;
@@ -28,8 +29,8 @@ export type ActorKeyInput = string | string[] | null | undefined;
 export type ActorQuery =
   | { getForId: { name?: string; actorId: string } }
   | { getForKey: { name: string; key: string[] } }
-  | { getOrCreateForKey: { name: string; key: string[]; input?: unknown; region?: string } }
-  | { create: { name: string; key: string[]; input?: unknown; region?: string } };
+  | { getOrCreateForKey: { name: string; key: string[]; input?: unknown; region?: LocationHint } }
+  | { create: { name: string; key: string[]; input?: unknown; region?: LocationHint } };
 
 const VARIANTS = ["getForId", "getForKey", "getOrCreateForKey", "create"] as const;
 
@@ -60,12 +61,10 @@ export function parseActorQuery(value: unknown): ActorQuery {
   const name = nameOf(variant, fields.name);
   const key = keyOf(variant, fields.key);
   if (variant === "getForKey") return { getForKey: { name, key } };
-  const created: { name: string; key: string[]; input?: unknown; region?: string } = { name, key };
+  const created: { name: string; key: string[]; input?: unknown; region?: LocationHint } = { name, key };
   if (fields.input !== undefined) created.input = fields.input;
-  if (fields.region !== undefined) {
-    if (typeof fields.region !== "string") throw invalidField(`${variant}.region`, "must be a string");
-    created.region = fields.region;
-  }
+  // Refused here, before onAuth and before any object is addressed.
+  if (fields.region !== undefined) created.region = locationHintOf(fields.region);
   return variant === "create" ? { create: created } : { getOrCreateForKey: created };
 }
 

@@ -8,7 +8,7 @@ import type { ActorQuery } from "../protocol/query";
 import { queryActorName } from "../protocol/query-facts";
 import type { ActorDefinitions } from "../worker/registry-runtime";
 import type { Registry } from "../registry/setup";
-import { keyToName } from "../worker/locate";
+import { inJurisdiction, keyToName } from "../worker/locate";
 
 export interface TestOptions {
   /** How protocol messages are encoded (default `json`). */
@@ -73,7 +73,7 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
           "Point cloudflareTest({ wrangler: { configPath } }) at the wrangler config that declares it.",
       );
     }
-    return namespace as DurableObjectNamespace;
+    return inJurisdiction(namespace as DurableObjectNamespace, registry.actors[name]?.config.jurisdiction);
   };
 
   const stubOf = ({ query }: ActorRef): DurableObjectStub => {

@@ -1,6 +1,7 @@
 import type { AnyActorDefinition } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorObjectRpc, ActorTarget } from "../server/contract";
+import { type Jurisdiction, locationHintOf } from "../protocol/placement";
 import type { ActorQuery } from "../protocol/query";
 import { className, wranglerLines } from "./names";
 import type { RegistryRuntime } from "./registry-runtime";
@@ -25,16 +26,19 @@ export interface LocatedActor {
  */
 export function locateActor(runtime: RegistryRuntime, env: unknown, query: ActorQuery): LocatedActor {
   if ("getForId" in query) return locateById(runtime, env, query.getForId.actorId, query.getForId.name);
-  const [variant, target]: [{ name: string; key: string[] }, ActorTarget] =
+  const [variant, target]: [{ name: string; key: string[]; region?: unknown }, ActorTarget] =
     "getForKey" in query
       ? [query.getForKey, { kind: "get" }]
       : "getOrCreateForKey" in query
         ? [query.getOrCreateForKey, { kind: "getOrCreate", key: query.getOrCreateForKey.key, input: query.getOrCreateForKey.input }]
         : [query.create, { kind: "create", key: query.create.key, input: query.create.input }];
   const definition = definitionOf(runtime, variant.name);
-  const namespace = namespaceOf(runtime, env, variant.name);
+  const namespace = namespaceOf(runtime, env, variant.name, definition);
   const id = namespace.idFromName(keyToName(variant.key));
-  return { name: variant.name, definition, id, stub: stubOf(namespace, id), target };
+  // The hint only counts when this request creates the object; for one that exists it changes nothing.
+  const region = "region" in variant && variant.region !== undefined ? locationHintOf(variant.region) : undefined;
+  const stub = stubOf(namespace, id, region && { locationHint: region });
+  return { name: variant.name, definition, id, stub, target };
 }
 
 /** The object name of a key: JSON keeps `["a,b"]` and `["a","b"]` apart. */
@@ -47,7 +51,7 @@ function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, nam
   const candidates = name === undefined ? Object.keys(runtime.actors) : [name];
   for (const candidate of candidates) {
     const definition = definitionOf(runtime, candidate);
-    const namespace = namespaceOf(runtime, env, candidate);
+    const namespace = namespaceOf(runtime, env, candidate, definition);
     const id = idFromString(namespace, actorId);
     if (id) return { name: candidate, definition, id, stub: stubOf(namespace, id), target: { kind: "get" } };
   }
@@ -55,8 +59,8 @@ function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, nam
 }
 
 /** The object's stub; the namespace's type does not know our class, which implements ActorObjectRpc. */
-function stubOf(namespace: DurableObjectNamespace, id: DurableObjectId): ActorStub {
-  return namespace.get(id) as unknown as ActorStub;
+function stubOf(namespace: DurableObjectNamespace, id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions): ActorStub {
+  return namespace.get(id, options) as unknown as ActorStub;
 }
 
 function idFromString(namespace: DurableObjectNamespace, actorId: string): DurableObjectId | undefined {
@@ -75,15 +79,32 @@ function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinitio
   return definition;
 }
 
-function namespaceOf(runtime: RegistryRuntime, env: unknown, name: string): DurableObjectNamespace {
+/** The actor's namespace: its binding, inside the definition's jurisdiction if it has one. */
+function namespaceOf(runtime: RegistryRuntime, env: unknown, name: string, definition: AnyActorDefinition): DurableObjectNamespace {
   const binding = runtime.bindingName(name);
   const namespace = (env as Record<string, unknown> | undefined)?.[binding];
   if (typeof namespace === "object" && namespace !== null && "idFromName" in namespace) {
-    return namespace as DurableObjectNamespace;
+    return inJurisdiction(namespace as DurableObjectNamespace, definition.config.jurisdiction);
   }
   throw new ActorflareError(
     "binding_not_found",
     `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml:\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: export class ${className(name)} extends registry.durableObjects.${className(name)} {}`,
     { status: 500 },
   );
+}
+
+/**
+ * The binding's namespace inside the actor's jurisdiction, if it has one. Ids from a
+ * jurisdiction's namespace differ from the binding's own, so every lookup goes through here.
+ * workerd (`wrangler dev`, tests) has no jurisdictions and throws; there the binding's own
+ * namespace stands in, as location hints are ignored there too.
+ */
+export function inJurisdiction(namespace: DurableObjectNamespace, jurisdiction: Jurisdiction | undefined): DurableObjectNamespace {
+  if (jurisdiction === undefined) return namespace;
+  try {
+    return namespace.jurisdiction(jurisdiction);
+  } catch (error) {
+    if (error instanceof Error && error.message.includes("not implemented in workerd")) return namespace;
+    throw error;
+  }
 }

@@ -338,6 +338,17 @@ export const rivet23Cases: Rivet23Case[] = [
   {
     kind: "http23",
     route: "2.3 gateway action",
+    name: "an rvt-region that is no location hint",
+    method: "POST",
+    path: never("/action/increment", "&rvt-region=atl"),
+    headers: encodingHeader("json"),
+    body: '{"args":[1]}',
+    status: 400,
+    error: "actorflare.invalid_region",
+  },
+  {
+    kind: "http23",
+    route: "2.3 gateway action",
     name: "another namespace",
     method: "POST",
     path: `/registry/gateway/counter/action/increment?rvt-namespace=prod&rvt-method=getOrCreate&rvt-key=${NEVER}`,

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ActorflareError } from "../../src/protocol/errors";
 import { decodeToServer, MAX_INCOMING_MESSAGE_BYTES, type ToServer } from "../../src/protocol/messages";
+import { LOCATION_HINTS } from "../../src/protocol/placement";
 import { MAX_KEY_PART_LENGTH, parseActorQuery, parseActorQueryJson } from "../../src/protocol/query";
 import { acceptedProtocol, buildProtocols, parseProtocols } from "../../src/protocol/subprotocols";
 import { readHttpActorRequest, readWebSocketActorRequest } from "../../src/worker/actor-request";
@@ -136,7 +137,7 @@ const validQuery = fc
     name: nameArb,
     key: keyArb,
     input: fc.option(jsonValue, { nil: undefined }),
-    region: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+    region: fc.option(fc.constantFrom(...LOCATION_HINTS), { nil: undefined }),
     actorId: fc.string({ unit: "binary", minLength: 1, maxLength: 70 }),
     withName: fc.boolean(),
     inner: extras(KNOWN_FIELDS),

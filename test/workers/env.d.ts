@@ -9,8 +9,10 @@ declare namespace Cloudflare {
     INSPECTOR: DurableObjectNamespace;
     BIG_STATE: DurableObjectNamespace;
     SCHEDULED: DurableObjectNamespace;
+    PATIENT_SCHEDULED: DurableObjectNamespace;
     CHAT_ROOM: DurableObjectNamespace;
     LAYOUT: DurableObjectNamespace;
+    PLACED: DurableObjectNamespace;
     SUBSCRIBER: DurableObjectNamespace;
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
     BAD_MIGRATION: DurableObjectNamespace;

@@ -131,7 +131,7 @@ describe("query resolution", () => {
   });
 
   it("ignores unknown fields in the query (RivetKit's client sends its option bag)", async () => {
-    const response = await resolve({ create: { name: "counter", key: [uniqueKey()], params: { x: 1 }, signal: {}, region: "auto" } });
+    const response = await resolve({ create: { name: "counter", key: [uniqueKey()], params: { x: 1 }, signal: {}, region: "oc" } });
     expect(response.status).toBe(200);
   });
 

@@ -3,6 +3,7 @@ import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
+import { placed } from "./placement-actors";
 
 /** Echoes what onFetch received, so tests can see the request as the actor does. */
 const inspector = actor({
@@ -262,32 +263,71 @@ function subscriberActor(options: ActorOptions) {
 const subscriber = subscriberActor({ maxSubscriptionsPerConnection: 20_000 });
 const tightSubscriber = subscriberActor({ maxSubscriptionsPerConnection: 3, maxEventNameBytes: 8 });
 
-/** Scheduled actions. */
-const scheduled = actor({
-  state: { ticks: [] as string[], failures: 0, starts: 0 },
-  onAuth: () => ({}),
-  onStart: (c) => {
-    c.state.starts++;
-  },
-  actions: {
-    later: (c, ms: number, label: string) => c.schedule.after(ms, "tick", label),
-    at: (c, timestamp: number, label: string) => c.schedule.at(timestamp, "tick", label),
-    tick: (c, label: string) => {
-      c.state.ticks.push(label);
+/**
+ * `slowTick`'s runs: held while `held`, counted when they start (module variables: the tests
+ * share this module with the worker, so they watch a run without a request to the actor).
+ */
+const slowRuns = { held: false, started: 0 };
+export const holdSlowRuns = (held: boolean) => {
+  slowRuns.held = held;
+};
+export const slowRunsStarted = () => slowRuns.started;
+
+/** Scheduled actions: once and cron, listed and cancelled. */
+function scheduledActor(options: ActorOptions) {
+  return actor({
+    state: { ticks: [] as string[], failures: 0, starts: 0 },
+    onAuth: () => ({}),
+    onStart: (c) => {
+      c.state.starts++;
     },
-    flaky: (c, failTimes: number, label: string) => {
-      if (c.state.failures < failTimes) {
-        c.state.failures++;
-        throw new Error(`flaky failure ${c.state.failures}`);
-      }
-      c.state.ticks.push(label);
+    actions: {
+      later: (c, ms: number, label: string) => c.schedule.after(ms, "tick", label),
+      at: (c, timestamp: number, label: string) => c.schedule.at(timestamp, "tick", label),
+      every: (c, expression: string, label: string) => c.schedule.cron(expression, "tick", label),
+      tick: (c, label: string) => {
+        c.state.ticks.push(label);
+      },
+      flaky: (c, failTimes: number, label: string) => {
+        if (c.state.failures < failTimes) {
+          c.state.failures++;
+          throw new Error(`flaky failure ${c.state.failures}`);
+        }
+        c.state.ticks.push(label);
+      },
+      laterFlaky: (c, ms: number, failTimes: number, label: string) => c.schedule.after(ms, "flaky", failTimes, label),
+      everyFlaky: (c, expression: string, failTimes: number, label: string) => c.schedule.cron(expression, "flaky", failTimes, label),
+      /** Changes the state, then waits while runs are held: a run that a crash or a second alarm can overlap. */
+      slowTick: async (c, label: string) => {
+        c.state.ticks.push(label);
+        slowRuns.started++;
+        while (slowRuns.held) await new Promise((resolve) => setTimeout(resolve, 10));
+      },
+      everySlow: (c, expression: string, label: string) => c.schedule.cron(expression, "slowTick", label),
+      /** Leaves a state storage cannot keep: the run fails when its state is saved. */
+      unstorable: (c) => {
+        (c.state as Record<string, unknown>).fn = () => 1;
+      },
+      everyUnstorable: (c, expression: string) => c.schedule.cron(expression, "unstorable"),
+      /** Schedules any action with any time or expression (refusals, jobs that cancel jobs): `how` picks the method. */
+      schedule: (c, how: "after" | "at" | "cron", action: string, when: unknown, ...args: unknown[]) =>
+        how === "cron"
+          ? c.schedule.cron(when as string, action, ...args)
+          : how === "at"
+            ? c.schedule.at(when as number, action, ...args)
+            : c.schedule.after(when as number, action, ...args),
+      scheduleBigint: (c, how: "after" | "cron") => (how === "cron" ? c.schedule.cron("* * * * *", "tick", 1n) : c.schedule.after(10, "tick", 1n)),
+      scheduleMissing: (c) => c.schedule.after(10, "nope"),
+      list: (c) => c.schedule.list(),
+      cancel: (c, id: string) => c.schedule.cancel(id),
+      read: (c) => c.state,
     },
-    laterFlaky: (c, ms: number, failTimes: number, label: string) => c.schedule.after(ms, "flaky", failTimes, label),
-    scheduleMissing: (c) => c.schedule.after(10, "nope"),
-    read: (c) => c.state,
-  },
-  options: { scheduleRetryDelay: 50 },
-});
+    options,
+  });
+}
+const scheduled = scheduledActor({ scheduleRetryDelay: 50 });
+/** Retries wait an hour, so a test sees a job between its tries. */
+const patientScheduled = scheduledActor({ scheduleRetryDelay: 3_600_000 });
 
 /** onStart fails until the test calls healFragile() (the test shares this module with the worker). */
 let failStarts = true;
@@ -330,6 +370,8 @@ const layout = actor({
       key: c.key,
     }),
     plan: async (c) => [await c.schedule.at(4_102_444_800_000, "tick", "far"), await c.schedule.at(4_102_444_800_001, "tick", "farther")],
+    planCron: (c) => c.schedule.cron("0 0 1 1 *", "tick", "yearly"),
+    jobs: (c) => c.schedule.list(),
     tick: (c, label: string) => {
       c.state.nested.list.push(label.length);
     },
@@ -444,6 +486,7 @@ export const registry = setup({
     chatRoom,
     bigState,
     scheduled,
+    patientScheduled,
     fragile,
     subscriber,
     tightSubscriber,
@@ -453,5 +496,6 @@ export const registry = setup({
     sqlNotes,
     badMigration,
     echo,
+    placed,
   },
 });

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
 import layout0 from "./fixtures/storage-layout-0.json";
+import layout1 from "./fixtures/storage-layout-1.json";
 import { testClient, uniqueKey } from "./helpers";
 
 // Storage written by an earlier version must load in this one. The fixture is an actor's
@@ -71,12 +72,12 @@ describe("storage written by earlier versions", () => {
     // The first wake moved it to the current layout: versions on the meta and on new job rows.
     const stored = await runInDurableObject(stub, (_instance, ctx) => ({
       meta: ctx.storage.kv.get("actorflare:meta"),
-      jobs: ctx.storage.sql.exec("SELECT action, v FROM actorflare_schedule ORDER BY at").toArray(),
+      jobs: ctx.storage.sql.exec("SELECT action, v, cron FROM actorflare_schedule ORDER BY at").toArray(),
     }));
-    expect(stored.meta).toMatchObject({ v: 1, name: "layout", key: ["layout-v0"] });
+    expect(stored.meta).toMatchObject({ v: 2, name: "layout", key: ["layout-v0"] });
     expect(stored.jobs).toEqual([
-      { action: "tick", v: 0 },
-      { action: "tick", v: 0 },
+      { action: "tick", v: 0, cron: null },
+      { action: "tick", v: 0, cron: null },
     ]);
     await handle.plan();
     expect(
@@ -86,11 +87,36 @@ describe("storage written by earlier versions", () => {
           .toArray()
           .map((row) => row.v),
       ),
-    ).toEqual([0, 0, 1, 1]);
+    ).toEqual([0, 0, 2, 2]);
     // And it goes on: a change is stored and read back after the object restarts.
     expect(await handle.bump()).toBe(8);
     await expect(runInDurableObject(stub, (_instance, ctx) => ctx.abort("restart"))).rejects.toThrow("restart");
     expect(await handle.read()).toMatchObject({ count: 8, bigLength: 1_400_000 });
+  });
+
+  it("layout 1 (jobs without cron): the jobs load as one-off jobs, and cron jobs can be added", async () => {
+    const key = uniqueKey();
+    const stub = await plant(layout1 as Fixture, key);
+    const handle = testClient().layout.get(key);
+    expect(await handle.read()).toMatchObject({ count: 7, list: [1, 2, 3], bigLength: 1_400_000, key: ["layout-v1"] });
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.getAlarm())).toBe(4_102_444_800_000);
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 2, key: ["layout-v1"] });
+    const old = [
+      { kind: "once", action: "tick", args: ["far"], at: 4_102_444_800_000, tries: 0 },
+      { kind: "once", action: "tick", args: ["farther"], at: 4_102_444_800_001, tries: 0 },
+    ];
+    expect(await handle.jobs()).toMatchObject(old);
+    const id = await handle.planCron();
+    const jobs = await handle.jobs();
+    expect(jobs).toHaveLength(3);
+    expect(jobs.find((job) => job.id === id)).toMatchObject({ kind: "cron", cron: "0 0 1 1 *", action: "tick", args: ["yearly"] });
+    expect(
+      await runInDurableObject(stub, (_instance, ctx) => ctx.storage.sql.exec("SELECT v, cron FROM actorflare_schedule ORDER BY v, at").toArray()),
+    ).toEqual([
+      { v: 1, cron: null },
+      { v: 1, cron: null },
+      { v: 2, cron: "0 0 1 1 *" },
+    ]);
   });
 
   it("storage of a newer layout is refused with storage_too_new, and left as it is", async () => {
@@ -106,10 +132,10 @@ describe("storage written by earlier versions", () => {
     const key = uniqueKey();
     await testClient().layout.getOrCreate(key).plan();
     const stub = env.LAYOUT.get(env.LAYOUT.idFromName(keyToName([key])));
-    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 1 });
-    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.sql.exec("SELECT v FROM actorflare_schedule").toArray())).toEqual([
-      { v: 1 },
-      { v: 1 },
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 2 });
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.sql.exec("SELECT v, cron FROM actorflare_schedule").toArray())).toEqual([
+      { v: 2, cron: null },
+      { v: 2, cron: null },
     ]);
   });
 });

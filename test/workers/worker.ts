@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { observePlacement } from "./placement-observer";
 import { registry } from "./registry";
 
 export const {
@@ -12,6 +13,7 @@ export const {
   ChatRoom,
   BigState,
   Scheduled,
+  PatientScheduled,
   Fragile,
   Subscriber,
   TightSubscriber,
@@ -39,4 +41,14 @@ app.post("/server-action/:key/:amount", async (c) => {
   return c.json({ count });
 });
 
-export default serve(app);
+const handler = serve(app);
+
+// The Worker and the Placed actor (which calls others through c.client()) see their Durable
+// Object bindings through an observer, so that the placement tests can check what reaches the runtime.
+export default { fetch: (request, env, ctx) => handler.fetch(request, env && observePlacement(env), ctx) } satisfies ExportedHandler<Record<string, unknown>>;
+
+export class Placed extends registry.durableObjects.Placed {
+  constructor(ctx: DurableObjectState, env: never) {
+    super(ctx, observePlacement(env as object) as never);
+  }
+}
