@@ -20,11 +20,13 @@ export async function runAction(
   args: unknown[],
   alongside?: (succeeded: boolean) => void,
 ): Promise<unknown> {
+  // An unknown name is refused before it is recorded: clients choose names, the ring stays about real actions.
+  const action = findAction(instance.definition, name);
   const at = Date.now();
   const record = (outcome: "ok" | "error", code?: string) =>
     instance.activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome, ...(code === undefined ? {} : { code }) });
   try {
-    const output = await runBounded(instance, conn, name, args, alongside);
+    const output = await runBounded(instance, conn, action, name, args, alongside);
     record("ok");
     return output;
   } catch (error) {
@@ -37,11 +39,11 @@ export async function runAction(
 async function runBounded(
   instance: ActorInstance,
   conn: Connection,
+  action: Action,
   name: string,
   args: unknown[],
   alongside?: (succeeded: boolean) => void,
 ): Promise<unknown> {
-  const action = findAction(instance.definition, name);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let succeeded = false;
   try {
