@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { counter } from "../../examples/demo/actors/counter";
 import { ACTIVITY_CAPACITY, ActivityLog } from "../../src/actor/activity";
 import type { InspectorSnapshot } from "../../src/protocol/inspector";
@@ -197,8 +197,11 @@ describe("the inspector's API", () => {
     }
     expect((await snapshotOf("counter", key)).state).toEqual({ count: 1 });
 
+    const logged = vi.spyOn(console, "info");
     const replaced = await inspector("PUT", path, { body: { state: { count: 41 } } });
     expect(await replaced.json()).toEqual({ value: null });
+    expect(logged.mock.calls.map((args) => args.join(" "))).toContainEqual(expect.stringMatching(/^\[actor counter \w+\] from inspector: state replaced$/));
+    logged.mockRestore();
     const after = await call("/registry/actors/actions/getCount", {
       method: "POST",
       headers: { ...queryHeaders({ getForKey: { name: "counter", key: [key] } }), "content-type": "application/json" },
@@ -243,6 +246,17 @@ describe("the inspector's API", () => {
     const cancelled = await inspector("DELETE", `${API}/actor/schedule/${jobId}?${byKey("counter", key)}`);
     expect(cancelled.status).toBe(200);
     expect((await snapshotOf("counter", key)).schedule).toEqual([]);
+  });
+
+  it("shows a repeating job with its cron expression", async () => {
+    const key = uniqueKey();
+    const every = await call("/registry/actors/actions/every", {
+      method: "POST",
+      headers: { ...queryHeaders({ getOrCreateForKey: { name: "scheduled", key: [key] } }), "content-type": "application/json" },
+      body: JSON.stringify({ a: ["0 0 1 1 *", "yearly"] }),
+    });
+    const { o: jobId } = (await every.json()) as { o: string };
+    expect((await snapshotOf("scheduled", key)).schedule).toEqual([{ id: jobId, action: "tick", args: ["yearly"], at: expect.any(Number), cron: "0 0 1 1 *", tries: 0 }]);
   });
 });
 
