@@ -9,12 +9,19 @@ export const ACTIVITY_CAPACITY = 100;
  */
 export class ActivityLog {
   readonly #entries: ActivityEntry[] = [];
+  readonly #recorded: () => void;
   #next = 0;
+
+  /** `recorded` runs after each entry (the inspector's live view follows). */
+  constructor(recorded: () => void = () => {}) {
+    this.#recorded = recorded;
+  }
 
   record(entry: ActivityEntry): void {
     if (this.#entries.length < ACTIVITY_CAPACITY) this.#entries.push(entry);
     else this.#entries[this.#next] = entry;
     this.#next = (this.#next + 1) % ACTIVITY_CAPACITY;
+    this.#recorded();
   }
 
   /** The entries, newest first. */

@@ -43,7 +43,10 @@ export class Connections {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
-      if (!ephemeral) this.#open.set(conn.id, conn);
+      if (!ephemeral) {
+        this.#open.set(conn.id, conn);
+        this.#instance.noteChange();
+      }
       await config.onConnect?.(c, conn);
       try {
         conn.persist();
@@ -67,7 +70,7 @@ export class Connections {
   async close(conn: Connection): Promise<void> {
     if (this.#closed.has(conn)) return;
     this.#closed.add(conn);
-    this.#open.delete(conn.id);
+    if (this.#open.delete(conn.id)) this.#instance.noteChange();
     try {
       await this.#instance.definition.config.onDisconnect?.(this.#instance.context, conn);
     } catch (error) {

@@ -16,6 +16,8 @@ export interface ActorHost {
   readonly actorId: string;
   /** The registry's server-side client, made on first use (`c.client()`). */
   readonly client: () => unknown;
+  /** Told when something the inspector shows may have changed (state, connections, activity). */
+  readonly changed?: () => void;
 }
 
 /**
@@ -33,7 +35,7 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly connections: Connections;
   readonly scheduler: Scheduler;
   /** Recent actions and events, in memory only (the inspector shows them). */
-  readonly activity = new ActivityLog();
+  readonly activity = new ActivityLog(() => this.noteChange());
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
   #db: unknown;
@@ -160,6 +162,11 @@ export class ActorInstance<S = unknown, V = unknown> {
     this.#state.value = next;
   }
 
+  /** Something the inspector shows may have changed (state, connections, activity). */
+  noteChange(): void {
+    this.#host.changed?.();
+  }
+
   get vars(): V {
     return this.#vars as V;
   }
@@ -189,6 +196,7 @@ export class ActorInstance<S = unknown, V = unknown> {
       this.log.error("the state could not be stored; the change is dropped:", error instanceof Error ? (error.cause ?? error) : error);
       throw error;
     }
+    this.noteChange();
   }
 
   /** Adds `write` to every state write, in its transaction, until the returned function is called. */

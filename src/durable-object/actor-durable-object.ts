@@ -27,6 +27,7 @@ import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import type { StreamRequest } from "./routes/stream-context";
 import { inspect } from "./inspector";
+import { InspectorSockets } from "./inspector-sockets";
 import { answerClose, closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
@@ -46,6 +47,7 @@ const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => R
   "raw-websocket": rawWebSocket,
   "connect-websocket": connectWebSocket,
   "connect-sse": connectSse,
+  "inspector-websocket": ({ instance, inspectors }) => inspectors.open(instance),
 };
 
 /**
@@ -57,6 +59,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
   return class ActorDurableObject extends DurableObject implements ActorObjectRpc {
     readonly #storage = new ActorStorage(this.ctx.storage);
     readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
+    readonly #inspectors = new InspectorSockets(this.ctx);
     readonly #loader: InstanceLoader;
     readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
 
@@ -65,7 +68,15 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       // `c.client()`: made on first use, over this object's bindings.
       let client: unknown;
       const caller: CallingObject = { id: ctx.id, loading: () => this.#loader.loading };
-      this.#loader = new InstanceLoader(ctx, name, definition, this.#storage, this.#sockets, () => (client ??= makeClient(env, caller)));
+      this.#loader = new InstanceLoader(
+        ctx,
+        name,
+        definition,
+        this.#storage,
+        this.#sockets,
+        () => (client ??= makeClient(env, caller)),
+        (instance) => this.#inspectors.changed(instance),
+      );
       // An application-level ping is answered by the runtime without waking the actor.
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }
@@ -94,7 +105,12 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     }
 
     async inspect(request: InspectorOp): Promise<Outcome<unknown>> {
-      return this.#call(`inspector ${request.op}`, { kind: "get" }, (instance) => inspect(instance, request));
+      return this.#call(`inspector ${request.op}`, { kind: "get" }, async (instance) => {
+        const value = await inspect(instance, request);
+        // A cancelled job changes nothing else the live view would notice.
+        if (request.op !== "snapshot") this.#inspectors.changed(instance);
+        return value;
+      });
     }
 
     async #call<T>(what: string, target: ActorTarget, run: (instance: ActorInstance) => T | Promise<T>): Promise<Outcome<T>> {
@@ -114,7 +130,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
       try {
         const instance = await this.#loader.obtain(context.target);
-        return await streamRoutes[context.route]({ instance, sockets: this.#sockets, request, context });
+        return await streamRoutes[context.route]({ instance, sockets: this.#sockets, inspectors: this.#inspectors, request, context });
       } catch (error) {
         const { status, body } = publicError(error, this.#log, context.route);
         // Say the body is not wanted, rather than answer while the Worker is still sending it.
@@ -125,6 +141,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
           case "connect-websocket":
             // The connection protocol reports the error as a message before the close, so the chosen protocol is echoed.
             return webSocketError(body, context.protocol, context.encoding);
+          case "inspector-websocket":
+            return webSocketError(body, undefined, undefined, false);
           case "connect-sse":
             return sseError(body, isEncoding(context.encoding) ? context.encoding : undefined);
           default:
@@ -147,6 +165,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     /** A connection's message; after hibernation this is what wakes the actor. */
     override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+      // An inspector page sends nothing it needs answered (its pings are answered by the runtime).
+      if (this.#inspectors.owns(socket)) return;
       // Awake: handle it now, with no await before it, so messages start in the order they came.
       const live = this.#loader.started;
       if (live) return this.#sockets.message(live, socket, message);
@@ -157,6 +177,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     override async webSocketClose(socket: WebSocket, code: number, reason: string, wasClean: boolean): Promise<void> {
       // Answered first, with no await before it: waking a hibernated actor must not delay it.
       answerClose(socket, { code, reason, wasClean });
+      if (this.#inspectors.owns(socket)) return;
       const instance = await this.#instanceForSocket(socket);
       if (instance) await this.#sockets.close(instance, socket);
     }

@@ -41,7 +41,8 @@ export async function inspect(instance: ActorInstance, request: InspectorOp): Pr
   }
 }
 
-async function snapshot(instance: ActorInstance): Promise<InspectorSnapshot> {
+/** What the inspector shows of the actor now. */
+export async function snapshot(instance: ActorInstance): Promise<InspectorSnapshot> {
   const { meta } = instance;
   return {
     actor: { id: instance.actorId, name: meta.name, key: meta.key, createdAt: meta.createdAt },

@@ -20,6 +20,7 @@ export class InstanceLoader {
   readonly #storage: ActorStorage;
   readonly #sockets: HibernatableSockets;
   readonly #client: () => unknown;
+  readonly #changed: (instance: ActorInstance) => void;
 
   constructor(
     ctx: DurableObjectState,
@@ -28,6 +29,7 @@ export class InstanceLoader {
     storage: ActorStorage,
     sockets: HibernatableSockets,
     client: () => unknown,
+    changed: (instance: ActorInstance) => void,
   ) {
     this.#ctx = ctx;
     this.#name = name;
@@ -35,6 +37,7 @@ export class InstanceLoader {
     this.#storage = storage;
     this.#sockets = sockets;
     this.#client = client;
+    this.#changed = changed;
   }
 
   /** The instance if it is loaded and started, without waiting. */
@@ -91,7 +94,10 @@ export class InstanceLoader {
     let created = false;
     if (!instance) {
       const meta = this.#storage.readMeta();
-      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString(), client: this.#client };
+      const changed = () => {
+        if (this.#instance) this.#changed(this.#instance);
+      };
+      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString(), client: this.#client, changed };
       if (meta) {
         instance = await ActorInstance.load(host, meta);
         this.#sockets.restore(instance);

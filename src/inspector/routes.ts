@@ -2,10 +2,13 @@ import { optionsOf } from "../actor/options";
 import { errors } from "../protocol/errors";
 import type { InspectorOp } from "../protocol/inspector";
 import { parseActorQueryJson } from "../protocol/query";
-import { httpError } from "../server/error-answers";
+import { ACTOR_ORIGIN } from "../server/contract";
+import { httpError, publicError, webSocketError } from "../server/error-answers";
 import { readBodyWithin } from "../worker/body";
 import { callActor } from "../worker/call";
 import { locateActor, type LocatedActor } from "../worker/locate";
+import { workerLog } from "../worker/log";
+import { streamToActor } from "../worker/stream";
 import type { RegistryRuntime } from "../worker/registry-runtime";
 import type { ExtraRoute } from "../worker/router";
 import type { RouteContext, RouteHandler } from "../worker/routes/types";
@@ -68,6 +71,20 @@ const disconnect: RouteHandler = (runtime, route) => ask(locate(runtime, route),
 
 const cancelJob: RouteHandler = (runtime, route) => ask(locate(runtime, route), { op: "cancelJob", jobId: route.params.id ?? "" });
 
+/**
+ * The live view: a WebSocket on which the actor's object sends a snapshot now and after each
+ * change. It hibernates with the actor. A refusal past the token check (an unknown actor, a bad
+ * query) closes it at once with 1011 and the error code as the reason.
+ */
+const live: RouteHandler = async (runtime, route) => {
+  if (route.request.headers.get("upgrade")?.toLowerCase() !== "websocket") throw errors.upgradeRequired();
+  try {
+    return await streamToActor(locate(runtime, route), route.request, `${ACTOR_ORIGIN}/`, { route: "inspector-websocket", encoding: "json" });
+  } catch (error) {
+    return webSocketError(publicError(error, workerLog, "inspector").body, undefined, undefined, false);
+  }
+};
+
 const actorNames: RouteHandler = async (runtime) => json({ value: Object.keys(runtime.actors) });
 
 /**
@@ -108,6 +125,7 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
     { method: "DELETE", path: `${INSPECTOR_PATH}/session`, handler: guarded(signOut) },
     { method: "GET", path: `${api}/actors`, handler: guarded(actorNames) },
     { method: "GET", path: `${api}/actor`, handler: guarded(snapshot) },
+    { method: "GET", path: `${api}/actor/live`, handler: guarded(live) },
     { method: "POST", path: `${api}/actor/action`, handler: guarded(action) },
     { method: "PUT", path: `${api}/actor/state`, handler: guarded(setState) },
     { method: "DELETE", path: `${api}/actor/connections/:id`, handler: guarded(disconnect) },

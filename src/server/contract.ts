@@ -69,7 +69,7 @@ export interface ActorObjectRpc {
   inspect(request: InspectorOp): Promise<Outcome<unknown>>;
 }
 
-export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse";
+export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse" | "inspector-websocket";
 
 /** What a streaming request carries besides itself: the route, the target and what the Worker decided. */
 export interface StreamContext {
@@ -113,7 +113,7 @@ export function encodeContext(context: StreamContext): string {
   return /^[\x20-\x7e]*$/.test(json) ? json : encodeURIComponent(json);
 }
 
-const STREAM_ROUTES: readonly string[] = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse"];
+const STREAM_ROUTES: readonly string[] = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse", "inspector-websocket"];
 
 /** The context of a request from the Worker, or undefined for any other request. */
 export function decodeContext(header: string | null): StreamContext | undefined {

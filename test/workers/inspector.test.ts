@@ -6,7 +6,7 @@ import type { InspectorSnapshot } from "../../src/protocol/inspector";
 import { ActorflareError, setup } from "../../src/index";
 import { call, errorBody, queryHeaders, uniqueKey } from "./helpers";
 import { INSPECTOR_TOKEN } from "./registry";
-import { openConnection } from "./ws-helpers";
+import { openConnection, SocketReader, upgrade } from "./ws-helpers";
 
 const API = "/registry/inspector/api";
 const BEARER = { authorization: `Bearer ${INSPECTOR_TOKEN}` };
@@ -256,7 +256,72 @@ describe("the inspector's API", () => {
       body: JSON.stringify({ a: ["0 0 1 1 *", "yearly"] }),
     });
     const { o: jobId } = (await every.json()) as { o: string };
-    expect((await snapshotOf("scheduled", key)).schedule).toEqual([{ id: jobId, action: "tick", args: ["yearly"], at: expect.any(Number), cron: "0 0 1 1 *", tries: 0 }]);
+    expect((await snapshotOf("scheduled", key)).schedule).toEqual([
+      { id: jobId, action: "tick", args: ["yearly"], at: expect.any(Number), cron: "0 0 1 1 *", tries: 0 },
+    ]);
+  });
+});
+
+describe("the inspector's live view", () => {
+  const liveUrl = (name: string, key: string) => `${API}/actor/live?${byKey(name, key)}`;
+
+  it("needs the token like every inspector route", async () => {
+    const response = await call(liveUrl("counter", uniqueKey()), { headers: { Upgrade: "websocket" } });
+    expect(response.status).toBe(401);
+    expect(response.webSocket).toBeNull();
+  });
+
+  it("sends a snapshot when it opens and after each change; it is not one of the actor's connections", async () => {
+    const key = uniqueKey();
+    await counterAt(key, 1);
+    const { socket } = await upgrade(liveUrl("counter", key), BEARER);
+    const reader = new SocketReader(socket);
+    const next = async () => JSON.parse((await reader.nextText()) as string) as InspectorSnapshot;
+    const first = await next();
+    expect(first.state).toEqual({ count: 1 });
+    expect(first.connections).toEqual([]);
+    // Ignored, not answered with a close: the page sends nothing the object needs.
+    socket.send("hello");
+    await counterAt(key, 4);
+    let latest = await next();
+    while (JSON.stringify(latest.state) !== JSON.stringify({ count: 5 })) latest = await next();
+    expect(latest.activity[0]).toMatchObject({ kind: "action", name: "increment", outcome: "ok" });
+    await inspector("PUT", `${API}/actor/state?${byKey("counter", key)}`, { body: { state: { count: 0 } } });
+    while (JSON.stringify(latest.state) !== JSON.stringify({ count: 0 })) latest = await next();
+    expect(latest.connections).toEqual([]);
+    socket.close(1000);
+  });
+
+  // As in hibernation.test.ts: the runtime evicts an object idle for ~10 s that nothing pins.
+  it("does not keep an idle actor awake: it leaves memory with the socket open, which follows it when it wakes", async () => {
+    const key = uniqueKey();
+    const wakeId = async () => {
+      const response = await call("/registry/actors/actions/wakeId", {
+        method: "POST",
+        headers: { ...queryHeaders({ getOrCreateForKey: { name: "chatRoom", key: [key] } }), "content-type": "application/json" },
+        body: JSON.stringify({ a: [] }),
+      });
+      return ((await response.json()) as { o: string }).o;
+    };
+    const firstWake = await wakeId();
+    const { socket } = await upgrade(liveUrl("chatRoom", key), BEARER);
+    const reader = new SocketReader(socket);
+    expect(JSON.parse(await reader.nextText())).toMatchObject({ activity: [{ name: "wakeId" }] });
+
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+
+    expect(await wakeId()).not.toBe(firstWake);
+    // A new wake: the ring starts again, and the page still hears about it.
+    let latest = JSON.parse(await reader.nextText()) as InspectorSnapshot;
+    while (latest.activity.length === 0) latest = JSON.parse(await reader.nextText()) as InspectorSnapshot;
+    expect(latest.activity.map((entry) => entry.name)).toEqual(["wakeId"]);
+    socket.close(1000);
+  }, 40_000);
+
+  it("is closed with 1011 and the code as the reason when the actor does not exist", async () => {
+    const { socket } = await upgrade(liveUrl("counter", uniqueKey()), BEARER);
+    const closed = await new SocketReader(socket).closedWithin(10_000);
+    expect(closed).toMatchObject({ code: 1011, reason: "actor_not_found" });
   });
 });
 

@@ -2,8 +2,8 @@
 import type { InspectorSnapshot } from "../../protocol/inspector";
 
 const BASE = "/registry/inspector";
-/** How often the open actor is read again while the page is visible (paused while hidden). */
-const POLL_MS = 1000;
+/** The longest wait before the live view connects again after it dropped. */
+const MAX_RETRY_MS = 10_000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = $<HTMLParagraphElement>("status");
@@ -83,6 +83,7 @@ $<HTMLFormElement>("sign-in").addEventListener("submit", async (event) => {
 $("sign-out").addEventListener("click", async () => {
   await api("DELETE", "/session").catch(() => {});
   selected = undefined;
+  watch();
   say("Signed out.");
   show("sign-in");
 });
@@ -114,6 +115,7 @@ $<HTMLFormElement>("pick").addEventListener("submit", async (event) => {
   history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(selected))}`);
   snapshot = undefined;
   if (await refresh()) say(`Inspecting ${name}.`);
+  watch();
 });
 
 function restoreSelection(): void {
@@ -126,6 +128,7 @@ function restoreSelection(): void {
       $<HTMLInputElement>("actor-key").value = selected.getForKey.key.length === 1 ? selected.getForKey.key[0]! : JSON.stringify(selected.getForKey.key);
     else $<HTMLInputElement>("actor-id").value = selected.getForId.actorId;
     void refresh();
+    watch();
   } catch {
     selected = undefined;
   }
@@ -141,21 +144,66 @@ async function refresh(): Promise<boolean> {
   reading = true;
   try {
     render(await api<InspectorSnapshot>("GET", actorPath("/api/actor")));
-    $("live").textContent = "";
     return true;
   } catch (error) {
     if (error instanceof RequestFailed && error.status === 401) show("sign-in");
     say(failure(error), true);
-    $("live").textContent = "Not updating.";
     return false;
   } finally {
     reading = false;
   }
 }
 
-setInterval(() => {
-  if (document.visibilityState === "visible" && !$("inspector-view").hidden) void refresh();
-}, POLL_MS);
+// --- the live view: the actor's object sends a snapshot on this socket after each change ---
+
+let live: WebSocket | undefined;
+let retries = 0;
+
+/** Follows the selected actor (or stops following, when none is). */
+function watch(): void {
+  const previous = live;
+  live = undefined;
+  previous?.close();
+  if (!selected) return;
+  const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}${BASE}${actorPath("/api/actor/live")}`);
+  live = socket;
+  socket.addEventListener("message", (event) => {
+    retries = 0;
+    $("live").textContent = "Live";
+    render(JSON.parse(event.data as string) as InspectorSnapshot);
+  });
+  socket.addEventListener("close", (event) => {
+    if (live !== socket) return;
+    live = undefined;
+    // Refused (an unknown actor): the code is the reason, and trying again would not help.
+    if (event.code === 1011 && event.reason) {
+      $("live").textContent = "Not live.";
+      return say(`Live view refused: ${event.reason}.`, true);
+    }
+    reconnectLater();
+  });
+}
+
+/** Connects the live view again after a pause that grows, while the server is away; stops on a refusal. */
+function reconnectLater(): void {
+  $("live").textContent = "Not live: reconnecting…";
+  const wait = Math.min(MAX_RETRY_MS, 500 * 2 ** retries++);
+  setTimeout(async () => {
+    if (live || !selected) return;
+    try {
+      render(await api<InspectorSnapshot>("GET", actorPath("/api/actor")));
+      watch();
+    } catch (error) {
+      // Refused (a token that stopped working, an actor that is gone): say so and stop.
+      if (error instanceof RequestFailed && error.status < 500) {
+        if (error.status === 401) show("sign-in");
+        $("live").textContent = "Not live.";
+        return say(failure(error), true);
+      }
+      reconnectLater();
+    }
+  }, wait);
+}
 
 function render(next: InspectorSnapshot): void {
   const before = snapshot;
