@@ -137,6 +137,7 @@ describe("the inspector page", () => {
     await signIn(page, TOKEN);
     await pick(page, "counter", key);
     await eventually(() => leaves(page)).toEqual(["count: 2"]);
+    await eventually(() => page.locator("#live").textContent()).toBe("Live");
     await eventually(() => page.locator("#connections").textContent()).toContain(firstId);
 
     // Live: a client elsewhere calls an action; the page follows.
@@ -182,15 +183,16 @@ describe("the inspector page", () => {
     expect(unexpected(problems)).toEqual([]);
     await elsewhere.close();
 
-    // The edit is stored: it outlives a restart of the whole runtime.
+    // The edit is stored: it outlives a restart of the whole runtime. The page's live view drops
+    // with the server and comes back by itself.
     const port = server!.port;
     await server!.stop();
+    await eventually(() => page.locator("#live").textContent()).toBe("Not live: reconnecting…");
     server = await startWranglerDev({ persistTo: persist!.path, port });
-    await page.reload();
-    await eventually(() => leaves(page)).toEqual(["count: 100"]);
-    const after = await (await browser!.newContext()).newPage();
-    await after.goto(`${server!.url}/`);
-    await after.waitForFunction(() => "actorflare" in globalThis);
-    expect(await after.evaluate((key) => (globalThis as unknown as PageGlobals).actorflare.client.counter.getOrCreate(key).getCount(), key)).toBe(100);
+    await expect.poll(() => page.locator("#live").textContent(), { timeout: 30_000, interval: 200 }).toBe("Live");
+    const after = await connectElsewhere(key);
+    expect(await countOf(after)).toBe(100);
+    await increment(after, 1);
+    await eventually(() => leaves(page)).toEqual(["count: 101"]);
   });
 });
