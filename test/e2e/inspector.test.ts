@@ -138,7 +138,7 @@ describe("the inspector page", () => {
     await pick(page, "counter", key);
     await eventually(() => leaves(page)).toEqual(["count: 2"]);
     await eventually(() => page.locator("#live").textContent()).toBe("Live");
-    await eventually(() => page.locator("#connections").textContent()).toContain(firstId);
+    await eventually(() => page.getByRole("button", { name: `Disconnect ${firstId}` }).count()).toBe(1);
 
     // Live: a client elsewhere calls an action; the page follows.
     await increment(elsewhere, 3);

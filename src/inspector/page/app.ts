@@ -217,7 +217,7 @@ function render(next: InspectorSnapshot): void {
     table(
       ["Id", "Transport", "Since", "Params", "Conn state", "Subscriptions", ""],
       next.connections.map((conn) => [
-        code(conn.id),
+        abbreviated(conn.id),
         conn.transport,
         new Date(conn.since).toLocaleTimeString(),
         code(JSON.stringify(conn.params)),
@@ -261,6 +261,13 @@ function render(next: InspectorSnapshot): void {
 
 function formatBytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** A long id cut to its start; the whole id is its title (and the accessible name of its row's button). */
+function abbreviated(id: string): HTMLElement {
+  const element = code(id.length > 12 ? `${id.slice(0, 8)}…` : id);
+  element.title = id;
+  return element;
 }
 
 function code(text: string): HTMLElement {
