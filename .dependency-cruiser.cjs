@@ -7,7 +7,7 @@
 const layers = {
   registry: ["inspector", "worker", "durable-object", "client", "actor", "server", "protocol"],
   inspector: ["worker", "actor", "server", "protocol"],
-  testing: ["registry", "worker", "client", "actor", "protocol"],
+  testing: ["registry", "worker", "server", "client", "actor", "protocol"],
   db: ["actor", "protocol"],
   react: ["client", "protocol"],
   worker: ["client", "durable-object", "actor", "server", "protocol"],

@@ -10,8 +10,9 @@ type Action = Actions<unknown, unknown>[string];
  * Runs one action for a connection: looked up among the actor's own actions only (so
  * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
  * saved before the result leaves. `alongside(succeeded)` writes what must be stored in the
- * same transaction as the state the action left (the scheduler's record of the run). Each run
- * goes into the actor's activity ring (what the inspector shows), with its outcome.
+ * same transaction as the state the action left (the scheduler's record of the run). Refused
+ * with `actor_not_found` once a destroy began. Each run goes into the actor's activity ring
+ * (what the inspector shows), with its outcome.
  */
 export async function runAction(
   instance: ActorInstance,
@@ -44,6 +45,7 @@ async function runBounded(
   args: unknown[],
   alongside?: (succeeded: boolean) => void,
 ): Promise<unknown> {
+  instance.gate.enter();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let succeeded = false;
   try {
@@ -64,6 +66,7 @@ async function runBounded(
     // A pending timer would keep an idle actor awake.
     clearTimeout(timer);
     instance.saveIfChanged(alongside && (() => alongside(succeeded)));
+    instance.gate.leave();
   }
 }
 

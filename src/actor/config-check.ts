@@ -18,6 +18,7 @@ const FIELDS: Record<string, FieldKind> = {
   onAuth: "function",
   onCreate: "function",
   onStart: "function",
+  onDestroy: "function",
   onStateChange: "function",
   onFetch: "function",
   onWebSocket: "function",

@@ -106,6 +106,11 @@ export class Connection<CS = unknown> {
     this.#transport.close(1000, reason ?? "");
   }
 
+  /** @internal Closes the transport with any code (a destroyed actor's connections close with 1001). */
+  close(code: number, reason: string): void {
+    this.#transport.close(code, reason);
+  }
+
   /** @internal Protocol messages (init, action results, errors). */
   deliver(message: ToClient): void {
     this.#transport.send(message);

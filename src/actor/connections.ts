@@ -1,5 +1,6 @@
-import { errorToBody } from "../protocol/errors";
+import { errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
+import { closeReasonOn } from "../protocol/wire";
 import { runAction } from "./actions";
 import { Connection, type ConnectionTransport } from "./connection";
 import type { ConnectOptions } from "./definition";
@@ -29,7 +30,8 @@ export class Connections {
 
   /**
    * Creates a connection: onBeforeConnect (may refuse), conn state, then onConnect. An
-   * ephemeral one (an HTTP action) is not listed in `c.conns` and gets no events.
+   * ephemeral one (an HTTP action) is not listed in `c.conns` and gets no events. Refused with
+   * `actor_not_found` once a destroy began.
    */
   async open(transport: ConnectionTransport, options: OpenOptions, ephemeral = false): Promise<Connection> {
     const { config } = this.#instance.definition;
@@ -39,6 +41,7 @@ export class Connections {
         return options.request();
       },
     };
+    this.#instance.gate.enter();
     try {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
@@ -58,6 +61,7 @@ export class Connections {
       return conn;
     } finally {
       this.#instance.saveIfChanged();
+      this.#instance.gate.leave();
     }
   }
 
@@ -77,6 +81,19 @@ export class Connections {
       this.#instance.log.error("onDisconnect failed:", error);
     } finally {
       this.#instance.saveIfChanged();
+    }
+  }
+
+  /**
+   * Ends every open connection: `error` as a message, then a close with `code` and the error's
+   * code as the reason (in the connection's wire), then onDisconnect, as when the client leaves.
+   */
+  async endAll(code: number, error: ErrorBody): Promise<void> {
+    const message = toClient.error(error);
+    for (const conn of [...this.#open.values()]) {
+      conn.deliver(message);
+      conn.close(code, closeReasonOn(conn.encoding, error));
+      await this.close(conn);
     }
   }
 

@@ -133,6 +133,16 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
   }
 
   /**
+   * Destroys this actor once the requests running in it have finished: `onDestroy` runs, every
+   * connection and raw socket closes (`actor_destroyed`), and all of its storage is deleted.
+   * New requests are refused meanwhile (`actor_not_found`); afterwards the key is free, and
+   * `getOrCreate` makes a new actor. It returns at once: the action that calls it still answers.
+   */
+  destroy(): void {
+    this.#instance.destroy();
+  }
+
+  /**
    * A client for calling other actors (or this one) from inside the actor:
    * `c.client<typeof registry>().counter.getOrCreate(["x"]).increment(1)`. It is the registry's
    * server-side client, so it calls their Durable Objects directly and skips their onAuth.

@@ -11,11 +11,11 @@ export type Actions<S, V, CS = any, DB = any> = Record<string, (c: ActionContext
 /** What onAuth learns about a request. */
 export interface AuthOptions {
   request: Request;
-  /** What the request wants to do: the query's (`get`, `create`) plus the route's (`action`, `connect`). */
+  /** What the request wants to do: the query's (`get`, `create`) plus the route's (`action`, `connect`, `destroy`), or `list` alone. */
   intents: Set<Intent>;
-  /** The actor query as parsed from the request (keys normalised to string arrays). */
-  query: ActorQuery;
-  /** The actor asked for: its registry name, and its key (key queries) or its id (`getForId`). */
+  /** The actor query as parsed from the request (keys normalised to string arrays); absent on a listing (`list`). */
+  query?: ActorQuery;
+  /** The actor asked for: its registry name, and its key (key queries) or its id (`getForId`); the name alone on a listing. */
   actor: { name: string; key?: string[]; id?: string };
 }
 
@@ -76,6 +76,12 @@ export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS, 
   onCreate?: (c: ActorContext<S, V, DB>, input: I) => void | Promise<void>;
   /** On every wake (each time the Durable Object loads the actor), before the first request. */
   onStart?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
+  /**
+   * When the actor is destroyed (`c.destroy()` or a client's `handle.destroy()`), after the
+   * requests running in it finished and before its connections close and its storage is
+   * deleted. Bounded by `options.actionTimeout`; a throw is logged and the destroy goes on.
+   */
+  onDestroy?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
   /** After every change to the state. */
   onStateChange?: (c: ActorContext<S, V, DB>, newState: S) => void;
   onFetch?: (c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;

@@ -8,6 +8,7 @@ import type { AnyActorDefinition } from "./definition";
 import { createActorSql, type ActorSql } from "./sql";
 import { StateTracker } from "./state-tracker";
 import type { ActorMeta, ActorStorage } from "./storage";
+import { WorkGate } from "./work-gate";
 
 /** What the Durable Object gives an actor instance. */
 export interface ActorHost {
@@ -18,6 +19,8 @@ export interface ActorHost {
   readonly client: () => unknown;
   /** Told when something the inspector shows may have changed (state, connections, activity). */
   readonly changed?: () => void;
+  /** `c.destroy()`: destroys this instance once the work running in it has finished. */
+  readonly destroy: (instance: ActorInstance) => void;
 }
 
 /**
@@ -36,6 +39,9 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly scheduler: Scheduler;
   /** Recent actions and events, in memory only (the inspector shows them). */
   readonly activity = new ActivityLog(() => this.noteChange());
+  /** The work running in this instance, and whether it may start more (a destroy drains it). */
+  readonly gate: WorkGate;
+  readonly #rawSockets = new Set<WebSocket>();
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
   #db: unknown;
@@ -50,6 +56,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     this.meta = meta;
     this.options = optionsOf(host.definition);
     this.log = actorLogger(meta.name, host.actorId);
+    this.gate = new WorkGate(meta.name);
     this.#state = new StateTracker(state, () => this.#stateChanged());
     this.context = new ActorContext(this);
     this.connections = new Connections(this as ActorInstance);
@@ -132,6 +139,16 @@ export class ActorInstance<S = unknown, V = unknown> {
     return this.#started;
   }
 
+  /** The raw `onWebSocket` sockets open now. */
+  get rawSockets(): ReadonlySet<WebSocket> {
+    return this.#rawSockets;
+  }
+
+  /** `c.destroy()`. */
+  destroy(): void {
+    this.#host.destroy(this as ActorInstance);
+  }
+
   /** Runs `onStart`; a throw leaves the instance unstarted so the next request tries again. */
   async start(): Promise<void> {
     if (this.#started) return;
@@ -173,9 +190,11 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   /**
    * Writes the state if a handler changed it. Before a response leaves, so the output gate covers it.
-   * `alongside` writes more in the same transaction: both are stored, or neither.
+   * `alongside` writes more in the same transaction: both are stored, or neither. Once the actor
+   * is destroyed nothing is written: its storage is gone.
    */
   saveIfChanged(alongside?: () => void): void {
+    if (this.gate.closed) return;
     if (!this.#state.dirty) {
       alongside?.();
       return;
@@ -206,6 +225,7 @@ export class ActorInstance<S = unknown, V = unknown> {
   }
 
   async saveState(): Promise<void> {
+    if (this.gate.closed) return;
     this.saveIfChanged();
     await this.#host.storage.sync();
   }
@@ -213,11 +233,13 @@ export class ActorInstance<S = unknown, V = unknown> {
   async handleFetch(request: Request, auth: unknown): Promise<Response> {
     const { onFetch } = this.#host.definition.config;
     if (!onFetch) throw errors.fetchHandlerNotDefined(this.meta.name);
+    this.gate.enter();
     let response: unknown;
     try {
       response = await onFetch(this.context, request, { auth });
     } finally {
       this.saveIfChanged();
+      this.gate.leave();
     }
     if (!(response instanceof Response)) throw errors.invalidFetchResponse(this.meta.name);
     return response;
@@ -230,19 +252,23 @@ export class ActorInstance<S = unknown, V = unknown> {
   async handleWebSocket(socket: WebSocket, request: Request, auth: unknown): Promise<void> {
     const { onWebSocket } = this.#host.definition.config;
     if (!onWebSocket) throw errors.webSocketHandlerNotDefined(this.meta.name);
-    const handling = onWebSocket(this.context, socket, { request, auth });
-    // Registered after the handler's own listeners, so changes made in its close listener are saved too.
-    socket.addEventListener("close", () => {
-      try {
-        this.saveIfChanged();
-      } catch (error) {
-        this.log.error("state could not be saved when the WebSocket closed:", error);
-      }
-    });
+    this.gate.enter();
     try {
+      const handling = onWebSocket(this.context, socket, { request, auth });
+      this.#rawSockets.add(socket);
+      // Registered after the handler's own listeners, so changes made in its close listener are saved too.
+      socket.addEventListener("close", () => {
+        this.#rawSockets.delete(socket);
+        try {
+          this.saveIfChanged();
+        } catch (error) {
+          this.log.error("state could not be saved when the WebSocket closed:", error);
+        }
+      });
       await handling;
     } finally {
       this.saveIfChanged();
+      this.gate.leave();
     }
   }
 

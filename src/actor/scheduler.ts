@@ -101,6 +101,9 @@ export class Scheduler implements Schedule {
   async #runPass(): Promise<void> {
     const scheduler = new Connection({ encoding: "json", send: () => {}, close: () => {} }, { params: null, auth: undefined, state: undefined });
     for (const job of this.#store.due(Date.now())) {
+      // A job destroyed the actor: the jobs after it go with its storage, untried. (If that destroy
+      // is called off, the alarm set below runs them.)
+      if (!this.#instance.gate.open) break;
       // A job an earlier one cancelled or moved is not due any more.
       if (this.#store.isDueAt(job.id, job.at)) await this.#run(job, scheduler);
     }

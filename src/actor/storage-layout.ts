@@ -1,4 +1,5 @@
 import { ActorflareError } from "../protocol/errors";
+import type { ActorMeta } from "./storage";
 
 /**
  * Versions of what actorflare keeps in a Durable Object's storage. Every record says which
@@ -18,15 +19,17 @@ export const RECORD_VERSION = 1;
 /** The version of a scheduled-job row this code writes (2: with the columns `cron` and `started`). */
 export const JOB_ROW_VERSION = 2;
 
-/** From layout `n - 1` to `n`. */
-const MIGRATIONS: Record<number, (sql: SqlStorage) => void> = {
+/** From layout `n - 1` to `n`: the SQL API, and the meta about to be written (changed in place). */
+const MIGRATIONS: Record<number, (sql: SqlStorage, meta: ActorMeta) => void> = {
   // 1: scheduled-job rows say which version wrote them (old rows: 0).
   1: (sql) => {
     if (tableExists(sql, "actorflare_schedule")) sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN v INTEGER NOT NULL DEFAULT 0");
   },
   // 2: a scheduled job may repeat: column `cron` holds its expression (old rows, which run once:
   // NULL); column `started` marks a run whose state changes were stored before it ended (NULL).
-  2: (sql) => {
+  // And every actor is in the actor index: one made before is not yet, so its next wake records it.
+  2: (sql, meta) => {
+    meta.unlisted = true;
     if (!tableExists(sql, "actorflare_schedule")) return;
     sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN cron TEXT");
     sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN started INTEGER");
@@ -39,9 +42,10 @@ export function tableExists(sql: SqlStorage, name: string): boolean {
 
 /**
  * Brings storage of layout `from` to the current one, or refuses storage a newer release wrote
- * (an older deploy would misread it). Call inside a transaction, with the meta update.
+ * (an older deploy would misread it). Call inside a transaction, then write `meta` (which the
+ * migrations may change).
  */
-export function migrateStorage(sql: SqlStorage, from: number): void {
+export function migrateStorage(sql: SqlStorage, from: number, meta: ActorMeta): void {
   if (from > STORAGE_LAYOUT) {
     throw new ActorflareError(
       "storage_too_new",
@@ -49,5 +53,5 @@ export function migrateStorage(sql: SqlStorage, from: number): void {
       { status: 500 },
     );
   }
-  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(sql);
+  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(sql, meta);
 }

@@ -1,4 +1,5 @@
 import { errors } from "../protocol/errors";
+import { RetirableStorage } from "./retirable-storage";
 import type { AlarmClock } from "./scheduler";
 import { ScheduleStore } from "./schedule-store";
 import { migrateStorage, STORAGE_LAYOUT } from "./storage-layout";
@@ -13,6 +14,8 @@ export interface ActorMeta {
   name: string;
   key: string[];
   createdAt: number;
+  /** Set by the migration to layout 2 on an actor made before the actor index: its next wake records it there. */
+  unlisted?: true;
 }
 
 /** Writes since the object started: state rows and bytes, connection records put or deleted, subscription rows. */
@@ -31,6 +34,7 @@ const CONNECTION_PREFIX = "actorflare:conn:";
  * they are durable, so a response the client sees implies the state it reflects is stored.
  */
 export class ActorStorage {
+  readonly #retirable: RetirableStorage;
   readonly #storage: DurableObjectStorage;
   readonly #state: StateStore;
   readonly schedule: ScheduleStore;
@@ -38,11 +42,22 @@ export class ActorStorage {
   #tablesReady = false;
   #connectionWrites = 0;
 
+  /** One actor's life in the object: a destroy retires it, and the next actor gets a new ActorStorage. */
   constructor(storage: DurableObjectStorage) {
-    this.#storage = storage;
-    this.#state = new StateStore(storage);
-    this.schedule = new ScheduleStore(storage.sql);
-    this.subscriptions = new SubscriptionStore(storage);
+    this.#retirable = new RetirableStorage(storage);
+    this.#storage = this.#retirable.storage;
+    this.#state = new StateStore(this.#storage);
+    this.schedule = new ScheduleStore(this.#storage.sql);
+    this.subscriptions = new SubscriptionStore(this.#storage);
+  }
+
+  /**
+   * The actor is being destroyed: buffered writes go out now (the destroy deletes them with the
+   * rest), and from here on any use of this storage throws `actor_destroyed`.
+   */
+  retire(): void {
+    this.subscriptions.flush();
+    this.#retirable.retire();
   }
 
   /** The object's storage itself, for the actor's own tables (`c.sql`, `c.db`). */
@@ -61,10 +76,17 @@ export class ActorStorage {
     if ((meta.v ?? 0) === STORAGE_LAYOUT) return meta;
     const current = { ...meta, v: STORAGE_LAYOUT };
     this.#storage.transactionSync(() => {
-      migrateStorage(this.#storage.sql, meta.v ?? 0);
+      migrateStorage(this.#storage.sql, meta.v ?? 0, current);
       this.#storage.kv.put(META_KEY, current);
     });
     return current;
+  }
+
+  /** The actor is in the actor index now: its meta loses the `unlisted` mark. Returns the meta as stored. */
+  markListed(meta: ActorMeta): ActorMeta {
+    const { unlisted: _, ...listed } = meta;
+    this.#storage.kv.put(META_KEY, listed);
+    return listed;
   }
 
   /** The object's one alarm, which runs the schedule. */

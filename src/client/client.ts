@@ -1,3 +1,4 @@
+import type { ActorListPage } from "../protocol/actor-list";
 import type { Encoding } from "../protocol/encoding";
 import type { LocationHint } from "../protocol/placement";
 import type { ClientDriver, TransportKind } from "./driver";
@@ -28,6 +29,13 @@ export interface CreateOptions extends GetOptions {
   region?: LocationHint;
 }
 
+export interface ListOptions extends GetOptions {
+  /** The `cursor` of the previous page; the first page without it. */
+  cursor?: string;
+  /** How many actors at most, 1 to 100 (the default). */
+  limit?: number;
+}
+
 /** `client.<actorName>`: the ways to address actors of one kind. */
 export interface ActorAccessor<D = unknown> {
   /** An existing actor by key; calls fail with `actor_not_found` if there is none. */
@@ -38,6 +46,12 @@ export interface ActorAccessor<D = unknown> {
   getForId(actorId: string, options?: GetOptions): ActorHandle<D>;
   /** Creates a new actor; fails with `actor_already_exists` if the key is taken. */
   create(key?: ActorKey, options?: CreateOptions): Promise<ActorHandle<D>>;
+  /**
+   * One page of the actors of this kind that exist, oldest first, each with its id, key and
+   * creation time; pass the page's `cursor` back for the next. Public clients need `onAuth` to
+   * allow the intent `list`.
+   */
+  list(options?: ListOptions): Promise<ActorListPage>;
 }
 
 /** The registry's actor names, from `typeof registry` (any name when untyped). */
@@ -120,5 +134,6 @@ function actorAccessor(driver: ClientDriver, name: string, settings: HandleSetti
       await created.resolve();
       return created;
     },
+    list: ({ cursor, limit, params } = {}) => driver.list(name, { cursor, limit }, params),
   };
 }

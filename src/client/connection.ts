@@ -1,6 +1,6 @@
 import { backoffDelay } from "../protocol/backoff";
 import type { Encoding } from "../protocol/encoding";
-import type { ToClient } from "../protocol/messages";
+import { DESTROYED_CLOSE, type ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
 import { ActorError } from "./errors";
@@ -35,7 +35,10 @@ const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
  * calls made before the connection is open (or while it reconnects) wait for it, up to the
  * action timeout. After a drop it reconnects with backoff and subscribes again to every event
  * that has listeners. Calls in flight when a connection drops fail with `connection_lost`,
- * because whether the actor ran them is unknown.
+ * because whether the actor ran them is unknown. A connection whose actor is gone ends for good
+ * instead (status `disposed`, calls fail with the reason): when the actor was destroyed
+ * (`actor_destroyed`), or when a reconnect finds no actor (`actor_not_found`) after the
+ * connection had been open.
  */
 export class ActorConnectionBase {
   readonly #driver: ClientDriver;
@@ -50,6 +53,8 @@ export class ActorConnectionBase {
   #transport: ClientTransport | undefined;
   #open = false;
   #disposed = false;
+  /** Why the connection ended by itself (its actor is gone); later calls fail with it. */
+  #ended: ActorError | undefined;
   #nextActionId = 0;
   #attempt = 0;
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
@@ -93,7 +98,7 @@ export class ActorConnectionBase {
 
   /** Calls an action over the connection. */
   action(name: string, args: unknown[]): Promise<unknown> {
-    if (this.#disposed) return Promise.reject(new ActorError("connection_disposed", "The connection was disposed."));
+    if (this.#disposed) return Promise.reject(this.#ended ?? new ActorError("connection_disposed", "The connection was disposed."));
     const id = this.#nextActionId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -170,15 +175,17 @@ export class ActorConnectionBase {
             if (transport) this.#receive(message);
             else early.push(message);
           },
-          onClose: () => {
+          onClose: (reason) => {
             closed = true;
-            if (current()) this.#dropped();
+            if (current()) this.#dropped(reason);
           },
         },
       );
     } catch (error) {
       if (!current()) return;
-      this.#emitError(error instanceof ActorError ? error : new ActorError("connection_failed", String(error)));
+      const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
+      this.#emitError(failure);
+      if (this.#actorGone(failure.code)) return this.#end(failure);
       this.#dropped();
       return;
     }
@@ -205,12 +212,38 @@ export class ActorConnectionBase {
     } else if ("e" in body) {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
       // An id of 0 is an action's too: test for presence, not truthiness.
-      if (body.e.ai !== undefined) this.#settle(body.e.ai, (pending) => pending.reject(error));
-      else this.#emitError(error);
+      if (body.e.ai !== undefined) return this.#settle(body.e.ai, (pending) => pending.reject(error));
+      this.#emitError(error);
+      if (this.#actorGone(error.code)) this.#end(error);
     }
   }
 
-  #dropped(): void {
+  /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
+  #actorGone(code: string): boolean {
+    return code === DESTROYED_CLOSE.reason || (code === "actor_not_found" && this.#actorId !== undefined);
+  }
+
+  /** The actor is gone: no reconnect; waiting calls fail with `error`, and so do later ones. */
+  #end(error: ActorError): void {
+    if (this.#disposed) return;
+    this.#ended = error;
+    this.#disposed = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#open = false;
+    this.#transport?.close();
+    this.#transport = undefined;
+    this.#setStatus("disposed");
+    this.#failPending(() => error, true);
+  }
+
+  #dropped(reason?: { code: number; reason: string }): void {
+    // A close that says why the actor is gone, without the message before it (a message lost, or another server).
+    if (reason && this.#actorGone(reason.reason)) {
+      const message = reason.reason === DESTROYED_CLOSE.reason ? "The actor was destroyed." : "The actor is gone: a reconnect found none.";
+      const error = new ActorError(reason.reason, message);
+      this.#emitError(error);
+      return this.#end(error);
+    }
     this.#open = false;
     this.#transport = undefined;
     this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);

@@ -1,3 +1,4 @@
+import type { ActorListPage } from "../protocol/actor-list";
 import type { Encoding } from "../protocol/encoding";
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
@@ -39,4 +40,14 @@ export interface ClientDriver {
   action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown>;
   /** Opens a connection transport; messages (init first) arrive through `handlers`. */
   connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport>;
+  /** Destroys the actor a `getForKey` or `getForId` query names; resolves once it is gone. */
+  destroy(query: ActorQuery, params: unknown): Promise<void>;
+  /** One page of the actors of one name. */
+  list(name: string, page: ListPageRequest, params: unknown): Promise<ActorListPage>;
+}
+
+/** Which page of a listing: after `cursor` (a previous page's), at most `limit` actors. */
+export interface ListPageRequest {
+  cursor?: string;
+  limit?: number;
 }

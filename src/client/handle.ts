@@ -1,6 +1,6 @@
 import type { Encoding } from "../protocol/encoding";
 import type { ActorQuery } from "../protocol/query";
-import { queryActorName } from "../protocol/query-facts";
+import { existingActorQuery, queryActorName } from "../protocol/query-facts";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorConnectionBase } from "./connection";
 import type { ClientDriver, TransportKind } from "./driver";
@@ -83,6 +83,16 @@ export class ActorHandleBase<D = unknown> {
   /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
   action(name: string, args: unknown[] = []): Promise<unknown> {
     return this.#driver.action(this.#query, name, args, this.#params, this.#settings.encoding);
+  }
+
+  /**
+   * Destroys the actor: its `onDestroy` runs, its connections close with `actor_destroyed`, and
+   * all of its state is deleted. Resolves once it is gone; rejects with `actor_not_found` if there
+   * is none (nothing is created). The handle stays usable: a `getOrCreate` handle then makes a new
+   * actor with the same key. Public clients need `onAuth` to allow the intent `destroy`.
+   */
+  destroy(): Promise<void> {
+    return this.#driver.destroy(existingActorQuery(this.#query), this.#params);
   }
 
   /** Opens a connection: actions plus events, reconnecting by itself. */

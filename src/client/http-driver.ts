@@ -3,7 +3,8 @@ import type { ErrorBody } from "../protocol/errors";
 import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
-import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers } from "./driver";
+import type { ActorListPage } from "../protocol/actor-list";
+import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, TransportHandlers } from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorError, errorFromResponse } from "./errors";
 import { sseTransport, webSocketTransport } from "./transports";
@@ -34,6 +35,25 @@ export class HttpClientDriver implements ClientDriver {
     if (!response.ok) throw await errorFromResponse(response);
     const body = (await response.json()) as { i: string };
     return body.i;
+  }
+
+  async destroy(query: ActorQuery, params: unknown): Promise<void> {
+    const headers = protocolHeaders(query, params);
+    headers.set("content-type", "application/json");
+    const response = await this.#fetch(`${this.#actorsUrl}/destroy`, { method: "POST", headers, body: "{}" });
+    if (!response.ok) throw await errorFromResponse(response);
+    await response.body?.cancel();
+  }
+
+  async list(name: string, page: ListPageRequest, params: unknown): Promise<ActorListPage> {
+    const search = new URLSearchParams({ name });
+    if (page.limit !== undefined) search.set("limit", String(page.limit));
+    if (page.cursor !== undefined) search.set("cursor", page.cursor);
+    const headers = new Headers({ [HEADER_ENCODING]: "json" });
+    if (params !== undefined) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
+    const response = await this.#fetch(`${this.#actorsUrl}/list?${search}`, { headers });
+    if (!response.ok) throw await errorFromResponse(response);
+    return (await response.json()) as ActorListPage;
   }
 
   async rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response> {

@@ -1,5 +1,6 @@
 export { createClient } from "./client";
-export type { Client, ClientMethods, ClientOptions, ActorAccessor, ActorNames, GetOptions, GetOrCreateOptions, CreateOptions } from "./client";
+export type { Client, ClientMethods, ClientOptions, ActorAccessor, ActorNames, GetOptions, GetOrCreateOptions, CreateOptions, ListOptions } from "./client";
+export type { ActorListing, ActorListPage } from "../protocol/actor-list";
 export type { ActorHandleBase, ActorHandle, ActorConnection, ActorKey } from "./handle";
 export type { ActorConnectionBase, ConnectionStatus } from "./connection";
 export { ActorError } from "./errors";

@@ -3,9 +3,11 @@ import type { AnyActorDefinition } from "../actor/definition";
 import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
 import { isEncoding } from "../protocol/encoding";
-import { errors } from "../protocol/errors";
+import { ActorflareError, errors } from "../protocol/errors";
 import type { InspectorOp } from "../protocol/inspector";
+import { DESTROYED_CLOSE } from "../protocol/messages";
 import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
+import type { ActorIndexRpc, Existence, IndexEntry, IndexPage, IndexPosition } from "../server/actor-index";
 import {
   decodeContext,
   HEADER_CONTEXT,
@@ -18,20 +20,25 @@ import {
   type StreamContext,
 } from "../server/contract";
 import { failedOutcome, httpError, publicError, sseError, webSocketError } from "../server/error-answers";
+import { inJurisdiction } from "../server/jurisdiction";
+import { keyToName } from "../server/object-names";
+import { destroyActor, type ActorLife } from "./destroy";
 import { HibernatableSockets } from "./hibernatable-sockets";
-import { InstanceLoader } from "./instance-loader";
+import { IndexClient } from "./index-client";
+import { IndexShard } from "./index-shard";
+import { inspect } from "./inspector";
+import { InspectorSockets } from "./inspector-sockets";
+import { InstanceLoader, type LoaderHooks } from "./instance-loader";
 import { httpAction } from "./routes/action";
 import { connectSse } from "./routes/connect-sse";
 import { connectWebSocket } from "./routes/connect-websocket";
 import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import type { StreamRequest } from "./routes/stream-context";
-import { inspect } from "./inspector";
-import { InspectorSockets } from "./inspector-sockets";
 import { answerClose, closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
-export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject & ActorObjectRpc;
+export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) => DurableObject & ActorObjectRpc & ActorIndexRpc;
 
 /** The object whose actor calls through `c.client()`: its id, and whether it is loading or starting. */
 export interface CallingObject {
@@ -42,6 +49,13 @@ export interface CallingObject {
 /** Makes the client `c.client()` returns (the registry's server-side client) from the object's `env`. */
 export type ClientMaker = (env: unknown, caller: CallingObject) => unknown;
 
+/** What the registry gives each actor's class. */
+export interface ObjectServices {
+  makeClient: ClientMaker;
+  /** The binding of the actor's namespace in `env`: the object reaches the actor index through it. */
+  binding: string;
+}
+
 const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
   "raw-http": rawHttp,
   "raw-websocket": rawWebSocket,
@@ -50,62 +64,79 @@ const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => R
   "inspector-websocket": ({ instance, inspectors }) => inspectors.open(instance),
 };
 
+/** An instance and the life it belongs to. */
+interface Live {
+  instance: ActorInstance;
+  life: ActorLife;
+}
+
 /**
  * Builds the Durable Object class of one actor. Each object is one actor instance, loaded (or
  * created) once per wake. What returns a value comes as an RPC call (`resolve`, `action`,
- * `message`); what streams comes through `fetch` with the Worker's context (server/contract.ts).
+ * `message`, `destroy`); what streams comes through `fetch` with the Worker's context
+ * (server/contract.ts). Objects of the class under reserved names are the actor index's shards
+ * (server/actor-index.ts), which answer the `index*` methods.
  */
-export function createActorDurableObject(name: string, definition: AnyActorDefinition, makeClient: ClientMaker): ActorDurableObjectClass {
-  return class ActorDurableObject extends DurableObject implements ActorObjectRpc {
-    readonly #storage = new ActorStorage(this.ctx.storage);
-    readonly #sockets = new HibernatableSockets(this.ctx, this.#storage);
-    readonly #inspectors = new InspectorSockets(this.ctx);
-    readonly #loader: InstanceLoader;
+export function createActorDurableObject(name: string, definition: AnyActorDefinition, services: ObjectServices): ActorDurableObjectClass {
+  return class ActorDurableObject extends DurableObject implements ActorObjectRpc, ActorIndexRpc {
     readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
+    readonly #inspectors = new InspectorSockets(this.ctx);
+    readonly #hooks: LoaderHooks;
+    readonly #namespace: () => DurableObjectNamespace;
+    /** The actor's storage, sockets and instance; a destroy replaces them. */
+    #life: ActorLife;
+    #destroying: Promise<void> | undefined;
+    #shard: IndexShard | undefined;
 
     constructor(ctx: DurableObjectState, env: never) {
       super(ctx, env);
       // `c.client()`: made on first use, over this object's bindings.
       let client: unknown;
-      const caller: CallingObject = { id: ctx.id, loading: () => this.#loader.loading };
-      this.#loader = new InstanceLoader(
-        ctx,
-        name,
-        definition,
-        this.#storage,
-        this.#sockets,
-        () => (client ??= makeClient(env, caller)),
-        (instance) => this.#inspectors.changed(instance),
-      );
+      const caller: CallingObject = { id: ctx.id, loading: () => this.#life.loader.loading };
+      this.#namespace = () => inJurisdiction(namespaceIn(env, services.binding, name), definition.config.jurisdiction);
+      this.#hooks = {
+        client: () => (client ??= services.makeClient(env, caller)),
+        destroy: (instance) => void this.#destroy(instance).catch((error: unknown) => this.#log("c.destroy() failed; the actor stays:", error)),
+        index: new IndexClient(this.#namespace, this.#log),
+        log: this.#log,
+        changed: (instance) => this.#inspectors.changed(instance),
+      };
+      this.#life = this.#newLife();
       // An application-level ping is answered by the runtime without waking the actor.
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     }
 
+    #newLife(): ActorLife {
+      const storage = new ActorStorage(this.ctx.storage);
+      const sockets = new HibernatableSockets(this.ctx, storage);
+      return { storage, sockets, loader: new InstanceLoader(this.ctx, name, definition, storage, sockets, this.#hooks) };
+    }
+
     async resolve(target: ActorTarget): Promise<Outcome<string>> {
-      return this.#call("resolve", target, (instance) => instance.actorId);
+      return this.#call("resolve", target, ({ instance }) => instance.actorId);
     }
 
     async describe(target: ActorTarget): Promise<Outcome<ActorDescription>> {
       try {
-        return { ok: true, value: await this.#loader.describe(target) };
+        return { ok: true, value: await (await this.#lifeFor(target)).loader.describe(target) };
       } catch (error) {
         return failedOutcome(error, this.#log, "describe");
       }
     }
 
     async action(call: ActionCall): Promise<Outcome<unknown>> {
-      return this.#call(`action '${call.name}'`, call.target, async (instance) => instance.toRaw(await httpAction(instance, call)));
+      return this.#call(`action '${call.name}'`, call.target, async ({ instance }) => instance.toRaw(await httpAction(instance, call)));
     }
 
     async message(call: MessageCall): Promise<Outcome<null>> {
-      return this.#call("message", { kind: "get" }, (instance) => {
+      return this.#call("message", { kind: "get" }, ({ instance }) => {
         connectionMessage(instance, call);
         return null;
       });
     }
 
     async inspect(request: InspectorOp): Promise<Outcome<unknown>> {
-      return this.#call(`inspector ${request.op}`, { kind: "get" }, async (instance) => {
+      return this.#call(`inspector ${request.op}`, { kind: "get" }, async ({ instance }) => {
         const value = await inspect(instance, request);
         // A cancelled job changes nothing else the live view would notice.
         if (request.op !== "snapshot") this.#inspectors.changed(instance);
@@ -113,9 +144,80 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       });
     }
 
-    async #call<T>(what: string, target: ActorTarget, run: (instance: ActorInstance) => T | Promise<T>): Promise<Outcome<T>> {
+    /** Destroys the actor (destroy.ts); resolves once it is gone, or fails with `actor_not_found` if there is none. */
+    async destroy(): Promise<Outcome<null>> {
+      return this.#call("destroy", { kind: "get" }, async ({ instance }) => {
+        await this.#destroy(instance);
+        return null;
+      });
+    }
+
+    async existence(): Promise<Existence> {
+      if (this.#destroying) return "changing";
+      return this.#life.storage.readMeta() ? "exists" : "missing";
+    }
+
+    async indexWrite(entry: IndexEntry, token: string | null): Promise<void> {
+      this.#indexShard().write(entry, token);
+    }
+
+    async indexSettle(key: string[], token: string, exists: boolean): Promise<void> {
+      this.#indexShard().settle(key, token, exists);
+    }
+
+    indexPage(after: IndexPosition | undefined, limit: number): Promise<IndexPage> {
+      return this.#indexShard().page(after, limit);
+    }
+
+    #indexShard(): IndexShard {
+      this.#shard ??= new IndexShard(this.ctx.storage.sql, (key) => {
+        const namespace = this.#namespace();
+        return (namespace.get(namespace.idFromName(keyToName(key))) as unknown as ActorIndexRpc).existence();
+      });
+      return this.#shard;
+    }
+
+    /**
+     * The live instance. While a destroy runs, a `get` finds nothing, and `getOrCreate` and
+     * `create` wait for it to end, then make a new actor.
+     */
+    async #obtain(target: ActorTarget): Promise<Live> {
+      const life = await this.#lifeFor(target);
+      return { instance: await life.loader.obtain(target), life };
+    }
+
+    /** The life a request is served by: the current one, once no destroy runs (a `get` does not wait). */
+    async #lifeFor(target: ActorTarget): Promise<ActorLife> {
+      while (this.#destroying) {
+        if (target.kind === "get") throw errors.actorGone(name);
+        await this.#destroying.catch(() => {});
+      }
+      return this.#life;
+    }
+
+    #destroy(instance: ActorInstance): Promise<void> {
+      if (this.#destroying) return this.#destroying;
+      // An instance of an earlier life was destroyed already (its gate is closed).
+      if (instance.gate.closed) return Promise.resolve();
+      const destroying = destroyActor({
+        ctx: this.ctx,
+        instance,
+        life: this.#life,
+        index: this.#hooks.index,
+        renew: () => {
+          this.#life = this.#newLife();
+          this.#inspectors.closeAll(DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
+        },
+      }).finally(() => {
+        this.#destroying = undefined;
+      });
+      this.#destroying = destroying;
+      return destroying;
+    }
+
+    async #call<T>(what: string, target: ActorTarget, run: (live: Live) => T | Promise<T>): Promise<Outcome<T>> {
       try {
-        return { ok: true, value: await run(await this.#loader.obtain(target)) };
+        return { ok: true, value: await run(await this.#obtain(target)) };
       } catch (error) {
         return failedOutcome(error, this.#log, what);
       }
@@ -129,8 +231,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         return httpError(400, error.toBody(), "json");
       }
       try {
-        const instance = await this.#loader.obtain(context.target);
-        return await streamRoutes[context.route]({ instance, sockets: this.#sockets, inspectors: this.#inspectors, request, context });
+        const { instance, life } = await this.#obtain(context.target);
+        return await streamRoutes[context.route]({ instance, sockets: life.sockets, inspectors: this.#inspectors, request, context });
       } catch (error) {
         const { status, body } = publicError(error, this.#log, context.route);
         // Say the body is not wanted, rather than answer while the Worker is still sending it.
@@ -153,14 +255,20 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     /** What this object wrote since it started (for tests and benchmarks). */
     storageWrites(): StorageWrites {
-      return this.#storage.writes();
+      return this.#life.storage.writes();
     }
 
     /** The alarm runs the actor's due scheduled jobs (and wakes it for them if it was asleep). */
     override async alarm(): Promise<void> {
-      if (!this.#storage.readMeta()) return;
-      const instance = await this.#loader.obtain({ kind: "get" });
-      await instance.scheduler.runDue();
+      if (this.#destroying || !this.#life.storage.readMeta()) return;
+      const { instance } = await this.#obtain({ kind: "get" });
+      try {
+        await instance.scheduler.runDue();
+      } catch (error) {
+        // A job destroyed the actor: the jobs after it are gone with the rest.
+        if (!instance.gate.open) return;
+        throw error;
+      }
     }
 
     /** A connection's message; after hibernation this is what wakes the actor. */
@@ -168,32 +276,55 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       // An inspector page sends nothing it needs answered (its pings are answered by the runtime).
       if (this.#inspectors.owns(socket)) return;
       // Awake: handle it now, with no await before it, so messages start in the order they came.
-      const live = this.#loader.started;
-      if (live) return this.#sockets.message(live, socket, message);
-      const instance = await this.#instanceForSocket(socket);
-      if (instance) this.#sockets.message(instance, socket, message);
+      const { loader, sockets } = this.#life;
+      const live = loader.started;
+      if (live) return sockets.message(live, socket, message);
+      const found = await this.#liveForSocket(socket);
+      if (found) found.life.sockets.message(found.instance, socket, message);
     }
 
     override async webSocketClose(socket: WebSocket, code: number, reason: string, wasClean: boolean): Promise<void> {
       // Answered first, with no await before it: waking a hibernated actor must not delay it.
       answerClose(socket, { code, reason, wasClean });
       if (this.#inspectors.owns(socket)) return;
-      const instance = await this.#instanceForSocket(socket);
-      if (instance) await this.#sockets.close(instance, socket);
+      const life = this.#life;
+      const live = life.loader.started;
+      const found = live ? { instance: live, life } : await this.#liveForSocket(socket);
+      if (found) await found.life.sockets.close(found.instance, socket);
     }
 
     override async webSocketError(socket: WebSocket): Promise<void> {
       await this.webSocketClose(socket, 1006, "", false);
     }
 
-    async #instanceForSocket(socket: WebSocket): Promise<ActorInstance | undefined> {
+    /** The instance a connection socket belongs to, loading it after hibernation; none for a destroyed actor's socket. */
+    async #liveForSocket(socket: WebSocket): Promise<Live | undefined> {
+      if (this.#life.sockets.released(socket)) {
+        closeQuietly(socket, DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
+        return undefined;
+      }
       try {
-        return await this.#loader.obtain({ kind: "get" });
+        return await this.#obtain({ kind: "get" });
       } catch (error) {
-        this.#log("could not wake for a connection message:", error);
-        closeQuietly(socket, 1011, "internal_error");
+        if (error instanceof ActorflareError && error.code === "actor_not_found") {
+          closeQuietly(socket, DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
+        } else {
+          this.#log("could not wake for a connection message:", error);
+          closeQuietly(socket, 1011, "internal_error");
+        }
         return undefined;
       }
     }
   };
+}
+
+/** The actor's namespace in the object's `env`, through which it reaches the actor index. */
+function namespaceIn(env: unknown, binding: string, name: string): DurableObjectNamespace {
+  const namespace = (env as Record<string, unknown> | undefined)?.[binding];
+  if (typeof namespace === "object" && namespace !== null && "idFromName" in namespace) return namespace as DurableObjectNamespace;
+  throw new ActorflareError(
+    "binding_not_found",
+    `The Durable Object binding '${binding}' of actor '${name}' is missing from its object's env; the object needs it to reach the actor index.`,
+    { status: 500 },
+  );
 }

@@ -75,6 +75,25 @@ export class HibernatableSockets {
     this.#records.keepOnly(ids);
   }
 
+  /**
+   * The actor was destroyed: every connection socket forgets its connection, so that a later
+   * actor in this object never rebuilds one from a socket still closing.
+   */
+  release(): void {
+    for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) {
+      try {
+        socket.serializeAttachment(null);
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  }
+
+  /** Whether the socket's connection was released by a destroy (or never stored). */
+  released(socket: WebSocket): boolean {
+    return socket.deserializeAttachment() === null;
+  }
+
   message(instance: ActorInstance, socket: WebSocket, frame: Frame): void {
     const conn = this.#connections.get(socket);
     if (!conn) return closeQuietly(socket, 1011, "conn_not_found");

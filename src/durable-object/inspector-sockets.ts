@@ -1,5 +1,6 @@
 import type { ActorInstance } from "../actor/instance";
 import { upgradeResponse } from "../server/websocket-upgrade";
+import { closeQuietly } from "./socket-closing";
 import { snapshot } from "./inspector";
 
 const INSPECTOR_TAG = "actorflare:inspector";
@@ -35,16 +36,24 @@ export class InspectorSockets {
 
   /** Something shown changed: one snapshot to every open page, shortly. */
   changed(instance: ActorInstance): void {
-    if (this.#pending !== undefined || this.#ctx.getWebSockets(INSPECTOR_TAG).length === 0) return;
+    // A destroy under way changes everything at once; its end closes the pages' sockets.
+    if (this.#pending !== undefined || !instance.gate.open || this.#ctx.getWebSockets(INSPECTOR_TAG).length === 0) return;
     this.#pending = setTimeout(() => {
       this.#pending = undefined;
       this.#push(instance).catch((error: unknown) => instance.log.error("the inspector's snapshot failed:", error));
     }, PUSH_DELAY_MS);
   }
 
+  /** The actor was destroyed: every page's socket closes with `actor_destroyed` (the page says so). */
+  closeAll(code: number, reason: string): void {
+    clearTimeout(this.#pending);
+    this.#pending = undefined;
+    for (const socket of this.#ctx.getWebSockets(INSPECTOR_TAG)) closeQuietly(socket, code, reason);
+  }
+
   async #push(instance: ActorInstance): Promise<void> {
     const sockets = this.#ctx.getWebSockets(INSPECTOR_TAG);
-    if (sockets.length === 0) return;
+    if (sockets.length === 0 || !instance.gate.open) return;
     const text = JSON.stringify(await snapshot(instance));
     for (const socket of sockets) {
       try {

@@ -1,43 +1,49 @@
 import type { AnyActorDefinition } from "../actor/definition";
-import { ActorInstance } from "../actor/instance";
-import type { ActorStorage } from "../actor/storage";
+import { ActorInstance, type ActorHost } from "../actor/instance";
+import type { ActorMeta, ActorStorage } from "../actor/storage";
 import { errors } from "../protocol/errors";
 import type { ActorDescription, ActorTarget } from "../server/contract";
 import type { HibernatableSockets } from "./hibernatable-sockets";
+import type { IndexClient } from "./index-client";
+
+/** What the loader needs from its object besides the actor's storage and sockets. */
+export interface LoaderHooks {
+  /** `c.client()`: the registry's server-side client, made on first use. */
+  client: () => unknown;
+  /** `c.destroy()` of an instance. */
+  destroy: (instance: ActorInstance) => void;
+  /** The actor's entry in the actor index. */
+  index: IndexClient;
+  log: (...args: unknown[]) => void;
+  /** Something the inspector shows may have changed in the instance. */
+  changed: (instance: ActorInstance) => void;
+}
 
 /**
  * The one actor instance of a Durable Object, per wake: loaded from storage (or created, when
  * the target allows), its connections rebuilt, its alarm re-armed and `onStart` run, before the
  * first request sees it. One load at a time; a failed load (or onStart) is retried by the next
- * request.
+ * request. A creation is recorded in the actor index: pending before it, settled after.
  */
 export class InstanceLoader {
   #instance: ActorInstance | undefined;
   #loading = false;
+  /** The load under way, if any. */
+  #load: Promise<unknown> | undefined;
   readonly #ctx: DurableObjectState;
   readonly #name: string;
   readonly #definition: AnyActorDefinition;
   readonly #storage: ActorStorage;
   readonly #sockets: HibernatableSockets;
-  readonly #client: () => unknown;
-  readonly #changed: (instance: ActorInstance) => void;
+  readonly #hooks: LoaderHooks;
 
-  constructor(
-    ctx: DurableObjectState,
-    name: string,
-    definition: AnyActorDefinition,
-    storage: ActorStorage,
-    sockets: HibernatableSockets,
-    client: () => unknown,
-    changed: (instance: ActorInstance) => void,
-  ) {
+  constructor(ctx: DurableObjectState, name: string, definition: AnyActorDefinition, storage: ActorStorage, sockets: HibernatableSockets, hooks: LoaderHooks) {
     this.#ctx = ctx;
     this.#name = name;
     this.#definition = definition;
     this.#storage = storage;
     this.#sockets = sockets;
-    this.#client = client;
-    this.#changed = changed;
+    this.#hooks = hooks;
   }
 
   /** The instance if it is loaded and started, without waiting. */
@@ -45,9 +51,19 @@ export class InstanceLoader {
     return this.#instance?.started ? this.#instance : undefined;
   }
 
+  /** The instance if it is loaded, started or not. */
+  get loaded(): ActorInstance | undefined {
+    return this.#instance;
+  }
+
   /** Whether a load (and start) is running: nothing else reaches the object meanwhile. */
   get loading(): boolean {
     return this.#loading;
+  }
+
+  /** Resolves once no load (and start) is running. */
+  async settled(): Promise<void> {
+    await this.#load?.catch(() => {});
   }
 
   /** The live instance, loading or creating it first as the target allows. */
@@ -58,7 +74,7 @@ export class InstanceLoader {
       return existing;
     }
     // blockConcurrencyWhile breaks the object when its callback throws, so errors come out as values.
-    const outcome = await this.#ctx.blockConcurrencyWhile(async () => {
+    const load = this.#ctx.blockConcurrencyWhile(async () => {
       this.#loading = true;
       try {
         return { instance: await this.#loadOrCreate(target) };
@@ -68,6 +84,8 @@ export class InstanceLoader {
         this.#loading = false;
       }
     });
+    this.#load = load;
+    const outcome = await load;
     if ("error" in outcome) throw outcome.error;
     return outcome.instance;
   }
@@ -91,27 +109,58 @@ export class InstanceLoader {
 
   async #loadOrCreate(target: ActorTarget): Promise<ActorInstance> {
     let instance = this.#instance;
-    let created = false;
+    let created: { key: string[]; token: string } | undefined;
     if (!instance) {
       const meta = this.#storage.readMeta();
       const changed = () => {
-        if (this.#instance) this.#changed(this.#instance);
+        if (this.#instance) this.#hooks.changed(this.#instance);
       };
-      const host = { definition: this.#definition, storage: this.#storage, actorId: this.#ctx.id.toString(), client: this.#client, changed };
+      const host: ActorHost = {
+        definition: this.#definition,
+        storage: this.#storage,
+        actorId: this.#ctx.id.toString(),
+        client: this.#hooks.client,
+        destroy: this.#hooks.destroy,
+        changed,
+      };
       if (meta) {
-        instance = await ActorInstance.load(host, meta);
+        instance = await ActorInstance.load(host, meta.unlisted ? await this.#list(meta) : meta);
         this.#sockets.restore(instance);
         await instance.scheduler.rearm();
       } else if (target.kind === "get") {
         throw this.#notFound();
       } else {
-        instance = await ActorInstance.create(host, { name: this.#name, key: target.key, createdAt: Date.now() }, target.input);
-        created = true;
+        const fresh: ActorMeta = { name: this.#name, key: target.key, createdAt: Date.now() };
+        // In the index before it exists: a crash from here on leaves a pending entry, which listings check.
+        const token = await this.#hooks.index.mark({ key: fresh.key, id: host.actorId, createdAt: fresh.createdAt });
+        try {
+          instance = await ActorInstance.create(host, fresh, target.input);
+        } catch (error) {
+          void this.#hooks.index.settle(fresh.key, token, false);
+          throw error;
+        }
+        created = { key: fresh.key, token };
       }
       this.#instance = instance;
     }
     if (target.kind === "create" && !created) throw errors.actorAlreadyExists(instance.meta.name, instance.meta.key);
-    await instance.start();
+    try {
+      await instance.start();
+    } finally {
+      // In the background: until it lands, listings ask the actor, which answers once this load is over.
+      if (created) void this.#hooks.index.settle(created.key, created.token, true);
+    }
     return instance;
+  }
+
+  /** Records an actor made before the actor index (layout < 2) there; if that fails, its next wake tries again. */
+  async #list(meta: ActorMeta): Promise<ActorMeta> {
+    try {
+      await this.#hooks.index.put({ key: meta.key, id: this.#ctx.id.toString(), createdAt: meta.createdAt });
+      return this.#storage.markListed(meta);
+    } catch (error) {
+      this.#hooks.log("could not be recorded in the actor index; its next wake tries again:", error);
+      return meta;
+    }
   }
 }

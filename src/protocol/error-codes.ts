@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "forbidden",
   "actor_not_found",
   "actor_already_exists",
+  "actor_destroyed",
   "action_not_found",
   "conn_not_found",
   "incorrect_conn_token",
@@ -27,8 +28,6 @@ export const ERROR_CODES = [
   "fetch_handler_not_defined",
   "websocket_handler_not_defined",
   "namespace_not_found",
-  "listing_not_supported",
-  "destroy_not_supported",
   "job_not_found",
   // Actor code or configuration that fails.
   "user_error",
@@ -46,6 +45,7 @@ export const ERROR_CODES = [
   "binding_not_found",
   "self_call_while_starting",
   "actor_overloaded",
+  "index_unavailable",
   "proxy_error",
   "internal_error",
   // The client's own: the network, the connection, the platform.

@@ -107,6 +107,26 @@ export const errors = {
       { metadata: { regions } },
     ),
   actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
+  /** A request that reached an actor while it was being destroyed, or a `get` after it was. */
+  actorGone: (name: string) =>
+    new ActorflareError(
+      "actor_not_found",
+      `Actor '${name}' is being destroyed or was destroyed. getOrCreate() or create() makes a new actor with the same key.`,
+      { status: 404 },
+    ),
+  /** Why a connection or raw socket closed, and what code of a destroyed actor that still runs gets. */
+  actorDestroyed: (name?: string) =>
+    new ActorflareError(
+      "actor_destroyed",
+      `Actor${name ? ` '${name}'` : ""} was destroyed: its state is gone and its connections are closed. getOrCreate() makes a new actor with the same key.`,
+      { status: 410 },
+    ),
+  indexUnavailable: (detail: string) =>
+    new ActorflareError(
+      "index_unavailable",
+      `The actor index could not be reached (${detail}), so nothing was changed. Retry the request; if it keeps failing, the index's Durable Objects cannot be reached.`,
+      { status: 503 },
+    ),
   actorAlreadyExists: (name: string, key: string[]) =>
     new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
       status: 409,
@@ -205,11 +225,6 @@ export const errors = {
       `The gateway has no route ${path.slice(0, 80)}. actorflare serves /action/{name}, /connect, /request/{path} and /websocket/{path}; queues and the inspector are not supported.`,
       { status: 404 },
     ),
-  listingNotSupported: () =>
-    new ActorflareError(
-      "listing_not_supported",
-      "Durable Objects cannot be listed, so GET /actors needs actor_ids, or name and key. Keep the ids of the actors you need to find again.",
-    ),
   // The inspector (docs/protocol.md, "Inspector").
   invalidInspectorToken: (minLength: number) =>
     new ActorflareError(
@@ -222,8 +237,6 @@ export const errors = {
   connNotFound: () => new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one."),
   jobNotFound: (id: string) =>
     new ActorflareError("job_not_found", `No scheduled job has id '${id.slice(0, 80)}'; it may have run or been cancelled already.`, { status: 404 }),
-  destroyNotSupported: () =>
-    new ActorflareError("destroy_not_supported", "Destroying an actor is not supported yet. Reset its state with an action of your own meanwhile."),
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

@@ -6,6 +6,12 @@ import { ActorflareError, errors, type ErrorBody } from "./errors";
  * names are the wire's (docs/protocol.md, "Connection messages").
  */
 
+/**
+ * How the server ends the connections and raw sockets of an actor that was destroyed: close
+ * 1001 ("going away") with this reason, after an `e` message with the same code on connections.
+ */
+export const DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" } as const;
+
 /** Client → server: an action request (`ar`) or a subscription change (`sr`). */
 export type ToServer = { b: { ar: { i: number; n: string; a: unknown[] } } } | { b: { sr: { e: string; s: boolean } } };
 

@@ -16,3 +16,10 @@ export function queryIntents(query: ActorQuery): Intent[] {
   if ("create" in query) return ["create"];
   return ["get"];
 }
+
+/** The query that reaches the actor a query names without ever creating it: `getForKey` for the key variants. */
+export function existingActorQuery(query: ActorQuery): ActorQuery {
+  if ("getOrCreateForKey" in query) return { getForKey: { name: query.getOrCreateForKey.name, key: query.getOrCreateForKey.key } };
+  if ("create" in query) return { getForKey: { name: query.create.name, key: query.create.key } };
+  return query;
+}

@@ -34,7 +34,8 @@ export type ActorQuery =
 
 const VARIANTS = ["getForId", "getForKey", "getOrCreateForKey", "create"] as const;
 
-export type Intent = "get" | "create" | "connect" | "action" | "message";
+/** What a request wants (docs/protocol.md §8): `destroy` and `list` are the routes of those names. */
+export type Intent = "get" | "create" | "connect" | "action" | "message" | "destroy" | "list";
 
 /**
  * Validates an already-parsed query value. Checked by hand, not with a schema library: it runs

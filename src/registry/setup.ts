@@ -60,11 +60,13 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
     this.cors = options.cors ?? { origin: "*" };
     const classes: Record<string, ActorDurableObjectClass> = {};
     for (const [name, definition] of Object.entries(options.use)) {
-      // An actor's `c.client()`: the server-side client over its own object's bindings.
-      classes[className(name)] = createActorDurableObject(name, definition, (env, caller) =>
-        clientForDriver<Registry<A>>(new InlineClientDriver(this, () => env, caller)),
-      );
-      this.#bindings.set(name, options.bindings?.[name] ?? defaultBindingName(name));
+      const binding = options.bindings?.[name] ?? defaultBindingName(name);
+      this.#bindings.set(name, binding);
+      classes[className(name)] = createActorDurableObject(name, definition, {
+        // An actor's `c.client()`: the server-side client over its own object's bindings.
+        makeClient: (env, caller) => clientForDriver<Registry<A>>(new InlineClientDriver(this, () => env, caller)),
+        binding,
+      });
     }
     this.durableObjects = classes as unknown as DurableObjectClasses<A>;
     const inspector = options.inspector === undefined ? [] : inspectorRoutes(new InspectorGate(checkInspectorOptions(options.inspector)));

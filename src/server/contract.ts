@@ -67,6 +67,8 @@ export interface ActorObjectRpc {
   message(call: MessageCall): Promise<Outcome<null>>;
   /** The inspector's requests (reached only through the inspector's routes, which check its token): never creates an actor. */
   inspect(request: InspectorOp): Promise<Outcome<unknown>>;
+  /** Destroys the actor (its hooks run, its connections close, its storage is deleted); `actor_not_found` if there is none. */
+  destroy(): Promise<Outcome<null>>;
 }
 
 export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse" | "inspector-websocket";

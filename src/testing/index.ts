@@ -8,7 +8,9 @@ import type { ActorQuery } from "../protocol/query";
 import { queryActorName } from "../protocol/query-facts";
 import type { ActorDefinitions } from "../worker/registry-runtime";
 import type { Registry } from "../registry/setup";
-import { inJurisdiction, keyToName } from "../worker/locate";
+import { indexShardIds } from "../worker/list";
+import { inJurisdiction } from "../server/jurisdiction";
+import { keyToName } from "../worker/locate";
 
 export interface TestOptions {
   /** How protocol messages are encoded (default `json`). */
@@ -44,7 +46,7 @@ export interface ActorTest<A extends ActorDefinitions> {
    * their time; they run as the alarm would run them. Resolves with false when nothing was scheduled.
    */
   runScheduled(actor: ActorRef): Promise<boolean>;
-  /** The ids of every actor of this kind that was addressed so far in this test run. */
+  /** The ids of every actor of this kind that was addressed so far in this test run (the actor index's own objects left out). */
   actorIds(name: keyof A & string): Promise<string[]>;
 }
 
@@ -110,7 +112,11 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
       await runInDurableObject(stub, (_instance, state) => new ScheduleStore(state.storage.sql).bringForward(Date.now()));
       return runDurableObjectAlarm(stub);
     },
-    actorIds: async (name) => (await listDurableObjectIds(namespaceOf(name))).map((id) => id.toString()),
+    async actorIds(name) {
+      const namespace = namespaceOf(name);
+      const shards = indexShardIds(namespace);
+      return (await listDurableObjectIds(namespace)).filter((id) => !shards.some((shard) => shard.equals(id))).map((id) => id.toString());
+    },
   };
 }
 

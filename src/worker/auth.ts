@@ -1,4 +1,4 @@
-import type { AuthOptions } from "../actor/definition";
+import type { AnyActorDefinition, AuthOptions } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorQuery, Intent } from "../protocol/query";
 import { queryIntents } from "../protocol/query-facts";
@@ -10,21 +10,30 @@ import { workerLog } from "./log";
  * Runs the actor's onAuth in the front Worker, before any Durable Object is addressed and before
  * any body is read. Returns the auth data that reaches the actor; throws to refuse the request.
  */
-export async function authorize(
+export function authorize(
   located: LocatedActor,
   request: Request,
   info: Pick<ActorRequestInfo, "query" | "params">,
   ...routeIntents: Intent[]
 ): Promise<unknown> {
-  const { onAuth } = located.definition.config;
-  if (!onAuth) throw errors.forbiddenWithoutOnAuth(located.name);
   const options: AuthOptions = {
     request,
     intents: new Set([...queryIntents(info.query), ...routeIntents]),
     query: info.query,
     actor: actorAsked(located.name, info.query),
   };
-  return await onAuth(options, info.params);
+  return runOnAuth(located.definition, located.name, options, info.params);
+}
+
+/** onAuth for a listing of the actors named `name`: the intent `list`, no query, no actor key. */
+export function authorizeList(definition: AnyActorDefinition, name: string, request: Request, params: unknown): Promise<unknown> {
+  return runOnAuth(definition, name, { request, intents: new Set(["list"]), actor: { name } }, params);
+}
+
+async function runOnAuth(definition: AnyActorDefinition, name: string, options: AuthOptions, params: unknown): Promise<unknown> {
+  const { onAuth } = definition.config;
+  if (!onAuth) throw errors.forbiddenWithoutOnAuth(name);
+  return await onAuth(options, params);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ActorWebSocket } from "../client/actor-websocket";
-import type { ClientDriver, ClientTransport, ConnectRequest, TransportHandlers } from "../client/driver";
+import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, TransportHandlers } from "../client/driver";
+import type { ActorListPage } from "../protocol/actor-list";
 import { ActorError, errorFromResponse } from "../client/errors";
 import { webSocketTransport } from "../client/transports";
 import { acceptUpgradeResponse } from "../client/websocket";
@@ -10,6 +11,7 @@ import { acceptedProtocol, PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
 import type { RegistryRuntime } from "./registry-runtime";
 import { ACTOR_ORIGIN, type Outcome } from "../server/contract";
 import { callActor } from "./call";
+import { listActors, parseListRequest } from "./list";
 import { locateActor, type LocatedActor } from "./locate";
 import { streamToActor } from "./stream";
 
@@ -52,6 +54,23 @@ export class InlineClientDriver implements ClientDriver {
       const call = { target: located.target, name, args, params: params ?? null, auth: undefined, request: undefined };
       return outcomeValue(await callActor(located, (stub) => stub.action(call)));
     });
+  }
+
+  destroy(query: ActorQuery): Promise<void> {
+    return asClientErrors(async () => {
+      const located = this.#locate(query);
+      // The destroy would wait for the very action that asked for it.
+      if (this.#caller && located.id.equals(this.#caller.id)) {
+        throw errors.invalidRequest(
+          `Actor '${located.name}' destroys itself with c.destroy(), not through c.client(): that destroy would wait for the action that asked for it.`,
+        );
+      }
+      outcomeValue(await callActor(located, (stub) => stub.destroy()));
+    });
+  }
+
+  list(name: string, page: ListPageRequest): Promise<ActorListPage> {
+    return asClientErrors(() => listActors(this.#runtime, this.#env(), name, parseListRequest(page.cursor, page.limit)));
   }
 
   rawFetch(query: ActorQuery, path: string, request: Request): Promise<Response> {

@@ -1,9 +1,13 @@
 import type { AnyActorDefinition } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorObjectRpc, ActorTarget } from "../server/contract";
-import { type Jurisdiction, locationHintOf } from "../protocol/placement";
+import { locationHintOf } from "../protocol/placement";
 import type { ActorQuery } from "../protocol/query";
+import { inJurisdiction } from "../server/jurisdiction";
+import { keyToName } from "../server/object-names";
 import { className, wranglerLines } from "./names";
+
+export { keyToName };
 import type { RegistryRuntime } from "./registry-runtime";
 
 /** An actor's Durable Object as the Worker calls it: its RPC methods, and fetch for streams. */
@@ -41,11 +45,6 @@ export function locateActor(runtime: RegistryRuntime, env: unknown, query: Actor
   return { name: variant.name, definition, id, stub, target };
 }
 
-/** The object name of a key: JSON keeps `["a,b"]` and `["a","b"]` apart. */
-export function keyToName(key: string[]): string {
-  return JSON.stringify(key);
-}
-
 function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, name: string | undefined): LocatedActor {
   // An id embeds its namespace, so the id alone tells which actor class it belongs to.
   const candidates = name === undefined ? Object.keys(runtime.actors) : [name];
@@ -71,6 +70,12 @@ function idFromString(namespace: DurableObjectNamespace, actorId: string): Durab
   }
 }
 
+/** An actor name's definition and namespace, without addressing any object (`actor_not_found`, `binding_not_found`). */
+export function locateName(runtime: RegistryRuntime, env: unknown, name: string): { definition: AnyActorDefinition; namespace: DurableObjectNamespace } {
+  const definition = definitionOf(runtime, name);
+  return { definition, namespace: namespaceOf(runtime, env, name, definition) };
+}
+
 function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinition {
   const definition = Object.hasOwn(runtime.actors, name) ? runtime.actors[name] : undefined;
   if (!definition) {
@@ -91,20 +96,4 @@ function namespaceOf(runtime: RegistryRuntime, env: unknown, name: string, defin
     `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml:\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: export class ${className(name)} extends registry.durableObjects.${className(name)} {}`,
     { status: 500 },
   );
-}
-
-/**
- * The binding's namespace inside the actor's jurisdiction, if it has one. Ids from a
- * jurisdiction's namespace differ from the binding's own, so every lookup goes through here.
- * workerd (`wrangler dev`, tests) has no jurisdictions and throws; there the binding's own
- * namespace stands in, as location hints are ignored there too.
- */
-export function inJurisdiction(namespace: DurableObjectNamespace, jurisdiction: Jurisdiction | undefined): DurableObjectNamespace {
-  if (jurisdiction === undefined) return namespace;
-  try {
-    return namespace.jurisdiction(jurisdiction);
-  } catch (error) {
-    if (error instanceof Error && error.message.includes("not implemented in workerd")) return namespace;
-    throw error;
-  }
 }

@@ -10,6 +10,8 @@ import { createActor, destroyActor, getOrCreateActor, listActors, metadata } fro
 import { connectionMessage, connectSse, connectWebSocket } from "./routes/connect";
 import { gateway } from "./routes/gateway";
 import { rawHttp, rawWebSocket } from "./routes/raw";
+import { destroy } from "./routes/destroy";
+import { list } from "./routes/list";
 import { resolve } from "./routes/resolve";
 import type { RouteHandler } from "./routes/types";
 import { decodePathSegment, pathAndQuery, pathStart } from "./url";
@@ -54,6 +56,8 @@ export function createRegistryRouter(
   add("GET", "/registry/actors/connect/websocket", connectWebSocket);
   add("GET", "/registry/actors/connect/sse", connectSse);
   add("POST", "/registry/actors/message", connectionMessage);
+  add("POST", "/registry/actors/destroy", destroy);
+  add("GET", "/registry/actors/list", list);
 
   // Raw routes: RivetKit's form (the name in the query) and the form that names the actor.
   // `*` also matches the bare prefix, whose actor path is `/`.

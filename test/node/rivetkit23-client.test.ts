@@ -214,7 +214,7 @@ describe.each(["bare", "cbor", "json"] as const)("rivetkit 2.3.19's client, %s",
   });
 });
 
-describe("rivetkit 2.3.19's client: what Durable Objects do not have", () => {
+describe("rivetkit 2.3.19's client: the actor API (metadata, lookups, listing, destroy)", () => {
   it("/metadata names the actors and no client endpoint, so the client keeps its own", async () => {
     const response = await fetch(`${endpoint}/metadata?namespace=default`);
     expect(response.status).toBe(200);
@@ -235,19 +235,73 @@ describe("rivetkit 2.3.19's client: what Durable Objects do not have", () => {
     expect(await (await fetch(`${endpoint}/actors?name=counter&key=${uniqueKey("nobody")}`)).json()).toEqual({ actors: [] });
   });
 
-  it("listing every actor of a name is refused: Durable Objects cannot be listed", async () => {
-    const response = await fetch(`${endpoint}/actors?name=counter`);
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ group: "actorflare", code: "listing_not_supported" });
+  it("GET /actors?name= lists the actors of a name page by page, as RivetKit's engine client asks", async () => {
+    const prefix = uniqueKey("listing");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await client("json").counter.getOrCreate(`${prefix}-${i}`).resolve());
+    type Page = { actors: { actor_id: string; name: string; key: string; create_ts: number }[]; pagination: { cursor: string | null } };
+    const listed: Page["actors"] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await fetch(`${endpoint}/actors?name=counter&limit=2&namespace=default${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as Page;
+      expect(page.actors.length).toBeLessThanOrEqual(2);
+      listed.push(...page.actors);
+      cursor = page.pagination.cursor;
+    } while (cursor);
+    const ours = listed.filter((actor) => actor.key.startsWith(prefix));
+    expect(ours.map((actor) => actor.actor_id)).toEqual(ids);
+    expect(ours[0]).toEqual({ actor_id: ids[0], name: "counter", key: `${prefix}-0`, namespace_id: "default", create_ts: expect.any(Number) });
   });
 
-  it("destroy is not supported yet: DELETE /actors/{id} is a coded 400 and the actor stays", async () => {
-    const handle = client("bare").counter.getOrCreate(uniqueKey("destroy"));
-    await handle.increment(4);
-    const response = await fetch(`${endpoint}/actors/${await handle.resolve()}?namespace=default`, { method: "DELETE" });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ group: "actorflare", code: "destroy_not_supported", message: expect.stringContaining("not supported yet") });
-    expect(await handle.getCount()).toBe(4);
+  it("DELETE /actors/{id} destroys the actor; its key then makes a fresh one, and a second DELETE is actor.not_found", async () => {
+    const c = client("bare");
+    const key = uniqueKey("destroy");
+    await c.counter.getOrCreate(key).increment(4);
+    const id = await c.counter.getOrCreate(key).resolve();
+    const response = await fetch(`${endpoint}/actors/${id}?namespace=default`, { method: "DELETE" });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    const gone = await rejection(c.counter.get(key).getCount());
+    expect([gone.group, gone.code]).toEqual(["actor", "not_found"]);
+    expect(await (await fetch(`${endpoint}/actors?actor_ids=${id}`)).json()).toEqual({ actors: [] });
+    const again = await fetch(`${endpoint}/actors/${id}?namespace=default`, { method: "DELETE" });
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ group: "actor", code: "not_found" });
+    expect(await c.counter.getOrCreate(key).getCount()).toBe(0);
+  });
+
+  it("DELETE /actors/{id} and listings go through onAuth (intents destroy, list): refused, the actor stays", async () => {
+    const c = client("json");
+    const handle = c.doomed.getOrCreate([uniqueKey("doomed")]);
+    await handle.increment(3);
+    const refused = await fetch(`${endpoint}/actors/${await handle.resolve()}`, { method: "DELETE" });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ group: "auth", code: "forbidden" });
+    expect((await handle.read()).count).toBe(3);
+    const listing = await fetch(`${endpoint}/actors?name=doomed`);
+    expect(listing.status).toBe(403);
+  });
+
+  it("c.destroy() in an action called by RivetKit's client: the action answers, then the actor is gone", async () => {
+    const c = client("cbor");
+    const key = uniqueKey("doomed");
+    const handle = c.doomed.getOrCreate([key]);
+    await handle.increment(2);
+    expect(await handle.selfDestruct()).toBe("bye");
+    await waitFor(
+      async () =>
+        (await c.doomed
+          .get([key])
+          .read()
+          .then(
+            () => "alive",
+            (error: ActorError) => error.code,
+          )) === "not_found",
+      "the actor to be gone",
+    );
+    expect(await c.doomed.getOrCreate([key]).read()).toEqual({ count: 0, label: "fresh" });
   });
 
   it("a namespace other than `default` is actorflare.namespace_not_found", async () => {

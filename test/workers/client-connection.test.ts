@@ -24,6 +24,8 @@ function scriptedDriver(onConnect: (transport: ScriptedTransport) => void) {
     rawFetch: unused,
     rawWebSocket: unused,
     action: unused,
+    destroy: unused,
+    list: unused,
     async connect(_request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
       const transport: ScriptedTransport = { handlers, sent: [], closed: false };
       transports.push(transport);

@@ -16,5 +16,6 @@ declare namespace Cloudflare {
     SUBSCRIBER: DurableObjectNamespace;
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
     BAD_MIGRATION: DurableObjectNamespace;
+    DOOMED: DurableObjectNamespace;
   }
 }

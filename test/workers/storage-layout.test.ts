@@ -2,6 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
+import { tableExists } from "../../src/actor/storage-layout";
+import { indexShardName, indexShardOf } from "../../src/server/object-names";
 import layout0 from "./fixtures/storage-layout-0.json";
 import layout1 from "./fixtures/storage-layout-1.json";
 import { testClient, uniqueKey } from "./helpers";
@@ -75,6 +77,8 @@ describe("storage written by earlier versions", () => {
       jobs: ctx.storage.sql.exec("SELECT action, v, cron FROM actorflare_schedule ORDER BY at").toArray(),
     }));
     expect(stored.meta).toMatchObject({ v: 2, name: "layout", key: ["layout-v0"] });
+    // Its wake recorded it in the actor index (layout 2), so it is no longer marked unlisted.
+    expect(stored.meta).not.toHaveProperty("unlisted");
     expect(stored.jobs).toEqual([
       { action: "tick", v: 0, cron: null },
       { action: "tick", v: 0, cron: null },
@@ -117,6 +121,23 @@ describe("storage written by earlier versions", () => {
       { v: 1, cron: null },
       { v: 2, cron: "0 0 1 1 *" },
     ]);
+  });
+
+  it("layout 1 (before the actor index): the actor's first wake records it in the index, with its creation time", async () => {
+    const key = uniqueKey();
+    const stub = await plant(layout1 as Fixture, key);
+    const meta = layout1.kv["actorflare:meta"];
+    const indexRows = () =>
+      runInDurableObject(env.LAYOUT.get(env.LAYOUT.idFromName(indexShardName(indexShardOf(keyToName(meta.key))))), (_instance, ctx) =>
+        tableExists(ctx.storage.sql, "actorflare_index")
+          ? ctx.storage.sql.exec("SELECT name, id, created_at, pending FROM actorflare_index WHERE name = ?", keyToName(meta.key)).toArray()
+          : [],
+      );
+    expect(await indexRows()).toEqual([]);
+    await testClient().layout.get(key).read();
+    expect(await indexRows()).toEqual([{ name: keyToName(meta.key), id: stub.id.toString(), created_at: meta.createdAt, pending: null }]);
+    const stored = await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"));
+    expect(stored).toEqual({ ...meta, v: 2 });
   });
 
   it("storage of a newer layout is refused with storage_too_new, and left as it is", async () => {

@@ -24,8 +24,9 @@ describe("subscription limits", () => {
     expect(refused.c).toBe("too_many_subscriptions");
     expect(refused.m).toContain("3 events");
     expect(refused.m).toContain("options.maxSubscriptionsPerConnection");
-    // Nothing of the refused one was stored with the connection.
-    expect((await storedConnections(tightStub(key))).attachments.map((a) => a.subscriptions)).toEqual([["a", "b", "c"]]);
+    // Nothing of the refused one was stored with the connection. (Sorted: in this pool, frames a
+    // test sends back to back can reach the object in another order.)
+    expect((await storedConnections(tightStub(key))).attachments.map((a) => [...(a.subscriptions ?? [])].sort())).toEqual([["a", "b", "c"]]);
     // At the limit, repeating a subscription it holds is no new subscription: not refused.
     conn.subscribe("a");
     conn.subscribe("b", false);

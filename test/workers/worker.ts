@@ -23,6 +23,7 @@ export const {
   SqlNotes,
   BadMigration,
   Echo,
+  Doomed,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();

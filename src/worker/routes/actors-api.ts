@@ -4,10 +4,11 @@ import { NAMESPACE } from "../../protocol/rivet23/gateway";
 import { decodeInput, formatKeyString, parseKeyString } from "../../protocol/rivet23/keys";
 import type { ActorDescription, Outcome } from "../../server/contract";
 import { httpError } from "../../server/error-answers";
-import { authorize } from "../auth";
+import { authorize, authorizeList } from "../auth";
 import { readBodyWithin } from "../body";
 import { callActor } from "../call";
-import { locateActor } from "../locate";
+import { listActors as listIndex, parseListRequest } from "../list";
+import { locateActor, locateName } from "../locate";
 import type { RegistryRuntime } from "../registry-runtime";
 import { checkNamespace, rivet23Route } from "../rivet23-request";
 import type { RouteContext } from "./types";
@@ -16,7 +17,9 @@ import type { RouteContext } from "./types";
  * RivetKit 2.3's actor API and metadata (docs/protocol.md §12.2), in JSON: what the client asks
  * before it reaches an actor through the gateway. An actor is found or created as a 2.0 query
  * would be, onAuth included; the object answers with its meta, without waking an actor that
- * exists. What Durable Objects do not have (runners, datacenters, listing) is left out or refused.
+ * exists. A listing by name reads the actor index, as `GET /registry/actors/list` does; a destroy
+ * is the one `POST /registry/actors/destroy` makes. What Durable Objects do not have (runners,
+ * datacenters) is left out.
  */
 
 /** A create or getOrCreate body holds a name, a key and the input: a megabyte is plenty. */
@@ -27,7 +30,7 @@ const MAX_IDS = 32;
 const json = (value: unknown) => Response.json(value);
 
 /** An actor as the API lists it; fields about runners and sleep, which Durable Objects do not have, are left out. */
-function actorRecord(actor: ActorDescription) {
+function actorRecord(actor: Pick<ActorDescription, "id" | "name" | "key" | "createdAt">) {
   return { actor_id: actor.id, name: actor.name, key: formatKeyString(actor.key), namespace_id: NAMESPACE, create_ts: actor.createdAt };
 }
 
@@ -50,7 +53,11 @@ async function find(runtime: RegistryRuntime, route: RouteContext, query: ActorQ
   }
 }
 
-/** `GET /registry/actors?actor_ids=…` or `?name=…&key=…`: `{ actors: [...] }`. */
+/**
+ * `GET /registry/actors?actor_ids=…` or `?name=…&key=…`: `{ actors: [...] }`. `?name=…` alone
+ * lists the actors of that name (`limit`, `cursor`), `{ actors, pagination: { cursor } }`, when
+ * `onAuth` allows the intent `list`.
+ */
 export const listActors = rivet23Route(async (runtime, route) => {
   const params = new URL(route.request.url).searchParams;
   checkNamespace(params.get("namespace"));
@@ -64,7 +71,9 @@ export const listActors = rivet23Route(async (runtime, route) => {
     queries = list.map((actorId) => parseActorQuery({ getForId: name === null ? { actorId } : { name, actorId } }));
   } else if (name !== null && key !== null) {
     queries = [parseActorQuery({ getForKey: { name, key: parseKeyString(key) } })];
-  } else throw errors.listingNotSupported();
+  } else if (name !== null) {
+    return json(await listByName(runtime, route, name, params));
+  } else throw errors.invalidRequest("Say which actors: `actor_ids`, `name` and `key`, or `name` alone to list the actors of that name.");
   const actors = [];
   for (const query of queries) {
     const found = await find(runtime, route, query);
@@ -73,6 +82,14 @@ export const listActors = rivet23Route(async (runtime, route) => {
   }
   return json({ actors });
 });
+
+/** One page of the actors named `name` from the actor index; onAuth sees the intent `list` (and no conn params, as elsewhere here). */
+async function listByName(runtime: RegistryRuntime, { request, env }: RouteContext, name: string, search: URLSearchParams) {
+  const page = parseListRequest(search.get("cursor"), search.get("limit"));
+  await authorizeList(locateName(runtime, env, name).definition, name, request, null);
+  const { actors, cursor } = await listIndex(runtime, env, name, page);
+  return { actors: actors.map(actorRecord), pagination: { cursor: cursor ?? null } };
+}
 
 /** The body of `PUT` / `POST /registry/actors` as a query of that kind. */
 async function bodyQuery(request: Request, kind: "getOrCreateForKey" | "create"): Promise<ActorQuery> {
@@ -105,9 +122,14 @@ export const getOrCreateActor = rivet23Route((runtime, route) => created(runtime
 /** `POST /registry/actors`: create by name and key, `{ actor }`; a key in use is `actor.duplicate_key`. */
 export const createActor = rivet23Route((runtime, route) => created(runtime, route, "create"));
 
-/** `DELETE /registry/actors/{id}`: not supported yet. */
-export const destroyActor = rivet23Route(async () => {
-  throw errors.destroyNotSupported();
+/** `DELETE /registry/actors/{id}`: destroys the actor (onAuth sees the intent `destroy`) and answers `{}` once it is gone. */
+export const destroyActor = rivet23Route(async (runtime, { request, env, params }) => {
+  checkNamespace(new URL(request.url).searchParams.get("namespace"));
+  const query = parseActorQuery({ getForId: { actorId: params.id ?? "" } });
+  const located = locateActor(runtime, env, query);
+  await authorize(located, request, { query, params: null }, "destroy");
+  const outcome = await callActor(located, (stub) => stub.destroy());
+  return outcome.ok ? json({}) : httpError(outcome.status, outcome.error, "rivet23-json");
 });
 
 /** `GET /registry/metadata`: what RivetKit's client asks first; it needs an answer, and reads only the client endpoint from it. */

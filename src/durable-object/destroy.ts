@@ -1,0 +1,66 @@
+import { endInstance } from "../actor/destroy";
+import type { ActorInstance } from "../actor/instance";
+import type { ActorStorage } from "../actor/storage";
+import type { HibernatableSockets } from "./hibernatable-sockets";
+import type { IndexClient } from "./index-client";
+import type { InstanceLoader } from "./instance-loader";
+
+/** One actor's life in its object. A destroy ends it; the object then starts a new one that shares nothing with it. */
+export interface ActorLife {
+  readonly storage: ActorStorage;
+  readonly sockets: HibernatableSockets;
+  readonly loader: InstanceLoader;
+}
+
+export interface Destruction {
+  ctx: DurableObjectState;
+  instance: ActorInstance;
+  life: ActorLife;
+  index: IndexClient;
+  /** Replaces the object's life with a fresh one; called once the storage is empty. */
+  renew(): void;
+}
+
+/**
+ * Destroys the actor of an object, in an order that leaves no half-deleted actor (docs/architecture.md §4):
+ *
+ * 1. Its instance refuses new work (`actor_not_found`); the object has already stopped handing
+ *    it to new requests, and makes `getOrCreate` and `create` wait for the end.
+ * 2. Its index entry turns pending. If the index cannot be reached, the destroy is called off
+ *    (`index_unavailable`) and the actor serves again.
+ * 3. The work running in it finishes (up to `options.actionTimeout`), `onDestroy` runs, and its
+ *    connections and raw sockets close with `actor_destroyed`.
+ * 4. Its storage handle is retired (nothing of the old actor can touch storage again), and in
+ *    one `blockConcurrencyWhile` every stored thing (tables, KV, the alarm) is deleted and the
+ *    object's life renewed, so that no event sees an actor between the two.
+ * 5. Its index entry is deleted.
+ *
+ * A crash anywhere leaves the actor either whole or gone, its index entry pending, and listings
+ * then ask the object which it is.
+ */
+export async function destroyActor({ ctx, instance, life, index, renew }: Destruction): Promise<void> {
+  instance.gate.drain();
+  const { meta } = instance;
+  let token: string;
+  try {
+    // A destroy started from onCreate or onStart goes on once that load is over.
+    await life.loader.settled();
+    token = await index.mark({ key: meta.key, id: instance.actorId, createdAt: meta.createdAt });
+  } catch (error) {
+    instance.gate.reopen();
+    throw error;
+  }
+  const timeoutMs = instance.options.actionTimeout;
+  if (!(await instance.gate.idle(timeoutMs))) {
+    instance.log.warn(`requests still ran ${timeoutMs} ms (options.actionTimeout) into the destroy; it goes on, and what they change is not stored.`);
+  }
+  // Connection sockets forget their connections before they close: a later actor here never rebuilds them.
+  life.sockets.release();
+  await endInstance(instance);
+  life.storage.retire();
+  await ctx.blockConcurrencyWhile(async () => {
+    await ctx.storage.deleteAll();
+    renew();
+  });
+  await index.settle(meta.key, token, false);
+}

@@ -1,0 +1,56 @@
+import { errors } from "../protocol/errors";
+import type { ActorIndexRpc, IndexEntry } from "../server/actor-index";
+import { indexShardName, indexShardOf, keyToName } from "../server/object-names";
+import { withRuntimeRetries } from "../server/runtime-retries";
+
+/**
+ * An actor's own entry in the actor index (server/actor-index.ts), written by the actor's object
+ * into the index shard its key hashes to, in the same namespace.
+ */
+export class IndexClient {
+  readonly #namespace: () => DurableObjectNamespace;
+  readonly #log: (...args: unknown[]) => void;
+
+  constructor(namespace: () => DurableObjectNamespace, log: (...args: unknown[]) => void) {
+    this.#namespace = namespace;
+    this.#log = log;
+  }
+
+  /**
+   * Writes the entry pending, before the actor is created or destroyed, and resolves with the
+   * token that settles it. Throws `index_unavailable` when the shard cannot be reached: the change
+   * must not go ahead, or the index could miss an actor or keep a destroyed one.
+   */
+  async mark(entry: IndexEntry): Promise<string> {
+    const token = crypto.randomUUID();
+    await this.#call(entry.key, (shard) => shard.indexWrite(entry, token));
+    return token;
+  }
+
+  /** Writes the settled entry of an actor that exists (one made before the index existed). Throws `index_unavailable`. */
+  put(entry: IndexEntry): Promise<void> {
+    return this.#call(entry.key, (shard) => shard.indexWrite(entry, null));
+  }
+
+  /**
+   * Settles a pending entry after the change: kept if the actor exists, deleted if not. Never
+   * rejects: if the shard cannot be reached the entry stays pending, and listings ask the actor.
+   */
+  async settle(key: string[], token: string, exists: boolean): Promise<void> {
+    try {
+      await this.#call(key, (shard) => shard.indexSettle(key, token, exists));
+    } catch (error) {
+      this.#log("the actor index entry stays pending (listings will ask the actor):", error);
+    }
+  }
+
+  async #call(key: string[], call: (shard: ActorIndexRpc) => Promise<void>): Promise<void> {
+    const namespace = this.#namespace();
+    const shard = namespace.get(namespace.idFromName(indexShardName(indexShardOf(keyToName(key))))) as unknown as ActorIndexRpc;
+    try {
+      await withRuntimeRetries(() => call(shard));
+    } catch (error) {
+      throw errors.indexUnavailable(error instanceof Error ? error.message : String(error));
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { retrying } from "../protocol/backoff";
+
+/** What the runtime marks its own failures with (a Durable Object reset, a network blip, overload). */
+interface RuntimeError {
+  retryable?: boolean;
+  overloaded?: boolean;
+}
+
+/** Retry a call the runtime says can be retried, unless the object is overloaded: a few times, with full-jitter backoff. */
+const RETRY = { attempts: 3, backoff: { base: 100, max: 800, jitter: 1 } };
+
+function retryable(error: unknown): boolean {
+  const { retryable, overloaded } = (error ?? {}) as RuntimeError;
+  return retryable === true && overloaded !== true;
+}
+
+/** Whether the runtime refused a call because the object is overloaded. */
+export function isOverloaded(error: unknown): boolean {
+  return (error as RuntimeError | undefined)?.overloaded === true;
+}
+
+/**
+ * Calls a Durable Object (an RPC method or fetch), trying again what the runtime marks retryable
+ * and not overloaded, up to 3 attempts in all (1 when `replayable` is false). The last error is thrown.
+ */
+export function withRuntimeRetries<T>(call: () => Promise<T>, replayable = true): Promise<T> {
+  return retrying(call, { ...RETRY, attempts: replayable ? RETRY.attempts : 1, retryable });
+}
