@@ -6,6 +6,7 @@ import { ACTOR_ORIGIN } from "../server/contract";
 import { httpError, publicError, webSocketError } from "../server/error-answers";
 import { readBodyWithin } from "../worker/body";
 import { callActor } from "../worker/call";
+import { listActors, parseListRequest } from "../worker/list";
 import { locateActor, type LocatedActor } from "../worker/locate";
 import { workerLog } from "../worker/log";
 import { streamToActor } from "../worker/stream";
@@ -87,6 +88,14 @@ const live: RouteHandler = async (runtime, route) => {
 
 const actorNames: RouteHandler = async (runtime) => json({ value: Object.keys(runtime.actors) });
 
+/** `?name=<actor>&cursor=<c>`: one page of the actors of that name, from the actor index, without their onAuth. */
+const listing: RouteHandler = async (runtime, route) => {
+  const search = new URL(route.request.url).searchParams;
+  const name = search.get("name");
+  if (!name) throw errors.invalidRequest("Name the actors to list: ?name=<actor name>.");
+  return json({ value: await listActors(runtime, route.env, name, parseListRequest(search.get("cursor"), search.get("limit"))) });
+};
+
 /**
  * The inspector's routes under /registry/inspector (docs/protocol.md, "Inspector"). Each checks
  * the token first and reaches the actor's object directly: no actor's onAuth runs. The page
@@ -124,6 +133,7 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
     { method: "POST", path: `${INSPECTOR_PATH}/session`, handler: signIn },
     { method: "DELETE", path: `${INSPECTOR_PATH}/session`, handler: guarded(signOut) },
     { method: "GET", path: `${api}/actors`, handler: guarded(actorNames) },
+    { method: "GET", path: `${api}/list`, handler: guarded(listing) },
     { method: "GET", path: `${api}/actor`, handler: guarded(snapshot) },
     { method: "GET", path: `${api}/actor/live`, handler: guarded(live) },
     { method: "POST", path: `${api}/actor/action`, handler: guarded(action) },

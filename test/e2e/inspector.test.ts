@@ -124,6 +124,16 @@ describe("the inspector page", () => {
     );
     // The cookie is the page's only credential, and it is not readable by the page's script.
     expect(await page.evaluate(() => document.cookie)).toBe("");
+
+    // The listing: the actors of a name, each one a click from its inspection.
+    const key = unique("listed");
+    const elsewhere = await connectElsewhere(key);
+    expect(await increment(elsewhere, 4)).toBe(4);
+    await page.getByLabel("Name").selectOption("counter");
+    await page.getByRole("button", { name: "List actors of this name" }).click();
+    await page.getByRole("button", { name: `Inspect counter ${JSON.stringify([key])}` }).click();
+    await eventually(() => leaves(page)).toEqual(["count: 4"]);
+    expect(await page.locator("#summary").textContent()).toContain(key);
     expect(unexpected(problems)).toEqual([]);
   });
 

@@ -75,6 +75,7 @@ describe("the inspector's lock", () => {
     for (const headers of attempts) {
       for (const [method, path] of [
         ["GET", `${API}/actors`],
+        ["GET", `${API}/list?name=counter`],
         ["GET", `${API}/actor?${byKey("counter", key)}`],
         ["POST", `${API}/actor/action?${byKey("counter", key)}`],
         ["PUT", `${API}/actor/state?${byKey("counter", key)}`],
@@ -208,6 +209,23 @@ describe("the inspector's API", () => {
       body: JSON.stringify({ a: [] }),
     });
     expect(await after.json()).toEqual({ o: 41 });
+  });
+
+  it("lists the actors of a name from the actor index, a page at a time", async () => {
+    const keys = [uniqueKey(), uniqueKey()];
+    for (const key of keys) await counterAt(key, 1);
+    const found: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await inspector("GET", `${API}/list?name=counter&limit=5${cursor ? `&cursor=${cursor}` : ""}`);
+      const { value } = (await response.json()) as { value: { actors: { key: string[]; name: string }[]; cursor?: string } };
+      found.push(...value.actors.map((actor) => actor.key));
+      cursor = value.cursor;
+    } while (cursor);
+    expect(found).toEqual(expect.arrayContaining(keys.map((key) => [key])));
+    expect(await errorBody(await inspector("GET", `${API}/list`))).toMatchObject({ c: "invalid_request" });
+    expect(await errorBody(await inspector("GET", `${API}/list?name=nope`))).toMatchObject({ c: "actor_not_found" });
+    expect((await call(`${API}/list?name=counter`)).status).toBe(401);
   });
 
   it("refuses a query that would create an actor, and a malformed one", async () => {

@@ -1,4 +1,5 @@
 // The inspector page's script, bundled into ../page-html.ts by build.mjs (`npm run build:inspector`).
+import type { ActorListPage } from "../../protocol/actor-list";
 import type { InspectorSnapshot } from "../../protocol/inspector";
 
 const BASE = "/registry/inspector";
@@ -117,6 +118,42 @@ $<HTMLFormElement>("pick").addEventListener("submit", async (event) => {
   if (await refresh()) say(`Inspecting ${name}.`);
   watch();
 });
+
+/** Inspects the actor of this id, of the chosen name (from the listing). */
+function inspectById(id: string): void {
+  $<HTMLInputElement>("actor-id").value = id;
+  $<HTMLInputElement>("actor-key").value = "";
+  $<HTMLFormElement>("pick").requestSubmit();
+}
+
+/** Lists the actors of the chosen name, a page at a time (`cursor`: the page after the last shown). */
+async function listActors(cursor?: string): Promise<void> {
+  const name = $<HTMLSelectElement>("actor-name").value;
+  try {
+    const page = await api<ActorListPage>("GET", `/api/list?name=${encodeURIComponent(name)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const rows = page.actors.map((actor) => [
+      code(JSON.stringify(actor.key)),
+      new Date(actor.createdAt).toLocaleString(),
+      abbreviated(actor.id),
+      button("Inspect", `Inspect ${name} ${JSON.stringify(actor.key)}`, () => inspectById(actor.id)),
+    ]);
+    const listing = $("listing");
+    const shown = table(["Key", "Created", "Id", ""], rows, `No ${name} actors.`);
+    if (cursor) listing.querySelector(".more")?.remove();
+    else listing.replaceChildren();
+    listing.append(shown);
+    if (page.cursor) {
+      const more = button("More", `More ${name} actors`, () => void listActors(page.cursor));
+      more.classList.add("more");
+      listing.append(more);
+    }
+    say(`${page.actors.length} ${name} actors${page.cursor ? ", more to come" : ""}.`);
+  } catch (error) {
+    say(failure(error), true);
+  }
+}
+
+$("list").addEventListener("click", () => void listActors());
 
 function restoreSelection(): void {
   if (!location.hash) return;
