@@ -336,6 +336,20 @@ describe("the inspector's live view", () => {
     socket.close(1000);
   }, 40_000);
 
+  it("is closed with 1001 actor_destroyed when the actor is destroyed", async () => {
+    const key = uniqueKey();
+    await counterAt(key, 1);
+    const { socket } = await upgrade(liveUrl("counter", key), BEARER);
+    const reader = new SocketReader(socket);
+    await reader.nextText();
+    const destroyed = await call("/registry/actors/destroy", {
+      method: "POST",
+      headers: queryHeaders({ getForKey: { name: "counter", key: [key] } }),
+    });
+    expect(destroyed.status).toBe(200);
+    expect(await reader.closedWithin(10_000)).toMatchObject({ code: 1001, reason: "actor_destroyed" });
+  });
+
   it("is closed with 1011 and the code as the reason when the actor does not exist", async () => {
     const { socket } = await upgrade(liveUrl("counter", uniqueKey()), BEARER);
     const closed = await new SocketReader(socket).closedWithin(10_000);
