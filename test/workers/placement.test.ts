@@ -100,15 +100,19 @@ describe("an actor's jurisdiction", () => {
     // workerd has no jurisdictions (its namespace throws), so the binding's own id stands in here.
     expect(() => env.PLACED.jurisdiction("eu")).toThrow("not implemented in workerd");
     expect(id).toBe(env.PLACED.idFromName(keyToName([key])).toString());
-    expect(placementCalls).toEqual([
+    expect(placementCalls.slice(0, 2)).toEqual([
       { call: "jurisdiction", binding: "PLACED", jurisdiction: "eu" },
       { call: "get", binding: "PLACED", id, options: { locationHint: "weur" } },
     ]);
     // By id, and by key without creating: the same object, through the jurisdiction again.
     expect(await client.placed.getForId(id).bump()).toBe(1);
     expect(await client.placed.get(key).bump()).toBe(2);
-    expect(placementCalls.filter((entry) => entry.call === "jurisdiction")).toHaveLength(3);
     expect(callsFor(id)).toHaveLength(3);
+    // Every lookup went through the jurisdiction: the actor's, and its object's own calls to its
+    // index shard (which live in the actor's namespace).
+    const count = (call: PlacementCall["call"]) => placementCalls.filter((entry) => entry.call === call).length;
+    expect(count("get")).toBeGreaterThan(3);
+    expect(count("jurisdiction")).toBe(count("get"));
   });
 
   it("an actor definition with a jurisdiction Durable Objects do not have fails when it is defined", () => {

@@ -130,7 +130,7 @@ describe("storage written by earlier versions", () => {
     const indexRows = () =>
       runInDurableObject(env.LAYOUT.get(env.LAYOUT.idFromName(indexShardName(indexShardOf(keyToName(meta.key))))), (_instance, ctx) =>
         tableExists(ctx.storage.sql, "actorflare_index")
-          ? ctx.storage.sql.exec("SELECT name, id, created_at, pending FROM actorflare_index WHERE name = ?", keyToName(meta.key)).toArray()
+          ? ctx.storage.sql.exec("SELECT name, id, created_at, pending FROM actorflare_index WHERE id = ?", stub.id.toString()).toArray()
           : [],
       );
     expect(await indexRows()).toEqual([]);
