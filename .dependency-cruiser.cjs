@@ -5,7 +5,8 @@
  * `npm run lint` (part of `npm test`) checks it; docs/architecture.md explains it.
  */
 const layers = {
-  registry: ["worker", "durable-object", "client", "actor", "server", "protocol"],
+  registry: ["inspector", "worker", "durable-object", "client", "actor", "server", "protocol"],
+  inspector: ["worker", "actor", "server", "protocol"],
   testing: ["registry", "worker", "server", "client", "actor", "protocol"],
   db: ["actor", "protocol"],
   react: ["client", "protocol"],

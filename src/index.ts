@@ -18,6 +18,7 @@ export type { DatabaseProvider, ObjectStorage } from "./actor/database";
 export type { ActorSql, SqlValue } from "./actor/sql";
 export { setup, Registry } from "./registry/setup";
 export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";
+export type { InspectorOptions } from "./inspector/auth";
 export type { CorsOptions } from "./worker/registry-runtime";
 export type { ActorObject, ActorObjectClass, WorkerContext } from "./registry/platform-types";
 export { ActorflareError, UserError, Unauthorized, Forbidden } from "./protocol/errors";

@@ -1,4 +1,4 @@
-import { ActorflareError } from "../protocol/errors";
+import { ActorflareError, errorToBody } from "../protocol/errors";
 import type { Connection } from "./connection";
 import { ActionContext } from "./context";
 import type { Actions, AnyActorDefinition } from "./definition";
@@ -11,7 +11,8 @@ type Action = Actions<unknown, unknown>[string];
  * `toString` or `__proto__` is not an action), bounded by the action timeout, and the state
  * saved before the result leaves. `alongside(succeeded)` writes what must be stored in the
  * same transaction as the state the action left (the scheduler's record of the run). Refused
- * with `actor_not_found` once a destroy began.
+ * with `actor_not_found` once a destroy began. Each run goes into the actor's activity ring
+ * (what the inspector shows), with its outcome.
  */
 export async function runAction(
   instance: ActorInstance,
@@ -20,7 +21,30 @@ export async function runAction(
   args: unknown[],
   alongside?: (succeeded: boolean) => void,
 ): Promise<unknown> {
+  // An unknown name is refused before it is recorded: clients choose names, the ring stays about real actions.
   const action = findAction(instance.definition, name);
+  const at = Date.now();
+  const record = (outcome: "ok" | "error", code?: string) =>
+    instance.activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome, ...(code === undefined ? {} : { code }) });
+  try {
+    const output = await runBounded(instance, conn, action, name, args, alongside);
+    record("ok");
+    return output;
+  } catch (error) {
+    record("error", errorToBody(error).body.c);
+    throw error;
+  }
+}
+
+/** The action itself, within its timeout; the state is saved however it ends. */
+async function runBounded(
+  instance: ActorInstance,
+  conn: Connection,
+  action: Action,
+  name: string,
+  args: unknown[],
+  alongside?: (succeeded: boolean) => void,
+): Promise<unknown> {
   instance.gate.enter();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let succeeded = false;

@@ -6,6 +6,8 @@ import { RECORD_VERSION } from "./storage-layout";
 export interface ConnectionTransport {
   /** The wire its messages travel in: actorflare's own encodings or RivetKit 2.3's. */
   readonly encoding: Wire;
+  /** What carries it, for the inspector; absent for the short-lived connection of an HTTP action or a scheduled job. */
+  readonly kind?: "websocket" | "sse";
   send(message: ToClient): void;
   close(code: number, reason: string): void;
   /** Keeps the connection beyond this wake, if the transport outlives it (a hibernatable WebSocket). */
@@ -41,6 +43,8 @@ export interface ConnectionRecord {
 export class Connection<CS = unknown> {
   readonly params: unknown;
   readonly auth: unknown;
+  /** When this connection opened, or was rebuilt after a wake (ms since the epoch), for the inspector. */
+  readonly since = Date.now();
   readonly #subscriptions = new Set<string>();
   readonly #transport: ConnectionTransport;
   // Made on first use: an HTTP action's short-lived connection usually needs neither.
@@ -80,6 +84,11 @@ export class Connection<CS = unknown> {
 
   get encoding(): Wire {
     return this.#transport.encoding;
+  }
+
+  /** What carries the connection: `websocket`, `sse`, or `http` for a short-lived one. */
+  get transport(): "websocket" | "sse" | "http" {
+    return this.#transport.kind ?? "http";
   }
 
   /** The events this connection subscribed to. */

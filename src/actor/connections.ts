@@ -46,7 +46,10 @@ export class Connections {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
-      if (!ephemeral) this.#open.set(conn.id, conn);
+      if (!ephemeral) {
+        this.#open.set(conn.id, conn);
+        this.#instance.noteChange();
+      }
       await config.onConnect?.(c, conn);
       try {
         conn.persist();
@@ -71,7 +74,7 @@ export class Connections {
   async close(conn: Connection): Promise<void> {
     if (this.#closed.has(conn)) return;
     this.#closed.add(conn);
-    this.#open.delete(conn.id);
+    if (this.#open.delete(conn.id)) this.#instance.noteChange();
     try {
       await this.#instance.definition.config.onDisconnect?.(this.#instance.context, conn);
     } catch (error) {
@@ -95,6 +98,7 @@ export class Connections {
   }
 
   broadcast(event: string, args: unknown[]): void {
+    this.#instance.activity.record({ kind: "event", name: event, at: Date.now(), durationMs: 0, outcome: "ok" });
     const message = toClient.event(event, args);
     for (const conn of this.#open.values()) {
       if (conn.subscriptions.has(event)) conn.deliver(message);

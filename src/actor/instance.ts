@@ -1,4 +1,5 @@
 import { ActorflareError, errors, sqlError } from "../protocol/errors";
+import { ActivityLog } from "./activity";
 import { ActorContext, type ActorLogger, type CreateContext } from "./context";
 import { Connections } from "./connections";
 import { optionsOf, type ResolvedOptions } from "./options";
@@ -16,6 +17,8 @@ export interface ActorHost {
   readonly actorId: string;
   /** The registry's server-side client, made on first use (`c.client()`). */
   readonly client: () => unknown;
+  /** Told when something the inspector shows may have changed (state, connections, activity). */
+  readonly changed?: () => void;
   /** `c.destroy()`: destroys this instance once the work running in it has finished. */
   readonly destroy: (instance: ActorInstance) => void;
 }
@@ -34,6 +37,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly #host: ActorHost;
   readonly connections: Connections;
   readonly scheduler: Scheduler;
+  /** Recent actions and events, in memory only (the inspector shows them). */
+  readonly activity = new ActivityLog(() => this.noteChange());
   /** The work running in this instance, and whether it may start more (a destroy drains it). */
   readonly gate: WorkGate;
   readonly #rawSockets = new Set<WebSocket>();
@@ -116,6 +121,11 @@ export class ActorInstance<S = unknown, V = unknown> {
     this.#db = db;
   }
 
+  /** The size of the object's SQLite database in bytes (for the inspector). */
+  get storageBytes(): number {
+    return this.#host.storage.durable.sql.databaseSize;
+  }
+
   /** The client `c.client()` returns: typed by the caller, made by the registry. */
   get client(): unknown {
     return this.#host.client();
@@ -169,6 +179,11 @@ export class ActorInstance<S = unknown, V = unknown> {
     this.#state.value = next;
   }
 
+  /** Something the inspector shows may have changed (state, connections, activity). */
+  noteChange(): void {
+    this.#host.changed?.();
+  }
+
   get vars(): V {
     return this.#vars as V;
   }
@@ -200,6 +215,7 @@ export class ActorInstance<S = unknown, V = unknown> {
       this.log.error("the state could not be stored; the change is dropped:", error instanceof Error ? (error.cause ?? error) : error);
       throw error;
     }
+    this.noteChange();
   }
 
   /** Adds `write` to every state write, in its transaction, until the returned function is called. */

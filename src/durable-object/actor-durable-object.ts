@@ -4,6 +4,7 @@ import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
 import { isEncoding } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
+import type { InspectorOp } from "../protocol/inspector";
 import { DESTROYED_CLOSE } from "../protocol/messages";
 import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import type { ActorIndexRpc, Existence, IndexEntry, IndexPage, IndexPosition } from "../server/actor-index";
@@ -25,6 +26,8 @@ import { destroyActor, type ActorLife } from "./destroy";
 import { HibernatableSockets } from "./hibernatable-sockets";
 import { IndexClient } from "./index-client";
 import { IndexShard } from "./index-shard";
+import { inspect } from "./inspector";
+import { InspectorSockets } from "./inspector-sockets";
 import { InstanceLoader, type LoaderHooks } from "./instance-loader";
 import { httpAction } from "./routes/action";
 import { connectSse } from "./routes/connect-sse";
@@ -58,6 +61,7 @@ const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => R
   "raw-websocket": rawWebSocket,
   "connect-websocket": connectWebSocket,
   "connect-sse": connectSse,
+  "inspector-websocket": ({ instance, inspectors }) => inspectors.open(instance),
 };
 
 /** An instance and the life it belongs to. */
@@ -76,6 +80,7 @@ interface Live {
 export function createActorDurableObject(name: string, definition: AnyActorDefinition, services: ObjectServices): ActorDurableObjectClass {
   return class ActorDurableObject extends DurableObject implements ActorObjectRpc, ActorIndexRpc {
     readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
+    readonly #inspectors = new InspectorSockets(this.ctx);
     readonly #hooks: LoaderHooks;
     readonly #namespace: () => DurableObjectNamespace;
     /** The actor's storage, sockets and instance; a destroy replaces them. */
@@ -94,6 +99,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         destroy: (instance) => void this.#destroy(instance).catch((error: unknown) => this.#log("c.destroy() failed; the actor stays:", error)),
         index: new IndexClient(this.#namespace, this.#log),
         log: this.#log,
+        changed: (instance) => this.#inspectors.changed(instance),
       };
       this.#life = this.#newLife();
       // An application-level ping is answered by the runtime without waking the actor.
@@ -126,6 +132,15 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       return this.#call("message", { kind: "get" }, ({ instance }) => {
         connectionMessage(instance, call);
         return null;
+      });
+    }
+
+    async inspect(request: InspectorOp): Promise<Outcome<unknown>> {
+      return this.#call(`inspector ${request.op}`, { kind: "get" }, async ({ instance }) => {
+        const value = await inspect(instance, request);
+        // A cancelled job changes nothing else the live view would notice.
+        if (request.op !== "snapshot") this.#inspectors.changed(instance);
+        return value;
       });
     }
 
@@ -191,6 +206,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         index: this.#hooks.index,
         renew: () => {
           this.#life = this.#newLife();
+          this.#inspectors.closeAll(DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
         },
       }).finally(() => {
         this.#destroying = undefined;
@@ -216,7 +232,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
       try {
         const { instance, life } = await this.#obtain(context.target);
-        return await streamRoutes[context.route]({ instance, sockets: life.sockets, request, context });
+        return await streamRoutes[context.route]({ instance, sockets: life.sockets, inspectors: this.#inspectors, request, context });
       } catch (error) {
         const { status, body } = publicError(error, this.#log, context.route);
         // Say the body is not wanted, rather than answer while the Worker is still sending it.
@@ -227,6 +243,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
           case "connect-websocket":
             // The connection protocol reports the error as a message before the close, so the chosen protocol is echoed.
             return webSocketError(body, context.protocol, context.encoding);
+          case "inspector-websocket":
+            return webSocketError(body, undefined, undefined, false);
           case "connect-sse":
             return sseError(body, isEncoding(context.encoding) ? context.encoding : undefined);
           default:
@@ -255,6 +273,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     /** A connection's message; after hibernation this is what wakes the actor. */
     override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+      // An inspector page sends nothing it needs answered (its pings are answered by the runtime).
+      if (this.#inspectors.owns(socket)) return;
       // Awake: handle it now, with no await before it, so messages start in the order they came.
       const { loader, sockets } = this.#life;
       const live = loader.started;
@@ -266,6 +286,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     override async webSocketClose(socket: WebSocket, code: number, reason: string, wasClean: boolean): Promise<void> {
       // Answered first, with no await before it: waking a hibernated actor must not delay it.
       answerClose(socket, { code, reason, wasClean });
+      if (this.#inspectors.owns(socket)) return;
       const life = this.#life;
       const live = life.loader.started;
       const found = live ? { instance: live, life } : await this.#liveForSocket(socket);

@@ -125,6 +125,7 @@ export class HibernatableSockets {
   #transport(socket: WebSocket, encoding: Wire): ConnectionTransport {
     return {
       encoding,
+      kind: "websocket",
       send: (message) => {
         if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClientOn(encoding, message));
       },

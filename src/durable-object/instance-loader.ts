@@ -15,6 +15,8 @@ export interface LoaderHooks {
   /** The actor's entry in the actor index. */
   index: IndexClient;
   log: (...args: unknown[]) => void;
+  /** Something the inspector shows may have changed in the instance. */
+  changed: (instance: ActorInstance) => void;
 }
 
 /**
@@ -110,12 +112,16 @@ export class InstanceLoader {
     let created: { key: string[]; token: string } | undefined;
     if (!instance) {
       const meta = this.#storage.readMeta();
+      const changed = () => {
+        if (this.#instance) this.#hooks.changed(this.#instance);
+      };
       const host: ActorHost = {
         definition: this.#definition,
         storage: this.#storage,
         actorId: this.#ctx.id.toString(),
         client: this.#hooks.client,
         destroy: this.#hooks.destroy,
+        changed,
       };
       if (meta) {
         instance = await ActorInstance.load(host, meta.unlisted ? await this.#list(meta) : meta);

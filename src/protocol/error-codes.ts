@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   "fetch_handler_not_defined",
   "websocket_handler_not_defined",
   "namespace_not_found",
+  "job_not_found",
   // Actor code or configuration that fails.
   "user_error",
   "action_timed_out",
@@ -40,6 +41,7 @@ export const ERROR_CODES = [
   "sql_reserved_name",
   "sql_not_template",
   "migration_failed",
+  "invalid_inspector_token",
   "binding_not_found",
   "self_call_while_starting",
   "actor_overloaded",

@@ -225,6 +225,18 @@ export const errors = {
       `The gateway has no route ${path.slice(0, 80)}. actorflare serves /action/{name}, /connect, /request/{path} and /websocket/{path}; queues and the inspector are not supported.`,
       { status: 404 },
     ),
+  // The inspector (docs/protocol.md, "Inspector").
+  invalidInspectorToken: (minLength: number) =>
+    new ActorflareError(
+      "invalid_inspector_token",
+      `setup({ inspector: { token } }) needs a token of at least ${minLength} characters, from a Worker secret (\`wrangler secret put INSPECTOR_TOKEN\`), e.g. token: env.INSPECTOR_TOKEN. Leave \`inspector\` out to keep the inspector off.`,
+      { status: 500 },
+    ),
+  inspectorUnauthorized: () =>
+    new Unauthorized("The inspector needs its token: send `Authorization: Bearer <token>`, or sign in on the inspector page (which sets a cookie)."),
+  connNotFound: () => new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one."),
+  jobNotFound: (id: string) =>
+    new ActorflareError("job_not_found", `No scheduled job has id '${id.slice(0, 80)}'; it may have run or been cancelled already.`, { status: 404 }),
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

@@ -3,6 +3,8 @@ import { validateActorConfig } from "../actor/config-check";
 import { isActorDefinition } from "../actor/definition";
 import { clientForDriver, RESERVED_ACTOR_NAMES, type Client } from "../client/client";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
+import { checkInspectorOptions, InspectorGate, type InspectorOptions } from "../inspector/auth";
+import { inspectorRoutes } from "../inspector/routes";
 import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
 import { isRegistryPath, registryFetch } from "../worker/router";
@@ -16,6 +18,11 @@ export interface SetupOptions<A extends ActorDefinitions> {
   bindings?: Partial<Record<keyof A & string, string>>;
   /** CORS for browser pages on other origins (see CorsOptions). Default: any origin, without credentials; `false`: none. */
   cors?: CorsOptions | false;
+  /**
+   * The inspector, a page at `/registry/inspector` to see and drive live actors. Off unless
+   * given; its token comes from a Worker secret: `inspector: { token: env.INSPECTOR_TOKEN }`.
+   */
+  inspector?: InspectorOptions;
 }
 
 /** One Durable Object class per actor, named by the convention (`httpActor` → `HttpActor`). */
@@ -62,7 +69,8 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
       });
     }
     this.durableObjects = classes as unknown as DurableObjectClasses<A>;
-    const fetch = registryFetch(this);
+    const inspector = options.inspector === undefined ? [] : inspectorRoutes(new InspectorGate(checkInspectorOptions(options.inspector)));
+    const fetch = registryFetch(this, inspector);
     this.handler = { fetch };
   }
 

@@ -1,5 +1,6 @@
 import type { ErrorBody } from "../protocol/errors";
 import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
+import type { InspectorOp } from "../protocol/inspector";
 import type { ToServer } from "../protocol/messages";
 import { isWire, type Wire } from "../protocol/wire";
 
@@ -64,11 +65,13 @@ export interface ActorObjectRpc {
   describe(target: ActorTarget): Promise<Outcome<ActorDescription>>;
   action(call: ActionCall): Promise<Outcome<unknown>>;
   message(call: MessageCall): Promise<Outcome<null>>;
+  /** The inspector's requests (reached only through the inspector's routes, which check its token): never creates an actor. */
+  inspect(request: InspectorOp): Promise<Outcome<unknown>>;
   /** Destroys the actor (its hooks run, its connections close, its storage is deleted); `actor_not_found` if there is none. */
   destroy(): Promise<Outcome<null>>;
 }
 
-export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse";
+export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse" | "inspector-websocket";
 
 /** What a streaming request carries besides itself: the route, the target and what the Worker decided. */
 export interface StreamContext {
@@ -112,7 +115,7 @@ export function encodeContext(context: StreamContext): string {
   return /^[\x20-\x7e]*$/.test(json) ? json : encodeURIComponent(json);
 }
 
-const STREAM_ROUTES: readonly string[] = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse"];
+const STREAM_ROUTES: readonly string[] = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse", "inspector-websocket"];
 
 /** The context of a request from the Worker, or undefined for any other request. */
 export function decodeContext(header: string | null): StreamContext | undefined {

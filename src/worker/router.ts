@@ -25,6 +25,13 @@ interface Route {
   trailingSlash: boolean;
 }
 
+/** A route registered besides the registry's own (the inspector's, when it is on). */
+export interface ExtraRoute {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  handler: RouteHandler;
+}
+
 /**
  * The front Worker's routes (docs/protocol.md, "Routes"). Each request is validated, authorized
  * with the actor's onAuth and only then handed to the actor's Durable Object.
@@ -33,7 +40,10 @@ interface Route {
  * alone, not a Hono app: the app's Context and request wrappers would cost about a third of the
  * framework's bundle budget, and these handlers need only the Request, the bindings and params.
  */
-export function createRegistryRouter(runtime: RegistryRuntime): (request: Request, env: Record<string, unknown>) => Promise<Response> {
+export function createRegistryRouter(
+  runtime: RegistryRuntime,
+  extraRoutes: readonly ExtraRoute[] = [],
+): (request: Request, env: Record<string, unknown>) => Promise<Response> {
   const router = new PatternRouter<Route>();
   const add = (method: "GET" | "POST" | "PUT" | "DELETE" | "ALL", path: string, handler: RouteHandler, trailingSlash = path.endsWith("*")) =>
     router.add(method, path, { handler, trailingSlash });
@@ -67,6 +77,8 @@ export function createRegistryRouter(runtime: RegistryRuntime): (request: Reques
   add("POST", "/registry/actors", createActor);
   add("DELETE", "/registry/actors/:id", destroyActor);
   add("ALL", "/registry/gateway/*", gateway);
+
+  for (const { method, path, handler } of extraRoutes) add(method, path, handler);
 
   return async (request, env) => {
     const { path } = pathAndQuery(request.url);
@@ -105,8 +117,8 @@ export function isRegistryPath(url: string): boolean {
 }
 
 /** The registry's fetch handler: leading-slash cleanup and CORS around the router. */
-export function registryFetch(runtime: RegistryRuntime) {
-  const route = createRegistryRouter(runtime);
+export function registryFetch(runtime: RegistryRuntime, extraRoutes: readonly ExtraRoute[] = []) {
+  const route = createRegistryRouter(runtime, extraRoutes);
   return async (request: Request, env: Record<string, unknown> | undefined): Promise<Response> => {
     const cleaned = collapseLeadingSlashes(request);
     if (runtime.cors) {

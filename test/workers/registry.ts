@@ -471,7 +471,11 @@ const echo = actor({
   },
 });
 
+/** The inspector's token in tests (a real Worker takes it from a secret). */
+export const INSPECTOR_TOKEN = "test-inspector-token-0123456789";
+
 export const registry = setup({
+  inspector: { token: INSPECTOR_TOKEN },
   use: {
     myActor: httpActor,
     counter,

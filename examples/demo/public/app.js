@@ -44,315 +44,15 @@ function queryActorName(query) {
   if ("getOrCreateForKey" in query) return query.getOrCreateForKey.name;
   return query.create.name;
 }
+function existingActorQuery(query) {
+  if ("getOrCreateForKey" in query) return { getForKey: { name: query.getOrCreateForKey.name, key: query.getOrCreateForKey.key } };
+  if ("create" in query) return { getForKey: { name: query.create.name, key: query.create.key } };
+  return query;
+}
 
 // src/protocol/backoff.ts
 function backoffDelay(attempt, { base, max, jitter = 0 }) {
   return Math.min(max, base * 2 ** attempt) * (1 - jitter * Math.random());
-}
-
-// src/client/errors.ts
-var ActorError = class _ActorError extends Error {
-  // `string & {}` keeps the known codes as suggestions while any UserError code fits.
-  code;
-  metadata;
-  constructor(code, message, metadata) {
-    super(message);
-    this.name = "ActorError";
-    this.code = code;
-    this.metadata = metadata;
-  }
-  static fromBody(body) {
-    return new _ActorError(body.c, body.m, body.md);
-  }
-};
-async function errorFromResponse(response) {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text);
-    if (typeof body.c === "string" && typeof body.m === "string") return ActorError.fromBody(body);
-  } catch {
-  }
-  return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
-}
-
-// src/client/connection.ts
-var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
-var ActorConnectionBase = class {
-  #driver;
-  #query;
-  #params;
-  #options;
-  #listeners = /* @__PURE__ */ new Map();
-  #errorListeners = /* @__PURE__ */ new Set();
-  #statusListeners = /* @__PURE__ */ new Set();
-  #status = "connecting";
-  #pending = /* @__PURE__ */ new Map();
-  #transport;
-  #open = false;
-  #disposed = false;
-  #nextActionId = 0;
-  #attempt = 0;
-  /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
-  #generation = 0;
-  #reconnectTimer;
-  #actorId;
-  #connectionId;
-  /** @internal Connections come from a handle: `handle.connect()`. */
-  constructor(driver, query, params, options) {
-    this.#driver = driver;
-    this.#query = query;
-    this.#params = params;
-    this.#options = options;
-    void this.#connect();
-  }
-  /** The actor's id, once the first connection is open. */
-  get actorId() {
-    return this.#actorId;
-  }
-  /** This connection's id on the server (a new one after each reconnect). */
-  get connectionId() {
-    return this.#connectionId;
-  }
-  get isOpen() {
-    return this.#open;
-  }
-  get status() {
-    return this.#status;
-  }
-  /** Called on every status change; returns a function that stops listening. */
-  onStatusChange(callback) {
-    this.#statusListeners.add(callback);
-    return () => this.#statusListeners.delete(callback);
-  }
-  /** Calls an action over the connection. */
-  action(name, args) {
-    if (this.#disposed) return Promise.reject(new ActorError("connection_disposed", "The connection was disposed."));
-    const id = this.#nextActionId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
-      }, this.#options.actionTimeout);
-      const pending = { name, args, sent: false, resolve, reject, timer };
-      this.#pending.set(id, pending);
-      if (this.#open) this.#sendAction(id, pending);
-    });
-  }
-  /** Listens to an event; returns a function that stops listening. */
-  on(event, callback) {
-    let callbacks = this.#listeners.get(event);
-    if (!callbacks) {
-      callbacks = /* @__PURE__ */ new Set();
-      this.#listeners.set(event, callbacks);
-      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: true } } });
-    }
-    callbacks.add(callback);
-    return () => {
-      callbacks.delete(callback);
-      if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
-      this.#listeners.delete(event);
-      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: false } } });
-    };
-  }
-  /** Listens to the next occurrence of an event only. */
-  once(event, callback) {
-    const stop = this.on(event, (...args) => {
-      stop();
-      callback(...args);
-    });
-    return stop;
-  }
-  /** Connection-level errors (refused connection, malformed message, …). */
-  onError(callback) {
-    this.#errorListeners.add(callback);
-    return () => this.#errorListeners.delete(callback);
-  }
-  /** Closes the connection for good; waiting calls fail with `connection_disposed`. */
-  async dispose() {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    clearTimeout(this.#reconnectTimer);
-    this.#open = false;
-    this.#setStatus("disposed");
-    this.#transport?.close();
-    this.#transport = void 0;
-    this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
-  }
-  async #connect() {
-    if (this.#disposed) return;
-    const generation = ++this.#generation;
-    const current = () => generation === this.#generation && !this.#disposed;
-    let transport;
-    let closed = false;
-    const early = [];
-    try {
-      transport = await this.#driver.connect(
-        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
-        {
-          onMessage: (message) => {
-            if (!current()) return;
-            if (transport) this.#receive(message);
-            else early.push(message);
-          },
-          onClose: () => {
-            closed = true;
-            if (current()) this.#dropped();
-          }
-        }
-      );
-    } catch (error) {
-      if (!current()) return;
-      this.#emitError(error instanceof ActorError ? error : new ActorError("connection_failed", String(error)));
-      this.#dropped();
-      return;
-    }
-    if (!current()) return transport.close();
-    if (closed) return;
-    this.#transport = transport;
-    for (const message of early.splice(0)) this.#receive(message);
-  }
-  #receive(message) {
-    const body = message.b;
-    if ("i" in body) {
-      this.#open = true;
-      this.#setStatus("open");
-      this.#attempt = 0;
-      this.#actorId = body.i.ai;
-      this.#connectionId = body.i.ci;
-      for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
-      for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
-    } else if ("ar" in body) {
-      this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
-    } else if ("ev" in body) {
-      for (const callback of [...this.#listeners.get(body.ev.n) ?? []]) callback(...body.ev.a);
-    } else if ("e" in body) {
-      const error = new ActorError(body.e.c, body.e.m, body.e.md);
-      if (body.e.ai !== void 0) this.#settle(body.e.ai, (pending) => pending.reject(error));
-      else this.#emitError(error);
-    }
-  }
-  #dropped() {
-    this.#open = false;
-    this.#transport = void 0;
-    this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
-    if (this.#disposed) return;
-    if (this.#status === "open") this.#setStatus("reconnecting");
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
-  }
-  #sendAction(id, pending) {
-    pending.sent = true;
-    this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
-  }
-  #settle(id, settle) {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
-    this.#pending.delete(id);
-    clearTimeout(pending.timer);
-    settle(pending);
-  }
-  /** Fails calls already sent (or, when `all`, every waiting call too). */
-  #failPending(error, all) {
-    for (const [id, pending] of this.#pending) {
-      if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
-    }
-  }
-  #setStatus(status) {
-    if (this.#status === status) return;
-    this.#status = status;
-    for (const callback of [...this.#statusListeners]) callback(status);
-  }
-  #emitError(error) {
-    for (const callback of [...this.#errorListeners]) callback(error);
-  }
-};
-
-// src/client/handle.ts
-function normalizeKey(key) {
-  return key === void 0 ? [] : typeof key === "string" ? [key] : key;
-}
-var ActorHandleBase = class {
-  #driver;
-  #query;
-  #params;
-  #settings;
-  #resources;
-  /** @internal Handles come from a client: `client.<name>.getOrCreate(key)`. */
-  constructor(driver, query, params, settings, resources) {
-    this.#driver = driver;
-    this.#query = query;
-    this.#params = params;
-    this.#settings = settings;
-    this.#resources = resources;
-  }
-  /** The query this handle sends. */
-  get query() {
-    return this.#query;
-  }
-  /** The actor's id (creating it if the query allows). Afterwards the handle addresses it by id. */
-  async resolve() {
-    const actorId = await this.#driver.resolve(this.#query, this.#params);
-    this.#query = { getForId: { name: queryActorName(this.#query), actorId } };
-    return actorId;
-  }
-  /**
-   * Raw HTTP to the actor's onFetch. `input` is a path (leading slash optional, query string
-   * kept), a URL whose path is used, or a Request; `init` may also be a Request.
-   */
-  fetch(input, init) {
-    const path = actorPath(input);
-    const base = input instanceof Request ? input : void 0;
-    const request = new Request(`http://actor${path}`, requestInit(base, init));
-    return this.#driver.rawFetch(this.#query, path, request, this.#params);
-  }
-  /**
-   * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
-   * {@link ActorWebSocket} that holds the messages arriving before the first listener.
-   */
-  async websocket(path = "", protocols) {
-    const userProtocols = protocols === void 0 ? [] : typeof protocols === "string" ? [protocols] : protocols;
-    const socket = await this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
-    return this.#resources.addSocket(socket);
-  }
-  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
-  action(name, args = []) {
-    return this.#driver.action(this.#query, name, args, this.#params, this.#settings.encoding);
-  }
-  /** Opens a connection: actions plus events, reconnecting by itself. */
-  connect() {
-    const connection = new ActorConnectionBase(this.#driver, this.#query, this.#params, this.#settings);
-    this.#resources.addConnection(connection);
-    return withActionMethods(connection, (name, args) => connection.action(name, args));
-  }
-};
-function withActionMethods(target, call) {
-  return new Proxy(target, {
-    get(object, property) {
-      if (typeof property !== "string" || property in object || property === "then") {
-        const value = Reflect.get(object, property, object);
-        return typeof value === "function" ? value.bind(object) : value;
-      }
-      return (...args) => call(property, args);
-    }
-  });
-}
-function actorPath(input) {
-  if (typeof input === "string") return `/${input.replace(/^\/+/, "")}`;
-  const url = input instanceof Request ? new URL(input.url) : input;
-  return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
-}
-function requestInit(base, init) {
-  const source = init ?? base;
-  if (!source) return {};
-  const body = source.body ?? null;
-  const method = source.method ?? "GET";
-  const result = {
-    method,
-    headers: source.headers,
-    body: method === "GET" || method === "HEAD" ? null : body,
-    signal: source.signal ?? void 0
-  };
-  if (result.body instanceof ReadableStream) result.duplex = "half";
-  return result;
 }
 
 // src/protocol/cbor.ts
@@ -721,6 +421,350 @@ function decode(encoding, data) {
 }
 function contentType(encoding) {
   return encoding === "json" ? "application/json" : "application/octet-stream";
+}
+
+// src/protocol/messages.ts
+var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
+
+// src/client/errors.ts
+var ActorError = class _ActorError extends Error {
+  // `string & {}` keeps the known codes as suggestions while any UserError code fits.
+  code;
+  metadata;
+  constructor(code, message, metadata) {
+    super(message);
+    this.name = "ActorError";
+    this.code = code;
+    this.metadata = metadata;
+  }
+  static fromBody(body) {
+    return new _ActorError(body.c, body.m, body.md);
+  }
+};
+async function errorFromResponse(response) {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text);
+    if (typeof body.c === "string" && typeof body.m === "string") return ActorError.fromBody(body);
+  } catch {
+  }
+  return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
+}
+
+// src/client/connection.ts
+var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
+var ActorConnectionBase = class {
+  #driver;
+  #query;
+  #params;
+  #options;
+  #listeners = /* @__PURE__ */ new Map();
+  #errorListeners = /* @__PURE__ */ new Set();
+  #statusListeners = /* @__PURE__ */ new Set();
+  #status = "connecting";
+  #pending = /* @__PURE__ */ new Map();
+  #transport;
+  #open = false;
+  #disposed = false;
+  /** Why the connection ended by itself (its actor is gone); later calls fail with it. */
+  #ended;
+  #nextActionId = 0;
+  #attempt = 0;
+  /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
+  #generation = 0;
+  #reconnectTimer;
+  #actorId;
+  #connectionId;
+  /** @internal Connections come from a handle: `handle.connect()`. */
+  constructor(driver, query, params, options) {
+    this.#driver = driver;
+    this.#query = query;
+    this.#params = params;
+    this.#options = options;
+    void this.#connect();
+  }
+  /** The actor's id, once the first connection is open. */
+  get actorId() {
+    return this.#actorId;
+  }
+  /** This connection's id on the server (a new one after each reconnect). */
+  get connectionId() {
+    return this.#connectionId;
+  }
+  get isOpen() {
+    return this.#open;
+  }
+  get status() {
+    return this.#status;
+  }
+  /** Called on every status change; returns a function that stops listening. */
+  onStatusChange(callback) {
+    this.#statusListeners.add(callback);
+    return () => this.#statusListeners.delete(callback);
+  }
+  /** Calls an action over the connection. */
+  action(name, args) {
+    if (this.#disposed) return Promise.reject(this.#ended ?? new ActorError("connection_disposed", "The connection was disposed."));
+    const id = this.#nextActionId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
+      }, this.#options.actionTimeout);
+      const pending = { name, args, sent: false, resolve, reject, timer };
+      this.#pending.set(id, pending);
+      if (this.#open) this.#sendAction(id, pending);
+    });
+  }
+  /** Listens to an event; returns a function that stops listening. */
+  on(event, callback) {
+    let callbacks = this.#listeners.get(event);
+    if (!callbacks) {
+      callbacks = /* @__PURE__ */ new Set();
+      this.#listeners.set(event, callbacks);
+      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+    }
+    callbacks.add(callback);
+    return () => {
+      callbacks.delete(callback);
+      if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
+      this.#listeners.delete(event);
+      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: false } } });
+    };
+  }
+  /** Listens to the next occurrence of an event only. */
+  once(event, callback) {
+    const stop = this.on(event, (...args) => {
+      stop();
+      callback(...args);
+    });
+    return stop;
+  }
+  /** Connection-level errors (refused connection, malformed message, …). */
+  onError(callback) {
+    this.#errorListeners.add(callback);
+    return () => this.#errorListeners.delete(callback);
+  }
+  /** Closes the connection for good; waiting calls fail with `connection_disposed`. */
+  async dispose() {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#open = false;
+    this.#setStatus("disposed");
+    this.#transport?.close();
+    this.#transport = void 0;
+    this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
+  }
+  async #connect() {
+    if (this.#disposed) return;
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation && !this.#disposed;
+    let transport;
+    let closed = false;
+    const early = [];
+    try {
+      transport = await this.#driver.connect(
+        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
+        {
+          onMessage: (message) => {
+            if (!current()) return;
+            if (transport) this.#receive(message);
+            else early.push(message);
+          },
+          onClose: (reason) => {
+            closed = true;
+            if (current()) this.#dropped(reason);
+          }
+        }
+      );
+    } catch (error) {
+      if (!current()) return;
+      const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
+      this.#emitError(failure);
+      if (this.#actorGone(failure.code)) return this.#end(failure);
+      this.#dropped();
+      return;
+    }
+    if (!current()) return transport.close();
+    if (closed) return;
+    this.#transport = transport;
+    for (const message of early.splice(0)) this.#receive(message);
+  }
+  #receive(message) {
+    const body = message.b;
+    if ("i" in body) {
+      this.#open = true;
+      this.#setStatus("open");
+      this.#attempt = 0;
+      this.#actorId = body.i.ai;
+      this.#connectionId = body.i.ci;
+      for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+      for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
+    } else if ("ar" in body) {
+      this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
+    } else if ("ev" in body) {
+      for (const callback of [...this.#listeners.get(body.ev.n) ?? []]) callback(...body.ev.a);
+    } else if ("e" in body) {
+      const error = new ActorError(body.e.c, body.e.m, body.e.md);
+      if (body.e.ai !== void 0) return this.#settle(body.e.ai, (pending) => pending.reject(error));
+      this.#emitError(error);
+      if (this.#actorGone(error.code)) this.#end(error);
+    }
+  }
+  /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
+  #actorGone(code) {
+    return code === DESTROYED_CLOSE.reason || code === "actor_not_found" && this.#actorId !== void 0;
+  }
+  /** The actor is gone: no reconnect; waiting calls fail with `error`, and so do later ones. */
+  #end(error) {
+    if (this.#disposed) return;
+    this.#ended = error;
+    this.#disposed = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#open = false;
+    this.#transport?.close();
+    this.#transport = void 0;
+    this.#setStatus("disposed");
+    this.#failPending(() => error, true);
+  }
+  #dropped(reason) {
+    if (reason && this.#actorGone(reason.reason)) {
+      const message = reason.reason === DESTROYED_CLOSE.reason ? "The actor was destroyed." : "The actor is gone: a reconnect found none.";
+      const error = new ActorError(reason.reason, message);
+      this.#emitError(error);
+      return this.#end(error);
+    }
+    this.#open = false;
+    this.#transport = void 0;
+    this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
+    if (this.#disposed) return;
+    if (this.#status === "open") this.#setStatus("reconnecting");
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
+  }
+  #sendAction(id, pending) {
+    pending.sent = true;
+    this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+  }
+  #settle(id, settle) {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    settle(pending);
+  }
+  /** Fails calls already sent (or, when `all`, every waiting call too). */
+  #failPending(error, all) {
+    for (const [id, pending] of this.#pending) {
+      if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
+    }
+  }
+  #setStatus(status) {
+    if (this.#status === status) return;
+    this.#status = status;
+    for (const callback of [...this.#statusListeners]) callback(status);
+  }
+  #emitError(error) {
+    for (const callback of [...this.#errorListeners]) callback(error);
+  }
+};
+
+// src/client/handle.ts
+function normalizeKey(key) {
+  return key === void 0 ? [] : typeof key === "string" ? [key] : key;
+}
+var ActorHandleBase = class {
+  #driver;
+  #query;
+  #params;
+  #settings;
+  #resources;
+  /** @internal Handles come from a client: `client.<name>.getOrCreate(key)`. */
+  constructor(driver, query, params, settings, resources) {
+    this.#driver = driver;
+    this.#query = query;
+    this.#params = params;
+    this.#settings = settings;
+    this.#resources = resources;
+  }
+  /** The query this handle sends. */
+  get query() {
+    return this.#query;
+  }
+  /** The actor's id (creating it if the query allows). Afterwards the handle addresses it by id. */
+  async resolve() {
+    const actorId = await this.#driver.resolve(this.#query, this.#params);
+    this.#query = { getForId: { name: queryActorName(this.#query), actorId } };
+    return actorId;
+  }
+  /**
+   * Raw HTTP to the actor's onFetch. `input` is a path (leading slash optional, query string
+   * kept), a URL whose path is used, or a Request; `init` may also be a Request.
+   */
+  fetch(input, init) {
+    const path = actorPath(input);
+    const base = input instanceof Request ? input : void 0;
+    const request = new Request(`http://actor${path}`, requestInit(base, init));
+    return this.#driver.rawFetch(this.#query, path, request, this.#params);
+  }
+  /**
+   * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
+   * {@link ActorWebSocket} that holds the messages arriving before the first listener.
+   */
+  async websocket(path = "", protocols) {
+    const userProtocols = protocols === void 0 ? [] : typeof protocols === "string" ? [protocols] : protocols;
+    const socket = await this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
+    return this.#resources.addSocket(socket);
+  }
+  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
+  action(name, args = []) {
+    return this.#driver.action(this.#query, name, args, this.#params, this.#settings.encoding);
+  }
+  /**
+   * Destroys the actor: its `onDestroy` runs, its connections close with `actor_destroyed`, and
+   * all of its state is deleted. Resolves once it is gone; rejects with `actor_not_found` if there
+   * is none (nothing is created). The handle stays usable: a `getOrCreate` handle then makes a new
+   * actor with the same key. Public clients need `onAuth` to allow the intent `destroy`.
+   */
+  destroy() {
+    return this.#driver.destroy(existingActorQuery(this.#query), this.#params);
+  }
+  /** Opens a connection: actions plus events, reconnecting by itself. */
+  connect() {
+    const connection = new ActorConnectionBase(this.#driver, this.#query, this.#params, this.#settings);
+    this.#resources.addConnection(connection);
+    return withActionMethods(connection, (name, args) => connection.action(name, args));
+  }
+};
+function withActionMethods(target, call) {
+  return new Proxy(target, {
+    get(object, property) {
+      if (typeof property !== "string" || property in object || property === "then") {
+        const value = Reflect.get(object, property, object);
+        return typeof value === "function" ? value.bind(object) : value;
+      }
+      return (...args) => call(property, args);
+    }
+  });
+}
+function actorPath(input) {
+  if (typeof input === "string") return `/${input.replace(/^\/+/, "")}`;
+  const url = input instanceof Request ? new URL(input.url) : input;
+  return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
+}
+function requestInit(base, init) {
+  const source = init ?? base;
+  if (!source) return {};
+  const body = source.body ?? null;
+  const method = source.method ?? "GET";
+  const result = {
+    method,
+    headers: source.headers,
+    body: method === "GET" || method === "HEAD" ? null : body,
+    signal: source.signal ?? void 0
+  };
+  if (result.body instanceof ReadableStream) result.duplex = "half";
+  return result;
 }
 
 // src/protocol/headers.ts
@@ -1236,6 +1280,23 @@ var HttpClientDriver = class {
     const body = await response.json();
     return body.i;
   }
+  async destroy(query, params) {
+    const headers = protocolHeaders(query, params);
+    headers.set("content-type", "application/json");
+    const response = await this.#fetch(`${this.#actorsUrl}/destroy`, { method: "POST", headers, body: "{}" });
+    if (!response.ok) throw await errorFromResponse(response);
+    await response.body?.cancel();
+  }
+  async list(name, page2, params) {
+    const search = new URLSearchParams({ name });
+    if (page2.limit !== void 0) search.set("limit", String(page2.limit));
+    if (page2.cursor !== void 0) search.set("cursor", page2.cursor);
+    const headers = new Headers({ [HEADER_ENCODING]: "json" });
+    if (params !== void 0) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
+    const response = await this.#fetch(`${this.#actorsUrl}/list?${search}`, { headers });
+    if (!response.ok) throw await errorFromResponse(response);
+    return await response.json();
+  }
   async rawFetch(query, path, request, params) {
     const headers = new Headers(request.headers);
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
@@ -1384,7 +1445,8 @@ function actorAccessor(driver, name, settings, resources) {
       const created = handle({ create: { name, key: normalizeKey(key), input: options.input, region: options.region } }, options.params);
       await created.resolve();
       return created;
-    }
+    },
+    list: ({ cursor, limit, params } = {}) => driver.list(name, { cursor, limit }, params)
   };
 }
 

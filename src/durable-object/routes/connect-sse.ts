@@ -28,6 +28,7 @@ export function connectSse({ instance, request, context }: StreamRequest): Respo
   };
   const transport: ConnectionTransport = {
     encoding,
+    kind: "sse",
     send: (message) => {
       if (!ended) writer.write(encoder.encode(sseEvent(encoding, message))).catch(end);
     },

@@ -1,6 +1,7 @@
 import type { ActorInstance } from "../../actor/instance";
-import { ActorflareError } from "../../protocol/errors";
+import { ActorflareError, errors } from "../../protocol/errors";
 import type { MessageCall } from "../../server/contract";
+import { sameSecret } from "../../server/secrets";
 
 /**
  * A client→server message for an SSE connection. The connection token is the credential. The
@@ -9,14 +10,7 @@ import type { MessageCall } from "../../server/contract";
  */
 export function connectionMessage(instance: ActorInstance, call: MessageCall): void {
   const conn = instance.connections.all.get(call.connectionId);
-  if (!conn) throw new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one.");
+  if (!conn) throw errors.connNotFound();
   if (!sameSecret(conn.token, call.token)) throw new ActorflareError("incorrect_conn_token", "The connection token does not match the connection.");
   instance.connections.handle(conn, call.message).catch((error: unknown) => instance.log.error("connection message failed:", error));
-}
-
-/** Compares secrets in time independent of where they differ. */
-function sameSecret(expected: string, given: string): boolean {
-  const a = new TextEncoder().encode(expected);
-  const b = new TextEncoder().encode(given);
-  return a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
 }

@@ -1,0 +1,70 @@
+import { runAction } from "../actor/actions";
+import { Connection } from "../actor/connection";
+import type { ActorInstance } from "../actor/instance";
+import { errors } from "../protocol/errors";
+import { type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
+
+/** The inspector's actions run on a connection of their own, as scheduled jobs do: no params, no auth, no connection hooks. */
+const INSPECTOR_TRANSPORT = { encoding: "json", send: () => {}, close: () => {} } as const;
+
+/**
+ * What the inspector asks of a live actor (protocol/inspector.ts). Whatever changes the actor is
+ * written to its log "from inspector". A change that fails changes nothing: an action's partial
+ * state is stored or dropped as for any client, a state that cannot be stored is dropped.
+ */
+export async function inspect(instance: ActorInstance, request: InspectorOp): Promise<unknown> {
+  switch (request.op) {
+    case "snapshot":
+      return snapshot(instance);
+    case "action": {
+      instance.log.info(`from inspector: action '${request.name}'`);
+      const conn = new Connection(INSPECTOR_TRANSPORT, { params: null, auth: undefined, state: undefined });
+      return jsonView(instance.toRaw(await runAction(instance, conn, request.name, request.args)));
+    }
+    case "setState":
+      instance.state = request.state;
+      // saveIfChanged restores the stored state, in memory too, when the new one cannot be stored.
+      instance.saveIfChanged();
+      instance.log.info("from inspector: state replaced");
+      return null;
+    case "disconnect": {
+      const conn = instance.connections.all.get(request.connectionId);
+      if (!conn) throw errors.connNotFound();
+      instance.log.info(`from inspector: connection ${conn.id} disconnected`);
+      conn.disconnect("disconnected by the inspector");
+      return null;
+    }
+    case "cancelJob":
+      if (!(await instance.scheduler.cancel(request.jobId))) throw errors.jobNotFound(request.jobId);
+      instance.log.info(`from inspector: scheduled job ${request.jobId} cancelled`);
+      return null;
+  }
+}
+
+/** What the inspector shows of the actor now. */
+export async function snapshot(instance: ActorInstance): Promise<InspectorSnapshot> {
+  const { meta } = instance;
+  return {
+    actor: { id: instance.actorId, name: meta.name, key: meta.key, createdAt: meta.createdAt },
+    state: jsonView(instance.toRaw(instance.state)),
+    actions: Object.keys(instance.definition.config.actions ?? {}),
+    connections: [...instance.connections.all.values()].map((conn) => ({
+      id: conn.id,
+      params: jsonView(conn.params),
+      state: jsonView(conn.state),
+      subscriptions: [...conn.subscriptions],
+      transport: conn.transport,
+      since: conn.since,
+    })),
+    schedule: (await instance.scheduler.list()).map((job) => ({
+      id: job.id,
+      action: job.action,
+      args: jsonView(job.args),
+      at: job.at,
+      ...(job.kind === "cron" ? { cron: job.cron } : {}),
+      tries: job.tries,
+    })),
+    activity: instance.activity.recent(),
+    storageBytes: instance.storageBytes,
+  };
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
+import { launchChromium, problemsOf, screenshotPath } from "./browser";
+
+/**
+ * The inspector page (/registry/inspector) of the demo worker in headless Chromium against a
+ * real `wrangler dev`, with the dev-only token of wrangler.toml. Actors are driven meanwhile from
+ * the demo page in another browser context, as another person's app would.
+ */
+
+const TOKEN = "dev-only-inspector-token-do-not-deploy";
+
+let server: WranglerDev | undefined;
+let persist: Awaited<ReturnType<typeof tempPersistDir>> | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  persist = await tempPersistDir();
+  server = await startWranglerDev({ persistTo: persist.path });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await persist?.remove();
+});
+
+beforeEach(async () => {
+  browser = await launchChromium();
+});
+
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+/** How the demo page's bundled client looks to this test (the page puts it on globalThis). */
+interface PageConnection {
+  increment(amount: number): Promise<number>;
+  getCount(): Promise<number>;
+  readonly connectionId: string | undefined;
+  onStatusChange(callback: (status: string) => void): () => void;
+}
+interface PageGlobals {
+  actorflare: { client: { counter: { getOrCreate(key: string, options?: { params: unknown }): { getCount(): Promise<number>; connect(): PageConnection } } } };
+  conn: PageConnection;
+  statuses: string[];
+}
+
+/** Another person's app: the demo page in a context of its own, with a connection to the counter `key`. */
+async function connectElsewhere(key: string): Promise<Page> {
+  const page = await (await browser!.newContext()).newPage();
+  await page.goto(`${server!.url}/`);
+  await page.waitForFunction(() => "actorflare" in globalThis);
+  await page.evaluate((key) => {
+    const globals = globalThis as unknown as PageGlobals;
+    globals.statuses = [];
+    globals.conn = globals.actorflare.client.counter.getOrCreate(key, { params: { from: "another page" } }).connect();
+    globals.conn.onStatusChange((status) => globals.statuses.push(status));
+  }, key);
+  return page;
+}
+
+const increment = (page: Page, amount: number) => page.evaluate((amount) => (globalThis as unknown as PageGlobals).conn.increment(amount), amount);
+const countOf = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).conn.getCount());
+const connectionIdOf = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).conn.connectionId);
+const statusesOf = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).statuses);
+
+async function openInspector(viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser!.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = problemsOf(page);
+  // confirm() before a state edit: the test says yes.
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.goto(`${server!.url}/registry/inspector`);
+  return { page, problems };
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel("Inspector token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function pick(page: Page, name: string, key: string): Promise<void> {
+  await page.getByLabel("Name").selectOption(name);
+  await page.getByLabel("Key (text, or a JSON array)").fill(key);
+  await page.getByRole("button", { name: "Inspect" }).click();
+}
+
+/** The state tree's leaves as `name: value` lines. */
+const leaves = (page: Page) => page.locator("#state-tree .leaf").allTextContents();
+const status = (page: Page) => page.getByRole("status").textContent();
+
+/**
+ * Problems besides the refusals the tests provoke (a wrong token: 401, a throwing action: 400),
+ * which Chromium logs as failed loads.
+ */
+const unexpected = (problems: string[]) => problems.filter((problem) => !/Failed to load resource: the server responded with a status of 40[01]/.test(problem));
+
+describe("the inspector page", () => {
+  it("refuses a wrong token, then signs in with the right one; every control has a label", async () => {
+    const { page, problems } = await openInspector();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeTruthy();
+    await signIn(page, "not-the-right-token-at-all");
+    await eventually(() => status(page)).toBe("That token is not the inspector's.");
+    expect(await page.locator("#inspector-view").isHidden()).toBe(true);
+
+    await signIn(page, TOKEN);
+    await eventually(() => page.locator("#inspector-view").isVisible()).toBe(true);
+    expect(await page.getByLabel("Name").locator("option").allTextContents()).toEqual(expect.arrayContaining(["counter", "chat"]));
+    const unlabelled = await page
+      .locator("input, select, textarea, button")
+      .evaluateAll((controls) =>
+        controls
+          .filter((control) => !(control as HTMLInputElement).labels?.length && !control.textContent?.trim() && !control.getAttribute("aria-label"))
+          .map((control) => control.id),
+      );
+    expect(unlabelled).toEqual([]);
+    expect(await page.locator("[aria-live]").evaluateAll((regions) => regions.map((region) => region.id))).toEqual(
+      expect.arrayContaining(["status", "action-result"]),
+    );
+    // The cookie is the page's only credential, and it is not readable by the page's script.
+    expect(await page.evaluate(() => document.cookie)).toBe("");
+
+    // The listing: the actors of a name, each one a click from its inspection.
+    const key = unique("listed");
+    const elsewhere = await connectElsewhere(key);
+    expect(await increment(elsewhere, 4)).toBe(4);
+    await page.getByLabel("Name").selectOption("counter");
+    await page.getByRole("button", { name: "List actors of this name" }).click();
+    await page.getByRole("button", { name: `Inspect counter ${JSON.stringify([key])}` }).click();
+    await eventually(() => leaves(page)).toEqual(["count: 4"]);
+    expect(await page.locator("#summary").textContent()).toContain(key);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
+  it("shows state live, calls actions, edits state across a restart, disconnects a client; screenshots at 1280×800 and phone width", async () => {
+    const key = unique("inspected");
+    const elsewhere = await connectElsewhere(key);
+    expect(await increment(elsewhere, 2)).toBe(2);
+    const firstId = (await connectionIdOf(elsewhere))!;
+
+    const { page, problems } = await openInspector();
+    await signIn(page, TOKEN);
+    await pick(page, "counter", key);
+    await eventually(() => leaves(page)).toEqual(["count: 2"]);
+    await eventually(() => page.locator("#live").textContent()).toBe("Live");
+    await eventually(() => page.getByRole("button", { name: `Disconnect ${firstId}` }).count()).toBe(1);
+
+    // Live: a client elsewhere calls an action; the page follows.
+    await increment(elsewhere, 3);
+    await eventually(() => leaves(page)).toEqual(["count: 5"]);
+    await eventually(() => page.locator("#activity").textContent()).toContain("newCount");
+
+    // An action from the page.
+    await page.getByLabel("Action", { exact: true }).fill("increment");
+    await page.getByLabel("Arguments (a JSON array)").fill("[10]");
+    await page.getByRole("button", { name: "Call" }).click();
+    await eventually(() => page.locator("#action-result").textContent()).toBe("15");
+    expect(await countOf(elsewhere)).toBe(15);
+
+    // Bad input is shown and changes nothing.
+    await page.getByLabel("Arguments (a JSON array)").fill("[10");
+    await page.getByRole("button", { name: "Call" }).click();
+    await eventually(() => page.locator("#action-result").textContent()).toContain("not valid");
+    await page.getByLabel("Arguments (a JSON array)").fill('["many"]');
+    await page.getByRole("button", { name: "Call" }).click();
+    await eventually(() => page.locator("#action-result").textContent()).toContain("invalid_argument");
+    await page.getByLabel("New state (JSON)").fill("{ count: 1 }");
+    await page.getByRole("button", { name: "Replace state…" }).click();
+    await eventually(() => status(page)).toContain("not valid JSON");
+    expect(await countOf(elsewhere)).toBe(15);
+
+    // A state edit, confirmed.
+    await page.getByLabel("New state (JSON)").fill('{ "count": 100 }');
+    await page.getByRole("button", { name: "Replace state…" }).click();
+    await eventually(() => status(page)).toBe("State replaced.");
+    await eventually(() => leaves(page)).toEqual(["count: 100"]);
+    expect(await countOf(elsewhere)).toBe(100);
+    await page.screenshot({ path: screenshotPath("inspector.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: screenshotPath("inspector-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // A disconnect reaches the client, which connects again with a new id.
+    await page.getByRole("button", { name: `Disconnect ${firstId}` }).click();
+    await eventually(() => statusesOf(elsewhere)).toContain("reconnecting");
+    await eventually(async () => [undefined, firstId].includes(await connectionIdOf(elsewhere))).toBe(false);
+    expect(unexpected(problems)).toEqual([]);
+    await elsewhere.close();
+
+    // The edit is stored: it outlives a restart of the whole runtime. The page's live view drops
+    // with the server and comes back by itself.
+    const port = server!.port;
+    await server!.stop();
+    await eventually(() => page.locator("#live").textContent()).toBe("Not live: reconnecting…");
+    server = await startWranglerDev({ persistTo: persist!.path, port });
+    await expect.poll(() => page.locator("#live").textContent(), { timeout: 30_000, interval: 200 }).toBe("Live");
+    const after = await connectElsewhere(key);
+    expect(await countOf(after)).toBe(100);
+    await increment(after, 1);
+    await eventually(() => leaves(page)).toEqual(["count: 101"]);
+  });
+});
