@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -43,3 +46,54 @@ export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return join(SCREENSHOT_DIR, name);
 }
+
+/**
+ * The demo worker under one `wrangler dev` for the test file (with its own persist folder; both
+ * go after the file) and a fresh headless Chromium for each test (closed after it).
+ */
+export function useDemoInChromium() {
+  let server: WranglerDev | undefined;
+  let persist: Awaited<ReturnType<typeof tempPersistDir>> | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    persist = await tempPersistDir();
+    server = await startWranglerDev({ persistTo: persist.path });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await persist?.remove();
+  });
+  beforeEach(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+
+  return {
+    get server(): WranglerDev {
+      if (!server) throw new Error("wrangler dev runs from the file's beforeAll until its afterAll.");
+      return server;
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error("The browser runs only inside a test.");
+      return browser;
+    },
+    /** Stops the runtime (and every actor with it), runs `whileDown`, then serves again on the same port and storage. */
+    async restart(whileDown?: () => Promise<void>): Promise<void> {
+      const { port } = this.server;
+      await this.server.stop();
+      server = undefined;
+      await whileDown?.();
+      server = await startWranglerDev({ persistTo: persist!.path, port });
+    },
+  };
+}
+
+/** A key no other test uses. */
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Polls `read` until the assertion that follows holds (15 s at most). */
+export const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });

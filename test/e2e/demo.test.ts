@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
-import type { Browser, Page, WebSocket } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
-import { launchChromium, problemsOf, screenshotPath } from "./browser";
+import type { Page, WebSocket } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { eventually, problemsOf, screenshotPath, unique, useDemoInChromium } from "./browser";
 
 /**
  * The demo page (examples/demo/public, served by the demo worker with Workers static assets) in
@@ -10,31 +8,7 @@ import { launchChromium, problemsOf, screenshotPath } from "./browser";
  * browser; the file shares one wrangler dev, stopped at the end.
  */
 
-let server: WranglerDev | undefined;
-let persist: Awaited<ReturnType<typeof tempPersistDir>> | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  persist = await tempPersistDir();
-  server = await startWranglerDev({ persistTo: persist.path });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await persist?.remove();
-});
-
-beforeEach(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
-
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+const demo = useDemoInChromium();
 
 interface Opened {
   page: Page;
@@ -44,10 +18,10 @@ interface Opened {
 
 /** A new browser context (its own cookies and storage, like another person) on the demo page. */
 async function openDemo(query = ""): Promise<Opened> {
-  const context = await browser!.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await demo.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   const problems = problemsOf(page);
-  await page.goto(`${server!.url}/${query}`);
+  await page.goto(`${demo.server.url}/${query}`);
   // app.js is a module script: it has run once it exposes `actorflare` for the console.
   await page.waitForFunction(() => "actorflare" in globalThis);
   return { page, problems };
@@ -101,12 +75,12 @@ const httpResult = (page: Page) => httpOf(page).locator("#http-result").textCont
 
 describe("the demo page in Chromium", () => {
   it("serves the page and its bundle as static assets, while /registry and /forward still reach the Worker", async () => {
-    const page = await (await fetch(`${server!.url}/`)).text();
+    const page = await (await fetch(`${demo.server.url}/`)).text();
     expect(page).toContain("<title>actorflare demo</title>");
-    const bundle = await fetch(`${server!.url}/app.js`);
+    const bundle = await fetch(`${demo.server.url}/app.js`);
     expect(bundle.headers.get("content-type")).toMatch(/javascript/);
-    expect(await (await fetch(`${server!.url}/registry`)).text()).toMatch(/^actorflare registry: /);
-    const counter = await fetch(`${server!.url}/forward/${unique("assets")}/increment`, { method: "POST" });
+    expect(await (await fetch(`${demo.server.url}/registry`)).text()).toMatch(/^actorflare registry: /);
+    const counter = await fetch(`${demo.server.url}/forward/${unique("assets")}/increment`, { method: "POST" });
     expect((await counter.json()) as { count: number }).toMatchObject({ count: 1 });
   });
 

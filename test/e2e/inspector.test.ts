@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
-import { launchChromium, problemsOf, screenshotPath } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { eventually, problemsOf, screenshotPath, unique, useDemoInChromium } from "./browser";
 
 /**
  * The inspector page (/registry/inspector) of the demo worker in headless Chromium against a
@@ -12,31 +10,7 @@ import { launchChromium, problemsOf, screenshotPath } from "./browser";
 
 const TOKEN = "dev-only-inspector-token-do-not-deploy";
 
-let server: WranglerDev | undefined;
-let persist: Awaited<ReturnType<typeof tempPersistDir>> | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  persist = await tempPersistDir();
-  server = await startWranglerDev({ persistTo: persist.path });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await persist?.remove();
-});
-
-beforeEach(async () => {
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
-
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+const demo = useDemoInChromium();
 /** How the demo page's bundled client looks to this test (the page puts it on globalThis). */
 interface PageConnection {
   increment(amount: number): Promise<number>;
@@ -52,8 +26,8 @@ interface PageGlobals {
 
 /** Another person's app: the demo page in a context of its own, with a connection to the counter `key`. */
 async function connectElsewhere(key: string): Promise<Page> {
-  const page = await (await browser!.newContext()).newPage();
-  await page.goto(`${server!.url}/`);
+  const page = await (await demo.browser.newContext()).newPage();
+  await page.goto(`${demo.server.url}/`);
   await page.waitForFunction(() => "actorflare" in globalThis);
   await page.evaluate((key) => {
     const globals = globalThis as unknown as PageGlobals;
@@ -70,12 +44,12 @@ const connectionIdOf = (page: Page) => page.evaluate(() => (globalThis as unknow
 const statusesOf = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).statuses);
 
 async function openInspector(viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser!.newContext({ viewport });
+  const context = await demo.browser.newContext({ viewport });
   const page = await context.newPage();
   const problems = problemsOf(page);
   // confirm() before a state edit: the test says yes.
   page.on("dialog", (dialog) => void dialog.accept());
-  await page.goto(`${server!.url}/registry/inspector`);
+  await page.goto(`${demo.server.url}/registry/inspector`);
   return { page, problems };
 }
 
@@ -195,10 +169,9 @@ describe("the inspector page", () => {
 
     // The edit is stored: it outlives a restart of the whole runtime. The page's live view drops
     // with the server and comes back by itself.
-    const port = server!.port;
-    await server!.stop();
-    await eventually(() => page.locator("#live").textContent()).toBe("Not live: reconnecting…");
-    server = await startWranglerDev({ persistTo: persist!.path, port });
+    await demo.restart(async () => {
+      await eventually(() => page.locator("#live").textContent()).toBe("Not live: reconnecting…");
+    });
     await expect.poll(() => page.locator("#live").textContent(), { timeout: 30_000, interval: 200 }).toBe("Live");
     const after = await connectElsewhere(key);
     expect(await countOf(after)).toBe(100);
