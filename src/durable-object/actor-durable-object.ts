@@ -54,6 +54,8 @@ export interface ObjectServices {
   makeClient: ClientMaker;
   /** The binding of the actor's namespace in `env`: the object reaches the actor index through it. */
   binding: string;
+  /** Whether `setup({ inspector })` turned the inspector on. */
+  inspector: boolean;
 }
 
 const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
@@ -80,7 +82,7 @@ interface Live {
 export function createActorDurableObject(name: string, definition: AnyActorDefinition, services: ObjectServices): ActorDurableObjectClass {
   return class ActorDurableObject extends DurableObject implements ActorObjectRpc, ActorIndexRpc {
     readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
-    readonly #inspectors = new InspectorSockets(this.ctx);
+    readonly #inspectors = new InspectorSockets(this.ctx, services.inspector);
     readonly #hooks: LoaderHooks;
     readonly #namespace: () => DurableObjectNamespace;
     /** The actor's storage, sockets and instance; a destroy replaces them. */

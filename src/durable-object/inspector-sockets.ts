@@ -16,10 +16,16 @@ const PUSH_DELAY_MS = 50;
  */
 export class InspectorSockets {
   readonly #ctx: DurableObjectState;
+  /**
+   * Whether `setup({ inspector })` turned the inspector on. Off, no page can open a socket here,
+   * so a connection's messages and the actor's changes skip asking the runtime for its tags.
+   */
+  readonly #enabled: boolean;
   #pending: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(ctx: DurableObjectState) {
+  constructor(ctx: DurableObjectState, enabled: boolean) {
     this.#ctx = ctx;
+    this.#enabled = enabled;
   }
 
   async open(instance: ActorInstance): Promise<Response> {
@@ -31,13 +37,13 @@ export class InspectorSockets {
 
   /** Whether a socket is an inspector page's (its messages are ignored, its close wakes nothing). */
   owns(socket: WebSocket): boolean {
-    return this.#ctx.getTags(socket).includes(INSPECTOR_TAG);
+    return this.#enabled && this.#ctx.getTags(socket).includes(INSPECTOR_TAG);
   }
 
   /** Something shown changed: one snapshot to every open page, shortly. */
   changed(instance: ActorInstance): void {
     // A destroy under way changes everything at once; its end closes the pages' sockets.
-    if (this.#pending !== undefined || !instance.gate.open || this.#ctx.getWebSockets(INSPECTOR_TAG).length === 0) return;
+    if (!this.#enabled || this.#pending !== undefined || !instance.gate.open || this.#ctx.getWebSockets(INSPECTOR_TAG).length === 0) return;
     this.#pending = setTimeout(() => {
       this.#pending = undefined;
       this.#push(instance).catch((error: unknown) => instance.log.error("the inspector's snapshot failed:", error));

@@ -66,6 +66,7 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
         // An actor's `c.client()`: the server-side client over its own object's bindings.
         makeClient: (env, caller) => clientForDriver<Registry<A>>(new InlineClientDriver(this, () => env, caller)),
         binding,
+        inspector: options.inspector !== undefined,
       });
     }
     this.durableObjects = classes as unknown as DurableObjectClasses<A>;
