@@ -6,6 +6,7 @@ import { ActorError, createClient, type ActorConnection, type WebSocketConstruct
 import type { ChatMessage } from "../../examples/demo/actors/chat";
 import type { registry } from "../../examples/demo/registry";
 import { startWranglerDev, tempPersistDir, useWranglerDev } from "./wrangler-dev";
+import { sleep, waitFor } from "./wait";
 
 // Connections through actorflare's client from Node against the demo worker under a real
 // `wrangler dev`: both transports × both encodings, a 20-client chat room, presence, typed
@@ -24,17 +25,6 @@ const LEAVE_TIMEOUT_MS = 10_000;
 
 /** Keys unique per test, so tests do not see each other's actors. */
 const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `condition` holds (it may be async), failing after `timeoutMs`. */
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /**
  * Repeats `trigger` (a call from elsewhere, e.g. over HTTP) until `done` holds: a connection's

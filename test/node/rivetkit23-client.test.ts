@@ -7,6 +7,7 @@ process.env.RIVET_LOG_LEVEL ??= "error";
 import { ActorConnDisposed, ActorError, createClient, type Encoding } from "rivetkit/client";
 import { main as readmeSample } from "../../examples/client/rivetkit-client";
 import { TEST_WORKER_DIR, useWranglerDev } from "./wrangler-dev";
+import { sleep, waitFor } from "./wait";
 
 // RivetKit's client as npm serves it today (rivetkit 2.3.19) against the test worker
 // (test/workers) under a real `wrangler dev`, in each encoding it offers: the 2.3 wire of
@@ -22,18 +23,7 @@ useWranglerDev(
   { cwd: TEST_WORKER_DIR },
 );
 
-const EVENT_TIMEOUT_MS = 15_000;
 const uniqueKey = (prefix: string) => `${prefix}-${randomUUID()}`;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `condition` holds, failing after a generous deadline. */
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<ActorError> {

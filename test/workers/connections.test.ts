@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActorError } from "../../src/client/index";
-import { testClient, uniqueKey, untilSubscribed } from "./helpers";
+import { testClient, uniqueKey, untilSubscribed, waitFor } from "./helpers";
 
 /** Resolves with the next value a callback-style source gives. */
 function nextValue<T>(subscribe: (callback: (value: T) => void) => () => void): Promise<T> {
@@ -11,14 +11,6 @@ function nextValue<T>(subscribe: (callback: (value: T) => void) => () => void): 
     });
   });
 }
-
-const waitUntil = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 const matrix = [
   ["websocket", "json"],
@@ -73,7 +65,7 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     await b.whoami();
     b.on("other", (m) => bSeen.push(m));
     for (let i = 0; i < 5; i++) await b.send(`m${i}`);
-    await waitUntil(() => aSeen.length === 5);
+    await waitFor(() => aSeen.length === 5, "the five events");
     expect(aSeen).toEqual([0, 1, 2, 3, 4].map((i) => ({ from: "b", text: `m${i}` })));
     expect(bSeen).toEqual([]);
     const direct: unknown[] = [];
@@ -157,7 +149,7 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     const firstId = conn.connectionId;
     // The actor closes the connection inside the call, so the call itself cannot be answered.
     await expect(conn.kick("bye")).rejects.toMatchObject({ code: "connection_lost" });
-    await waitUntil(() => !conn.isOpen || conn.connectionId !== firstId);
+    await waitFor(() => !conn.isOpen || conn.connectionId !== firstId, "the connection to drop");
     // Made while the connection is down: waits for the new one, and goes out after the renewed
     // subscription (over WebSocket the test pool may swap the two; see untilSubscribed).
     const sent = conn.send("after");

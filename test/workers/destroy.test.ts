@@ -1,8 +1,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ActorError } from "../../src/client/index";
+import type { ActorError } from "../../src/client/index";
 import { creations, destroyedLog, destroyHolds, destroyStarted } from "./destroy-actors";
-import { testClient, uniqueKey } from "./helpers";
+import { rejection, testClient, uniqueKey, waitFor } from "./helpers";
 import { SocketReader } from "./ws-helpers";
 
 // Destroy: c.destroy() and handle.destroy() end the actor for good (onDestroy first, every
@@ -12,26 +12,6 @@ import { SocketReader } from "./ws-helpers";
 const client = testClient();
 const admin = { params: { role: "admin" } };
 const stubOf = (key: string) => env.DOOMED.get(env.DOOMED.idFromName(JSON.stringify([key])));
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<ActorError> {
-  const outcome = await promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!("error" in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
-  expect(outcome.error).toBeInstanceOf(ActorError);
-  return outcome.error as ActorError;
-}
-
-/** Polls until `condition` holds, failing after a generous deadline. */
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Everything the object keeps: KV entries, its own tables (not the runtime's), the alarm. */
 function storedIn(key: string) {

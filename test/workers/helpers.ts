@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { createClient, type TransportKind } from "../../src/client/index";
+import { expect } from "vitest";
+import { ActorError, createClient, type TransportKind } from "../../src/client/index";
 import type { StorageWrites } from "../../src/actor/storage";
 import type { Encoding } from "../../src/index";
 import type { registry } from "./registry";
@@ -84,4 +85,24 @@ export async function untilSubscribed(transport: string, trigger: () => Promise<
     if (Date.now() > end) throw new Error("the subscription never took effect");
     await trigger();
   }
+}
+
+/** Polls until `condition` holds, failing after a generous deadline with what it waited for. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The error a promise rejects with, an `ActorError` (fails the test if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<ActorError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!("error" in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(ActorError);
+  return outcome.error as ActorError;
 }

@@ -1,10 +1,10 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ActorError, type ActorListing } from "../../src/client/index";
+import type { ActorError, ActorListing } from "../../src/client/index";
 import type { ActorIndexRpc } from "../../src/server/actor-index";
 import { indexShardName, indexShardOf, keyToName } from "../../src/server/object-names";
 import { hooks } from "./destroy-actors";
-import { call, errorBody, testClient, uniqueKey } from "./helpers";
+import { call, errorBody, rejection, testClient, uniqueKey } from "./helpers";
 
 // Listing: `client.<name>.list()` pages through the actor index (server/actor-index.ts), which
 // each actor writes pending before it is created or destroyed and settles after, so a crash
@@ -40,15 +40,6 @@ async function listAll(prefix: string, limit = 100, list = (cursor?: string) => 
     pages++;
   } while (cursor);
   return { actors: found.filter((actor) => actor.key[0]?.startsWith(prefix)), all: found, pages };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ActorError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ActorError);
-  return error as ActorError;
 }
 
 describe("listing actors", () => {
