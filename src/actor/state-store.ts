@@ -21,6 +21,8 @@ const CHUNK_BYTES = 1024 * 1024;
 /** Row keys: "." + field for a plain-object state, "=" for a state stored whole. */
 const FIELD_PREFIX = ".";
 const WHOLE = "=";
+/** A statement may bind at most 100 values (a Durable Object SQL limit); each single-chunk row binds two. */
+const MAX_ROWS_PER_STATEMENT = 50;
 
 export interface WriteCounters {
   rows: number;
@@ -77,14 +79,30 @@ export class StateStore {
    */
   write(state: unknown, changes: StateChanges): void {
     const rows = this.#rowsToWrite(state, changes);
-    // The common case, one small field replacing its one chunk, is a single statement: atomic
-    // on its own, so it skips the transaction.
-    if (!rows.replaceAll && rows.deleted.length === 0 && rows.values.size === 1) {
-      const [[key, bytes]] = rows.values;
-      const stored = this.#storedChunks(key);
-      if (bytes.byteLength <= CHUNK_BYTES && stored !== undefined && stored <= 1) return this.#writeValue(key, bytes);
-    }
+    // The common case, a few small fields each replacing its one chunk, is a single statement:
+    // atomic on its own, so it skips the transaction (a savepoint costs as much as a write).
+    if (this.#fitsOneStatement(rows)) return this.#upsertSingleChunks(rows.values);
     this.#transaction(() => this.#apply(rows));
+  }
+
+  #fitsOneStatement(rows: Rows): boolean {
+    if (rows.replaceAll || rows.deleted.length > 0 || rows.values.size > MAX_ROWS_PER_STATEMENT) return false;
+    for (const [key, bytes] of rows.values) {
+      const stored = this.#storedChunks(key);
+      if (bytes.byteLength > CHUNK_BYTES || stored === undefined || stored > 1) return false;
+    }
+    return true;
+  }
+
+  /** Values of one chunk each, over keys known to have at most one: one upsert of every row. */
+  #upsertSingleChunks(values: Map<string, Uint8Array>): void {
+    const bindings: (string | Uint8Array)[] = [];
+    for (const [key, bytes] of values) {
+      bindings.push(key, bytes);
+      this.written.bytes += bytes.byteLength;
+      this.#chunkCounts.set(key, 1);
+    }
+    this.#count(this.#sql.exec(upsertStatement(values.size), ...bindings));
   }
 
   #apply(rows: Rows): void {
@@ -145,6 +163,15 @@ export class StateStore {
   #count(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {
     this.written.rows += cursor.rowsWritten;
   }
+}
+
+/** The upsert of `rows` single-chunk rows; the text is kept per row count, so the runtime's statement cache hits. */
+const upsertStatements: string[] = [];
+function upsertStatement(rows: number): string {
+  upsertStatements[rows] ??=
+    `INSERT INTO ${TABLE} (key, chunk, data) VALUES ${Array(rows).fill("(?, 0, ?)").join(", ")} ` +
+    "ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data";
+  return upsertStatements[rows];
 }
 
 function encode(value: unknown, what: string): Uint8Array {

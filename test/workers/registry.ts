@@ -226,6 +226,12 @@ const bigState = actor({
       (c.state as Record<string, unknown>).note = () => "functions cannot be stored";
     },
     note: (c) => c.state.note,
+    /** Changes three small fields at once (counter, note, tags). */
+    retag: (c, note: string) => {
+      c.state.counter++;
+      c.state.note = note;
+      c.state.tags = new Map([[note, new Date(1_700_000_000_000)]]);
+    },
     length: (_c, text: string) => text.length,
   },
   // Takes messages four times the default size (tested in limits.test.ts).

@@ -34,4 +34,21 @@ describe("durable state", () => {
     await handle.fetch("/increment", { method: "POST" });
     expect((await writesOf(stub)).rows).toBeGreaterThan(before.rows);
   });
+
+  it("a change to several small fields writes just those rows, all of them or none, and they load after a reset", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    await handle.bump();
+    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
+    const before = await writesOf(stub);
+    await handle.retag("first");
+    await handle.retag("second");
+    // Three fields per change, each one row: the untouched blob is not written again.
+    expect((await writesOf(stub)).rows - before.rows).toBe(6);
+    await abortAllDurableObjects();
+    expect(await handle.counter()).toBe(3);
+    expect(await handle.note()).toBe("second");
+    expect(await handle.tags()).toEqual([["second", "2023-11-14T22:13:20.000Z"]]);
+  });
 });
+
