@@ -23,15 +23,15 @@ export async function runAction(
 ): Promise<unknown> {
   // An unknown name is refused before it is recorded: clients choose names, the ring stays about real actions.
   const action = findAction(instance.definition, name);
+  const { activity } = instance;
+  if (!activity) return runBounded(instance, conn, action, name, args, alongside);
   const at = Date.now();
-  const record = (outcome: "ok" | "error", code?: string) =>
-    instance.activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome, ...(code === undefined ? {} : { code }) });
   try {
     const output = await runBounded(instance, conn, action, name, args, alongside);
-    record("ok");
+    activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome: "ok" });
     return output;
   } catch (error) {
-    record("error", errorToBody(error).body.c);
+    activity.record({ kind: "action", name, at, durationMs: Date.now() - at, outcome: "error", code: errorToBody(error).body.c });
     throw error;
   }
 }

@@ -13,7 +13,7 @@ export class ActivityLog {
   #next = 0;
 
   /** `recorded` runs after each entry (the inspector's live view follows). */
-  constructor(recorded: () => void = () => {}) {
+  constructor(recorded: () => void) {
     this.#recorded = recorded;
   }
 

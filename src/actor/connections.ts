@@ -98,7 +98,7 @@ export class Connections {
   }
 
   broadcast(event: string, args: unknown[]): void {
-    this.#instance.activity.record({ kind: "event", name: event, at: Date.now(), durationMs: 0, outcome: "ok" });
+    this.#instance.activity?.record({ kind: "event", name: event, at: Date.now(), durationMs: 0, outcome: "ok" });
     const message = toClient.event(event, args);
     for (const conn of this.#open.values()) {
       if (conn.subscriptions.has(event)) conn.deliver(message);

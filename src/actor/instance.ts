@@ -17,8 +17,8 @@ export interface ActorHost {
   readonly actorId: string;
   /** The registry's server-side client, made on first use (`c.client()`). */
   readonly client: () => unknown;
-  /** Told when something the inspector shows may have changed (state, connections, activity). */
-  readonly changed?: () => void;
+  /** Told when something the inspector shows may have changed (state, connections, activity); absent while no inspector can look. */
+  readonly changed: (() => void) | undefined;
   /** `c.destroy()`: destroys this instance once the work running in it has finished. */
   readonly destroy: (instance: ActorInstance) => void;
 }
@@ -37,8 +37,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   readonly #host: ActorHost;
   readonly connections: Connections;
   readonly scheduler: Scheduler;
-  /** Recent actions and events, in memory only (the inspector shows them). */
-  readonly activity = new ActivityLog(() => this.noteChange());
+  /** Recent actions and events, in memory only, kept while the inspector is on (it shows them). */
+  readonly activity: ActivityLog | undefined;
   /** The work running in this instance, and whether it may start more (a destroy drains it). */
   readonly gate: WorkGate;
   readonly #rawSockets = new Set<WebSocket>();
@@ -53,6 +53,7 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   private constructor(host: ActorHost, meta: ActorMeta, state: S) {
     this.#host = host;
+    this.activity = host.changed && new ActivityLog(host.changed);
     this.meta = meta;
     this.options = optionsOf(host.definition);
     this.log = actorLogger(meta.name, host.actorId);

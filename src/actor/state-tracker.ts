@@ -110,11 +110,13 @@ export class StateTracker<S> {
   }
 
   /** Storage cannot encode a Proxy: replace every proxy inside an assigned value with its target. */
-  #unwrapDeep(value: unknown, seen = new Set<object>()): unknown {
+  #unwrapDeep(value: unknown, seen?: Set<object>): unknown {
+    // Most writes assign a number or a string: nothing to walk, nothing to allocate.
     if (typeof value !== "object" || value === null) return value;
     const target = this.#targets.get(value);
     if (target) return target;
-    if (!isTrackable(value) || seen.has(value)) return value;
+    if (!isTrackable(value) || seen?.has(value)) return value;
+    seen ??= new Set();
     seen.add(value);
     for (const key of Object.keys(value)) {
       const inner = (value as Record<string, unknown>)[key];

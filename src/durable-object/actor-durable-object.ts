@@ -101,7 +101,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         destroy: (instance) => void this.#destroy(instance).catch((error: unknown) => this.#log("c.destroy() failed; the actor stays:", error)),
         index: new IndexClient(this.#namespace, this.#log),
         log: this.#log,
-        changed: (instance) => this.#inspectors.changed(instance),
+        // Only an inspector looks at changes and activity: without one nothing is told or recorded.
+        changed: services.inspector ? (instance) => this.#inspectors.changed(instance) : undefined,
       };
       this.#life = this.#newLife();
       // An application-level ping is answered by the runtime without waking the actor.

@@ -64,7 +64,7 @@ export async function snapshot(instance: ActorInstance): Promise<InspectorSnapsh
       ...(job.kind === "cron" ? { cron: job.cron } : {}),
       tries: job.tries,
     })),
-    activity: instance.activity.recent(),
+    activity: instance.activity?.recent() ?? [],
     storageBytes: instance.storageBytes,
   };
 }

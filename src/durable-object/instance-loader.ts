@@ -15,8 +15,8 @@ export interface LoaderHooks {
   /** The actor's entry in the actor index. */
   index: IndexClient;
   log: (...args: unknown[]) => void;
-  /** Something the inspector shows may have changed in the instance. */
-  changed: (instance: ActorInstance) => void;
+  /** Something the inspector shows may have changed in the instance (absent while the inspector is off). */
+  changed: ((instance: ActorInstance) => void) | undefined;
 }
 
 /**
@@ -112,9 +112,12 @@ export class InstanceLoader {
     let created: { key: string[]; token: string } | undefined;
     if (!instance) {
       const meta = this.#storage.readMeta();
-      const changed = () => {
-        if (this.#instance) this.#hooks.changed(this.#instance);
-      };
+      const { changed: tell } = this.#hooks;
+      const changed = tell
+        ? () => {
+            if (this.#instance) tell(this.#instance);
+          }
+        : undefined;
       const host: ActorHost = {
         definition: this.#definition,
         storage: this.#storage,

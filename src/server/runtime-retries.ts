@@ -6,13 +6,15 @@ interface RuntimeError {
   overloaded?: boolean;
 }
 
-/** Retry a call the runtime says can be retried, unless the object is overloaded: a few times, with full-jitter backoff. */
-const RETRY = { attempts: 3, backoff: { base: 100, max: 800, jitter: 1 } };
-
 function retryable(error: unknown): boolean {
   const { retryable, overloaded } = (error ?? {}) as RuntimeError;
   return retryable === true && overloaded !== true;
 }
+
+/** Retry a call the runtime says can be retried, unless the object is overloaded: a few times, with full-jitter backoff. */
+const RETRY = { attempts: 3, backoff: { base: 100, max: 800, jitter: 1 }, retryable };
+/** A call that cannot be sent again (its body was streamed) is tried once. */
+const ONCE = { ...RETRY, attempts: 1 };
 
 /** Whether the runtime refused a call because the object is overloaded. */
 export function isOverloaded(error: unknown): boolean {
@@ -24,5 +26,5 @@ export function isOverloaded(error: unknown): boolean {
  * and not overloaded, up to 3 attempts in all (1 when `replayable` is false). The last error is thrown.
  */
 export function withRuntimeRetries<T>(call: () => Promise<T>, replayable = true): Promise<T> {
-  return retrying(call, { ...RETRY, attempts: replayable ? RETRY.attempts : 1, retryable });
+  return retrying(call, replayable ? RETRY : ONCE);
 }

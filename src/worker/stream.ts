@@ -13,12 +13,13 @@ export function streamToActor(located: LocatedActor, request: Request, url: stri
   const body = context.route === "raw-http" ? request.body : null;
   // The client's abort travels on to the object (with `request_signal_passthrough`): onFetch and SSE streams see it.
   const init: RequestInit = { method: request.method, headers: request.headers, body, redirect: "manual", signal: request.signal };
-  const forwarded = () => {
-    // A new Request has headers of its own, changed here without touching the client's.
-    const next = new Request(url, init);
-    stripInternalHeaders(next.headers);
-    next.headers.set(HEADER_CONTEXT, contextHeader);
-    return next;
-  };
-  return fetchActor(located, forwarded, body === null);
+  return fetchActor(located, () => forwardedRequest(url, init, contextHeader), body === null);
+}
+
+/** A new Request has headers of its own, changed here without touching the client's. */
+function forwardedRequest(url: string, init: RequestInit, contextHeader: string): Request {
+  const next = new Request(url, init);
+  stripInternalHeaders(next.headers);
+  next.headers.set(HEADER_CONTEXT, contextHeader);
+  return next;
 }

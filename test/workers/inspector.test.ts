@@ -359,8 +359,10 @@ describe("the inspector's live view", () => {
 
 describe("the activity ring", () => {
   it("keeps the newest 100 entries, newest first", () => {
-    const log = new ActivityLog();
+    let told = 0;
+    const log = new ActivityLog(() => told++);
     for (let i = 0; i < ACTIVITY_CAPACITY + 30; i++) log.record({ kind: "event", name: `e${i}`, at: i, durationMs: 0, outcome: "ok" });
+    expect(told).toBe(ACTIVITY_CAPACITY + 30);
     const names = log.recent().map((entry) => entry.name);
     expect(names).toHaveLength(ACTIVITY_CAPACITY);
     expect(names[0]).toBe(`e${ACTIVITY_CAPACITY + 29}`);
