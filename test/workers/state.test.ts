@@ -51,4 +51,3 @@ describe("durable state", () => {
     expect(await handle.tags()).toEqual([["second", "2023-11-14T22:13:20.000Z"]]);
   });
 });
-
