@@ -38,7 +38,8 @@ function asToServer(value: unknown): ToServer | undefined {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** An object that is neither null nor an array: what a decoded JSON object or CBOR map is. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
