@@ -1,3 +1,4 @@
+import { toBase64 } from "../protocol/base64";
 import { toClient, type ToClient } from "../protocol/messages";
 import type { Wire } from "../protocol/wire";
 import { RECORD_VERSION } from "./storage-layout";
@@ -169,8 +170,5 @@ export class Connection<CS = unknown> {
 }
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return toBase64(crypto.getRandomValues(new Uint8Array(32)));
 }

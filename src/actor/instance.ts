@@ -296,9 +296,17 @@ export class ActorInstance<S = unknown, V = unknown> {
 function actorLogger(name: string, actorId: string): ActorLogger {
   const prefix = `[actor ${name} ${actorId.slice(0, 8)}]`;
   return {
-    debug: (...args) => console.debug(prefix, ...args),
-    info: (...args) => console.info(prefix, ...args),
-    warn: (...args) => console.warn(prefix, ...args),
-    error: (...args) => console.error(prefix, ...args),
+    debug(...args) {
+      console.debug(prefix, ...args);
+    },
+    info(...args) {
+      console.info(prefix, ...args);
+    },
+    warn(...args) {
+      console.warn(prefix, ...args);
+    },
+    error(...args) {
+      console.error(prefix, ...args);
+    },
   };
 }

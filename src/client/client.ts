@@ -101,7 +101,11 @@ export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transpor
 export function clientForDriver<R>(driver: ClientDriver, settings: HandleSettings = settingsFrom({})): Client<R> {
   const accessors = new Map<string, ActorAccessor>();
   const resources = new OpenResources();
-  const methods: ClientMethods = { dispose: () => resources.dispose() };
+  const methods: ClientMethods = {
+    dispose() {
+      return resources.dispose();
+    },
+  };
   return new Proxy({} as Client<R>, {
     get(_target, property) {
       if (typeof property !== "string" || property === "then") return undefined;
@@ -125,15 +129,22 @@ function actorAccessor(driver: ClientDriver, name: string, settings: HandleSetti
     return withActionMethods(base, (action, args) => base.action(action, args)) as ActorHandle;
   };
   return {
-    get: (key, options = {}) => handle({ getForKey: { name, key: normalizeKey(key) } }, options.params),
-    getOrCreate: (key, options = {}) =>
-      handle({ getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } }, options.params),
-    getForId: (actorId, options = {}) => handle({ getForId: { name, actorId } }, options.params),
-    create: async (key, options = {}) => {
+    get(key, options = {}) {
+      return handle({ getForKey: { name, key: normalizeKey(key) } }, options.params);
+    },
+    getOrCreate(key, options = {}) {
+      return handle({ getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } }, options.params);
+    },
+    getForId(actorId, options = {}) {
+      return handle({ getForId: { name, actorId } }, options.params);
+    },
+    async create(key, options = {}) {
       const created = handle({ create: { name, key: normalizeKey(key), input: options.input, region: options.region } }, options.params);
       await created.resolve();
       return created;
     },
-    list: ({ cursor, limit, params } = {}) => driver.list(name, { cursor, limit }, params),
+    list({ cursor, limit, params } = {}) {
+      return driver.list(name, { cursor, limit }, params);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { fromBase64 } from "../protocol/base64";
 import { decode, encode, type Encoding } from "../protocol/encoding";
 import type { ToClient, ToServer } from "../protocol/messages";
 
@@ -21,8 +22,5 @@ export function decodeToClient(encoding: Encoding, data: string | ArrayBuffer | 
 /** SSE carries CBOR as standard base64 (docs/protocol.md §4). */
 export function decodeSseData(encoding: Encoding, data: string): ToClient {
   if (encoding === "json") return decodeToClient("json", data);
-  const binary = atob(data);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return decodeToClient("cbor", bytes);
+  return decodeToClient("cbor", fromBase64(data));
 }

@@ -90,153 +90,197 @@ export function errorToBody(error: unknown): { status: number; body: ErrorBody }
 
 /** Factories for the protocol's fixed error codes, so each code is spelled once. */
 export const errors = {
-  invalidEncoding: (value: string | null) =>
-    new ActorflareError(
+  invalidEncoding(value: string | null) {
+    return new ActorflareError(
       "invalid_encoding",
       value === null
         ? "Missing X-RivetKit-Encoding header: send `json` or `cbor`."
         : `Unknown encoding '${value}': send X-RivetKit-Encoding \`json\` or \`cbor\`.`,
-    ),
-  invalidQueryJson: (detail: string) => new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`),
-  invalidRequest: (message: string, metadata?: unknown) => new ActorflareError("invalid_request", message, { metadata }),
-  invalidParams: (detail: string, where = "X-RivetKit-Conn-Params") => new ActorflareError("invalid_params", `${where} is not valid JSON (${detail}).`),
-  invalidRegion: (region: unknown, regions: readonly string[]) =>
-    new ActorflareError(
+    );
+  },
+  invalidQueryJson(detail: string) {
+    return new ActorflareError("invalid_query_json", `The actor query is not valid JSON (${detail}).`);
+  },
+  invalidRequest(message: string, metadata?: unknown) {
+    return new ActorflareError("invalid_request", message, { metadata });
+  },
+  invalidParams(detail: string, where = "X-RivetKit-Conn-Params") {
+    return new ActorflareError("invalid_params", `${where} is not valid JSON (${detail}).`);
+  },
+  invalidRegion(region: unknown, regions: readonly string[]) {
+    return new ActorflareError(
       "invalid_region",
       `Unknown region ${JSON.stringify(typeof region === "string" ? region.slice(0, 40) : region) ?? String(region)}: a region is a Durable Objects location hint, one of ${regions.join(", ")}. Leave it out to let Cloudflare place the actor near its first request.`,
       { metadata: { regions } },
-    ),
-  actorNotFound: (message: string) => new ActorflareError("actor_not_found", message, { status: 404 }),
+    );
+  },
+  actorNotFound(message: string) {
+    return new ActorflareError("actor_not_found", message, { status: 404 });
+  },
   /** A request that reached an actor while it was being destroyed, or a `get` after it was. */
-  actorGone: (name: string) =>
-    new ActorflareError(
+  actorGone(name: string) {
+    return new ActorflareError(
       "actor_not_found",
       `Actor '${name}' is being destroyed or was destroyed. getOrCreate() or create() makes a new actor with the same key.`,
       { status: 404 },
-    ),
+    );
+  },
   /** Why a connection or raw socket closed, and what code of a destroyed actor that still runs gets. */
-  actorDestroyed: (name?: string) =>
-    new ActorflareError(
+  actorDestroyed(name?: string) {
+    return new ActorflareError(
       "actor_destroyed",
       `Actor${name ? ` '${name}'` : ""} was destroyed: its state is gone and its connections are closed. getOrCreate() makes a new actor with the same key.`,
       { status: 410 },
-    ),
-  indexUnavailable: (detail: string) =>
-    new ActorflareError(
+    );
+  },
+  indexUnavailable(detail: string) {
+    return new ActorflareError(
       "index_unavailable",
       `The actor index could not be reached (${detail}), so nothing was changed. Retry the request; if it keeps failing, the index's Durable Objects cannot be reached.`,
       { status: 503 },
-    ),
-  actorAlreadyExists: (name: string, key: string[]) =>
-    new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
+    );
+  },
+  actorAlreadyExists(name: string, key: string[]) {
+    return new ActorflareError("actor_already_exists", `Actor '${name}' with key ${JSON.stringify(key)} already exists. Use getOrCreate() to reuse it.`, {
       status: 409,
-    }),
-  routeNotFound: (method: string, path: string) =>
-    new ActorflareError("route_not_found", `No route for ${method} ${path}. Actor routes live under /registry/actors/.`, {
+    });
+  },
+  routeNotFound(method: string, path: string) {
+    return new ActorflareError("route_not_found", `No route for ${method} ${path}. Actor routes live under /registry/actors/.`, {
       status: 404,
-    }),
-  upgradeRequired: () =>
-    new ActorflareError("upgrade_required", "This route only accepts WebSocket upgrades (send `Upgrade: websocket`).", {
+    });
+  },
+  upgradeRequired() {
+    return new ActorflareError("upgrade_required", "This route only accepts WebSocket upgrades (send `Upgrade: websocket`).", {
       status: 426,
-    }),
-  fetchHandlerNotDefined: (name: string) =>
-    new ActorflareError("fetch_handler_not_defined", `Actor '${name}' has no onFetch handler. Add onFetch(c, request) to its definition to serve raw HTTP.`, {
-      status: 404,
-    }),
-  webSocketHandlerNotDefined: (name: string) =>
-    new ActorflareError(
+    });
+  },
+  fetchHandlerNotDefined(name: string) {
+    return new ActorflareError(
+      "fetch_handler_not_defined",
+      `Actor '${name}' has no onFetch handler. Add onFetch(c, request) to its definition to serve raw HTTP.`,
+      {
+        status: 404,
+      },
+    );
+  },
+  webSocketHandlerNotDefined(name: string) {
+    return new ActorflareError(
       "websocket_handler_not_defined",
       `Actor '${name}' has no onWebSocket handler. Add onWebSocket(c, websocket) to its definition to serve raw WebSockets.`,
       { status: 404 },
-    ),
-  invalidFetchResponse: (name: string) =>
-    new ActorflareError(
+    );
+  },
+  invalidFetchResponse(name: string) {
+    return new ActorflareError(
       "invalid_fetch_response",
       `onFetch of actor '${name}' returned no Response. Return a Response from every path, e.g. new Response("Not Found", { status: 404 }).`,
       { status: 500 },
-    ),
-  forbiddenWithoutOnAuth: (name: string) =>
-    new Forbidden(
+    );
+  },
+  forbiddenWithoutOnAuth(name: string) {
+    return new Forbidden(
       `Actor '${name}' has no onAuth handler, so public clients may not reach it. Add onAuth to its definition (an empty \`onAuth: () => ({})\` makes it public).`,
-    ),
-  messageTooLong: (limit: number) =>
-    new ActorflareError(
+    );
+  },
+  messageTooLong(limit: number) {
+    return new ActorflareError(
       "message_too_long",
       `The message is larger than this actor accepts (${limit} bytes). Send less, or raise the actor's options.maxIncomingMessageSize.`,
       { status: 413 },
-    ),
-  proxyError: (detail: string) => new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 }),
-  selfCallWhileStarting: (name: string) =>
-    new ActorflareError(
+    );
+  },
+  proxyError(detail: string) {
+    return new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 });
+  },
+  selfCallWhileStarting(name: string) {
+    return new ActorflareError(
       "self_call_while_starting",
       `Actor '${name}' called itself through c.client() while it was starting (in createVars, onCreate or onStart). ` +
         "Nothing reaches an actor until its start has finished, so the call would wait for the start that waits for it. " +
         'Make the call from an action, or schedule it: c.schedule.after(0, "action").',
       { status: 500 },
-    ),
+    );
+  },
   /** RivetKit 2.0's answer when onAuth throws something unexpected on an HTTP action or raw HTTP; the error itself is only logged. */
-  onAuthFailed: (name: string) =>
-    new ActorflareError(
+  onAuthFailed(name: string) {
+    return new ActorflareError(
       "proxy_error",
       `onAuth of actor '${name}' threw an error that is not a UserError, Unauthorized or Forbidden (it is in the Worker's log). ` +
         "Throw one of those to refuse a request with a message clients can read.",
-    ),
-  tooManySubscriptions: (limit: number) =>
-    new ActorflareError(
+    );
+  },
+  tooManySubscriptions(limit: number) {
+    return new ActorflareError(
       "too_many_subscriptions",
       `This connection already subscribes to ${limit} events, the most one connection may. ` +
         "Unsubscribe from events it no longer listens to, or raise the actor's `options.maxSubscriptionsPerConnection`.",
-    ),
-  eventNameTooLong: (bytes: number, limit: number) =>
-    new ActorflareError(
+    );
+  },
+  eventNameTooLong(bytes: number, limit: number) {
+    return new ActorflareError(
       "event_name_too_long",
       `The event name is ${bytes} bytes long (UTF-8), over the limit of ${limit}. Use a shorter name, or raise the actor's \`options.maxEventNameBytes\`.`,
-    ),
+    );
+  },
   /** Public, so the client learns why; 500, so the server logs it: the actor's code made a record too large or not plain data. */
   // The engine's own words stay in `cause` (the server log): they can quote the data itself.
-  connectionNotStorable: (cause: unknown) =>
-    new ActorflareError(
+  connectionNotStorable(cause: unknown) {
+    return new ActorflareError(
       "connection_not_storable",
       `The connection could not be stored: its params, auth data or conn state ${isTooBig(cause) ? "take more than 2 MB" : "hold something that is not plain data (a function, a symbol, a class instance)"}. ` +
         "A WebSocket connection keeps them in storage while it is open, so that it survives hibernation: " +
         "together they must be plain data and under 2 MB. Keep conn state small and put large data in the actor's state.",
       { status: 500, cause },
-    ),
+    );
+  },
   /** `c.schedule` refuses a job when it is scheduled, so nothing is stored that could only fail when due. */
-  invalidSchedule: (message: string, metadata?: unknown) => new ActorflareError("invalid_schedule", message, { metadata }),
-  actorOverloaded: () => new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 }),
+  invalidSchedule(message: string, metadata?: unknown) {
+    return new ActorflareError("invalid_schedule", message, { metadata });
+  },
+  actorOverloaded() {
+    return new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 });
+  },
   // RivetKit 2.3's wire (docs/protocol.md §12).
-  invalidRivetEncoding: (value: string | null) =>
-    new ActorflareError(
+  invalidRivetEncoding(value: string | null) {
+    return new ActorflareError(
       "invalid_encoding",
       value === null
         ? "Missing encoding: send X-Rivet-Encoding (or the rivet_encoding. subprotocol) `bare`, `cbor` or `json`."
         : `Unknown encoding '${value.slice(0, 40)}': send X-Rivet-Encoding (or the rivet_encoding. subprotocol) \`bare\`, \`cbor\` or \`json\`.`,
-    ),
-  namespaceNotFound: (namespace: string) =>
-    new ActorflareError(
+    );
+  },
+  namespaceNotFound(namespace: string) {
+    return new ActorflareError(
       "namespace_not_found",
       `No namespace '${namespace.slice(0, 80)}': an actorflare deployment has one namespace, 'default'. Leave the client's namespace unset.`,
       { status: 404 },
-    ),
-  gatewayPathNotFound: (path: string) =>
-    new ActorflareError(
+    );
+  },
+  gatewayPathNotFound(path: string) {
+    return new ActorflareError(
       "route_not_found",
       `The gateway has no route ${path.slice(0, 80)}. actorflare serves /action/{name}, /connect, /request/{path} and /websocket/{path}; queues and the inspector are not supported.`,
       { status: 404 },
-    ),
+    );
+  },
   // The inspector (docs/protocol.md, "Inspector").
-  invalidInspectorToken: (minLength: number) =>
-    new ActorflareError(
+  invalidInspectorToken(minLength: number) {
+    return new ActorflareError(
       "invalid_inspector_token",
       `setup({ inspector: { token } }) needs a token of at least ${minLength} characters, from a Worker secret (\`wrangler secret put INSPECTOR_TOKEN\`), e.g. token: env.INSPECTOR_TOKEN. Leave \`inspector\` out to keep the inspector off.`,
       { status: 500 },
-    ),
-  inspectorUnauthorized: () =>
-    new Unauthorized("The inspector needs its token: send `Authorization: Bearer <token>`, or sign in on the inspector page (which sets a cookie)."),
-  connNotFound: () => new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one."),
-  jobNotFound: (id: string) =>
-    new ActorflareError("job_not_found", `No scheduled job has id '${id.slice(0, 80)}'; it may have run or been cancelled already.`, { status: 404 }),
+    );
+  },
+  inspectorUnauthorized() {
+    return new Unauthorized("The inspector needs its token: send `Authorization: Bearer <token>`, or sign in on the inspector page (which sets a cookie).");
+  },
+  connNotFound() {
+    return new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one.");
+  },
+  jobNotFound(id: string) {
+    return new ActorflareError("job_not_found", `No scheduled job has id '${id.slice(0, 80)}'; it may have run or been cancelled already.`, { status: 404 });
+  },
 } as const;
 
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */

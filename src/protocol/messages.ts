@@ -38,7 +38,8 @@ function asToServer(value: unknown): ToServer | undefined {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** An object that is neither null nor an array: what a decoded JSON object or CBOR map is. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -62,11 +63,19 @@ function invalidActionRequest(detail: string): ActorflareError {
 export const MAX_INCOMING_MESSAGE_BYTES = 65_536;
 
 export const toClient = {
-  init: (actorId: string, connId: string, token: string): ToClient => ({ b: { i: { ai: actorId, ci: connId, ct: token } } }),
+  init(actorId: string, connId: string, token: string): ToClient {
+    return { b: { i: { ai: actorId, ci: connId, ct: token } } };
+  },
   // An undefined output is left out, as RivetKit's JSON round trip does, in both encodings.
-  actionResponse: (id: number, output: unknown): ToClient => ({ b: { ar: output === undefined ? { i: id } : { i: id, o: output } } }),
-  event: (name: string, args: unknown[]): ToClient => ({ b: { ev: { n: name, a: args } } }),
-  error: (body: ErrorBody, actionId?: number): ToClient => ({ b: { e: actionId === undefined ? body : { ...body, ai: actionId } } }),
+  actionResponse(id: number, output: unknown): ToClient {
+    return { b: { ar: output === undefined ? { i: id } : { i: id, o: output } } };
+  },
+  event(name: string, args: unknown[]): ToClient {
+    return { b: { ev: { n: name, a: args } } };
+  },
+  error(body: ErrorBody, actionId?: number): ToClient {
+    return { b: { e: actionId === undefined ? body : { ...body, ai: actionId } } };
+  },
 };
 
 /** A frame or body as it travels: text for JSON, bytes for CBOR. */

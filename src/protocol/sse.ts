@@ -1,3 +1,4 @@
+import { toBase64 } from "./base64";
 import { encode, type Encoding } from "./encoding";
 import type { ToClient } from "./messages";
 
@@ -7,11 +8,5 @@ export const sseHeaders = { "content-type": "text/event-stream", "cache-control"
 /** One SSE event with only a `data:` field. */
 export function sseEvent(encoding: Encoding, message: ToClient): string {
   const data = encode(encoding, message);
-  return `data: ${typeof data === "string" ? data : base64(data)}\n\n`;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return `data: ${typeof data === "string" ? data : toBase64(data)}\n\n`;
 }

@@ -5,7 +5,7 @@
 //
 //   npm run build:inspector            # writes src/inspector/page-html.ts
 //   node src/inspector/page/build.mjs --check   # exits 1 when page-html.ts is stale (a test runs it)
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -25,8 +25,15 @@ const { outputFiles } = await build({
 });
 const script = outputFiles[0].text.trim();
 const template = await readFile(here("./index.html"), "utf8");
-const style = /<style>([\s\S]*?)<\/style>/.exec(template)[1];
-const html = template.replace("<!--SCRIPT-->", () => `<script>${script}</script>`);
+const [styleElement, sourceStyle] = /<style>([\s\S]*?)<\/style>/.exec(template);
+// The page is bundled into every Worker that uses actorflare: its style is minified and the
+// whitespace between tags (which nothing on the page lays out by) dropped, like the script.
+const style = (await transform(sourceStyle, { loader: "css", minify: true })).code.trim();
+const html = template
+  .replace(styleElement, () => `<style>${style}</style>`)
+  .replace(/>\s+</g, "><")
+  .replace("<!--SCRIPT-->", () => `<script>${script}</script>`)
+  .trim();
 const hash = (text) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 const csp = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)}; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`;
 

@@ -6,6 +6,8 @@
  * looks like a tag gets one more `$` in front of its name.
  */
 
+import { fromBase64, toBase64 } from "../base64";
+
 /** A tagged value with an unknown name: the client refuses it too. */
 export class CompatError extends Error {
   override name = "CompatError";
@@ -22,23 +24,13 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function fromBase64(text: unknown): Uint8Array<ArrayBuffer> {
+function taggedBytes(text: unknown): Uint8Array<ArrayBuffer> {
   if (typeof text !== "string") throw new CompatError("tagged bytes must be a base64 string");
-  let binary: string;
   try {
-    binary = atob(text);
+    return fromBase64(text);
   } catch {
     throw new CompatError("tagged bytes are not base64");
   }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /** A value as RivetKit's client expects to revive it. */
@@ -46,8 +38,8 @@ export function toCompat(value: unknown): unknown {
   if (value === undefined) return [TAG_UNDEFINED, 0];
   if (typeof value === "bigint") return [TAG_BIGINT, value.toString()];
   if (typeof value !== "object" || value === null) return value;
-  if (value instanceof ArrayBuffer) return [TAG_ARRAY_BUFFER, base64(new Uint8Array(value))];
-  if (value instanceof Uint8Array) return [TAG_UINT8_ARRAY, base64(value)];
+  if (value instanceof ArrayBuffer) return [TAG_ARRAY_BUFFER, toBase64(new Uint8Array(value))];
+  if (value instanceof Uint8Array) return [TAG_UINT8_ARRAY, toBase64(value)];
   if (value instanceof Set) return [TAG_SET, [...value].map(toCompat)];
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [toCompat(k), toCompat(v)]));
   if (Array.isArray(value)) {
@@ -71,9 +63,9 @@ export function fromCompat(value: unknown): unknown {
         if (typeof payload !== "string" || !/^-?\d+$/.test(payload)) throw new CompatError("a tagged bigint must be a decimal string");
         return BigInt(payload);
       case TAG_ARRAY_BUFFER:
-        return fromBase64(payload).buffer;
+        return taggedBytes(payload).buffer;
       case TAG_UINT8_ARRAY:
-        return fromBase64(payload);
+        return taggedBytes(payload);
       case TAG_UNDEFINED:
         return undefined;
       case TAG_SET:

@@ -1,3 +1,4 @@
+import { fromBase64 } from "../base64";
 import { decodeCbor } from "../cbor";
 import { errors } from "../errors";
 import { fromCompat } from "./compat";
@@ -51,10 +52,7 @@ export function decodeInput(text: string, where: string): unknown {
     .replace(/_/g, "/")
     .replace(/={1,2}$/, "");
   try {
-    const binary = atob(unpadded + "===".slice((unpadded.length + 3) % 4));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return fromCompat(decodeCbor(bytes));
+    return fromCompat(decodeCbor(fromBase64(unpadded + "===".slice((unpadded.length + 3) % 4))));
   } catch (error) {
     throw errors.invalidRequest(`The actor's input in ${where} is not base64 of CBOR (${error instanceof Error ? error.message : "decode failed"}).`);
   }

@@ -1,6 +1,6 @@
 import { decodeCbor, encodeCbor } from "../cbor";
 import { ActorflareError, type ErrorBody } from "../errors";
-import { decodeFrame, type Frame, type ToClient, type ToServer } from "../messages";
+import { decodeFrame, type Frame, isRecord, type ToClient, type ToServer } from "../messages";
 import { BareReader, BareWriter } from "./bare";
 import { fromCompat, toCompat } from "./compat";
 import { type RivetError, toRivetError } from "./errors";
@@ -21,10 +21,6 @@ export const RIVET23_ENCODINGS: readonly Rivet23Encoding[] = ["json", "cbor", "b
 /** The client protocol version this server writes: rivetkit 2.3.19's. */
 export const CLIENT_PROTOCOL_VERSION = 4;
 const OLDEST_VERSION = 1;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function bareVersion(reader: BareReader): void {
   const version = reader.u16();
