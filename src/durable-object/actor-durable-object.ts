@@ -276,11 +276,13 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     /** A connection's message; after hibernation this is what wakes the actor. */
     override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
-      // An inspector page sends nothing it needs answered (its pings are answered by the runtime).
-      if (this.#inspectors.owns(socket)) return;
       // Awake: handle it now, with no await before it, so messages start in the order they came.
+      // A connection this wake knows is handled without asking the runtime for the socket's tags.
       const { loader, sockets } = this.#life;
       const live = loader.started;
+      if (live && sockets.receiveKnown(live, socket, message)) return;
+      // An inspector page sends nothing it needs answered (its pings are answered by the runtime).
+      if (this.#inspectors.owns(socket)) return;
       if (live) return sockets.message(live, socket, message);
       const found = await this.#liveForSocket(socket);
       if (found) found.life.sockets.message(found.instance, socket, message);

@@ -95,9 +95,14 @@ export class HibernatableSockets {
   }
 
   message(instance: ActorInstance, socket: WebSocket, frame: Frame): void {
+    if (!this.receiveKnown(instance, socket, frame)) closeQuietly(socket, 1011, "conn_not_found");
+  }
+
+  /** Handles the frame if the socket is a connection this wake knows; false if it is not. */
+  receiveKnown(instance: ActorInstance, socket: WebSocket, frame: Frame): boolean {
     const conn = this.#connections.get(socket);
-    if (!conn) return closeQuietly(socket, 1011, "conn_not_found");
-    this.#receive(instance, socket, conn, frame);
+    if (conn) this.#receive(instance, socket, conn, frame);
+    return conn !== undefined;
   }
 
   /** The peer closed (the object already answered the close frame): run onDisconnect. */
