@@ -86,7 +86,7 @@ export class StateStore {
   }
 
   #fitsOneStatement(rows: Rows): boolean {
-    if (rows.replaceAll || rows.deleted.length > 0 || rows.values.size > MAX_ROWS_PER_STATEMENT) return false;
+    if (rows.replaceAll || rows.deleted.length > 0 || rows.values.size === 0 || rows.values.size > MAX_ROWS_PER_STATEMENT) return false;
     for (const [key, bytes] of rows.values) {
       const stored = this.#storedChunks(key);
       if (bytes.byteLength > CHUNK_BYTES || stored === undefined || stored > 1) return false;
