@@ -226,6 +226,11 @@ const bigState = actor({
       (c.state as Record<string, unknown>).note = () => "functions cannot be stored";
     },
     note: (c) => c.state.note,
+    /** Adds `count` fields at once (`extra0`, `extra1`, …, each holding its index); `extras` reads them back. */
+    addExtras: (c, count: number) => {
+      for (let i = 0; i < count; i++) (c.state as Record<string, unknown>)[`extra${i}`] = i;
+    },
+    extras: (c) => Object.entries(c.state).filter(([field]) => field.startsWith("extra")).length,
     /** Changes three small fields at once (counter, note, tags). */
     retag: (c, note: string) => {
       c.state.counter++;

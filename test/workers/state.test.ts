@@ -50,4 +50,18 @@ describe("durable state", () => {
     expect(await handle.note()).toBe("second");
     expect(await handle.tags()).toEqual([["second", "2023-11-14T22:13:20.000Z"]]);
   });
+
+  it("a change to more fields than one statement can bind is stored whole, in one transaction", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    await handle.bump();
+    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
+    const before = await writesOf(stub);
+    await handle.addExtras(120);
+    // A new field's row also writes the primary key's index: SQLite counts both.
+    expect((await writesOf(stub)).rows - before.rows).toBe(240);
+    await abortAllDurableObjects();
+    expect(await handle.extras()).toBe(120);
+    expect(await handle.counter()).toBe(1);
+  });
 });
