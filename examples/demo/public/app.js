@@ -965,6 +965,14 @@ function isEventPrefix(chunk, i, firstCharCode) {
   return firstCharCode === 101 && chunk.charCodeAt(i + 1) === 118 && chunk.charCodeAt(i + 2) === 101 && chunk.charCodeAt(i + 3) === 110 && chunk.charCodeAt(i + 4) === 116 && chunk.charCodeAt(i + 5) === 58;
 }
 
+// src/protocol/base64.ts
+function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 // src/client/frames.ts
 function encodeToServer(encoding, message) {
   return encode(encoding, message);
@@ -978,10 +986,7 @@ function decodeToClient(encoding, data) {
 }
 function decodeSseData(encoding, data) {
   if (encoding === "json") return decodeToClient("json", data);
-  const binary = atob(data);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return decodeToClient("cbor", bytes);
+  return decodeToClient("cbor", fromBase64(data));
 }
 
 // src/client/transports.ts
@@ -1418,7 +1423,11 @@ function settingsFrom(options) {
 function clientForDriver(driver, settings = settingsFrom({})) {
   const accessors = /* @__PURE__ */ new Map();
   const resources = new OpenResources();
-  const methods = { dispose: () => resources.dispose() };
+  const methods = {
+    dispose() {
+      return resources.dispose();
+    }
+  };
   return new Proxy({}, {
     get(_target, property) {
       if (typeof property !== "string" || property === "then") return void 0;
@@ -1438,15 +1447,23 @@ function actorAccessor(driver, name, settings, resources) {
     return withActionMethods(base, (action, args) => base.action(action, args));
   };
   return {
-    get: (key, options = {}) => handle({ getForKey: { name, key: normalizeKey(key) } }, options.params),
-    getOrCreate: (key, options = {}) => handle({ getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } }, options.params),
-    getForId: (actorId, options = {}) => handle({ getForId: { name, actorId } }, options.params),
-    create: async (key, options = {}) => {
+    get(key, options = {}) {
+      return handle({ getForKey: { name, key: normalizeKey(key) } }, options.params);
+    },
+    getOrCreate(key, options = {}) {
+      return handle({ getOrCreateForKey: { name, key: normalizeKey(key), input: options.createWithInput, region: options.createInRegion } }, options.params);
+    },
+    getForId(actorId, options = {}) {
+      return handle({ getForId: { name, actorId } }, options.params);
+    },
+    async create(key, options = {}) {
       const created = handle({ create: { name, key: normalizeKey(key), input: options.input, region: options.region } }, options.params);
       await created.resolve();
       return created;
     },
-    list: ({ cursor, limit, params } = {}) => driver.list(name, { cursor, limit }, params)
+    list({ cursor, limit, params } = {}) {
+      return driver.list(name, { cursor, limit }, params);
+    }
   };
 }
 
