@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
-import { launchChromium, problemsOf } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { problemsOf, unique, useDemoInChromium } from "./browser";
 
 /**
  * WebSockets from Chromium's own WebSocket against the demo worker under `wrangler dev`: a plain
@@ -10,29 +8,13 @@ import { launchChromium, problemsOf } from "./browser";
  * `onmessage` or to a listener, whenever the caller sets it.
  */
 
-let server: WranglerDev | undefined;
-let persist: Awaited<ReturnType<typeof tempPersistDir>> | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  persist = await tempPersistDir();
-  server = await startWranglerDev({ persistTo: persist.path });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await persist?.remove();
-});
-
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const demo = useDemoInChromium();
 
 /** The demo page (it exposes `actorflare.client` and `actorflare.createClient`), and what it reports as broken. */
 async function openDemo(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser!.newPage();
+  const page = await demo.browser.newPage();
   const problems = problemsOf(page);
-  await page.goto(`${server!.url}/`);
+  await page.goto(`${demo.server.url}/`);
   await page.waitForFunction(() => "actorflare" in globalThis);
   return { page, problems };
 }
