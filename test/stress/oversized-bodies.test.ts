@@ -39,8 +39,14 @@ afterAll(async () => {
   await removeSnapshot();
 });
 
-/** Uploads `bytes` in 1 MiB chunks (with or without a Content-Length) and resolves with the status and body of the answer. */
-function upload(path: string, headers: Record<string, string>, bytes: number, declareLength: boolean): Promise<{ status: number; body: string }> {
+type Outcome = { status: number; body: string } | { reset: true };
+
+/**
+ * Uploads `bytes` in 1 MiB chunks (with or without a Content-Length) and resolves with the
+ * answer, or with `reset` when the connection ended before a whole answer arrived. It settles on
+ * every outcome, so a lost answer fails an assertion instead of hanging the test.
+ */
+function upload(path: string, headers: Record<string, string>, bytes: number, declareLength: boolean): Promise<Outcome> {
   const { hostname, port } = new URL(directUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -49,10 +55,13 @@ function upload(path: string, headers: Record<string, string>, bytes: number, de
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on("close", () => resolve({ reset: true }));
       },
     );
     // The server answers early and may close the connection while the upload is still going.
     req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    // After `end` (or an error) the first settle has already won; before any answer, this is a reset.
+    req.on("close", () => resolve({ reset: true }));
     const chunk = Buffer.alloc(MiB, 120);
     let sent = 0;
     const pump = () => {
@@ -92,18 +101,33 @@ describe("oversized bodies", () => {
         await fetch(`${directUrl}/registry/actors/actions/getCount`, { method: "POST", headers: actionHeaders, body: JSON.stringify({ a: [] }) })
       ).json()) as { o: number };
 
-    /** BODIES uploads at once: half to an action, half to the message route; half with a Content-Length, half chunked. */
+    /**
+     * BODIES uploads at once: half to an action, half to the message route; half with a
+     * Content-Length, half chunked. A declared length over the limit is answered before any byte
+     * is read, and that answer always arrives. A chunked body is refused once it passes the
+     * limit, and the runtime then closes the connection with the rest unread: TCP may drop the
+     * 413 for a client still sending (docs/protocol.md §9). Those resets are counted.
+     */
+    let chunkedAnswered = 0;
+    let chunkedReset = 0;
     const burst = async () => {
-      const answers = await Promise.all(
-        Array.from({ length: BODIES }, (_, i) =>
+      const uploads = Array.from({ length: BODIES }, (_, i) => {
+        const declareLength = i % 4 < 2;
+        const answer =
           i % 2 === 0
-            ? upload("/registry/actors/actions/increment", actionHeaders, BODY_BYTES, i % 4 === 0)
-            : upload("/registry/actors/message", messageHeaders, BODY_BYTES, i % 4 === 1),
-        ),
-      );
-      for (const answer of answers) {
-        expect(answer.status).toBe(413);
-        expect(JSON.parse(answer.body)).toMatchObject({ c: "message_too_long" });
+            ? upload("/registry/actors/actions/increment", actionHeaders, BODY_BYTES, declareLength)
+            : upload("/registry/actors/message", messageHeaders, BODY_BYTES, declareLength);
+        return answer.then((outcome) => ({ declareLength, outcome }));
+      });
+      for (const { declareLength, outcome } of await Promise.all(uploads)) {
+        if ("reset" in outcome) {
+          expect(declareLength, "only a chunked upload, refused mid-stream, may lose its answer").toBe(false);
+          chunkedReset++;
+          continue;
+        }
+        if (!declareLength) chunkedAnswered++;
+        expect(outcome.status).toBe(413);
+        expect(JSON.parse(outcome.body)).toMatchObject({ c: "message_too_long" });
       }
     };
 
@@ -115,6 +139,9 @@ describe("oversized bodies", () => {
       readings.push(await reading());
     }
     const all = [start, ...readings];
+    console.log(`[oversized] chunked uploads answered ${chunkedAnswered}, reset before the answer ${chunkedReset}`);
+    // How many lose their answer depends on the machine's load (a few to a third); the refusal itself must show.
+    expect(chunkedAnswered, "chunked uploads are answered with 413, not only reset").toBeGreaterThan(0);
     console.log(`[oversized] JS heap ${all.map((r) => mib(r.heapUsed)).join(" → ")}; runtime RSS ${all.map((r) => mib(r.rss)).join(" → ")}`);
     // Nothing of them reached the actor, and the Worker kept none of them.
     expect(await getCount()).toEqual({ o: 0 });
