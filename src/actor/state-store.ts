@@ -3,28 +3,42 @@ import { ActorflareError } from "../protocol/errors";
 import { isPlainObject, type StateChanges } from "./state-tracker";
 
 /**
- * How the actor's state is laid out in the object's SQLite storage.
+ * How the actor's state is laid out in the object's storage: entries of the synchronous KV API.
  *
- * One storage value may not exceed 2 MB, and rewriting a 10 MiB state to change one field
+ * One storage entry may not exceed 2 MB, and rewriting a 10 MiB state to change one field
  * would cost 10 MiB of writes. So a state that is a plain object is stored one top-level field
- * per row group, and each field's bytes are split into chunks of at most 1 MiB: a change to
+ * per entry group, and each field's bytes are split into chunks of at most 1 MiB: a change to
  * one field rewrites that field's chunks only, and a state of any size fits. A state that is
  * not a plain object (an array, a number) is stored whole, in the same chunked form.
+ *
+ * The KV API rather than a table of our own: a new actor then creates no table (the runtime's
+ * KV table exists once the meta is written), and a one-field save is one put.
  *
  * Values are encoded as CBOR with the tags of protocol/cbor.ts, which keep what the runtime's
  * own storage keeps (Date, Map, Set, typed arrays, bigint, undefined, shared and cyclic
  * references) and refuse what it cannot (functions, symbols).
  */
 
-const TABLE = "actorflare_state";
+/** Entry keys: `actorflare:state:` + row key for a value's first chunk, `actorflare:state<n>:` + row key for chunk n. */
+const KEY_PREFIX = "actorflare:state";
 const CHUNK_BYTES = 1024 * 1024;
 /** Row keys: "." + field for a plain-object state, "=" for a state stored whole. */
 const FIELD_PREFIX = ".";
 const WHOLE = "=";
-/** A statement may bind at most 100 values (a Durable Object SQL limit); each single-chunk row binds two. */
-const MAX_ROWS_PER_STATEMENT = 50;
+/** A key and its value share one entry's 2 MB; a chunk takes at most 1 MiB of it, a field's name at most this. */
+const MAX_KEY_BYTES = 512 * 1024;
+
+export function stateEntryKey(rowKey: string, chunk: number): string {
+  return chunk === 0 ? `${KEY_PREFIX}:${rowKey}` : `${KEY_PREFIX}${chunk}:${rowKey}`;
+}
+
+function parseEntryKey(key: string): { rowKey: string; chunk: number } {
+  const colon = key.indexOf(":", KEY_PREFIX.length);
+  return { rowKey: key.slice(colon + 1), chunk: colon === KEY_PREFIX.length ? 0 : Number(key.slice(KEY_PREFIX.length, colon)) };
+}
 
 export interface WriteCounters {
+  /** Entries put or deleted. */
   rows: number;
   bytes: number;
 }
@@ -37,84 +51,106 @@ interface Rows {
 }
 
 export class StateStore {
-  readonly #sql: SqlStorage;
-  readonly #transaction: (fn: () => void) => void;
-  /** How many chunks each stored key has, so a rewrite deletes leftover chunks only when there are some. */
+  readonly #storage: DurableObjectStorage;
+  readonly #kv: SyncKvStorage;
+  /** How many chunks each stored row key has, so a rewrite deletes exactly the chunks left over. */
   readonly #chunkCounts = new Map<string, number>();
-  /** Whether #chunkCounts knows every stored key (after a read or a full rewrite): a key it lacks has no rows. */
+  /** Whether #chunkCounts knows every stored row key (after a read or a creation): a key it lacks has no entries. */
   #countsComplete = false;
-  /** Rows and bytes written since the object started: for tests and benchmarks. */
+  /** Entries and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
 
   constructor(storage: DurableObjectStorage) {
-    this.#sql = storage.sql;
-    this.#transaction = (fn) => storage.transactionSync(fn);
-  }
-
-  /** Only an actor that exists gets tables: an object asked for a missing actor stores nothing. */
-  createTable(): void {
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (key, chunk))`);
+    this.#storage = storage;
+    this.#kv = storage.kv;
   }
 
   read<S>(): S | undefined {
     const parts = new Map<string, Uint8Array[]>();
-    for (const row of this.#sql.exec<{ key: string; data: ArrayBuffer }>(`SELECT key, data FROM ${TABLE} ORDER BY key, chunk`)) {
-      const list = parts.get(row.key) ?? [];
-      list.push(new Uint8Array(row.data));
-      parts.set(row.key, list);
+    for (const [key, value] of this.#kv.list<Uint8Array>({ prefix: KEY_PREFIX })) {
+      const { rowKey, chunk } = parseEntryKey(key);
+      const list = parts.get(rowKey) ?? [];
+      list[chunk] = value;
+      parts.set(rowKey, list);
     }
-    for (const [key, chunks] of parts) this.#chunkCounts.set(key, chunks.length);
+    this.#chunkCounts.clear();
+    for (const [rowKey, chunks] of parts) this.#chunkCounts.set(rowKey, chunks.length);
     this.#countsComplete = true;
     if (parts.size === 0) return undefined;
     const whole = parts.get(WHOLE);
     if (whole) return decode(whole) as S;
     const state: Record<string, unknown> = {};
-    for (const [key, chunks] of parts) state[key.slice(FIELD_PREFIX.length)] = decode(chunks);
+    for (const [rowKey, chunks] of parts) state[rowKey.slice(FIELD_PREFIX.length)] = decode(chunks);
     return state as S;
   }
 
   /**
-   * Writes what changed, in one transaction: every row of the state, or only the fields named.
-   * Encoding happens first, so a state that cannot be stored changes nothing.
+   * The first state of a new actor. An object without an actor holds no state entries (a
+   * destroy deletes them with the meta), so there is nothing to delete first.
+   */
+  create(state: unknown): void {
+    const rows = this.#rowsToWrite(state, { all: true, keys: new Set() });
+    this.#chunkCounts.clear();
+    this.#countsComplete = true;
+    this.#apply({ ...rows, replaceAll: false });
+  }
+
+  /**
+   * Writes what changed: every field of the state, or only the fields named. Encoding happens
+   * first, so a state that cannot be stored changes nothing.
    */
   write(state: unknown, changes: StateChanges): void {
     const rows = this.#rowsToWrite(state, changes);
-    // The common case, a few small fields each replacing its one chunk, is a single statement:
-    // atomic on its own, so it skips the transaction (a savepoint costs as much as a write).
-    if (this.#fitsOneStatement(rows)) return this.#upsertSingleChunks(rows.values);
-    this.#transaction(() => this.#apply(rows));
+    if (!this.#countsComplete) this.read();
+    // The common case, one small field, is one put. More go in a transaction, so that a
+    // failing put takes back the ones before it.
+    const [only] = rows.values;
+    if (only && rows.values.size === 1 && !rows.replaceAll && rows.deleted.length === 0 && this.#isSingleChunk(...only)) {
+      this.#put(only[0], 0, only[1]);
+      this.#chunkCounts.set(only[0], 1);
+      return;
+    }
+    this.#storage.transactionSync(() => this.#apply(rows));
   }
 
-  #fitsOneStatement(rows: Rows): boolean {
-    if (rows.replaceAll || rows.deleted.length > 0 || rows.values.size === 0 || rows.values.size > MAX_ROWS_PER_STATEMENT) return false;
-    for (const [key, bytes] of rows.values) {
-      const stored = this.#storedChunks(key);
-      if (bytes.byteLength > CHUNK_BYTES || stored === undefined || stored > 1) return false;
-    }
-    return true;
-  }
-
-  /** Values of one chunk each, over keys known to have at most one: one upsert of every row. */
-  #upsertSingleChunks(values: Map<string, Uint8Array>): void {
-    const bindings: (string | Uint8Array)[] = [];
-    for (const [key, bytes] of values) {
-      bindings.push(key, bytes);
-      this.written.bytes += bytes.byteLength;
-      this.#chunkCounts.set(key, 1);
-    }
-    this.#count(this.#sql.exec(upsertStatement(values.size), ...bindings));
+  /** A value of one chunk over a key stored in at most one: its put replaces all there is. */
+  #isSingleChunk(rowKey: string, bytes: Uint8Array): boolean {
+    return bytes.byteLength <= CHUNK_BYTES && (this.#chunkCounts.get(rowKey) ?? 0) <= 1;
   }
 
   #apply(rows: Rows): void {
     if (rows.replaceAll) {
-      this.#count(this.#sql.exec(`DELETE FROM ${TABLE}`));
-      this.#chunkCounts.clear();
-      this.#countsComplete = true;
+      for (const rowKey of [...this.#chunkCounts.keys()]) {
+        if (rows.values.has(rowKey)) continue;
+        this.#deleteChunks(rowKey, 0);
+        this.#chunkCounts.delete(rowKey);
+      }
     }
-    for (const [key, bytes] of rows.values) this.#writeValue(key, bytes);
-    for (const key of rows.deleted) {
-      this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ?`, key));
-      this.#chunkCounts.delete(key);
+    for (const [rowKey, bytes] of rows.values) {
+      const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
+      // A chunk is a copy, not a view: storage would keep a view's whole buffer.
+      for (let chunk = 0; chunk < chunks; chunk++) this.#put(rowKey, chunk, chunks === 1 ? bytes : bytes.slice(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES));
+      this.#deleteChunks(rowKey, chunks);
+      this.#chunkCounts.set(rowKey, chunks);
+    }
+    for (const rowKey of rows.deleted) {
+      this.#deleteChunks(rowKey, 0);
+      this.#chunkCounts.delete(rowKey);
+    }
+  }
+
+  #put(rowKey: string, chunk: number, bytes: Uint8Array): void {
+    this.#kv.put(stateEntryKey(rowKey, chunk), bytes);
+    this.written.rows++;
+    this.written.bytes += bytes.byteLength;
+  }
+
+  /** Deletes the stored chunks of `rowKey` from `from` on (the count is the caller's to set). */
+  #deleteChunks(rowKey: string, from: number): void {
+    const stored = this.#chunkCounts.get(rowKey) ?? 0;
+    for (let chunk = from; chunk < stored; chunk++) {
+      this.#kv.delete(stateEntryKey(rowKey, chunk));
+      this.written.rows++;
     }
   }
 
@@ -127,51 +163,34 @@ export class StateStore {
     }
     const fields = changes.all ? Object.keys(state) : [...changes.keys];
     for (const field of fields) {
+      checkFieldName(field);
       if (Object.hasOwn(state, field)) values.set(FIELD_PREFIX + field, encode(state[field], `field '${field}'`));
       else deleted.push(FIELD_PREFIX + field);
     }
     return { replaceAll: changes.all, values, deleted };
   }
-
-  #writeValue(key: string, bytes: Uint8Array): void {
-    const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      const part = chunks === 1 ? bytes : bytes.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
-      this.#count(
-        this.#sql.exec(
-          `INSERT INTO ${TABLE} (key, chunk, data) VALUES (?, ?, ?) ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data`,
-          key,
-          chunk,
-          part,
-        ),
-      );
-      this.written.bytes += part.byteLength;
-    }
-    // A key not known to be short may have leftover chunks: delete to be sure.
-    const stored = this.#storedChunks(key);
-    if (stored === undefined || stored > chunks) {
-      this.#count(this.#sql.exec(`DELETE FROM ${TABLE} WHERE key = ? AND chunk >= ?`, key, chunks));
-    }
-    this.#chunkCounts.set(key, chunks);
-  }
-
-  /** The chunks stored under `key`, when known: a key missing from a complete count has none. */
-  #storedChunks(key: string): number | undefined {
-    return this.#chunkCounts.get(key) ?? (this.#countsComplete ? 0 : undefined);
-  }
-
-  #count(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {
-    this.written.rows += cursor.rowsWritten;
-  }
 }
 
-/** The upsert of `rows` single-chunk rows; the text is kept per row count, so the runtime's statement cache hits. */
-const upsertStatements: string[] = [];
-function upsertStatement(rows: number): string {
-  upsertStatements[rows] ??=
-    `INSERT INTO ${TABLE} (key, chunk, data) VALUES ${Array(rows).fill("(?, 0, ?)").join(", ")} ` +
-    "ON CONFLICT (key, chunk) DO UPDATE SET data = excluded.data";
-  return upsertStatements[rows];
+/**
+ * Moves a state kept in the table of layouts up to 2 into KV entries and drops the table
+ * (storage-layout.ts runs it once, inside the migration's transaction).
+ */
+export function moveStateOutOfTable(storage: DurableObjectStorage): void {
+  for (const row of storage.sql.exec<{ key: string; chunk: number; data: ArrayBuffer }>("SELECT key, chunk, data FROM actorflare_state")) {
+    storage.kv.put(stateEntryKey(row.key, row.chunk), new Uint8Array(row.data));
+  }
+  storage.sql.exec("DROP TABLE actorflare_state");
+}
+
+/** A field name is part of an entry's key; one past the key's share of the entry cannot be stored. */
+function checkFieldName(field: string): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long name needs counting.
+  if (field.length * 3 <= MAX_KEY_BYTES || new TextEncoder().encode(field).byteLength <= MAX_KEY_BYTES) return;
+  throw new ActorflareError(
+    "state_not_serializable",
+    `The actor's state could not be stored: a top-level field's name is over ${MAX_KEY_BYTES / 1024} KiB. Keep long data in values, not in field names.`,
+    { status: 500 },
+  );
 }
 
 function encode(value: unknown, what: string): Uint8Array {

@@ -1,4 +1,5 @@
 import { ActorflareError } from "../protocol/errors";
+import { moveStateOutOfTable } from "./state-store";
 import type { ActorMeta } from "./storage";
 
 /**
@@ -11,7 +12,7 @@ import type { ActorMeta } from "./storage";
  * To change a layout: bump STORAGE_LAYOUT, add its migration below (run once, in a transaction,
  * when an actor of an older layout wakes), and add a fixture of the old layout to that test.
  */
-export const STORAGE_LAYOUT = 2;
+export const STORAGE_LAYOUT = 3;
 
 /** The version of a connection record this code writes. */
 export const RECORD_VERSION = 1;
@@ -19,20 +20,24 @@ export const RECORD_VERSION = 1;
 /** The version of a scheduled-job row this code writes (2: with the columns `cron` and `started`). */
 export const JOB_ROW_VERSION = 2;
 
-/** From layout `n - 1` to `n`: the SQL API, and the meta about to be written (changed in place). */
-const MIGRATIONS: Record<number, (sql: SqlStorage, meta: ActorMeta) => void> = {
+/** From layout `n - 1` to `n`: the object's storage, and the meta about to be written (changed in place). */
+const MIGRATIONS: Record<number, (storage: DurableObjectStorage, meta: ActorMeta) => void> = {
   // 1: scheduled-job rows say which version wrote them (old rows: 0).
-  1: (sql) => {
+  1: ({ sql }) => {
     if (tableExists(sql, "actorflare_schedule")) sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN v INTEGER NOT NULL DEFAULT 0");
   },
   // 2: a scheduled job may repeat: column `cron` holds its expression (old rows, which run once:
   // NULL); column `started` marks a run whose state changes were stored before it ended (NULL).
   // And every actor is in the actor index: one made before is not yet, so its next wake records it.
-  2: (sql, meta) => {
+  2: ({ sql }, meta) => {
     meta.unlisted = true;
     if (!tableExists(sql, "actorflare_schedule")) return;
     sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN cron TEXT");
     sql.exec("ALTER TABLE actorflare_schedule ADD COLUMN started INTEGER");
+  },
+  // 3: the state moves from the table actorflare_state to KV entries (state-store.ts).
+  3: (storage) => {
+    if (tableExists(storage.sql, "actorflare_state")) moveStateOutOfTable(storage);
   },
 };
 
@@ -45,7 +50,7 @@ export function tableExists(sql: SqlStorage, name: string): boolean {
  * (an older deploy would misread it). Call inside a transaction, then write `meta` (which the
  * migrations may change).
  */
-export function migrateStorage(sql: SqlStorage, from: number, meta: ActorMeta): void {
+export function migrateStorage(storage: DurableObjectStorage, from: number, meta: ActorMeta): void {
   if (from > STORAGE_LAYOUT) {
     throw new ActorflareError(
       "storage_too_new",
@@ -53,5 +58,5 @@ export function migrateStorage(sql: SqlStorage, from: number, meta: ActorMeta): 
       { status: 500 },
     );
   }
-  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(sql, meta);
+  for (let version = from + 1; version <= STORAGE_LAYOUT; version++) MIGRATIONS[version]?.(storage, meta);
 }

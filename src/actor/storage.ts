@@ -28,9 +28,9 @@ const META_KEY = "actorflare:meta";
 const CONNECTION_PREFIX = "actorflare:conn:";
 
 /**
- * The actor's slice of Durable Object storage (SQLite-backed): meta and connection records in
- * the synchronous KV API; state, scheduled jobs and subscriptions that outgrew their socket in
- * tables of their own. Writes are synchronous and the output gate holds every response until
+ * The actor's slice of Durable Object storage (SQLite-backed): meta, state and connection
+ * records in the synchronous KV API; scheduled jobs and subscriptions that outgrew their socket
+ * in tables of their own. Writes are synchronous and the output gate holds every response until
  * they are durable, so a response the client sees implies the state it reflects is stored.
  */
 export class ActorStorage {
@@ -39,7 +39,6 @@ export class ActorStorage {
   readonly #state: StateStore;
   readonly schedule: ScheduleStore;
   readonly subscriptions: SubscriptionStore;
-  #tablesReady = false;
   #connectionWrites = 0;
 
   /** One actor's life in the object: a destroy retires it, and the next actor gets a new ActorStorage. */
@@ -72,11 +71,10 @@ export class ActorStorage {
   readMeta(): ActorMeta | undefined {
     const meta = this.#storage.kv.get<ActorMeta>(META_KEY);
     if (!meta) return undefined;
-    this.#prepareTables();
     if ((meta.v ?? 0) === STORAGE_LAYOUT) return meta;
     const current = { ...meta, v: STORAGE_LAYOUT };
     this.#storage.transactionSync(() => {
-      migrateStorage(this.#storage.sql, meta.v ?? 0, current);
+      migrateStorage(this.#storage, meta.v ?? 0, current);
       this.#storage.kv.put(META_KEY, current);
     });
     return current;
@@ -94,12 +92,6 @@ export class ActorStorage {
     return this.#storage;
   }
 
-  #prepareTables(): void {
-    if (this.#tablesReady) return;
-    this.#state.createTable();
-    this.#tablesReady = true;
-  }
-
   readState<S>(): S {
     return this.#state.read<S>() as S;
   }
@@ -107,8 +99,7 @@ export class ActorStorage {
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */
   writeCreated(meta: ActorMeta, state: unknown): void {
     this.#storage.transactionSync(() => {
-      this.#prepareTables();
-      this.#state.write(state, { all: true, keys: new Set() });
+      this.#state.create(state);
       this.#storage.kv.put(META_KEY, { ...meta, v: STORAGE_LAYOUT });
     });
   }

@@ -238,6 +238,23 @@ const bigState = actor({
       c.state.tags = new Map([[note, new Date(1_700_000_000_000)]]);
     },
     length: (_c, text: string) => text.length,
+    /** Replaces the blob with a few bytes, or drops the field. */
+    shrinkBlob: (c) => {
+      c.state.blob = new Uint8Array(8);
+    },
+    dropBlob: (c) => {
+      delete (c.state as Partial<typeof c.state>).blob;
+    },
+    /** Replaces the whole state with `value`, which need not be a plain object; `whole` reads it back. */
+    replaceWhole: (c, value: unknown) => {
+      (c as { state: unknown }).state = value;
+    },
+    whole: (c) => c.state as unknown,
+    /** Changes the counter and adds a field whose name is `length` characters long. */
+    longFieldName: (c, length: number) => {
+      c.state.counter++;
+      (c.state as Record<string, unknown>)["n".repeat(length)] = 1;
+    },
   },
   // Takes messages four times the default size (tested in limits.test.ts).
   options: { maxIncomingMessageSize: 256 * 1024 },

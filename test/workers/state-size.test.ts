@@ -43,4 +43,17 @@ describe("state larger than one storage value", () => {
     expect(await handle.counter()).toBe(1);
     expect(await handle.note()).toBe("");
   });
+
+  it("a field whose name is too long to be a storage key fails with a clear error, and nothing of the change is stored", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    await handle.bump();
+    await expect(handle.longFieldName(600_000)).rejects.toMatchObject({
+      code: "state_not_serializable",
+      message: expect.stringContaining("field's name is over 512 KiB"),
+    });
+    await abortAllDurableObjects();
+    expect(await handle.counter()).toBe(1);
+    expect(Object.keys((await handle.whole()) as object).sort()).toEqual(["blob", "counter", "note", "tags"]);
+  });
 });

@@ -6,6 +6,7 @@ import { tableExists } from "../../src/actor/storage-layout";
 import { indexShardName, indexShardOf } from "../../src/server/object-names";
 import layout0 from "./fixtures/storage-layout-0.json";
 import layout1 from "./fixtures/storage-layout-1.json";
+import layout2 from "./fixtures/storage-layout-2.json";
 import { testClient, uniqueKey } from "./helpers";
 
 // Storage written by an earlier version must load in this one. The fixture is an actor's
@@ -76,7 +77,7 @@ describe("storage written by earlier versions", () => {
       meta: ctx.storage.kv.get("actorflare:meta"),
       jobs: ctx.storage.sql.exec("SELECT action, v, cron FROM actorflare_schedule ORDER BY at").toArray(),
     }));
-    expect(stored.meta).toMatchObject({ v: 2, name: "layout", key: ["layout-v0"] });
+    expect(stored.meta).toMatchObject({ v: 3, name: "layout", key: ["layout-v0"] });
     // Its wake recorded it in the actor index (layout 2), so it is no longer marked unlisted.
     expect(stored.meta).not.toHaveProperty("unlisted");
     expect(stored.jobs).toEqual([
@@ -104,7 +105,7 @@ describe("storage written by earlier versions", () => {
     const handle = testClient().layout.get(key);
     expect(await handle.read()).toMatchObject({ count: 7, list: [1, 2, 3], bigLength: 1_400_000, key: ["layout-v1"] });
     expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.getAlarm())).toBe(4_102_444_800_000);
-    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 2, key: ["layout-v1"] });
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 3, key: ["layout-v1"] });
     const old = [
       { kind: "once", action: "tick", args: ["far"], at: 4_102_444_800_000, tries: 0 },
       { kind: "once", action: "tick", args: ["farther"], at: 4_102_444_800_001, tries: 0 },
@@ -137,7 +138,7 @@ describe("storage written by earlier versions", () => {
     await testClient().layout.get(key).read();
     expect(await indexRows()).toEqual([{ name: keyToName(meta.key), id: stub.id.toString(), created_at: meta.createdAt, pending: null }]);
     const stored = await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"));
-    expect(stored).toEqual({ ...meta, v: 2 });
+    expect(stored).toEqual({ ...meta, v: 3 });
   });
 
   it("storage of a newer layout is refused with storage_too_new, and left as it is", async () => {
@@ -149,14 +150,62 @@ describe("storage written by earlier versions", () => {
     expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toEqual(meta);
   });
 
-  it("a new actor is written in the current layout", async () => {
+  it("layout 2 (state in a table): the state moves to KV entries, the table goes, and changes are stored there", async () => {
+    const key = uniqueKey();
+    const stub = await plant(layout2 as Fixture, key);
+    const handle = testClient().layout.get(key);
+    expect(await handle.read()).toEqual({
+      count: 7,
+      list: [1, 2, 3],
+      tags: [["made", "2023-11-14T22:13:20.000Z"]],
+      bigLength: 1_400_000,
+      bigStart: "layout-layout-",
+      name: "layout",
+      key: ["layout-v2"],
+    });
+    const stored = () =>
+      runInDurableObject(stub, (_instance, ctx) => ({
+        meta: ctx.storage.kv.get("actorflare:meta"),
+        stateTable: tableExists(ctx.storage.sql, "actorflare_state"),
+        entries: Array.from(ctx.storage.kv.list({ prefix: "actorflare:state" }), ([entry]) => entry),
+      }));
+    // The big field (1.4 MB of CBOR) kept its two chunks.
+    expect(await stored()).toEqual({
+      meta: { ...layout2.kv["actorflare:meta"], v: 3 },
+      stateTable: false,
+      entries: ["actorflare:state1:.big", "actorflare:state:.big", "actorflare:state:.count", "actorflare:state:.nested"],
+    });
+    expect(await handle.jobs()).toMatchObject([
+      { kind: "cron", cron: "0 0 1 1 *" },
+      { kind: "once", args: ["far"] },
+      { kind: "once", args: ["farther"] },
+    ]);
+    expect(await handle.bump()).toBe(8);
+    await expect(runInDurableObject(stub, (_instance, ctx) => ctx.abort("restart"))).rejects.toThrow("restart");
+    expect(await handle.read()).toMatchObject({ count: 8, list: [1, 2, 3], bigLength: 1_400_000 });
+  });
+
+  it("a new actor is written in the current layout: meta and state in KV entries, jobs in their table", async () => {
     const key = uniqueKey();
     await testClient().layout.getOrCreate(key).plan();
     const stub = env.LAYOUT.get(env.LAYOUT.idFromName(keyToName([key])));
-    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 2 });
-    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.sql.exec("SELECT v, cron FROM actorflare_schedule").toArray())).toEqual([
-      { v: 2, cron: null },
-      { v: 2, cron: null },
-    ]);
+    const stored = await runInDurableObject(stub, (_instance, ctx) => ({
+      meta: ctx.storage.kv.get("actorflare:meta"),
+      entries: Array.from(ctx.storage.kv.list({ prefix: "actorflare:state" }), ([entry]) => entry),
+      tables: ctx.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'actorflare%'")
+        .toArray()
+        .map((row) => row.name),
+      jobs: ctx.storage.sql.exec("SELECT v, cron FROM actorflare_schedule").toArray(),
+    }));
+    expect(stored).toEqual({
+      meta: expect.objectContaining({ v: 3 }),
+      entries: ["actorflare:state:.big", "actorflare:state:.count", "actorflare:state:.nested"],
+      tables: ["actorflare_schedule"],
+      jobs: [
+        { v: 2, cron: null },
+        { v: 2, cron: null },
+      ],
+    });
   });
 });
