@@ -53,10 +53,12 @@ interface Rows {
 export class StateStore {
   readonly #storage: DurableObjectStorage;
   readonly #kv: SyncKvStorage;
-  /** How many chunks each stored row key has, so a rewrite deletes exactly the chunks left over. */
+  /**
+   * How many chunks each stored row key has (a key missing has none), so a rewrite deletes
+   * exactly the chunks left over. Complete from the first read or creation on, which comes before
+   * any write.
+   */
   readonly #chunkCounts = new Map<string, number>();
-  /** Whether #chunkCounts knows every stored row key (after a read or a creation): a key it lacks has no entries. */
-  #countsComplete = false;
   /** Entries and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
 
@@ -75,7 +77,6 @@ export class StateStore {
     }
     this.#chunkCounts.clear();
     for (const [rowKey, chunks] of parts) this.#chunkCounts.set(rowKey, chunks.length);
-    this.#countsComplete = true;
     if (parts.size === 0) return undefined;
     const whole = parts.get(WHOLE);
     if (whole) return decode(whole) as S;
@@ -91,7 +92,6 @@ export class StateStore {
   create(state: unknown): void {
     const rows = this.#rowsToWrite(state, { all: true, keys: new Set() });
     this.#chunkCounts.clear();
-    this.#countsComplete = true;
     this.#apply({ ...rows, replaceAll: false });
   }
 
@@ -101,7 +101,6 @@ export class StateStore {
    */
   write(state: unknown, changes: StateChanges): void {
     const rows = this.#rowsToWrite(state, changes);
-    if (!this.#countsComplete) this.read();
     // The common case, one small field, is one put. More go in a transaction, so that a
     // failing put takes back the ones before it.
     const [only] = rows.values;
@@ -110,7 +109,22 @@ export class StateStore {
       this.#chunkCounts.set(only[0], 1);
       return;
     }
-    this.#storage.transactionSync(() => this.#apply(rows));
+    try {
+      this.#storage.transactionSync(() => this.#apply(rows));
+    } catch (error) {
+      // Storage was rolled back, but not the counts #apply kept on the way.
+      this.#recount();
+      throw error;
+    }
+  }
+
+  /** Counts the chunks stored under each row key, from the entries' keys. */
+  #recount(): void {
+    this.#chunkCounts.clear();
+    for (const [key] of this.#kv.list({ prefix: KEY_PREFIX })) {
+      const { rowKey, chunk } = parseEntryKey(key);
+      this.#chunkCounts.set(rowKey, Math.max(chunk + 1, this.#chunkCounts.get(rowKey) ?? 0));
+    }
   }
 
   /** A value of one chunk over a key stored in at most one: its put replaces all there is. */
@@ -128,8 +142,10 @@ export class StateStore {
     }
     for (const [rowKey, bytes] of rows.values) {
       const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
-      // A chunk is a copy, not a view: storage would keep a view's whole buffer.
-      for (let chunk = 0; chunk < chunks; chunk++) this.#put(rowKey, chunk, chunks === 1 ? bytes : bytes.slice(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES));
+      for (let chunk = 0; chunk < chunks; chunk++) {
+        // A chunk is a copy, not a view: storage would keep a view's whole buffer.
+        this.#put(rowKey, chunk, chunks === 1 ? bytes : bytes.slice(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES));
+      }
       this.#deleteChunks(rowKey, chunks);
       this.#chunkCounts.set(rowKey, chunks);
     }
