@@ -7,6 +7,7 @@ import { indexShardName, indexShardOf } from "../../src/server/object-names";
 import layout0 from "./fixtures/storage-layout-0.json";
 import layout1 from "./fixtures/storage-layout-1.json";
 import layout2 from "./fixtures/storage-layout-2.json";
+import layout3 from "./fixtures/storage-layout-3.json";
 import { testClient, uniqueKey } from "./helpers";
 
 // Storage written by an earlier version must load in this one. The fixture is an actor's
@@ -24,6 +25,11 @@ async function gunzip(base64: string): Promise<ArrayBuffer> {
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 }
 
+/** A fixture's value as stored: bytes for `{ gzipBase64 }` (BLOB columns, and KV entries holding bytes), anything else as it is. */
+async function bytesOf(value: unknown): Promise<unknown> {
+  return typeof value === "object" && value !== null && "gzipBase64" in value ? gunzip((value as { gzipBase64: string }).gzipBase64) : value;
+}
+
 /** Writes the fixture into the storage of the `layout` actor's object for `key`, before anything runs there. */
 async function plant(fixture: Fixture, key: string): Promise<DurableObjectStub> {
   const rows: Record<string, Record<string, unknown>[]> = {};
@@ -31,17 +37,16 @@ async function plant(fixture: Fixture, key: string): Promise<DurableObjectStub> 
     rows[table] = await Promise.all(
       list.map(async (row) => {
         const values: Record<string, unknown> = {};
-        for (const [column, value] of Object.entries(row)) {
-          values[column] =
-            typeof value === "object" && value !== null && "gzipBase64" in value ? await gunzip((value as { gzipBase64: string }).gzipBase64) : value;
-        }
+        for (const [column, value] of Object.entries(row)) values[column] = await bytesOf(value);
         return values;
       }),
     );
   }
+  const kv: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fixture.kv)) kv[name] = await bytesOf(value);
   const stub = env.LAYOUT.get(env.LAYOUT.idFromName(keyToName([key])));
   await runInDurableObject(stub, (_instance, ctx) => {
-    for (const [name, value] of Object.entries(fixture.kv)) ctx.storage.kv.put(name, value);
+    for (const [name, value] of Object.entries(kv)) ctx.storage.kv.put(name, value instanceof ArrayBuffer ? new Uint8Array(value) : value);
     for (const table of fixture.tables) ctx.storage.sql.exec(table.sql);
     for (const [table, list] of Object.entries(rows)) {
       for (const row of list) {
@@ -183,6 +188,29 @@ describe("storage written by earlier versions", () => {
     expect(await handle.bump()).toBe(8);
     await expect(runInDurableObject(stub, (_instance, ctx) => ctx.abort("restart"))).rejects.toThrow("restart");
     expect(await handle.read()).toMatchObject({ count: 8, list: [1, 2, 3], bigLength: 1_400_000 });
+  });
+
+  it("layout 3 (the current one, state in KV entries): loads as it is, and nothing is rewritten", async () => {
+    const key = uniqueKey();
+    const stub = await plant(layout3 as Fixture, key);
+    const snapshot = () =>
+      runInDurableObject(stub, (_instance, ctx) => ({
+        kv: Array.from(ctx.storage.kv.list(), ([entry, value]) => [entry, value instanceof Uint8Array ? value.byteLength : value]),
+        jobs: ctx.storage.sql.exec("SELECT * FROM actorflare_schedule ORDER BY at").toArray(),
+      }));
+    const planted = await snapshot();
+    const handle = testClient().layout.get(key);
+    expect(await handle.read()).toEqual({
+      count: 7,
+      list: [1, 2, 3],
+      tags: [["made", "2023-11-14T22:13:20.000Z"]],
+      bigLength: 1_400_000,
+      bigStart: "layout-layout-",
+      name: "layout",
+      key: ["layout-v3"],
+    });
+    expect(await handle.jobs()).toHaveLength(3);
+    expect(await snapshot()).toEqual(planted);
   });
 
   it("a new actor is written in the current layout: meta and state in KV entries, jobs in their table", async () => {
