@@ -61,20 +61,25 @@ async function plant(fixture: Fixture, key: string): Promise<DurableObjectStub> 
   return stub;
 }
 
+/** What the `layout` actor's `read` answers after its `fill`, as every fixture was made. */
+function filledLayout(key: string) {
+  return {
+    count: 7,
+    list: [1, 2, 3],
+    tags: [["made", "2023-11-14T22:13:20.000Z"]],
+    bigLength: 1_400_000,
+    bigStart: "layout-layout-",
+    name: "layout",
+    key: [key],
+  };
+}
+
 describe("storage written by earlier versions", () => {
   it("layout 0 (no versions in the records): meta, state of every shape and scheduled jobs load", async () => {
     const key = uniqueKey();
     const stub = await plant(layout0 as Fixture, key);
     const handle = testClient().layout.get(key);
-    expect(await handle.read()).toEqual({
-      count: 7,
-      list: [1, 2, 3],
-      tags: [["made", "2023-11-14T22:13:20.000Z"]],
-      bigLength: 1_400_000,
-      bigStart: "layout-layout-",
-      name: "layout",
-      key: ["layout-v0"],
-    });
+    expect(await handle.read()).toEqual(filledLayout("layout-v0"));
     // The jobs were found: the wake armed the alarm for the earliest.
     expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.getAlarm())).toBe(4_102_444_800_000);
     // The first wake moved it to the current layout: versions on the meta and on new job rows.
@@ -159,15 +164,7 @@ describe("storage written by earlier versions", () => {
     const key = uniqueKey();
     const stub = await plant(layout2 as Fixture, key);
     const handle = testClient().layout.get(key);
-    expect(await handle.read()).toEqual({
-      count: 7,
-      list: [1, 2, 3],
-      tags: [["made", "2023-11-14T22:13:20.000Z"]],
-      bigLength: 1_400_000,
-      bigStart: "layout-layout-",
-      name: "layout",
-      key: ["layout-v2"],
-    });
+    expect(await handle.read()).toEqual(filledLayout("layout-v2"));
     const stored = () =>
       runInDurableObject(stub, (_instance, ctx) => ({
         meta: ctx.storage.kv.get("actorflare:meta"),
@@ -200,15 +197,7 @@ describe("storage written by earlier versions", () => {
       }));
     const planted = await snapshot();
     const handle = testClient().layout.get(key);
-    expect(await handle.read()).toEqual({
-      count: 7,
-      list: [1, 2, 3],
-      tags: [["made", "2023-11-14T22:13:20.000Z"]],
-      bigLength: 1_400_000,
-      bigStart: "layout-layout-",
-      name: "layout",
-      key: ["layout-v3"],
-    });
+    expect(await handle.read()).toEqual(filledLayout("layout-v3"));
     expect(await handle.jobs()).toHaveLength(3);
     expect(await snapshot()).toEqual(planted);
   });
