@@ -7,10 +7,12 @@ import type { ActorMeta } from "./storage";
  * version wrote it: the actor's meta (`v`, for the layout of the whole storage), each connection
  * record (`v`) and each scheduled-job row (column `v`). Storage without them was written by the
  * first release (layout 0) and loads as it is; docs/architecture.md lists what each version
- * changed, and test/workers/storage-layout.test.ts loads a fixture of each older layout.
+ * changed, and test/workers/storage-layout.test.ts loads a fixture of each layout.
  *
- * To change a layout: bump STORAGE_LAYOUT, add its migration below (run once, in a transaction,
- * when an actor of an older layout wakes), and add a fixture of the old layout to that test.
+ * To change a layout: bump STORAGE_LAYOUT and add its migration below (run once, in a
+ * transaction, when an actor of an older layout wakes); the fixtures and tests that go with it
+ * are in docs/architecture.md's checklist (§5). The current layout's fixture is loaded as it is,
+ * so a change to what is stored that comes without a new layout fails that test.
  */
 export const STORAGE_LAYOUT = 3;
 
