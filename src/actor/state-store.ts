@@ -28,7 +28,7 @@ const WHOLE = "=";
 /** A key and its value share one entry's 2 MB; a chunk takes at most 1 MiB of it, a field's name at most this. */
 const MAX_KEY_BYTES = 512 * 1024;
 
-export function stateEntryKey(rowKey: string, chunk: number): string {
+function stateEntryKey(rowKey: string, chunk: number): string {
   return chunk === 0 ? `${KEY_PREFIX}:${rowKey}` : `${KEY_PREFIX}${chunk}:${rowKey}`;
 }
 
