@@ -36,11 +36,7 @@ describe("durable state", () => {
   });
 
   it("a change to several small fields writes just those entries, and they load after a reset", async () => {
-    const key = uniqueKey();
-    const handle = testClient().bigState.getOrCreate(key);
-    await handle.bump();
-    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
-    const before = await writesOf(stub);
+    const { handle, stub, before } = await bigStateWithCounter();
     await handle.retag("first");
     await handle.retag("second");
     // Three fields per change, each one entry: the untouched blob is not written again.
@@ -52,11 +48,7 @@ describe("durable state", () => {
   });
 
   it("a change to many fields is stored in one transaction, one entry per field, and loads after a reset", async () => {
-    const key = uniqueKey();
-    const handle = testClient().bigState.getOrCreate(key);
-    await handle.bump();
-    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
-    const before = await writesOf(stub);
+    const { handle, stub, before } = await bigStateWithCounter();
     await handle.addExtras(120);
     expect((await writesOf(stub)).rows - before.rows).toBe(120);
     await abortAllDurableObjects();
@@ -98,6 +90,15 @@ describe("durable state", () => {
     expect(await handle.whole()).toEqual({ counter: 5, note: "back" });
   });
 });
+
+/** A `bigState` actor that exists (its counter bumped once), its object, and what that object wrote so far. */
+async function bigStateWithCounter() {
+  const key = uniqueKey();
+  const handle = testClient().bigState.getOrCreate(key);
+  await handle.bump();
+  const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
+  return { handle, stub, before: await writesOf(stub) };
+}
 
 /** The keys of the `bigState` actor's state entries, in storage order (a new stub each time: a reset breaks the old one). */
 function stateEntries(key: string): Promise<string[]> {
