@@ -24,6 +24,7 @@ const RESERVED_PREFIX = /actorflare_/i;
 export function createActorSql(sql: SqlStorage): ActorSql {
   return <Row extends Record<string, SqlValue>>(strings: TemplateStringsArray, ...values: SqlValue[]): Row[] => {
     if (!Array.isArray(strings) || !("raw" in strings)) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the template literal to write
       throw new ActorflareError("sql_not_template", "c.sql is a tagged template: write c.sql`SELECT … WHERE id = ${id}`, not c.sql(text).", {
         status: 500,
       });

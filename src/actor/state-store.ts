@@ -1,6 +1,7 @@
 import { decodeCbor, encodeCbor } from "../protocol/cbor";
 import { ActorflareError } from "../protocol/errors";
-import { isPlainObject, type StateChanges } from "./state-tracker";
+import { isPlainObject } from "../protocol/plain-object";
+import type { StateChanges } from "./state-tracker";
 
 /**
  * How the actor's state is laid out in the object's storage: entries of the synchronous KV API.

@@ -1,3 +1,5 @@
+import { isPlainObject } from "../protocol/plain-object";
+
 /**
  * Tracks which parts of the actor's state changed, so a request that changes nothing writes
  * nothing and a change to one top-level field rewrites only that field (see state-store.ts).
@@ -125,12 +127,6 @@ export class StateTracker<S> {
     }
     return value;
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function isTrackable(value: unknown): value is object {

@@ -3,8 +3,8 @@ import { createClient } from "../../src/client/index";
 import type { registry } from "../../examples/demo/registry";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
 
-// Durability across a restart of the whole runtime (DESIGN.md: a response the client received
-// means the state is stored). Each test restarts `wrangler dev` on the same persisted folder.
+// Durability across a restart of the whole runtime (docs/architecture.md §1: a response the
+// client received means the state is stored). Each test restarts `wrangler dev` on the same persisted folder.
 
 const cleanups: Array<() => Promise<void>> = [];
 

@@ -7,6 +7,7 @@
  */
 
 import { fromBase64, toBase64 } from "../base64";
+import { isPlainObject } from "../plain-object";
 
 /** A tagged value with an unknown name: the client refuses it too. */
 export class CompatError extends Error {
@@ -18,11 +19,6 @@ const TAG_ARRAY_BUFFER = "$ArrayBuffer";
 const TAG_UINT8_ARRAY = "$Uint8Array";
 const TAG_UNDEFINED = "$Undefined";
 const TAG_SET = "$Set";
-
-function isPlainObject(value: object): value is Record<string, unknown> {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 function taggedBytes(text: unknown): Uint8Array<ArrayBuffer> {
   if (typeof text !== "string") throw new CompatError("tagged bytes must be a base64 string");
