@@ -4,28 +4,38 @@ import { isPlainObject } from "../protocol/plain-object";
 import type { StateChanges } from "./state-tracker";
 
 /**
- * How the actor's state is laid out in the object's storage: entries of the synchronous KV API.
+ * How the actor's state is laid out in the object's storage: entries of the synchronous KV API,
+ * in one of three forms.
  *
- * One storage entry may not exceed 2 MB, and rewriting a 10 MiB state to change one field
- * would cost 10 MiB of writes. So a state that is a plain object is stored one top-level field
- * per entry group, and each field's bytes are split into chunks of at most 1 MiB: a change to
- * one field rewrites that field's chunks only, and a state of any size fits. A state that is
- * not a plain object (an array, a number) is stored whole, in the same chunked form.
+ * - **Packed**, for a plain-object state whose fields encode to at most PACK_LIMIT: one entry
+ *   holding every field. A save is one put however many fields changed: one row written, no
+ *   transaction, and the fields that did not change are not encoded again.
+ * - **Fields**, for a larger plain-object state: one entry group per top-level field, each
+ *   field's bytes split into chunks of at most 1 MiB (one entry may not exceed 2 MB). A change to
+ *   one field rewrites that field's chunks only, and a state of any size fits. A state that
+ *   shrinks to half of PACK_LIMIT is packed again; the gap keeps a state near the limit from
+ *   changing form on every save.
+ * - **Whole**, for a state that is not a plain object (an array, a number): one value, chunked
+ *   the same way.
+ *
+ * Each field is encoded on its own, in every form, as CBOR with the tags of protocol/cbor.ts,
+ * which keep what the runtime's own storage keeps (Date, Map, Set, typed arrays, bigint,
+ * undefined, shared and cyclic references within a field) and refuse what it cannot (functions,
+ * symbols). So a field reads back the same whatever form it was stored in.
  *
  * The KV API rather than a table of our own: a new actor then creates no table (the runtime's
- * KV table exists once the meta is written), and a one-field save is one put.
- *
- * Values are encoded as CBOR with the tags of protocol/cbor.ts, which keep what the runtime's
- * own storage keeps (Date, Map, Set, typed arrays, bigint, undefined, shared and cyclic
- * references) and refuse what it cannot (functions, symbols).
+ * KV table exists once the meta is written).
  */
 
 /** Entry keys: `actorflare:state:` + row key for a value's first chunk, `actorflare:state<n>:` + row key for chunk n. */
 const KEY_PREFIX = "actorflare:state";
 const CHUNK_BYTES = 1024 * 1024;
-/** Row keys: "." + field for a plain-object state, "=" for a state stored whole. */
+/** Row keys: "." + field in the fields form, "&" for the packed form, "=" for a state stored whole. */
 const FIELD_PREFIX = ".";
+const PACKED = "&";
 const WHOLE = "=";
+/** A plain-object state is packed while its fields weigh at most this (see `weigh`). */
+const PACK_LIMIT = 16 * 1024;
 /** A key and its value share one entry's 2 MB; a chunk takes at most 1 MiB of it, a field's name at most this. */
 const MAX_KEY_BYTES = 512 * 1024;
 
@@ -36,6 +46,11 @@ function stateEntryKey(rowKey: string, chunk: number): string {
 function parseEntryKey(key: string): { rowKey: string; chunk: number } {
   const colon = key.indexOf(":", KEY_PREFIX.length);
   return { rowKey: key.slice(colon + 1), chunk: colon === KEY_PREFIX.length ? 0 : Number(key.slice(KEY_PREFIX.length, colon)) };
+}
+
+/** What a field adds to a packed entry, about: its encoded value and its name. */
+function weigh(field: string, bytes: number): number {
+  return bytes + field.length;
 }
 
 export interface WriteCounters {
@@ -51,6 +66,8 @@ interface Rows {
   deleted: string[];
 }
 
+type Form = "none" | "packed" | "fields" | "whole";
+
 export class StateStore {
   readonly #storage: DurableObjectStorage;
   readonly #kv: SyncKvStorage;
@@ -60,6 +77,12 @@ export class StateStore {
    * any write.
    */
   readonly #chunkCounts = new Map<string, number>();
+  #form: Form = "none";
+  /** In the packed form, each field's encoded bytes: a save encodes only the fields that changed. */
+  #packed = new Map<string, Uint8Array>();
+  /** For a plain-object state, each field's weight, and their sum: which form the next save takes. */
+  readonly #weights = new Map<string, number>();
+  #weight = 0;
   /** Entries and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
 
@@ -78,12 +101,25 @@ export class StateStore {
     }
     this.#chunkCounts.clear();
     for (const [rowKey, chunks] of parts) this.#chunkCounts.set(rowKey, chunks.length);
-    if (parts.size === 0) return undefined;
+    this.#weights.clear();
+    this.#weight = 0;
     const whole = parts.get(WHOLE);
+    const packed = parts.get(PACKED);
+    this.#became(parts.size === 0 ? "none" : whole ? "whole" : packed ? "packed" : "fields");
+    if (parts.size === 0) return undefined;
     if (whole) return decode(whole) as S;
-    const state: Record<string, unknown> = {};
-    for (const [rowKey, chunks] of parts) state[rowKey.slice(FIELD_PREFIX.length)] = decode(chunks);
-    return state as S;
+    const fields = packed
+      ? new Map(decode(packed) as [string, Uint8Array][])
+      : new Map([...parts].map(([rowKey, chunks]) => [rowKey.slice(FIELD_PREFIX.length), joined(chunks)]));
+    if (packed) this.#packed = fields;
+    const state: [string, unknown][] = [];
+    for (const [field, bytes] of fields) {
+      this.#weights.set(field, weigh(field, bytes.byteLength));
+      this.#weight += weigh(field, bytes.byteLength);
+      state.push([field, decodeCbor(bytes)]);
+    }
+    // fromEntries defines each field, so even one named `__proto__` is an ordinary field.
+    return Object.fromEntries(state) as S;
   }
 
   /**
@@ -91,9 +127,7 @@ export class StateStore {
    * destroy deletes them with the meta), so there is nothing to delete first.
    */
   create(state: unknown): void {
-    const rows = this.#rowsToWrite(state, { all: true, keys: new Set() });
-    this.#chunkCounts.clear();
-    this.#apply({ ...rows, replaceAll: false });
+    this.#apply(this.#rowsToWrite(state, { all: true, keys: new Set() }));
   }
 
   /**
@@ -102,29 +136,83 @@ export class StateStore {
    */
   write(state: unknown, changes: StateChanges): void {
     const rows = this.#rowsToWrite(state, changes);
-    // The common case, one small field, is one put. More go in a transaction, so that a
-    // failing put takes back the ones before it.
-    const [only] = rows.values;
-    if (only && rows.values.size === 1 && !rows.replaceAll && rows.deleted.length === 0 && this.#isSingleChunk(...only)) {
-      this.#put(only[0], 0, only[1]);
-      this.#chunkCounts.set(only[0], 1);
-      return;
-    }
     try {
-      this.#storage.transactionSync(() => this.#apply(rows));
+      // The common case, a packed state or one small field, is one put. More go in a
+      // transaction, so that a failing put takes back the ones before it.
+      const [only] = rows.values;
+      if (only && rows.values.size === 1 && !rows.replaceAll && rows.deleted.length === 0 && this.#isSingleChunk(...only)) {
+        this.#put(only[0], 0, only[1]);
+        this.#chunkCounts.set(only[0], 1);
+      } else {
+        this.#storage.transactionSync(() => this.#apply(rows));
+      }
     } catch (error) {
-      // Storage was rolled back, but not the counts #apply kept on the way.
-      this.#recount();
+      // Storage kept nothing of this write, but the store's counts and form moved on: read them again.
+      this.read();
       throw error;
     }
   }
 
-  /** Counts the chunks stored under each row key, from the entries' keys. */
-  #recount(): void {
-    this.#chunkCounts.clear();
-    for (const [key] of this.#kv.list({ prefix: KEY_PREFIX })) {
-      const { rowKey, chunk } = parseEntryKey(key);
-      this.#chunkCounts.set(rowKey, Math.max(chunk + 1, this.#chunkCounts.get(rowKey) ?? 0));
+  /**
+   * Encodes what changed, picks the form the state is stored in from now on, and returns the
+   * entries to write. Everything that can fail comes before the store's own records change.
+   */
+  #rowsToWrite(state: unknown, changes: StateChanges): Rows {
+    if (!isPlainObject(state)) {
+      const values = new Map([[WHOLE, encode(state, "the state")]]);
+      this.#became("whole");
+      return { replaceAll: true, values, deleted: [] };
+    }
+    // A state that was not stored field by field is written whole the first time.
+    const all = changes.all || this.#form === "none" || this.#form === "whole";
+    const encoded = new Map<string, Uint8Array>();
+    const gone: string[] = [];
+    for (const field of all ? Object.keys(state) : changes.keys) {
+      checkFieldName(field);
+      if (Object.hasOwn(state, field)) encoded.set(field, encode(state[field], `field '${field}'`));
+      else gone.push(field);
+    }
+    const before = all ? new Map<string, number>() : this.#weights;
+    let weight = all ? 0 : this.#weight;
+    for (const [field, bytes] of encoded) weight += weigh(field, bytes.byteLength) - (before.get(field) ?? 0);
+    for (const field of gone) weight -= before.get(field) ?? 0;
+    const pack = weight <= (this.#form === "fields" ? PACK_LIMIT / 2 : PACK_LIMIT);
+
+    // Every field's bytes when the form changes: those kept packed, or (to pack a state stored by
+    // field) the unchanged fields encoded now.
+    const from = this.#form;
+    const fields = from === "packed" && !all ? this.#packed : new Map<string, Uint8Array>();
+    if (pack && from === "fields" && !all) {
+      for (const field of Object.keys(state)) fields.set(field, encoded.get(field) ?? encode(state[field], `field '${field}'`));
+    } else {
+      for (const [field, bytes] of encoded) fields.set(field, bytes);
+      for (const field of gone) fields.delete(field);
+    }
+
+    if (all) this.#weights.clear();
+    for (const [field, bytes] of encoded) this.#weights.set(field, weigh(field, bytes.byteLength));
+    for (const field of gone) this.#weights.delete(field);
+    this.#weight = weight;
+
+    if (pack) {
+      this.#became("packed", fields);
+      return { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCbor([...fields])]]), deleted: [] };
+    }
+    this.#became("fields");
+    // Staying in the fields form, only what changed is written; leaving another, every field.
+    const stays = from === "fields" && !all;
+    const values = new Map<string, Uint8Array>();
+    for (const [field, bytes] of stays ? encoded : fields) values.set(FIELD_PREFIX + field, bytes);
+    return { replaceAll: !stays, values, deleted: stays ? gone.map((field) => FIELD_PREFIX + field) : [] };
+  }
+
+  /** Switches the form; weights mean nothing for a state stored whole. */
+  #became(form: Form, packed = new Map<string, Uint8Array>()): void {
+    this.#form = form;
+    this.#packed = packed;
+    if (form === "whole") {
+      this.#weights.clear();
+      this.#weight = 0;
     }
   }
 
@@ -170,22 +258,6 @@ export class StateStore {
       this.written.rows++;
     }
   }
-
-  #rowsToWrite(state: unknown, changes: StateChanges): Rows {
-    const values = new Map<string, Uint8Array>();
-    const deleted: string[] = [];
-    if (!isPlainObject(state)) {
-      values.set(WHOLE, encode(state, "the state"));
-      return { replaceAll: true, values, deleted };
-    }
-    const fields = changes.all ? Object.keys(state) : [...changes.keys];
-    for (const field of fields) {
-      checkFieldName(field);
-      if (Object.hasOwn(state, field)) values.set(FIELD_PREFIX + field, encode(state[field], `field '${field}'`));
-      else deleted.push(FIELD_PREFIX + field);
-    }
-    return { replaceAll: changes.all, values, deleted };
-  }
 }
 
 /**
@@ -226,12 +298,17 @@ function encode(value: unknown, what: string): Uint8Array {
 }
 
 function decode(chunks: Uint8Array[]): unknown {
-  if (chunks.length === 1) return decodeCbor(chunks[0]!);
+  return decodeCbor(joined(chunks));
+}
+
+/** A value's chunks as one run of bytes. */
+function joined(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return decodeCbor(bytes);
+  return bytes;
 }

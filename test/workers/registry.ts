@@ -377,7 +377,7 @@ export const healFragile = () => {
 
 /**
  * Storage layouts across versions (storage-layout.test.ts): state of every shape the state store
- * keeps (plain fields, Map, Date, a field past one 1 MiB chunk) and scheduled jobs.
+ * keeps (plain fields, Map, Date, a field past one 1 MiB chunk, or all of it small) and scheduled jobs.
  */
 const layout = actor({
   state: { count: 0, nested: { list: [] as number[], tags: new Map<string, Date>() }, big: "" },
@@ -388,6 +388,10 @@ const layout = actor({
       c.state.nested.list.push(1, 2, 3);
       c.state.nested.tags = new Map([["made", new Date(1_700_000_000_000)]]);
       c.state.big = "layout-".repeat(200_000);
+    },
+    /** Cuts `big` to its first 14 characters: the whole state is then small. */
+    trim: (c) => {
+      c.state.big = c.state.big.slice(0, 14);
     },
     read: (c) => ({
       count: c.state.count,

@@ -35,8 +35,29 @@ describe("durable state", () => {
     expect((await writesOf(stub)).rows).toBeGreaterThan(before.rows);
   });
 
-  it("a change to several small fields writes just those entries, and they load after a reset", async () => {
-    const { handle, stub, before } = await bigStateWithCounter();
+  it("a small state is one entry: a change to several fields is one put, and loads after a reset", async () => {
+    const { handle, stub, before, key } = await bigStateWithCounter();
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
+    await handle.retag("first");
+    await handle.retag("second");
+    expect((await writesOf(stub)).rows - before.rows).toBe(2);
+    await abortAllDurableObjects();
+    expect(await handle.counter()).toBe(3);
+    expect(await handle.note()).toBe("second");
+    expect(await handle.tags()).toEqual([["second", "2023-11-14T22:13:20.000Z"]]);
+  });
+
+  it("in a large state a change to several small fields writes just their entries, and they load after a reset", async () => {
+    const { handle, stub, key } = await bigStateWithCounter();
+    const blob = await handle.fill(1);
+    expect(await stateEntries(key)).toEqual([
+      "actorflare:state1:.blob",
+      "actorflare:state:.blob",
+      "actorflare:state:.counter",
+      "actorflare:state:.note",
+      "actorflare:state:.tags",
+    ]);
+    const before = await writesOf(stub);
     await handle.retag("first");
     await handle.retag("second");
     // Three fields per change, each one entry: the untouched blob is not written again.
@@ -44,11 +65,13 @@ describe("durable state", () => {
     await abortAllDurableObjects();
     expect(await handle.counter()).toBe(3);
     expect(await handle.note()).toBe("second");
-    expect(await handle.tags()).toEqual([["second", "2023-11-14T22:13:20.000Z"]]);
+    expect(await handle.fingerprint()).toBe(blob);
   });
 
-  it("a change to many fields is stored in one transaction, one entry per field, and loads after a reset", async () => {
-    const { handle, stub, before } = await bigStateWithCounter();
+  it("in a large state a change to many fields is one transaction, one entry per field, and loads after a reset", async () => {
+    const { handle, stub } = await bigStateWithCounter();
+    await handle.fill(1);
+    const before = await writesOf(stub);
     await handle.addExtras(120);
     expect((await writesOf(stub)).rows - before.rows).toBe(120);
     await abortAllDurableObjects();
@@ -56,38 +79,71 @@ describe("durable state", () => {
     expect(await handle.counter()).toBe(1);
   });
 
-  it("a field that shrinks or goes away leaves none of its chunks behind", async () => {
+  it("a field that shrinks or goes away leaves none of its chunks behind, and a state that gets small is packed again", async () => {
     const key = uniqueKey();
     const handle = testClient().bigState.getOrCreate(key);
     const blobEntries = async () => (await stateEntries(key)).filter((entry) => entry.endsWith(":.blob"));
     await handle.fill(3);
     // 3 MiB and the value's header: four chunks of at most 1 MiB.
     expect(await blobEntries()).toEqual(["actorflare:state1:.blob", "actorflare:state2:.blob", "actorflare:state3:.blob", "actorflare:state:.blob"]);
+    const written = await handle.fill(1);
+    expect(await blobEntries()).toEqual(["actorflare:state1:.blob", "actorflare:state:.blob"]);
+    await abortAllDurableObjects();
+    expect(await handle.fingerprint()).toBe(written);
     await handle.shrinkBlob();
-    expect(await blobEntries()).toEqual(["actorflare:state:.blob"]);
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
     await abortAllDurableObjects();
     expect(await handle.fingerprint()).toMatch(/^8:/);
     await handle.fill(2);
     await handle.dropBlob();
-    expect(await blobEntries()).toEqual([]);
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
     await abortAllDurableObjects();
     expect(await handle.whole()).not.toHaveProperty("blob");
     expect(await handle.tags()).toEqual([["filled", "2023-11-14T22:13:20.000Z"]]);
+  });
+
+  it("a state that grows past the packed size is split into field entries, and reads back the same", async () => {
+    const { handle, key } = await bigStateWithCounter();
+    // 17 KiB of notes: past the 16 KiB a packed state may hold.
+    await handle.retag("n".repeat(17 * 1024));
+    expect(await stateEntries(key)).toEqual(["actorflare:state:.blob", "actorflare:state:.counter", "actorflare:state:.note", "actorflare:state:.tags"]);
+    await abortAllDurableObjects();
+    expect(await handle.note()).toHaveLength(17 * 1024);
+    // Back under 16 KiB, it stays split (no flapping near the limit); under 8 KiB it is packed.
+    await handle.retag("n".repeat(12 * 1024));
+    expect(await stateEntries(key)).toHaveLength(4);
+    await handle.retag("short");
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
+    await abortAllDurableObjects();
+    expect(await handle.note()).toBe("short");
+    expect(await handle.counter()).toBe(4);
   });
 
   it("a state that is not a plain object is stored whole, and each replacement leaves only its own entries", async () => {
     const key = uniqueKey();
     const handle = testClient().bigState.getOrCreate(key);
     expect(await handle.counter()).toBe(0);
-    expect(await stateEntries(key)).toEqual(["actorflare:state:.blob", "actorflare:state:.counter", "actorflare:state:.note", "actorflare:state:.tags"]);
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
     await handle.replaceWhole([1, "two", { three: 3 }]);
     expect(await stateEntries(key)).toEqual(["actorflare:state:="]);
     await abortAllDurableObjects();
     expect(await handle.whole()).toEqual([1, "two", { three: 3 }]);
     await handle.replaceWhole({ counter: 5, note: "back" });
-    expect(await stateEntries(key)).toEqual(["actorflare:state:.counter", "actorflare:state:.note"]);
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
     await abortAllDurableObjects();
     expect(await handle.whole()).toEqual({ counter: 5, note: "back" });
+  });
+
+  it("a field named __proto__ is an ordinary field, packed or not", async () => {
+    const { handle, key } = await bigStateWithCounter();
+    const withProto = (extra: object) => ({ ...JSON.parse('{"__proto__": {"polluted": true}}'), counter: 2, ...extra });
+    for (const state of [withProto({}), withProto({ big: "x".repeat(20_000) })]) {
+      await handle.replaceWhole(state);
+      expect((await stateEntries(key)).length).toBe("big" in state ? 3 : 1);
+      await abortAllDurableObjects();
+      expect(await handle.whole()).toEqual(state);
+      expect(Object.keys((await handle.whole()) as object)).toContain("__proto__");
+    }
   });
 });
 
@@ -97,7 +153,7 @@ async function bigStateWithCounter() {
   const handle = testClient().bigState.getOrCreate(key);
   await handle.bump();
   const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
-  return { handle, stub, before: await writesOf(stub) };
+  return { handle, stub, key, before: await writesOf(stub) };
 }
 
 /** The keys of the `bigState` actor's state entries, in storage order (a new stub each time: a reset breaks the old one). */

@@ -2,12 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
-import { tableExists } from "../../src/actor/storage-layout";
+import { STORAGE_LAYOUT, tableExists } from "../../src/actor/storage-layout";
 import { indexShardName, indexShardOf } from "../../src/server/object-names";
 import layout0 from "./fixtures/storage-layout-0.json";
 import layout1 from "./fixtures/storage-layout-1.json";
 import layout2 from "./fixtures/storage-layout-2.json";
 import layout3 from "./fixtures/storage-layout-3.json";
+import layout4 from "./fixtures/storage-layout-4.json";
 import { testClient, uniqueKey } from "./helpers";
 
 // Storage written by an earlier version must load in this one. The fixture is an actor's
@@ -61,6 +62,14 @@ async function plant(fixture: Fixture, key: string): Promise<DurableObjectStub> 
   return stub;
 }
 
+/** Every KV entry (bytes by their length) and every job row of the object. */
+function storageSnapshot(stub: DurableObjectStub) {
+  return runInDurableObject(stub, (_instance, ctx) => ({
+    kv: Array.from(ctx.storage.kv.list(), ([entry, value]): [string, unknown] => [entry, value instanceof Uint8Array ? value.byteLength : value]),
+    jobs: ctx.storage.sql.exec("SELECT * FROM actorflare_schedule ORDER BY at").toArray(),
+  }));
+}
+
 /** What the `layout` actor's `read` answers after its `fill`, as every fixture was made. */
 function filledLayout(key: string) {
   return {
@@ -87,7 +96,7 @@ describe("storage written by earlier versions", () => {
       meta: ctx.storage.kv.get("actorflare:meta"),
       jobs: ctx.storage.sql.exec("SELECT action, v, cron FROM actorflare_schedule ORDER BY at").toArray(),
     }));
-    expect(stored.meta).toMatchObject({ v: 3, name: "layout", key: ["layout-v0"] });
+    expect(stored.meta).toMatchObject({ v: STORAGE_LAYOUT, name: "layout", key: ["layout-v0"] });
     // Its wake recorded it in the actor index (layout 2), so it is no longer marked unlisted.
     expect(stored.meta).not.toHaveProperty("unlisted");
     expect(stored.jobs).toEqual([
@@ -115,7 +124,7 @@ describe("storage written by earlier versions", () => {
     const handle = testClient().layout.get(key);
     expect(await handle.read()).toMatchObject({ count: 7, list: [1, 2, 3], bigLength: 1_400_000, key: ["layout-v1"] });
     expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.getAlarm())).toBe(4_102_444_800_000);
-    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: 3, key: ["layout-v1"] });
+    expect(await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"))).toMatchObject({ v: STORAGE_LAYOUT, key: ["layout-v1"] });
     const old = [
       { kind: "once", action: "tick", args: ["far"], at: 4_102_444_800_000, tries: 0 },
       { kind: "once", action: "tick", args: ["farther"], at: 4_102_444_800_001, tries: 0 },
@@ -148,7 +157,7 @@ describe("storage written by earlier versions", () => {
     await testClient().layout.get(key).read();
     expect(await indexRows()).toEqual([{ name: keyToName(meta.key), id: stub.id.toString(), created_at: meta.createdAt, pending: null }]);
     const stored = await runInDurableObject(stub, (_instance, ctx) => ctx.storage.kv.get("actorflare:meta"));
-    expect(stored).toEqual({ ...meta, v: 3 });
+    expect(stored).toEqual({ ...meta, v: STORAGE_LAYOUT });
   });
 
   it("storage of a newer layout is refused with storage_too_new, and left as it is", async () => {
@@ -173,7 +182,7 @@ describe("storage written by earlier versions", () => {
       }));
     // The big field (1.4 MB of CBOR) kept its two chunks.
     expect(await stored()).toEqual({
-      meta: { ...layout2.kv["actorflare:meta"], v: 3 },
+      meta: { ...layout2.kv["actorflare:meta"], v: STORAGE_LAYOUT },
       stateTable: false,
       entries: ["actorflare:state1:.big", "actorflare:state:.big", "actorflare:state:.count", "actorflare:state:.nested"],
     });
@@ -187,22 +196,39 @@ describe("storage written by earlier versions", () => {
     expect(await handle.read()).toMatchObject({ count: 8, list: [1, 2, 3], bigLength: 1_400_000 });
   });
 
-  it("layout 3 (the current one, state in KV entries): loads as it is, and nothing is rewritten", async () => {
+  it("layout 3 (a state of any size in field entries): loads, and its entries stay as they are", async () => {
     const key = uniqueKey();
     const stub = await plant(layout3 as Fixture, key);
-    const snapshot = () =>
-      runInDurableObject(stub, (_instance, ctx) => ({
-        kv: Array.from(ctx.storage.kv.list(), ([entry, value]) => [entry, value instanceof Uint8Array ? value.byteLength : value]),
-        jobs: ctx.storage.sql.exec("SELECT * FROM actorflare_schedule ORDER BY at").toArray(),
-      }));
+    const snapshot = () => storageSnapshot(stub);
     const planted = await snapshot();
     const handle = testClient().layout.get(key);
     expect(await handle.read()).toEqual(filledLayout("layout-v3"));
     expect(await handle.jobs()).toHaveLength(3);
-    expect(await snapshot()).toEqual(planted);
+    // Only the meta moved to the current layout: a large state keeps this form.
+    const meta = layout3.kv["actorflare:meta"];
+    expect(await snapshot()).toEqual({
+      ...planted,
+      kv: planted.kv.map(([entry, value]) => (entry === "actorflare:meta" ? [entry, { ...meta, v: STORAGE_LAYOUT }] : [entry, value])),
+    });
+    // Once small, the state is packed into one entry, and reads back after a restart.
+    await handle.trim();
+    expect((await snapshot()).kv.map(([entry]) => entry)).toEqual(["actorflare:meta", "actorflare:state:&"]);
+    await expect(runInDurableObject(stub, (_instance, ctx) => ctx.abort("restart"))).rejects.toThrow("restart");
+    expect(await handle.read()).toEqual({ ...filledLayout("layout-v3"), bigLength: 14 });
   });
 
-  it("a new actor is written in the current layout: meta and state in KV entries, jobs in their table", async () => {
+  it("layout 4 (the current one, a small state packed in one entry): loads as it is, and nothing is rewritten", async () => {
+    const key = uniqueKey();
+    const stub = await plant(layout4 as Fixture, key);
+    const planted = await storageSnapshot(stub);
+    expect(planted.kv.map(([entry]) => entry)).toEqual(["actorflare:meta", "actorflare:state:&"]);
+    const handle = testClient().layout.get(key);
+    expect(await handle.read()).toEqual({ ...filledLayout("layout-v4"), bigLength: 14 });
+    expect(await handle.jobs()).toHaveLength(3);
+    expect(await storageSnapshot(stub)).toEqual(planted);
+  });
+
+  it("a new actor is written in the current layout: meta and its small state in KV entries, jobs in their table", async () => {
     const key = uniqueKey();
     await testClient().layout.getOrCreate(key).plan();
     const stub = env.LAYOUT.get(env.LAYOUT.idFromName(keyToName([key])));
@@ -216,8 +242,8 @@ describe("storage written by earlier versions", () => {
       jobs: ctx.storage.sql.exec("SELECT v, cron FROM actorflare_schedule").toArray(),
     }));
     expect(stored).toEqual({
-      meta: expect.objectContaining({ v: 3 }),
-      entries: ["actorflare:state:.big", "actorflare:state:.count", "actorflare:state:.nested"],
+      meta: expect.objectContaining({ v: STORAGE_LAYOUT }),
+      entries: ["actorflare:state:&"],
       tables: ["actorflare_schedule"],
       jobs: [
         { v: 2, cron: null },
