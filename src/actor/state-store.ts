@@ -1,4 +1,4 @@
-import { decodeCbor, encodeCbor } from "../protocol/cbor";
+import { decodeCbor, encodeCbor, encodeCborNamedBytes } from "../protocol/cbor";
 import { ActorflareError } from "../protocol/errors";
 import { isPlainObject } from "../protocol/plain-object";
 import type { StateChanges } from "./state-tracker";
@@ -196,7 +196,7 @@ export class StateStore {
 
     if (pack) {
       this.#became("packed", fields);
-      return { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCbor([...fields])]]), deleted: [] };
+      return { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCborNamedBytes(fields)]]), deleted: [] };
     }
     this.#became("fields");
     // Staying in the fields form, only what changed is written; leaving another, every field.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CborError, decodeCbor, encodeCbor } from "../../src/protocol/cbor";
+import { CborError, decodeCbor, encodeCbor, encodeCborNamedBytes } from "../../src/protocol/cbor";
 
 // The exact bytes and edge cases of actorflare's CBOR, beyond what the round trips against
 // cbor-x in cbor.test.ts pin down: stored state and wire frames keep these bytes, and a client
@@ -198,5 +198,15 @@ describe("CBOR, byte for byte", () => {
   it("refuses to encode what CBOR cannot carry, wherever it is", () => {
     expect(() => encodeCbor(new Map([[() => 1, 1]]))).toThrow(new CborError("a function cannot be encoded"));
     expect(() => encodeCbor(new Set([Symbol("s")]))).toThrow(new CborError("a symbol cannot be encoded"));
+  });
+
+  it("writes named byte strings as an array of [text, bytes] pairs, which decode as Uint8Arrays", () => {
+    const entries = new Map([
+      ["a", new Uint8Array([1])],
+      ["é", new Uint8Array(0)],
+    ]);
+    expect(hex(encodeCborNamedBytes(entries))).toBe("82 82 61 61 41 01 82 62 c3a9 40".replace(/ /g, ""));
+    expect(decodeCbor(encodeCborNamedBytes(entries))).toEqual([...entries]);
+    expect(hex(encodeCborNamedBytes(new Map()))).toBe("80");
   });
 });

@@ -75,7 +75,7 @@ var CborError = class extends Error {
 var textEncoder = new TextEncoder();
 var textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function encodeCbor(value) {
-  return new Encoder(value).bytes();
+  return new Encoder().value(value).bytes();
 }
 function decodeCbor(data) {
   return new Decoder(data).document();
@@ -92,9 +92,19 @@ var Encoder = class {
    * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
    */
   #repeated;
-  constructor(value) {
+  value(value) {
     if (typeof value === "object" && value !== null) this.#findRepeated(value);
     this.#write(value);
+    return this;
+  }
+  namedBytes(entries) {
+    this.#head(4 /* Array */, entries.size);
+    for (const [name, bytes] of entries) {
+      this.#head(4 /* Array */, 2);
+      this.#string(3 /* Text */, textEncoder.encode(name));
+      this.#string(2 /* Bytes */, bytes);
+    }
+    return this;
   }
   /**
    * Objects met twice are found before writing, the first place of each gets tag 28. Dates and
