@@ -104,12 +104,14 @@ class Encoder {
    */
   #repeated: Map<object, number | undefined> | undefined;
 
+  /** Writes one value; an encoder writes one value or one list of named bytes. */
   value(value: unknown): this {
     if (typeof value === "object" && value !== null) this.#findRepeated(value);
     this.#write(value);
     return this;
   }
 
+  /** Writes `[[name, bytes], ...]`: no value inside can repeat, so there is nothing to walk first. */
   namedBytes(entries: Map<string, Uint8Array>): this {
     this.#head(Major.Array, entries.size);
     for (const [name, bytes] of entries) {

@@ -92,11 +92,13 @@ var Encoder = class {
    * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
    */
   #repeated;
+  /** Writes one value; an encoder writes one value or one list of named bytes. */
   value(value) {
     if (typeof value === "object" && value !== null) this.#findRepeated(value);
     this.#write(value);
     return this;
   }
+  /** Writes `[[name, bytes], ...]`: no value inside can repeat, so there is nothing to walk first. */
   namedBytes(entries) {
     this.#head(4 /* Array */, entries.size);
     for (const [name, bytes] of entries) {
