@@ -196,7 +196,7 @@ describe("storage written by earlier versions", () => {
     expect(await handle.read()).toMatchObject({ count: 8, list: [1, 2, 3], bigLength: 1_400_000 });
   });
 
-  it("layout 3 (a state of any size in field entries): loads, and its entries stay as they are", async () => {
+  it("layout 3 (state in field entries): loads with its entries as they are, and is packed once it is small", async () => {
     const key = uniqueKey();
     const stub = await plant(layout3 as Fixture, key);
     const snapshot = () => storageSnapshot(stub);
