@@ -114,8 +114,9 @@ export class StateStore {
     if (packed) this.#packed = fields;
     const state: [string, unknown][] = [];
     for (const [field, bytes] of fields) {
-      this.#weights.set(field, weigh(field, bytes.byteLength));
-      this.#weight += weigh(field, bytes.byteLength);
+      const weight = weigh(field, bytes.byteLength);
+      this.#weights.set(field, weight);
+      this.#weight += weight;
       state.push([field, decodeCbor(bytes)]);
     }
     // fromEntries defines each field, so even one named `__proto__` is an ordinary field.
