@@ -38,14 +38,16 @@ export interface ConnectionRecord {
   params: unknown;
   auth: unknown;
   state: unknown;
+  /** When the connection opened (ms since the epoch); absent in records of version 1. */
+  since?: number;
 }
 
 /** One client connection to an actor: `c.conn` in actions, a value of `c.conns`. */
 export class Connection<CS = unknown> {
   readonly params: unknown;
   readonly auth: unknown;
-  /** When this connection opened, or was rebuilt after a wake (ms since the epoch), for the inspector. */
-  readonly since = Date.now();
+  /** When this connection opened (ms since the epoch), for the inspector; kept across wakes. */
+  readonly since: number;
   readonly #subscriptions = new Set<string>();
   readonly #transport: ConnectionTransport;
   // Made on first use: an HTTP action's short-lived connection usually needs neither.
@@ -55,8 +57,9 @@ export class Connection<CS = unknown> {
   #stateReplaced = false;
 
   /** @internal The actor makes connections. */
-  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string }) {
+  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number }) {
     this.#id = init.id;
+    this.since = init.since ?? Date.now();
     this.#token = init.token;
     this.#transport = transport;
     this.params = init.params;
@@ -119,7 +122,16 @@ export class Connection<CS = unknown> {
 
   /** @internal What is stored to rebuild this connection after a wake (subscriptions apart). */
   record(): ConnectionRecord {
-    return { v: RECORD_VERSION, id: this.id, token: this.token, encoding: this.encoding, params: this.params, auth: this.auth, state: this.#state };
+    return {
+      v: RECORD_VERSION,
+      id: this.id,
+      token: this.token,
+      encoding: this.encoding,
+      params: this.params,
+      auth: this.auth,
+      state: this.#state,
+      since: this.since,
+    };
   }
 
   /**

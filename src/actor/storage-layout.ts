@@ -16,8 +16,8 @@ import type { ActorMeta } from "./storage";
  */
 export const STORAGE_LAYOUT = 4;
 
-/** The version of a connection record this code writes. */
-export const RECORD_VERSION = 1;
+/** The version of a connection record this code writes (2: with `since`, when it opened). */
+export const RECORD_VERSION = 2;
 
 /** The version of a scheduled-job row this code writes (2: with the columns `cron` and `started`). */
 export const JOB_ROW_VERSION = 2;

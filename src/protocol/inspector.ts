@@ -23,7 +23,7 @@ export interface InspectedConnection {
   state: unknown;
   subscriptions: string[];
   transport: "websocket" | "sse" | "http";
-  /** When it opened, or was rebuilt after the actor woke, in ms since the epoch. */
+  /** When it opened, in ms since the epoch (a connection stored by an older release: when the actor woke and rebuilt it). */
   since: number;
 }
 

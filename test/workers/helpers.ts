@@ -4,7 +4,8 @@ import { expect } from "vitest";
 import { ActorError, createClient, type TransportKind } from "../../src/client/index";
 import type { StorageWrites } from "../../src/actor/storage";
 import type { Encoding } from "../../src/index";
-import type { registry } from "./registry";
+import type { InspectorSnapshot } from "../../src/protocol/inspector";
+import { INSPECTOR_TOKEN, type registry } from "./registry";
 
 export const ORIGIN = "http://127.0.0.1:8787";
 
@@ -105,4 +106,28 @@ export async function rejection(promise: Promise<unknown>): Promise<ActorError> 
   if (!("error" in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
   expect(outcome.error).toBeInstanceOf(ActorError);
   return outcome.error as ActorError;
+}
+
+/** The inspector's API under the test worker; its requests carry the token as a bearer. */
+export const INSPECTOR_API = "/registry/inspector/api";
+export const INSPECTOR_BEARER = { authorization: `Bearer ${INSPECTOR_TOKEN}` };
+
+/** The inspector's `query` parameter for the actor `name` with the one-part key `key`. */
+export const byKey = (name: string, key: string) => `query=${encodeURIComponent(JSON.stringify({ getForKey: { name, key: [key] } }))}`;
+
+/** A request to the inspector with the token; a `body` that is not a string is sent as JSON. */
+export function inspector(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+  const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  return call(path, {
+    method,
+    body,
+    headers: { ...INSPECTOR_BEARER, ...(body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+  });
+}
+
+/** What the inspector shows of an actor that exists. */
+export async function snapshotOf(name: string, key: string): Promise<InspectorSnapshot> {
+  const response = await inspector("GET", `${INSPECTOR_API}/actor?${byKey(name, key)}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { value: InspectorSnapshot }).value;
 }

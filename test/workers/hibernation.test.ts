@@ -1,14 +1,35 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { testClient, uniqueKey, untilSubscribed } from "./helpers";
+import { keyToName } from "../../src/worker/locate";
+import { snapshotOf, testClient, uniqueKey, untilSubscribed } from "./helpers";
+
+const chatRoomStub = (key: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(keyToName([key])));
+
+/** Makes the stored record of connection `id` look as a release before record version 2 wrote it: no `since`. */
+function storeAsVersion1(key: string, id: string): Promise<void> {
+  return runInDurableObject(chatRoomStub(key), (_instance, state) => {
+    const socket = state.getWebSockets().find((candidate) => (candidate.deserializeAttachment() as { id?: string } | null)?.id === id);
+    const attachment = socket?.deserializeAttachment() as { record: { v?: number; since?: number } };
+    expect(attachment.record.since).toEqual(expect.any(Number));
+    delete attachment.record.since;
+    attachment.record.v = 1;
+    socket!.serializeAttachment(attachment);
+  });
+}
 
 describe("hibernatable connections", () => {
   // Forced the way production does it: the runtime evicts an object that has had no events for
   // ~10 s and holds nothing that pins it (no timers, no pending I/O, no standard sockets).
   // If anything kept the idle actor awake, the wake id would not change.
-  it("a connection survives the actor leaving memory; its state, params and subscriptions come back", async () => {
+  it("a connection survives the actor leaving memory; its state, params, subscriptions and opening time come back", async () => {
     const key = uniqueKey();
     const conn = testClient("cbor")
       .chatRoom.getOrCreate(key, { params: { name: "sleeper" } })
+      .connect();
+    // A second connection whose record is made to look as an older release stored it.
+    const older = testClient("json")
+      .chatRoom.getOrCreate(key, { params: { name: "older" } })
       .connect();
     const seen: unknown[] = [];
     conn.on("message", (m) => seen.push(m));
@@ -18,9 +39,13 @@ describe("hibernatable connections", () => {
       () => conn.send("before").then(() => sentBefore++),
       () => seen.length > 0,
     );
+    await older.whoami();
+    await storeAsVersion1(key, older.connectionId!);
     const seenBefore = seen.length;
+    const sinceBefore = new Map((await snapshotOf("chatRoom", key)).connections.map((c) => [c.id, c.since]));
     const firstWake = await conn.wakeId();
     const connectionId = conn.connectionId;
+    const sleptAt = Date.now();
 
     await new Promise((resolve) => setTimeout(resolve, 15_000));
 
@@ -32,6 +57,14 @@ describe("hibernatable connections", () => {
     await conn.send("after");
     expect(seen.at(-1)).toEqual({ from: "sleeper", text: "after" });
     expect(seen).toHaveLength(seenBefore + 1);
-    await conn.dispose();
+
+    // The inspector shows when each connection opened, not when the actor woke; a record without
+    // that time (version 1) reads as opened when the actor rebuilt it, and still works.
+    const since = new Map((await snapshotOf("chatRoom", key)).connections.map((c) => [c.id, c.since]));
+    expect(since.get(connectionId!)).toBe(sinceBefore.get(connectionId!));
+    expect(since.get(connectionId!)).toBeLessThan(sleptAt);
+    expect(since.get(older.connectionId!)).toBeGreaterThan(sleptAt);
+    expect(await older.whoami()).toMatchObject({ state: { name: "older" } });
+    await Promise.all([conn.dispose(), older.dispose()]);
   }, 40_000);
 });

@@ -4,25 +4,9 @@ import { counter } from "../../examples/demo/actors/counter";
 import { ACTIVITY_CAPACITY, ActivityLog } from "../../src/actor/activity";
 import type { InspectorSnapshot } from "../../src/protocol/inspector";
 import { ActorflareError, setup } from "../../src/index";
-import { call, errorBody, queryHeaders, uniqueKey } from "./helpers";
+import { byKey, call, errorBody, INSPECTOR_API as API, INSPECTOR_BEARER as BEARER, inspector, queryHeaders, snapshotOf, uniqueKey } from "./helpers";
 import { INSPECTOR_TOKEN } from "./registry";
 import { openConnection, SocketReader, upgrade } from "./ws-helpers";
-
-const API = "/registry/inspector/api";
-const BEARER = { authorization: `Bearer ${INSPECTOR_TOKEN}` };
-
-const byKey = (name: string, key: string) => `query=${encodeURIComponent(JSON.stringify({ getForKey: { name, key: [key] } }))}`;
-
-function inspector(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) {
-  const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-  return call(path, { method, body, headers: { ...BEARER, ...(body === undefined ? {} : { "content-type": "application/json" }), ...init.headers } });
-}
-
-async function snapshotOf(name: string, key: string): Promise<InspectorSnapshot> {
-  const response = await inspector("GET", `${API}/actor?${byKey(name, key)}`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { value: InspectorSnapshot }).value;
-}
 
 /** A counter with this key, made (and counted up by `by`) through the public API. */
 async function counterAt(key: string, by: number): Promise<void> {
