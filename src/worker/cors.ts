@@ -1,5 +1,15 @@
 import type { CorsOptions } from "./registry-runtime";
 
+/*
+ * CORS by hand rather than with hono/cors: that middleware sets its headers on the app's
+ * response before the route runs, and Hono then copies the route's Response into a new one with
+ * those headers on top. Here that copy would drop a WebSocket upgrade's socket (status 101), would
+ * overwrite CORS headers an actor's onFetch set itself, and would happen on every request. Its
+ * `credentials` is also one switch for all origins, while the default here grants `*` without
+ * credentials and credentials only to listed origins. So this module answers preflights and adds
+ * the grant to a response only when the request has an origin that is granted.
+ */
+
 /** Request headers a browser may send cross-origin: the protocol's, plus what the registry adds. */
 const PROTOCOL_HEADERS = [
   "Content-Type",
