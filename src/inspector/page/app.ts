@@ -257,7 +257,7 @@ function render(next: InspectorSnapshot): void {
       next.connections.map((conn) => [
         abbreviated(conn.id),
         conn.transport,
-        new Date(conn.since).toLocaleTimeString(),
+        new Date(conn.since).toLocaleString(),
         code(JSON.stringify(conn.params)),
         code(JSON.stringify(conn.state) ?? ""),
         conn.subscriptions.join(", "),
