@@ -2,7 +2,7 @@ import { runAction } from "../actor/actions";
 import { Connection } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import { errors } from "../protocol/errors";
-import { type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
+import { fromJsonView, type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
 
 /** The inspector's actions run on a connection of their own, as scheduled jobs do: no params, no auth, no connection hooks. */
 const INSPECTOR_TRANSPORT = { encoding: "json", send: () => {}, close: () => {} } as const;
@@ -22,7 +22,8 @@ export async function inspect(instance: ActorInstance, request: InspectorOp): Pr
       return jsonView(instance.toRaw(await runAction(instance, conn, request.name, request.args)));
     }
     case "setState":
-      instance.state = request.state;
+      // The page edits the state as snapshots show it: its types are taken back from the marks and the state it replaces.
+      instance.state = fromJsonView(request.state, instance.toRaw(instance.state));
       // saveIfChanged restores the stored state, in memory too, when the new one cannot be stored.
       instance.saveIfChanged();
       instance.log.info("from inspector: state replaced");

@@ -77,10 +77,78 @@ export function jsonView(value: unknown, seen = new Set<object>()): unknown {
     if (value instanceof Map) return { $map: [...value].map(([k, v]) => [jsonView(k, seen), jsonView(v, seen)]) };
     if (value instanceof Set) return { $set: [...value].map((v) => jsonView(v, seen)) };
     if (Array.isArray(value)) return value.map((v) => jsonView(v, seen));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonView(v, seen);
-    return out;
+    // fromEntries defines each key, so a field named `__proto__` is shown like any other.
+    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, jsonView(v, seen)]])));
   } finally {
     seen.delete(value);
   }
+}
+
+/** How deep `fromJsonView` looks; below that a value is kept as it came (storing it may still refuse it). */
+const MAX_VIEW_DEPTH = 1000;
+
+/**
+ * The way back from `jsonView`, for a state edited in the inspector, so that a state copied from
+ * a snapshot, edited and saved keeps its types. `{ "$map": [[key, value], ...] }` becomes a Map,
+ * `{ "$set": [...] }` a Set, `{ "$bigint": "12" }` a bigint (an object is read as a mark only when
+ * the mark is its one key and the value has the mark's shape). JSON cannot tell a Date's ISO
+ * string or a typed array's numbers from a real string or array, so those are taken from `like`,
+ * the value being replaced: where it held a Date, a date string becomes a Date again; where it
+ * held a typed array, an array of numbers becomes one of the same type.
+ */
+export function fromJsonView(value: unknown, like?: unknown, depth = 0): unknown {
+  if (depth > MAX_VIEW_DEPTH) return value;
+  if (typeof value === "string" && like instanceof Date) {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? value : date;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  const next = (item: unknown, itemLike?: unknown) => fromJsonView(item, itemLike, depth + 1);
+  if (Array.isArray(value)) {
+    if (isTypedArray(like)) {
+      const typed = typedArrayLike(like, value);
+      if (typed) return typed;
+    }
+    return value.map((item, i) => next(item, Array.isArray(like) ? like[i] : undefined));
+  }
+  const keys = Object.keys(value);
+  const record = value as Record<string, unknown>;
+  if (keys.length === 1) {
+    const [mark] = keys;
+    const marked = record[mark as string];
+    if (mark === "$map" && Array.isArray(marked) && marked.every((entry) => Array.isArray(entry) && entry.length === 2)) {
+      const likeMap = like instanceof Map ? like : undefined;
+      return new Map(
+        marked.map(([key, item]: unknown[]) => {
+          const revivedKey = next(key);
+          return [revivedKey, next(item, likeMap?.get(revivedKey))];
+        }),
+      );
+    }
+    if (mark === "$set" && Array.isArray(marked)) return new Set(marked.map((item) => next(item)));
+    if (mark === "$bigint" && typeof marked === "string" && /^-?\d+$/.test(marked)) return BigInt(marked);
+  }
+  const likeRecord = typeof like === "object" && like !== null && !Array.isArray(like) ? (like as Record<string, unknown>) : undefined;
+  // fromEntries defines each key, so a key named `__proto__` stays an ordinary one.
+  return Object.fromEntries(keys.map((key) => [key, next(record[key], likeRecord && Object.hasOwn(likeRecord, key) ? likeRecord[key] : undefined)]));
+}
+
+type NumberArray = ArrayBufferView & ArrayLike<number | bigint>;
+
+function isTypedArray(value: unknown): value is NumberArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/** `items` as a typed array of `like`'s type, or undefined when some item does not fit it (300 in a Uint8Array). */
+function typedArrayLike(like: NumberArray, items: unknown[]): NumberArray | undefined {
+  if (!items.every((item) => typeof item === "number" && Number.isFinite(item))) return undefined;
+  const numbers = items as number[];
+  const bigints = like instanceof BigInt64Array || like instanceof BigUint64Array;
+  if (bigints && !numbers.every(Number.isInteger)) return undefined;
+  const Type = like.constructor as new (items: (number | bigint)[]) => NumberArray;
+  const typed = new Type(bigints ? numbers.map(BigInt) : numbers);
+  // Floats are rounded to the array's precision, as any write to one is; other items must fit exactly.
+  if (like instanceof Float32Array || like instanceof Float64Array) return typed;
+  for (let i = 0; i < numbers.length; i++) if (Number(typed[i]) !== numbers[i]) return undefined;
+  return typed;
 }

@@ -195,6 +195,30 @@ describe("the inspector's API", () => {
     expect(await after.json()).toEqual({ o: 41 });
   });
 
+  it("a state edited from a snapshot keeps its types: a Map of Dates stays one, with the edited Date", async () => {
+    const key = uniqueKey();
+    const layoutAction = async (name: string) => {
+      const response = await call(`/registry/actors/actions/${name}`, {
+        method: "POST",
+        headers: { ...queryHeaders({ getOrCreateForKey: { name: "layout", key: [key] } }), "content-type": "application/json" },
+        body: JSON.stringify({ a: [] }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { o: unknown }).o;
+    };
+    await layoutAction("fill");
+    await layoutAction("trim");
+    // As the page's "Copy current state" gives it, edited.
+    const state = (await snapshotOf("layout", key)).state as { count: number; nested: { tags: { $map: [string, string][] } } };
+    expect(state.nested.tags).toEqual({ $map: [["made", new Date(1_700_000_000_000).toISOString()]] });
+    state.count = 8;
+    state.nested.tags.$map[0]![1] = "2024-01-02T03:04:05.000Z";
+    const replaced = await inspector("PUT", `${API}/actor/state?${byKey("layout", key)}`, { body: { state } });
+    expect(replaced.status).toBe(200);
+    // `read` calls toISOString on each value of the Map: it answers only if they are Dates again.
+    expect(await layoutAction("read")).toMatchObject({ count: 8, list: [1, 2, 3], tags: [["made", "2024-01-02T03:04:05.000Z"]], bigLength: 14 });
+  });
+
   it("lists the actors of a name from the actor index, a page at a time", async () => {
     const keys = [uniqueKey(), uniqueKey()];
     for (const key of keys) await counterAt(key, 1);

@@ -1,0 +1,80 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { fromJsonView, jsonView } from "../../src/protocol/inspector";
+
+/** What the page does with a snapshot's state: JSON text, edited or not, sent back. */
+const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(jsonView(value)));
+
+/** State values of every kind the inspector shows with a mark or takes from the state it replaces. */
+const stateValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.string(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+    fc.boolean(),
+    fc.constant(null),
+    fc.bigInt(),
+    fc.date({ noInvalidDate: true }),
+    fc.uint8Array({ maxLength: 4 }),
+    fc.int32Array({ maxLength: 4 }),
+    fc.float64Array({ noNaN: true, noDefaultInfinity: true, maxLength: 4 }).filter((a) => a.every((n) => !Object.is(n, -0))),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(
+      fc.string().filter((key) => !["$map", "$set", "$bigint"].includes(key)),
+      tie("value"),
+      { maxKeys: 4 },
+    ),
+    fc.uniqueArray(fc.tuple(fc.string(), tie("value")), { selector: ([key]) => key, maxLength: 4 }).map((entries) => new Map(entries)),
+    fc.uniqueArray(fc.oneof(fc.string(), fc.integer()), { maxLength: 4 }).map((items) => new Set(items)),
+  ),
+})).value;
+
+describe("a state edited in the inspector keeps its types", () => {
+  it("any state read back from its snapshot's JSON, with the state it replaces as the guide, is the same state", () => {
+    fc.assert(
+      fc.property(stateValue, (state) => {
+        expect(fromJsonView(throughJson(state), state)).toEqual(state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("marks become a Map, a Set and a bigint; an edit inside them is kept", () => {
+    const before = { users: new Map([["ann", { since: new Date(0), visits: 1 }]]), tags: new Set(["a"]), total: 10n };
+    const edited = throughJson(before) as { users: { $map: [string, { visits: number }][] }; tags: { $set: string[] }; total: { $bigint: string } };
+    edited.users.$map[0]![1].visits = 2;
+    edited.users.$map.push(["bob", { visits: 0 }]);
+    edited.tags.$set.push("b");
+    edited.total.$bigint = "-12345678901234567890";
+    expect(fromJsonView(edited, before)).toEqual({
+      users: new Map<string, unknown>([
+        ["ann", { since: new Date(0), visits: 2 }],
+        ["bob", { visits: 0 }],
+      ]),
+      tags: new Set(["a", "b"]),
+      total: -12345678901234567890n,
+    });
+  });
+
+  it("a date string or numbers become a Date or a typed array only where the replaced state had one", () => {
+    const iso = new Date(5).toISOString();
+    expect(fromJsonView({ at: iso, bytes: [1, 2] }, { at: new Date(0), bytes: new Uint8Array(1) })).toEqual({ at: new Date(5), bytes: new Uint8Array([1, 2]) });
+    expect(fromJsonView({ at: iso, bytes: [1, 2] }, { at: "text", bytes: [0] })).toEqual({ at: iso, bytes: [1, 2] });
+    expect(fromJsonView({ at: iso, bytes: [1, 2] })).toEqual({ at: iso, bytes: [1, 2] });
+    // What does not fit stays as it was typed, for the store to keep or refuse: no silent wrap to 44.
+    expect(fromJsonView([300], new Uint8Array(1))).toEqual([300]);
+    expect(fromJsonView("not a date", new Date(0))).toBe("not a date");
+    expect(fromJsonView([1, 2], new BigInt64Array(1))).toEqual(new BigInt64Array([1n, 2n]));
+  });
+
+  it("an object is a mark only in the mark's shape; other objects stay objects, `__proto__` included", () => {
+    expect(fromJsonView({ $map: [[1]] })).toEqual({ $map: [[1]] });
+    expect(fromJsonView({ $bigint: "1.5" })).toEqual({ $bigint: "1.5" });
+    expect(fromJsonView({ $set: [], other: 1 })).toEqual({ $set: [], other: 1 });
+    const revived = fromJsonView(JSON.parse('{"__proto__": {"polluted": true}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(revived)).toBe(Object.prototype);
+    expect(Object.keys(revived)).toEqual(["__proto__"]);
+    expect(Object.keys(jsonView(revived) as object)).toEqual(["__proto__"]);
+  });
+});
