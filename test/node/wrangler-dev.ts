@@ -53,17 +53,31 @@ const liveGroups = new Set<number>();
 /** Temp folders not removed yet, removed on the same occasion. */
 const liveDirs = new Set<string>();
 
-export async function startWranglerDev({
-  persistTo,
-  port: requestedPort,
-  cwd = REPO_ROOT,
-  readyTimeoutMs = READY_TIMEOUT_MS,
-  wranglerBin = WRANGLER_BIN,
-  config,
-}: StartOptions): Promise<WranglerDev> {
+export async function startWranglerDev(options: StartOptions): Promise<WranglerDev> {
   installExitCleanup();
-  const port = requestedPort ?? (await freePort());
-  const inspectorPort = await freePort();
+  // A port from freePort() is only free until someone binds it: an outgoing connection of another
+  // test may take it as its ephemeral port first. Then wrangler exits at once; try again with
+  // fresh ports (a requested port is kept: a restart must come back where it was).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options, options.port ?? (await freePort()), await freePort());
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
+      await sleep(250 * attempt);
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 4;
+
+/** wrangler could not listen: one of its ports was taken after we picked it. */
+class PortTakenError extends Error {}
+
+async function launch(
+  { persistTo, cwd = REPO_ROOT, readyTimeoutMs = READY_TIMEOUT_MS, wranglerBin = WRANGLER_BIN, config }: StartOptions,
+  port: number,
+  inspectorPort: number,
+): Promise<WranglerDev> {
   const args = [
     "dev",
     "--ip",
@@ -105,6 +119,7 @@ export async function startWranglerDev({
     await waitUntilReady(url, child, () => output, readyTimeoutMs);
   } catch (error) {
     await kill();
+    if (/Address already in use/.test(output)) throw new PortTakenError((error as Error).message);
     throw error;
   }
   return { url, port, inspectorPort, output: () => output, stop, kill };
