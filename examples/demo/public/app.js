@@ -55,7 +55,7 @@ function backoffDelay(attempt, { base, max, jitter = 0 }) {
   return Math.min(max, base * 2 ** attempt) * (1 - jitter * Math.random());
 }
 
-// src/protocol/cbor.ts
+// src/protocol/cbor-format.ts
 var TYPED_ARRAYS = [
   [64, Uint8Array],
   [68, Uint8ClampedArray],
@@ -72,177 +72,9 @@ var TYPED_ARRAYS = [
 var CborError = class extends Error {
   name = "CborError";
 };
-var textEncoder = new TextEncoder();
+
+// src/protocol/cbor-decoder.ts
 var textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function encodeCbor(value) {
-  return new Encoder().value(value).bytes();
-}
-function decodeCbor(data) {
-  return new Decoder(data).document();
-}
-var Encoder = class {
-  // Small to start, and nothing else allocated until needed: a counter's new value is encoded
-  // on every save, and allocation is most of what that costs.
-  #bytes = new Uint8Array(64);
-  #view;
-  #length = 0;
-  #sharedCount = 0;
-  /**
-   * Objects that occur more than once in the value (shared or cyclic), each with its index once
-   * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
-   */
-  #repeated;
-  /** Writes one value; an encoder writes one value or one list of named bytes. */
-  value(value) {
-    if (typeof value === "object" && value !== null) this.#findRepeated(value);
-    this.#write(value);
-    return this;
-  }
-  /** Writes `[[name, bytes], ...]`: no value inside can repeat, so there is nothing to walk first. */
-  namedBytes(entries) {
-    this.#head(4 /* Array */, entries.size);
-    for (const [name, bytes] of entries) {
-      this.#head(4 /* Array */, 2);
-      this.#string(3 /* Text */, textEncoder.encode(name));
-      this.#string(2 /* Bytes */, bytes);
-    }
-    return this;
-  }
-  /**
-   * Objects met twice are found before writing, the first place of each gets tag 28. Dates and
-   * typed arrays are written whole each time, as cbor-x writes them.
-   */
-  #findRepeated(value) {
-    const seen = /* @__PURE__ */ new Set();
-    const pending = [value];
-    while (pending.length) {
-      const item = pending.pop();
-      if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) continue;
-      if (seen.has(item)) {
-        this.#repeated ??= /* @__PURE__ */ new Map();
-        this.#repeated.set(item, void 0);
-        continue;
-      }
-      seen.add(item);
-      if (item instanceof Map) {
-        for (const [key, entry] of item) pending.push(key, entry);
-      } else {
-        for (const entry of item instanceof Set || Array.isArray(item) ? item : Object.values(item)) pending.push(entry);
-      }
-    }
-  }
-  #dataView() {
-    this.#view ??= new DataView(this.#bytes.buffer);
-    return this.#view;
-  }
-  bytes() {
-    return this.#bytes.slice(0, this.#length);
-  }
-  /** Makes room for `size` more bytes and returns where they start. */
-  #take(size) {
-    const start = this.#length;
-    this.#length += size;
-    if (this.#length > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length));
-      grown.set(this.#bytes);
-      this.#bytes = grown;
-      this.#view = void 0;
-    }
-    return start;
-  }
-  /** A major type with its argument: the shortest form for a number (below 2^32), 8 bytes for a bigint. */
-  #head(major, argument) {
-    const info = typeof argument === "bigint" ? 27 : argument < 24 ? argument : argument < 256 ? 24 : argument < 65536 ? 25 : 26;
-    const size = info < 24 ? 0 : 1 << info - 24;
-    const start = this.#take(1 + size);
-    this.#bytes[start] = major << 5 | info;
-    if (typeof argument === "bigint") this.#dataView().setBigUint64(start + 1, argument);
-    else for (let i = 1; i <= size; i++) this.#bytes[start + i] = argument >>> (size - i) * 8;
-  }
-  #float64(value) {
-    const start = this.#take(9);
-    this.#bytes[start] = 251;
-    this.#dataView().setFloat64(start + 1, value);
-  }
-  /** A byte or text string: its head, then its bytes. */
-  #string(major, bytes) {
-    this.#head(major, bytes.length);
-    const start = this.#take(bytes.length);
-    this.#bytes.set(bytes, start);
-  }
-  #write(item) {
-    switch (typeof item) {
-      case "number":
-        if (Number.isInteger(item) && item < 4294967296 && item >= -4294967296 && !Object.is(item, -0)) {
-          this.#head(item < 0 ? 1 /* Negative */ : 0 /* Unsigned */, item < 0 ? -1 - item : item);
-        } else {
-          this.#float64(item);
-        }
-        return;
-      case "string":
-        return this.#string(3 /* Text */, textEncoder.encode(item));
-      case "boolean":
-        return this.#head(7 /* Simple */, item ? 21 : 20);
-      case "undefined":
-        return this.#head(7 /* Simple */, 23);
-      case "bigint": {
-        const negative = item < 0n;
-        const magnitude = negative ? -1n - item : item;
-        if (magnitude < 2n ** 64n) return this.#head(negative ? 1 /* Negative */ : 0 /* Unsigned */, magnitude);
-        const bytes = [];
-        for (let rest = magnitude; rest; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
-        this.#head(6 /* Tag */, negative ? 3 /* BignumNegative */ : 2 /* BignumPositive */);
-        return this.#string(2 /* Bytes */, new Uint8Array(bytes));
-      }
-      case "object":
-        if (item === null) return this.#head(7 /* Simple */, 22);
-        return this.#object(item);
-      default:
-        throw new CborError(`a ${typeof item} cannot be encoded`);
-    }
-  }
-  #object(item) {
-    if (this.#repeated?.has(item)) {
-      const index = this.#repeated.get(item);
-      if (index !== void 0) {
-        this.#head(6 /* Tag */, 29 /* SharedRef */);
-        return this.#head(0 /* Unsigned */, index);
-      }
-      this.#repeated.set(item, this.#sharedCount++);
-      this.#head(6 /* Tag */, 28 /* Shareable */);
-    }
-    if (item instanceof Date) {
-      this.#head(6 /* Tag */, 1 /* DateEpoch */);
-      const seconds = item.getTime() / 1e3;
-      return seconds >= 0 ? this.#write(seconds) : this.#float64(seconds);
-    }
-    if (ArrayBuffer.isView(item)) {
-      const tag = TYPED_ARRAYS.find(([, type]) => item instanceof type)?.[0];
-      if (tag !== void 0) this.#head(6 /* Tag */, tag);
-      return this.#string(2 /* Bytes */, new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
-    }
-    if (item instanceof ArrayBuffer) return this.#string(2 /* Bytes */, new Uint8Array(item));
-    if (item instanceof Map) {
-      this.#head(6 /* Tag */, 259 /* Map */);
-      this.#head(5 /* Map */, item.size);
-      for (const [key, entry] of item) {
-        this.#write(key);
-        this.#write(entry);
-      }
-    } else if (item instanceof Set || Array.isArray(item)) {
-      if (item instanceof Set) this.#head(6 /* Tag */, 258 /* Set */);
-      this.#head(4 /* Array */, item instanceof Set ? item.size : item.length);
-      for (const entry of item) this.#write(entry);
-    } else {
-      const keys = Object.keys(item);
-      this.#head(5 /* Map */, keys.length);
-      for (const key of keys) {
-        this.#write(key);
-        this.#write(item[key]);
-      }
-    }
-  }
-};
 var Decoder = class {
   #data;
   #view;
@@ -418,6 +250,180 @@ var Decoder = class {
     return bits & 32768 ? -magnitude : magnitude;
   }
 };
+
+// src/protocol/cbor-encoder.ts
+var textEncoder = new TextEncoder();
+var Encoder = class {
+  // Small to start, and nothing else allocated until needed: a counter's new value is encoded
+  // on every save, and allocation is most of what that costs.
+  #bytes = new Uint8Array(64);
+  #view;
+  #length = 0;
+  #sharedCount = 0;
+  /**
+   * Objects that occur more than once in the value (shared or cyclic), each with its index once
+   * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
+   */
+  #repeated;
+  /** Writes one value; an encoder writes one value or one list of named bytes. */
+  value(value) {
+    if (typeof value === "object" && value !== null) this.#findRepeated(value);
+    this.#write(value);
+    return this;
+  }
+  /** Writes `[[name, bytes], ...]`: no value inside can repeat, so there is nothing to walk first. */
+  namedBytes(entries) {
+    this.#head(4 /* Array */, entries.size);
+    for (const [name, bytes] of entries) {
+      this.#head(4 /* Array */, 2);
+      this.#string(3 /* Text */, textEncoder.encode(name));
+      this.#string(2 /* Bytes */, bytes);
+    }
+    return this;
+  }
+  /**
+   * Objects met twice are found before writing, the first place of each gets tag 28. Dates and
+   * typed arrays are written whole each time, as cbor-x writes them.
+   */
+  #findRepeated(value) {
+    const seen = /* @__PURE__ */ new Set();
+    const pending = [value];
+    while (pending.length) {
+      const item = pending.pop();
+      if (typeof item !== "object" || item === null || ArrayBuffer.isView(item) || item instanceof Date) continue;
+      if (seen.has(item)) {
+        this.#repeated ??= /* @__PURE__ */ new Map();
+        this.#repeated.set(item, void 0);
+        continue;
+      }
+      seen.add(item);
+      if (item instanceof Map) {
+        for (const [key, entry] of item) pending.push(key, entry);
+      } else {
+        for (const entry of item instanceof Set || Array.isArray(item) ? item : Object.values(item)) pending.push(entry);
+      }
+    }
+  }
+  #dataView() {
+    this.#view ??= new DataView(this.#bytes.buffer);
+    return this.#view;
+  }
+  bytes() {
+    return this.#bytes.slice(0, this.#length);
+  }
+  /** Makes room for `size` more bytes and returns where they start. */
+  #take(size) {
+    const start = this.#length;
+    this.#length += size;
+    if (this.#length > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length));
+      grown.set(this.#bytes);
+      this.#bytes = grown;
+      this.#view = void 0;
+    }
+    return start;
+  }
+  /** A major type with its argument: the shortest form for a number (below 2^32), 8 bytes for a bigint. */
+  #head(major, argument) {
+    const info = typeof argument === "bigint" ? 27 : argument < 24 ? argument : argument < 256 ? 24 : argument < 65536 ? 25 : 26;
+    const size = info < 24 ? 0 : 1 << info - 24;
+    const start = this.#take(1 + size);
+    this.#bytes[start] = major << 5 | info;
+    if (typeof argument === "bigint") this.#dataView().setBigUint64(start + 1, argument);
+    else for (let i = 1; i <= size; i++) this.#bytes[start + i] = argument >>> (size - i) * 8;
+  }
+  #float64(value) {
+    const start = this.#take(9);
+    this.#bytes[start] = 251;
+    this.#dataView().setFloat64(start + 1, value);
+  }
+  /** A byte or text string: its head, then its bytes. */
+  #string(major, bytes) {
+    this.#head(major, bytes.length);
+    const start = this.#take(bytes.length);
+    this.#bytes.set(bytes, start);
+  }
+  #write(item) {
+    switch (typeof item) {
+      case "number":
+        if (Number.isInteger(item) && item < 4294967296 && item >= -4294967296 && !Object.is(item, -0)) {
+          this.#head(item < 0 ? 1 /* Negative */ : 0 /* Unsigned */, item < 0 ? -1 - item : item);
+        } else {
+          this.#float64(item);
+        }
+        return;
+      case "string":
+        return this.#string(3 /* Text */, textEncoder.encode(item));
+      case "boolean":
+        return this.#head(7 /* Simple */, item ? 21 : 20);
+      case "undefined":
+        return this.#head(7 /* Simple */, 23);
+      case "bigint": {
+        const negative = item < 0n;
+        const magnitude = negative ? -1n - item : item;
+        if (magnitude < 2n ** 64n) return this.#head(negative ? 1 /* Negative */ : 0 /* Unsigned */, magnitude);
+        const bytes = [];
+        for (let rest = magnitude; rest; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
+        this.#head(6 /* Tag */, negative ? 3 /* BignumNegative */ : 2 /* BignumPositive */);
+        return this.#string(2 /* Bytes */, new Uint8Array(bytes));
+      }
+      case "object":
+        if (item === null) return this.#head(7 /* Simple */, 22);
+        return this.#object(item);
+      default:
+        throw new CborError(`a ${typeof item} cannot be encoded`);
+    }
+  }
+  #object(item) {
+    if (this.#repeated?.has(item)) {
+      const index = this.#repeated.get(item);
+      if (index !== void 0) {
+        this.#head(6 /* Tag */, 29 /* SharedRef */);
+        return this.#head(0 /* Unsigned */, index);
+      }
+      this.#repeated.set(item, this.#sharedCount++);
+      this.#head(6 /* Tag */, 28 /* Shareable */);
+    }
+    if (item instanceof Date) {
+      this.#head(6 /* Tag */, 1 /* DateEpoch */);
+      const seconds = item.getTime() / 1e3;
+      return seconds >= 0 ? this.#write(seconds) : this.#float64(seconds);
+    }
+    if (ArrayBuffer.isView(item)) {
+      const tag = TYPED_ARRAYS.find(([, type]) => item instanceof type)?.[0];
+      if (tag !== void 0) this.#head(6 /* Tag */, tag);
+      return this.#string(2 /* Bytes */, new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
+    }
+    if (item instanceof ArrayBuffer) return this.#string(2 /* Bytes */, new Uint8Array(item));
+    if (item instanceof Map) {
+      this.#head(6 /* Tag */, 259 /* Map */);
+      this.#head(5 /* Map */, item.size);
+      for (const [key, entry] of item) {
+        this.#write(key);
+        this.#write(entry);
+      }
+    } else if (item instanceof Set || Array.isArray(item)) {
+      if (item instanceof Set) this.#head(6 /* Tag */, 258 /* Set */);
+      this.#head(4 /* Array */, item instanceof Set ? item.size : item.length);
+      for (const entry of item) this.#write(entry);
+    } else {
+      const keys = Object.keys(item);
+      this.#head(5 /* Map */, keys.length);
+      for (const key of keys) {
+        this.#write(key);
+        this.#write(item[key]);
+      }
+    }
+  }
+};
+
+// src/protocol/cbor.ts
+function encodeCbor(value) {
+  return new Encoder().value(value).bytes();
+}
+function decodeCbor(data) {
+  return new Decoder(data).document();
+}
 
 // src/protocol/encoding.ts
 function encode(encoding, value) {
