@@ -9,9 +9,9 @@ import { removeSnapshot, sleep, startRuntime, tempPersistDir, countingWebSocket,
 // runtime (wrangler and both workerd processes) gets SIGKILL; `wrangler dev` starts again on the
 // same persist folder (and port) and we compare what the clients were told with what is stored.
 //
-// A write whose answer arrived must be stored (DESIGN: the output gate holds every answer until
-// the write is durable). A write that was in flight when the process died may or may not have
-// been stored, and the client cannot know; so the stored count must lie in
+// A write whose answer arrived must be stored (docs/architecture.md §1: the output gate holds
+// every answer until the write is durable). A write that was in flight when the process died may
+// or may not have been stored, and the client cannot know; so the stored count must lie in
 // [acknowledged, acknowledged + in flight at the kill]. Nothing may be counted twice.
 
 const LOAD_MS = 2_000;
