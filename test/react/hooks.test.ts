@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/index";
 import { createActorHooks } from "../../src/react/index";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
+import { eventually } from "./eventually";
 
 /** The DOM calls this test makes (jsdom provides them; see tsconfig.json for why they are declared). */
 interface TestElement {
@@ -30,14 +31,6 @@ afterAll(async () => {
   await server?.stop();
   await dir?.remove();
 });
-
-async function eventually(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await act(() => new Promise((resolve) => setTimeout(resolve, 25)));
-  }
-}
 
 describe("actorflare/react against wrangler dev (jsdom)", () => {
   it("useActor holds a connection while mounted; useActorEvent delivers events; unmounting disposes it", async () => {
