@@ -1,3 +1,5 @@
+import { isPlainObject } from "./plain-object";
+
 /**
  * The inspector's API shapes (docs/protocol.md, "Inspector"), shared by the Worker, the actor's
  * object and the inspector page. Every value is JSON: what JSON cannot say (a Map, a bigint) is
@@ -128,7 +130,7 @@ export function fromJsonView(value: unknown, like?: unknown, depth = 0): unknown
     if (mark === "$set" && Array.isArray(marked)) return new Set(marked.map((item) => next(item)));
     if (mark === "$bigint" && typeof marked === "string" && /^-?\d+$/.test(marked)) return BigInt(marked);
   }
-  const likeRecord = typeof like === "object" && like !== null && !Array.isArray(like) ? (like as Record<string, unknown>) : undefined;
+  const likeRecord = isPlainObject(like) ? like : undefined;
   // fromEntries defines each key, so a key named `__proto__` stays an ordinary one.
   return Object.fromEntries(keys.map((key) => [key, next(record[key], likeRecord && Object.hasOwn(likeRecord, key) ? likeRecord[key] : undefined)]));
 }
