@@ -4,7 +4,7 @@ import { act, createElement } from "react";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import NodeWebSocket from "ws";
 import { waitFor } from "../node/wait";
-import { eventually } from "./eventually";
+import { eventually, untilEveryoneHears } from "./eventually";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
 
 // RivetKit's own React hooks (@rivetkit/react 2.3.11, with the rivetkit 2.3.11 it pins) against
@@ -32,6 +32,8 @@ const document = page.document as { body: TestElement; createElement(tag: "div")
 
 let server: WranglerDev;
 let dir: { path: string; remove(): Promise<void> };
+/** Unmounted at the end even when the test fails half-way: React must not run once the page's globals are gone. */
+let root: import("react-dom/client").Root | undefined;
 
 beforeAll(async () => {
   Object.assign(globalThis, pageGlobals);
@@ -41,6 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await act(async () => root?.unmount());
   for (const name of Object.keys(pageGlobals)) Reflect.deleteProperty(globalThis, name);
   await server?.stop();
   await dir?.remove();
@@ -72,21 +75,32 @@ it("useActor connects two components to one chat room; useEvent delivers each me
 
   const container = document.createElement("div");
   document.body.append(container);
-  const root = createRoot(container as unknown as Element);
-  await act(async () => root.render(createElement("div", null, createElement(MemberView, { name: "ann" }), createElement(MemberView, { name: "bob" }))));
+  const mounted = createRoot(container as unknown as Element);
+  root = mounted;
+  await act(async () => mounted.render(createElement("div", null, createElement(MemberView, { name: "ann" }), createElement(MemberView, { name: "bob" }))));
   await eventually(() => Boolean(actors.ann?.isConnected && actors.bob?.isConnected), "both components to connect");
   expect(container.textContent).toBe("ann connected;bob connected;");
 
   // The demo's action is named `send`, which RivetKit's connection keeps for queues: call it by name.
+  const send = (text: string) => actors.ann!.connection!.action({ name: "send", args: [text] });
+  const heardBy = (name: string) => seen.some((line) => line.startsWith(`${name} saw`));
+  await untilEveryoneHears(
+    (attempt) => send(`warm-up ${attempt}`),
+    () => heardBy("ann") && heardBy("bob"),
+    "both subscriptions",
+  );
   await act(async () => {
-    await actors.ann!.connection!.action({ name: "send", args: ["hello"] });
+    await send("hello");
   });
-  await eventually(() => seen.length === 2, "the message to reach both components");
-  expect(seen.sort()).toEqual(["ann saw ann: hello", "bob saw ann: hello"]);
-  expect(await actors.bob!.handle!.action({ name: "history", args: [] })).toEqual([{ from: "ann", text: "hello", at: expect.any(Number) }]);
+  const hello = () => seen.filter((line) => line.endsWith(": hello")).sort();
+  await eventually(() => hello().length === 2, "the message to reach both components");
+  expect(hello()).toEqual(["ann saw ann: hello", "bob saw ann: hello"]);
+  const history = (await actors.bob!.handle!.action({ name: "history", args: [] })) as unknown[];
+  expect(history.at(-1)).toEqual({ from: "ann", text: "hello", at: expect.any(Number) });
 
   // Unmounting disposes the hooks' connections: the room is left with none open.
   const handle = actors.ann!.handle!;
-  await act(async () => root.unmount());
+  await act(async () => mounted.unmount());
+  root = undefined;
   await waitFor(async () => (await handle.action({ name: "presence", args: [] })) === 0, "the room to have no connection open");
 });
