@@ -12,7 +12,7 @@ export type {
   WebSocketOptions,
 } from "./actor/definition";
 export { ActorContext } from "./actor/context";
-export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, Schedule, ScheduledJob } from "./actor/context";
+export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, DriverContext, ObjectState, Schedule, ScheduledJob } from "./actor/context";
 export type { Connection } from "./actor/connection";
 export type { DatabaseProvider, ObjectStorage } from "./actor/database";
 export type { ActorSql, SqlValue } from "./actor/sql";

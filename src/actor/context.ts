@@ -1,4 +1,5 @@
 import type { Connection } from "./connection";
+import type { ObjectStorage } from "./database";
 import type { ActorInstance } from "./instance";
 import type { ActorSql } from "./sql";
 
@@ -8,6 +9,31 @@ export interface ActorLogger {
   info(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   error(...args: unknown[]): void;
+}
+
+/**
+ * The Durable Object state under an actor: Workers' `DurableObjectState`, spelled by the members
+ * named here so that client projects importing `typeof registry` type-check without the Workers
+ * types. A Worker project gets the whole of it by annotating `createVars`' second parameter.
+ */
+export interface ObjectState {
+  readonly id: { toString(): string; readonly name?: string | undefined };
+  readonly storage: ObjectStorage;
+  waitUntil(promise: Promise<unknown>): void;
+  blockConcurrencyWhile<T>(callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The second argument of `createVars`: the Cloudflare objects under the actor, for what the actor
+ * API does not cover (the object's storage or id, a binding such as an R2 bucket). `state` is the
+ * name RivetKit's Cloudflare driver gives the object's state. For their full Workers types,
+ * annotate the parameter: `createVars: (c, driver: { state: DurableObjectState; env: Env }) => …`.
+ */
+export interface DriverContext {
+  /** The actor's Durable Object state: `ctx` in a hand-written Durable Object. */
+  readonly state: ObjectState;
+  /** The bindings the Durable Object was given (the same object as `env` from `cloudflare:workers`). */
+  readonly env: object;
 }
 
 /** The context of `createState` / `createVars`: who the actor is, before it has state. */
@@ -115,6 +141,25 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
   /** Persists the state now and resolves once it is durable (for long-lived WebSocket handlers). */
   saveState(): Promise<void> {
     return this.#instance.saveState();
+  }
+
+  /**
+   * Lets the actor finish `promise` after the handler that started it has answered. A destroy
+   * waits for it (as for a running request), a rejection is logged, and what it changed in
+   * `c.state` is saved when it settles. Cloudflare may still evict an object that has no request
+   * in flight, so keep such work short; use `c.schedule` for work that must happen.
+   */
+  waitUntil(promise: Promise<unknown>): void {
+    this.#instance.waitUntil(promise);
+  }
+
+  /**
+   * Aborted when the actor is being destroyed, before `onDestroy` runs (its reason is the
+   * `actor_destroyed` error): pass it to `fetch` or check it in long-running work. Cloudflare
+   * evicts an idle object without notice, so that gives no signal.
+   */
+  get abortSignal(): AbortSignal {
+    return this.#instance.abortSignal;
   }
 
   /** Actions to run later: `c.schedule.after(ms, "action", ...args)`, `.at(timestamp, ...)`, `.cron("0 * * * *", ...)`; `.list()`, `.cancel(id)`. */

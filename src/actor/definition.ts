@@ -3,7 +3,7 @@ import type { Jurisdiction } from "../protocol/placement";
 import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { DatabaseProvider } from "./database";
-import type { ActionContext, ActorContext, CreateContext } from "./context";
+import type { ActionContext, ActorContext, CreateContext, DriverContext } from "./context";
 
 // `any` (allowed in this file by biome.json): action arguments are inferred per actor.
 export type Actions<S, V, CS = any, DB = any> = Record<string, (c: ActionContext<S, V, CS, DB>, ...args: any[]) => unknown>;
@@ -59,12 +59,22 @@ export interface ActorOptions {
  * What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data,
  * `CS` connection state, `DB` the database client (`c.db`).
  */
-export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS, DB>, DB = undefined> {
+export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
   state?: S;
   createState?: (c: CreateContext, input: I) => S | Promise<S>;
   vars?: V;
-  createVars?: (c: CreateContext) => V | Promise<V>;
-  actions?: TActions;
+  /**
+   * Vars made on every wake; `driver` holds the Durable Object's state and bindings. A method
+   * signature, so that a Worker project may annotate `driver` with the Workers types.
+   */
+  createVars?(c: CreateContext, driver: DriverContext): V | Promise<V>;
+  /**
+   * The actor's actions. Typed as the actions given (`TActions`, which the client's types read)
+   * and, separately, as actions of this actor: that second part is what types `c`. Were it
+   * `TActions`' constraint instead, TypeScript would fix `V` before reading `createVars`, and
+   * `c.vars` would be `undefined` in every action of an actor whose `createVars` takes `c`.
+   */
+  actions?: TActions & Actions<S, V, CS, DB>;
   /**
    * A database over the actor's own SQLite, as `c.db`: `drizzle({ schema, migrations })` from
    * `actorflare/db/drizzle`. Its migrations run once per wake, before onCreate and onStart.
@@ -101,9 +111,11 @@ export interface ActorConfig<S, V, I, A, CS, TActions extends Actions<S, V, CS, 
   jurisdiction?: Jurisdiction;
 }
 
-export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions extends Actions<S, V, CS, DB> = Actions<S, V, CS, any>, DB = any> {
+export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any> {
   readonly kind: "actorflare.actor";
   readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
+  /** The actions' own types, which the client reads (`config.actions` also carries the context's). Type-only: never set. */
+  readonly "~actions"?: TActions;
 }
 
 export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any>;
@@ -112,16 +124,9 @@ export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, a
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
  * deploy rather than the first request.
  */
-// No default for TActions: a default stops TypeScript from typing `c` in the actions from context.
-export function actor<
-  S,
-  V = undefined,
-  I = undefined,
-  A = undefined,
-  CS = undefined,
-  DB = undefined,
-  TActions extends Actions<S, V, CS, DB> = Actions<S, V, CS, DB>,
->(config: ActorConfig<S, V, I, A, CS, TActions, DB>): ActorDefinition<S, V, I, A, CS, TActions, DB> {
+export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, DB = undefined, TActions = Record<never, never>>(
+  config: ActorConfig<S, V, I, A, CS, TActions, DB>,
+): ActorDefinition<S, V, I, A, CS, TActions, DB> {
   validateActorConfig(config);
   return { kind: "actorflare.actor", config };
 }

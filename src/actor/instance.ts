@@ -1,6 +1,6 @@
 import { ActorflareError, errors, sqlError } from "../protocol/errors";
 import { ActivityLog } from "./activity";
-import { ActorContext, type ActorLogger, type CreateContext } from "./context";
+import { ActorContext, type ActorLogger, type CreateContext, type DriverContext } from "./context";
 import { Connections } from "./connections";
 import { optionsOf, type ResolvedOptions } from "./options";
 import { Scheduler } from "./scheduler";
@@ -21,6 +21,8 @@ export interface ActorHost {
   readonly changed: (() => void) | undefined;
   /** `c.destroy()`: destroys this instance once the work running in it has finished. */
   readonly destroy: (instance: ActorInstance) => void;
+  /** What `createVars` gets besides the context: the object's state and bindings. */
+  readonly driver: DriverContext;
 }
 
 /**
@@ -42,6 +44,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   /** The work running in this instance, and whether it may start more (a destroy drains it). */
   readonly gate: WorkGate;
   readonly #rawSockets = new Set<WebSocket>();
+  /** `c.abortSignal`: aborted when a destroy of this instance goes ahead. */
+  readonly #ending = new AbortController();
   readonly #state: StateTracker<S>;
   #vars: V | undefined;
   #db: unknown;
@@ -148,6 +152,31 @@ export class ActorInstance<S = unknown, V = unknown> {
   /** `c.destroy()`. */
   destroy(): void {
     this.#host.destroy(this as ActorInstance);
+  }
+
+  get abortSignal(): AbortSignal {
+    return this.#ending.signal;
+  }
+
+  /** A destroy goes ahead: `c.abortSignal` fires with the `actor_destroyed` error. */
+  abortForDestroy(): void {
+    this.#ending.abort(errors.actorDestroyed(this.meta.name));
+  }
+
+  /** `c.waitUntil(promise)`: counted as work until it settles, then its state changes are saved. */
+  waitUntil(promise: Promise<unknown>): void {
+    this.gate.extend();
+    promise
+      .catch((error: unknown) => this.log.error("a promise passed to c.waitUntil() rejected:", error))
+      .finally(() => {
+        try {
+          this.saveIfChanged();
+        } catch {
+          // saveIfChanged logged it; nothing is waiting for this promise to report to.
+        } finally {
+          this.gate.leave();
+        }
+      });
   }
 
   /** Runs `onStart`; a throw leaves the instance unstarted so the next request tries again. */
@@ -289,7 +318,7 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   async #createVars(): Promise<void> {
     const { config } = this.#host.definition;
-    this.#vars = config.createVars ? await config.createVars(this.context) : structuredClone(config.vars);
+    this.#vars = config.createVars ? await config.createVars(this.context, this.#host.driver) : structuredClone(config.vars);
   }
 }
 

@@ -1,10 +1,11 @@
 import { errors } from "../protocol/errors";
 
 /**
- * The actor code running for requests (actions, onFetch, connection hooks, onWebSocket), counted
- * so that a destroy can wait for it. Open, it lets work in. Draining (a destroy began), it refuses
- * new work with `actor_not_found` while the work already running finishes. Closed (the actor is
- * destroyed), the instance's saves are dropped: whatever of it still runs writes nothing.
+ * The actor code running for requests (actions, onFetch, connection hooks, onWebSocket) and the
+ * promises handed to `c.waitUntil`, counted so that a destroy can wait for them. Open, it lets
+ * work in. Draining (a destroy began), it refuses new work with `actor_not_found` while the work
+ * already running finishes. Closed (the actor is destroyed), the instance's saves are dropped:
+ * whatever of it still runs writes nothing.
  */
 export class WorkGate {
   #state: "open" | "draining" | "closed" = "open";
@@ -19,6 +20,15 @@ export class WorkGate {
   /** Counts one piece of work in; refused unless the gate is open. Pair it with `leave()`. */
   enter(): void {
     if (this.#state !== "open") throw errors.actorGone(this.#name);
+    this.#running++;
+  }
+
+  /**
+   * Counts in work that running work starts (`c.waitUntil`): let in while a destroy drains too,
+   * since the destroy waits for what is already running; refused once the actor is destroyed.
+   */
+  extend(): void {
+    if (this.#state === "closed") throw errors.actorGone(this.#name);
     this.#running++;
   }
 

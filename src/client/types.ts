@@ -6,7 +6,7 @@ export type DefinitionOf<R, K extends string> = R extends { readonly actors: inf
 type AnyActions = Record<string, (c: any, ...args: any[]) => any>;
 
 /** The actions of a definition, as written in `actor({ actions })`; any name on an untyped client. */
-export type ActionsOf<D> = 0 extends 1 & D ? AnyActions : D extends { readonly config: { actions?: infer A } } ? NonNullable<A> : AnyActions;
+export type ActionsOf<D> = 0 extends 1 & D ? AnyActions : D extends { readonly "~actions"?: infer A } ? NonNullable<A> : AnyActions;
 
 /** Each action as the client calls it: without the context, returning a promise. */
 export type ActorActions<D> = {

@@ -100,6 +100,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         client: () => (client ??= services.makeClient(env, caller)),
         destroy: (instance) => void this.#destroy(instance).catch((error: unknown) => this.#log("c.destroy() failed; the actor stays:", error)),
         index: new IndexClient(this.#namespace, this.#log),
+        driver: { state: ctx, env },
         log: this.#log,
         // Only an inspector looks at changes and activity: without one nothing is told or recorded.
         changed: services.inspector ? (instance) => this.#inspectors.changed(instance) : undefined,

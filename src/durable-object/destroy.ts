@@ -28,8 +28,9 @@ export interface Destruction {
  *    it to new requests, and makes `getOrCreate` and `create` wait for the end.
  * 2. Its index entry turns pending. If the index cannot be reached, the destroy is called off
  *    (`index_unavailable`) and the actor serves again.
- * 3. The work running in it finishes (up to `options.actionTimeout`), `onDestroy` runs, and its
- *    connections and raw sockets close with `actor_destroyed`.
+ * 3. `c.abortSignal` fires, the work running in it (and what it passed to `c.waitUntil`)
+ *    finishes (up to `options.actionTimeout`), `onDestroy` runs, and its connections and raw
+ *    sockets close with `actor_destroyed`.
  * 4. Its storage handle is retired (nothing of the old actor can touch storage again), and in
  *    one `blockConcurrencyWhile` every stored thing (tables, KV, the alarm) is deleted and the
  *    object's life renewed, so that no event sees an actor between the two.
@@ -50,6 +51,8 @@ export async function destroyActor({ ctx, instance, life, index, renew }: Destru
     instance.gate.reopen();
     throw error;
   }
+  // The destroy goes ahead: long-running work listening to `c.abortSignal` can stop now.
+  instance.abortForDestroy();
   const timeoutMs = instance.options.actionTimeout;
   if (!(await instance.gate.idle(timeoutMs))) {
     instance.log.warn(`requests still ran ${timeoutMs} ms (options.actionTimeout) into the destroy; it goes on, and what they change is not stored.`);

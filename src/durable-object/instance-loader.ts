@@ -1,5 +1,6 @@
 import type { AnyActorDefinition } from "../actor/definition";
 import { ActorInstance, type ActorHost } from "../actor/instance";
+import type { DriverContext } from "../actor/context";
 import type { ActorMeta, ActorStorage } from "../actor/storage";
 import { errors } from "../protocol/errors";
 import type { ActorDescription, ActorTarget } from "../server/contract";
@@ -12,6 +13,8 @@ export interface LoaderHooks {
   client: () => unknown;
   /** `c.destroy()` of an instance. */
   destroy: (instance: ActorInstance) => void;
+  /** What `createVars` gets: the object's state and bindings. */
+  driver: DriverContext;
   /** The actor's entry in the actor index. */
   index: IndexClient;
   log: (...args: unknown[]) => void;
@@ -124,6 +127,7 @@ export class InstanceLoader {
         actorId: this.#ctx.id.toString(),
         client: this.#hooks.client,
         destroy: this.#hooks.destroy,
+        driver: this.#hooks.driver,
         changed,
       };
       if (meta) {

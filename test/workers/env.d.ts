@@ -17,5 +17,6 @@ declare namespace Cloudflare {
     TIGHT_SUBSCRIBER: DurableObjectNamespace;
     BAD_MIGRATION: DurableObjectNamespace;
     DOOMED: DurableObjectNamespace;
+    BACKGROUND: DurableObjectNamespace;
   }
 }

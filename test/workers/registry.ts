@@ -2,6 +2,7 @@ import { ActorError, type ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
+import { background } from "./background-actors";
 import { doomed } from "./destroy-actors";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
 import { placed } from "./placement-actors";
@@ -531,5 +532,6 @@ export const registry = setup({
     echo,
     placed,
     doomed,
+    background,
   },
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClient, type Client } from "../../src/client/index";
-import type { ActorContext, Registry } from "../../src/index";
+import { actor, setup, type ActorContext, type Registry } from "../../src/index";
 import type { registry } from "../../examples/demo/registry";
 
 /**
@@ -66,10 +66,33 @@ function databaseChecks() {
   return { rows, titles, open, noDatabase };
 }
 
+/**
+ * `c.vars` in actions is what `createVars` returns, also when createVars takes `c` and the driver
+ * (the types once fixed vars as `undefined` before reading such a createVars); the client still
+ * sees each action as written.
+ */
+function varsChecks() {
+  const withVars = actor({
+    state: { count: 0 },
+    createVars: (c, driver) => ({ label: `${c.name}:${driver.state.id.toString()}` }),
+    actions: {
+      label: (c, suffix: string) => c.vars.label + suffix,
+      // @ts-expect-error: vars has no `other`
+      other: (c) => c.vars.other,
+    },
+  });
+  const typed = setup({ use: { withVars } });
+  const label: Promise<string> = createClient<typeof typed>("http://127.0.0.1:8787").withVars.getOrCreate("a").label("!");
+  // @ts-expect-error: label takes a string
+  void createClient<typeof typed>("http://127.0.0.1:8787").withVars.getOrCreate("a").label(1);
+  return { label };
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
     expect(typeof actorClientChecks).toBe("function");
     expect(typeof databaseChecks).toBe("function");
+    expect(typeof varsChecks).toBe("function");
   });
 });

@@ -24,6 +24,7 @@ export const {
   BadMigration,
   Echo,
   Doomed,
+  Background,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
