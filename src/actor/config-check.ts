@@ -41,6 +41,19 @@ const OPTIONS: Record<string, OptionKind> = {
   maxEventNameBytes: "positive-int",
 };
 
+/**
+ * Names from later RivetKit versions, which actorflare (RivetKit 2.0's actor API on Cloudflare)
+ * does not take: what to write instead, so a config ported from their docs fails with the fix.
+ */
+const LATER_RIVETKIT_NAMES: Record<string, string> = {
+  onWake: "actorflare uses RivetKit 2.0's name for it: onStart(c), which runs on every wake",
+  onRequest: "actorflare uses RivetKit 2.0's name for it: onFetch(c, request, { auth })",
+  onSleep:
+    "Cloudflare moves an idle Durable Object out of memory without notice, so there is no sleep hook; state is saved after every handler (c.saveState() for long-lived sockets)",
+  sleepTimeout: "Cloudflare decides when an idle Durable Object leaves memory; there is no sleep timeout to set",
+  noSleep: "Cloudflare decides when an idle Durable Object leaves memory; an open connection keeps it listening while it hibernates",
+};
+
 /** A value and the factory that would make it: an actor has one or the other. */
 const EXCLUSIVE = [
   ["state", "createState"],
@@ -66,7 +79,8 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
   const fields = config as Record<string, unknown>;
   for (const [field, value] of Object.entries(fields)) {
     const kind = FIELDS[field];
-    if (!Object.hasOwn(FIELDS, field) || kind === undefined) fail(field, `unknown key '${field}'; check the spelling against the actor() options`);
+    if (!Object.hasOwn(FIELDS, field) || kind === undefined)
+      fail(field, `unknown key '${field}'; ${laterName(field) ?? "check the spelling against the actor() options"}`);
     if (value === undefined) continue;
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
     if (kind === "actions") checkActions(value, fail);
@@ -103,9 +117,15 @@ function checkOptions(options: unknown, fail: (field: string, message: string) =
   if (typeof options !== "object" || options === null || Array.isArray(options)) fail("options", "'options' must be an object");
   for (const [name, value] of Object.entries(options as object)) {
     const kind = OPTIONS[name];
-    if (!Object.hasOwn(OPTIONS, name) || kind === undefined) fail(`options.${name}`, `unknown option '${name}'; check the spelling against ActorOptions`);
+    if (!Object.hasOwn(OPTIONS, name) || kind === undefined) {
+      fail(`options.${name}`, `unknown option '${name}'; ${laterName(name) ?? "check the spelling against ActorOptions"}`);
+    }
     if (value === undefined) continue;
     if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) fail(`options.${name}`, `'${name}' must be a positive number`);
     if (kind === "positive-int" && !Number.isInteger(value)) fail(`options.${name}`, `'${name}' must be a positive integer`);
   }
+}
+
+function laterName(name: string): string | undefined {
+  return Object.hasOwn(LATER_RIVETKIT_NAMES, name) ? LATER_RIVETKIT_NAMES[name] : undefined;
 }

@@ -26,6 +26,17 @@ describe("actor() and setup() check the config at module load", () => {
     expect((thrown as Error).message).toContain(`'${field}'`);
   });
 
+  it.each([
+    ["onWake", { state: {}, onWake: () => {} }, "onWake", /use.*onStart/],
+    ["onRequest", { state: {}, onRequest: () => new Response() }, "onRequest", /onFetch\(c, request/],
+    ["onSleep", { state: {}, onSleep: () => {} }, "onSleep", /no sleep hook/],
+    ["options.sleepTimeout", { state: {}, options: { sleepTimeout: 1000 } }, "options.sleepTimeout", /no sleep timeout/],
+  ])("rejects %s from later RivetKit versions, saying what to write instead", (_label, config, field, advice) => {
+    expect(() => actor(config as never)).toThrow(ActorConfigError);
+    expect(() => actor(config as never)).toThrow(advice);
+    expect(() => actor(config as never)).toThrow(`'${field.replace("options.", "")}'`);
+  });
+
   it("setup() names the actor whose definition is wrong", () => {
     expect(() => setup({ use: { broken: { kind: "actorflare.actor", config: { onFetch: 1 } } as never } })).toThrow(/'broken'.*'onFetch'/);
     expect(() => setup({ use: { plain: { state: {} } as never } })).toThrow(/'plain' is not an actor definition/);
