@@ -49,7 +49,8 @@ async function runBounded(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let succeeded = false;
   try {
-    const result = action(new ActionContext(instance, conn), ...args);
+    const context = new ActionContext(instance, conn);
+    const result = withResponseHook(instance, context, name, args, action(context, ...args));
     // Only an action that returns a promise can run too long; a synchronous one needs no timer.
     if (!isPromiseLike(result)) {
       succeeded = true;
@@ -68,6 +69,28 @@ async function runBounded(
     instance.saveIfChanged(alongside && (() => alongside(succeeded)));
     instance.gate.leave();
   }
+}
+
+/**
+ * The output after `onBeforeActionResponse`, if the actor has one (as a promise when either is
+ * one). As in RivetKit, a hook that throws is logged and the action's own output goes out.
+ */
+function withResponseHook(instance: ActorInstance, context: ActionContext, name: string, args: unknown[], result: unknown): unknown {
+  const hook = instance.definition.config.onBeforeActionResponse;
+  if (!hook) return result;
+  const failed = (output: unknown) => (error: unknown) => {
+    instance.log.error(`onBeforeActionResponse failed for action '${name}'; its output is sent as it was:`, error);
+    return output;
+  };
+  const apply = (output: unknown): unknown => {
+    try {
+      const processed: unknown = hook(context, name, args, output);
+      return isPromiseLike(processed) ? Promise.resolve(processed).catch(failed(output)) : processed;
+    } catch (error) {
+      return failed(output)(error);
+    }
+  };
+  return isPromiseLike(result) ? Promise.resolve(result).then(apply) : apply(result);
 }
 
 /** An action among the actor's own (so `toString` or `__proto__` is not one), or `action_not_found`. */

@@ -20,6 +20,7 @@ const FIELDS: Record<string, FieldKind> = {
   onStart: "function",
   onDestroy: "function",
   onStateChange: "function",
+  onBeforeActionResponse: "function",
   onFetch: "function",
   onWebSocket: "function",
   onBeforeConnect: "function",

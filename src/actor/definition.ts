@@ -94,6 +94,11 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
   onDestroy?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
   /** After every change to the state. */
   onStateChange?: (c: ActorContext<S, V, DB>, newState: S) => void;
+  /**
+   * Sees every action's output before it is answered (or, for a scheduled run, dropped) and may
+   * replace it; within the action's timeout. A throw is logged and the output goes out as it was.
+   */
+  onBeforeActionResponse?: <Out>(c: ActorContext<S, V, DB>, name: string, args: unknown[], output: Out) => Out | Promise<Out>;
   onFetch?: (c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;
   onWebSocket?: (c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>;
   /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */

@@ -6,8 +6,8 @@ export const backgroundDestroyed = new Map<string, { done: number; aborted: bool
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * `c.waitUntil`, `c.abortSignal` and what `createVars` gets besides the context (the object's
- * state and bindings). Its `onAuth` lets everyone in, destroy included.
+ * `c.waitUntil`, `c.abortSignal`, what `createVars` gets besides the context (the object's
+ * state and bindings) and `onBeforeActionResponse`. Its `onAuth` lets everyone in, destroy included.
  */
 export const background = actor({
   state: { done: 0 },
@@ -18,6 +18,11 @@ export const background = actor({
     storageKeys: () => [...driver.state.storage.kv.list()].map(([key]) => key),
   }),
   onAuth: () => ({}),
+  // `shout`'s output is upper-cased on its way out; for `hookFails` the hook throws, and the output goes out as it was.
+  onBeforeActionResponse: (_c, name, _args, output) => {
+    if (name === "hookFails") throw new Error("onBeforeActionResponse fails on purpose");
+    return name === "shout" && typeof output === "string" ? (output.toUpperCase() as typeof output) : output;
+  },
   onDestroy: (c) => {
     const reason = c.abortSignal.reason as { code?: string } | undefined;
     backgroundDestroyed.set(c.key[0] ?? "", { done: c.state.done, aborted: c.abortSignal.aborted, reason: reason?.code });
@@ -37,6 +42,8 @@ export const background = actor({
       c.waitUntil(aborted.then(() => sleep(20)).then(() => c.state.done++));
       return signal.aborted;
     },
+    shout: async (_c, text: string) => `${text}!`,
+    hookFails: () => "as it was",
     failLater: (c) => {
       c.waitUntil(Promise.reject(new Error("background work fails on purpose")));
       return "answered";

@@ -45,3 +45,18 @@ describe("c.waitUntil", () => {
     expect(await handle.read()).toBe(0);
   });
 });
+
+describe("onBeforeActionResponse", () => {
+  it("may replace an action's output, over HTTP and over a connection; a hook that throws leaves the output as it was", async () => {
+    const handle = client.background.getOrCreate([uniqueKey("hook")]);
+    expect(await handle.shout("hi")).toBe("HI!");
+    expect(await handle.hookFails()).toBe("as it was");
+    const connection = handle.connect();
+    try {
+      expect(await connection.shout("again")).toBe("AGAIN!");
+      expect(await connection.read()).toBe(0);
+    } finally {
+      await connection.dispose();
+    }
+  });
+});
