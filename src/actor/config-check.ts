@@ -80,8 +80,9 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
   const fields = config as Record<string, unknown>;
   for (const [field, value] of Object.entries(fields)) {
     const kind = FIELDS[field];
-    if (!Object.hasOwn(FIELDS, field) || kind === undefined)
+    if (!Object.hasOwn(FIELDS, field) || kind === undefined) {
       fail(field, `unknown key '${field}'; ${laterName(field) ?? "check the spelling against the actor() options"}`);
+    }
     if (value === undefined) continue;
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
     if (kind === "actions") checkActions(value, fail);
