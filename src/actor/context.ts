@@ -149,7 +149,7 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
    * `c.state` is saved when it settles. Cloudflare may still evict an object that has no request
    * in flight, so keep such work short; use `c.schedule` for work that must happen.
    */
-  waitUntil(promise: Promise<unknown>): void {
+  waitUntil(promise: PromiseLike<unknown>): void {
     this.#instance.waitUntil(promise);
   }
 

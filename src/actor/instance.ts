@@ -164,9 +164,10 @@ export class ActorInstance<S = unknown, V = unknown> {
   }
 
   /** `c.waitUntil(promise)`: counted as work until it settles, then its state changes are saved. */
-  waitUntil(promise: Promise<unknown>): void {
+  waitUntil(promise: PromiseLike<unknown>): void {
     this.gate.extend();
-    promise
+    // Any thenable (a Drizzle query is one, without `catch`) is awaited like a promise.
+    Promise.resolve(promise)
       .catch((error: unknown) => this.log.error("a promise passed to c.waitUntil() rejected:", error))
       .finally(() => {
         try {

@@ -44,6 +44,17 @@ export const background = actor({
     },
     shout: async (_c, text: string) => `${text}!`,
     hookFails: () => "as it was",
+    /** A thenable that is not a promise (as a Drizzle query is): awaited all the same. */
+    thenable: (c) => {
+      const query: PromiseLike<void> = {
+        then: (onDone, onFailed) =>
+          sleep(10)
+            .then(() => undefined)
+            .then(onDone, onFailed),
+      };
+      c.waitUntil(query);
+      return "answered";
+    },
     failLater: (c) => {
       c.waitUntil(Promise.reject(new Error("background work fails on purpose")));
       return "answered";

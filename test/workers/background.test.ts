@@ -39,6 +39,12 @@ describe("c.waitUntil", () => {
     expect(backgroundDestroyed.get(key)).toEqual({ done: 1, aborted: true, reason: "actor_destroyed" });
   });
 
+  it("takes any thenable, not only a promise", async () => {
+    const handle = client.background.getOrCreate([uniqueKey("thenable")]);
+    expect(await handle.thenable()).toBe("answered");
+    expect(await handle.read()).toBe(0);
+  });
+
   it("a rejected promise is logged and changes nothing: the actor goes on serving", async () => {
     const handle = client.background.getOrCreate([uniqueKey("fails")]);
     expect(await handle.failLater()).toBe("answered");
