@@ -5,6 +5,7 @@ import { createRoot, type Root } from "react-dom/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/index";
 import { createActorHooks } from "../../src/react/index";
+import { waitFor } from "../node/wait";
 import { startWranglerDev, tempPersistDir, type WranglerDev } from "../node/wrangler-dev";
 import { eventually, untilEveryoneHears } from "./eventually";
 
@@ -76,11 +77,9 @@ describe("actorflare/react against wrangler dev (jsdom)", () => {
     expect(text("ada")).toMatch(/^open\|.*,bob: hello from react$/);
 
     await act(async () => root.unmount());
-    await eventually(() => false, "nothing", 300).catch(() => {});
     // The hooks disposed both connections when the component unmounted.
     const presence = client.chat.getOrCreate(room);
-    const deadline = Date.now() + 15_000;
-    while ((await presence.presence()) !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(async () => (await presence.presence()) === 0, "the room to have no connection open");
     expect(await presence.presence()).toBe(0);
   });
 });
