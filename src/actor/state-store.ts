@@ -2,14 +2,18 @@ import { decodeCbor, encodeCbor, encodeCborNamedBytes } from "../protocol/cbor";
 import { ActorflareError } from "../protocol/errors";
 import { isPlainObject } from "../protocol/plain-object";
 import type { StateChanges } from "./state-tracker";
+import { structuredWeight } from "./state-weight";
 
 /**
  * How the actor's state is laid out in the object's storage: entries of the synchronous KV API,
  * in one of three forms.
  *
- * - **Packed**, for a plain-object state whose fields encode to at most PACK_LIMIT: one entry
- *   holding every field. A save is one put however many fields changed: one row written, no
- *   transaction, and the fields that did not change are not encoded again.
+ * - **Packed**, for a plain-object state that weighs at most PACK_LIMIT: one entry holding every
+ *   field. A save is one put however many fields changed: one row written, no transaction. The
+ *   entry is the state itself, which the runtime serializes natively (state-weight.ts says when
+ *   it may). While a field holds something only CBOR stores as it should (a class instance, a
+ *   RegExp), the entry is instead a CBOR list of `[field, bytes]`, each field encoded on its own,
+ *   and the fields that did not change are not encoded again.
  * - **Fields**, for a larger plain-object state: one entry group per top-level field, each
  *   field's bytes split into chunks of at most 1 MiB (one entry may not exceed 2 MB). A change to
  *   one field rewrites that field's chunks only, and a state of any size fits. A state that
@@ -18,10 +22,10 @@ import type { StateChanges } from "./state-tracker";
  * - **Whole**, for a state that is not a plain object (an array, a number): one value, chunked
  *   the same way.
  *
- * Each field is encoded on its own, in every form, as CBOR with the tags of protocol/cbor.ts,
- * which keep what the runtime's own storage keeps (Date, Map, Set, typed arrays, bigint,
- * undefined, shared and cyclic references within a field) and refuse what it cannot (functions,
- * symbols). So a field reads back the same whatever form it was stored in.
+ * Outside the packed entry's structured value, each field is CBOR with the tags of
+ * protocol/cbor.ts, which keep what the runtime's own storage keeps (Date, Map, Set, typed
+ * arrays, bigint, undefined, shared and cyclic references within a field) and refuse what it
+ * cannot (functions, symbols). So a field reads back the same whatever form it was stored in.
  *
  * The KV API rather than a table of our own: a new actor then creates no table (the runtime's
  * KV table exists once the meta is written).
@@ -48,7 +52,7 @@ function parseEntryKey(key: string): { rowKey: string; chunk: number } {
   return { rowKey: key.slice(colon + 1), chunk: colon === KEY_PREFIX.length ? 0 : Number(key.slice(KEY_PREFIX.length, colon)) };
 }
 
-/** What a field adds to a packed entry, about: its encoded value and its name. */
+/** What a field adds to a packed entry, about: its value's weight (state-weight.ts) or CBOR bytes, and its name. */
 function weigh(field: string, bytes: number): number {
   return bytes + field.length;
 }
@@ -56,17 +60,24 @@ function weigh(field: string, bytes: number): number {
 export interface WriteCounters {
   /** Entries put or deleted. */
   rows: number;
+  /** Bytes put; for a structured value, its weight. */
   bytes: number;
 }
 
-/** What one write changes: encoded values by row key, row keys to delete, or everything replaced. */
+/**
+ * What one write changes: CBOR values by row key, or the packed entry as the state itself, row
+ * keys to delete, or everything replaced.
+ */
 interface Rows {
   replaceAll: boolean;
   values: Map<string, Uint8Array>;
+  structured?: { state: object; weight: number };
   deleted: string[];
 }
 
 type Form = "none" | "packed" | "fields" | "whole";
+
+const EVERYTHING_CHANGED: StateChanges = { all: true, keys: new Set() };
 
 export class StateStore {
   readonly #storage: DurableObjectStorage;
@@ -78,11 +89,13 @@ export class StateStore {
    */
   readonly #chunkCounts = new Map<string, number>();
   #form: Form = "none";
-  /** In the packed form, each field's encoded bytes: a save encodes only the fields that changed. */
-  #packed = new Map<string, Uint8Array>();
+  /** In the packed form stored as CBOR, each field's encoded bytes: a save encodes only the fields that changed. */
+  #packedCbor: Map<string, Uint8Array> | undefined;
   /** For a plain-object state, each field's weight, and their sum: which form the next save takes. */
   readonly #weights = new Map<string, number>();
   #weight = 0;
+  /** Fields whose values only CBOR stores as they should (state-weight.ts): the packed entry is CBOR while there are any. */
+  #cborOnly = new Set<string>();
   /** Entries and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
 
@@ -93,34 +106,56 @@ export class StateStore {
 
   read<S>(): S | undefined {
     const parts = new Map<string, Uint8Array[]>();
-    for (const [key, value] of this.#kv.list<Uint8Array>({ prefix: KEY_PREFIX })) {
+    let structured: Record<string, unknown> | undefined;
+    for (const [key, value] of this.#kv.list<Uint8Array | Record<string, unknown>>({ prefix: KEY_PREFIX })) {
       const { rowKey, chunk } = parseEntryKey(key);
+      // A packed entry is the state itself, or (layout 4, or a field only CBOR keeps) CBOR bytes.
+      if (!(value instanceof Uint8Array)) {
+        structured = value;
+        continue;
+      }
       const list = parts.get(rowKey) ?? [];
       list[chunk] = value;
       parts.set(rowKey, list);
     }
     this.#chunkCounts.clear();
     for (const [rowKey, chunks] of parts) this.#chunkCounts.set(rowKey, chunks.length);
+    if (structured) this.#chunkCounts.set(PACKED, 1);
     this.#weights.clear();
     this.#weight = 0;
+    this.#cborOnly = new Set();
     const whole = parts.get(WHOLE);
     const packed = parts.get(PACKED);
-    this.#became(parts.size === 0 ? "none" : whole ? "whole" : packed ? "packed" : "fields");
+    this.#became(this.#chunkCounts.size === 0 ? "none" : whole ? "whole" : packed || structured ? "packed" : "fields");
+    if (structured) {
+      for (const field of Object.keys(structured)) this.#measure(field, structured[field]);
+      return structured as S;
+    }
     if (parts.size === 0) return undefined;
     if (whole) return decode(whole) as S;
     const fields = packed
       ? new Map(decode(packed) as [string, Uint8Array][])
       : new Map([...parts].map(([rowKey, chunks]) => [rowKey.slice(FIELD_PREFIX.length), joined(chunks)]));
-    if (packed) this.#packed = fields;
+    if (packed) this.#packedCbor = fields;
     const state: [string, unknown][] = [];
     for (const [field, bytes] of fields) {
-      const weight = weigh(field, bytes.byteLength);
-      this.#weights.set(field, weight);
-      this.#weight += weight;
-      state.push([field, decodeCbor(bytes)]);
+      const value = decodeCbor(bytes);
+      this.#measure(field, value, bytes);
+      state.push([field, value]);
     }
     // fromEntries defines each field, so even one named `__proto__` is an ordinary field.
     return Object.fromEntries(state) as S;
+  }
+
+  /** Records a field read from storage: its weight, and whether only CBOR stores it as it should. */
+  #measure(field: string, value: unknown, bytes?: Uint8Array): void {
+    let weight = structuredWeight(value);
+    if (weight === undefined) {
+      this.#cborOnly.add(field);
+      weight = (bytes ?? encode(value, `field '${field}'`)).byteLength;
+    }
+    this.#weights.set(field, weigh(field, weight));
+    this.#weight += weigh(field, weight);
   }
 
   /**
@@ -128,7 +163,7 @@ export class StateStore {
    * destroy deletes them with the meta), so there is nothing to delete first.
    */
   create(state: unknown): void {
-    this.#apply(this.#rowsToWrite(state, { all: true, keys: new Set() }));
+    this.#apply(this.#rowsToWrite(state, EVERYTHING_CHANGED));
   }
 
   /**
@@ -140,8 +175,10 @@ export class StateStore {
     try {
       // The common case, a packed state or one small field, is one put. More go in a
       // transaction, so that a failing put takes back the ones before it.
-      const [only] = rows.values;
-      if (only && rows.values.size === 1 && !rows.replaceAll && rows.deleted.length === 0 && this.#isSingleChunk(...only)) {
+      const only = rows.values.size === 1 && !rows.replaceAll && rows.deleted.length === 0 ? rows.values.entries().next().value : undefined;
+      if (rows.structured && !rows.replaceAll) {
+        this.#putStructured(rows.structured);
+      } else if (only && this.#isSingleChunk(...only)) {
         this.#put(only[0], 0, only[1]);
         this.#chunkCounts.set(only[0], 1);
       } else {
@@ -150,15 +187,29 @@ export class StateStore {
     } catch (error) {
       // Storage kept nothing of this write, but the store's counts and form moved on: read them again.
       this.read();
+      // The runtime refused the structured value (it holds a Proxy of the actor's own, say): CBOR
+      // stores it, or says what cannot be stored.
+      if (rows.structured && isDataCloneError(error)) return this.#writeAsCbor(state);
+      throw error;
+    }
+  }
+
+  #writeAsCbor(state: unknown): void {
+    const rows = this.#rowsToWrite(state, EVERYTHING_CHANGED, true);
+    try {
+      this.#storage.transactionSync(() => this.#apply(rows));
+    } catch (error) {
+      this.read();
       throw error;
     }
   }
 
   /**
-   * Encodes what changed, picks the form the state is stored in from now on, and returns the
-   * entries to write. Everything that can fail comes before the store's own records change.
+   * Weighs what changed, picks the form the state is stored in from now on, encodes what that
+   * form needs and returns the entries to write. Everything that can fail comes before the
+   * store's own records change.
    */
-  #rowsToWrite(state: unknown, changes: StateChanges): Rows {
+  #rowsToWrite(state: unknown, changes: StateChanges, cborOnly = false): Rows {
     if (!isPlainObject(state)) {
       const values = new Map([[WHOLE, encode(state, "the state")]]);
       this.#became("whole");
@@ -166,54 +217,90 @@ export class StateStore {
     }
     // A state that was not stored field by field is written whole the first time.
     const all = changes.all || this.#form === "none" || this.#form === "whole";
+    const changed = all ? Object.keys(state) : [...changes.keys];
+    const weights = new Map<string, number>();
+    // CBOR of the changed fields that only CBOR stores as they should.
     const encoded = new Map<string, Uint8Array>();
     const gone: string[] = [];
-    for (const field of all ? Object.keys(state) : changes.keys) {
+    for (const field of changed) {
       checkFieldName(field);
-      if (Object.hasOwn(state, field)) encoded.set(field, encode(state[field], `field '${field}'`));
-      else gone.push(field);
+      if (!Object.hasOwn(state, field)) {
+        gone.push(field);
+        continue;
+      }
+      let weight = cborOnly ? undefined : structuredWeight(state[field]);
+      if (weight === undefined) {
+        const bytes = encode(state[field], `field '${field}'`);
+        encoded.set(field, bytes);
+        weight = bytes.byteLength;
+      }
+      weights.set(field, weigh(field, weight));
     }
     const before = all ? new Map<string, number>() : this.#weights;
     let weight = all ? 0 : this.#weight;
-    for (const [field, bytes] of encoded) weight += weigh(field, bytes.byteLength) - (before.get(field) ?? 0);
+    for (const [field, fieldWeight] of weights) weight += fieldWeight - (before.get(field) ?? 0);
     for (const field of gone) weight -= before.get(field) ?? 0;
-    const pack = weight <= (this.#form === "fields" ? PACK_LIMIT / 2 : PACK_LIMIT);
+    let cborFields = all ? new Set<string>() : this.#cborOnly;
+    if (encoded.size > 0 || (cborFields.size > 0 && changed.some((field) => cborFields.has(field)))) {
+      cborFields = new Set([...cborFields].filter((field) => !changed.includes(field)));
+      for (const field of encoded.keys()) cborFields.add(field);
+    }
 
-    // Every field's bytes when the form changes: those kept packed, or (to pack a state stored by
-    // field) the unchanged fields encoded now.
     const from = this.#form;
-    const fields = from === "packed" && !all ? this.#packed : new Map<string, Uint8Array>();
-    if (pack && from === "fields" && !all) {
-      for (const field of Object.keys(state)) fields.set(field, encoded.get(field) ?? encode(state[field], `field '${field}'`));
+    const pack = weight <= (from === "fields" ? PACK_LIMIT / 2 : PACK_LIMIT);
+    let rows: Rows;
+    let packedCbor: Map<string, Uint8Array> | undefined;
+    if (pack && cborFields.size === 0) {
+      rows = { replaceAll: from !== "packed", values: new Map(), structured: { state, weight }, deleted: [] };
+    } else if (pack) {
+      packedCbor = this.#everyFieldInCbor(state, encoded, changed, from === "packed" ? this.#packedCbor : undefined);
+      rows = { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCborNamedBytes(packedCbor)]]), deleted: [] };
+    } else if (from === "fields" && !all) {
+      // Staying in the fields form, only what changed is written.
+      const values = new Map<string, Uint8Array>();
+      for (const field of weights.keys()) values.set(FIELD_PREFIX + field, encoded.get(field) ?? encode(state[field], `field '${field}'`));
+      rows = { replaceAll: false, values, deleted: gone.map((field) => FIELD_PREFIX + field) };
     } else {
-      for (const [field, bytes] of encoded) fields.set(field, bytes);
-      for (const field of gone) fields.delete(field);
+      // Leaving another form, every field.
+      const fields = this.#everyFieldInCbor(state, encoded, changed, from === "packed" ? this.#packedCbor : undefined);
+      const values = new Map<string, Uint8Array>();
+      for (const [field, bytes] of fields) values.set(FIELD_PREFIX + field, bytes);
+      rows = { replaceAll: true, values, deleted: [] };
     }
 
     if (all) this.#weights.clear();
-    for (const [field, bytes] of encoded) this.#weights.set(field, weigh(field, bytes.byteLength));
+    for (const [field, fieldWeight] of weights) this.#weights.set(field, fieldWeight);
     for (const field of gone) this.#weights.delete(field);
     this.#weight = weight;
+    this.#cborOnly = cborFields;
+    this.#became(pack ? "packed" : "fields", packedCbor);
+    return rows;
+  }
 
-    if (pack) {
-      this.#became("packed", fields);
-      return { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCborNamedBytes(fields)]]), deleted: [] };
+  /** Every field's CBOR: encoded now, or kept from the packed entry if it did not change. */
+  #everyFieldInCbor(
+    state: Record<string, unknown>,
+    encoded: Map<string, Uint8Array>,
+    changed: string[],
+    kept: Map<string, Uint8Array> | undefined,
+  ): Map<string, Uint8Array> {
+    const changedSet = new Set(changed);
+    const fields = new Map<string, Uint8Array>();
+    for (const field of Object.keys(state)) {
+      const bytes = encoded.get(field) ?? (changedSet.has(field) ? undefined : kept?.get(field));
+      fields.set(field, bytes ?? encode(state[field], `field '${field}'`));
     }
-    this.#became("fields");
-    // Staying in the fields form, only what changed is written; leaving another, every field.
-    const stays = from === "fields" && !all;
-    const values = new Map<string, Uint8Array>();
-    for (const [field, bytes] of stays ? encoded : fields) values.set(FIELD_PREFIX + field, bytes);
-    return { replaceAll: !stays, values, deleted: stays ? gone.map((field) => FIELD_PREFIX + field) : [] };
+    return fields;
   }
 
   /** Switches the form; weights mean nothing for a state stored whole. */
-  #became(form: Form, packed = new Map<string, Uint8Array>()): void {
+  #became(form: Form, packedCbor?: Map<string, Uint8Array>): void {
     this.#form = form;
-    this.#packed = packed;
+    this.#packedCbor = packedCbor;
     if (form === "whole") {
       this.#weights.clear();
       this.#weight = 0;
+      this.#cborOnly = new Set();
     }
   }
 
@@ -225,11 +312,12 @@ export class StateStore {
   #apply(rows: Rows): void {
     if (rows.replaceAll) {
       for (const rowKey of [...this.#chunkCounts.keys()]) {
-        if (rows.values.has(rowKey)) continue;
+        if (rows.values.has(rowKey) || (rows.structured && rowKey === PACKED)) continue;
         this.#deleteChunks(rowKey, 0);
         this.#chunkCounts.delete(rowKey);
       }
     }
+    if (rows.structured) this.#putStructured(rows.structured);
     for (const [rowKey, bytes] of rows.values) {
       const chunks = Math.max(1, Math.ceil(bytes.byteLength / CHUNK_BYTES));
       for (let chunk = 0; chunk < chunks; chunk++) {
@@ -243,6 +331,14 @@ export class StateStore {
       this.#deleteChunks(rowKey, 0);
       this.#chunkCounts.delete(rowKey);
     }
+  }
+
+  /** The packed entry as the state itself: one entry, replacing whatever the packed key held (never more than one chunk). */
+  #putStructured({ state, weight }: { state: object; weight: number }): void {
+    this.#kv.put(stateEntryKey(PACKED, 0), state);
+    this.#chunkCounts.set(PACKED, 1);
+    this.written.rows++;
+    this.written.bytes += weight;
   }
 
   #put(rowKey: string, chunk: number, bytes: Uint8Array): void {
@@ -270,6 +366,11 @@ export function moveStateOutOfTable(storage: DurableObjectStorage): void {
     storage.kv.put(stateEntryKey(row.key, row.chunk), new Uint8Array(row.data));
   }
   storage.sql.exec("DROP TABLE actorflare_state");
+}
+
+/** What the runtime throws for a value its serialization cannot carry (a DOMException). */
+function isDataCloneError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "DataCloneError";
 }
 
 /** A field name is part of an entry's key; one past the key's share of the entry cannot be stored. */

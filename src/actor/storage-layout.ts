@@ -14,7 +14,7 @@ import type { ActorMeta } from "./storage";
  * are in docs/architecture.md's checklist (§5). The current layout's fixture is loaded as it is,
  * so a change to what is stored that comes without a new layout fails that test.
  */
-export const STORAGE_LAYOUT = 4;
+export const STORAGE_LAYOUT = 5;
 
 /** The version of a connection record this code writes (2: with `since`, when it opened). */
 export const RECORD_VERSION = 2;
@@ -44,6 +44,9 @@ const MIGRATIONS: Record<number, (storage: DurableObjectStorage, meta: ActorMeta
   // 4: a small state is packed into one entry (state-store.ts). Nothing moves: layout 3's
   // entries are the fields form, which the store still reads, and the next save packs them.
   // The new number keeps layout 3 code from misreading a packed state.
+  // 5: the packed entry is the state itself, serialized by the runtime, rather than CBOR
+  // (state-store.ts). Nothing moves: a layout-4 packed entry still reads, and the next save
+  // writes the new one. The new number keeps layout 4 code from misreading it.
 };
 
 export function tableExists(sql: SqlStorage, name: string): boolean {

@@ -34,7 +34,7 @@ export function encodeCbor(value: unknown): Uint8Array<ArrayBuffer> {
 /**
  * Named byte strings, as an array of `[text, bytes]` arrays: what `encodeCbor` writes for them
  * (bar the Uint8Array tag, which decoding does not need), without its walk over the value. The
- * state store writes its packed entry with it on every save.
+ * state store writes its packed entry with it while a field needs CBOR.
  */
 export function encodeCborNamedBytes(entries: Map<string, Uint8Array>): Uint8Array<ArrayBuffer> {
   return new Encoder().namedBytes(entries).bytes();

@@ -6,12 +6,22 @@ import { StateStore } from "../../src/actor/state-store";
 import type { StateChanges } from "../../src/actor/state-tracker";
 
 // The state store on its own, in real Durable Object storage: random sequences of changes take a
-// state through every form (packed, by field, whole) and back, and a new store reading the
-// storage after each write must find exactly the state that was written, in one form only.
+// state through every form (packed, as the state itself or as CBOR; by field; whole) and back,
+// and a new store reading the storage after each write must find exactly the state that was
+// written, in one form only.
 
 type Change = { kind: "set"; field: string; value: unknown } | { kind: "delete"; field: string } | { kind: "replace"; state: unknown };
 
 const field = fc.constantFrom("a", "b", "count", "note", "__proto__");
+
+/** A class instance: CBOR stores it as a plain object, so the packed entry is CBOR while one is in the state. */
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
 /**
  * Values from a few bytes to 24 KiB, so that writes cross both form limits (16 KiB to split, 8 KiB
  * to pack again). Values past one chunk are state.test.ts's.
@@ -25,8 +35,16 @@ const value = fc.oneof(
       fc.constant(null),
       fc.array(fc.integer(), { maxLength: 5 }),
       fc.uint8Array({ maxLength: 8 }),
+      // CBOR keeps a date's milliseconds for years 1900 to 2200 (it stores seconds as a float).
+      fc.date({ min: new Date(Date.UTC(1900, 0)), max: new Date(Date.UTC(2200, 0)), noInvalidDate: true }),
+      fc.bigInt(),
+      fc.array(fc.tuple(fc.string({ maxLength: 5 }), fc.integer()), { maxLength: 3 }).map((entries) => new Map(entries)),
+      fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }).map((items) => new Set(items)),
     ),
   },
+  { weight: 1, arbitrary: fc.tuple(fc.integer(), fc.integer()).map(([x, y]) => new Point(x, y)) },
+  // A Proxy of the actor's own: the runtime cannot serialize it, so the store falls back to CBOR.
+  { weight: 1, arbitrary: fc.integer().map((n) => new Proxy({ n }, {})) },
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 24 }).map((kib) => "x".repeat(kib * 1024)) },
 );
 const change: fc.Arbitrary<Change> = fc.oneof(
@@ -52,9 +70,13 @@ function applyChange(state: unknown, change: Change): { state: unknown; changes:
   return { state: next, changes: base === state ? { all: false, keys: new Set([change.field]) } : { all: true, keys: new Set() } };
 }
 
-/** The forms the stored entries are in: "&" packed, "." by field, "=" whole. */
-function formsOf(keys: string[]): string[] {
-  return [...new Set(keys.map((key) => key.slice(key.indexOf(":", "actorflare:state".length) + 1, key.indexOf(":", "actorflare:state".length) + 2)))];
+/** The forms the stored entries are in: "&" packed (the state itself, or "&cbor"), "." by field, "=" whole. */
+function formsOf(entries: [string, unknown][]): string[] {
+  const forms = entries.map(([key, value]) => {
+    const form = key.slice(key.indexOf(":", "actorflare:state".length) + 1, key.indexOf(":", "actorflare:state".length) + 2);
+    return form === "&" && value instanceof Uint8Array ? "&cbor" : form;
+  });
+  return [...new Set(forms)];
 }
 
 describe("the state store", () => {
@@ -74,15 +96,59 @@ describe("the state store", () => {
             state = applied.state;
             store.write(state, applied.changes);
             expect(new StateStore(ctx.storage).read()).toEqual(state);
-            const keys = Array.from(ctx.storage.kv.list({ prefix: "actorflare:state" }), ([key]) => key);
-            expect(formsOf(keys)).toHaveLength(1);
-            seen.add(formsOf(keys)[0]!);
+            const forms = formsOf([...ctx.storage.kv.list({ prefix: "actorflare:state" })]);
+            expect(forms).toHaveLength(1);
+            seen.add(forms[0]!);
           }
         });
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
     // The runs went through every form.
-    expect([...seen].sort()).toEqual(["&", ".", "="]);
+    expect([...seen].sort()).toEqual(["&", "&cbor", ".", "="]);
   }, 60_000);
+});
+
+describe("the packed entry", () => {
+  /** A fresh object's storage, a store writing `states` one after the other, and after each: the entry's value, rows written, what a new store reads. */
+  async function writeInTurn(name: string, states: Record<string, unknown>[]) {
+    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(`state-store-${name}-${crypto.randomUUID()}`));
+    return runInDurableObject(stub, (_instance, ctx) => {
+      const store = new StateStore(ctx.storage);
+      store.create({});
+      return states.map((state) => {
+        const rows = store.written.rows;
+        store.write(state, { all: true, keys: new Set() });
+        return {
+          entries: [...ctx.storage.kv.list({ prefix: "actorflare:state" })],
+          rows: store.written.rows - rows,
+          read: new StateStore(ctx.storage).read(),
+        };
+      });
+    });
+  }
+
+  it("is the state itself for plain data, CBOR while a field holds a class instance, and the state again once it is gone", async () => {
+    const plain = { count: 1, at: new Date(1_700_000_000_000), tags: new Map([["a", new Set([1n])]]), bytes: new Uint8Array([1, 2]) };
+    const [first, withPoint, again] = await writeInTurn("forms", [plain, { ...plain, point: new Point(1, 2) }, { ...plain, count: 2 }]);
+    expect(first!.entries).toEqual([["actorflare:state:&", plain]]);
+    expect(first!.read).toEqual(plain);
+    // As the fields form would keep it: the instance's own fields, in a plain object.
+    expect(withPoint!.entries).toEqual([["actorflare:state:&", expect.any(Uint8Array)]]);
+    expect(withPoint!.read).toStrictEqual({ ...plain, point: { x: 1, y: 2 } });
+    expect(again!.entries).toEqual([["actorflare:state:&", { ...plain, count: 2 }]]);
+    expect([first!.rows, withPoint!.rows, again!.rows]).toEqual([1, 1, 1]);
+  });
+
+  it("falls back to CBOR for what the runtime cannot serialize (a Proxy of the actor's own), and keeps a field named __proto__ as a field", async () => {
+    const withProto = JSON.parse('{"__proto__": {"polluted": true}, "n": 1}') as Record<string, unknown>;
+    const [proxied, proto] = await writeInTurn("fallback", [{ wrapped: new Proxy({ n: 1 }, {}) }, withProto]);
+    expect(proxied!.entries).toEqual([["actorflare:state:&", expect.any(Uint8Array)]]);
+    expect(proxied!.read).toEqual({ wrapped: { n: 1 } });
+    expect(proto!.entries.map(([, value]) => value instanceof Uint8Array)).toEqual([false]);
+    const read = proto!.read as Record<string, unknown>;
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    expect(Object.keys(read)).toEqual(["__proto__", "n"]);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
 });

@@ -3,12 +3,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
 import { STORAGE_LAYOUT, tableExists } from "../../src/actor/storage-layout";
+import { decodeCbor } from "../../src/protocol/cbor";
 import { indexShardName, indexShardOf } from "../../src/server/object-names";
 import layout0 from "./fixtures/storage-layout-0.json";
 import layout1 from "./fixtures/storage-layout-1.json";
 import layout2 from "./fixtures/storage-layout-2.json";
 import layout3 from "./fixtures/storage-layout-3.json";
 import layout4 from "./fixtures/storage-layout-4.json";
+import layout5 from "./fixtures/storage-layout-5.json";
 import { testClient, uniqueKey } from "./helpers";
 
 // Storage written by an earlier version must load in this one. The fixture is an actor's
@@ -26,9 +28,18 @@ async function gunzip(base64: string): Promise<ArrayBuffer> {
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 }
 
-/** A fixture's value as stored: bytes for `{ gzipBase64 }` (BLOB columns, and KV entries holding bytes), anything else as it is. */
+/**
+ * A fixture's value as stored: bytes for `{ gzipBase64 }` (BLOB columns, and KV entries holding
+ * bytes), the value CBOR decodes to for `{ structuredAsCborBase64 }` (a KV entry the runtime
+ * serialized, holding what JSON cannot), anything else as it is.
+ */
 async function bytesOf(value: unknown): Promise<unknown> {
-  return typeof value === "object" && value !== null && "gzipBase64" in value ? gunzip((value as { gzipBase64: string }).gzipBase64) : value;
+  if (typeof value !== "object" || value === null) return value;
+  if ("gzipBase64" in value) return gunzip((value as { gzipBase64: string }).gzipBase64);
+  if ("structuredAsCborBase64" in value) {
+    return decodeCbor(Uint8Array.from(atob((value as { structuredAsCborBase64: string }).structuredAsCborBase64), (ch) => ch.charCodeAt(0)));
+  }
+  return value;
 }
 
 /** Writes the fixture into the storage of the `layout` actor's object for `key`, before anything runs there. */
@@ -217,13 +228,34 @@ describe("storage written by earlier versions", () => {
     expect(await handle.read()).toEqual({ ...filledLayout("layout-v3"), bigLength: 14 });
   });
 
-  it("layout 4 (the current one, a small state packed in one entry): loads as it is, and nothing is rewritten", async () => {
+  it("layout 4 (a small state packed as CBOR): loads as it is, and its next save stores the state itself", async () => {
     const key = uniqueKey();
     const stub = await plant(layout4 as Fixture, key);
     const planted = await storageSnapshot(stub);
     expect(planted.kv.map(([entry]) => entry)).toEqual(["actorflare:meta", "actorflare:state:&"]);
     const handle = testClient().layout.get(key);
     expect(await handle.read()).toEqual({ ...filledLayout("layout-v4"), bigLength: 14 });
+    expect(await handle.jobs()).toHaveLength(3);
+    // Only the meta moved to the current layout.
+    const meta = layout4.kv["actorflare:meta"];
+    expect(await storageSnapshot(stub)).toEqual({
+      ...planted,
+      kv: planted.kv.map(([entry, value]) => (entry === "actorflare:meta" ? [entry, { ...meta, v: STORAGE_LAYOUT }] : [entry, value])),
+    });
+    expect(await handle.bump()).toBe(8);
+    const [, state] = (await storageSnapshot(stub)).kv.find(([entry]) => entry === "actorflare:state:&")!;
+    expect(state).toMatchObject({ count: 8, big: "layout-layout-", nested: { list: [1, 2, 3] } });
+    await expect(runInDurableObject(stub, (_instance, ctx) => ctx.abort("restart"))).rejects.toThrow("restart");
+    expect(await handle.read()).toEqual({ ...filledLayout("layout-v4"), count: 8, bigLength: 14 });
+  });
+
+  it("layout 5 (the current one, a small state as one entry holding the state itself): loads as it is, and nothing is rewritten", async () => {
+    const key = uniqueKey();
+    const stub = await plant(layout5 as Fixture, key);
+    const planted = await storageSnapshot(stub);
+    expect(planted.kv.map(([entry]) => entry)).toEqual(["actorflare:meta", "actorflare:state:&"]);
+    const handle = testClient().layout.get(key);
+    expect(await handle.read()).toEqual({ ...filledLayout("layout-v5"), bigLength: 14 });
     expect(await handle.jobs()).toHaveLength(3);
     expect(await storageSnapshot(stub)).toEqual(planted);
   });
