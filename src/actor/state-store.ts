@@ -1,6 +1,6 @@
-import { decodeCbor, encodeCbor, encodeCborNamedBytes } from "../protocol/cbor";
-import { ActorflareError } from "../protocol/errors";
+import { decodeCbor, encodeCborNamedBytes } from "../protocol/cbor";
 import { isPlainObject } from "../protocol/plain-object";
+import { CHUNK_BYTES, checkFieldName, decode, encode, FIELD_PREFIX, joined, KEY_PREFIX, PACKED, parseEntryKey, stateEntryKey, WHOLE } from "./state-entries";
 import type { StateChanges } from "./state-tracker";
 import { structuredWeight } from "./state-weight";
 
@@ -31,26 +31,8 @@ import { structuredWeight } from "./state-weight";
  * KV table exists once the meta is written).
  */
 
-/** Entry keys: `actorflare:state:` + row key for a value's first chunk, `actorflare:state<n>:` + row key for chunk n. */
-const KEY_PREFIX = "actorflare:state";
-const CHUNK_BYTES = 1024 * 1024;
-/** Row keys: "." + field in the fields form, "&" for the packed form, "=" for a state stored whole. */
-const FIELD_PREFIX = ".";
-const PACKED = "&";
-const WHOLE = "=";
 /** A plain-object state is packed while its fields weigh at most this (see `weigh`). */
 const PACK_LIMIT = 16 * 1024;
-/** A key and its value share one entry's 2 MB; a chunk takes at most 1 MiB of it, a field's name at most this. */
-const MAX_KEY_BYTES = 512 * 1024;
-
-function stateEntryKey(rowKey: string, chunk: number): string {
-  return chunk === 0 ? `${KEY_PREFIX}:${rowKey}` : `${KEY_PREFIX}${chunk}:${rowKey}`;
-}
-
-function parseEntryKey(key: string): { rowKey: string; chunk: number } {
-  const colon = key.indexOf(":", KEY_PREFIX.length);
-  return { rowKey: key.slice(colon + 1), chunk: colon === KEY_PREFIX.length ? 0 : Number(key.slice(KEY_PREFIX.length, colon)) };
-}
 
 /** What a field adds to a packed entry, about: its value's weight (state-weight.ts) or CBOR bytes, and its name. */
 function weigh(field: string, bytes: number): number {
@@ -357,60 +339,7 @@ export class StateStore {
   }
 }
 
-/**
- * Moves a state kept in the table of layouts up to 2 into KV entries and drops the table
- * (storage-layout.ts runs it once, inside the migration's transaction).
- */
-export function moveStateOutOfTable(storage: DurableObjectStorage): void {
-  for (const row of storage.sql.exec<{ key: string; chunk: number; data: ArrayBuffer }>("SELECT key, chunk, data FROM actorflare_state")) {
-    storage.kv.put(stateEntryKey(row.key, row.chunk), new Uint8Array(row.data));
-  }
-  storage.sql.exec("DROP TABLE actorflare_state");
-}
-
 /** What the runtime throws for a value its serialization cannot carry (a DOMException). */
 function isDataCloneError(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "DataCloneError";
-}
-
-/** A field name is part of an entry's key; one past the key's share of the entry cannot be stored. */
-function checkFieldName(field: string): void {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long name needs counting.
-  if (field.length * 3 <= MAX_KEY_BYTES || new TextEncoder().encode(field).byteLength <= MAX_KEY_BYTES) return;
-  throw new ActorflareError(
-    "state_not_serializable",
-    `The actor's state could not be stored: a top-level field's name is over ${MAX_KEY_BYTES / 1024} KiB. Keep long data in values, not in field names.`,
-    { status: 500 },
-  );
-}
-
-function encode(value: unknown, what: string): Uint8Array {
-  try {
-    return encodeCbor(value);
-  } catch (error) {
-    // The encoder's own words ("Maximum call stack size exceeded") say nothing useful to a client
-    // and may describe the data; they stay in `cause`, which only the server log shows.
-    throw new ActorflareError(
-      "state_not_serializable",
-      `The actor's state could not be stored: ${what} holds something storage cannot keep. ` +
-        "State may hold plain data (objects, arrays, strings, numbers, booleans, null, Date, Map, Set, typed arrays, bigint), not functions, symbols or class instances.",
-      { status: 500, cause: error },
-    );
-  }
-}
-
-function decode(chunks: Uint8Array[]): unknown {
-  return decodeCbor(joined(chunks));
-}
-
-/** A value's chunks as one run of bytes. */
-function joined(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -1,5 +1,5 @@
 import { ActorflareError } from "../protocol/errors";
-import { moveStateOutOfTable } from "./state-store";
+import { moveStateOutOfTable } from "./state-entries";
 import type { ActorMeta } from "./storage";
 
 /**
