@@ -230,14 +230,13 @@ export class ActorInstance<S = unknown, V = unknown> {
       alongside?.();
       return;
     }
-    const companions = [...this.#withStateWrites];
-    const together =
-      companions.length === 0
-        ? alongside
-        : () => {
-            for (const write of companions) write();
-            alongside?.();
-          };
+    const companions = this.#withStateWrites.size === 0 ? undefined : [...this.#withStateWrites];
+    const together = !companions
+      ? alongside
+      : () => {
+          for (const write of companions) write();
+          alongside?.();
+        };
     try {
       this.#host.storage.writeState(this.#state.raw, this.#state.takeChanges(), together);
     } catch (error) {

@@ -52,7 +52,7 @@ export interface WriteCounters {
  */
 interface Rows {
   replaceAll: boolean;
-  values: Map<string, Uint8Array>;
+  values: ReadonlyMap<string, Uint8Array>;
   structured?: { state: object; weight: number };
   deleted: string[];
 }
@@ -60,6 +60,7 @@ interface Rows {
 type Form = "none" | "packed" | "fields" | "whole";
 
 const EVERYTHING_CHANGED: StateChanges = { all: true, keys: new Set() };
+const NO_VALUES: ReadonlyMap<string, Uint8Array> = new Map();
 
 export class StateStore {
   readonly #storage: DurableObjectStorage;
@@ -199,21 +200,21 @@ export class StateStore {
     }
     // A state that was not stored field by field is written whole the first time.
     const all = changes.all || this.#form === "none" || this.#form === "whole";
-    const changed = all ? Object.keys(state) : [...changes.keys];
+    const changed = all ? Object.keys(state) : changes.keys;
     const weights = new Map<string, number>();
-    // CBOR of the changed fields that only CBOR stores as they should.
-    const encoded = new Map<string, Uint8Array>();
-    const gone: string[] = [];
+    // CBOR of the changed fields that only CBOR stores as they should; made when there is one.
+    let encoded: Map<string, Uint8Array> | undefined;
+    let gone: string[] | undefined;
     for (const field of changed) {
       checkFieldName(field);
       if (!Object.hasOwn(state, field)) {
-        gone.push(field);
+        (gone ??= []).push(field);
         continue;
       }
       let weight = cborOnly ? undefined : structuredWeight(state[field]);
       if (weight === undefined) {
         const bytes = encode(state[field], `field '${field}'`);
-        encoded.set(field, bytes);
+        (encoded ??= new Map()).set(field, bytes);
         weight = bytes.byteLength;
       }
       weights.set(field, weigh(field, weight));
@@ -221,11 +222,11 @@ export class StateStore {
     const before = all ? new Map<string, number>() : this.#weights;
     let weight = all ? 0 : this.#weight;
     for (const [field, fieldWeight] of weights) weight += fieldWeight - (before.get(field) ?? 0);
-    for (const field of gone) weight -= before.get(field) ?? 0;
+    for (const field of gone ?? []) weight -= before.get(field) ?? 0;
     let cborFields = all ? new Set<string>() : this.#cborOnly;
-    if (encoded.size > 0 || (cborFields.size > 0 && changed.some((field) => cborFields.has(field)))) {
-      cborFields = new Set([...cborFields].filter((field) => !changed.includes(field)));
-      for (const field of encoded.keys()) cborFields.add(field);
+    if (encoded || (cborFields.size > 0 && [...changed].some((field) => cborFields.has(field)))) {
+      const unchanged = [...cborFields].filter((field) => !weights.has(field) && !gone?.includes(field));
+      cborFields = new Set([...unchanged, ...(encoded?.keys() ?? [])]);
     }
 
     const from = this.#form;
@@ -233,15 +234,15 @@ export class StateStore {
     let rows: Rows;
     let packedCbor: Map<string, Uint8Array> | undefined;
     if (pack && cborFields.size === 0) {
-      rows = { replaceAll: from !== "packed", values: new Map(), structured: { state, weight }, deleted: [] };
+      rows = { replaceAll: from !== "packed", values: NO_VALUES, structured: { state, weight }, deleted: [] };
     } else if (pack) {
       packedCbor = this.#everyFieldInCbor(state, encoded, changed, from === "packed" ? this.#packedCbor : undefined);
       rows = { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCborNamedBytes(packedCbor)]]), deleted: [] };
     } else if (from === "fields" && !all) {
       // Staying in the fields form, only what changed is written.
       const values = new Map<string, Uint8Array>();
-      for (const field of weights.keys()) values.set(FIELD_PREFIX + field, encoded.get(field) ?? encode(state[field], `field '${field}'`));
-      rows = { replaceAll: false, values, deleted: gone.map((field) => FIELD_PREFIX + field) };
+      for (const field of weights.keys()) values.set(FIELD_PREFIX + field, encoded?.get(field) ?? encode(state[field], `field '${field}'`));
+      rows = { replaceAll: false, values, deleted: (gone ?? []).map((field) => FIELD_PREFIX + field) };
     } else {
       // Leaving another form, every field.
       const fields = this.#everyFieldInCbor(state, encoded, changed, from === "packed" ? this.#packedCbor : undefined);
@@ -252,7 +253,7 @@ export class StateStore {
 
     if (all) this.#weights.clear();
     for (const [field, fieldWeight] of weights) this.#weights.set(field, fieldWeight);
-    for (const field of gone) this.#weights.delete(field);
+    for (const field of gone ?? []) this.#weights.delete(field);
     this.#weight = weight;
     this.#cborOnly = cborFields;
     this.#became(pack ? "packed" : "fields", packedCbor);
@@ -262,14 +263,14 @@ export class StateStore {
   /** Every field's CBOR: encoded now, or kept from the packed entry if it did not change. */
   #everyFieldInCbor(
     state: Record<string, unknown>,
-    encoded: Map<string, Uint8Array>,
-    changed: string[],
+    encoded: Map<string, Uint8Array> | undefined,
+    changed: Iterable<string>,
     kept: Map<string, Uint8Array> | undefined,
   ): Map<string, Uint8Array> {
     const changedSet = new Set(changed);
     const fields = new Map<string, Uint8Array>();
     for (const field of Object.keys(state)) {
-      const bytes = encoded.get(field) ?? (changedSet.has(field) ? undefined : kept?.get(field));
+      const bytes = encoded?.get(field) ?? (changedSet.has(field) ? undefined : kept?.get(field));
       fields.set(field, bytes ?? encode(state[field], `field '${field}'`));
     }
     return fields;
