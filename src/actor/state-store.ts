@@ -143,10 +143,11 @@ export class StateStore {
 
   /**
    * The first state of a new actor. An object without an actor holds no state entries (a
-   * destroy deletes them with the meta), so there is nothing to delete first.
+   * destroy deletes them with the meta), so there is nothing to delete first. The caller's
+   * transaction holds it together with the meta.
    */
   create(state: unknown): void {
-    this.#apply(this.#rowsToWrite(state, EVERYTHING_CHANGED));
+    this.#store(state, EVERYTHING_CHANGED, (rows) => this.#apply(rows));
   }
 
   /**
@@ -154,8 +155,7 @@ export class StateStore {
    * first, so a state that cannot be stored changes nothing.
    */
   write(state: unknown, changes: StateChanges): void {
-    const rows = this.#rowsToWrite(state, changes);
-    try {
+    this.#store(state, changes, (rows) => {
       // The common case, a packed state or one small field, is one put. More go in a
       // transaction, so that a failing put takes back the ones before it.
       const only = rows.values.size === 1 && !rows.replaceAll && rows.deleted.length === 0 ? rows.values.entries().next().value : undefined;
@@ -167,21 +167,24 @@ export class StateStore {
       } else {
         this.#storage.transactionSync(() => this.#apply(rows));
       }
-    } catch (error) {
-      // Storage kept nothing of this write, but the store's counts and form moved on: read them again.
-      this.read();
-      // The runtime refused the structured value (it holds a Proxy of the actor's own, say): CBOR
-      // stores it, or says what cannot be stored.
-      if (rows.structured && isDataCloneError(error)) return this.#writeAsCbor(state);
-      throw error;
-    }
+    });
   }
 
-  #writeAsCbor(state: unknown): void {
-    const rows = this.#rowsToWrite(state, EVERYTHING_CHANGED, true);
+  #store(state: unknown, changes: StateChanges, apply: (rows: Rows) => void): void {
+    let rows = this.#rowsToWrite(state, changes);
     try {
-      this.#storage.transactionSync(() => this.#apply(rows));
+      try {
+        apply(rows);
+      } catch (error) {
+        // The runtime refused the structured value (it holds a Proxy of the actor's own, say):
+        // CBOR stores it, or says what cannot be stored.
+        if (!(rows.structured && isDataCloneError(error))) throw error;
+        this.read();
+        rows = this.#rowsToWrite(state, EVERYTHING_CHANGED, true);
+        apply(rows);
+      }
     } catch (error) {
+      // Storage kept nothing of this write, but the store's counts and form moved on: read them again.
       this.read();
       throw error;
     }
@@ -316,7 +319,11 @@ export class StateStore {
     }
   }
 
-  /** The packed entry as the state itself: one entry, replacing whatever the packed key held (never more than one chunk). */
+  /**
+   * The packed entry as the state itself: one entry, replacing whatever the packed key held. A
+   * packed entry is always one chunk: what is packed weighs at most PACK_LIMIT, and its CBOR at
+   * most about three times that (state-weight.ts), far below a chunk.
+   */
   #putStructured({ state, weight }: { state: object; weight: number }): void {
     this.#kv.put(stateEntryKey(PACKED, 0), state);
     this.#chunkCounts.set(PACKED, 1);

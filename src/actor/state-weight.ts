@@ -6,24 +6,33 @@ import { TYPED_ARRAYS } from "../protocol/cbor-format";
  * A small state is stored as one structured value: `storage.kv.put(key, state)`, which the
  * runtime serializes natively (structured clone), at a fraction of what encoding the state in
  * JavaScript would cost on every save. That is only done where the runtime and our CBOR
- * (protocol/cbor.ts) store a value alike, so that it reads back the same in every form of the
- * state: primitives, plain objects, arrays, Map, Set, Date, and typed arrays that span their
- * whole buffer. (One difference is left: an array's holes come back as holes from the
- * runtime and as `undefined` from CBOR.) Anything else gets `undefined`, and the state store
- * keeps to CBOR for it: class instances, RegExp, Error, boxed primitives, an ArrayBuffer or a
- * DataView (CBOR reads them back as a Uint8Array), and a typed array viewing part of a larger
- * buffer, whose whole buffer the runtime would store.
+ * (protocol/cbor.ts) read a value back equal, so that it does not change when the state moves
+ * between forms: primitives, plain objects, arrays, Map, Set, Date, and typed arrays that span
+ * their whole buffer. Anything else gets `undefined`, and the state store keeps to CBOR for it:
+ * class instances, RegExp, Error, boxed primitives, an ArrayBuffer or a DataView (CBOR reads
+ * them back as a Uint8Array), a typed array viewing part of a larger buffer (the runtime would
+ * store the whole buffer), and a string with a lone surrogate (CBOR's UTF-8 replaces it).
+ *
+ * Left as they are, because checking would cost every save a walk of every array: the runtime
+ * keeps an array's holes and its non-index properties, which CBOR reads as `undefined` and
+ * drops. The runtime also keeps the identity of an object shared between top-level fields, and
+ * of a Date or typed array met twice, where CBOR reads equal copies.
  *
  * The weight is about what CBOR takes for the value, without encoding it: the state store uses it
- * to pick a form (state-store.ts), where being near is enough.
+ * to pick a form (state-store.ts), where being near is enough. It is never below a third of
+ * CBOR's size (text outside ASCII takes up to three bytes a character; a Date or typed array
+ * counts each time it is met, as CBOR writes it each time), so a state weighed small also
+ * encodes small when a field sends it to CBOR.
  */
 export function structuredWeight(value: unknown): number | undefined {
   switch (typeof value) {
     case "string":
-      return value.length + 1;
+      return isWellFormed(value) ? value.length + 1 : undefined;
     case "number":
-    case "bigint":
       return 9;
+    case "bigint":
+      // Past 64 bits CBOR writes the magnitude's bytes.
+      return value >= -LONG && value < LONG ? 9 : value.toString(16).length / 2 + 3;
     case "boolean":
     case "undefined":
       return 1;
@@ -41,16 +50,32 @@ export function structuredWeight(value: unknown): number | undefined {
   }
 }
 
+const LONG = 2n ** 64n;
+
 const TYPED_ARRAY_PROTOTYPES = new Set<object>(TYPED_ARRAYS.map(([, type]) => type.prototype));
 
-/** An object's weight; each object reached twice (shared, or a cycle) counts once, as both encodings store it. */
+/** ES2024's `isWellFormed`, which the runtime has (this project's types stop at ES2023). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * An object's weight. A container reached twice (shared, or a cycle) counts once, as both
+ * encodings store it once; a Date or typed array counts every time, as CBOR writes it.
+ */
 function objectWeight(value: object, seen: Set<object>): number | undefined {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Date.prototype) return 9;
+  if (TYPED_ARRAY_PROTOTYPES.has(proto)) {
+    const view = value as ArrayBufferView;
+    return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.byteLength + 2 : undefined;
+  }
   if (seen.has(value)) return 1;
   seen.add(value);
-  const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     let weight = 1;
     for (const key in value) {
+      if (!isWellFormed(key)) return undefined;
       const inner = innerWeight((value as Record<string, unknown>)[key], seen);
       if (inner === undefined) return undefined;
       weight += key.length + 1 + inner;
@@ -69,11 +94,6 @@ function objectWeight(value: object, seen: Set<object>): number | undefined {
     return weight;
   }
   if (proto === Set.prototype) return entriesWeight(value as Set<unknown>, seen);
-  if (proto === Date.prototype) return 9;
-  if (TYPED_ARRAY_PROTOTYPES.has(proto)) {
-    const view = value as ArrayBufferView;
-    return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.byteLength + 2 : undefined;
-  }
   return undefined;
 }
 

@@ -149,8 +149,10 @@ export class Decoder {
       case Tag.BignumNegative: {
         const bytes = this.#read();
         if (!(bytes instanceof Uint8Array)) throw new CborError("a bignum that is not a byte string");
-        let magnitude = 0n;
-        for (const byte of bytes) magnitude = (magnitude << 8n) | BigInt(byte);
+        // Through hex digits: shifting a bigint byte by byte would take time in the square of its length.
+        let hex = "0";
+        for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+        const magnitude = BigInt(`0x${hex}`);
         return tag === Tag.BignumPositive ? magnitude : -1n - magnitude;
       }
       case Tag.Shareable: {

@@ -126,11 +126,13 @@ export class Encoder {
         const negative = item < 0n;
         const magnitude = negative ? -1n - item : item;
         if (magnitude < 2n ** 64n) return this.#head(negative ? Major.Negative : Major.Unsigned, magnitude);
-        // Past 64 bits: a bignum, the big-endian bytes of the magnitude.
-        const bytes: number[] = [];
-        for (let rest = magnitude; rest; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
+        // Past 64 bits: a bignum, the big-endian bytes of the magnitude, read off its hex digits
+        // (shifting a bigint byte by byte would take time in the square of its length).
+        const hex = magnitude.toString(16);
+        const bytes = new Uint8Array(Math.ceil(hex.length / 2));
+        for (let i = bytes.length - 1, end = hex.length; i >= 0; i--, end -= 2) bytes[i] = Number.parseInt(hex.slice(Math.max(0, end - 2), end), 16);
         this.#head(Major.Tag, negative ? Tag.BignumNegative : Tag.BignumPositive);
-        return this.#string(Major.Bytes, new Uint8Array(bytes));
+        return this.#string(Major.Bytes, bytes);
       }
       case "object":
         if (item === null) return this.#head(Major.Simple, 22);

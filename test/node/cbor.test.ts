@@ -120,4 +120,16 @@ describe("CBOR", () => {
     expect(Object.keys(decoded)).toEqual(["__proto__"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it("a bigint past 64 bits is a bignum of its magnitude's bytes, as cbor-x writes it, however long", () => {
+    for (const big of [2n ** 64n, -(2n ** 64n) - 1n, 3n ** 1_000n, -(5n ** 3_000n)]) {
+      expect(encodeCbor(big)).toEqual(new Uint8Array(cborxEncode(big)));
+      expect(decodeCbor(encodeCbor(big))).toBe(big);
+    }
+    // A million bytes (cbor-x itself takes too long to compare with): time linear in its length.
+    const huge = -(7n ** 2_850_000n);
+    const encoded = encodeCbor(huge);
+    expect(encoded.byteLength).toBeGreaterThan(1_000_000);
+    expect(decodeCbor(encoded)).toBe(huge);
+  });
 });

@@ -44,6 +44,16 @@ describe("structuredWeight", () => {
     );
   });
 
+  it("gives text of any UTF-16 units a weight only when CBOR reads it back the same", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 8 }), (text) => {
+        const weight = structuredWeight(text);
+        expect(weight !== undefined).toBe(decodeCbor(encodeCbor(text)) === text);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it("weighs about what CBOR takes: within a factor of three, give or take a few bytes", () => {
     fc.assert(
       fc.property(value, (input) => {
@@ -56,13 +66,24 @@ describe("structuredWeight", () => {
     );
   });
 
-  it("counts an object reached twice once, and a cycle ends", () => {
+  it("counts a container reached twice once, as both store it, and a typed array or Date every time, as CBOR writes it", () => {
     const shared = { text: "x".repeat(1000) };
     expect(structuredWeight({ a: shared, b: shared })).toBeLessThan(1100);
+    const bytes = new Uint8Array(1000);
+    const repeated = Array.from({ length: 50 }, () => bytes);
+    expect(structuredWeight(repeated)).toBeGreaterThanOrEqual(encodeCbor(repeated).byteLength / 3);
     const cycle: Record<string, unknown> = { n: 1 };
     cycle.self = cycle;
     expect(structuredWeight(cycle)).toBeGreaterThan(0);
     expect(structuredClone(cycle)).toEqual(decodeCbor(encodeCbor(cycle)));
+  });
+
+  it("weighs a bigint past 64 bits by its length, as CBOR stores it", () => {
+    for (const big of [2n ** 64n, -(3n ** 5_000n), 2n ** 100_000n]) {
+      const weight = structuredWeight(big)!;
+      expect(weight).toBeGreaterThanOrEqual(encodeCbor(big).byteLength / 3);
+      expect(weight).toBeLessThanOrEqual(3 * encodeCbor(big).byteLength);
+    }
   });
 
   it("gives none where the two would differ, or where CBOR must say what cannot be stored", () => {
@@ -86,6 +107,9 @@ describe("structuredWeight", () => {
       Symbol("s"),
       new (class extends Map {})(),
       deep,
+      // A lone surrogate: CBOR's UTF-8 reads it back as U+FFFD, in a value or in a key.
+      "\ud800",
+      { "\udc00": 1 },
     ]) {
       expect(structuredWeight(odd)).toBeUndefined();
       expect(structuredWeight(nested(odd))).toBeUndefined();

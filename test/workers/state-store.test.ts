@@ -151,4 +151,23 @@ describe("the packed entry", () => {
     expect(Object.keys(read)).toEqual(["__proto__", "n"]);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
+
+  it("weighs an array met many times as CBOR writes it, each time: a state too large to pack is stored by field", async () => {
+    // 130 references to one 8 KiB array: the runtime would store it once, CBOR 130 times (over 1 MiB).
+    const bytes = new Uint8Array(8192);
+    const arrays = Array.from({ length: 130 }, () => bytes);
+    const [stored] = await writeInTurn("repeated", [{ point: new Point(1, 2), arrays }]);
+    expect(stored!.entries.map(([key]) => key)).toEqual(["actorflare:state1:.arrays", "actorflare:state:.arrays", "actorflare:state:.point"]);
+    expect(stored!.read).toEqual({ point: { x: 1, y: 2 }, arrays });
+  });
+
+  it("a first state the runtime cannot serialize is created in CBOR", async () => {
+    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(`state-store-create-${crypto.randomUUID()}`));
+    await runInDurableObject(stub, (_instance, ctx) => {
+      const store = new StateStore(ctx.storage);
+      ctx.storage.transactionSync(() => store.create({ wrapped: new Proxy({ n: 1 }, {}) }));
+      expect([...ctx.storage.kv.list({ prefix: "actorflare:state" })]).toEqual([["actorflare:state:&", expect.any(Uint8Array)]]);
+      expect(new StateStore(ctx.storage).read()).toEqual({ wrapped: { n: 1 } });
+    });
+  });
 });
