@@ -203,8 +203,9 @@ var Decoder = class {
       case 3 /* BignumNegative */: {
         const bytes2 = this.#read();
         if (!(bytes2 instanceof Uint8Array)) throw new CborError("a bignum that is not a byte string");
-        let magnitude = 0n;
-        for (const byte of bytes2) magnitude = magnitude << 8n | BigInt(byte);
+        let hex = "0";
+        for (const byte of bytes2) hex += byte.toString(16).padStart(2, "0");
+        const magnitude = BigInt(`0x${hex}`);
         return tag === 2 /* BignumPositive */ ? magnitude : -1n - magnitude;
       }
       case 28 /* Shareable */: {
@@ -362,10 +363,11 @@ var Encoder = class {
         const negative = item < 0n;
         const magnitude = negative ? -1n - item : item;
         if (magnitude < 2n ** 64n) return this.#head(negative ? 1 /* Negative */ : 0 /* Unsigned */, magnitude);
-        const bytes = [];
-        for (let rest = magnitude; rest; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
+        const hex = magnitude.toString(16);
+        const bytes = new Uint8Array(Math.ceil(hex.length / 2));
+        for (let i = bytes.length - 1, end = hex.length; i >= 0; i--, end -= 2) bytes[i] = Number.parseInt(hex.slice(Math.max(0, end - 2), end), 16);
         this.#head(6 /* Tag */, negative ? 3 /* BignumNegative */ : 2 /* BignumPositive */);
-        return this.#string(2 /* Bytes */, new Uint8Array(bytes));
+        return this.#string(2 /* Bytes */, bytes);
       }
       case "object":
         if (item === null) return this.#head(7 /* Simple */, 22);
