@@ -170,6 +170,7 @@ export class StateStore {
     });
   }
 
+  /** Writes what changed with `apply`. If it fails, storage keeps nothing of it and the records are read again. */
   #store(state: unknown, changes: StateChanges, apply: (rows: Rows) => void): void {
     let rows = this.#rowsToWrite(state, changes);
     try {
