@@ -31,12 +31,21 @@ import { structuredWeight } from "./state-weight";
  * KV table exists once the meta is written).
  */
 
-/** A plain-object state is packed while its fields weigh at most this (see `weigh`). */
+/** A plain-object state is packed while its fields weigh at most this (see `measure`). */
 const PACK_LIMIT = 16 * 1024;
 
-/** What a field adds to a packed entry, about: its value's weight (state-weight.ts) or CBOR bytes, and its name. */
-function weigh(field: string, bytes: number): number {
-  return bytes + field.length;
+/** What a field adds to a packed entry, about (its value's weight or CBOR bytes, and its name), and its CBOR if only CBOR stores it as it should. */
+interface Measure {
+  weight: number;
+  cbor?: Uint8Array;
+}
+
+/** Measures a field's value: by state-weight.ts, or (when that gives none, or `cborOnly`) by its CBOR, encoded unless `stored`. */
+function measure(field: string, value: unknown, stored?: Uint8Array, cborOnly = false): Measure {
+  const weight = cborOnly ? undefined : structuredWeight(value);
+  if (weight !== undefined) return { weight: weight + field.length };
+  const cbor = stored ?? encode(value, `field '${field}'`);
+  return { weight: cbor.byteLength + field.length, cbor };
 }
 
 export interface WriteCounters {
@@ -111,7 +120,7 @@ export class StateStore {
     const packed = parts.get(PACKED);
     this.#became(this.#chunkCounts.size === 0 ? "none" : whole ? "whole" : packed || structured ? "packed" : "fields");
     if (structured) {
-      for (const field of Object.keys(structured)) this.#measure(field, structured[field]);
+      for (const field of Object.keys(structured)) this.#record(field, measure(field, structured[field]));
       return structured as S;
     }
     if (parts.size === 0) return undefined;
@@ -123,7 +132,7 @@ export class StateStore {
     const state: [string, unknown][] = [];
     for (const [field, bytes] of fields) {
       const value = decodeCbor(bytes);
-      this.#measure(field, value, bytes);
+      this.#record(field, measure(field, value, bytes));
       state.push([field, value]);
     }
     // fromEntries defines each field, so even one named `__proto__` is an ordinary field.
@@ -131,14 +140,10 @@ export class StateStore {
   }
 
   /** Records a field read from storage: its weight, and whether only CBOR stores it as it should. */
-  #measure(field: string, value: unknown, bytes?: Uint8Array): void {
-    let weight = structuredWeight(value);
-    if (weight === undefined) {
-      this.#cborOnly.add(field);
-      weight = (bytes ?? encode(value, `field '${field}'`)).byteLength;
-    }
-    this.#weights.set(field, weigh(field, weight));
-    this.#weight += weigh(field, weight);
+  #record(field: string, { weight, cbor }: Measure): void {
+    if (cbor) this.#cborOnly.add(field);
+    this.#weights.set(field, weight);
+    this.#weight += weight;
   }
 
   /**
@@ -215,13 +220,9 @@ export class StateStore {
         (gone ??= []).push(field);
         continue;
       }
-      let weight = cborOnly ? undefined : structuredWeight(state[field]);
-      if (weight === undefined) {
-        const bytes = encode(state[field], `field '${field}'`);
-        (encoded ??= new Map()).set(field, bytes);
-        weight = bytes.byteLength;
-      }
-      weights.set(field, weigh(field, weight));
+      const { weight, cbor } = measure(field, state[field], undefined, cborOnly);
+      if (cbor) (encoded ??= new Map()).set(field, cbor);
+      weights.set(field, weight);
     }
     const before = all ? new Map<string, number>() : this.#weights;
     let weight = all ? 0 : this.#weight;
@@ -240,7 +241,7 @@ export class StateStore {
     if (pack && cborFields.size === 0) {
       rows = { replaceAll: from !== "packed", values: NO_VALUES, structured: { state, weight }, deleted: [] };
     } else if (pack) {
-      packedCbor = this.#everyFieldInCbor(state, encoded, changed, from === "packed" ? this.#packedCbor : undefined);
+      packedCbor = this.#everyFieldInCbor(state, encoded, changed);
       rows = { replaceAll: from !== "packed", values: new Map([[PACKED, encodeCborNamedBytes(packedCbor)]]), deleted: [] };
     } else if (from === "fields" && !all) {
       // Staying in the fields form, only what changed is written.
@@ -249,7 +250,7 @@ export class StateStore {
       rows = { replaceAll: false, values, deleted: (gone ?? []).map((field) => FIELD_PREFIX + field) };
     } else {
       // Leaving another form, every field.
-      const fields = this.#everyFieldInCbor(state, encoded, changed, from === "packed" ? this.#packedCbor : undefined);
+      const fields = this.#everyFieldInCbor(state, encoded, changed);
       const values = new Map<string, Uint8Array>();
       for (const [field, bytes] of fields) values.set(FIELD_PREFIX + field, bytes);
       rows = { replaceAll: true, values, deleted: [] };
@@ -264,17 +265,12 @@ export class StateStore {
     return rows;
   }
 
-  /** Every field's CBOR: encoded now, or kept from the packed entry if it did not change. */
-  #everyFieldInCbor(
-    state: Record<string, unknown>,
-    encoded: Map<string, Uint8Array> | undefined,
-    changed: Iterable<string>,
-    kept: Map<string, Uint8Array> | undefined,
-  ): Map<string, Uint8Array> {
+  /** Every field's CBOR: encoded now, or kept from a packed CBOR entry if it did not change. */
+  #everyFieldInCbor(state: Record<string, unknown>, encoded: Map<string, Uint8Array> | undefined, changed: Iterable<string>): Map<string, Uint8Array> {
     const changedSet = new Set(changed);
     const fields = new Map<string, Uint8Array>();
     for (const field of Object.keys(state)) {
-      const bytes = encoded?.get(field) ?? (changedSet.has(field) ? undefined : kept?.get(field));
+      const bytes = encoded?.get(field) ?? (changedSet.has(field) ? undefined : this.#packedCbor?.get(field));
       fields.set(field, bytes ?? encode(state[field], `field '${field}'`));
     }
     return fields;
