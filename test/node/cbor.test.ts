@@ -2,46 +2,17 @@ import { Encoder, decode as cborxDecode, encode as cborxEncode } from "cbor-x";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CborError, decodeCbor, encodeCbor } from "../../src/protocol/cbor";
+import { key, leaf, stateValue as value } from "./state-values";
 
 // actorflare's CBOR against cbor-x (what RivetKit's client encodes with, and what actorflare
 // stored state with before): each decodes what the other encodes, to the same value.
 
 const structuredClone = new Encoder({ structuredClone: true, useRecords: false });
 
-/** Object keys; cbor-x renames a key `__proto__` when it decodes (ours keeps it: see the last test). */
-const key = fc.string().filter((k) => k !== "__proto__");
-/** JSON-like values plus what the wire and stored state carry beyond JSON. */
-const leaf = () =>
-  fc.oneof(
-    fc.integer(),
-    fc.double({ noNaN: true }),
-    fc.string(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.bigInt({ min: -(2n ** 100n), max: 2n ** 100n }),
-    // Dates are epoch seconds as float64 (as cbor-x writes them): milliseconds survive for about ±95,000 years.
-    fc.date({ noInvalidDate: true, min: new Date(-3e15), max: new Date(3e15) }),
-    fc.uint8Array({ maxLength: 20 }).map((bytes) => new Uint8Array(bytes)),
-    fc.float64Array({ maxLength: 5, noNaN: true }),
-    fc.int32Array({ maxLength: 5 }),
-  );
 /** Values as they travel on the wire: no Map or Set (RivetKit's client sends JSON-shaped values). */
 const wireValue = fc.letrec((tie) => ({
   leaf: leaf(),
   node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 5 }), fc.dictionary(key, tie("node"), { maxKeys: 5 })),
-})).node;
-/** Values as state holds them: Maps and Sets too. */
-const value = fc.letrec((tie) => ({
-  leaf: leaf(),
-  node: fc.oneof(
-    { depthSize: "small" },
-    tie("leaf"),
-    fc.array(tie("node"), { maxLength: 5 }),
-    fc.dictionary(key, tie("node"), { maxKeys: 5 }),
-    fc.array(tie("leaf"), { maxLength: 4 }).map((items) => new Set(items)),
-    fc.array(fc.tuple(key, tie("node")), { maxLength: 4 }).map((entries) => new Map(entries)),
-  ),
 })).node;
 
 describe("CBOR", () => {

@@ -2,36 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { structuredWeight } from "../../src/actor/state-weight";
 import { decodeCbor, encodeCbor } from "../../src/protocol/cbor";
+import { stateValue as value } from "./state-values";
 
 // structuredWeight decides when the state store may let the runtime serialize the state itself
 // (structured clone, the same V8 serializer as Node's structuredClone) instead of encoding it as
 // CBOR. Its promise: where it gives a weight, both read back the same value, and the weight is
 // near what CBOR takes.
-
-/** State values of every kind both keep, nested; dates where CBOR keeps their milliseconds. */
-const value = fc.letrec((tie) => ({
-  leaf: fc.oneof(
-    fc.integer(),
-    fc.double(),
-    fc.string(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.bigInt({ min: -(2n ** 100n), max: 2n ** 100n }),
-    fc.date({ noInvalidDate: true, min: new Date(-3e15), max: new Date(3e15) }),
-    fc.uint8Array({ maxLength: 20 }),
-    fc.float64Array({ maxLength: 5 }),
-    fc.int32Array({ maxLength: 5 }),
-  ),
-  node: fc.oneof(
-    { depthSize: "small" },
-    tie("leaf"),
-    fc.array(tie("node"), { maxLength: 4 }),
-    fc.dictionary(fc.string(), tie("node"), { maxKeys: 4 }),
-    fc.array(fc.tuple(tie("leaf"), tie("node")), { maxLength: 3 }).map((entries) => new Map(entries)),
-    fc.array(tie("leaf"), { maxLength: 3 }).map((items) => new Set(items)),
-  ),
-})).node;
 
 describe("structuredWeight", () => {
   it("gives a weight to plain data, and then the runtime and CBOR read it back alike", () => {

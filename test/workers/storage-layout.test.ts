@@ -81,6 +81,11 @@ function storageSnapshot(stub: DurableObjectStub) {
   }));
 }
 
+/** A snapshot as it is after a wake migrated it: only the meta changed, to the current layout. */
+function withMetaMigrated(planted: Awaited<ReturnType<typeof storageSnapshot>>, meta: object) {
+  return { ...planted, kv: planted.kv.map(([entry, value]) => (entry === "actorflare:meta" ? [entry, { ...meta, v: STORAGE_LAYOUT }] : [entry, value])) };
+}
+
 /** What the `layout` actor's `read` answers after its `fill`, as every fixture was made. */
 function filledLayout(key: string) {
   return {
@@ -216,11 +221,7 @@ describe("storage written by earlier versions", () => {
     expect(await handle.read()).toEqual(filledLayout("layout-v3"));
     expect(await handle.jobs()).toHaveLength(3);
     // Only the meta moved to the current layout: a large state keeps this form.
-    const meta = layout3.kv["actorflare:meta"];
-    expect(await snapshot()).toEqual({
-      ...planted,
-      kv: planted.kv.map(([entry, value]) => (entry === "actorflare:meta" ? [entry, { ...meta, v: STORAGE_LAYOUT }] : [entry, value])),
-    });
+    expect(await snapshot()).toEqual(withMetaMigrated(planted, layout3.kv["actorflare:meta"]));
     // Once small, the state is packed into one entry, and reads back after a restart.
     await handle.trim();
     expect((await snapshot()).kv.map(([entry]) => entry)).toEqual(["actorflare:meta", "actorflare:state:&"]);
@@ -237,11 +238,7 @@ describe("storage written by earlier versions", () => {
     expect(await handle.read()).toEqual({ ...filledLayout("layout-v4"), bigLength: 14 });
     expect(await handle.jobs()).toHaveLength(3);
     // Only the meta moved to the current layout.
-    const meta = layout4.kv["actorflare:meta"];
-    expect(await storageSnapshot(stub)).toEqual({
-      ...planted,
-      kv: planted.kv.map(([entry, value]) => (entry === "actorflare:meta" ? [entry, { ...meta, v: STORAGE_LAYOUT }] : [entry, value])),
-    });
+    expect(await storageSnapshot(stub)).toEqual(withMetaMigrated(planted, layout4.kv["actorflare:meta"]));
     expect(await handle.bump()).toBe(8);
     const [, state] = (await storageSnapshot(stub)).kv.find(([entry]) => entry === "actorflare:state:&")!;
     expect(state).toMatchObject({ count: 8, big: "layout-layout-", nested: { list: [1, 2, 3] } });
