@@ -6,6 +6,10 @@ import { isPlainObject } from "../protocol/plain-object";
  * Plain objects and arrays are wrapped in proxies that record every write with the top-level
  * field it belongs to. Other objects (Date, Map, class instances) are handed out as they are,
  * so in-place changes to them are not seen: reassign the field or call `c.saveState()`.
+ *
+ * One object may sit under two top-level fields (`c.state.current = c.state.items[0]`).
+ * Storage keeps a large state's fields apart, so such fields are tied: a change under one
+ * marks them all, or the other field's stored copy would keep the old value.
  */
 
 /** What changed since the last save: every field (`all`), or these top-level fields. */
@@ -14,18 +18,35 @@ export interface StateChanges {
   keys: Set<string>;
 }
 
+/** A proxy's object, and the top-level field it was first reached through (`undefined`: the root). */
+interface Reached {
+  target: object;
+  field: string | undefined;
+}
+
 export class StateTracker<S> {
   #raw: S;
   #changes: StateChanges = { all: false, keys: new Set() };
-  /** Proxies per target and per top-level field they were reached through. */
-  readonly #proxies = new WeakMap<object, Map<string | undefined, object>>();
-  readonly #targets = new WeakMap<object, object>();
+  /** One proxy per object, whichever field it is reached through, so `===` holds between them. */
+  readonly #proxies = new WeakMap<object, object>();
+  readonly #reached = new WeakMap<object, Reached>();
+  /** The field each object put in the state (or found in it at the start) was first put under. */
+  readonly #homes = new WeakMap<object, string>();
+  /** Tied fields: each maps to the set of fields it shares objects with, itself included. */
+  readonly #ties = new Map<string, Set<string>>();
+  /** The root object itself is under a field: any change may be under any field. */
+  #rootShared = false;
   readonly #onChange: () => void;
 
-  /** `onChange` runs after every write through the proxies or a reassignment. */
-  constructor(initial: S, onChange: () => void = () => {}) {
+  /**
+   * `onChange` runs after every write through the proxies or a reassignment. `mayShare`: the
+   * initial state may hold one object under two fields (made by user code, or stored whole by
+   * the runtime, which keeps shared objects shared); a state decoded field by field cannot.
+   */
+  constructor(initial: S, onChange: () => void = () => {}, options: { mayShare: boolean } = { mayShare: true }) {
     this.#raw = initial;
     this.#onChange = onChange;
+    if (options.mayShare) this.#adoptFields();
   }
 
   /** The state as actor code sees it. */
@@ -34,7 +55,9 @@ export class StateTracker<S> {
   }
 
   set value(next: S) {
-    this.#raw = this.#unwrapDeep(next) as S;
+    // Ties made under the old root stay: its objects may be under new fields now, and proxies remember old ones.
+    this.#raw = next;
+    this.#adoptFields();
     this.#changed(undefined);
   }
 
@@ -59,32 +82,53 @@ export class StateTracker<S> {
     this.#changes.all = true;
   }
 
-  /** Replaces the state without marking it changed (after reloading from storage). */
-  reset(raw: S): void {
+  /** Replaces the state without marking it changed (after reloading from storage; `mayShare` as for the constructor). */
+  reset(raw: S, options: { mayShare: boolean }): void {
     this.#raw = raw;
     this.#changes = { all: false, keys: new Set() };
+    if (options.mayShare) this.#adoptFields();
+  }
+
+  /**
+   * `value` with every proxy of this state in it replaced by its target: what storage and the
+   * runtime's structured clone (an RPC answer) can carry. Plain objects, arrays, Maps and Sets
+   * made by the caller are walked and fixed in place; the state's own objects never hold proxies.
+   */
+  toRaw(value: unknown): unknown {
+    return this.#unwrapDeep(value, undefined);
   }
 
   /** A write under top-level field `field`; `undefined` means the root itself (or an unknown field). */
   #changed(field: string | undefined): void {
-    if (field === undefined) this.#changes.all = true;
-    else this.#changes.keys.add(field);
+    if (field === undefined || this.#rootShared) this.#changes.all = true;
+    else {
+      const tied = this.#ties.get(field);
+      if (tied) for (const other of tied) this.#changes.keys.add(other);
+      else this.#changes.keys.add(field);
+    }
     this.#onChange();
   }
 
   #wrap(value: unknown, field: string | undefined): unknown {
     if (!isTrackable(value)) return value;
-    const isRoot = value === this.#raw;
-    let byField = this.#proxies.get(value);
-    const existing = byField?.get(field);
+    const existing = this.#proxies.get(value);
     if (existing) return existing;
-    // Writes on the root name their own field; writes below it belong to the field they were reached through.
+    const isRoot = value === this.#raw;
+    // Writes on the root name their own field; writes below it belong to the field it was reached through.
     const fieldOf = (property: string | symbol) => (isRoot && isPlainObject(value) && typeof property === "string" ? property : field);
     const proxy = new Proxy(value, {
       get: (target, property, receiver) => this.#wrap(Reflect.get(target, property, receiver), isRoot ? fieldOf(property) : field),
       set: (target, property, next) => {
-        const done = Reflect.set(target, property, this.#unwrapDeep(next));
-        this.#changed(fieldOf(property));
+        const under = fieldOf(property);
+        const done = Reflect.set(target, property, this.#unwrapDeep(next, under));
+        this.#changed(under);
+        return done;
+      },
+      defineProperty: (target, property, descriptor) => {
+        const under = fieldOf(property);
+        const unwrapped = "value" in descriptor ? { ...descriptor, value: this.#unwrapDeep(descriptor.value, under) } : descriptor;
+        const done = Reflect.defineProperty(target, property, unwrapped);
+        this.#changed(under);
         return done;
       },
       deleteProperty: (target, property) => {
@@ -93,39 +137,90 @@ export class StateTracker<S> {
         return done;
       },
     });
-    if (!byField) {
-      byField = new Map();
-      this.#proxies.set(value, byField);
-    }
-    byField.set(field, proxy);
-    this.#targets.set(proxy, value);
+    this.#proxies.set(value, proxy);
+    this.#reached.set(proxy, { target: value, field });
     return proxy;
   }
 
   /**
-   * `value` with every proxy of this state in it replaced by its target: what storage and the
-   * runtime's structured clone (an RPC answer) can carry. Plain objects and arrays made by the
-   * caller are walked and fixed in place; the state's own objects never hold proxies.
+   * Walks the root field by field: replaces proxies in it with their targets and ties fields
+   * that hold the same object. A root that is not a plain object has no fields to tie.
    */
-  toRaw(value: unknown): unknown {
-    return this.#unwrapDeep(value);
+  #adoptFields(): void {
+    const root: unknown = this.#raw;
+    if (!isPlainObject(root)) {
+      this.#raw = this.#unwrapDeep(root, undefined) as S;
+      return;
+    }
+    for (const field of Object.keys(root)) {
+      const inner = root[field];
+      const unwrapped = this.#unwrapDeep(inner, field);
+      if (unwrapped !== inner) root[field] = unwrapped;
+    }
   }
 
-  /** Storage cannot encode a Proxy: replace every proxy inside an assigned value with its target. */
-  #unwrapDeep(value: unknown, seen?: Set<object>): unknown {
+  /**
+   * Storage cannot encode a Proxy: replaces every proxy inside a value put under `field` with
+   * its target, and ties `field` to any other field an object in it is already under.
+   */
+  #unwrapDeep(value: unknown, field: string | undefined, seen?: Set<object>): unknown {
     // Most writes assign a number or a string: nothing to walk, nothing to allocate.
     if (typeof value !== "object" || value === null) return value;
-    const target = this.#targets.get(value);
-    if (target) return target;
-    if (!isTrackable(value) || seen?.has(value)) return value;
+    const reached = this.#reached.get(value);
+    if (reached) {
+      this.#tie(field, reached.field);
+      return reached.target;
+    }
+    if (seen?.has(value)) return value;
+    if (field !== undefined) {
+      // Any object, a Date or a class instance too: reassigning one after changing it must rewrite every field it is under.
+      const home = value === this.#raw ? undefined : this.#homes.get(value);
+      if (home === undefined && value !== this.#raw) this.#homes.set(value, field);
+      else this.#tie(field, home);
+    }
+    const plain = Array.isArray(value) || isPlainObject(value);
+    if (!plain && !(value instanceof Map) && !(value instanceof Set)) return value;
     seen ??= new Set();
     seen.add(value);
-    for (const key of Object.keys(value)) {
-      const inner = (value as Record<string, unknown>)[key];
-      const unwrapped = this.#unwrapDeep(inner, seen);
-      if (unwrapped !== inner) (value as Record<string, unknown>)[key] = unwrapped;
+    if (plain) {
+      for (const key of Object.keys(value)) {
+        const inner = (value as Record<string, unknown>)[key];
+        const unwrapped = this.#unwrapDeep(inner, field, seen);
+        if (unwrapped !== inner) (value as Record<string, unknown>)[key] = unwrapped;
+      }
+    } else if (value instanceof Map) {
+      for (const [key, inner] of [...value]) {
+        const rawKey = this.#unwrapDeep(key, field, seen);
+        const rawInner = this.#unwrapDeep(inner, field, seen);
+        if (rawKey !== key) value.delete(key); // a proxy as a key: the entry moves to the end
+        if (rawKey !== key || rawInner !== inner) value.set(rawKey, rawInner);
+      }
+    } else {
+      for (const member of [...value]) {
+        const rawMember = this.#unwrapDeep(member, field, seen);
+        if (rawMember !== member) {
+          value.delete(member);
+          value.add(rawMember);
+        }
+      }
     }
     return value;
+  }
+
+  /**
+   * Field `field` holds an object that is also under `other` (`undefined`: the root itself, or
+   * the state reached through a root that is not a plain object). A walk outside any field (an
+   * RPC answer, a root that is not a plain object) ties nothing.
+   */
+  #tie(field: string | undefined, other: string | undefined): void {
+    if (field === undefined || field === other) return;
+    if (other === undefined) {
+      this.#rootShared = true;
+      return;
+    }
+    const group = this.#ties.get(field) ?? new Set([field]);
+    for (const member of this.#ties.get(other) ?? [other]) group.add(member);
+    for (const member of group) this.#ties.set(member, group);
   }
 }
 

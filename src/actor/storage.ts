@@ -92,8 +92,10 @@ export class ActorStorage {
     return this.#storage;
   }
 
-  readState<S>(): S {
-    return this.#state.read<S>() as S;
+  /** The stored state, and whether its fields may share objects (see StateTracker). */
+  readState<S>(): { state: S; mayShare: boolean } {
+    const state = this.#state.read<S>() as S;
+    return { state, mayShare: this.#state.lastReadWasStructured };
   }
 
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */

@@ -18,5 +18,6 @@ declare namespace Cloudflare {
     BAD_MIGRATION: DurableObjectNamespace;
     DOOMED: DurableObjectNamespace;
     BACKGROUND: DurableObjectNamespace;
+    SHARING: DurableObjectNamespace;
   }
 }

@@ -3,6 +3,7 @@ import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
 import { background } from "./background-actors";
+import { sharing } from "./sharing-actors";
 import { doomed } from "./destroy-actors";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
 import { placed } from "./placement-actors";
@@ -533,5 +534,6 @@ export const registry = setup({
     placed,
     doomed,
     background,
+    sharing,
   },
 });

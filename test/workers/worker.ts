@@ -25,6 +25,7 @@ export const {
   Echo,
   Doomed,
   Background,
+  Sharing,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();

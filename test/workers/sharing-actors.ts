@@ -1,0 +1,54 @@
+import { actor } from "../../src/index";
+
+interface Item {
+  id: number;
+  done: boolean;
+}
+
+/** A class instance in the state keeps a small state's one entry in CBOR (see state-store.ts). */
+class Label {
+  constructor(readonly text: string) {}
+}
+
+/** The storage forms a state can take, by what it holds (README, "State"). */
+export type StateForm = "small" | "large" | "small-cbor";
+
+/**
+ * One object under two top-level fields: `current` or `byId` point at an item of `items`. A
+ * change made through one must reach storage under both, whichever form the state is stored in.
+ */
+export const sharing = actor({
+  state: {
+    pad: "",
+    label: undefined as Label | undefined,
+    items: [{ id: 1, done: false }] as Item[],
+    current: null as Item | null,
+    byId: new Map<number, Item>(),
+  },
+  onAuth: () => ({}),
+  actions: {
+    setForm: (c, form: StateForm) => {
+      c.state.pad = form === "large" ? "x".repeat(20_000) : "";
+      c.state.label = form === "small-cbor" ? new Label("cbor") : undefined;
+    },
+    select: (c) => {
+      c.state.current = c.state.items[0] ?? null;
+    },
+    index: (c) => {
+      c.state.byId = new Map(c.state.items.map((item) => [item.id, item]));
+    },
+    completeCurrent: (c) => {
+      if (c.state.current) c.state.current.done = true;
+    },
+    completeFirst: (c) => {
+      if (c.state.items[0]) c.state.items[0].done = true;
+    },
+    done: (c) => ({ item: c.state.items[0]?.done, current: c.state.current?.done, byId: c.state.byId.get(1)?.done }),
+    /** Whether `current` is the very item `items` holds, as seen through the state. */
+    currentIsFirst: (c) => c.state.current === c.state.items[0] && c.state.items.indexOf(c.state.current as Item) === 0,
+    define: (c, field: string) => {
+      Object.defineProperty(c.state, field, { value: 1, enumerable: true, writable: true, configurable: true });
+    },
+    read: (c, field: string) => (c.state as Record<string, unknown>)[field],
+  },
+});
