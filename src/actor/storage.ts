@@ -69,7 +69,12 @@ export class ActorStorage {
    * older layout is migrated first, in one transaction with its new meta.
    */
   readMeta(): ActorMeta | undefined {
-    const meta = this.#storage.kv.get<ActorMeta>(META_KEY);
+    let meta: ActorMeta | undefined;
+    try {
+      meta = this.#storage.kv.get<ActorMeta>(META_KEY);
+    } catch (error) {
+      throw sqliteRequired(this.#storage, error);
+    }
     if (!meta) return undefined;
     if ((meta.v ?? 0) === STORAGE_LAYOUT) return meta;
     const current = { ...meta, v: STORAGE_LAYOUT };
@@ -144,5 +149,19 @@ export class ActorStorage {
   /** Resolves once every buffered write is durable. */
   sync(): Promise<void> {
     return this.#storage.sync();
+  }
+}
+
+/**
+ * What to throw for a failed first read: `storage_not_sqlite` when the object's class is not
+ * SQLite-backed (its synchronous KV throws, and so does its SQL), else the read's own error.
+ * Checked only after a failure, so a working object pays nothing.
+ */
+function sqliteRequired(storage: DurableObjectStorage, error: unknown): unknown {
+  try {
+    void storage.sql.databaseSize;
+    return error;
+  } catch {
+    return errors.storageNotSqlite();
   }
 }

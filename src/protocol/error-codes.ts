@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   "migration_failed",
   "invalid_inspector_token",
   "binding_not_found",
+  "storage_not_sqlite",
   "self_call_while_starting",
   "actor_overloaded",
   "index_unavailable",

@@ -5,7 +5,7 @@ import { locationHintOf } from "../protocol/placement";
 import type { ActorQuery } from "../protocol/query";
 import { inJurisdiction } from "../server/jurisdiction";
 import { keyToName } from "../server/object-names";
-import { className, wranglerLines } from "./names";
+import { exportLine, wranglerLines } from "./names";
 
 export { keyToName };
 import type { RegistryRuntime } from "./registry-runtime";
@@ -93,7 +93,7 @@ function namespaceOf(runtime: RegistryRuntime, env: unknown, name: string, defin
   }
   throw new ActorflareError(
     "binding_not_found",
-    `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml:\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: export class ${className(name)} extends registry.durableObjects.${className(name)} {}`,
+    `The Durable Object binding '${binding}' for actor '${name}' is missing. Add to wrangler.toml (or the same keys to wrangler.jsonc):\n\n${wranglerLines(name, binding)}\n\nand export the class from your worker entry: ${exportLine(name)}\n\nIf the class is already bound under another name, rename that binding to '${binding}', or name it in setup({ bindings: { ${JSON.stringify(name)}: "<that name>" } }).`,
     { status: 500 },
   );
 }

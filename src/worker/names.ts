@@ -16,9 +16,28 @@ export function defaultBindingName(actorName: string): string {
     .toUpperCase();
 }
 
+/**
+ * The name to export an actor's class under, for error messages: its key in
+ * `registry.durableObjects` where that is an identifier (`chat-room`'s key, `Chat-room`, is not:
+ * it becomes `ChatRoom`).
+ */
+export function exportName(actorName: string): string {
+  const key = className(actorName);
+  if (/^[A-Za-z_$][\w$]*$/.test(key)) return key;
+  const joined = key.replace(/[^\w$]+(.?)/g, (_gap, next: string) => next.toUpperCase());
+  return /^\d/.test(joined) ? `_${joined}` : joined;
+}
+
+/** The line of the worker entry that exports an actor's class, for error messages. */
+export function exportLine(actorName: string): string {
+  const key = className(actorName);
+  const exported = exportName(actorName);
+  return `export class ${exported} extends registry.durableObjects${exported === key ? `.${key}` : `[${JSON.stringify(key)}]`} {}`;
+}
+
 /** The wrangler.toml lines that declare an actor's Durable Object, for error messages and docs. */
 export function wranglerLines(actorName: string, binding: string): string {
-  const cls = className(actorName);
+  const cls = exportName(actorName);
   return [
     "[[durable_objects.bindings]]",
     `name = "${binding}"`,

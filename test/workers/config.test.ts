@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { actor, ActorConfigError, setup } from "../../src/index";
+import { rejection, testClient, uniqueKey } from "./helpers";
 
 describe("actor() and setup() check the config at module load", () => {
   it.each([
@@ -71,5 +72,30 @@ describe("actor() and setup() check the config at module load", () => {
     expect(body.m).toContain('[[durable_objects.bindings]]\nname = "GHOST_ACTOR"\nclass_name = "GhostActor"');
     expect(body.m).toContain('new_sqlite_classes = ["GhostActor"]');
     expect(body.m).toContain("export class GhostActor extends registry.durableObjects.GhostActor {}");
+  });
+
+  it("for an actor name that is not an identifier, the lines to add name a class that can be exported", async () => {
+    const registry = setup({ use: { "ghost-room": actor({ state: {}, onAuth: () => ({}), onFetch: () => new Response("hi") }) } });
+    const response = await registry.handler.fetch(
+      new Request("http://x/registry/actors/raw/http/", {
+        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "ghost-room", key: [] } }) },
+      }),
+      env as unknown as Record<string, unknown>,
+    );
+    const body = (await response.json()) as { c: string; m: string };
+    expect(body.c).toBe("binding_not_found");
+    expect(body.m).toContain('name = "GHOST_ROOM"\nclass_name = "GhostRoom"');
+    expect(body.m).toContain('new_sqlite_classes = ["GhostRoom"]');
+    expect(body.m).toContain('export class GhostRoom extends registry.durableObjects["Ghost-room"] {}');
+  });
+
+  it("a class declared with new_classes (key-value storage) fails every request with storage_not_sqlite, saying how to declare it", async () => {
+    const handle = testClient().notSqlite.getOrCreate(uniqueKey());
+    const refusal = await rejection(handle.read());
+    expect(refusal.code).toBe("storage_not_sqlite");
+    expect(refusal.message).toContain("new_sqlite_classes");
+    const response = await handle.fetch("/");
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as { c: string }).c).toBe("storage_not_sqlite");
   });
 });

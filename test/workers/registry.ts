@@ -505,6 +505,9 @@ const echo = actor({
   },
 });
 
+/** Bound to a class declared with `new_classes` (key-value storage), which actors cannot use. */
+const notSqlite = actor({ state: { n: 0 }, onAuth: () => ({}), actions: { read: (c) => c.state.n } });
+
 /** The inspector's token in tests (a real Worker takes it from a secret). */
 export const INSPECTOR_TOKEN = "test-inspector-token-0123456789";
 
@@ -535,5 +538,6 @@ export const registry = setup({
     doomed,
     background,
     sharing,
+    notSqlite,
   },
 });

@@ -26,6 +26,7 @@ export const {
   Doomed,
   Background,
   Sharing,
+  NotSqlite,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();
