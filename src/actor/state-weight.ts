@@ -8,7 +8,8 @@ import { TYPED_ARRAYS } from "../protocol/cbor-format";
  * JavaScript would cost on every save. That is only done where the runtime and our CBOR
  * (protocol/cbor.ts) read a value back equal, so that it does not change when the state moves
  * between forms: primitives, plain objects, arrays, Map, Set, Date, and typed arrays that span
- * their whole buffer. Anything else gets `undefined`, and the state store keeps to CBOR for it:
+ * their whole buffer (a Float16Array too, where the platform has it, as workerd does: both keep
+ * its type, CBOR with tag 84). Anything else gets `undefined`, and the state store keeps to CBOR for it:
  * class instances, RegExp, Error, boxed primitives, an ArrayBuffer or a DataView (CBOR reads
  * them back as a Uint8Array), a typed array viewing part of a larger buffer (the runtime would
  * store the whole buffer), and a string with a lone surrogate (CBOR's UTF-8 replaces it).

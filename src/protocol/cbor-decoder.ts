@@ -1,4 +1,4 @@
-import { CborError, Major, Tag, TYPED_ARRAYS } from "./cbor-format";
+import { CborError, FLOAT16_TAG, Major, Tag, TYPED_ARRAYS } from "./cbor-format";
 
 // The CBOR decoder behind decodeCbor (cbor.ts).
 
@@ -188,10 +188,19 @@ export class Decoder {
       }
     }
     const type = TYPED_ARRAYS.find(([typeTag]) => typeTag === tag)?.[1];
-    if (!type) throw new CborError(`tag ${String(tag)} is not used here`);
+    if (!type && tag !== FLOAT16_TAG) throw new CborError(`tag ${String(tag)} is not used here`);
     const bytes = this.#read();
-    if (!(bytes instanceof Uint8Array) || bytes.length % type.BYTES_PER_ELEMENT) throw new CborError(`tag ${tag} needs a byte string of whole elements`);
-    return new type(bytes.slice().buffer);
+    if (!(bytes instanceof Uint8Array) || bytes.length % (type?.BYTES_PER_ELEMENT ?? 2))
+      throw new CborError(`tag ${tag} needs a byte string of whole elements`);
+    // Half floats where the platform has no Float16Array (Node 20): a Float32Array, which holds each one exactly.
+    return type ? new type(bytes.slice().buffer) : this.#float16s(bytes);
+  }
+
+  /** Little-endian half floats as a Float32Array. */
+  #float16s(bytes: Uint8Array): Float32Array {
+    const floats = new Float32Array(bytes.length / 2);
+    for (let i = 0; i < floats.length; i++) floats[i] = this.#float16(bytes[2 * i]! | (bytes[2 * i + 1]! << 8));
+    return floats;
   }
 
   /** An IEEE 754 half-precision float from its 16 bits. */

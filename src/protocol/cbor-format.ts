@@ -26,7 +26,16 @@ export enum Tag {
 
 export type TypedArrayConstructor = { new (buffer: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number };
 
-/** RFC 8746 tags of the typed arrays, as cbor-x writes them (little-endian). */
+/** RFC 8746's tag of a little-endian Float16Array. */
+export const FLOAT16_TAG = 84;
+
+/** Float16Array (ES2025), where the platform has it: workerd and current browsers do, Node 20 does not. */
+export const Float16 = (globalThis as { Float16Array?: TypedArrayConstructor }).Float16Array;
+
+/**
+ * RFC 8746 tags of the typed arrays, little-endian, as cbor-x writes them; cbor-x has no
+ * Float16Array, which takes RFC 8746's tag too.
+ */
 export const TYPED_ARRAYS: [tag: number, type: TypedArrayConstructor][] = [
   [64, Uint8Array],
   [68, Uint8ClampedArray],
@@ -39,6 +48,7 @@ export const TYPED_ARRAYS: [tag: number, type: TypedArrayConstructor][] = [
   [79, BigInt64Array],
   [85, Float32Array],
   [86, Float64Array],
+  ...(Float16 ? [[FLOAT16_TAG, Float16] as [number, TypedArrayConstructor]] : []),
 ];
 
 export class CborError extends Error {

@@ -15,6 +15,8 @@ export { CborError } from "./cbor-format";
  *   as a `bigint`, so numbers and bigints keep their type;
  * - `Date` tag 1 (epoch seconds), `bigint` tags 2/3 past 64 bits, typed arrays tags 64–86
  *   (RFC 8746, little-endian as written), `Set` tag 258, `Map` tag 259;
+ * - a `Float16Array` tag 84 (RFC 8746; cbor-x has none), where the platform has the type; where
+ *   it has not (Node 20), tag 84 reads as a `Float32Array` of the same numbers;
  * - objects reached twice (shared or cyclic) as tag 28 at their first place and tag 29 with
  *   its index after (cbor-x's structured-clone mode), so state can hold cycles.
  *

@@ -1,5 +1,6 @@
 import { decodeCbor, encodeCbor } from "./cbor";
 import { errors } from "./errors";
+import { jsonText } from "./json-text";
 
 /** How protocol messages are serialised (docs/protocol.md, "Encodings"). */
 export type Encoding = "json" | "cbor";
@@ -14,8 +15,9 @@ export function parseEncoding(value: string | null): Encoding {
   throw errors.invalidEncoding(value);
 }
 
+/** Encodes a value; in JSON a bigint or a cycle is `value_not_serializable` (json-text.ts). */
 export function encode(encoding: Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
-  return encoding === "json" ? JSON.stringify(value) : encodeCbor(value);
+  return encoding === "json" ? jsonText(value) : encodeCbor(value);
 }
 
 export function decode(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): unknown {

@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   "actor_start_failed",
   "invalid_fetch_response",
   "state_not_serializable",
+  "value_not_serializable",
   "connection_not_storable",
   "storage_too_new",
   "sql_error",

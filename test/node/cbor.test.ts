@@ -69,6 +69,17 @@ describe("CBOR", () => {
     expect([...encodeCbor({ a: 1 })]).toEqual([0xa1, 0x61, 0x61, 0x01]);
   });
 
+  it("reads tag 84 (RFC 8746's little-endian Float16Array) as one, or as a Float32Array of the same numbers where the platform has none", () => {
+    // 1.5, 2, -0.25, 65504 (the largest half float), a subnormal, Infinity.
+    const bytes = [0xd8, 0x54, 0x4c, 0x00, 0x3e, 0x00, 0x40, 0x00, 0xb4, 0xff, 0x7b, 0x01, 0x00, 0x00, 0x7c];
+    const decoded = decodeCbor(Uint8Array.from(bytes));
+    const type = (globalThis as { Float16Array?: Float32ArrayConstructor }).Float16Array ?? Float32Array;
+    expect(decoded).toBeInstanceOf(type);
+    expect(Array.from(decoded as ArrayLike<number>)).toEqual([1.5, 2, -0.25, 65504, 2 ** -24, Infinity]);
+    // An odd number of bytes is no array of half floats.
+    expect(() => decodeCbor(Uint8Array.from([0xd8, 0x54, 0x43, 0x00, 0x3e, 0x00]))).toThrow(CborError);
+  });
+
   it("refuses what is not well formed, with CborError", () => {
     const bad = [
       [0x82, 0x01], // an array cut short

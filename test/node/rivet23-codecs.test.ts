@@ -159,6 +159,33 @@ describe("value tagging", () => {
     expect(() => fromCompat(["$BigInt", "1.5"])).toThrow(CompatError);
   });
 
+  it("in JSON, a BigInt64Array is an object of tagged bigints, as RivetKit's own server writes it; in CBOR it stays one", () => {
+    const text = encodeToClient23("json", { b: { ar: { i: 1, o: { big: new BigInt64Array([1n, -2n]), small: new BigUint64Array([3n]) } } } });
+    expect(JSON.parse(text as string).body.val.output).toEqual({ big: { 0: ["$BigInt", "1"], 1: ["$BigInt", "-2"] }, small: { 0: ["$BigInt", "3"] } });
+    expect(toCompat(new BigInt64Array([1n]))).toEqual(new BigInt64Array([1n]));
+  });
+
+  it("a cycle is value_not_serializable in every encoding, not a stack overflow; a value met twice is not a cycle", () => {
+    const loop: Record<string, unknown> = { name: "loop" };
+    loop.self = { back: [new Set([new Map([["again", loop]])])] };
+    for (const encoding of ["json", "cbor", "bare"] as const) {
+      const encode = () => encodeToClient23(encoding, { b: { ar: { i: 1, o: loop } } });
+      expect(encode).toThrow(ActorflareError);
+      expect(encode).toThrow(expect.objectContaining({ code: "value_not_serializable", message: expect.stringContaining("has a cycle") }));
+    }
+    const shared = { n: 1 };
+    expect(toCompat({ a: shared, b: [shared, shared] })).toEqual({ a: shared, b: [shared, shared] });
+  });
+
+  it("a bigint JSON cannot carry even tagged (inside a class instance) is value_not_serializable", () => {
+    class Box {
+      constructor(readonly n: bigint) {}
+    }
+    expect(() => encodeToClient23("json", { b: { ar: { i: 1, o: new Box(5n) } } })).toThrow(
+      expect.objectContaining({ code: "value_not_serializable", message: expect.stringContaining("holds a bigint") }),
+    );
+  });
+
   it("a key `__proto__` stays a key", () => {
     const revived = fromCompat(JSON.parse('{"__proto__":{"polluted":true}}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(revived)).toBe(Object.prototype);

@@ -94,6 +94,21 @@ describe.each(["bare", "cbor", "json"] as const)("rivetkit 2.3.19's client, %s",
     }
   });
 
+  it("values an action makes: bigints and half floats as RivetKit's client reads them; a cycle is actorflare.value_not_serializable", async () => {
+    const handle = client(encoding).echo.getOrCreate(uniqueKey("make"));
+    for (const call of [handle, handle.connect()]) {
+      expect(await call.make("bigint")).toBe(5n);
+      // JSON carries a typed array as an object of its elements, as RivetKit's own server writes it;
+      // cbor-x has no Float16Array, so CBOR carries its numbers in a Float32Array.
+      expect(await call.make("bigints")).toEqual(encoding === "json" ? { 0: 1n, 1: -2n } : new BigInt64Array([1n, -2n]));
+      expect(await call.make("halves")).toEqual(encoding === "json" ? { 0: 1.5, 1: 2 } : new Float32Array([1.5, 2]));
+      const cycle = await rejection(call.make("cycle"));
+      expect([cycle.group, cycle.code, cycle.message]).toEqual(["actorflare", "value_not_serializable", expect.stringContaining("has a cycle")]);
+      // The connection goes on.
+      expect(await call.echo(1)).toEqual([1]);
+    }
+  });
+
   it("errors: UserError with code and metadata, unknown action, actor not found, auth refused", async () => {
     const c = client(encoding);
     const chat = c.chatRoom.getOrCreate(uniqueKey("errors"));

@@ -8,6 +8,9 @@ import { doomed } from "./destroy-actors";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
 import { placed } from "./placement-actors";
 
+/** Float16Array (ES2025), which workerd has and this project's types (ES2023) do not name. */
+export const Float16 = (globalThis as unknown as { Float16Array: new (values: number[]) => ArrayLike<number> }).Float16Array;
+
 /** Echoes what onFetch received, so tests can see the request as the actor does. */
 const inspector = actor({
   createVars: () => ({ wakes: 1 }),
@@ -246,6 +249,14 @@ const bigState = actor({
     },
     dropBlob: (c) => {
       delete (c.state as Partial<typeof c.state>).blob;
+    },
+    /** Puts a Float16Array of `values` in the field `halves`; `halves` says what type it reads back as, and its numbers. */
+    storeHalves: (c, values: number[]) => {
+      (c.state as Record<string, unknown>).halves = new Float16(values);
+    },
+    halves: (c) => {
+      const halves = (c.state as Record<string, unknown>).halves as ArrayLike<number>;
+      return { type: Object.prototype.toString.call(halves), values: Array.from(halves) };
     },
     /** Replaces the whole state with `value`, which need not be a plain object; `whole` reads it back. */
     replaceWhole: (c, value: unknown) => {
@@ -495,6 +506,16 @@ const caller = actor({
   },
 });
 
+/** Values a client cannot send in every encoding, made by the actor: `make(kind)` returns one. */
+function made(kind: "bigint" | "bigints" | "cycle" | "halves"): unknown {
+  if (kind === "bigint") return 5n;
+  if (kind === "bigints") return new BigInt64Array([1n, -2n]);
+  if (kind === "halves") return new Float16([1.5, 2]);
+  const loop: Record<string, unknown> = { name: "loop" };
+  loop.self = loop;
+  return loop;
+}
+
 /** Sends its arguments back: values of every kind, both ways, on every wire. */
 const echo = actor({
   state: {},
@@ -502,6 +523,7 @@ const echo = actor({
   actions: {
     echo: (_c, ...args: unknown[]) => args,
     nothing: () => undefined,
+    make: (_c, kind: Parameters<typeof made>[0]) => made(kind),
   },
 });
 

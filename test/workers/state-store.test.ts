@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StateStore } from "../../src/actor/state-store";
 import type { StateChanges } from "../../src/actor/state-tracker";
+import { Float16 } from "./registry";
 
 // The state store on its own, in real Durable Object storage: random sequences of changes take a
 // state through every form (packed, as the state itself or as CBOR; by field; whole) and back,
@@ -159,6 +160,17 @@ describe("the packed entry", () => {
     const [stored] = await writeInTurn("repeated", [{ point: new Point(1, 2), arrays }]);
     expect(stored!.entries.map(([key]) => key)).toEqual(["actorflare:state1:.arrays", "actorflare:state:.arrays", "actorflare:state:.point"]);
     expect(stored!.read).toEqual({ point: { x: 1, y: 2 }, arrays });
+  });
+
+  it("keeps a Float16Array as one: in the state itself, and tagged in CBOR while a field needs CBOR", async () => {
+    const halves = new Float16([1.5, 2, -0.25]);
+    const [packed, inCbor] = await writeInTurn("float16", [{ halves }, { halves, point: new Point(1, 2) }]);
+    expect(packed!.entries).toEqual([["actorflare:state:&", { halves }]]);
+    expect(inCbor!.entries).toEqual([["actorflare:state:&", expect.any(Uint8Array)]]);
+    for (const { read } of [packed!, inCbor!]) {
+      expect((read as { halves: unknown }).halves).toBeInstanceOf(Float16);
+      expect((read as { halves: unknown }).halves).toEqual(halves);
+    }
   });
 
   it("a first state the runtime cannot serialize is created in CBOR", async () => {

@@ -123,6 +123,15 @@ describe("durable state", () => {
     expect(await handle.whole()).toEqual({ counter: 5, note: "back" });
   });
 
+  it("a Float16Array field is packed with the state and is a Float16Array again after a reset", async () => {
+    const { handle, key } = await bigStateWithCounter();
+    await handle.storeHalves([1.5, 2, 65504]);
+    expect(await stateEntries(key)).toEqual(["actorflare:state:&"]);
+    await abortAllDurableObjects();
+    expect(await handle.halves()).toEqual({ type: "[object Float16Array]", values: [1.5, 2, 65504] });
+    expect(await handle.counter()).toBe(1);
+  });
+
   it("a field named __proto__ is an ordinary field, packed or not", async () => {
     const { handle, key } = await bigStateWithCounter();
     const withProto = (extra: object) => ({ ...JSON.parse('{"__proto__": {"polluted": true}}'), counter: 2, ...extra });

@@ -56,6 +56,8 @@ function backoffDelay(attempt, { base, max, jitter = 0 }) {
 }
 
 // src/protocol/cbor-format.ts
+var FLOAT16_TAG = 84;
+var Float16 = globalThis.Float16Array;
 var TYPED_ARRAYS = [
   [64, Uint8Array],
   [68, Uint8ClampedArray],
@@ -67,7 +69,8 @@ var TYPED_ARRAYS = [
   [78, Int32Array],
   [79, BigInt64Array],
   [85, Float32Array],
-  [86, Float64Array]
+  [86, Float64Array],
+  ...Float16 ? [[FLOAT16_TAG, Float16]] : []
 ];
 var CborError = class extends Error {
   name = "CborError";
@@ -237,10 +240,17 @@ var Decoder = class {
       }
     }
     const type = TYPED_ARRAYS.find(([typeTag]) => typeTag === tag)?.[1];
-    if (!type) throw new CborError(`tag ${String(tag)} is not used here`);
+    if (!type && tag !== FLOAT16_TAG) throw new CborError(`tag ${String(tag)} is not used here`);
     const bytes = this.#read();
-    if (!(bytes instanceof Uint8Array) || bytes.length % type.BYTES_PER_ELEMENT) throw new CborError(`tag ${tag} needs a byte string of whole elements`);
-    return new type(bytes.slice().buffer);
+    if (!(bytes instanceof Uint8Array) || bytes.length % (type?.BYTES_PER_ELEMENT ?? 2))
+      throw new CborError(`tag ${tag} needs a byte string of whole elements`);
+    return type ? new type(bytes.slice().buffer) : this.#float16s(bytes);
+  }
+  /** Little-endian half floats as a Float32Array. */
+  #float16s(bytes) {
+    const floats = new Float32Array(bytes.length / 2);
+    for (let i = 0; i < floats.length; i++) floats[i] = this.#float16(bytes[2 * i] | bytes[2 * i + 1] << 8);
+    return floats;
   }
   /** An IEEE 754 half-precision float from its 16 bits. */
   #float16(bits) {
@@ -427,9 +437,64 @@ function decodeCbor(data) {
   return new Decoder(data).document();
 }
 
+// src/protocol/errors.ts
+var ActorflareError = class extends Error {
+  code;
+  status;
+  metadata;
+  public;
+  constructor(code, message, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ActorflareError";
+    this.code = code;
+    this.public = options.public ?? true;
+    this.status = options.status ?? (this.public ? 400 : 500);
+    this.metadata = options.metadata;
+  }
+  toBody() {
+    return this.metadata === void 0 ? { c: this.code, m: this.message } : { c: this.code, m: this.message, md: this.metadata };
+  }
+};
+
+// src/protocol/json-text.ts
+function jsonText(value) {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    let obstacle;
+    try {
+      obstacle = jsonObstacle(value, "", /* @__PURE__ */ new Set());
+    } catch {
+    }
+    if (obstacle) throw valueNotSerializable(obstacle, "json", error);
+    throw error;
+  }
+}
+function jsonObstacle(value, key, ancestors) {
+  const current = hasToJson(value) ? value.toJSON(key) : value;
+  if (typeof current === "bigint") return "bigint";
+  if (typeof current !== "object" || current === null) return void 0;
+  if (ancestors.has(current)) return "cycle";
+  ancestors.add(current);
+  for (const [entryKey, entry] of Object.entries(current)) {
+    const found = jsonObstacle(entry, entryKey, ancestors);
+    if (found) return found;
+  }
+  ancestors.delete(current);
+  return void 0;
+}
+function hasToJson(value) {
+  return (typeof value === "object" || typeof value === "bigint") && value !== null && typeof value.toJSON === "function";
+}
+function valueNotSerializable(obstacle, wire, cause) {
+  const useCbor = 'Use the CBOR encoding (`encoding: "cbor"` in the client\'s options)';
+  const message = wire === "rivet23" ? "A value could not be encoded: it has a cycle (an object that contains itself), which RivetKit's wire cannot carry in any encoding. Return or send a value without the cycle (actorflare's own client carries cycles in CBOR)." : obstacle === "bigint" ? `A value could not be encoded as JSON: it holds a bigint, which JSON has no form for. ${useCbor}, or convert the bigint before returning or sending it (String(n), or Number(n) where it is safe).` : `A value could not be encoded as JSON: it has a cycle (an object that contains itself), which JSON has no form for. ${useCbor}, which carries cycles, or return or send a value without the cycle.`;
+  return new ActorflareError("value_not_serializable", message, { status: 500, cause });
+}
+
 // src/protocol/encoding.ts
 function encode(encoding, value) {
-  return encoding === "json" ? JSON.stringify(value) : encodeCbor(value);
+  return encoding === "json" ? jsonText(value) : encodeCbor(value);
 }
 function decode(encoding, data) {
   if (encoding === "json") {

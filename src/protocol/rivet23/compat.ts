@@ -7,6 +7,8 @@
  */
 
 import { fromBase64, toBase64 } from "../base64";
+import { Float16 } from "../cbor-format";
+import { valueNotSerializable } from "../json-text";
 import { isPlainObject } from "../plain-object";
 
 /** A tagged value with an unknown name: the client refuses it too. */
@@ -29,22 +31,46 @@ function taggedBytes(text: unknown): Uint8Array<ArrayBuffer> {
   }
 }
 
-/** A value as RivetKit's client expects to revive it. */
-export function toCompat(value: unknown): unknown {
+/**
+ * A value as RivetKit's client expects to revive it, for JSON (`json`) or for CBOR. A cycle is
+ * `value_not_serializable`: the client revives a value by walking it, which a cycle never ends.
+ * In JSON a BigInt64Array or BigUint64Array is an object of its elements, each bigint tagged:
+ * what JSON.stringify makes of any typed array, and what RivetKit's own server writes. In CBOR a
+ * Float16Array, which cbor-x (the client's CBOR) does not know, is a Float32Array of the same numbers.
+ */
+export function toCompat(value: unknown, json = false): unknown {
+  return compatWithin(value, json, new Set());
+}
+
+/** toCompat of a value inside `ancestors`, the containers it was reached through. */
+function compatWithin(value: unknown, json: boolean, ancestors: Set<object>): unknown {
   if (value === undefined) return [TAG_UNDEFINED, 0];
   if (typeof value === "bigint") return [TAG_BIGINT, value.toString()];
   if (typeof value !== "object" || value === null) return value;
   if (value instanceof ArrayBuffer) return [TAG_ARRAY_BUFFER, toBase64(new Uint8Array(value))];
   if (value instanceof Uint8Array) return [TAG_UINT8_ARRAY, toBase64(value)];
-  if (value instanceof Set) return [TAG_SET, [...value].map(toCompat)];
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [toCompat(k), toCompat(v)]));
+  if (json && (value instanceof BigInt64Array || value instanceof BigUint64Array))
+    return Object.fromEntries(Array.from(value, (n, i) => [i, [TAG_BIGINT, n.toString()]]));
+  if (!json && Float16 && value instanceof Float16) return new Float32Array(value as unknown as ArrayLike<number>);
+  if (!(value instanceof Set || value instanceof Map || Array.isArray(value) || isPlainObject(value))) return value;
+  if (ancestors.has(value)) throw valueNotSerializable("cycle", "rivet23");
+  ancestors.add(value);
+  const compat = containerCompat(value, (item) => compatWithin(item, json, ancestors));
+  ancestors.delete(value);
+  return compat;
+}
+
+/** A Set, Map, array or plain object, with `inner` applied to every value in it. */
+function containerCompat(value: object, inner: (item: unknown) => unknown): unknown {
+  if (value instanceof Set) return [TAG_SET, [...value].map(inner)];
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [inner(k), inner(v)]));
   if (Array.isArray(value)) {
-    const items = value.map(toCompat);
+    const items = value.map(inner);
     const [first] = items;
     return items.length === 2 && typeof first === "string" && first.startsWith("$") ? [`$${first}`, items[1]] : items;
   }
   // fromEntries makes own properties: a key `__proto__` stays a key.
-  return isPlainObject(value) ? Object.fromEntries(Object.keys(value).map((key) => [key, toCompat(value[key])])) : value;
+  return Object.fromEntries(Object.keys(value).map((key) => [key, inner((value as Record<string, unknown>)[key])]));
 }
 
 /** A value as RivetKit's client tagged it; an unknown tag throws `CompatError`. */

@@ -1,5 +1,6 @@
 import { decodeCbor, encodeCbor } from "../cbor";
 import { ActorflareError, type ErrorBody } from "../errors";
+import { jsonText } from "../json-text";
 import { decodeFrame, type Frame, isRecord, type ToClient, type ToServer } from "../messages";
 import { BareReader, BareWriter } from "./bare";
 import { fromCompat, toCompat } from "./compat";
@@ -83,8 +84,7 @@ function toRivetMessage(message: ToClient): { tag: string; val: object } {
 
 /** A value in the JSON or CBOR form of the wire, tagged. */
 function tagged(encoding: Rivet23Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
-  const compat = toCompat(value);
-  return encoding === "json" ? JSON.stringify(compat) : encodeCbor(compat);
+  return encoding === "json" ? jsonText(toCompat(value, true)) : encodeCbor(toCompat(value));
 }
 
 const versioned = () => new BareWriter().u16(CLIENT_PROTOCOL_VERSION);

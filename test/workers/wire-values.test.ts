@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { encodeCbor } from "../../src/protocol/cbor";
+import { errorBody, queryHeaders, rejection, testClient, uniqueKey, call } from "./helpers";
+import { Float16 } from "./registry";
+
+// Values an action returns that one of actorflare's own encodings cannot carry (docs/protocol.md,
+// "Encodings"): JSON has no bigint and no cycle, and says so with `value_not_serializable`
+// rather than a masked internal error; CBOR carries both, and a Float16Array with its tag.
+
+const transports = ["websocket", "sse"] as const;
+
+describe("values JSON cannot carry", () => {
+  it.each([
+    ["bigint", "holds a bigint"],
+    ["bigints", "holds a bigint"],
+    ["cycle", "has a cycle"],
+  ] as const)("a %s returned over HTTP is value_not_serializable, naming the cause and the fix", async (kind, cause) => {
+    const response = await call("/registry/actors/actions/make", {
+      method: "POST",
+      headers: { ...queryHeaders({ getOrCreateForKey: { name: "echo", key: [uniqueKey()] } }), "X-RivetKit-Encoding": "json" },
+      body: JSON.stringify({ a: [kind] }),
+    });
+    expect(response.status).toBe(500);
+    const body = await errorBody(response);
+    expect(body.c).toBe("value_not_serializable");
+    expect(body.m).toContain(cause);
+    expect(body.m).toContain('encoding: "cbor"');
+  });
+
+  it.each(transports)("a bigint or a cycle returned on a %s connection is value_not_serializable, and the connection goes on", async (transport) => {
+    const client = testClient("json", transport);
+    const conn = client.echo.getOrCreate(uniqueKey()).connect();
+    try {
+      for (const kind of ["bigint", "cycle"] as const) {
+        const error = await rejection(conn.make(kind));
+        expect([error.code, error.message]).toEqual(["value_not_serializable", expect.stringContaining(kind === "bigint" ? "holds a bigint" : "has a cycle")]);
+      }
+      expect(await conn.echo(1, "two")).toEqual([1, "two"]);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe("CBOR carries them", () => {
+  it.each(transports)("a bigint, a cycle and a Float16Array, over HTTP and on a %s connection", async (transport) => {
+    const client = testClient("cbor", transport);
+    const handle = client.echo.getOrCreate(uniqueKey());
+    const conn = handle.connect();
+    try {
+      for (const call of [handle, conn]) {
+        expect(await call.make("bigint")).toBe(5n);
+        const loop = (await call.make("cycle")) as Record<string, unknown>;
+        expect(loop.self).toBe(loop);
+        const halves = await call.make("halves");
+        expect(halves).toBeInstanceOf(Float16);
+        expect(Array.from(halves as ArrayLike<number>)).toEqual([1.5, 2]);
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("a Float16Array is tag 84, little-endian (RFC 8746), as the other typed arrays", () => {
+    expect([...encodeCbor(new Float16([1.5, 2]))]).toEqual([0xd8, 0x54, 0x44, 0x00, 0x3e, 0x00, 0x40]);
+  });
+});
