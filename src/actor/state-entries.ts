@@ -1,4 +1,4 @@
-import { CborError, decodeCbor, encodeCbor } from "../protocol/cbor";
+import { decodeCbor, encodeCbor, UnencodableError } from "../protocol/cbor";
 import { ActorflareError } from "../protocol/errors";
 
 // The state's KV entries (state-store.ts explains the forms): their keys, and a value's CBOR in
@@ -51,10 +51,10 @@ export function encode(value: unknown, what: string): Uint8Array {
   } catch (error) {
     // The encoder's own words ("Maximum call stack size exceeded") say nothing useful to a client
     // and may describe the data; they stay in `cause`, which only the server log shows.
-    // CBOR refuses functions and symbols; a RangeError is nesting past the call stack.
+    // CBOR refuses functions, symbols, Promises and weak collections; a RangeError is nesting past the call stack.
     const why =
-      error instanceof CborError
-        ? "holds a function or a symbol, which storage cannot keep"
+      error instanceof UnencodableError
+        ? `holds ${error.what}, which storage cannot keep`
         : error instanceof RangeError
           ? "is nested too deeply to be stored"
           : "holds something storage cannot keep";
@@ -62,7 +62,7 @@ export function encode(value: unknown, what: string): Uint8Array {
       "state_not_serializable",
       `The actor's state could not be stored: ${what} ${why}. ` +
         "State may hold plain data (objects, arrays, strings, numbers, booleans, null, undefined, bigint, Date, Map, Set, typed arrays, " +
-        "also shared or in a cycle); class instances are stored as plain objects with their own fields. Keep functions and symbols out of it.",
+        "also shared or in a cycle); class instances are stored as plain objects with their own fields. Keep functions, symbols, Promises and weak collections out of it.",
       { status: 500, cause: error },
     );
   }

@@ -1,4 +1,4 @@
-import { CborError, Major, Tag, TYPED_ARRAYS } from "./cbor-format";
+import { Major, Tag, TYPED_ARRAYS, UnencodableError } from "./cbor-format";
 
 // The CBOR encoder behind encodeCbor and encodeCborNamedBytes (cbor.ts).
 
@@ -138,7 +138,7 @@ export class Encoder {
         if (item === null) return this.#head(Major.Simple, 22);
         return this.#object(item);
       default:
-        throw new CborError(`a ${typeof item} cannot be encoded`);
+        throw new UnencodableError(`a ${typeof item}`);
     }
   }
 
@@ -177,6 +177,10 @@ export class Encoder {
       this.#head(Major.Array, item instanceof Set ? item.size : item.length);
       for (const entry of item) this.#write(entry);
     } else {
+      // Objects that hold no data of their own: stored as `{}`, each would hide a bug (a missing `await`).
+      if (item instanceof Promise || item instanceof WeakMap || item instanceof WeakSet || item instanceof WeakRef) {
+        throw new UnencodableError(item instanceof Promise ? "a Promise (await it first)" : `a ${item.constructor.name}`);
+      }
       const keys = Object.keys(item);
       this.#head(Major.Map, keys.length);
       for (const key of keys) {

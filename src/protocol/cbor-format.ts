@@ -54,3 +54,10 @@ export const TYPED_ARRAYS: [tag: number, type: TypedArrayConstructor][] = [
 export class CborError extends Error {
   override name = "CborError";
 }
+
+/** A value CBOR has no form for; `what` names it for messages ("a function", "a Promise"). */
+export class UnencodableError extends CborError {
+  constructor(readonly what: string) {
+    super(`${what} cannot be encoded`);
+  }
+}

@@ -1,7 +1,7 @@
 import { Decoder } from "./cbor-decoder";
 import { Encoder } from "./cbor-encoder";
 
-export { CborError } from "./cbor-format";
+export { CborError, UnencodableError } from "./cbor-format";
 
 /**
  * CBOR (RFC 8949) for connection messages and stored state, written here rather than taken
@@ -28,7 +28,7 @@ export { CborError } from "./cbor-format";
  * test/node/cbor-exact.test.ts the exact bytes.
  */
 
-/** Encodes a value; throws `CborError` for what CBOR cannot carry (functions, symbols). */
+/** Encodes a value; throws `UnencodableError` for what CBOR cannot carry (functions, symbols, Promises, weak collections). */
 export function encodeCbor(value: unknown): Uint8Array<ArrayBuffer> {
   return new Encoder().value(value).bytes();
 }

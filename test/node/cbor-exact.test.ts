@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CborError, decodeCbor, encodeCbor, encodeCborNamedBytes } from "../../src/protocol/cbor";
+import { CborError, decodeCbor, encodeCbor, encodeCborNamedBytes, UnencodableError } from "../../src/protocol/cbor";
 
 // The exact bytes and edge cases of actorflare's CBOR, beyond what the round trips against
 // cbor-x in cbor.test.ts pin down: stored state and wire frames keep these bytes, and a client
@@ -196,8 +196,12 @@ describe("CBOR, byte for byte", () => {
   });
 
   it("refuses to encode what CBOR cannot carry, wherever it is", () => {
-    expect(() => encodeCbor(new Map([[() => 1, 1]]))).toThrow(new CborError("a function cannot be encoded"));
-    expect(() => encodeCbor(new Set([Symbol("s")]))).toThrow(new CborError("a symbol cannot be encoded"));
+    expect(() => encodeCbor(new Map([[() => 1, 1]]))).toThrow(new UnencodableError("a function"));
+    expect(() => encodeCbor(new Set([Symbol("s")]))).toThrow(new UnencodableError("a symbol"));
+    // Objects that hold no data: written as `{}` they would hide a missing `await`.
+    expect(() => encodeCbor({ pending: Promise.resolve(1) })).toThrow(new UnencodableError("a Promise (await it first)"));
+    expect(() => encodeCbor([new WeakMap()])).toThrow(new UnencodableError("a WeakMap"));
+    expect(() => encodeCbor(new WeakRef({}))).toThrow(CborError);
   });
 
   it("writes named byte strings as an array of [text, bytes] pairs, which decode as Uint8Arrays", () => {

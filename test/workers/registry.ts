@@ -230,6 +230,11 @@ const bigState = actor({
     storeFunction: (c) => {
       (c.state as Record<string, unknown>).note = () => "functions cannot be stored";
     },
+    /** Puts in `note` an object that holds no data: a Promise (a forgotten `await`) or a weak collection. */
+    storeDataless: (c, kind: "Promise" | "WeakMap" | "WeakSet" | "WeakRef") => {
+      const made = { Promise: () => Promise.resolve(1), WeakMap: () => new WeakMap(), WeakSet: () => new WeakSet(), WeakRef: () => new WeakRef({}) };
+      (c.state as Record<string, unknown>).note = made[kind]();
+    },
     note: (c) => c.state.note,
     /** Adds `count` fields at once (`extra0`, `extra1`, …, each holding its index); `extras` reads them back. */
     addExtras: (c, count: number) => {

@@ -40,13 +40,27 @@ describe("state larger than one storage value", () => {
     const refused = await rejection(handle.storeFunction());
     expect(refused.code).toBe("state_not_serializable");
     // It names the field and the cause; class instances are no cause: they are stored as plain objects.
-    expect(refused.message).toContain("field 'note' holds a function or a symbol");
+    expect(refused.message).toContain("field 'note' holds a function");
     expect(refused.message).toContain("class instances are stored as plain objects");
     expect(await handle.note()).toBe("");
     await abortAllDurableObjects();
     expect(await handle.counter()).toBe(1);
     expect(await handle.note()).toBe("");
   });
+
+  it.each(["Promise", "WeakMap", "WeakSet", "WeakRef"] as const)(
+    "a %s in the state (it holds no data: stored, it would be {}) is refused, and the state stays as it was",
+    async (kind) => {
+      const handle = testClient().bigState.getOrCreate(uniqueKey());
+      await handle.bump();
+      const refused = await rejection(handle.storeDataless(kind));
+      expect(refused.code).toBe("state_not_serializable");
+      expect(refused.message).toContain(kind === "Promise" ? "field 'note' holds a Promise (await it first)" : `field 'note' holds a ${kind}`);
+      await abortAllDurableObjects();
+      expect(await handle.counter()).toBe(1);
+      expect(await handle.note()).toBe("");
+    },
+  );
 
   it("a field whose name is too long to be a storage key fails with a clear error, and nothing of the change is stored", async () => {
     const key = uniqueKey();

@@ -75,6 +75,12 @@ var TYPED_ARRAYS = [
 var CborError = class extends Error {
   name = "CborError";
 };
+var UnencodableError = class extends CborError {
+  constructor(what) {
+    super(`${what} cannot be encoded`);
+    this.what = what;
+  }
+};
 
 // src/protocol/cbor-decoder.ts
 var textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -383,7 +389,7 @@ var Encoder = class {
         if (item === null) return this.#head(7 /* Simple */, 22);
         return this.#object(item);
       default:
-        throw new CborError(`a ${typeof item} cannot be encoded`);
+        throw new UnencodableError(`a ${typeof item}`);
     }
   }
   #object(item) {
@@ -419,6 +425,9 @@ var Encoder = class {
       this.#head(4 /* Array */, item instanceof Set ? item.size : item.length);
       for (const entry of item) this.#write(entry);
     } else {
+      if (item instanceof Promise || item instanceof WeakMap || item instanceof WeakSet || item instanceof WeakRef) {
+        throw new UnencodableError(item instanceof Promise ? "a Promise (await it first)" : `a ${item.constructor.name}`);
+      }
       const keys = Object.keys(item);
       this.#head(5 /* Map */, keys.length);
       for (const key of keys) {
