@@ -3,7 +3,8 @@ import type { Encoding } from "../protocol/encoding";
 import { DESTROYED_CLOSE, type ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
-import { ActorError } from "./errors";
+import { runCallbacks } from "./callbacks";
+import { ActorError, argumentsNotEncodable } from "./errors";
 
 export interface ConnectionOptions {
   encoding: Encoding;
@@ -15,7 +16,7 @@ export interface ConnectionOptions {
 type EventCallback = (...args: unknown[]) => void;
 type ErrorCallback = (error: ActorError) => void;
 
-/** Where a connection stands: not yet open, open, dropped and retrying, or disposed for good. */
+/** Where a connection stands: not yet open, open, dropped and retrying, or ended for good (disposed, refused, or its actor gone). */
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "disposed";
 
 interface PendingAction {
@@ -30,15 +31,20 @@ interface PendingAction {
 /** Reconnects wait 250 ms doubling to 30 s, half of each wait random so that clients spread out. */
 const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
 
+/** Refusals before init that say "not now" rather than "no": the connection keeps retrying after them. */
+const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
+
 /**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
  * calls made before the connection is open (or while it reconnects) wait for it, up to the
  * action timeout. After a drop it reconnects with backoff and subscribes again to every event
  * that has listeners. Calls in flight when a connection drops fail with `connection_lost`,
- * because whether the actor ran them is unknown. A connection whose actor is gone ends for good
- * instead (status `disposed`, calls fail with the reason): when the actor was destroyed
- * (`actor_destroyed`), or when a reconnect finds no actor (`actor_not_found`) after the
- * connection had been open.
+ * because whether the actor ran them is unknown. A connection whose actor is gone, or that the
+ * server refused, ends for good instead (status `disposed`, calls fail with the reason): when
+ * the actor was destroyed (`actor_destroyed`), when a reconnect finds no actor
+ * (`actor_not_found`) after the connection had been open, or when an attempt is refused before
+ * it opens (`onAuth` or a connection hook threw). The user's callbacks cannot break it: what
+ * they throw is reported (see runCallbacks) and the connection goes on.
  */
 export class ActorConnectionBase {
   readonly #driver: ClientDriver;
@@ -199,23 +205,36 @@ export class ActorConnectionBase {
     const body = message.b;
     if ("i" in body) {
       this.#open = true;
-      this.#setStatus("open");
       this.#attempt = 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
+      // Last: a call made by an "open" callback goes out after the subscriptions, so it cannot
+      // miss the events it causes.
+      this.#setStatus("open");
     } else if ("ar" in body) {
       this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
     } else if ("ev" in body) {
-      for (const callback of [...(this.#listeners.get(body.ev.n) ?? [])]) callback(...body.ev.a);
+      const listeners = this.#listeners.get(body.ev.n);
+      if (listeners) runCallbacks(listeners, body.ev.a, `conn.on(${JSON.stringify(body.ev.n)})`);
     } else if ("e" in body) {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
       // An id of 0 is an action's too: test for presence, not truthiness.
       if (body.e.ai !== undefined) return this.#settle(body.e.ai, (pending) => pending.reject(error));
       this.#emitError(error);
-      if (this.#actorGone(error.code)) this.#end(error);
+      if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
     }
+  }
+
+  /**
+   * Whether an error before init refuses this connection: `onAuth`, a connection hook or the
+   * query said no, or a hook crashed (`internal_error`). Trying again would run them again with
+   * the same params, so the connection ends instead of retrying. Only the codes that say the
+   * platform is busy for a moment keep it retrying.
+   */
+  #refused(code: string): boolean {
+    return !this.#open && !TRANSIENT_REFUSALS.has(code);
   }
 
   /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
@@ -223,7 +242,7 @@ export class ActorConnectionBase {
     return code === DESTROYED_CLOSE.reason || (code === "actor_not_found" && this.#actorId !== undefined);
   }
 
-  /** The actor is gone: no reconnect; waiting calls fail with `error`, and so do later ones. */
+  /** The actor is gone or refused the connection: no reconnect; waiting calls fail with `error`, and so do later ones. */
   #end(error: ActorError): void {
     if (this.#disposed) return;
     this.#ended = error;
@@ -254,7 +273,12 @@ export class ActorConnectionBase {
 
   #sendAction(id: number, pending: PendingAction): void {
     pending.sent = true;
-    this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+    try {
+      this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+    } catch (error) {
+      // The encoding cannot carry the arguments: nothing was sent, and only this call fails.
+      this.#settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
+    }
   }
 
   #settle(id: number, settle: (pending: PendingAction) => void): void {
@@ -275,10 +299,10 @@ export class ActorConnectionBase {
   #setStatus(status: ConnectionStatus): void {
     if (this.#status === status) return;
     this.#status = status;
-    for (const callback of [...this.#statusListeners]) callback(status);
+    runCallbacks(this.#statusListeners, [status], "conn.onStatusChange");
   }
 
   #emitError(error: ActorError): void {
-    for (const callback of [...this.#errorListeners]) callback(error);
+    runCallbacks(this.#errorListeners, [error], "conn.onError");
   }
 }

@@ -6,6 +6,10 @@ import type { ActorWebSocket } from "./actor-websocket";
 
 /** One live connection transport (a WebSocket or an SSE stream plus message POSTs). */
 export interface ClientTransport {
+  /**
+   * Sends a message, or throws at once, having sent nothing, if the encoding cannot carry it (the
+   * only reason it throws: a transport that broke reports that through `onClose`).
+   */
   send(message: ToServer): void;
   close(): void;
 }

@@ -1,3 +1,4 @@
+import type { Encoding } from "../protocol/encoding";
 import type { ErrorCode } from "../protocol/error-codes";
 import type { ErrorBody } from "../protocol/errors";
 
@@ -32,4 +33,17 @@ export async function errorFromResponse(response: Response): Promise<ActorError>
     // Not a protocol error body; reported below with the status.
   }
   return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
+}
+
+/**
+ * An action's arguments that the client's encoding cannot carry (a bigint, or a cycle, in JSON; a
+ * function or symbol in CBOR). Only that call fails: nothing was sent.
+ */
+export function argumentsNotEncodable(action: string, encoding: Encoding, cause: unknown): ActorError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const fix =
+    encoding === "json"
+      ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.`
+      : "CBOR carries no functions or symbols: pass plain data.";
+  return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
 }

@@ -6,7 +6,7 @@ import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
 import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, TransportHandlers } from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
-import { ActorError, errorFromResponse } from "./errors";
+import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { sseTransport, webSocketTransport } from "./transports";
 import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
 
@@ -87,23 +87,25 @@ export class HttpClientDriver implements ClientDriver {
   async action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown> {
     const headers = protocolHeaders(query, params, encoding);
     headers.set("content-type", contentType(encoding));
-    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, {
-      method: "POST",
-      headers,
-      body: encode(encoding, { a: args }),
-    });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    let body: unknown;
+    let body: string | Uint8Array<ArrayBuffer>;
     try {
-      body = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
+      body = encode(encoding, { a: args });
+    } catch (error) {
+      throw argumentsNotEncodable(name, encoding, error);
+    }
+    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, { method: "POST", headers, body });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    let answer: unknown;
+    try {
+      answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
     } catch {
       throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
     }
     if (!response.ok) {
-      const error = body as Partial<ErrorBody>;
+      const error = answer as Partial<ErrorBody>;
       throw new ActorError(String(error.c ?? "http_error"), String(error.m ?? `HTTP ${response.status}`), error.md);
     }
-    return (body as { o?: unknown }).o;
+    return (answer as { o?: unknown }).o;
   }
 
   async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {

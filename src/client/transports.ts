@@ -1,7 +1,7 @@
 import { createParser } from "eventsource-parser";
 import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
-import type { ToServer } from "../protocol/messages";
+import type { ToClient } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
 import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
 
@@ -9,18 +9,28 @@ import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
 export function webSocketTransport(socket: WebSocket, encoding: Encoding, handlers: TransportHandlers): ClientTransport {
   socket.binaryType = "arraybuffer";
   socket.addEventListener("message", (event) => {
+    let message: ToClient;
     try {
-      handlers.onMessage(decodeToClient(encoding, event.data as string | ArrayBuffer));
+      message = decodeToClient(encoding, event.data as string | ArrayBuffer);
     } catch {
-      socket.close(1011, "malformed_message");
+      return socket.close(1011, "malformed_message");
     }
+    // Outside the try: only a frame that does not decode is the server's fault.
+    handlers.onMessage(message);
   });
   socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
   // The close event that follows an error carries what matters. Listening here also keeps Node's
   // `ws` from turning an unheard error (a refused reconnect) into an uncaught exception.
   socket.addEventListener("error", () => {});
   return {
-    send: (message) => socket.send(encodeToServer(encoding, message)),
+    send: (message) => {
+      const data = encodeToServer(encoding, message);
+      try {
+        socket.send(data);
+      } catch {
+        // A socket that closed meanwhile (Workers throws then); its close event reports the drop.
+      }
+    },
     close: () => socket.close(1000, "client disposed"),
   };
 }
@@ -84,7 +94,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   // messages go one at a time; the server answers a POST once it has taken the message in (an
   // action's result comes later, on the stream), so this costs one round trip, not an action's run.
   let queue = Promise.resolve();
-  const post = async (message: ToServer) => {
+  const post = async (body: string | Uint8Array<ArrayBuffer>) => {
     if (!identity || closed) return;
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
@@ -93,7 +103,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       [HEADER_ENCODING]: options.encoding,
     });
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
       await response.body?.cancel();
       // The server answers every accepted message with 200; anything else ends this transport.
       if (!response.ok) finish({ code: response.status, reason: "message refused" });
@@ -104,7 +114,10 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
 
   return {
     send: (message) => {
-      queue = queue.then(() => post(message));
+      // Encoded here, so that a message the encoding cannot carry throws to its sender and the
+      // stream goes on.
+      const body = encodeToServer(options.encoding, message);
+      queue = queue.then(() => post(body));
     },
     close: () => finish({ code: 1000, reason: "client disposed" }),
   };

@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   "connection_failed",
   "connection_lost",
   "connection_disposed",
+  "arguments_not_encodable",
   "websocket_closed",
   "websocket_unavailable",
 ] as const;

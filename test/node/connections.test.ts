@@ -210,6 +210,28 @@ describe("against one wrangler dev", () => {
       }
     });
 
+    it("a call made in an 'open' status callback sees its own event, on the first open and after each reconnect", { timeout: 60_000 }, async () => {
+      const dropper = droppableTransports();
+      const conn = track(
+        createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, WebSocket: dropper.WebSocket, fetch: dropper.fetch })
+          .counter.getOrCreate(uniqueKey("open-call"))
+          .connect(),
+      );
+      const seen: number[] = [];
+      conn.on("newCount", (count) => seen.push(count as number));
+      const calls: Promise<unknown>[] = [];
+      conn.onStatusChange((status) => {
+        if (status === "open") calls.push(conn.increment(1));
+      });
+      for (let round = 1; round <= 3; round++) {
+        await waitFor(() => calls.length === round, "the connection to open", OPEN_TIMEOUT_MS);
+        // The subscription went out before the call, so its event came before its answer.
+        expect(await calls[round - 1]).toBe(round);
+        expect(seen).toEqual(Array.from({ length: round }, (_, i) => i + 1));
+        dropper.dropAll();
+      }
+    });
+
     it("20 clients in one chat room each receive every broadcast of every other, in the order sent", { timeout: 90_000 }, async () => {
       const key = uniqueKey("room");
       const c = client();
@@ -338,8 +360,7 @@ describe("against one wrangler dev", () => {
       await expectActorError(handle.send(""), "empty_message", "A message needs some text.");
     });
 
-    it("a connection-level error (actor not found) reaches onError", async () => {
-      // It keeps retrying, so afterEach may dispose it mid-handshake.
+    it("a connection-level error (actor not found) reaches onError and ends the connection", async () => {
       const conn = track(client().counter.get(uniqueKey("missing")).connect());
       const errors: ActorError[] = [];
       conn.onError((error) => errors.push(error));
@@ -347,6 +368,8 @@ describe("against one wrangler dev", () => {
       expect(errors[0]).toBeInstanceOf(ActorError);
       expect(errors[0].code).toBe("actor_not_found");
       expect(conn.isOpen).toBe(false);
+      // A refusal before the connection opened ends it: no retry.
+      expect(conn.status).toBe("disposed");
     });
 
     it("once: the callback runs for the next event only", async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ActorConnectionBase } from "../../src/client/connection";
 import type { ClientDriver } from "../../src/client/driver";
 import type { ClientTransport, ConnectRequest, TransportHandlers } from "../../src/client/driver";
@@ -15,7 +15,11 @@ interface ScriptedTransport {
 
 const init = (ci: string): ToClient => ({ b: { i: { ai: "actor", ci, ct: "token" } } });
 
-/** A driver whose `connect` hands each attempt to `onConnect`, which may deliver messages before returning. */
+/**
+ * A driver whose `connect` hands each attempt to `onConnect`, which may deliver messages before
+ * returning. Its transports encode what they send as JSON, as the real ones do, and so throw on
+ * what JSON cannot carry.
+ */
 function scriptedDriver(onConnect: (transport: ScriptedTransport) => void) {
   const transports: ScriptedTransport[] = [];
   const unused = () => Promise.reject(new Error("not used by these tests"));
@@ -30,7 +34,10 @@ function scriptedDriver(onConnect: (transport: ScriptedTransport) => void) {
       const transport: ScriptedTransport = { handlers, sent: [], closed: false };
       transports.push(transport);
       onConnect(transport);
-      return { send: (message) => transport.sent.push(message), close: () => (transport.closed = true) };
+      return {
+        send: (message) => transport.sent.push(JSON.parse(JSON.stringify(message)) as ToServer),
+        close: () => (transport.closed = true),
+      };
     },
   };
   return { driver, transports };
@@ -85,5 +92,87 @@ describe("connection state machine", () => {
     await conn.dispose();
     expect(transports[1]!.closed).toBe(true);
     expect(transports).toHaveLength(2);
+  });
+
+  it("a call made by an 'open' status callback goes out after the subscriptions, on the first open and after a reconnect", async () => {
+    const { driver, transports } = scriptedDriver(() => {});
+    const conn = open(driver);
+    conn.on("tick", () => {});
+    conn.onStatusChange((status) => {
+      if (status === "open") void conn.action("burst", [3]).catch(() => {});
+    });
+    for (const [index, ci] of ["c1", "c2"].entries()) {
+      await until(() => transports.length === index + 1);
+      transports[index]!.handlers.onMessage(init(ci));
+      expect(transports[index]!.sent).toEqual([{ b: { sr: { e: "tick", s: true } } }, { b: { ar: { i: index, n: "burst", a: [3] } } }]);
+      transports[index]!.handlers.onClose();
+    }
+    await conn.dispose();
+  });
+
+  it("a refusal before init fails waiting calls at once with it and ends the connection: no retry", async () => {
+    const refusal: ToClient = { b: { e: { c: "forbidden", m: "Token refused.", md: { reason: "deny" } } } };
+    const { driver, transports } = scriptedDriver((transport) => transport.handlers.onMessage(refusal));
+    const conn = open(driver);
+    const errors: unknown[] = [];
+    conn.onError((error) => errors.push(error));
+    const statuses: string[] = [];
+    conn.onStatusChange((status) => statuses.push(status));
+    const call = conn.action("whoami", []);
+    await expect(call).rejects.toMatchObject({ code: "forbidden", message: "Token refused.", metadata: { reason: "deny" } });
+    expect(errors).toEqual([expect.objectContaining({ code: "forbidden" })]);
+    expect(conn.status).toBe("disposed");
+    expect(statuses).toEqual(["disposed"]);
+    expect(transports[0]!.closed).toBe(true);
+    // The server closes a refused transport; that close starts no new attempt.
+    transports[0]!.handlers.onClose({ code: 1011, reason: "forbidden" });
+    await expect(conn.action("whoami", [])).rejects.toMatchObject({ code: "forbidden" });
+    expect(transports).toHaveLength(1);
+  });
+
+  it("a refusal that says the platform is busy (actor_overloaded) keeps the connection retrying", async () => {
+    const { driver, transports } = scriptedDriver((transport) => {
+      if (transports.length === 1) {
+        transport.handlers.onMessage({ b: { e: { c: "actor_overloaded", m: "busy" } } });
+        transport.handlers.onClose({ code: 1011, reason: "actor_overloaded" });
+      } else transport.handlers.onMessage(init("c2"));
+    });
+    const conn = open(driver);
+    const call = conn.action("getCount", []);
+    await until(() => transports[1]?.sent.length === 1);
+    transports[1]!.handlers.onMessage({ b: { ar: { i: 0, o: 4 } } });
+    expect(await call).toBe(4);
+    expect(conn.status).toBe("open");
+    await conn.dispose();
+  });
+});
+
+describe("arguments the encoding cannot carry", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("fail that call alone with arguments_not_encodable, leave no timer behind, and send nothing", async () => {
+    const { driver, transports } = scriptedDriver((transport) => transport.handlers.onMessage(init("c1")));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const conn = open(driver);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(conn.status).toBe("open");
+    const other = conn.action("getCount", []);
+    const error = await conn.action("echo", [1n]).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toMatchObject({ name: "ActorError", code: "arguments_not_encodable" });
+    expect((error as Error).message).toContain("'echo'");
+    expect((error as Error).message).toContain('encoding "cbor"');
+    // Only the other call's timeout timer is left.
+    expect(vi.getTimerCount()).toBe(1);
+    expect(transports[0]!.sent).toEqual([{ b: { ar: { i: 0, n: "getCount", a: [] } } }]);
+    transports[0]!.handlers.onMessage({ b: { ar: { i: 0, o: 2 } } });
+    expect(await other).toBe(2);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(conn.status).toBe("open");
+    await conn.dispose();
   });
 });

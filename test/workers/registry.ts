@@ -155,10 +155,10 @@ const chatRoom = actor({
     if (params?.name === "banned") throw new UserError("You are banned.", { code: "banned" });
   },
   // Annotated parameters let TypeScript infer the conn state type before it types the actions.
-  createConnState: (_c: unknown, _options: unknown, params: { name?: string } | undefined | null) => ({
-    name: params?.name ?? "anonymous",
-    sent: 0,
-  }),
+  createConnState: (_c: unknown, _options: unknown, params: { name?: string } | undefined | null) => {
+    if (params?.name === "refused") throw new UserError("No connection state for you.", { code: "conn_refused", metadata: { why: "asked" } });
+    return { name: params?.name ?? "anonymous", sent: 0 };
+  },
   onConnect: (c) => {
     c.state.connects++;
   },

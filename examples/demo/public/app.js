@@ -520,6 +520,22 @@ function contentType(encoding) {
 // src/protocol/messages.ts
 var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
 
+// src/client/callbacks.ts
+function runCallbacks(callbacks, args, what) {
+  for (const callback of [...callbacks]) {
+    try {
+      callback(...args);
+    } catch (error) {
+      reportCallbackError(error, what);
+    }
+  }
+}
+function reportCallbackError(error, what) {
+  const report = globalThis.reportError;
+  if (typeof report === "function") report(error);
+  else console.error(`actorflare: a ${what} callback threw (the connection is unaffected):`, error);
+}
+
 // src/client/errors.ts
 var ActorError = class _ActorError extends Error {
   // `string & {}` keeps the known codes as suggestions while any UserError code fits.
@@ -544,9 +560,15 @@ async function errorFromResponse(response) {
   }
   return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
 }
+function argumentsNotEncodable(action, encoding, cause) {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const fix = encoding === "json" ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.` : "CBOR carries no functions or symbols: pass plain data.";
+  return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
+}
 
 // src/client/connection.ts
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
+var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 var ActorConnectionBase = class {
   #driver;
   #query;
@@ -689,28 +711,38 @@ var ActorConnectionBase = class {
     const body = message.b;
     if ("i" in body) {
       this.#open = true;
-      this.#setStatus("open");
       this.#attempt = 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
+      this.#setStatus("open");
     } else if ("ar" in body) {
       this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
     } else if ("ev" in body) {
-      for (const callback of [...this.#listeners.get(body.ev.n) ?? []]) callback(...body.ev.a);
+      const listeners = this.#listeners.get(body.ev.n);
+      if (listeners) runCallbacks(listeners, body.ev.a, `conn.on(${JSON.stringify(body.ev.n)})`);
     } else if ("e" in body) {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
       if (body.e.ai !== void 0) return this.#settle(body.e.ai, (pending) => pending.reject(error));
       this.#emitError(error);
-      if (this.#actorGone(error.code)) this.#end(error);
+      if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
     }
+  }
+  /**
+   * Whether an error before init refuses this connection: `onAuth`, a connection hook or the
+   * query said no, or a hook crashed (`internal_error`). Trying again would run them again with
+   * the same params, so the connection ends instead of retrying. Only the codes that say the
+   * platform is busy for a moment keep it retrying.
+   */
+  #refused(code) {
+    return !this.#open && !TRANSIENT_REFUSALS.has(code);
   }
   /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
   #actorGone(code) {
     return code === DESTROYED_CLOSE.reason || code === "actor_not_found" && this.#actorId !== void 0;
   }
-  /** The actor is gone: no reconnect; waiting calls fail with `error`, and so do later ones. */
+  /** The actor is gone or refused the connection: no reconnect; waiting calls fail with `error`, and so do later ones. */
   #end(error) {
     if (this.#disposed) return;
     this.#ended = error;
@@ -738,7 +770,11 @@ var ActorConnectionBase = class {
   }
   #sendAction(id, pending) {
     pending.sent = true;
-    this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+    try {
+      this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+    } catch (error) {
+      this.#settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
+    }
   }
   #settle(id, settle) {
     const pending = this.#pending.get(id);
@@ -756,10 +792,10 @@ var ActorConnectionBase = class {
   #setStatus(status) {
     if (this.#status === status) return;
     this.#status = status;
-    for (const callback of [...this.#statusListeners]) callback(status);
+    runCallbacks(this.#statusListeners, [status], "conn.onStatusChange");
   }
   #emitError(error) {
-    for (const callback of [...this.#errorListeners]) callback(error);
+    runCallbacks(this.#errorListeners, [error], "conn.onError");
   }
 };
 
@@ -1087,17 +1123,25 @@ function decodeSseData(encoding, data) {
 function webSocketTransport(socket, encoding, handlers) {
   socket.binaryType = "arraybuffer";
   socket.addEventListener("message", (event) => {
+    let message;
     try {
-      handlers.onMessage(decodeToClient(encoding, event.data));
+      message = decodeToClient(encoding, event.data);
     } catch {
-      socket.close(1011, "malformed_message");
+      return socket.close(1011, "malformed_message");
     }
+    handlers.onMessage(message);
   });
   socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
   socket.addEventListener("error", () => {
   });
   return {
-    send: (message) => socket.send(encodeToServer(encoding, message)),
+    send: (message) => {
+      const data = encodeToServer(encoding, message);
+      try {
+        socket.send(data);
+      } catch {
+      }
+    },
     close: () => socket.close(1e3, "client disposed")
   };
 }
@@ -1141,7 +1185,7 @@ function sseTransport(options, handlers) {
     }
   })();
   let queue = Promise.resolve();
-  const post = async (message) => {
+  const post = async (body) => {
     if (!identity || closed) return;
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
@@ -1150,7 +1194,7 @@ function sseTransport(options, handlers) {
       [HEADER_ENCODING]: options.encoding
     });
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body: encodeToServer(options.encoding, message) });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
       await response.body?.cancel();
       if (!response.ok) finish({ code: response.status, reason: "message refused" });
     } catch {
@@ -1159,7 +1203,8 @@ function sseTransport(options, handlers) {
   };
   return {
     send: (message) => {
-      queue = queue.then(() => post(message));
+      const body = encodeToServer(options.encoding, message);
+      queue = queue.then(() => post(body));
     },
     close: () => finish({ code: 1e3, reason: "client disposed" })
   };
@@ -1423,23 +1468,25 @@ var HttpClientDriver = class {
   async action(query, name, args, params, encoding) {
     const headers = protocolHeaders(query, params, encoding);
     headers.set("content-type", contentType(encoding));
-    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, {
-      method: "POST",
-      headers,
-      body: encode(encoding, { a: args })
-    });
-    const bytes = new Uint8Array(await response.arrayBuffer());
     let body;
     try {
-      body = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
+      body = encode(encoding, { a: args });
+    } catch (error) {
+      throw argumentsNotEncodable(name, encoding, error);
+    }
+    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, { method: "POST", headers, body });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    let answer;
+    try {
+      answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
     } catch {
       throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
     }
     if (!response.ok) {
-      const error = body;
+      const error = answer;
       throw new ActorError(String(error.c ?? "http_error"), String(error.m ?? `HTTP ${response.status}`), error.md);
     }
-    return body.o;
+    return answer.o;
   }
   async connect(request, handlers) {
     if (request.transport === "sse") {

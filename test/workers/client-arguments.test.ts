@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { rejection, testClient, uniqueKey } from "./helpers";
+
+// An argument the client's encoding cannot carry fails that call alone, before anything is sent:
+// a bigint in JSON, a function in CBOR. Through the real client and the real runtime.
+
+const matrix = [
+  ["websocket", "json", 1n, "bigint", 'encoding "cbor"'],
+  ["sse", "json", 1n, "bigint", 'encoding "cbor"'],
+  ["websocket", "cbor", () => 1, "function", "plain data"],
+  ["sse", "cbor", () => 1, "function", "plain data"],
+] as const;
+
+describe.each(matrix)("an argument %s (%s) cannot carry", (transport, encoding, value, cause, fix) => {
+  it("rejects that call with arguments_not_encodable; calls in flight and the connection are untouched", async () => {
+    const conn = testClient(encoding, transport).chatRoom.getOrCreate(uniqueKey()).connect();
+    await conn.whoami();
+    const connectionId = conn.connectionId;
+    const inFlight = conn.wait(300);
+    const error = await rejection(conn.action("tellMe", ["event", value]));
+    expect(error.code).toBe("arguments_not_encodable");
+    expect(error.message).toContain("'tellMe'");
+    expect(error.message.toLowerCase()).toContain(cause);
+    expect(error.message).toContain(fix);
+    expect(await inFlight).toBe(300);
+    expect(await conn.send("still here")).toBe(1);
+    expect(conn.connectionId).toBe(connectionId);
+    expect(conn.status).toBe("open");
+    await conn.dispose();
+  });
+
+  it("over HTTP too", async () => {
+    const handle = testClient(encoding, transport).chatRoom.getOrCreate(uniqueKey());
+    expect(await rejection(handle.action("tellMe", ["event", value]))).toMatchObject({ code: "arguments_not_encodable" });
+    expect(await handle.send("fine")).toBe(1);
+  });
+});
