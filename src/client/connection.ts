@@ -191,7 +191,7 @@ export class ActorConnectionBase {
       if (!current()) return;
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
       this.#emitError(failure);
-      if (this.#actorGone(failure.code)) return this.#end(failure);
+      if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
       this.#dropped();
       return;
     }
@@ -235,6 +235,16 @@ export class ActorConnectionBase {
    */
   #refused(code: string): boolean {
     return !this.#open && !TRANSIENT_REFUSALS.has(code);
+  }
+
+  /**
+   * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
+   * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
+   * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying.
+   */
+  #refusedAtOpen(code: string): boolean {
+    if (code === "websocket_unavailable") return true;
+    return code !== "connection_failed" && code !== "http_error" && this.#refused(code);
   }
 
   /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ActorConnectionBase } from "../../src/client/connection";
+import { ActorError } from "../../src/client/errors";
 import type { ClientDriver } from "../../src/client/driver";
 import type { ClientTransport, ConnectRequest, TransportHandlers } from "../../src/client/driver";
 import type { ToClient, ToServer } from "../../src/protocol/messages";
@@ -128,6 +129,37 @@ describe("connection state machine", () => {
     transports[0]!.handlers.onClose({ code: 1011, reason: "forbidden" });
     await expect(conn.action("whoami", [])).rejects.toMatchObject({ code: "forbidden" });
     expect(transports).toHaveLength(1);
+  });
+
+  it("a runtime with no WebSocket (websocket_unavailable) fails waiting calls at once with it: no retry", async () => {
+    let attempts = 0;
+    const { driver } = scriptedDriver(() => {});
+    driver.connect = async () => {
+      attempts++;
+      throw new ActorError("websocket_unavailable", "This Node.js has no global WebSocket and `ws` is not installed.");
+    };
+    const conn = open(driver);
+    await expect(conn.action("getCount", [])).rejects.toMatchObject({ code: "websocket_unavailable" });
+    expect(conn.status).toBe("disposed");
+    await expect(conn.action("getCount", [])).rejects.toMatchObject({ code: "websocket_unavailable" });
+    expect(attempts).toBe(1);
+  });
+
+  it("a network failure to open (connection_failed) keeps the connection retrying", async () => {
+    let attempts = 0;
+    const { driver, transports } = scriptedDriver((transport) => transport.handlers.onMessage(init("c1")));
+    const connect = driver.connect.bind(driver);
+    driver.connect = async (request, handlers) => {
+      if (++attempts === 1) throw new ActorError("connection_failed", "fetch failed");
+      return connect(request, handlers);
+    };
+    const conn = open(driver);
+    const call = conn.action("getCount", []);
+    await until(() => transports[0]?.sent.length === 1);
+    transports[0]!.handlers.onMessage({ b: { ar: { i: 0, o: 2 } } });
+    expect(await call).toBe(2);
+    expect(attempts).toBe(2);
+    await conn.dispose();
   });
 
   it("a refusal that says the platform is busy (actor_overloaded) keeps the connection retrying", async () => {

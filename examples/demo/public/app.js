@@ -698,7 +698,7 @@ var ActorConnectionBase = class {
       if (!current()) return;
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
       this.#emitError(failure);
-      if (this.#actorGone(failure.code)) return this.#end(failure);
+      if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
       this.#dropped();
       return;
     }
@@ -737,6 +737,15 @@ var ActorConnectionBase = class {
    */
   #refused(code) {
     return !this.#open && !TRANSIENT_REFUSALS.has(code);
+  }
+  /**
+   * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
+   * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
+   * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying.
+   */
+  #refusedAtOpen(code) {
+    if (code === "websocket_unavailable") return true;
+    return code !== "connection_failed" && code !== "http_error" && this.#refused(code);
   }
   /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
   #actorGone(code) {
