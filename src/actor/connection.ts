@@ -55,6 +55,10 @@ export class Connection<CS = unknown> {
   #token: string | undefined;
   #state: CS;
   #stateReplaced = false;
+  /** Actions of this connection whose answer has not gone out yet. */
+  #unanswered = 0;
+  /** The reason of a disconnect asked while actions were unanswered: it closes after their answers. */
+  #leaving: string | undefined;
 
   /** @internal The actor makes connections. */
   constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number }) {
@@ -105,9 +109,30 @@ export class Connection<CS = unknown> {
     this.#transport.send(toClient.event(event, args));
   }
 
-  /** Closes the connection (WebSocket close 1000 with the reason). */
+  /**
+   * Closes the connection (WebSocket close 1000 with the reason). Asked while actions of this
+   * connection run (an action disconnecting its own caller), it closes once they answered, so
+   * that their answers reach the client; messages that come meanwhile are ignored.
+   */
   disconnect(reason?: string): void {
-    this.#transport.close(1000, reason ?? "");
+    if (this.#unanswered === 0) return this.#transport.close(1000, reason ?? "");
+    this.#leaving ??= reason ?? "";
+  }
+
+  /** @internal Whether a disconnect waits for answers: the connection takes no new message. */
+  get leaving(): boolean {
+    return this.#leaving !== undefined;
+  }
+
+  /** @internal Runs an action up to its answer being sent; a disconnect asked meanwhile closes after the last such. */
+  async answering(answer: () => Promise<void>): Promise<void> {
+    this.#unanswered++;
+    try {
+      await answer();
+    } finally {
+      this.#unanswered--;
+      if (this.#unanswered === 0 && this.#leaving !== undefined) this.#transport.close(1000, this.#leaving);
+    }
   }
 
   /** @internal Closes the transport with any code (a destroyed actor's connections close with 1001). */

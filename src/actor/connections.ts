@@ -18,7 +18,8 @@ export interface OpenOptions {
 export class Connections {
   readonly #instance: ActorInstance;
   readonly #open = new Map<string, Connection>();
-  readonly #closed = new WeakSet<Connection>();
+  /** Each closed connection's onDisconnect, so a second close waits for the first instead of running it again. */
+  readonly #closed = new WeakMap<Connection, Promise<void>>();
 
   constructor(instance: ActorInstance) {
     this.#instance = instance;
@@ -70,10 +71,17 @@ export class Connections {
     this.#open.set(conn.id, conn);
   }
 
-  /** Removes a connection and runs onDisconnect. Safe to call twice. */
-  async close(conn: Connection): Promise<void> {
-    if (this.#closed.has(conn)) return;
-    this.#closed.add(conn);
+  /** Removes a connection and runs onDisconnect. Called again, it waits for the same onDisconnect. */
+  close(conn: Connection): Promise<void> {
+    let closing = this.#closed.get(conn);
+    if (!closing) {
+      closing = this.#disconnected(conn);
+      this.#closed.set(conn, closing);
+    }
+    return closing;
+  }
+
+  async #disconnected(conn: Connection): Promise<void> {
     if (this.#open.delete(conn.id)) this.#instance.noteChange();
     try {
       await this.#instance.definition.config.onDisconnect?.(this.#instance.context, conn);
@@ -107,9 +115,11 @@ export class Connections {
 
   /**
    * Handles one decoded message. Action errors go back as `e` with the action's id; a refused
-   * subscription as `e` without one, and the connection stays open.
+   * subscription as `e` without one, and the connection stays open. A connection that is being
+   * disconnected ignores new messages.
    */
   async handle(conn: Connection, message: ToServer): Promise<void> {
+    if (conn.leaving) return;
     if ("sr" in message.b) {
       const { e: event, s: subscribe } = message.b.sr;
       try {
@@ -122,19 +132,21 @@ export class Connections {
       return;
     }
     const { i: id, n: name, a: args } = message.b.ar;
-    try {
-      let output: unknown;
+    await conn.answering(async () => {
       try {
-        output = await runAction(this.#instance, conn, name, args);
-      } finally {
-        // The action may have changed the connection's state; if it cannot be stored, the action fails.
-        conn.persist(true);
+        let output: unknown;
+        try {
+          output = await runAction(this.#instance, conn, name, args);
+        } finally {
+          // The action may have changed the connection's state; if it cannot be stored, the action fails.
+          conn.persist(true);
+        }
+        conn.deliver(toClient.actionResponse(id, output));
+      } catch (error) {
+        const { status, body } = errorToBody(error);
+        if (status === 500) this.#instance.log.error(`action '${name}' failed:`, error);
+        conn.deliver(toClient.error(body, id));
       }
-      conn.deliver(toClient.actionResponse(id, output));
-    } catch (error) {
-      const { status, body } = errorToBody(error);
-      if (status === 500) this.#instance.log.error(`action '${name}' failed:`, error);
-      conn.deliver(toClient.error(body, id));
-    }
+    });
   }
 }

@@ -27,6 +27,8 @@ export class HibernatableSockets {
   readonly #ctx: DurableObjectState;
   readonly #records: ConnectionRecords;
   readonly #connections = new WeakMap<WebSocket, Connection>();
+  /** Sockets whose connection this wake already closed: a second close event runs no second onDisconnect. */
+  readonly #ended = new WeakSet<WebSocket>();
 
   constructor(ctx: DurableObjectState, storage: ActorStorage) {
     this.#ctx = ctx;
@@ -43,7 +45,7 @@ export class HibernatableSockets {
    */
   async open(instance: ActorInstance, open: OpenRequest, protocol: string | null | undefined): Promise<Response> {
     const { 0: client, 1: socket } = new WebSocketPair();
-    const live = this.#transport(socket, open.encoding);
+    const live = this.#transport(instance, socket, open.encoding);
     let early: { sends: ToClient[]; close?: [code: number, reason: string] } | undefined = { sends: [] };
     const transport: ConnectionTransport = {
       ...live,
@@ -65,9 +67,8 @@ export class HibernatableSockets {
   restore(instance: ActorInstance): void {
     const ids: string[] = [];
     for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) {
-      const stored = this.#records.read(socket);
-      if (!stored) continue;
-      const conn = Connection.restore(this.#transport(socket, stored.record.encoding), stored.record, stored.subscriptions);
+      const conn = this.#rebuild(instance, socket);
+      if (!conn) continue;
       this.#connections.set(socket, conn);
       instance.connections.adopt(conn);
       ids.push(conn.id);
@@ -80,13 +81,7 @@ export class HibernatableSockets {
    * actor in this object never rebuilds one from a socket still closing.
    */
   release(): void {
-    for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) {
-      try {
-        socket.serializeAttachment(null);
-      } catch {
-        // Closed meanwhile.
-      }
-    }
+    for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) detach(socket);
   }
 
   /** Whether the socket's connection was released by a destroy (or never stored). */
@@ -105,14 +100,37 @@ export class HibernatableSockets {
     return conn !== undefined;
   }
 
-  /** The peer closed (the object already answered the close frame): run onDisconnect. */
+  /**
+   * The peer closed (the object already answered the close frame): run onDisconnect. When the
+   * close is what woke the actor, the socket is no longer among those `restore` found (the
+   * runtime lists only open ones), so its connection is rebuilt from the socket itself.
+   */
   async close(instance: ActorInstance, socket: WebSocket): Promise<void> {
-    const conn = this.#connections.get(socket);
+    const conn = this.#connections.get(socket) ?? (this.#ended.has(socket) ? undefined : this.#rebuild(instance, socket));
     if (conn) await this.#closed(instance, socket, conn);
+  }
+
+  /** The connection kept with `socket`, without running its hooks; none if none was kept or a destroy released it. */
+  #rebuild(instance: ActorInstance, socket: WebSocket): Connection | undefined {
+    const stored = this.#records.read(socket);
+    return stored && Connection.restore(this.#transport(instance, socket, stored.record.encoding), stored.record, stored.subscriptions);
+  }
+
+  /**
+   * The actor closes a connection's socket: onDisconnect runs now, not when the client answers
+   * the close frame, which a client may never do. The peer's close event later finds it ended.
+   */
+  #end(instance: ActorInstance, socket: WebSocket, code: number, reason: string): Promise<void> {
+    const conn = this.#connections.get(socket);
+    // A close event that comes after the actor left memory must not rebuild it for a second onDisconnect.
+    if (conn) detach(socket);
+    closeQuietly(socket, code, reason);
+    return conn ? this.#closed(instance, socket, conn) : Promise.resolve();
   }
 
   async #closed(instance: ActorInstance, socket: WebSocket, conn: Connection): Promise<void> {
     this.#connections.delete(socket);
+    this.#ended.add(socket);
     this.#records.forget(socket, conn.id);
     await instance.connections.close(conn);
   }
@@ -123,19 +141,28 @@ export class HibernatableSockets {
     } catch (error) {
       // An undecodable or oversized message ends the connection (docs/protocol.md §6, §7.4).
       const body = error instanceof ActorflareError ? error.toBody() : { c: "malformed_message", m: "Malformed message." };
-      closeQuietly(socket, 1011, closeReasonOn(conn.encoding, body));
+      void this.#end(instance, socket, 1011, closeReasonOn(conn.encoding, body));
     }
   }
 
-  #transport(socket: WebSocket, encoding: Wire): ConnectionTransport {
+  #transport(instance: ActorInstance, socket: WebSocket, encoding: Wire): ConnectionTransport {
     return {
       encoding,
       kind: "websocket",
       send: (message) => {
         if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClientOn(encoding, message));
       },
-      close: (code, reason) => closeQuietly(socket, code, reason),
+      close: (code, reason) => void this.#end(instance, socket, code, reason),
       store: this.#records.storeFor(socket),
     };
+  }
+}
+
+/** Makes the socket forget its connection (see `released`). */
+function detach(socket: WebSocket): void {
+  try {
+    socket.serializeAttachment(null);
+  } catch {
+    // Closed meanwhile.
   }
 }

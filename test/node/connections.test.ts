@@ -480,6 +480,25 @@ describe("against one wrangler dev", () => {
     });
   });
 
+  it("WebSocket: a connection closed while the actor is out of memory wakes it, and its onDisconnect reaches the others", { timeout: 60_000 }, async () => {
+    const key = uniqueKey("hibernating");
+    const c = createClient<typeof registry>({ endpoint: url, actionTimeout: 15_000 });
+    const staying = track(c.chat.getOrCreate(key, { params: { name: "staying" } }).connect());
+    const leaving = track(c.chat.getOrCreate(key, { params: { name: "leaving" } }).connect());
+    const seen: number[] = [];
+    staying.on("presence", (count) => seen.push(count as number));
+    await waitFor(async () => (await staying.presence()) === 2 && (await leaving.presence()) === 2, "both connections");
+    seen.length = 0;
+
+    // Idle past the ~10 s after which the runtime takes the actor out of memory, sockets open.
+    await sleep(15_000);
+    await leaving.dispose();
+    // The woken actor counts the connections it rebuilt (one) against none announced in this
+    // wake, so the onDisconnect that the close runs broadcasts the count.
+    await waitFor(() => seen.includes(1), "presence 1 at the connection that stayed", LEAVE_TIMEOUT_MS);
+    expect(await staying.presence()).toBe(1);
+  });
+
   it("SSE: the actor sees a dropped stream leave within 1 s, and its token is refused from then on", async () => {
     const key = uniqueKey("sse-leave");
     const abort = new AbortController();

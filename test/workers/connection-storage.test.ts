@@ -71,6 +71,20 @@ describe("connection records in storage", () => {
     await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [] });
   });
 
+  it("a connection closed while the actor is out of memory leaves nothing in storage either", async () => {
+    const key = uniqueKey();
+    const conn = await openConnection("subscriber", key, { pad: LARGE_PAD });
+    for (const event of names(1_500, "sleeping")) conn.subscribe(event);
+    await conn.until(1_500, "subscriptionCount");
+    const firstWake = await conn.action("wakeId");
+
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    conn.socket.close(1000);
+
+    await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [] });
+    expect(await testClient().subscriber.getOrCreate(key).wakeId()).not.toBe(firstWake);
+  }, 40_000);
+
   it("subscription rows of connections that ended while the actor was gone are deleted when it wakes", async () => {
     const key = uniqueKey();
     const conn = await openConnection("subscriber", key);

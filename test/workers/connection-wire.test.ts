@@ -115,6 +115,28 @@ describe("connection wire protocol over WebSocket (docs/protocol.md §5.3, §6)"
     }
   });
 
+  it("an action that disconnects its caller answers (or fails) first, then the close 1000 with the reason follows, and onDisconnect runs", async () => {
+    for (const [fail, answer] of [
+      [false, { b: { ar: { i: 0, o: "kicked" } } }],
+      [true, { b: { e: { c: "kicked", m: "Kicked, and failed.", ai: 0 } } }],
+    ] as const) {
+      const key = uniqueKey();
+      const { socket, reader } = await connect({ getOrCreateForKey: { name: "chatRoom", key: [key] } });
+      await reader.nextJson();
+      // Every frame up to the close, so a missing answer fails here rather than waits forever.
+      const frames: unknown[] = [];
+      socket.addEventListener("message", (event: MessageEvent) => {
+        frames.push(JSON.parse(event.data as string));
+      });
+      socket.send(JSON.stringify({ b: { ar: { i: 0, n: "kick", a: ["bye now", fail] } } }));
+      expect(await reader.closedWithin(5_000)).toMatchObject({ code: 1000, reason: "bye now" });
+      expect(frames).toEqual([answer]);
+      // Without waiting for the client to answer the close (this test's socket never does).
+      // The HTTP call counts one connect of its own.
+      expect(await testClient().chatRoom.getOrCreate(key).stats()).toEqual({ connects: 2, disconnects: 1, open: 0 });
+    }
+  });
+
   it("an unknown encoding closes 1011 invalid_encoding without a message", async () => {
     const entries = subprotocols(counterQuery()).replace("encoding.json", "encoding.xml");
     const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": entries });

@@ -147,8 +147,9 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     conn.on("message", (m) => seen.push(m));
     await conn.whoami();
     const firstId = conn.connectionId;
-    // The actor closes the connection inside the call, so the call itself cannot be answered.
-    await expect(conn.kick("bye")).rejects.toMatchObject({ code: "connection_lost" });
+    // The actor closes the connection inside the call: the call is answered first, then the
+    // connection closes and the client opens a new one by itself.
+    expect(await conn.kick("bye")).toBe("kicked");
     await waitFor(() => !conn.isOpen || conn.connectionId !== firstId, "the connection to drop");
     // Made while the connection is down: waits for the new one, and goes out after the renewed
     // subscription (over WebSocket the test pool may swap the two; see untilSubscribed).
@@ -161,6 +162,21 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
       () => conn.send("again"),
       () => seen.some((m) => (m as { text: string }).text === "again"),
     );
+    await conn.dispose();
+  });
+
+  it("a disconnect waits for the answers of the connection's calls already running", async () => {
+    const key = uniqueKey();
+    const conn = client().chatRoom.getOrCreate(key).connect();
+    const firstId = (await conn.whoami()).id;
+    // Over WebSocket the test pool may hand the kick to the actor before the wait (see
+    // untilSubscribed in helpers.ts); the wait then comes to a leaving connection, which ignores it.
+    const waiting = conn.wait(300);
+    expect(await conn.kick("bye")).toBe("kicked");
+    if (transport === "sse") expect(await waiting).toBe(300);
+    else await waiting.catch(() => {});
+    await waitFor(() => conn.isOpen && conn.connectionId !== firstId, "the new connection");
+    await expect.poll(() => conn.stats(), { timeout: 3_000 }).toMatchObject({ connects: 2, disconnects: 1, open: 1 });
     await conn.dispose();
   });
 

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
-import { snapshotOf, testClient, uniqueKey, untilSubscribed } from "./helpers";
+import { snapshotOf, testClient, uniqueKey, untilSubscribed, waitFor } from "./helpers";
 
 const chatRoomStub = (key: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(keyToName([key])));
 
@@ -66,5 +66,56 @@ describe("hibernatable connections", () => {
     expect(since.get(older.connectionId!)).toBeGreaterThan(sleptAt);
     expect(await older.whoami()).toMatchObject({ state: { name: "older" } });
     await Promise.all([conn.dispose(), older.dispose()]);
+  }, 40_000);
+});
+
+describe("a connection that ends while its actor is out of memory", () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("over WebSocket: the close wakes the actor, onDisconnect runs there, its broadcast reaches the others and its state change is kept", async () => {
+    const key = uniqueKey();
+    const leaving = testClient("cbor")
+      .chatRoom.getOrCreate(key, { params: { name: "leaving" } })
+      .connect();
+    const staying = testClient("json")
+      .chatRoom.getOrCreate(key, { params: { name: "staying" } })
+      .connect();
+    const left: unknown[] = [];
+    staying.on("left", (name) => left.push(name));
+    await leaving.whoami();
+    // Its subscription went out before this call; the wait below leaves it all the time it needs.
+    const firstWake = await staying.wakeId();
+
+    await sleep(15_000);
+    await leaving.dispose();
+
+    // The close woke the actor (a new instance), which ran onDisconnect with the connection's own state.
+    await waitFor(() => left.length > 0, "the broadcast of onDisconnect");
+    expect(left).toEqual(["leaving"]);
+    const secondWake = await staying.wakeId();
+    expect(secondWake).not.toBe(firstWake);
+    expect(await staying.stats()).toEqual({ connects: 2, disconnects: 1, open: 1 });
+
+    // What onDisconnect changed was stored: the next wake reads it back.
+    await sleep(15_000);
+    expect(await staying.wakeId()).not.toBe(secondWake);
+    expect(await staying.stats()).toEqual({ connects: 2, disconnects: 1, open: 1 });
+    await staying.dispose();
+  }, 60_000);
+
+  it("over SSE: the open stream keeps the actor in memory, so it never misses the end of a connection", async () => {
+    const key = uniqueKey();
+    const conn = testClient("json", "sse")
+      .chatRoom.getOrCreate(key, { params: { name: "streaming" } })
+      .connect();
+    const firstWake = await conn.wakeId();
+
+    await sleep(15_000);
+    expect(await conn.wakeId()).toBe(firstWake);
+    await conn.dispose();
+
+    const handle = testClient().chatRoom.getOrCreate(key);
+    await expect.poll(() => handle.stats(), { timeout: 5_000 }).toMatchObject({ disconnects: 1 });
+    expect(await handle.wakeId()).toBe(firstWake);
   }, 40_000);
 });

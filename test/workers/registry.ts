@@ -162,8 +162,10 @@ const chatRoom = actor({
   onConnect: (c) => {
     c.state.connects++;
   },
-  onDisconnect: (c) => {
+  onDisconnect: (c, conn) => {
     c.state.disconnects++;
+    // Not for an HTTP action's short-lived connection: the inspector tests expect its ring to hold only the action.
+    if (conn.transport !== "http") c.broadcast("left", conn.state.name);
   },
   // A raw socket beside connections: the connection hooks above must not run for it.
   onWebSocket: (_c, ws) => {
@@ -183,8 +185,10 @@ const chatRoom = actor({
     tellMe: (c, event: string, ...args: unknown[]) => {
       c.conn.send(event, ...args);
     },
-    kick: (c, reason: string) => {
+    kick: (c, reason: string, fail?: boolean) => {
       c.conn.disconnect(reason);
+      if (fail) throw new UserError("Kicked, and failed.", { code: "kicked" });
+      return "kicked";
     },
     fail: () => {
       throw new UserError("Nope.", { code: "nope", metadata: { why: "asked" } });
