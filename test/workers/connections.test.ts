@@ -180,6 +180,19 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     await conn.dispose();
   });
 
+  it("a client disconnected by the actor reconnects; one the actor then refuses stays out", async () => {
+    const conn = client()
+      .chatRoom.getOrCreate(uniqueKey(), { params: { name: "mallory" } })
+      .connect();
+    const errors: ActorError[] = [];
+    conn.onError((e) => errors.push(e));
+    await conn.whoami();
+    expect(await conn.ban()).toBe("banned");
+    await waitFor(() => conn.status === "disposed", "the refused reconnect to end the connection");
+    expect(errors.map((e) => e.code)).toEqual(["banned"]);
+    await expect(conn.whoami()).rejects.toMatchObject({ code: "banned" });
+  });
+
   it("dispose fails waiting calls with connection_disposed", async () => {
     const conn = client().chatRoom.getOrCreate(uniqueKey()).connect();
     const call = conn.wait(300);

@@ -144,15 +144,15 @@ const socket = actor({
 
 /** Connections: params, conn state, hooks, events, errors. */
 const chatRoom = actor({
-  state: { connects: 0, disconnects: 0, messages: [] as { from: string; text: string }[] },
+  state: { connects: 0, disconnects: 0, messages: [] as { from: string; text: string }[], banned: [] as string[] },
   // A new id each time the actor is loaded into memory: tells a wake from hibernation apart.
   createVars: () => ({ wakeId: crypto.randomUUID() }),
   onAuth: (_options, params: { name?: string; token?: string } | undefined | null) => {
     if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
     return { user: params?.name ?? "anonymous" };
   },
-  onBeforeConnect: (_c, _options, params: { name?: string } | undefined | null) => {
-    if (params?.name === "banned") throw new UserError("You are banned.", { code: "banned" });
+  onBeforeConnect: (c, _options, params: { name?: string } | undefined | null) => {
+    if (params?.name === "banned" || c.state.banned.includes(params?.name ?? "")) throw new UserError("You are banned.", { code: "banned" });
   },
   // Annotated parameters let TypeScript infer the conn state type before it types the actions.
   createConnState: (_c: unknown, _options: unknown, params: { name?: string } | undefined | null) => {
@@ -184,6 +184,12 @@ const chatRoom = actor({
     history: (c) => c.state.messages,
     tellMe: (c, event: string, ...args: unknown[]) => {
       c.conn.send(event, ...args);
+    },
+    // Keeps the caller out for good: its reconnect is refused.
+    ban: (c) => {
+      c.state.banned.push(c.conn.state.name);
+      c.conn.disconnect("banned");
+      return "banned";
     },
     kick: (c, reason: string, fail?: boolean) => {
       c.conn.disconnect(reason);
