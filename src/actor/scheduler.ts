@@ -5,10 +5,19 @@ import { Connection } from "./connection";
 import type { Schedule, ScheduledJob } from "./context";
 import { nextCronRun } from "./cron";
 import type { ActorInstance } from "./instance";
+import { storableArgs } from "./schedule-args";
 import type { JobRow, ScheduleStore } from "./schedule-store";
 
 /** A failing run is tried at most this many times, with exponential backoff between tries. */
 const MAX_ATTEMPTS = 3;
+
+/**
+ * The latest time a job may be scheduled for. The runtime's alarms refuse a time that is not
+ * positive, or past what its clock holds (late 2262 in nanoseconds), and an alarm that cannot be
+ * set would fail every wake of the actor; a time this far out is seconds or microseconds mistaken
+ * for milliseconds anyway.
+ */
+const LATEST_SCHEDULE = Date.UTC(2200, 0, 1);
 
 /** The storage calls the scheduler needs besides its table: the object's single alarm. */
 export interface AlarmClock {
@@ -42,14 +51,20 @@ export class Scheduler implements Schedule {
     this.#clock = clock;
   }
 
-  after(ms: number, action: string, ...args: unknown[]): Promise<string> {
+  async after(ms: number, action: string, ...args: unknown[]): Promise<string> {
+    // Checked here too: `Date.now() + null` would be a time.
+    if (typeof ms !== "number") throw notATime(ms);
     return this.at(Date.now() + ms, action, ...args);
   }
 
   async at(timestamp: number, action: string, ...args: unknown[]): Promise<string> {
     findAction(this.#instance.definition, action);
-    if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
-      throw errors.invalidSchedule("A schedule needs a finite time in milliseconds: c.schedule.after(ms, ...) or c.schedule.at(Date.now() + ms, ...).");
+    if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) throw notATime(timestamp);
+    if (timestamp > LATEST_SCHEDULE) {
+      throw errors.invalidSchedule(
+        `A schedule's time must be before ${new Date(LATEST_SCHEDULE).toISOString()} (got ${timestamp}): times are milliseconds since 1970, as Date.now() gives them, not seconds or microseconds.`,
+        { at: timestamp, latest: LATEST_SCHEDULE },
+      );
     }
     const argsJson = storableArgs(action, args);
     const id = crypto.randomUUID();
@@ -175,17 +190,17 @@ export class Scheduler implements Schedule {
     const current = await this.#clock.getAlarm();
     if (next === undefined) {
       if (current !== null) await this.#clock.deleteAlarm();
-    } else if (current !== next) {
-      await this.#clock.setAlarm(next);
+      return;
     }
+    // A time at or before 1970 is due now; the runtime refuses an alarm at 0 or before. Times past
+    // the latest were refused when scheduled, but a release that did not check may have stored one.
+    const armAt = Math.min(Math.max(next, 1), LATEST_SCHEDULE);
+    if (current !== armAt) await this.#clock.setAlarm(armAt);
   }
 }
 
-/** The arguments as the JSON they are stored in, or `invalid_schedule`. */
-function storableArgs(action: string, args: unknown[]): string {
-  try {
-    return JSON.stringify(args);
-  } catch {
-    throw errors.invalidSchedule(`The arguments of '${action}' must be JSON-serializable to be stored (no bigint, no cycles).`);
-  }
+function notATime(value: unknown) {
+  return errors.invalidSchedule(
+    `A schedule needs a finite time in milliseconds (got ${typeof value === "number" ? value : typeof value}): c.schedule.after(ms, ...) or c.schedule.at(Date.now() + ms, ...).`,
+  );
 }

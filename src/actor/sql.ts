@@ -40,7 +40,12 @@ export function createActorSql(sql: SqlStorage): ActorSql {
     try {
       return sql.exec<Row>(query, ...values).toArray();
     } catch (error) {
-      throw sqlError(error) ?? error;
+      // Everything the runtime refuses here is about this statement, SQLite's codes or not
+      // (`BEGIN`, a bigint parameter), and its message carries no parameter values.
+      if (error instanceof Error && !(error instanceof ActorflareError)) {
+        throw sqlError(error) ?? new ActorflareError("sql_error", `SQL failed: ${error.message}`, { status: 500, cause: error });
+      }
+      throw error;
     }
   };
 }

@@ -104,13 +104,21 @@ export class ActorHandleBase<D = unknown> {
 }
 
 /**
+ * Names that code other than the user's looks up on any object, and that must not turn into an
+ * action call: `then` (a promise's), `toJSON` (JSON.stringify, so loggers), `asymmetricMatch`
+ * (test matchers), `$$typeof` (React). An action of one of these names is still reached by
+ * `handle.action(name, args)`.
+ */
+const NOT_ACTIONS: ReadonlySet<string> = new Set(["then", "toJSON", "asymmetricMatch", "$$typeof"]);
+
+/**
  * Exposes every unknown property as an action call, so `handle.increment(5)` works. Own
- * members win, and `then` stays undefined so a handle is never mistaken for a promise.
+ * members win, and the names above stay undefined.
  */
 export function withActionMethods<T extends object>(target: T, call: (name: string, args: unknown[]) => Promise<unknown>): T {
   return new Proxy(target, {
     get(object, property) {
-      if (typeof property !== "string" || property in object || property === "then") {
+      if (typeof property !== "string" || property in object || NOT_ACTIONS.has(property)) {
         const value = Reflect.get(object, property, object);
         return typeof value === "function" ? value.bind(object) : value;
       }

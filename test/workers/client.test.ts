@@ -5,6 +5,18 @@ import { call, testClient, uniqueKey } from "./helpers";
 type Seen = { method: string; pathname: string; search: string; headers: Record<string, string>; bodyBytes: number[]; key: string[] };
 
 describe("client handles", () => {
+  it("names that other code looks up on any object are not action calls: JSON.stringify, await and matchers leave the actor alone", async () => {
+    const handle = testClient().counter.getOrCreate(uniqueKey());
+    const conn = handle.connect();
+    for (const target of [handle, conn] as unknown as Record<string, unknown>[]) {
+      for (const name of ["then", "toJSON", "asymmetricMatch", "$$typeof"]) expect(target[name], name).toBeUndefined();
+    }
+    expect(JSON.stringify({ handle })).toBe('{"handle":{}}');
+    // An action of such a name is still reached by name: this one does not exist, and says so.
+    await expect(handle.action("toJSON", [])).rejects.toMatchObject({ code: "action_not_found" });
+    await conn.dispose();
+  });
+
   it("normalises the path: leading slash optional, no double slashes, query string kept", async () => {
     const handle = testClient().inspector.getOrCreate(uniqueKey());
     for (const path of ["api/x?y=1", "/api/x?y=1", "//api/x?y=1"]) {

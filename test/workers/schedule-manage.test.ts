@@ -1,9 +1,10 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ScheduledJob } from "../../src/index";
 import { keyToName } from "../../src/worker/locate";
-import { testClient, uniqueKey } from "./helpers";
+import { ScheduleStore } from "../../src/actor/schedule-store";
+import { rejection, testClient, uniqueKey } from "./helpers";
 
 // c.schedule.list() and cancel(), and what scheduling refuses (before anything is stored).
 
@@ -38,6 +39,63 @@ describe("scheduling refuses bad jobs when they are scheduled", () => {
     await expect(handle.scheduleBigint("after")).rejects.toMatchObject({ code: "invalid_schedule" });
     expect(await handle.list()).toEqual([]);
     expect(await alarmOf(key)).toBeNull();
+  });
+});
+
+describe("scheduling refuses times and arguments the platform or JSON would not keep", () => {
+  it("a time past 2200 (seconds or microseconds taken for milliseconds), or a delay that is not a number, is invalid_schedule; nothing is stored", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    for (const [how, when] of [
+      ["at", 1e16],
+      ["at", 8.64e15],
+      ["after", 1e16],
+      ["after", null],
+      ["after", true],
+    ] as const) {
+      await expect(handle.schedule(how, "tick", when, "x"), `${how} ${when}`).rejects.toMatchObject({ code: "invalid_schedule" });
+    }
+    expect(await handle.list()).toEqual([]);
+    expect(await alarmOf(key)).toBeNull();
+  });
+
+  it("arguments JSON would change (a Date, a Map, NaN) or drop (a function) are invalid_schedule, naming what and where", async () => {
+    const handle = testClient().scheduled.getOrCreate(uniqueKey());
+    const expected = {
+      date: "a Date (at [0])",
+      function: "a function (at [0])",
+      map: "a Map (at [0])",
+      nan: "NaN (at [0])",
+      nested: "a Date (at [0].list[1].at)",
+    };
+    for (const [kind, named] of Object.entries(expected)) {
+      const refusal = await rejection(handle.scheduleOddArgument(kind as keyof typeof expected));
+      expect(refusal.code, kind).toBe("invalid_schedule");
+      expect(refusal.message, kind).toContain(named);
+    }
+    expect(await handle.list()).toEqual([]);
+  });
+
+  it("a time at or before 1970 is due at once: it runs, though the runtime's alarm cannot be set there", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.at(0, "zero");
+    await handle.at(-1, "before");
+    // The first may run before the second is scheduled: which comes first is not the point.
+    await expect.poll(async () => ((await handle.read()) as { ticks: string[] }).ticks.sort(), { timeout: 5_000 }).toEqual(["before", "zero"]);
+    await expect.poll(() => alarmOf(key)).toBeNull();
+  });
+
+  it("a job an older release stored past 2200 does not stop the actor from waking: its alarm is set at the latest time", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.read();
+    await runInDurableObject(stubFor(key), (_instance, state) => {
+      new ScheduleStore(state.storage.sql).insert({ id: "far", at: 1e16, action: "tick", argsJson: '["far"]', cron: null });
+    });
+    await abortAllDurableObjects();
+    expect(await handle.read()).toMatchObject({ ticks: [] });
+    expect(await alarmOf(key)).toBe(Date.UTC(2200, 0, 1));
   });
 });
 

@@ -30,6 +30,9 @@ export const sqlNotes = actor({
     later: (c, ms: number) => c.schedule.after(ms, "add", "from the schedule"),
     broken: (c) => c.sql`SELECT * FROM no_such_table WHERE secret = ${"hunter2"}`,
     reserved: (c) => c.sql`SELECT * FROM actorflare_state`,
+    /** Statements the runtime refuses without an SQLite code: a transaction of one's own, a bigint parameter. */
+    beginTransaction: (c) => c.sql`BEGIN TRANSACTION`,
+    bigintParameter: (c) => c.sql`SELECT ${1n as unknown as number} AS n`,
     /** `c.sql(text)` rather than a template: the untyped mistake a JavaScript caller can make. */
     notTemplate: (c, text: string) => (c.sql as unknown as (text: string) => unknown)(text),
     /** A query builder's failure: Drizzle puts the statement and its parameters in its message. */

@@ -53,6 +53,14 @@ describe("c.sql", () => {
     expect(message).not.toContain("hunter2");
   });
 
+  it("what the runtime refuses without an SQLite code (BEGIN, a bigint parameter) is sql_error with its message too", async () => {
+    const notes = testClient().sqlNotes.getOrCreate(uniqueKey());
+    const begin = await codeOf(notes.beginTransaction());
+    expect(begin.code).toBe("sql_error");
+    expect(begin.message).toMatch(/transaction/i);
+    expect((await codeOf(notes.bigintParameter())).code).toBe("sql_error");
+  });
+
   it("a query builder's failure is sql_error too, without its statement or parameters", async () => {
     const { code, message } = await codeOf(testClient().sqlNotes.getOrCreate(uniqueKey()).brokenBuilder());
     expect(code).toBe("sql_error");
