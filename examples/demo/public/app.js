@@ -875,10 +875,11 @@ var ActorHandleBase = class {
     return withActionMethods(connection, (name, args) => connection.action(name, args));
   }
 };
+var NOT_ACTIONS = /* @__PURE__ */ new Set(["then", "toJSON", "asymmetricMatch", "$$typeof"]);
 function withActionMethods(target, call) {
   return new Proxy(target, {
     get(object, property) {
-      if (typeof property !== "string" || property in object || property === "then") {
+      if (typeof property !== "string" || property in object || NOT_ACTIONS.has(property)) {
         const value = Reflect.get(object, property, object);
         return typeof value === "function" ? value.bind(object) : value;
       }
