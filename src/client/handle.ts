@@ -129,8 +129,9 @@ export function withActionMethods<T extends object>(target: T, call: (name: stri
 
 /** The actor-side path: exactly one leading slash, query string kept. */
 function actorPath(input: string | URL | Request): string {
-  if (typeof input === "string") return `/${input.replace(/^\/+/, "")}`;
-  const url = input instanceof Request ? new URL(input.url) : input;
+  // A string is a path, unless it is a whole URL (`http://…`): then, as for a URL, its path and query.
+  if (typeof input === "string" && !/^https?:\/\//i.test(input)) return `/${input.replace(/^\/+/, "")}`;
+  const url = input instanceof Request ? new URL(input.url) : typeof input === "string" ? new URL(input) : input;
   return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
 }
 

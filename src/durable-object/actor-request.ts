@@ -5,10 +5,13 @@ import { ACTOR_ORIGIN, stripInternalHeaders, type RequestHead } from "../server/
  * without internal headers. Connection hooks get it without the body, which the route read.
  */
 export function actorRequest(request: Request, options: { body: boolean } = { body: true }): Request {
+  // A GET or HEAD may arrive with a body (HTTP allows it; its Content-Length makes one here too),
+  // but a Request may not be made with one.
+  const bodyless = !options.body || request.method === "GET" || request.method === "HEAD";
   const clean = new Request(request.url, {
     method: request.method,
     headers: request.headers,
-    body: options.body ? request.body : null,
+    body: bodyless ? null : request.body,
     redirect: "manual",
     signal: request.signal,
   });

@@ -3,9 +3,16 @@ import type { ActorObjectRpc, Outcome } from "../server/contract";
 import { isOverloaded, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
 
-/** The runtime's failure as our error: `actor_overloaded` (503) or `proxy_error` (502). */
+/**
+ * The runtime's failure as our error: `actor_overloaded` (503) or `proxy_error` (502), or, when
+ * the runtime could not serialize the call because the client's value nests too deep for its
+ * stack, `invalid_request` (400): retrying cannot help, and the fault is the request's.
+ */
 function asProxyError(error: unknown): Error {
   if (isOverloaded(error)) return errors.actorOverloaded();
+  if (error instanceof RangeError || (error instanceof Error && /Maximum call stack size exceeded/.test(error.message))) {
+    return errors.invalidRequest("The request holds a value nested too deeply to pass on to the actor. Send flatter data.");
+  }
   return errors.proxyError(error instanceof Error ? error.message : String(error));
 }
 

@@ -9,8 +9,10 @@ import type { LocatedActor } from "./locate";
  */
 export function streamToActor(located: LocatedActor, request: Request, url: string, context: Omit<StreamContext, "target">): Promise<Response> {
   const contextHeader = encodeContext({ ...context, target: located.target });
-  // Raw HTTP bodies stream through untouched (they may be large or endless); other routes carry none.
-  const body = context.route === "raw-http" ? request.body : null;
+  // Raw HTTP bodies stream through untouched (they may be large or endless); other routes carry
+  // none, nor does a GET or HEAD, which a Request may not be made with (a client may send one).
+  const bodyless = context.route !== "raw-http" || request.method === "GET" || request.method === "HEAD";
+  const body = bodyless ? null : request.body;
   // The client's abort travels on to the object (with `request_signal_passthrough`): onFetch and SSE streams see it.
   const init: RequestInit = { method: request.method, headers: request.headers, body, redirect: "manual", signal: request.signal };
   return fetchActor(located, () => forwardedRequest(url, init, contextHeader), body === null);

@@ -1952,6 +1952,16 @@ describe("internal headers", () => {
   });
 });
 
+describe("a GET or HEAD with a body", () => {
+  // HTTP allows one; a Request in the Worker may not carry it, so onFetch gets the request without it.
+  it.each(["GET", "HEAD"])("%s reaches onFetch without its body, rather than failing in the Worker", async (method) => {
+    const headers = { "X-RivetKit-Query": json({ getOrCreateForKey: { name: "myActor", key: ["hostile-get-body"] } }) };
+    const response = await send(method, "/registry/actors/raw/http/api/hello", headers, "a body a GET may not carry");
+    expect(response.status).toBe(200);
+    if (method === "GET") expect(JSON.parse(response.body.toString())).toEqual({ message: "Hello from actor!" });
+  });
+});
+
 describe("refused by the runtime before the Worker runs (not actorflare's code)", () => {
   // workerd answers these itself, in plain text: the Worker never sees the request, so no
   // `{ c, m }` body is possible. What we check is that nothing breaks and nothing is created.

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, errorBody, queryHeaders, uniqueKey } from "./helpers";
+import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
 
 const rawPath = "/registry/actors/raw/http/x";
 
@@ -46,6 +46,22 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(body.c).toBe(code);
     expect(body.m.length).toBeGreaterThan(10);
     expect((await listDurableObjectIds(env.COUNTER)).length).toBe(before);
+  });
+
+  it("arguments nested too deeply for the runtime to pass on are 400 invalid_request, not a proxy error, and change nothing", async () => {
+    const key = uniqueKey();
+    const query = { getOrCreateForKey: { name: "counter", key: [key] } };
+    const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+    const response = await call("/registry/actors/actions/increment", {
+      method: "POST",
+      headers: { ...queryHeaders(query), "X-RivetKit-Encoding": "json", "content-type": "application/json" },
+      body: `{"a":[${deep}]}`,
+    });
+    expect(response.status).toBe(400);
+    const body = await errorBody(response);
+    expect(body.c).toBe("invalid_request");
+    expect(body.m).toContain("nested too deeply");
+    expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
   });
 
   it("resolve requires an encoding", async () => {

@@ -19,7 +19,15 @@ describe("client handles", () => {
 
   it("normalises the path: leading slash optional, no double slashes, query string kept", async () => {
     const handle = testClient().inspector.getOrCreate(uniqueKey());
-    for (const path of ["api/x?y=1", "/api/x?y=1", "//api/x?y=1"]) {
+    // A whole URL, as a string or a URL, gives its path and query (the host is the actor's).
+    for (const path of [
+      "api/x?y=1",
+      "/api/x?y=1",
+      "//api/x?y=1",
+      "http://elsewhere/api/x?y=1",
+      "HTTPS://elsewhere/api/x?y=1",
+      new URL("http://elsewhere/api/x?y=1"),
+    ]) {
       const seen = (await (await handle.fetch(path)).json()) as Seen;
       expect(seen.pathname).toBe("/api/x");
       expect(seen.search).toBe("?y=1");

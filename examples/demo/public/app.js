@@ -888,8 +888,8 @@ function withActionMethods(target, call) {
   });
 }
 function actorPath(input) {
-  if (typeof input === "string") return `/${input.replace(/^\/+/, "")}`;
-  const url = input instanceof Request ? new URL(input.url) : input;
+  if (typeof input === "string" && !/^https?:\/\//i.test(input)) return `/${input.replace(/^\/+/, "")}`;
+  const url = input instanceof Request ? new URL(input.url) : typeof input === "string" ? new URL(input) : input;
   return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
 }
 function requestInit(base, init) {
