@@ -16,6 +16,8 @@ export interface ActorMeta {
   createdAt: number;
   /** Set by the migration to layout 2 on an actor made before the actor index: its next wake records it there. */
   unlisted?: true;
+  /** Set once a destroy has gone ahead (its index entry is pending): a wake after a crash finishes it. */
+  destroying?: true;
 }
 
 /** Writes since the object started: state rows and bytes, connection records put or deleted, subscription rows. */
@@ -90,6 +92,11 @@ export class ActorStorage {
     const { unlisted: _, ...listed } = meta;
     this.#storage.kv.put(META_KEY, listed);
     return listed;
+  }
+
+  /** A destroy goes ahead: until storage is deleted, every wake must finish it first. */
+  markDestroying(meta: ActorMeta): void {
+    this.#storage.kv.put(META_KEY, { ...meta, v: STORAGE_LAYOUT, destroying: true });
   }
 
   /** The object's one alarm, which runs the schedule. */

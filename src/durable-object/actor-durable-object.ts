@@ -158,7 +158,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     async existence(): Promise<Existence> {
       if (this.#destroying) return "changing";
-      return this.#life.storage.readMeta() ? "exists" : "missing";
+      const meta = this.#life.storage.readMeta();
+      return !meta ? "missing" : meta.destroying ? "changing" : "exists";
     }
 
     async indexWrite(entry: IndexEntry, token: string | null): Promise<void> {
@@ -186,8 +187,16 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
      * `create` wait for it to end, then make a new actor.
      */
     async #obtain(target: ActorTarget): Promise<Live> {
-      const life = await this.#lifeFor(target);
-      return { instance: await life.loader.obtain(target), life };
+      for (;;) {
+        const life = await this.#lifeFor(target);
+        // A destroy a crash cut short (destroy.ts) is finished before anything is served. Only a
+        // wake reads the mark: an instance that started here was not marked when it loaded.
+        if (!life.loader.started && life.storage.readMeta()?.destroying) {
+          await this.#destroy(await life.loader.obtain({ kind: "get" }));
+          continue;
+        }
+        return { instance: await life.loader.obtain(target), life };
+      }
     }
 
     /** The life a request is served by: the current one, once no destroy runs (a `get` does not wait). */
@@ -265,7 +274,14 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     /** The alarm runs the actor's due scheduled jobs (and wakes it for them if it was asleep). */
     override async alarm(): Promise<void> {
       if (this.#destroying || !this.#life.storage.readMeta()) return;
-      const { instance } = await this.#obtain({ kind: "get" });
+      let instance: ActorInstance;
+      try {
+        ({ instance } = await this.#obtain({ kind: "get" }));
+      } catch (error) {
+        // The wake finished a destroy a crash had cut short: no actor, no jobs.
+        if (error instanceof ActorflareError && error.code === "actor_not_found") return;
+        throw error;
+      }
       try {
         await instance.scheduler.runDue();
       } catch (error) {

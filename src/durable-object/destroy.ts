@@ -27,7 +27,8 @@ export interface Destruction {
  * 1. Its instance refuses new work (`actor_not_found`); the object has already stopped handing
  *    it to new requests, and makes `getOrCreate` and `create` wait for the end.
  * 2. Its index entry turns pending. If the index cannot be reached, the destroy is called off
- *    (`index_unavailable`) and the actor serves again.
+ *    (`index_unavailable`) and the actor serves again. Otherwise its meta is marked
+ *    `destroying`: from here on, a wake after a crash finishes the destroy before serving.
  * 3. `c.abortSignal` fires, the work running in it (and what it passed to `c.waitUntil`)
  *    finishes (up to `options.actionTimeout`), `onDestroy` runs, and its connections and raw
  *    sockets close with `actor_destroyed`.
@@ -36,8 +37,9 @@ export interface Destruction {
  *    object's life renewed, so that no event sees an actor between the two.
  * 5. Its index entry is deleted.
  *
- * A crash anywhere leaves the actor either whole or gone, its index entry pending, and listings
- * then ask the object which it is.
+ * A crash before step 2 leaves the actor whole; one after it leaves it marked, and its next wake
+ * destroys it (running `onDestroy` again). Its index entry stays pending meanwhile, and
+ * listings ask the object, which answers that it is changing.
  */
 export async function destroyActor({ ctx, instance, life, index, renew }: Destruction): Promise<void> {
   instance.gate.drain();
@@ -51,6 +53,7 @@ export async function destroyActor({ ctx, instance, life, index, renew }: Destru
     instance.gate.reopen();
     throw error;
   }
+  life.storage.markDestroying(meta);
   // The destroy goes ahead: long-running work listening to `c.abortSignal` can stop now.
   instance.abortForDestroy();
   const timeoutMs = instance.options.actionTimeout;

@@ -1,4 +1,4 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { ActorError } from "../../src/client/index";
 import { creations, destroyedLog, destroyHolds, destroyStarted } from "./destroy-actors";
@@ -68,6 +68,26 @@ describe("destroying an actor", () => {
     expect(await handle.selfDestruct()).toBe("bye");
     await waitFor(() => destroyedLog.has(key), "onDestroy");
     await waitFor(() => gone(key), "the actor to be gone");
+    expect(await storedIn(key)).toEqual({ kv: [], tables: [], alarm: null });
+    const again = await client.doomed.create([key], { input: { label: "second" } });
+    expect(await again.read()).toEqual({ count: 0, label: "second" });
+  });
+
+  it("a destroy a crash cut short (during onDestroy, after c.destroy() answered) is finished by the actor's next wake", async () => {
+    const key = uniqueKey("doomed");
+    const handle = await client.doomed.create([key], { input: { label: "cut" } });
+    await handle.increment(5);
+    let release = () => {};
+    destroyHolds.set(key, new Promise<void>((resolve) => (release = resolve)));
+    expect(await handle.selfDestruct()).toBe("bye");
+    await waitFor(() => destroyStarted.has(key), "onDestroy to begin");
+    // The crash: the object is reset half-way through onDestroy.
+    await abortAllDurableObjects();
+    destroyHolds.delete(key);
+    release();
+    // The next request wakes it, which finishes the destroy (onDestroy runs again) first.
+    expect(await gone(key)).toBe(true);
+    expect(destroyedLog.get(key)).toContainEqual({ count: 5, label: "cut", conns: 0 });
     expect(await storedIn(key)).toEqual({ kv: [], tables: [], alarm: null });
     const again = await client.doomed.create([key], { input: { label: "second" } });
     expect(await again.read()).toEqual({ count: 0, label: "second" });
