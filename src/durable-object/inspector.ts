@@ -3,6 +3,7 @@ import { Connection } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import { errors } from "../protocol/errors";
 import { fromJsonView, type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
+import { isPlainObject } from "../protocol/plain-object";
 
 /** The inspector's actions run on a connection of their own, as scheduled jobs do: no params, no auth, no connection hooks. */
 const INSPECTOR_TRANSPORT = { encoding: "json", send: () => {}, close: () => {} } as const;
@@ -21,13 +22,18 @@ export async function inspect(instance: ActorInstance, request: InspectorOp): Pr
       const conn = new Connection(INSPECTOR_TRANSPORT, { params: null, auth: undefined, state: undefined });
       return jsonView(instance.toRaw(await runAction(instance, conn, request.name, request.args)));
     }
-    case "setState":
+    case "setState": {
+      const current = instance.toRaw(instance.state);
       // The page edits the state as snapshots show it: its types are taken back from the marks and the state it replaces.
-      instance.state = fromJsonView(request.state, instance.toRaw(instance.state));
+      const next = fromJsonView(request.state, current);
+      // Actions read fields of an object state; anything else in its place would make each of them throw.
+      if (isPlainObject(current) && !isPlainObject(next)) throw errors.inspectorStateNotObject(kindOf(next));
+      instance.state = next;
       // saveIfChanged restores the stored state, in memory too, when the new one cannot be stored.
       instance.saveIfChanged();
       instance.log.info("from inspector: state replaced");
       return null;
+    }
     case "disconnect": {
       const conn = instance.connections.all.get(request.connectionId);
       if (!conn) throw errors.connNotFound();
@@ -40,6 +46,15 @@ export async function inspect(instance: ActorInstance, request: InspectorOp): Pr
       instance.log.info(`from inspector: scheduled job ${request.jobId} cancelled`);
       return null;
   }
+}
+
+/** What a value is, in words for an error message. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Map) return "a Map";
+  if (value instanceof Set) return "a Set";
+  return `a ${typeof value}`;
 }
 
 /** What the inspector shows of the actor now. */

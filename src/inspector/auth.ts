@@ -57,18 +57,37 @@ export class InspectorGate {
     return sameSecret(expected.token, candidate);
   }
 
-  /** Whether the request carries the token (bearer) or the session cookie. */
-  async allows(request: Request): Promise<boolean> {
+  /** How the request proves it holds the token: the bearer header, the session cookie, or not at all. */
+  async credential(request: Request): Promise<"bearer" | "cookie" | undefined> {
     const bearer = /^Bearer\s+(\S.*)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-    if (bearer !== undefined) return this.tokenMatches(bearer.trim());
+    if (bearer !== undefined) return (await this.tokenMatches(bearer.trim())) ? "bearer" : undefined;
     const cookie = cookieValue(request.headers.get("cookie"), COOKIE);
-    if (cookie === undefined) return false;
-    return sameSecret((await this.#expected()).session, cookie);
+    if (cookie === undefined) return undefined;
+    return sameSecret((await this.#expected()).session, cookie) ? "cookie" : undefined;
   }
 
-  /** Throws 401 `unauthorized` unless the request carries the token. */
+  /**
+   * Throws unless the request may use the API: 401 `unauthorized` without the token; 403
+   * `cross_origin_refused` when it holds only the cookie and comes from another origin (a browser
+   * sends the cookie to the inspector from any page of the same site, which may be another app).
+   */
   async check(request: Request): Promise<void> {
-    if (!(await this.allows(request))) throw errors.inspectorUnauthorized();
+    const credential = await this.credential(request);
+    if (credential === undefined) throw errors.inspectorUnauthorized();
+    if (credential === "cookie") {
+      const from = crossOrigin(request);
+      if (from !== undefined) throw errors.inspectorCrossOrigin(from);
+    }
+  }
+
+  /**
+   * Whether the page is served as signed in (200, or 401 and its sign-in form). The cookie counts
+   * for a page the user opened (`Sec-Fetch-Site: none`) or reloaded, not for one another site
+   * embeds or links to, which learns nothing from its status that way.
+   */
+  async signedIn(request: Request): Promise<boolean> {
+    const credential = await this.credential(request);
+    return credential === "bearer" || (credential === "cookie" && (request.headers.get("sec-fetch-site") === "none" || crossOrigin(request) === undefined));
   }
 
   /** The Set-Cookie of a signed-in page: HttpOnly, SameSite=Strict, only under the inspector's path. */
@@ -85,6 +104,22 @@ export function clearedCookie(request: Request): string {
 function cookieHeader(value: string, request: Request, maxAge: number): string {
   const secure = request.url.startsWith("https:") ? "; Secure" : "";
   return `${COOKIE}=${value}; Path=${INSPECTOR_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
+}
+
+/**
+ * Where a request came from, when a browser says it is not the inspector's own origin:
+ * `Sec-Fetch-Site` other than `same-origin`, or, from a browser too old to send that header, an
+ * `Origin` other than the request's own. `Sec-Fetch-Site` decides when present: the browser
+ * computes it, and it stays right when a proxy in front of the Worker (wrangler dev with an
+ * upstream host) rewrites the URL the Worker sees. A request with neither header (a tool such as
+ * curl) passes.
+ */
+function crossOrigin(request: Request): string | undefined {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null) return site === "same-origin" ? undefined : `Sec-Fetch-Site: ${site}`;
+  const origin = request.headers.get("origin");
+  if (origin !== null && origin !== new URL(request.url).origin) return `Origin: ${origin}`;
+  return undefined;
 }
 
 function cookieValue(header: string | null, name: string): string | undefined {

@@ -45,6 +45,18 @@ async function jsonBody(located: LocatedActor, request: Request): Promise<Record
   return value as Record<string, unknown>;
 }
 
+/**
+ * Refuses a POST or PUT whose body is not declared JSON (415 `invalid_request`). A page of another
+ * origin can send a form or `text/plain` body without asking first; declaring JSON makes the
+ * browser ask (a CORS preflight, which the inspector never grants), so this closes that path for
+ * bearer and cookie requests alike.
+ */
+function requireJson(request: Request): void {
+  if (request.method !== "POST" && request.method !== "PUT") return;
+  const type = request.headers.get("content-type");
+  if (type?.split(";")[0]?.trim().toLowerCase() !== "application/json") throw errors.inspectorNeedsJson(type);
+}
+
 /** Sends one request to the actor's object and answers `{ value }` or the error. */
 async function ask(located: LocatedActor, op: InspectorOp): Promise<Response> {
   const outcome = await callActor(located, (stub) => stub.inspect(op));
@@ -107,14 +119,16 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
     (handler: RouteHandler): RouteHandler =>
     async (runtime, route) => {
       await gate.check(route.request);
+      requireJson(route.request);
       return handler(runtime, route);
     };
   const page: RouteHandler = async (_runtime, route) =>
     new Response(INSPECTOR_PAGE, {
-      status: (await gate.allows(route.request)) ? 200 : 401,
+      status: (await gate.signedIn(route.request)) ? 200 : 401,
       headers: { "content-type": "text/html; charset=UTF-8", "content-security-policy": INSPECTOR_CSP, "x-frame-options": "DENY", ...NO_STORE },
     });
   const signIn: RouteHandler = async (_runtime, route) => {
+    requireJson(route.request);
     const bytes = await readBodyWithin(route.request, 1024);
     let token: unknown;
     try {
@@ -128,7 +142,7 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
   const signOut: RouteHandler = async (_runtime, route) =>
     new Response(null, { status: 204, headers: { "set-cookie": clearedCookie(route.request), ...NO_STORE } });
   const api = `${INSPECTOR_PATH}/api`;
-  return [
+  const routes: Omit<ExtraRoute, "sameOriginOnly">[] = [
     { method: "GET", path: INSPECTOR_PATH, handler: page },
     { method: "POST", path: `${INSPECTOR_PATH}/session`, handler: signIn },
     { method: "DELETE", path: `${INSPECTOR_PATH}/session`, handler: guarded(signOut) },
@@ -141,4 +155,6 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
     { method: "DELETE", path: `${api}/actor/connections/:id`, handler: guarded(disconnect) },
     { method: "DELETE", path: `${api}/actor/schedule/:id`, handler: guarded(cancelJob) },
   ];
+  // An admin page for its own origin: `setup({ cors })` grants nothing under INSPECTOR_PATH.
+  return routes.map((route) => ({ ...route, sameOriginOnly: true }));
 }

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   "upgrade_required",
   "unauthorized",
   "forbidden",
+  "cross_origin_refused",
   "actor_not_found",
   "actor_already_exists",
   "actor_destroyed",

@@ -283,6 +283,26 @@ export const errors = {
   inspectorUnauthorized() {
     return new Unauthorized("The inspector needs its token: send `Authorization: Bearer <token>`, or sign in on the inspector page (which sets a cookie).");
   },
+  inspectorCrossOrigin(from: string) {
+    return new ActorflareError(
+      "cross_origin_refused",
+      `The inspector's cookie works only on requests from the inspector's own page, and this one came from another origin (${from.slice(0, 120)}). Nothing was run. Use the inspector page itself, or send \`Authorization: Bearer <token>\` from a tool.`,
+      { status: 403 },
+    );
+  },
+  inspectorNeedsJson(contentType: string | null) {
+    return new ActorflareError(
+      "invalid_request",
+      `The inspector takes JSON bodies only: send \`Content-Type: application/json\` (this request had ${contentType === null ? "none" : `\`${contentType.slice(0, 80)}\``}). Nothing was changed.`,
+      { status: 415 },
+    );
+  },
+  inspectorStateNotObject(kind: string) {
+    return new ActorflareError(
+      "invalid_request",
+      `The actor's state is an object, and the new state is ${kind}: replace it with a JSON object (edit a copy of the current state). Nothing was changed.`,
+    );
+  },
   connNotFound() {
     return new ActorflareError("conn_not_found", "No open connection has that id; it may have closed. Reconnect to get a new one.");
   },

@@ -30,6 +30,11 @@ export interface ExtraRoute {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   handler: RouteHandler;
+  /**
+   * For a page and API of the Worker's own origin (the inspector's): this path and every path
+   * below it get no CORS headers and no preflight grant, whatever `setup({ cors })` says.
+   */
+  sameOriginOnly?: boolean;
 }
 
 /**
@@ -119,9 +124,15 @@ export function isRegistryPath(url: string): boolean {
 /** The registry's fetch handler: leading-slash cleanup and CORS around the router. */
 export function registryFetch(runtime: RegistryRuntime, extraRoutes: readonly ExtraRoute[] = []) {
   const route = createRegistryRouter(runtime, extraRoutes);
+  const sameOriginPaths = extraRoutes.filter((extra) => extra.sameOriginOnly).map((extra) => extra.path);
+  // The path as it came, as the router matches it (an encoded `%69nspector` is no route of the inspector's).
+  const sameOriginOnly = (url: string) => {
+    const { path } = pathAndQuery(url);
+    return sameOriginPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  };
   return async (request: Request, env: Record<string, unknown> | undefined): Promise<Response> => {
     const cleaned = collapseLeadingSlashes(request);
-    if (runtime.cors) {
+    if (runtime.cors && !sameOriginOnly(cleaned.url)) {
       const preflight = preflightResponse(runtime.cors, cleaned);
       if (preflight) return preflight;
       return withCors(runtime.cors, cleaned, await route(cleaned, env ?? {}));

@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { eventually, problemsOf, screenshotPath, unique, useDemoInChromium } from "./browser";
@@ -177,5 +180,90 @@ describe("the inspector page", () => {
     expect(await countOf(after)).toBe(100);
     await increment(after, 1);
     await eventually(() => leaves(page)).toEqual(["count: 101"]);
+  });
+});
+
+describe("the inspector page and other actors, other origins", () => {
+  it("clears the previous actor when the next one cannot be read, and shows the real error", async () => {
+    const key = unique("shown");
+    const elsewhere = await connectElsewhere(key);
+    expect(await increment(elsewhere, 7)).toBe(7);
+    const { page, problems } = await openInspector();
+    await signIn(page, TOKEN);
+    await pick(page, "counter", key);
+    await eventually(() => leaves(page)).toEqual(["count: 7"]);
+    await eventually(() => page.locator("#live").textContent()).toBe("Live");
+
+    await pick(page, "counter", unique("missing"));
+    await eventually(() => status(page)).toMatch(/^actor_not_found: /);
+    expect(await page.locator("#summary").textContent()).toBe("");
+    expect(await leaves(page)).toEqual([]);
+    expect(await page.locator("#connections, #schedule, #activity").allTextContents()).toEqual(["", "", ""]);
+    expect(await page.locator("#live").textContent()).toBe("Not live.");
+    // Nothing on screen acts on the previous actor, or on the one that is not there.
+    for (const name of ["Copy current state", "Replace state…", "Call"])
+      expect(await page.getByRole("button", { name, exact: true }).isDisabled(), name).toBe(true);
+    // The live view is not opened for an actor that could not be read, so its refusal does not replace the error.
+    expect(await status(page)).toMatch(/^actor_not_found: /);
+
+    // Picking it again shows it again, and the controls come back.
+    await pick(page, "counter", key);
+    await eventually(() => leaves(page)).toEqual(["count: 7"]);
+    expect(await page.getByRole("button", { name: "Call", exact: true }).isDisabled()).toBe(false);
+
+    // A state that is not an object is refused, and the page says why.
+    await page.getByLabel("New state (JSON)").fill('"str"');
+    await page.getByRole("button", { name: "Replace state…" }).click();
+    await eventually(() => status(page)).toContain("invalid_request: The actor's state is an object, and the new state is a string");
+    expect(await countOf(elsewhere)).toBe(7);
+    expect(unexpected(problems).filter((problem) => !/status of 404/.test(problem))).toEqual([]);
+  });
+
+  it("a page on another port of the same host cannot use the signed-in cookie, nor read the inspector under the app's CORS", async () => {
+    const key = unique("csrf");
+    const elsewhere = await connectElsewhere(key);
+    expect(await increment(elsewhere, 1)).toBe(1);
+    const { page } = await openInspector();
+    await signIn(page, TOKEN);
+    await eventually(() => page.locator("#inspector-view").isVisible()).toBe(true);
+
+    // Another app on the same host, another port: the same site, so the browser sends the SameSite=Strict cookie along.
+    const otherApp = createServer((_request, response) =>
+      response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>other app</title>"),
+    ).listen(0, "127.0.0.1");
+    await once(otherApp, "listening");
+    const attacker = await page.context().newPage();
+    try {
+      await attacker.goto(`http://127.0.0.1:${(otherApp.address() as AddressInfo).port}/`);
+    } finally {
+      otherApp.close();
+    }
+    const outcome = await attacker.evaluate(
+      async ({ target, key }) => {
+        const query = encodeURIComponent(JSON.stringify({ getForKey: { name: "counter", key: [key] } }));
+        const action = `${target}/registry/inspector/api/actor/action?query=${query}`;
+        const body = JSON.stringify({ name: "increment", args: [1000] });
+        const tries: [string, RequestInit][] = [
+          ["text/plain", { method: "POST", credentials: "include", headers: { "content-type": "text/plain" }, body }],
+          ["no-cors", { method: "POST", mode: "no-cors", credentials: "include", body }],
+          ["json", { method: "POST", credentials: "include", headers: { "content-type": "application/json" }, body }],
+          ["read", { credentials: "include" }],
+        ];
+        const results: Record<string, string> = {};
+        for (const [label, init] of tries) {
+          try {
+            const response = await fetch(label === "read" ? `${target}/registry/inspector/api/actors` : action, init);
+            results[label] = `${response.type} ${response.status}`;
+          } catch (error) {
+            results[label] = `refused: ${error instanceof Error ? error.name : error}`;
+          }
+        }
+        return results;
+      },
+      { target: demo.server.url, key },
+    );
+    // Opaque or blocked either way: the page learns nothing.
+    expect(outcome).toEqual({ "text/plain": "refused: TypeError", "no-cors": "opaque 0", json: "refused: TypeError", read: "refused: TypeError" });
+    expect(await countOf(elsewhere)).toBe(1);
   });
 });

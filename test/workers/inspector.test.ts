@@ -89,19 +89,19 @@ describe("the inspector's lock", () => {
   });
 
   it("signs a page in with a cookie (HttpOnly, SameSite=Strict, scoped to the inspector) that opens the API; a wrong token sets none", async () => {
-    const wrong = await call("/registry/inspector/session", { method: "POST", body: JSON.stringify({ token: "not-the-token-at-all" }) });
+    const session = (body: string) => call("/registry/inspector/session", { method: "POST", headers: { "content-type": "application/json" }, body });
+    const wrong = await session(JSON.stringify({ token: "not-the-token-at-all" }));
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("set-cookie")).toBeNull();
-    const malformed = await call("/registry/inspector/session", { method: "POST", body: "{" });
+    const malformed = await session("{");
     expect(malformed.status).toBe(401);
 
-    const signedIn = await call("/registry/inspector/session", { method: "POST", body: JSON.stringify({ token: INSPECTOR_TOKEN }) });
+    const signedIn = await session(JSON.stringify({ token: INSPECTOR_TOKEN }));
     expect(signedIn.status).toBe(204);
     const cookie = signedIn.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^actorflare_inspector=[0-9a-f]{64}; Path=\/registry\/inspector; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     expect(cookie).not.toContain(INSPECTOR_TOKEN);
-    const session = cookie.split(";")[0]!;
-    const names = await call(`${API}/actors`, { headers: { cookie: `other=1; ${session}` } });
+    const names = await call(`${API}/actors`, { headers: { cookie: `other=1; ${cookie.split(";")[0]!}` } });
     expect(names.status).toBe(200);
     expect(((await names.json()) as { value: string[] }).value).toContain("counter");
   });
@@ -193,6 +193,28 @@ describe("the inspector's API", () => {
       body: JSON.stringify({ a: [] }),
     });
     expect(await after.json()).toEqual({ o: 41 });
+  });
+
+  it("refuses to replace an object state with anything but a plain object (400 invalid_request); the actor keeps working", async () => {
+    const key = uniqueKey();
+    await counterAt(key, 3);
+    const path = `${API}/actor/state?${byKey("counter", key)}`;
+    for (const [state, kind] of [
+      ["str", "a string"],
+      [null, "null"],
+      [5, "a number"],
+      [[1, 2], "an array"],
+      [{ $map: [["count", 1]] }, "a Map"],
+    ] as const) {
+      const refused = await inspector("PUT", path, { body: { state } });
+      expect(refused.status, JSON.stringify(state)).toBe(400);
+      expect(await errorBody(refused)).toMatchObject({ c: "invalid_request", m: expect.stringContaining(`the new state is ${kind}`) });
+    }
+    expect((await snapshotOf("counter", key)).state).toEqual({ count: 3 });
+    await counterAt(key, 1);
+    // A malformed mark is no mark: it is kept as the plain object it is (docs/protocol.md §13).
+    expect((await inspector("PUT", path, { body: { state: { count: 4, tag: { $bigint: "1.5" } } } })).status).toBe(200);
+    expect((await snapshotOf("counter", key)).state).toEqual({ count: 4, tag: { $bigint: "1.5" } });
   });
 
   it("a state edited from a snapshot keeps its types: a Map of Dates stays one, with the edited Date", async () => {

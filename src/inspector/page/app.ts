@@ -85,7 +85,8 @@ $<HTMLFormElement>("sign-in").addEventListener("submit", async (event) => {
 $("sign-out").addEventListener("click", async () => {
   await api("DELETE", "/session").catch(() => {});
   selected = undefined;
-  watch();
+  stopWatching();
+  clearView();
   say("Signed out.");
   show("sign-in");
 });
@@ -115,10 +116,25 @@ $<HTMLFormElement>("pick").addEventListener("submit", async (event) => {
     return say(`The key is not valid: ${error instanceof Error ? error.message : error}`, true);
   }
   history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(selected))}`);
-  snapshot = undefined;
-  if (await refresh()) say(`Inspecting ${name}.`);
-  watch();
+  await inspectSelected();
 });
+
+/**
+ * Shows the selected actor and follows it. The previous one's view is cleared first, so an
+ * actor that cannot be read (one that does not exist) leaves nothing of another on screen and no
+ * control that would act on it; the status says why.
+ */
+async function inspectSelected(): Promise<void> {
+  stopWatching();
+  clearView();
+  if (!(await refresh())) {
+    $("live").textContent = "Not live.";
+    return;
+  }
+  const target = selected && ("getForKey" in selected ? selected.getForKey : selected.getForId);
+  say(`Inspecting ${target?.name}.`);
+  watch();
+}
 
 /** Inspects the actor of this id, of the chosen name (from the listing). */
 function inspectById(id: string): void {
@@ -165,8 +181,7 @@ function restoreSelection(): void {
     if ("getForKey" in selected)
       $<HTMLInputElement>("actor-key").value = selected.getForKey.key.length === 1 ? selected.getForKey.key[0]! : JSON.stringify(selected.getForKey.key);
     else $<HTMLInputElement>("actor-id").value = selected.getForId.actorId;
-    void refresh();
-    watch();
+    void inspectSelected();
   } catch {
     selected = undefined;
   }
@@ -174,21 +189,22 @@ function restoreSelection(): void {
 
 // --- reading the actor ---
 
-let reading = false;
+/** Counts reads, so that only the latest one is drawn (an older one may answer for another actor). */
+let reads = 0;
 
 /** Reads the selected actor and redraws what changed; false when it failed (the reason is shown). */
 async function refresh(): Promise<boolean> {
-  if (!selected || reading) return false;
-  reading = true;
+  if (!selected) return false;
+  const read = ++reads;
   try {
-    render(await api<InspectorSnapshot>("GET", actorPath("/api/actor")));
+    const next = await api<InspectorSnapshot>("GET", actorPath("/api/actor"));
+    if (read === reads) render(next);
     return true;
   } catch (error) {
+    if (read !== reads) return false;
     if (error instanceof RequestFailed && error.status === 401) show("sign-in");
     say(failure(error), true);
     return false;
-  } finally {
-    reading = false;
   }
 }
 
@@ -197,15 +213,20 @@ async function refresh(): Promise<boolean> {
 let live: WebSocket | undefined;
 let retries = 0;
 
-/** Follows the selected actor (or stops following, when none is). */
-function watch(): void {
+function stopWatching(): void {
   const previous = live;
   live = undefined;
   previous?.close();
+}
+
+/** Follows the selected actor (or stops following, when none is). */
+function watch(): void {
+  stopWatching();
   if (!selected) return;
   const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}${BASE}${actorPath("/api/actor/live")}`);
   live = socket;
   socket.addEventListener("message", (event) => {
+    if (live !== socket) return;
     retries = 0;
     $("live").textContent = "Live";
     render(JSON.parse(event.data as string) as InspectorSnapshot);
@@ -243,9 +264,21 @@ function reconnectLater(): void {
   }, wait);
 }
 
+/** The controls that act on the shown actor: off while none is shown. */
+const actorControls = () => [$<HTMLButtonElement>("state-copy"), $<HTMLButtonElement>("state-replace"), $<HTMLButtonElement>("call-submit")];
+
+/** Shows no actor: nothing of the previous one stays on screen, and nothing acts on it. */
+function clearView(): void {
+  snapshot = undefined;
+  for (const id of ["summary", "state-tree", "action-names", "connections", "schedule", "activity", "action-result"]) $(id).replaceChildren();
+  $("live").textContent = "";
+  for (const control of actorControls()) control.disabled = true;
+}
+
 function render(next: InspectorSnapshot): void {
   const before = snapshot;
   snapshot = next;
+  for (const control of actorControls()) control.disabled = false;
   const { actor } = next;
   $("summary").textContent =
     `${actor.name} ${JSON.stringify(actor.key)} · id ${actor.id} · created ${new Date(actor.createdAt).toLocaleString()} · storage ${formatBytes(next.storageBytes)}`;
