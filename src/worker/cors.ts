@@ -69,7 +69,7 @@ export function preflightResponse(options: CorsOptions, request: Request): Respo
  */
 export function optionsResponse(options: CorsOptions, request: Request): Response {
   const grant = grantFor(options, request.headers.get("origin"));
-  if (!grant) return new Response(null, { status: 204 });
+  if (!grant) return new Response(null, { status: 204, headers: variesByOrigin(options) ? { vary: "Origin" } : {} });
   return new Response(null, {
     status: 204,
     headers: {
@@ -82,12 +82,21 @@ export function optionsResponse(options: CorsOptions, request: Request): Respons
   });
 }
 
+/**
+ * Whether answers depend on the request's `Origin` (an origin list or function): then every
+ * answer says so in `Vary`, granted or not, so a cache does not hand one origin's answer to another.
+ */
+function variesByOrigin(options: CorsOptions): boolean {
+  return (options.origin ?? "*") !== "*";
+}
+
 /** Adds CORS headers to a response for a granted origin, unless the actor's own answer set them. */
 export function withCors(options: CorsOptions, request: Request, response: Response): Response {
+  if (response.status === 101 || response.headers.has("access-control-allow-origin")) return response;
   const grant = grantFor(options, request.headers.get("origin"));
-  if (!grant || response.status === 101 || response.headers.has("access-control-allow-origin")) return response;
+  if (!grant && !variesByOrigin(options)) return response;
   const copy = new Response(response.body, response);
-  for (const [name, value] of Object.entries(grantHeaders(grant))) {
+  for (const [name, value] of Object.entries(grant ? grantHeaders(grant) : { vary: "Origin" })) {
     if (name === "vary") copy.headers.append(name, value);
     else copy.headers.set(name, value);
   }

@@ -66,7 +66,12 @@ describe("CORS", () => {
       const answer = await call("/registry/actors/actions/getCount", action(origin));
       expect(answer.headers.get("access-control-allow-origin")).toBeNull();
       expect(answer.headers.get("access-control-allow-credentials")).toBeNull();
+      // The answer depends on the origin, granted or not: a cache must not hand it to another.
+      expect(answer.headers.get("vary")).toContain("Origin");
+      expect(refused.headers.get("vary")).toContain("Origin");
     }
+    const noOrigin = await call("/registry/actors/actions/getCount", action(undefined));
+    expect(noOrigin.headers.get("vary")).toContain("Origin");
   });
 
   it("a function decides per origin; credentials can be turned off for listed origins", async () => {
