@@ -55,14 +55,14 @@ export class ActorInstance<S = unknown, V = unknown> {
   #started = false;
   #inStateChange = false;
 
-  private constructor(host: ActorHost, meta: ActorMeta, state: S, stateMayShare: boolean) {
+  private constructor(host: ActorHost, meta: ActorMeta, state: S) {
     this.#host = host;
     this.activity = host.changed && new ActivityLog(host.changed);
     this.meta = meta;
     this.options = optionsOf(host.definition);
     this.log = actorLogger(meta.name, host.actorId);
     this.gate = new WorkGate(meta.name);
-    this.#state = new StateTracker(state, () => this.#stateChanged(), { mayShare: stateMayShare });
+    this.#state = new StateTracker(state, () => this.#stateChanged());
     this.context = new ActorContext(this);
     this.connections = new Connections(this as ActorInstance);
     this.scheduler = new Scheduler(this as ActorInstance, host.storage.schedule, host.storage.alarms);
@@ -73,7 +73,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     const { config } = host.definition;
     const createContext: CreateContext = { name: meta.name, key: meta.key, actorId: host.actorId, log: actorLogger(meta.name, host.actorId) };
     const state = config.createState ? await config.createState(createContext, input) : structuredClone(config.state);
-    const instance = new ActorInstance<S, V>(host, meta, state as S, true);
+    const instance = new ActorInstance<S, V>(host, meta, state as S);
     await instance.#openDatabase();
     await instance.#createVars();
     await config.onCreate?.(instance.context, input);
@@ -84,8 +84,7 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   /** A later wake: state as stored. */
   static async load<S, V>(host: ActorHost, meta: ActorMeta): Promise<ActorInstance<S, V>> {
-    const stored = host.storage.readState<S>();
-    const instance = new ActorInstance<S, V>(host, meta, stored.state, stored.mayShare);
+    const instance = new ActorInstance<S, V>(host, meta, host.storage.readState<S>());
     await instance.#openDatabase();
     await instance.#createVars();
     return instance;
@@ -242,8 +241,7 @@ export class ActorInstance<S = unknown, V = unknown> {
       this.#host.storage.writeState(this.#state.raw, this.#state.takeChanges(), together);
     } catch (error) {
       // Keep memory equal to storage: drop the change that could not be stored.
-      const stored = this.#host.storage.readState<S>();
-      this.#state.reset(stored.state, { mayShare: stored.mayShare });
+      this.#state.reset(this.#host.storage.readState<S>());
       this.log.error("the state could not be stored; the change is dropped:", error instanceof Error ? (error.cause ?? error) : error);
       throw error;
     }

@@ -90,11 +90,6 @@ export class StateStore {
   #cborOnly = new Set<string>();
   /** Entries and bytes written since the object started: for tests and benchmarks. */
   readonly written: WriteCounters = { rows: 0, bytes: 0 };
-  /**
-   * Whether the last read came back as one structured value: the runtime keeps an object shared
-   * between fields shared, where CBOR fields are decoded apart.
-   */
-  lastReadWasStructured = false;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
@@ -124,7 +119,6 @@ export class StateStore {
     const whole = parts.get(WHOLE);
     const packed = parts.get(PACKED);
     this.#became(this.#chunkCounts.size === 0 ? "none" : whole ? "whole" : packed || structured ? "packed" : "fields");
-    this.lastReadWasStructured = structured !== undefined;
     if (structured) {
       for (const field of Object.keys(structured)) this.#record(field, measure(field, structured[field]));
       return structured as S;

@@ -39,14 +39,15 @@ export class StateTracker<S> {
   readonly #onChange: () => void;
 
   /**
-   * `onChange` runs after every write through the proxies or a reassignment. `mayShare`: the
-   * initial state may hold one object under two fields (made by user code, or stored whole by
-   * the runtime, which keeps shared objects shared); a state decoded field by field cannot.
+   * `onChange` runs after every write through the proxies or a reassignment. The initial state is
+   * walked once: its objects' fields are noted, so that one later put under another field (one
+   * handed out unwrapped from a Map, say) ties the two, and fields already sharing one (user code
+   * made them so, or the runtime's structured value kept them so) are tied at once.
    */
-  constructor(initial: S, onChange: () => void = () => {}, options: { mayShare: boolean } = { mayShare: true }) {
+  constructor(initial: S, onChange: () => void = () => {}) {
     this.#raw = initial;
     this.#onChange = onChange;
-    if (options.mayShare) this.#adoptFields();
+    this.#adoptFields();
   }
 
   /** The state as actor code sees it. */
@@ -56,7 +57,7 @@ export class StateTracker<S> {
 
   set value(next: S) {
     // Ties made under the old root stay: its objects may be under new fields now, and proxies remember old ones.
-    this.#raw = next;
+    this.#raw = ((typeof next === "object" && next !== null && this.#reached.get(next)?.target) || next) as S;
     this.#adoptFields();
     this.#changed(undefined);
   }
@@ -82,11 +83,11 @@ export class StateTracker<S> {
     this.#changes.all = true;
   }
 
-  /** Replaces the state without marking it changed (after reloading from storage; `mayShare` as for the constructor). */
-  reset(raw: S, options: { mayShare: boolean }): void {
+  /** Replaces the state without marking it changed (after reloading from storage). */
+  reset(raw: S): void {
     this.#raw = raw;
     this.#changes = { all: false, keys: new Set() };
-    if (options.mayShare) this.#adoptFields();
+    this.#adoptFields();
   }
 
   /**

@@ -104,10 +104,8 @@ export class ActorStorage {
     return this.#storage;
   }
 
-  /** The stored state, and whether its fields may share objects (see StateTracker). */
-  readState<S>(): { state: S; mayShare: boolean } {
-    const state = this.#state.read<S>() as S;
-    return { state, mayShare: this.#state.lastReadWasStructured };
+  readState<S>(): S {
+    return this.#state.read<S>() as S;
   }
 
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */

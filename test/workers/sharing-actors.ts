@@ -34,6 +34,16 @@ export const sharing = actor({
     select: (c) => {
       c.state.current = c.state.items[0] ?? null;
     },
+    /** `current` from the Map, which hands its objects out unwrapped. */
+    selectFromMap: (c) => {
+      c.state.current = c.state.byId.get(1) ?? null;
+    },
+    /** Assigns the state its own proxy, as `c.state = c.state` does; answers the whole state. */
+    replaceWithItself: (c) => {
+      // biome-ignore lint/correctness/noSelfAssign: the assignment under test
+      c.state = c.state;
+      return c.state;
+    },
     index: (c) => {
       c.state.byId = new Map(c.state.items.map((item) => [item.id, item]));
     },

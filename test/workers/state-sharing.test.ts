@@ -60,6 +60,26 @@ describe("an object under two top-level fields", () => {
     expect(await handle.done()).toEqual({ item: true, current: true });
   });
 
+  it("an object handed out by a Map after a wake, then put under another field, ties the two", async () => {
+    const handle = await sharingIn("large");
+    await handle.index();
+    await abortAllDurableObjects();
+    await handle.selectFromMap();
+    await handle.completeCurrent();
+    await abortAllDurableObjects();
+    expect(await handle.done()).toMatchObject({ current: true, byId: true });
+  });
+
+  it("c.state = c.state keeps the state itself, not a proxy of it: it answers, saves and loads as before", async () => {
+    const handle = await sharingIn("small");
+    await handle.select();
+    expect(await handle.replaceWithItself()).toMatchObject({ items: [{ id: 1, done: false }], current: { id: 1, done: false } });
+    expect(await handle.currentIsFirst()).toBe(true);
+    await handle.completeCurrent();
+    await abortAllDurableObjects();
+    expect(await handle.done()).toEqual({ item: true, current: true });
+  });
+
   it("is one object as the actor sees it: the same proxy through either field", async () => {
     const handle = testClient().sharing.getOrCreate(uniqueKey());
     await handle.select();

@@ -72,7 +72,7 @@ describe("the state tracker with the store", () => {
             if (next === "wake") {
               store = new StateStore(ctx.storage);
               const stored = store.read<State>() as State;
-              tracker = new StateTracker(stored, () => {}, { mayShare: store.lastReadWasStructured });
+              tracker = new StateTracker(stored);
               continue;
             }
             next.run(tracker.value);
