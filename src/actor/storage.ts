@@ -94,9 +94,13 @@ export class ActorStorage {
     return listed;
   }
 
-  /** A destroy goes ahead: until storage is deleted, every wake must finish it first. */
-  markDestroying(meta: ActorMeta): void {
+  /**
+   * A destroy goes ahead: until storage is deleted, every wake must finish it first. The alarm,
+   * due at once, wakes the object after a crash even if nothing else calls it.
+   */
+  async markDestroying(meta: ActorMeta): Promise<void> {
     this.#storage.kv.put(META_KEY, { ...meta, v: STORAGE_LAYOUT, destroying: true });
+    await this.#storage.setAlarm(Date.now());
   }
 
   /** The object's one alarm, which runs the schedule. */

@@ -187,25 +187,27 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
      * `create` wait for it to end, then make a new actor.
      */
     async #obtain(target: ActorTarget): Promise<Live> {
-      for (;;) {
-        const life = await this.#lifeFor(target);
-        // A destroy a crash cut short (destroy.ts) is finished before anything is served. Only a
-        // wake reads the mark: an instance that started here was not marked when it loaded.
-        if (!life.loader.started && life.storage.readMeta()?.destroying) {
-          await this.#destroy(await life.loader.obtain({ kind: "get" }));
-          continue;
-        }
-        return { instance: await life.loader.obtain(target), life };
-      }
+      const life = await this.#lifeFor(target);
+      return { instance: await life.loader.obtain(target), life };
     }
 
-    /** The life a request is served by: the current one, once no destroy runs (a `get` does not wait). */
+    /**
+     * The life a request is served by: the current one, once no destroy runs (a `get` does not
+     * wait). A destroy a crash cut short (its mark, destroy.ts) is finished first; if it fails
+     * again (the index unreachable), the request fails, and the next one tries again.
+     */
     async #lifeFor(target: ActorTarget): Promise<ActorLife> {
-      while (this.#destroying) {
-        if (target.kind === "get") throw errors.actorGone(name);
-        await this.#destroying.catch(() => {});
+      for (;;) {
+        while (this.#destroying) {
+          if (target.kind === "get") throw errors.actorGone(name);
+          await this.#destroying.catch(() => {});
+        }
+        const life = this.#life;
+        // Started here, the instance's meta says it (no read); after a wake, storage does.
+        const started = life.loader.started;
+        if (!(started ? started.meta.destroying : life.storage.readMeta()?.destroying)) return life;
+        await this.#destroy(started ?? (await life.loader.obtain({ kind: "get" })));
       }
-      return this.#life;
     }
 
     #destroy(instance: ActorInstance): Promise<void> {
@@ -273,7 +275,10 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     /** The alarm runs the actor's due scheduled jobs (and wakes it for them if it was asleep). */
     override async alarm(): Promise<void> {
-      if (this.#destroying || !this.#life.storage.readMeta()) return;
+      // A destroy sets the alarm due: the alarm ends with the destroy, so that a crash during it
+      // leaves the alarm to be delivered again, and that wake finishes the destroy.
+      if (this.#destroying) return void (await this.#destroying.catch(() => {}));
+      if (!this.#life.storage.readMeta()) return;
       let instance: ActorInstance;
       try {
         ({ instance } = await this.#obtain({ kind: "get" }));

@@ -28,7 +28,8 @@ export interface Destruction {
  *    it to new requests, and makes `getOrCreate` and `create` wait for the end.
  * 2. Its index entry turns pending. If the index cannot be reached, the destroy is called off
  *    (`index_unavailable`) and the actor serves again. Otherwise its meta is marked
- *    `destroying`: from here on, a wake after a crash finishes the destroy before serving.
+ *    `destroying`, and the alarm set due: from here on, a wake after a crash (the alarm's, if
+ *    nothing else comes) finishes the destroy before serving.
  * 3. `c.abortSignal` fires, the work running in it (and what it passed to `c.waitUntil`)
  *    finishes (up to `options.actionTimeout`), `onDestroy` runs, and its connections and raw
  *    sockets close with `actor_destroyed`.
@@ -53,7 +54,7 @@ export async function destroyActor({ ctx, instance, life, index, renew }: Destru
     instance.gate.reopen();
     throw error;
   }
-  life.storage.markDestroying(meta);
+  await life.storage.markDestroying(meta);
   // The destroy goes ahead: long-running work listening to `c.abortSignal` can stop now.
   instance.abortForDestroy();
   const timeoutMs = instance.options.actionTimeout;

@@ -85,12 +85,29 @@ describe("destroying an actor", () => {
     await abortAllDurableObjects();
     destroyHolds.delete(key);
     release();
-    // The next request wakes it, which finishes the destroy (onDestroy runs again) first.
-    expect(await gone(key)).toBe(true);
+    // The alarm the destroy set wakes it with no request, and the wake finishes it (onDestroy runs again).
+    expect(await runDurableObjectAlarm(stubOf(key))).toBe(true);
     expect(destroyedLog.get(key)).toContainEqual({ count: 5, label: "cut", conns: 0 });
     expect(await storedIn(key)).toEqual({ kv: [], tables: [], alarm: null });
+    expect(await gone(key)).toBe(true);
     const again = await client.doomed.create([key], { input: { label: "second" } });
     expect(await again.read()).toEqual({ count: 0, label: "second" });
+  });
+
+  it("a request to an actor a crash left half-destroyed finishes the destroy first: a get finds nothing, a create makes a new actor", async () => {
+    const key = uniqueKey("doomed");
+    const handle = await client.doomed.create([key], { input: { label: "cut" } });
+    await handle.increment(2);
+    let release = () => {};
+    destroyHolds.set(key, new Promise<void>((resolve) => (release = resolve)));
+    expect(await handle.selfDestruct()).toBe("bye");
+    await waitFor(() => destroyStarted.has(key), "onDestroy to begin");
+    await abortAllDurableObjects();
+    destroyHolds.delete(key);
+    release();
+    const again = await client.doomed.create([key], { input: { label: "after" } });
+    expect(await again.read()).toEqual({ count: 0, label: "after" });
+    expect(destroyedLog.get(key)).toContainEqual({ count: 2, label: "cut", conns: 0 });
   });
 
   it("the old actor's scheduled jobs never run for the new actor with its key", async () => {
