@@ -35,6 +35,13 @@ const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
 const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 
 /**
+ * Faults of the actor's side (a crash, a wake whose `onStart` or migration failed): they end a
+ * connection that never opened, like a refusal, but one that was open keeps retrying after them,
+ * as after a deploy: its hooks said yes before.
+ */
+const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+
+/**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
  * calls made before the connection is open (or while it reconnects) wait for it, up to the
  * action timeout. After a drop it reconnects with backoff and subscribes again to every event
@@ -234,7 +241,8 @@ export class ActorConnectionBase {
    * platform is busy for a moment keep it retrying.
    */
   #refused(code: string): boolean {
-    return !this.#open && !TRANSIENT_REFUSALS.has(code);
+    if (this.#open || TRANSIENT_REFUSALS.has(code)) return false;
+    return !(this.#connectionId !== undefined && PASSING_FAULTS.has(code));
   }
 
   /**

@@ -141,8 +141,13 @@ export class HibernatableSockets {
     } catch (error) {
       // An undecodable or oversized message ends the connection (docs/protocol.md §6, §7.4).
       const body = error instanceof ActorflareError ? error.toBody() : { c: "malformed_message", m: "Malformed message." };
-      void this.#end(instance, socket, 1011, closeReasonOn(conn.encoding, body));
+      this.#endQuietly(instance, socket, 1011, closeReasonOn(conn.encoding, body));
     }
+  }
+
+  /** `#end` where nobody awaits it: what onDisconnect (or the save after it) throws is logged. */
+  #endQuietly(instance: ActorInstance, socket: WebSocket, code: number, reason: string): void {
+    this.#end(instance, socket, code, reason).catch((error: unknown) => instance.log.error("closing a connection failed:", error));
   }
 
   #transport(instance: ActorInstance, socket: WebSocket, encoding: Wire): ConnectionTransport {
@@ -152,7 +157,7 @@ export class HibernatableSockets {
       send: (message) => {
         if (socket.readyState === WebSocket.OPEN) socket.send(encodeToClientOn(encoding, message));
       },
-      close: (code, reason) => void this.#end(instance, socket, code, reason),
+      close: (code, reason) => this.#endQuietly(instance, socket, code, reason),
       store: this.#records.storeFor(socket),
     };
   }

@@ -569,6 +569,7 @@ function argumentsNotEncodable(action, encoding, cause) {
 // src/client/connection.ts
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
+var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
 var ActorConnectionBase = class {
   #driver;
   #query;
@@ -736,7 +737,8 @@ var ActorConnectionBase = class {
    * platform is busy for a moment keep it retrying.
    */
   #refused(code) {
-    return !this.#open && !TRANSIENT_REFUSALS.has(code);
+    if (this.#open || TRANSIENT_REFUSALS.has(code)) return false;
+    return !(this.#connectionId !== void 0 && PASSING_FAULTS.has(code));
   }
   /**
    * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
