@@ -165,15 +165,16 @@ describe("connection state machine", () => {
   it("a connection that was open keeps retrying after a fault of the actor's (internal_error on a wake), as after a deploy", async () => {
     const { driver, transports } = scriptedDriver((transport) => {
       if (transports.length === 1) transport.handlers.onMessage(init("c1"));
-      else if (transports.length === 2) {
-        transport.handlers.onMessage({ b: { e: { c: "internal_error", m: "Internal error." } } });
-        transport.handlers.onClose({ code: 1011, reason: "internal_error" });
-      } else transport.handlers.onMessage(init("c3"));
+      else if (transports.length === 2) transport.handlers.onMessage({ b: { e: { c: "internal_error", m: "Internal error." } } });
+      else transport.handlers.onMessage(init("c3"));
     });
     const conn = open(driver);
     await until(() => conn.status === "open");
     transports[0]!.handlers.onClose();
     const call = conn.action("getCount", []);
+    // The server closes the socket after the error message, as it does.
+    await until(() => transports.length === 2);
+    transports[1]!.handlers.onClose({ code: 1011, reason: "internal_error" });
     await until(() => transports[2]?.sent.length === 1);
     transports[2]!.handlers.onMessage({ b: { ar: { i: 0, o: 7 } } });
     expect(await call).toBe(7);
