@@ -30,7 +30,8 @@ export function createActorSql(sql: SqlStorage): ActorSql {
       });
     }
     const query = strings.join("?");
-    if (RESERVED_PREFIX.test(query)) {
+    // Text in single quotes is a value, not a name: `'about actorflare_x'` touches no table.
+    if (RESERVED_PREFIX.test(query.replace(/'(?:[^']|'')*'/g, "''"))) {
       throw new ActorflareError(
         "sql_reserved_name",
         "Tables named actorflare_… hold the actor's state, connections and schedules; user SQL may not touch them. Name your tables differently.",

@@ -30,6 +30,9 @@ export const sqlNotes = actor({
     later: (c, ms: number) => c.schedule.after(ms, "add", "from the schedule"),
     broken: (c) => c.sql`SELECT * FROM no_such_table WHERE secret = ${"hunter2"}`,
     reserved: (c) => c.sql`SELECT * FROM actorflare_state`,
+    reservedQuoted: (c) => c.sql`SELECT * FROM "ActorFlare_state"`,
+    /** The reserved prefix inside a string value: no table is named. */
+    mentionsReserved: (c) => c.sql<{ v: string }>`SELECT 'about actorflare_things, it''s fine' AS v`[0]?.v,
     /** Statements the runtime refuses without an SQLite code: a transaction of one's own, a bigint parameter. */
     beginTransaction: (c) => c.sql`BEGIN TRANSACTION`,
     bigintParameter: (c) => c.sql`SELECT ${1n as unknown as number} AS n`,

@@ -70,8 +70,12 @@ describe("c.sql", () => {
   });
 
   it("actorflare's tables are out of reach: sql_reserved_name, nothing read", async () => {
-    const { code } = await codeOf(testClient().sqlNotes.getOrCreate(uniqueKey()).reserved());
+    const notes = testClient().sqlNotes.getOrCreate(uniqueKey());
+    const { code } = await codeOf(notes.reserved());
     expect(code).toBe("sql_reserved_name");
+    expect((await codeOf(notes.reservedQuoted())).code).toBe("sql_reserved_name");
+    // Only names count: the prefix inside a string value is no table.
+    expect(await notes.mentionsReserved()).toBe("about actorflare_things, it's fine");
   });
 
   it("called with a string rather than as a template: sql_not_template", async () => {
