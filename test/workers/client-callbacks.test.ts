@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { testClient, uniqueKey, untilSubscribed } from "./helpers";
+import { testClient, TRANSPORTS_AND_ENCODINGS, uniqueKey, untilSubscribed } from "./helpers";
 
 // What the user's callbacks throw never reaches the connection: through the real client and the
 // real runtime, over both transports and both encodings.
 
-const matrix = [
-  ["websocket", "json"],
-  ["websocket", "cbor"],
-  ["sse", "json"],
-  ["sse", "cbor"],
-] as const;
+const matrix = TRANSPORTS_AND_ENCODINGS;
 
 afterEach(() => {
   vi.unstubAllGlobals();

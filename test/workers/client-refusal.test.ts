@@ -1,18 +1,13 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type ActorError, createClient } from "../../src/client/index";
-import { ORIGIN, rejection, uniqueKey } from "./helpers";
+import { ORIGIN, rejection, TRANSPORTS_AND_ENCODINGS, uniqueKey } from "./helpers";
 import type { registry } from "./registry";
 
 // A connection the server refuses before it opens (onAuth, a connection hook, a crash in one)
 // ends at once with the refusal's error, through the real client and the real front Worker.
 
-const matrix = [
-  ["websocket", "json"],
-  ["websocket", "cbor"],
-  ["sse", "json"],
-  ["sse", "cbor"],
-] as const;
+const matrix = TRANSPORTS_AND_ENCODINGS;
 
 /** Longer than the first reconnect's wait (at most 250 ms): a connection that retried would have by then. */
 const PAST_FIRST_RETRY_MS = 600;

@@ -59,13 +59,7 @@ describe("actor() and setup() check the config at module load", () => {
   });
 
   it("a missing binding fails with the exact wrangler.toml lines to add", async () => {
-    const registry = setup({ use: { ghostActor: actor({ state: {}, onAuth: () => ({}), onFetch: () => new Response("hi") }) } });
-    const response = await registry.handler.fetch(
-      new Request("http://x/registry/actors/raw/http/", {
-        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "ghostActor", key: [] } }) },
-      }),
-      env as unknown as Record<string, unknown>,
-    );
+    const response = await unboundActorRequest("ghostActor");
     expect(response.status).toBe(500);
     const body = (await response.json()) as { c: string; m: string };
     expect(body.c).toBe("binding_not_found");
@@ -75,14 +69,7 @@ describe("actor() and setup() check the config at module load", () => {
   });
 
   it("for an actor name that is not an identifier, the lines to add name a class that can be exported", async () => {
-    const registry = setup({ use: { "ghost-room": actor({ state: {}, onAuth: () => ({}), onFetch: () => new Response("hi") }) } });
-    const response = await registry.handler.fetch(
-      new Request("http://x/registry/actors/raw/http/", {
-        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "ghost-room", key: [] } }) },
-      }),
-      env as unknown as Record<string, unknown>,
-    );
-    const body = (await response.json()) as { c: string; m: string };
+    const body = (await (await unboundActorRequest("ghost-room")).json()) as { c: string; m: string };
     expect(body.c).toBe("binding_not_found");
     expect(body.m).toContain('name = "GHOST_ROOM"\nclass_name = "GhostRoom"');
     expect(body.m).toContain('new_sqlite_classes = ["GhostRoom"]');
@@ -99,3 +86,12 @@ describe("actor() and setup() check the config at module load", () => {
     expect(((await response.json()) as { c: string }).c).toBe("storage_not_sqlite");
   });
 });
+
+/** A raw HTTP request to actor `name` of a registry of its own, which the test worker has no binding for. */
+function unboundActorRequest(name: string): Promise<Response> {
+  const registry = setup({ use: { [name]: actor({ state: {}, onAuth: () => ({}), onFetch: () => new Response("hi") }) } });
+  return registry.handler.fetch(
+    new Request("http://x/registry/actors/raw/http/", { headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name, key: [] } }) } }),
+    env as unknown as Record<string, unknown>,
+  );
+}

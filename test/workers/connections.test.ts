@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActorError } from "../../src/client/index";
-import { testClient, uniqueKey, untilSubscribed, waitFor } from "./helpers";
+import { testClient, TRANSPORTS_AND_ENCODINGS, uniqueKey, untilSubscribed, waitFor } from "./helpers";
 
 /** Resolves with the next value a callback-style source gives. */
 function nextValue<T>(subscribe: (callback: (value: T) => void) => () => void): Promise<T> {
@@ -12,12 +12,7 @@ function nextValue<T>(subscribe: (callback: (value: T) => void) => () => void): 
   });
 }
 
-const matrix = [
-  ["websocket", "json"],
-  ["websocket", "cbor"],
-  ["sse", "json"],
-  ["sse", "cbor"],
-] as const;
+const matrix = TRANSPORTS_AND_ENCODINGS;
 
 describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
   const client = () => testClient(encoding, transport);

@@ -27,6 +27,24 @@ function storedIn(key: string) {
 
 const gone = async (key: string) => (await rejection(client.doomed.get([key]).read())).code === "actor_not_found";
 
+/**
+ * An actor (`label`, counted up by `by`) whose `c.destroy()` answered and whose object was then
+ * reset half-way through `onDestroy`: the crash of a destroy cut short. Returns its key.
+ */
+async function destroyCutShort(label: string, by: number): Promise<string> {
+  const key = uniqueKey("doomed");
+  const handle = await client.doomed.create([key], { input: { label } });
+  await handle.increment(by);
+  let release = () => {};
+  destroyHolds.set(key, new Promise<void>((resolve) => (release = resolve)));
+  expect(await handle.selfDestruct()).toBe("bye");
+  await waitFor(() => destroyStarted.has(key), "onDestroy to begin");
+  await abortAllDurableObjects();
+  destroyHolds.delete(key);
+  release();
+  return key;
+}
+
 describe("destroying an actor", () => {
   it("handle.destroy(): onDestroy first, then every connection and raw socket closes with 1001 actor_destroyed, jobs and storage are gone", async () => {
     const key = uniqueKey("doomed");
@@ -74,17 +92,7 @@ describe("destroying an actor", () => {
   });
 
   it("a destroy a crash cut short (during onDestroy, after c.destroy() answered) is finished by the actor's next wake", async () => {
-    const key = uniqueKey("doomed");
-    const handle = await client.doomed.create([key], { input: { label: "cut" } });
-    await handle.increment(5);
-    let release = () => {};
-    destroyHolds.set(key, new Promise<void>((resolve) => (release = resolve)));
-    expect(await handle.selfDestruct()).toBe("bye");
-    await waitFor(() => destroyStarted.has(key), "onDestroy to begin");
-    // The crash: the object is reset half-way through onDestroy.
-    await abortAllDurableObjects();
-    destroyHolds.delete(key);
-    release();
+    const key = await destroyCutShort("cut", 5);
     // The alarm the destroy set wakes it with no request, and the wake finishes it (onDestroy runs again).
     expect(await runDurableObjectAlarm(stubOf(key))).toBe(true);
     expect(destroyedLog.get(key)).toContainEqual({ count: 5, label: "cut", conns: 0 });
@@ -95,16 +103,7 @@ describe("destroying an actor", () => {
   });
 
   it("a request to an actor a crash left half-destroyed finishes the destroy first: a get finds nothing, a create makes a new actor", async () => {
-    const key = uniqueKey("doomed");
-    const handle = await client.doomed.create([key], { input: { label: "cut" } });
-    await handle.increment(2);
-    let release = () => {};
-    destroyHolds.set(key, new Promise<void>((resolve) => (release = resolve)));
-    expect(await handle.selfDestruct()).toBe("bye");
-    await waitFor(() => destroyStarted.has(key), "onDestroy to begin");
-    await abortAllDurableObjects();
-    destroyHolds.delete(key);
-    release();
+    const key = await destroyCutShort("cut", 2);
     const again = await client.doomed.create([key], { input: { label: "after" } });
     expect(await again.read()).toEqual({ count: 0, label: "after" });
     expect(destroyedLog.get(key)).toContainEqual({ count: 2, label: "cut", conns: 0 });

@@ -9,6 +9,14 @@ import { INSPECTOR_TOKEN, type registry } from "./registry";
 
 export const ORIGIN = "http://127.0.0.1:8787";
 
+/** Every transport a connection can take, with every encoding: `describe.each` over it. */
+export const TRANSPORTS_AND_ENCODINGS = [
+  ["websocket", "json"],
+  ["websocket", "cbor"],
+  ["sse", "json"],
+  ["sse", "cbor"],
+] as const;
+
 /** A request to the test worker, through its real front Worker. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(ORIGIN + path, init));
@@ -130,4 +138,14 @@ export async function snapshotOf(name: string, key: string): Promise<InspectorSn
   const response = await inspector("GET", `${INSPECTOR_API}/actor?${byKey(name, key)}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { value: InspectorSnapshot }).value;
+}
+
+/** A counter with this key, made (and counted up by `by`) through the public API. */
+export async function counterAt(key: string, by: number): Promise<void> {
+  const response = await call("/registry/actors/actions/increment", {
+    method: "POST",
+    headers: { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [key] } }), "content-type": "application/json" },
+    body: JSON.stringify({ a: [by] }),
+  });
+  expect(response.status).toBe(200);
 }

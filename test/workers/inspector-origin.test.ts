@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { counter } from "../../examples/demo/actors/counter";
 import { setup } from "../../src/index";
-import { byKey, call, errorBody, INSPECTOR_API as API, INSPECTOR_BEARER as BEARER, ORIGIN, queryHeaders, snapshotOf, uniqueKey } from "./helpers";
+import { byKey, call, counterAt, errorBody, INSPECTOR_API as API, INSPECTOR_BEARER as BEARER, ORIGIN, snapshotOf, uniqueKey } from "./helpers";
 import { INSPECTOR_TOKEN } from "./registry";
 
 /**
@@ -25,15 +25,6 @@ async function signedInCookie(): Promise<string> {
   });
   expect(response.status).toBe(204);
   return response.headers.get("set-cookie")!.split(";")[0]!;
-}
-
-async function counterAt(key: string, by: number): Promise<void> {
-  const response = await call("/registry/actors/actions/increment", {
-    method: "POST",
-    headers: { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [key] } }), "content-type": "application/json" },
-    body: JSON.stringify({ a: [by] }),
-  });
-  expect(response.status).toBe(200);
 }
 
 const countOf = async (key: string) => (await snapshotOf("counter", key)).state;

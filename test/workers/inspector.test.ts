@@ -4,19 +4,9 @@ import { counter } from "../../examples/demo/actors/counter";
 import { ACTIVITY_CAPACITY, ActivityLog } from "../../src/actor/activity";
 import type { InspectorSnapshot } from "../../src/protocol/inspector";
 import { ActorflareError, setup } from "../../src/index";
-import { byKey, call, errorBody, INSPECTOR_API as API, INSPECTOR_BEARER as BEARER, inspector, queryHeaders, snapshotOf, uniqueKey } from "./helpers";
+import { byKey, call, counterAt, errorBody, inspector, INSPECTOR_API as API, INSPECTOR_BEARER as BEARER, queryHeaders, snapshotOf, uniqueKey } from "./helpers";
 import { INSPECTOR_TOKEN } from "./registry";
 import { openConnection, SocketReader, upgrade } from "./ws-helpers";
-
-/** A counter with this key, made (and counted up by `by`) through the public API. */
-async function counterAt(key: string, by: number): Promise<void> {
-  const response = await call("/registry/actors/actions/increment", {
-    method: "POST",
-    headers: { ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [key] } }), "content-type": "application/json" },
-    body: JSON.stringify({ a: [by] }),
-  });
-  expect(response.status).toBe(200);
-}
 
 describe("the inspector's lock", () => {
   it("is off unless setup is given a token: every inspector path is 404 route_not_found, as any unknown route", async () => {
