@@ -127,6 +127,8 @@ export function registryFetch(runtime: RegistryRuntime, extraRoutes: readonly Ex
   const sameOriginPaths = extraRoutes.filter((extra) => extra.sameOriginOnly).map((extra) => extra.path);
   // The path as it came, as the router matches it (an encoded `%69nspector` is no route of the inspector's).
   const sameOriginOnly = (url: string) => {
+    // With the inspector off there are none: no second look at the path on every request.
+    if (sameOriginPaths.length === 0) return false;
     const { path } = pathAndQuery(url);
     return sameOriginPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   };
