@@ -1,11 +1,13 @@
 import { isPlainObject } from "../protocol/plain-object";
+import { type CollectionTracking, trackCollection } from "./state-collections";
 
 /**
  * Tracks which parts of the actor's state changed, so a request that changes nothing writes
  * nothing and a change to one top-level field rewrites only that field (see state-store.ts).
- * Plain objects and arrays are wrapped in proxies that record every write with the top-level
- * field it belongs to. Other objects (Date, Map, class instances) are handed out as they are,
- * so in-place changes to them are not seen: reassign the field or call `c.saveState()`.
+ * Plain objects, arrays, Maps and Sets are wrapped in proxies that record every write with the
+ * top-level field it belongs to (state-collections.ts for Maps and Sets). Other objects (a Date,
+ * a class instance) are handed out as they are, so in-place changes to them are not seen:
+ * reassign the field or call `c.saveState()`.
  *
  * One object may sit under two top-level fields (`c.state.current = c.state.items[0]`).
  * Storage keeps a large state's fields apart, so such fields are tied: a change under one
@@ -41,7 +43,7 @@ export class StateTracker<S> {
   /**
    * `onChange` runs after every write through the proxies or a reassignment. The initial state is
    * walked once: its objects' fields are noted, so that one later put under another field (one
-   * handed out unwrapped from a Map, say) ties the two, and fields already sharing one (user code
+   * handed out unwrapped by a class instance, say) ties the two, and fields already sharing one (user code
    * made them so, or the runtime's structured value kept them so) are tied at once.
    */
   constructor(initial: S, onChange: () => void = () => {}) {
@@ -78,7 +80,7 @@ export class StateTracker<S> {
     return changes;
   }
 
-  /** Marks everything changed (`c.saveState()` writes it all: in-place changes to a Map are not seen). */
+  /** Marks everything changed (`c.saveState()` writes it all: in-place changes to a Date or a class instance are not seen). */
   markAllChanged(): void {
     this.#changes.all = true;
   }
@@ -114,10 +116,17 @@ export class StateTracker<S> {
     if (!isTrackable(value)) return value;
     const existing = this.#proxies.get(value);
     if (existing) return existing;
+    const proxy = isCollection(value) ? trackCollection(value, this.#collectionTracking(field)) : this.#objectProxy(value, field);
+    this.#proxies.set(value, proxy);
+    this.#reached.set(proxy, { target: value, field });
+    return proxy;
+  }
+
+  #objectProxy(value: object, field: string | undefined): object {
     const isRoot = value === this.#raw;
     // Writes on the root name their own field; writes below it belong to the field it was reached through.
     const fieldOf = (property: string | symbol) => (isRoot && isPlainObject(value) && typeof property === "string" ? property : field);
-    const proxy = new Proxy(value, {
+    return new Proxy(value, {
       get: (target, property, receiver) => this.#wrap(Reflect.get(target, property, receiver), isRoot ? fieldOf(property) : field),
       set: (target, property, next) => {
         const under = fieldOf(property);
@@ -138,9 +147,15 @@ export class StateTracker<S> {
         return done;
       },
     });
-    this.#proxies.set(value, proxy);
-    this.#reached.set(proxy, { target: value, field });
-    return proxy;
+  }
+
+  #collectionTracking(field: string | undefined): CollectionTracking {
+    return {
+      wrap: (value) => this.#wrap(value, field),
+      rawOf: (value) => (typeof value === "object" && value !== null && this.#reached.get(value)?.target) || value,
+      store: (value) => this.#unwrapDeep(value, field),
+      changed: () => this.#changed(field),
+    };
   }
 
   /**
@@ -226,5 +241,9 @@ export class StateTracker<S> {
 }
 
 function isTrackable(value: unknown): value is object {
-  return Array.isArray(value) || isPlainObject(value);
+  return Array.isArray(value) || isPlainObject(value) || isCollection(value);
+}
+
+function isCollection(value: unknown): value is Map<unknown, unknown> | Set<unknown> {
+  return value instanceof Map || value instanceof Set;
 }

@@ -44,6 +44,8 @@ export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) 
 export interface CallingObject {
   readonly id: DurableObjectId;
   loading(): boolean;
+  /** A value the actor passes on (an argument, an input), with its state's proxies replaced by their objects. */
+  toRaw<T>(value: T): T;
 }
 
 /** Makes the client `c.client()` returns (the registry's server-side client) from the object's `env`. */
@@ -94,7 +96,11 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       super(ctx, env);
       // `c.client()`: made on first use, over this object's bindings.
       let client: unknown;
-      const caller: CallingObject = { id: ctx.id, loading: () => this.#life.loader.loading };
+      const caller: CallingObject = {
+        id: ctx.id,
+        loading: () => this.#life.loader.loading,
+        toRaw: (value) => this.#life.loader.loaded?.toRaw(value) ?? value,
+      };
       this.#namespace = () => inJurisdiction(namespaceIn(env, services.binding, name), definition.config.jurisdiction);
       this.#hooks = {
         client: () => (client ??= services.makeClient(env, caller)),

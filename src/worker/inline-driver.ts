@@ -35,10 +35,18 @@ export class InlineClientDriver implements ClientDriver {
   }
 
   #locate(query: ActorQuery): LocatedActor {
-    const located = locateActor(this.#runtime, this.#env(), query);
+    const located = locateActor(this.#runtime, this.#env(), this.#data(query));
     // While an actor loads or starts, nothing else reaches its object: a call to itself would wait for ever.
     if (this.#caller?.loading() && located.id.equals(this.#caller.id)) throw errors.selfCallWhileStarting(located.name);
     return located;
+  }
+
+  /**
+   * What an actor passes on may come from its state (`c.state.settings`): a proxy, which RPC
+   * cannot carry, so its calls send the objects behind the proxies.
+   */
+  #data<T>(value: T): T {
+    return this.#caller ? this.#caller.toRaw(value) : value;
   }
 
   resolve(query: ActorQuery): Promise<string> {
@@ -51,7 +59,7 @@ export class InlineClientDriver implements ClientDriver {
   action(query: ActorQuery, name: string, args: unknown[], params: unknown): Promise<unknown> {
     return asClientErrors(async () => {
       const located = this.#locate(query);
-      const call = { target: located.target, name, args, params: params ?? null, auth: undefined, request: undefined };
+      const call = { target: located.target, name, args: this.#data(args), params: this.#data(params ?? null), auth: undefined, request: undefined };
       return outcomeValue(await callActor(located, (stub) => stub.action(call)));
     });
   }
@@ -97,7 +105,7 @@ export class InlineClientDriver implements ClientDriver {
       const response = await streamToActor(this.#locate(request.query), upgrade, `${ACTOR_ORIGIN}/`, {
         route: "connect-websocket",
         encoding: request.encoding,
-        params: request.params,
+        params: this.#data(request.params),
       });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();

@@ -14,6 +14,11 @@ describe("c.client() inside an actor", () => {
     expect(await client.counter.getOrCreate(counter).getCount()).toBe(7);
   });
 
+  it("an argument taken from the caller's own state (a proxy of it) reaches the other actor as its data", async () => {
+    const echoed = await client.caller.getOrCreate(uniqueKey()).passState(uniqueKey("echo"));
+    expect(echoed).toEqual({ items: [1, 2], boxTags: [["a", 1]], tags: [["a", 1]] });
+  });
+
   it("onFetch calls another actor", async () => {
     const counter = uniqueKey("counter");
     const handle = client.caller.getOrCreate(uniqueKey());

@@ -450,7 +450,7 @@ const layout = actor({
  * errors, actors whose onAuth would refuse the call, and onFetch.
  */
 const caller = actor({
-  state: { bumps: 0 },
+  state: { bumps: 0, box: { items: [1, 2], tags: new Map([["a", 1]]) } },
   createVars: () => ({ startError: null as string | null }),
   onAuth: () => ({}),
   // With a key starting `self-at-start`, onStart calls this very actor and records the refusal.
@@ -513,6 +513,12 @@ const caller = actor({
     bumpSelf: async (c, amount: number): Promise<{ after: number; seen: number }> => {
       const after = await c.client<typeof registry>().caller.getOrCreate(c.key).bump(amount);
       return { after, seen: c.state.bumps };
+    },
+    /** Passes part of its own state, as `c.state` hands it out, to another actor's action. */
+    passState: async (c, key: string): Promise<unknown> => {
+      const handle = c.client<typeof registry>().echo.getOrCreate(key, { createWithInput: c.state.box, params: { box: c.state.box } });
+      const [box, tags] = (await handle.echo(c.state.box, c.state.box.tags)) as [typeof c.state.box, Map<string, number>];
+      return { items: box.items, boxTags: [...box.tags], tags: [...tags] };
     },
     startError: (c) => c.vars.startError,
     bump: (c, amount: number) => {

@@ -40,6 +40,33 @@ describe("an object under two top-level fields", () => {
         expect(await handle.done()).toEqual({ item: true, byId: true });
       });
 
+      it("a change made inside a Map or Set is stored, and the state's own objects find their entries", async () => {
+        const handle = await sharingIn(form);
+        await handle.collectInPlace();
+        expect(await handle.lookups()).toEqual({ byIdIsFirst: true, picked: true, note: "first", groupNote: "lead", pickedIsFirst: true });
+        await abortAllDurableObjects();
+        expect(await handle.collected()).toEqual({ byId: [1], picked: [1], notes: ["first"], groupNotes: ["lead"] });
+        // Sharing within one field survives a wake in every form (README, "State").
+        expect(await handle.lookups()).toMatchObject({ groupNote: "lead" });
+      });
+
+      it("a delete or clear inside a Map or Set is stored", async () => {
+        const handle = await sharingIn(form);
+        await handle.collectInPlace();
+        await handle.uncollect();
+        await abortAllDurableObjects();
+        expect(await handle.collected()).toEqual({ byId: [], picked: [], notes: [], groupNotes: ["lead"] });
+      });
+
+      it("a change made to an object a Map hands out is stored under every field that holds it", async () => {
+        const handle = await sharingIn(form);
+        await handle.collectInPlace();
+        await handle.completeThroughMap();
+        expect(await handle.done()).toEqual({ item: true, byId: true });
+        await abortAllDurableObjects();
+        expect(await handle.done()).toEqual({ item: true, byId: true });
+      });
+
       it("Object.defineProperty on the state is a change like an assignment", async () => {
         const handle = await sharingIn(form);
         await handle.define("defined");

@@ -24,9 +24,9 @@ const value = fc.oneof(
   fc.integer({ min: 6, max: 20 }).map((kib) => "x".repeat(kib * 1024)),
 );
 
-/** An object to set `n` on: not an array, whose non-index properties CBOR drops (README, "State"), nor a Map. */
+/** An object to set `n` on: not an array, whose non-index properties CBOR drops (README, "State"), nor a Map or Set. */
 const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Map);
+  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set);
 
 const step: fc.Arbitrary<{ name: string; run: Step } | "wake"> = fc.oneof(
   fc
@@ -35,12 +35,29 @@ const step: fc.Arbitrary<{ name: string; run: Step } | "wake"> = fc.oneof(
   fc.record({ to: field, from: field }).map(({ to, from }) => ({ name: `${to} = ${from}`, run: (s: State) => void (s[to] = s[from]) })),
   fc.record({ to: field, from: field }).map(({ to, from }) => ({ name: `${to} = [${from}]`, run: (s: State) => void (s[to] = [s[from]]) })),
   fc.record({ to: field, from: field }).map(({ to, from }) => ({ name: `${to} = Map(${from})`, run: (s: State) => void (s[to] = new Map([[1, s[from]]])) })),
-  fc.record({ at: field, n: fc.integer() }).map(({ at, n }) => ({
-    name: `${at}.n = ${n} (or ${at}[0].n)`,
+  fc.record({ to: field, from: field }).map(({ to, from }) => ({ name: `${to} = Set(${from})`, run: (s: State) => void (s[to] = new Set([s[from]])) })),
+  fc.record({ at: field, from: field, key: fc.integer({ min: 1, max: 2 }) }).map(({ at, from, key }) => ({
+    name: `${at}.set(${key}, ${from}) (or ${at}.add(${from}))`,
     run: (s: State) => {
       const target = s[at];
-      if (Array.isArray(target) && isRecord(target[0])) target[0].n = n;
-      else if (isRecord(target)) target.n = n;
+      if (target instanceof Map) target.set(key, s[from]);
+      else if (target instanceof Set) target.add(s[from]);
+    },
+  })),
+  fc.record({ at: field, key: fc.integer({ min: 1, max: 2 }) }).map(({ at, key }) => ({
+    name: `${at}.delete(${key}) (or ${at}.clear())`,
+    run: (s: State) => {
+      const target = s[at];
+      if (target instanceof Map) target.delete(key);
+      else if (target instanceof Set) target.clear();
+    },
+  })),
+  fc.record({ at: field, n: fc.integer() }).map(({ at, n }) => ({
+    name: `${at}.n = ${n} (or ${at}[0].n, ${at}.get(1).n, the first member's n)`,
+    run: (s: State) => {
+      const target = s[at];
+      const inner = target instanceof Map ? target.get(1) : target instanceof Set ? [...target][0] : Array.isArray(target) ? target[0] : target;
+      if (isRecord(inner)) inner.n = n;
     },
   })),
   fc.record({ at: field, n: fc.integer() }).map(({ at, n }) => ({
