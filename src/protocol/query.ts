@@ -57,7 +57,9 @@ export function parseActorQuery(value: unknown): ActorQuery {
   if (variant === "getForId") {
     const actorId = fields.actorId;
     if (typeof actorId !== "string" || actorId === "") throw invalidField(`${variant}.actorId`, "must be a non-empty string");
-    return { getForId: fields.name === undefined ? { actorId } : { name: nameOf(variant, fields.name), actorId } };
+    // Ids are hexadecimal and the runtime takes either case: onAuth sees the one form `resolve` answers.
+    const id = actorId.toLowerCase();
+    return { getForId: fields.name === undefined ? { actorId: id } : { name: nameOf(variant, fields.name), actorId: id } };
   }
   const name = nameOf(variant, fields.name);
   const key = keyOf(variant, fields.key);

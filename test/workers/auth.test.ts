@@ -23,6 +23,10 @@ describe("onAuth", () => {
     expect(byKey.auth).toMatchObject({ actor: { name: "inspector", key: [key] }, query: { getOrCreateForKey: { name: "inspector", key: [key] } } });
     const byId = await (await inspect({ getForId: { actorId: byKey.actorId } })).json<{ auth: unknown }>();
     expect(byId.auth).toMatchObject({ actor: { name: "inspector", id: byKey.actorId }, query: { getForId: { actorId: byKey.actorId } } });
+    // The runtime takes an id in upper case too: onAuth sees it as `resolve` answers it, so a check of a stored id holds.
+    const upper = await (await inspect({ getForId: { actorId: byKey.actorId.toUpperCase() } })).json<{ auth: unknown; actorId: string }>();
+    expect(upper.actorId).toBe(byKey.actorId);
+    expect(upper.auth).toMatchObject({ actor: { name: "inspector", id: byKey.actorId }, query: { getForId: { actorId: byKey.actorId } } });
   });
 
   it("a request whose query sources disagree is refused before onAuth (400 invalid_request)", async () => {
