@@ -98,9 +98,8 @@ export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transpor
 }
 
 /** A client over any driver; `createServer()` uses it with a driver that skips the network and onAuth. */
-export function clientForDriver<R>(driver: ClientDriver, settings: HandleSettings = settingsFrom({})): Client<R> {
+export function clientForDriver<R>(driver: ClientDriver, settings: HandleSettings = settingsFrom({}), resources = new OpenResources()): Client<R> {
   const accessors = new Map<string, ActorAccessor>();
-  const resources = new OpenResources();
   const methods: ClientMethods = {
     dispose() {
       return resources.dispose();

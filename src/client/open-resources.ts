@@ -16,6 +16,11 @@ export class OpenResources {
     });
   }
 
+  /** The connections that are open now (not connecting, reconnecting or disposed). */
+  openConnections(): ActorConnectionBase[] {
+    return [...this.#connections].filter((connection) => connection.status === "open");
+  }
+
   addSocket(socket: ActorWebSocket): ActorWebSocket {
     this.#sockets.add(socket);
     socket.addEventListener("close", () => this.#sockets.delete(socket));

@@ -1,6 +1,9 @@
 import { abortAllDurableObjects, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { createClient, type Client } from "../client/client";
+import { clientForDriver, settingsFrom, type Client } from "../client/client";
+import type { ActorConnectionBase } from "../client/connection";
+import { HttpClientDriver } from "../client/http-driver";
+import { OpenResources } from "../client/open-resources";
 import type { TransportKind } from "../client/driver";
 import type { Encoding } from "../protocol/encoding";
 import { ScheduleStore } from "../actor/schedule-store";
@@ -57,14 +60,15 @@ export interface ActorTest<A extends ActorDefinitions> {
  * `registry` (its default export is `registry.handler` or `serve(app)`).
  */
 export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, options: TestOptions = {}): ActorTest<A> {
-  const client = createClient<Registry<A>>({
+  // The client's open connections are kept here, so a restart can wait until they saw it.
+  const resources = new OpenResources();
+  const driver = new HttpClientDriver({
     // Requests never leave workerd, so the host is only a name.
     endpoint: "http://actorflare.test",
-    encoding: options.encoding ?? "json",
-    transport: options.transport ?? "websocket",
-    actionTimeout: options.actionTimeout ?? 10_000,
     fetch: (input, init) => mainWorker().fetch(new Request(input, init)),
   });
+  const settings = settingsFrom({ encoding: options.encoding, transport: options.transport, actionTimeout: options.actionTimeout ?? 10_000 });
+  const client = clientForDriver<Registry<A>>(driver, settings, resources);
 
   const namespaceOf = (name: string): DurableObjectNamespace => {
     const binding = registry.bindingName(name);
@@ -95,6 +99,19 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
     );
   };
 
+  /** The actor of an open connection, by its id: the namespace is the one whose ids it belongs to. */
+  const stubOfConnection = (connection: ActorConnectionBase): DurableObjectStub | undefined => {
+    for (const name of Object.keys(registry.actors)) {
+      try {
+        const namespace = namespaceOf(name);
+        return namespace.get(namespace.idFromString(connection.actorId ?? ""));
+      } catch {
+        // Not an id of this kind.
+      }
+    }
+    return undefined;
+  };
+
   return {
     client,
     async restartActor(actor) {
@@ -102,11 +119,24 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
       // Only objects that exist are restarted: asking an object to abort would create it.
       const exists = (await listDurableObjectIds(namespaceOf(queryActorName(actor.query)!))).some((id) => id.equals(stub.id));
       if (!exists) return;
-      await runInDurableObject(stub, (_instance, state) => state.abort("restarted by the test")).catch(() => {
-        // abort() ends the object, and with it the call that asked for it.
-      });
+      // Listening before the restart: a connection may drop and reopen before the abort call returns.
+      const drops = resources
+        .openConnections()
+        .filter((connection) => connection.actorId === stub.id.toString())
+        .map(droppedBy);
+      await abort(stub);
+      await Promise.all(drops);
     },
-    restartAllActors: () => abortAllDurableObjects(),
+    async restartAllActors() {
+      const connected = resources.openConnections();
+      const drops = connected.map(droppedBy);
+      // The actors of open connections are woken and aborted one by one: one that hibernates is not
+      // in memory for abortAllDurableObjects(), and its sockets would stay open.
+      const stubs = connected.map(stubOfConnection).filter((stub) => stub !== undefined);
+      await Promise.all(stubs.map(abort));
+      await abortAllDurableObjects();
+      await Promise.all(drops);
+    },
     async runScheduled(actor) {
       const stub = stubOf(actor);
       await runInDurableObject(stub, (_instance, state) => new ScheduleStore(state.storage.sql).bringForward(Date.now()));
@@ -118,6 +148,31 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
       return (await listDurableObjectIds(namespace)).filter((id) => !shards.some((shard) => shard.equals(id))).map((id) => id.toString());
     },
   };
+}
+
+/** Restarts one object: it leaves memory and drops its sockets; its storage stays. */
+async function abort(stub: DurableObjectStub): Promise<void> {
+  await runInDurableObject(stub, (_instance, state) => state.abort("restarted by the test")).catch(() => {
+    // abort() ends the object, and with it the call that asked for it.
+  });
+}
+
+/**
+ * Resolves once a connection that was open when its actor restarted has seen its socket drop, so
+ * that a call made after the restart waits for the reconnect instead of going out on the dead socket.
+ */
+function droppedBy(connection: ActorConnectionBase): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = connection.onStatusChange((status) => {
+      if (status === "open") return;
+      stop();
+      resolve();
+    });
+    if (connection.status !== "open") {
+      stop();
+      resolve();
+    }
+  });
 }
 
 /** The Worker under test: the default export of the wrangler config's `main`. */

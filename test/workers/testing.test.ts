@@ -52,6 +52,19 @@ describe("actorflare/testing", () => {
     expect(await handle.wakeId()).not.toBe(firstWake);
   });
 
+  it("restartAllActors: an open connection has seen the restart when it resolves, so the next call waits for the reconnect", async () => {
+    const counter = client.counter.getOrCreate(uniqueKey()).connect();
+    const room = client.chatRoom.getOrCreate(uniqueKey(), { params: { name: "ada" } }).connect();
+    await counter.increment(2);
+    await room.send("before");
+    const before = [counter.connectionId, room.connectionId];
+    await restartAllActors();
+    expect(await counter.increment(1)).toBe(3);
+    expect(await room.history()).toEqual([{ from: "ada", text: "before" }]);
+    expect([counter.connectionId, room.connectionId]).not.toContain(before[0]);
+    expect([counter.connectionId, room.connectionId]).not.toContain(before[1]);
+  });
+
   it("runScheduled runs scheduled actions now", async () => {
     const handle = client.scheduled.getOrCreate(uniqueKey());
     expect(await runScheduled(handle)).toBe(false);
