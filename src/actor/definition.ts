@@ -35,24 +35,24 @@ export interface ConnectOptions {
 
 export interface ActorOptions {
   /** How long an action may run before it fails with `action_timed_out` (ms). Default 60 s. */
-  actionTimeout?: number;
+  actionTimeout?: number | undefined;
   /**
    * How often an SSE connection is sent a comment line (ms). Default 250 ms. A client that went away is noticed
    * when a write fails, so this bounds how late `onDisconnect` runs for an aborted SSE stream (about two intervals).
    */
-  sseKeepAlive?: number;
+  sseKeepAlive?: number | undefined;
   /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s. */
-  scheduleRetryDelay?: number;
+  scheduleRetryDelay?: number | undefined;
   /**
    * The largest message a client may send (bytes): a connection frame, an SSE message POST or an
    * HTTP action's body. Default 65,536. Larger ones are refused with `message_too_long` before
    * they are read whole (an HTTP answer 413; a WebSocket closes with 1011).
    */
-  maxIncomingMessageSize?: number;
+  maxIncomingMessageSize?: number | undefined;
   /** How many events one connection may subscribe to; one more is refused with `too_many_subscriptions`. Default 1,000. */
-  maxSubscriptionsPerConnection?: number;
+  maxSubscriptionsPerConnection?: number | undefined;
   /** The longest event name a connection may subscribe to, in UTF-8 bytes; a longer one is refused with `event_name_too_long`. Default 256. */
-  maxEventNameBytes?: number;
+  maxEventNameBytes?: number | undefined;
 }
 
 /**
@@ -113,7 +113,7 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
    * (`"eu"`, `"fedramp"`, `"fedramp-high"`). Its objects are other objects than those of the
    * same keys without it: adding or changing it on a deployed actor starts from empty actors.
    */
-  jurisdiction?: Jurisdiction;
+  jurisdiction?: Jurisdiction | undefined;
 }
 
 export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any> {

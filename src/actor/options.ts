@@ -2,7 +2,7 @@ import { MAX_INCOMING_MESSAGE_BYTES } from "../protocol/messages";
 import type { ActorOptions, AnyActorDefinition } from "./definition";
 
 /** Every actor option with its default filled in (see `ActorOptions` for what each means). */
-export type ResolvedOptions = Required<ActorOptions>;
+export type ResolvedOptions = { [K in keyof ActorOptions]-?: Exclude<ActorOptions[K], undefined> };
 
 const DEFAULTS: ResolvedOptions = {
   actionTimeout: 60_000,
@@ -15,5 +15,7 @@ const DEFAULTS: ResolvedOptions = {
 
 /** The options an actor runs with: its own where given, the defaults elsewhere. */
 export function optionsOf(definition: AnyActorDefinition): ResolvedOptions {
-  return { ...DEFAULTS, ...definition.config.options };
+  // An option given as `undefined` keeps its default, as one left out does.
+  const given = Object.entries(definition.config.options ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULTS, ...(Object.fromEntries(given) as ActorOptions) };
 }

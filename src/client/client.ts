@@ -20,20 +20,20 @@ export interface GetOrCreateOptions extends GetOptions {
    * Where to create the actor if this call creates it: a Durable Objects location hint
    * (`"weur"`, `"enam"`, ...). Ignored for an actor that exists; another value is `invalid_region`.
    */
-  createInRegion?: LocationHint;
+  createInRegion?: LocationHint | undefined;
 }
 
 export interface CreateOptions extends GetOptions {
   input?: unknown;
   /** Where to create the actor: a Durable Objects location hint (`"weur"`, `"enam"`, ...). */
-  region?: LocationHint;
+  region?: LocationHint | undefined;
 }
 
 export interface ListOptions extends GetOptions {
   /** The `cursor` of the previous page; the first page without it. */
-  cursor?: string;
+  cursor?: string | undefined;
   /** How many actors at most, 1 to 100 (the default). */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** `client.<actorName>`: the ways to address actors of one kind. */
@@ -74,15 +74,15 @@ export interface ClientOptions {
   /** Where the front Worker listens, e.g. `http://127.0.0.1:8787`. */
   endpoint: string;
   /** How protocol messages are encoded: `json` (default) or `cbor`. Raw fetch/websocket are untouched. */
-  encoding?: Encoding;
+  encoding?: Encoding | undefined;
   /** How connections travel: `websocket` (default) or `sse`. */
-  transport?: TransportKind;
+  transport?: TransportKind | undefined;
   /** How long a connection's action call may wait for its answer, reconnects included (ms). Default 30 s. */
-  actionTimeout?: number;
+  actionTimeout?: number | undefined;
   /** A fetch to use instead of the global one (e.g. a service binding's `fetch`). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** A WebSocket constructor to use instead of the global one (or `ws` on Node). */
-  WebSocket?: WebSocketConstructor;
+  WebSocket?: WebSocketConstructor | undefined;
 }
 
 /** A client for a registry served at `endpoint`: `createClient<typeof registry>("http://127.0.0.1:8787")`. */

@@ -8,7 +8,7 @@ export interface DrizzleOptions<TSchema extends Record<string, unknown>> {
   /** drizzle-kit's migrations (`driver: "durable-sqlite"`), applied on every wake before the actor starts (those not applied yet). */
   migrations?: DrizzleMigrations;
   /** Logs every query (Drizzle's logger). */
-  logger?: boolean;
+  logger?: boolean | undefined;
 }
 
 /**

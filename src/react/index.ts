@@ -4,7 +4,7 @@ import type { ActorConnection, ActorConnectionBase, ActorHandle, ActorKey, Actor
 export interface UseActorOptions<K extends string> {
   /** The actor's name in the registry. */
   name: K;
-  key?: ActorKey;
+  key?: ActorKey | undefined;
   /** Conn params for onAuth and the connection hooks. */
   params?: unknown;
   /** Input for createState / onCreate if this creates the actor. */

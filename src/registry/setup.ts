@@ -15,14 +15,14 @@ export interface SetupOptions<A extends ActorDefinitions> {
   /** The actors, by the name clients use: `use: { counter }` → `client.counter`. */
   use: A;
   /** Durable Object binding per actor, when not the default (`httpActor` → `HTTP_ACTOR`). */
-  bindings?: Partial<Record<keyof A & string, string>>;
+  bindings?: Partial<Record<keyof A & string, string>> | undefined;
   /** CORS for browser pages on other origins (see CorsOptions). Default: any origin, without credentials; `false`: none. */
-  cors?: CorsOptions | false;
+  cors?: CorsOptions | false | undefined;
   /**
    * The inspector, a page at `/registry/inspector` to see and drive live actors. Off unless
    * given; its token comes from a Worker secret: `inspector: { token: env.INSPECTOR_TOKEN }`.
    */
-  inspector?: InspectorOptions;
+  inspector?: InspectorOptions | undefined;
 }
 
 /** One Durable Object class per actor, named by the convention (`httpActor` → `HttpActor`). */

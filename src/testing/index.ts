@@ -17,11 +17,11 @@ import { keyToName } from "../worker/locate";
 
 export interface TestOptions {
   /** How protocol messages are encoded (default `json`). */
-  encoding?: Encoding;
+  encoding?: Encoding | undefined;
   /** How connections travel (default `websocket`, as in production). */
-  transport?: TransportKind;
+  transport?: TransportKind | undefined;
   /** How long a connection's action call may wait (ms). Default 10 s. */
-  actionTimeout?: number;
+  actionTimeout?: number | undefined;
 }
 
 /** Anything that names one actor: a handle or a connection's handle (`client.counter.getOrCreate("a")`). */

@@ -11,11 +11,11 @@ export type ActorDefinitions = Record<string, AnyActorDefinition>;
  *   credentials, so its page's origin must be listed. The origin `null` is never allowed.
  */
 export interface CorsOptions {
-  origin?: "*" | string[] | ((origin: string) => boolean);
+  origin?: "*" | string[] | ((origin: string) => boolean) | undefined;
   /** Whether listed origins may send credentials (cookies, HTTP auth). Default true; never for `"*"`. */
-  credentials?: boolean;
+  credentials?: boolean | undefined;
   /** Request headers a page may send besides the protocol's (e.g. `Authorization` for your onFetch). */
-  allowHeaders?: string[];
+  allowHeaders?: string[] | undefined;
 }
 
 /** What the front Worker needs to know about the registry. */

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { actor, ActorConfigError, setup } from "../../src/index";
+import { optionsOf } from "../../src/actor/options";
 import { rejection, testClient, uniqueKey } from "./helpers";
 
 describe("actor() and setup() check the config at module load", () => {
@@ -95,3 +96,10 @@ function unboundActorRequest(name: string): Promise<Response> {
     env as unknown as Record<string, unknown>,
   );
 }
+
+describe("actor options", () => {
+  it("an option given as undefined keeps its default, as one left out does", () => {
+    const tuned = actor({ state: {}, options: { actionTimeout: undefined, maxEventNameBytes: 64 }, actions: {} });
+    expect(optionsOf(tuned)).toMatchObject({ actionTimeout: 60_000, maxEventNameBytes: 64 });
+  });
+});
