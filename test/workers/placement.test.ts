@@ -63,6 +63,24 @@ describe("a region hint for a new actor", () => {
     expect(await exists(env.COUNTER, counterIdOf(key))).toBe(false);
   });
 
+  it("RivetKit 2.3's actor API takes `datacenter` (its client's region) as the hint, and refuses one Durable Objects do not know", async () => {
+    const api = (method: string, body: object) =>
+      call("/registry/actors", { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const put = await api("PUT", { name: "counter", key: uniqueKey(), datacenter: "weur" });
+    const { actor } = await put.json<{ actor: { actor_id: string } }>();
+    expect(callsFor(actor.actor_id)).toEqual([{ call: "get", binding: "COUNTER", id: actor.actor_id, options: { locationHint: "weur" } }]);
+    const post = await api("POST", { name: "counter", key: uniqueKey(), datacenter: "apac" });
+    const created = (await post.json<{ actor: { actor_id: string } }>()).actor;
+    expect(callsFor(created.actor_id)[0]).toMatchObject({ options: { locationHint: "apac" } });
+    const key = uniqueKey();
+    for (const method of ["PUT", "POST"]) {
+      const refused = await api(method, { name: "counter", key, datacenter: "mars" });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ group: "actorflare", code: "invalid_region" });
+    }
+    expect(await exists(env.COUNTER, counterIdOf(key))).toBe(false);
+  });
+
   it("the server client passes the hint, and refuses a bad one before creating anything", async () => {
     // The registry's server client over the observed bindings (createServer() reads the Worker's own env).
     const server = clientForDriver<typeof registry>(new InlineClientDriver(registry, () => observePlacement(env)));

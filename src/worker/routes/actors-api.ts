@@ -18,11 +18,11 @@ import type { RouteContext } from "./types";
  * before it reaches an actor through the gateway. An actor is found or created as a 2.0 query
  * would be, onAuth included; the object answers with its meta, without waking an actor that
  * exists. A listing by name reads the actor index, as `GET /registry/actors/list` does; a destroy
- * is the one `POST /registry/actors/destroy` makes. What Durable Objects do not have (runners,
- * datacenters) is left out.
+ * is the one `POST /registry/actors/destroy` makes. A `datacenter` is taken as the region (a
+ * location hint); what Durable Objects do not have (runners, crash policies) is left out.
  */
 
-/** A create or getOrCreate body holds a name, a key and the input: a megabyte is plenty. */
+/** A create or getOrCreate body holds a name, a key, the input and a region: a megabyte is plenty. */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** At most this many ids in one `actor_ids`. */
 const MAX_IDS = 32;
@@ -102,10 +102,12 @@ async function bodyQuery(request: Request, kind: "getOrCreateForKey" | "create")
     throw errors.invalidRequest("The body is not JSON: send { name, key, input? } as JSON.");
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw errors.invalidRequest("The body must be a JSON object { name, key, input? }.");
-  const { name, key, input } = body as Record<string, unknown>;
+  const { name, key, input, datacenter } = body as Record<string, unknown>;
   if (typeof key !== "string") throw errors.invalidRequest("`key` must be the actor's key as a string (parts joined by `/`, `/` alone for the empty key).");
   if (input !== undefined && input !== null && typeof input !== "string") throw errors.invalidRequest("`input` must be base64 of CBOR, or absent.");
-  const fields = { name, key: parseKeyString(key), input: typeof input === "string" ? decodeInput(input, "`input`") : undefined };
+  // RivetKit's `region` (create's, or getOrCreate's createInRegion) arrives as `datacenter`: a location hint, checked as in a query.
+  const region = datacenter ?? undefined;
+  const fields = { name, key: parseKeyString(key), input: typeof input === "string" ? decodeInput(input, "`input`") : undefined, region };
   return parseActorQuery({ [kind]: fields });
 }
 
