@@ -129,7 +129,7 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
     });
   const signIn: RouteHandler = async (_runtime, route) => {
     requireJson(route.request);
-    const bytes = await readBodyWithin(route.request, 1024);
+    const bytes = await readBodyWithin(route.request, 1024, "Send only { token }.");
     let token: unknown;
     try {
       token = (JSON.parse(new TextDecoder().decode(bytes)) as { token?: unknown } | null)?.token;

@@ -191,12 +191,9 @@ export const errors = {
       `Actor '${name}' has no onAuth handler, so public clients may not reach it. Add onAuth to its definition (an empty \`onAuth: () => ({})\` makes it public).`,
     );
   },
-  messageTooLong(limit: number) {
-    return new ActorflareError(
-      "message_too_long",
-      `The message is larger than this actor accepts (${limit} bytes). Send less, or raise the actor's options.maxIncomingMessageSize.`,
-      { status: 413 },
-    );
+  /** `fix`: what to do instead, for a route whose limit is not the actor's option. */
+  messageTooLong(limit: number, fix = "Send less, or raise the actor's options.maxIncomingMessageSize.") {
+    return new ActorflareError("message_too_long", `The message is larger than this route accepts (${limit} bytes). ${fix}`, { status: 413 });
   },
   proxyError(detail: string) {
     return new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 });

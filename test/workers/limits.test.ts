@@ -48,6 +48,18 @@ describe("limits and auth before work", () => {
     expect(await chatRooms()).toBe(before);
   });
 
+  it("RivetKit 2.3's actor API has a fixed 1 MiB limit, and its 413 does not point at the actor's option", async () => {
+    const before = await chatRooms();
+    const body = JSON.stringify({ name: "chatRoom", key: uniqueKey(), input: "x".repeat(2 * 1024 * 1024) });
+    const response = await call("/registry/actors", { method: "PUT", headers: { "Content-Type": "application/json" }, body });
+    expect(response.status).toBe(413);
+    const { code, message } = await response.json<{ code: string; message: string }>();
+    expect(code).toBe("incoming_too_long");
+    expect(message).toContain("1048576");
+    expect(message).not.toContain("maxIncomingMessageSize");
+    expect(await chatRooms()).toBe(before);
+  });
+
   it("a body without a length is cut off at the limit: 413, the actor is not created", async () => {
     const before = await chatRooms();
     // 64 MiB on offer; the Worker stops reading just past 64 KiB.

@@ -24,6 +24,7 @@ import type { RouteContext } from "./types";
 
 /** A create or getOrCreate body holds a name, a key, the input and a region: a megabyte is plenty. */
 const MAX_BODY_BYTES = 1024 * 1024;
+const TOO_LONG_FIX = "This route's limit is fixed: create the actor with a smaller input, and pass large data to an action.";
 /** At most this many ids in one `actor_ids`. */
 const MAX_IDS = 32;
 
@@ -96,7 +97,7 @@ async function bodyQuery(request: Request, kind: "getOrCreateForKey" | "create")
   checkNamespace(new URL(request.url).searchParams.get("namespace"));
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder().decode(await readBodyWithin(request, MAX_BODY_BYTES)));
+    body = JSON.parse(new TextDecoder().decode(await readBodyWithin(request, MAX_BODY_BYTES, TOO_LONG_FIX)));
   } catch (error) {
     if (error instanceof ActorflareError) throw error;
     throw errors.invalidRequest("The body is not JSON: send { name, key, input? } as JSON.");
