@@ -8,7 +8,13 @@ import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
 /** A connection over a W3C WebSocket (opening or open). */
 export function webSocketTransport(socket: WebSocket, encoding: Encoding, handlers: TransportHandlers): ClientTransport {
   socket.binaryType = "arraybuffer";
+  // The runtime does not finish a close the actor starts (`conn.disconnect()`, a destroy) on a
+  // hibernatable socket that has not received a frame yet: the client would see it only when the
+  // actor leaves memory. One `ping`, answered by the runtime without waking the actor, avoids it.
+  if (socket.readyState === OPEN) sendPing(socket);
+  else socket.addEventListener("open", () => sendPing(socket));
   socket.addEventListener("message", (event) => {
+    if (event.data === PONG) return;
     let message: ToClient;
     try {
       message = decodeToClient(encoding, event.data as string | ArrayBuffer);
@@ -33,6 +39,19 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
     },
     close: () => socket.close(1000, "client disposed"),
   };
+}
+
+/** WebSocket's OPEN, spelled out: Node 20 has no global WebSocket to read it from. */
+const OPEN = 1;
+const PING = "ping";
+const PONG = "pong";
+
+function sendPing(socket: WebSocket): void {
+  try {
+    socket.send(PING);
+  } catch {
+    // Closed meanwhile: its close event reports the drop.
+  }
 }
 
 export interface SseOptions {

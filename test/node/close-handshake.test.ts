@@ -132,6 +132,32 @@ describe("a close frame from the client is answered at once", () => {
   }, 60_000);
 });
 
+describe("a close the actor starts reaches the client at once", () => {
+  // The runtime leaves such a close unfinished on a hibernatable socket that has received no
+  // frame (10 to 30 s, until the actor leaves memory); actorflare's client sends one `ping`.
+  it("a connection that has sent nothing since it opened (no listener, no call) sees conn.disconnect() within 1 s", async () => {
+    const key = uniqueKey("kick");
+    const actors = client();
+    const quiet = actors.chatRoom.getOrCreate(key, { params: { name: "quiet" } }).connect();
+    try {
+      const statuses: string[] = [];
+      let dropped: (at: number) => void = () => {};
+      const droppedAt = new Promise<number>((resolve) => (dropped = resolve));
+      quiet.onStatusChange((status) => {
+        statuses.push(status);
+        if (status === "reconnecting") dropped(performance.now());
+      });
+      await withinWait(new Promise<void>((resolve) => quiet.onStatusChange((status) => status === "open" && resolve())), "open connection");
+      const started = performance.now();
+      await actors.chatRoom.getOrCreate(key).kickByName("quiet");
+      expect((await withinWait(droppedAt, "drop")) - started).toBeLessThan(ANSWER_WITHIN_MS);
+      expect(statuses).toEqual(["open", "reconnecting"]);
+    } finally {
+      await actors.dispose();
+    }
+  });
+});
+
 describe("the runtime's output", () => {
   /**
    * Makes the actor log a line only this call produces (its id's prefix and a failed action),

@@ -191,6 +191,10 @@ const chatRoom = actor({
       c.conn.disconnect("banned");
       return "banned";
     },
+    /** Closes the connections of another client, by the name it connected with. */
+    kickByName: (c, name: string) => {
+      for (const conn of c.conns.values()) if ((conn.state as { name: string }).name === name) conn.disconnect("kicked");
+    },
     kick: (c, reason: string, fail?: boolean) => {
       c.conn.disconnect(reason);
       if (fail) throw new UserError("Kicked, and failed.", { code: "kicked" });

@@ -1134,7 +1134,10 @@ function decodeSseData(encoding, data) {
 // src/client/transports.ts
 function webSocketTransport(socket, encoding, handlers) {
   socket.binaryType = "arraybuffer";
+  if (socket.readyState === OPEN) sendPing(socket);
+  else socket.addEventListener("open", () => sendPing(socket));
   socket.addEventListener("message", (event) => {
+    if (event.data === PONG) return;
     let message;
     try {
       message = decodeToClient(encoding, event.data);
@@ -1156,6 +1159,15 @@ function webSocketTransport(socket, encoding, handlers) {
     },
     close: () => socket.close(1e3, "client disposed")
   };
+}
+var OPEN = 1;
+var PING = "ping";
+var PONG = "pong";
+function sendPing(socket) {
+  try {
+    socket.send(PING);
+  } catch {
+  }
 }
 function sseTransport(options, handlers) {
   const abort = new AbortController();
@@ -1548,6 +1560,10 @@ var OpenResources = class {
       if (status === "disposed") this.#connections.delete(connection);
     });
   }
+  /** The connections that are open now (not connecting, reconnecting or disposed). */
+  openConnections() {
+    return [...this.#connections].filter((connection) => connection.status === "open");
+  }
   addSocket(socket) {
     this.#sockets.add(socket);
     socket.addEventListener("close", () => this.#sockets.delete(socket));
@@ -1573,9 +1589,8 @@ function createClient(endpointOrOptions) {
 function settingsFrom(options) {
   return { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 3e4 };
 }
-function clientForDriver(driver, settings = settingsFrom({})) {
+function clientForDriver(driver, settings = settingsFrom({}), resources = new OpenResources()) {
   const accessors = /* @__PURE__ */ new Map();
-  const resources = new OpenResources();
   const methods = {
     dispose() {
       return resources.dispose();
