@@ -20,14 +20,17 @@ const PROTOCOL_HEADERS = [
   "X-RivetKit-Actor",
   "X-RivetKit-Conn",
   "X-RivetKit-Conn-Token",
-  // RivetKit 2.3's (docs/protocol.md §12.1); the token and target headers are read by nothing here, but its client may send them.
+  // RivetKit 2.3's (docs/protocol.md §12.1): every one its client may send, though only the first two are read here.
   "X-Rivet-Encoding",
   "X-Rivet-Conn-Params",
+  "X-Rivet-Query",
   "X-Rivet-Token",
   "X-Rivet-Target",
   "X-Rivet-Actor",
+  "X-Rivet-Actor-Key",
+  "X-Rivet-Actor-Generation",
   "X-Rivet-Namespace",
-  "X-Rivet-Internal-Original-Request-Url",
+  "X-Rivet-Skip-Ready-Wait",
 ];
 
 const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";

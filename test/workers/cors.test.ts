@@ -49,6 +49,14 @@ describe("CORS", () => {
     expect(allowed).not.toContain("cookie");
   });
 
+  it("a preflight grants every header RivetKit 2.3's client may send (its skip-ready-wait option included)", async () => {
+    const pre = await handlerWith({})("/registry/gateway/counter/action/getCount", preflight("https://app.example", "x-rivet-skip-ready-wait"));
+    const allowed = (pre.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(", ");
+    const rivetKit = ["x-rivet-query", "x-rivet-encoding", "x-rivet-conn-params", "x-rivet-actor", "x-rivet-actor-generation", "x-rivet-actor-key"];
+    rivetKit.push("x-rivet-target", "x-rivet-namespace", "x-rivet-token", "x-rivet-skip-ready-wait");
+    expect(allowed).toEqual(expect.arrayContaining(rivetKit));
+  });
+
   it("listed origins get their origin echoed with credentials; others and `null` get nothing", async () => {
     const call = handlerWith({ origin: ["https://app.example"] });
     const listed = await call("/registry/actors/actions/getCount", action("https://app.example"));
