@@ -104,6 +104,10 @@ export const errors = {
   invalidRequest(message: string, metadata?: unknown) {
     return new ActorflareError("invalid_request", message, { metadata });
   },
+  /** A value whose nesting ran past the call stack while it was decoded or passed on. */
+  nestedTooDeeply() {
+    return new ActorflareError("invalid_request", "The request holds a value nested too deeply to pass on to the actor. Send flatter data.");
+  },
   invalidParams(detail: string, where = "X-RivetKit-Conn-Params") {
     return new ActorflareError("invalid_params", `${where} is not valid JSON (${detail}).`);
   },
@@ -311,4 +315,9 @@ export const errors = {
 /** Whether storage refused a value for its size (SQLite's TOOBIG) rather than its kind. */
 function isTooBig(cause: unknown): boolean {
   return cause instanceof Error && /TOOBIG|too big|too large/i.test(cause.message);
+}
+
+/** Whether `error` is the engine's stack overflow: what a value nested past the call stack causes. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof Error && /Maximum call stack size exceeded/.test(error.message);
 }

@@ -1,5 +1,5 @@
 import { decode, encode, type Encoding } from "./encoding";
-import { ActorflareError, errors, type ErrorBody } from "./errors";
+import { ActorflareError, errors, type ErrorBody, isStackOverflow } from "./errors";
 
 /**
  * Connection messages: every message is `{ b: { <tag>: {...} } }` with exactly one tag. Field
@@ -48,8 +48,8 @@ export function decodeActionArgs(encoding: Encoding, bytes: Uint8Array): unknown
   let body: unknown;
   try {
     body = encoding === "json" ? decode("json", new TextDecoder().decode(bytes)) : decode("cbor", bytes);
-  } catch {
-    throw invalidActionRequest(`the body is not valid ${encoding}`);
+  } catch (error) {
+    throw isStackOverflow(error) ? errors.nestedTooDeeply() : invalidActionRequest(`the body is not valid ${encoding}`);
   }
   if (!isRecord(body) || !Array.isArray(body.a)) throw invalidActionRequest("expected { a: [arg, ...] }");
   return body.a;

@@ -1,4 +1,4 @@
-import { errors } from "../protocol/errors";
+import { errors, isStackOverflow } from "../protocol/errors";
 import type { ActorObjectRpc, Outcome } from "../server/contract";
 import { isOverloaded, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
@@ -10,9 +10,7 @@ import type { LocatedActor } from "./locate";
  */
 function asProxyError(error: unknown): Error {
   if (isOverloaded(error)) return errors.actorOverloaded();
-  if (error instanceof RangeError || (error instanceof Error && /Maximum call stack size exceeded/.test(error.message))) {
-    return errors.invalidRequest("The request holds a value nested too deeply to pass on to the actor. Send flatter data.");
-  }
+  if (error instanceof RangeError || isStackOverflow(error)) return errors.nestedTooDeeply();
   return errors.proxyError(error instanceof Error ? error.message : String(error));
 }
 

@@ -64,6 +64,25 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
   });
 
+  it("a CBOR body nested past the decoder's stack is the same 400 invalid_request, not 'not valid cbor'", async () => {
+    const key = uniqueKey();
+    const query = { getOrCreateForKey: { name: "counter", key: [key] } };
+    // { "a": [[[...]]] }: a map of one entry whose value is 60,000 nested one-element arrays (under the 64 KiB limit).
+    const depth = 60_000;
+    const body = new Uint8Array([0xa1, 0x61, 0x61, ...new Array<number>(depth).fill(0x81), 0x80]);
+    const response = await call("/registry/actors/actions/increment", {
+      method: "POST",
+      headers: { ...queryHeaders(query), "X-RivetKit-Encoding": "cbor", "content-type": "application/octet-stream" },
+      body,
+    });
+    expect(response.status).toBe(400);
+    const { decode } = await import("cbor-x");
+    const decoded = decode(new Uint8Array(await response.arrayBuffer())) as { c: string; m: string };
+    expect(decoded.c).toBe("invalid_request");
+    expect(decoded.m).toContain("nested too deeply");
+    expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
+  });
+
   it("resolve requires an encoding", async () => {
     const response = await call("/registry/actors/resolve", {
       method: "POST",
