@@ -21,11 +21,15 @@ export interface HandleSettings {
   actionTimeout: number;
 }
 
-/** A connection with the actor's actions as methods. */
-export type ActorConnection<D = unknown> = ActorConnectionBase & ActorActions<D>;
+/**
+ * A connection with the actor's actions as methods. An action named like one of the
+ * connection's own members (`dispose`, `on`, ...) is not among them: the member wins at run
+ * time, so the action is reached with `conn.action(name, args)`.
+ */
+export type ActorConnection<D = unknown> = ActorConnectionBase & Omit<ActorActions<D>, keyof ActorConnectionBase>;
 
-/** A handle with the actor's actions as methods. */
-export type ActorHandle<D = unknown> = ActorHandleBase<D> & ActorActions<D>;
+/** A handle with the actor's actions as methods; as on a connection, the handle's own members (`resolve`, `fetch`, ...) win. */
+export type ActorHandle<D = unknown> = ActorHandleBase<D> & Omit<ActorActions<D>, keyof ActorHandleBase<D>>;
 
 /**
  * A reference to one actor, by query. Creating a handle contacts nothing; every call sends

@@ -88,11 +88,33 @@ function varsChecks() {
   return { label };
 }
 
+/**
+ * An action named like a member of the handle or the connection is not typed as the action: at
+ * run time the member answers (README, "The client"), and `action(name, args)` reaches the action.
+ */
+function shadowedChecks() {
+  const shadowing = actor({
+    state: {},
+    actions: { query: () => 1, resolve: () => true, dispose: () => "gone", plain: () => 2 },
+  });
+  const typed = setup({ use: { shadowing } });
+  const handle = createClient<typeof typed>("http://127.0.0.1:8787").shadowing.getOrCreate("a");
+  // @ts-expect-error: `query` is the handle's query, not a function
+  void handle.query();
+  const id: Promise<string> = handle.resolve();
+  const conn = handle.connect();
+  const disposed: Promise<void> = conn.dispose();
+  const plain: Promise<number> = handle.plain();
+  const viaAction: Promise<unknown> = handle.action("query", []);
+  return { id, disposed, plain, viaAction };
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
     expect(typeof actorClientChecks).toBe("function");
     expect(typeof databaseChecks).toBe("function");
     expect(typeof varsChecks).toBe("function");
+    expect(typeof shadowedChecks).toBe("function");
   });
 });
