@@ -201,11 +201,6 @@ export class ActorInstance<S = unknown, V = unknown> {
     return this.#state.value;
   }
 
-  /** A value a handler returned, without the proxies of `c.state` (for an RPC answer). */
-  toRaw<T>(value: T): T {
-    return this.#state.toRaw(value) as T;
-  }
-
   set state(next: S) {
     this.#state.value = next;
   }

@@ -1,5 +1,6 @@
 import { isPlainObject } from "../protocol/plain-object";
 import { type CollectionTracking, trackCollection } from "./state-collections";
+import { STATE_TARGET, stateTarget } from "./state-raw";
 
 /**
  * Tracks which parts of the actor's state changed, so a request that changes nothing writes
@@ -80,25 +81,11 @@ export class StateTracker<S> {
     return changes;
   }
 
-  /** Marks everything changed (`c.saveState()` writes it all: in-place changes to a Date or a class instance are not seen). */
-  markAllChanged(): void {
-    this.#changes.all = true;
-  }
-
   /** Replaces the state without marking it changed (after reloading from storage). */
   reset(raw: S): void {
     this.#raw = raw;
     this.#changes = { all: false, keys: new Set() };
     this.#adoptFields();
-  }
-
-  /**
-   * `value` with every proxy of this state in it replaced by its target: what storage and the
-   * runtime's structured clone (an RPC answer) can carry. Plain objects, arrays, Maps and Sets
-   * made by the caller are walked and fixed in place; the state's own objects never hold proxies.
-   */
-  toRaw(value: unknown): unknown {
-    return this.#unwrapDeep(value, undefined);
   }
 
   /** A write under top-level field `field`; `undefined` means the root itself (or an unknown field). */
@@ -127,7 +114,13 @@ export class StateTracker<S> {
     // Writes on the root name their own field; writes below it belong to the field it was reached through.
     const fieldOf = (property: string | symbol) => (isRoot && isPlainObject(value) && typeof property === "string" ? property : field);
     return new Proxy(value, {
-      get: (target, property, receiver) => this.#wrap(Reflect.get(target, property, receiver), isRoot ? fieldOf(property) : field),
+      get: (target, property, receiver) => {
+        if (property === STATE_TARGET) return target;
+        const inner: unknown = Reflect.get(target, property, receiver);
+        // A frozen (or sealed) object's own fields must read as they are: a proxy's get may not answer another value for them.
+        if (!Reflect.isExtensible(target) && isFixedField(target, property)) return inner;
+        return this.#wrap(inner, isRoot ? fieldOf(property) : field);
+      },
       set: (target, property, next) => {
         const under = fieldOf(property);
         const done = Reflect.set(target, property, this.#unwrapDeep(next, under));
@@ -152,7 +145,7 @@ export class StateTracker<S> {
   #collectionTracking(field: string | undefined): CollectionTracking {
     return {
       wrap: (value) => this.#wrap(value, field),
-      rawOf: (value) => (typeof value === "object" && value !== null && this.#reached.get(value)?.target) || value,
+      rawOf: stateTarget,
       store: (value) => this.#unwrapDeep(value, field),
       changed: () => this.#changed(field),
     };
@@ -205,19 +198,20 @@ export class StateTracker<S> {
         if (unwrapped !== inner) (value as Record<string, unknown>)[key] = unwrapped;
       }
     } else if (value instanceof Map) {
-      for (const [key, inner] of [...value]) {
-        const rawKey = this.#unwrapDeep(key, field, seen);
-        const rawInner = this.#unwrapDeep(inner, field, seen);
-        if (rawKey !== key) value.delete(key); // a proxy as a key: the entry moves to the end
-        if (rawKey !== key || rawInner !== inner) value.set(rawKey, rawInner);
-      }
+      const entries = [...value];
+      const unwrapped = entries.map(([key, inner]) => [this.#unwrapDeep(key, field, seen), this.#unwrapDeep(inner, field, seen)] as const);
+      // A proxy as a key is another key: the Map is refilled, so that its order stays as it was.
+      const rekeyed = unwrapped.some(([key], at) => key !== entries[at]?.[0]);
+      if (rekeyed) value.clear();
+      unwrapped.forEach(([key, inner], at) => {
+        if (rekeyed || inner !== entries[at]?.[1]) value.set(key, inner);
+      });
     } else {
-      for (const member of [...value]) {
-        const rawMember = this.#unwrapDeep(member, field, seen);
-        if (rawMember !== member) {
-          value.delete(member);
-          value.add(rawMember);
-        }
+      const members = [...value];
+      const unwrapped = members.map((member) => this.#unwrapDeep(member, field, seen));
+      if (unwrapped.some((member, at) => member !== members[at])) {
+        value.clear();
+        for (const member of unwrapped) value.add(member);
       }
     }
     return value;
@@ -238,6 +232,12 @@ export class StateTracker<S> {
     for (const member of this.#ties.get(other) ?? [other]) group.add(member);
     for (const member of group) this.#ties.set(member, group);
   }
+}
+
+/** A field a proxy must answer as it is: its own, neither writable nor configurable. */
+function isFixedField(target: object, property: string | symbol): boolean {
+  const descriptor = Reflect.getOwnPropertyDescriptor(target, property);
+  return descriptor !== undefined && !descriptor.configurable && descriptor.writable === false;
 }
 
 function isTrackable(value: unknown): value is object {

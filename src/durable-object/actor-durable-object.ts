@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
 import type { ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
+import { rawCopy } from "../actor/state-raw";
 import { isEncoding } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { InspectorOp } from "../protocol/inspector";
@@ -44,8 +45,6 @@ export type ActorDurableObjectClass = new (ctx: DurableObjectState, env: never) 
 export interface CallingObject {
   readonly id: DurableObjectId;
   loading(): boolean;
-  /** A value the actor passes on (an argument, an input), with its state's proxies replaced by their objects. */
-  toRaw<T>(value: T): T;
 }
 
 /** Makes the client `c.client()` returns (the registry's server-side client) from the object's `env`. */
@@ -96,11 +95,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       super(ctx, env);
       // `c.client()`: made on first use, over this object's bindings.
       let client: unknown;
-      const caller: CallingObject = {
-        id: ctx.id,
-        loading: () => this.#life.loader.loading,
-        toRaw: (value) => this.#life.loader.loaded?.toRaw(value) ?? value,
-      };
+      const caller: CallingObject = { id: ctx.id, loading: () => this.#life.loader.loading };
       this.#namespace = () => inJurisdiction(namespaceIn(env, services.binding, name), definition.config.jurisdiction);
       this.#hooks = {
         client: () => (client ??= services.makeClient(env, caller)),
@@ -135,7 +130,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     }
 
     async action(call: ActionCall): Promise<Outcome<unknown>> {
-      return this.#call(`action '${call.name}'`, call.target, async ({ instance }) => instance.toRaw(await httpAction(instance, call)));
+      return this.#call(`action '${call.name}'`, call.target, async ({ instance }) => rawCopy(await httpAction(instance, call)));
     }
 
     async message(call: MessageCall): Promise<Outcome<null>> {

@@ -1,4 +1,5 @@
 import { runAction } from "../actor/actions";
+import { rawCopy } from "../actor/state-raw";
 import { Connection } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import { errors } from "../protocol/errors";
@@ -20,10 +21,10 @@ export async function inspect(instance: ActorInstance, request: InspectorOp): Pr
     case "action": {
       instance.log.info(`from inspector: action '${request.name}'`);
       const conn = new Connection(INSPECTOR_TRANSPORT, { params: null, auth: undefined, state: undefined });
-      return jsonView(instance.toRaw(await runAction(instance, conn, request.name, request.args)));
+      return jsonView(rawCopy(await runAction(instance, conn, request.name, request.args)));
     }
     case "setState": {
-      const current = instance.toRaw(instance.state);
+      const current = rawCopy(instance.state);
       // The page edits the state as snapshots show it: its types are taken back from the marks and the state it replaces.
       const next = fromJsonView(request.state, current);
       // Actions read fields of an object state; anything else in its place would make each of them throw.
@@ -62,7 +63,7 @@ export async function snapshot(instance: ActorInstance): Promise<InspectorSnapsh
   const { meta } = instance;
   return {
     actor: { id: instance.actorId, name: meta.name, key: meta.key, createdAt: meta.createdAt },
-    state: jsonView(instance.toRaw(instance.state)),
+    state: jsonView(rawCopy(instance.state)),
     actions: Object.keys(instance.definition.config.actions ?? {}),
     connections: [...instance.connections.all.values()].map((conn) => ({
       id: conn.id,

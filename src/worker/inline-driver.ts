@@ -1,3 +1,4 @@
+import { rawCopy } from "../actor/state-raw";
 import type { ActorWebSocket } from "../client/actor-websocket";
 import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, TransportHandlers } from "../client/driver";
 import type { ActorListPage } from "../protocol/actor-list";
@@ -46,7 +47,7 @@ export class InlineClientDriver implements ClientDriver {
    * cannot carry, so its calls send the objects behind the proxies.
    */
   #data<T>(value: T): T {
-    return this.#caller ? this.#caller.toRaw(value) : value;
+    return this.#caller ? rawCopy(value) : value;
   }
 
   resolve(query: ActorQuery): Promise<string> {

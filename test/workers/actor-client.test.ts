@@ -19,6 +19,11 @@ describe("c.client() inside an actor", () => {
     expect(echoed).toEqual({ items: [1, 2], boxTags: [["a", 1]], tags: [["a", 1]] });
   });
 
+  it("the same from onCreate, before the actor has finished loading", async () => {
+    const key = uniqueKey("pass-at-create");
+    expect(await client.caller.getOrCreate(key).echoedAtCreate()).toEqual([{ items: [1, 2], tags: {} }]);
+  });
+
   it("onFetch calls another actor", async () => {
     const counter = uniqueKey("counter");
     const handle = client.caller.getOrCreate(uniqueKey());

@@ -454,9 +454,14 @@ const layout = actor({
  * errors, actors whose onAuth would refuse the call, and onFetch.
  */
 const caller = actor({
-  state: { bumps: 0, box: { items: [1, 2], tags: new Map([["a", 1]]) } },
+  state: { bumps: 0, box: { items: [1, 2], tags: new Map([["a", 1]]) }, echoedAtCreate: null as unknown },
   createVars: () => ({ startError: null as string | null }),
   onAuth: () => ({}),
+  // With a key starting `pass-at-create`, onCreate passes part of its state to another actor.
+  onCreate: async (c) => {
+    if (!c.key[0]?.startsWith("pass-at-create")) return;
+    c.state.echoedAtCreate = await c.client<typeof registry>().echo.getOrCreate(c.key).echo(c.state.box);
+  },
   // With a key starting `self-at-start`, onStart calls this very actor and records the refusal.
   onStart: async (c) => {
     if (!c.key[0]?.startsWith("self-at-start")) return;
@@ -525,6 +530,7 @@ const caller = actor({
       return { items: box.items, boxTags: [...box.tags], tags: [...tags] };
     },
     startError: (c) => c.vars.startError,
+    echoedAtCreate: (c) => c.state.echoedAtCreate,
     bump: (c, amount: number) => {
       c.state.bumps += amount;
       return c.state.bumps;
