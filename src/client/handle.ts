@@ -26,10 +26,14 @@ export interface HandleSettings {
  * connection's own members (`dispose`, `on`, ...) is not among them: the member wins at run
  * time, so the action is reached with `conn.action(name, args)`.
  */
-export type ActorConnection<D = unknown> = ActorConnectionBase & Omit<ActorActions<D>, keyof ActorConnectionBase>;
+export type ActorConnection<D = unknown> = ActorConnectionBase & Omit<ActorActions<D>, keyof ActorConnectionBase | NotActionNames>;
 
 /** A handle with the actor's actions as methods; as on a connection, the handle's own members (`resolve`, `fetch`, ...) win. */
-export type ActorHandle<D = unknown> = ActorHandleBase<D> & Omit<ActorActions<D>, keyof ActorHandleBase<D>>;
+export type ActorHandle<D = unknown> = ActorHandleBase<D> & Omit<ActorActions<D>, keyof ActorHandleBase<D> | NotActionNames>;
+
+/** Names no action is called by on a handle or a connection: what every object has (`toString`, ...), and NOT_ACTIONS. */
+// biome-ignore lint/complexity/noBannedTypes: the members of Object.prototype are what is meant here
+type NotActionNames = keyof Object | (typeof NOT_ACTION_NAMES)[number];
 
 /**
  * A reference to one actor, by query. Creating a handle contacts nothing; every call sends
@@ -113,7 +117,8 @@ export class ActorHandleBase<D = unknown> {
  * (test matchers), `$$typeof` (React). An action of one of these names is still reached by
  * `handle.action(name, args)`.
  */
-const NOT_ACTIONS: ReadonlySet<string> = new Set(["then", "toJSON", "asymmetricMatch", "$$typeof"]);
+const NOT_ACTION_NAMES = ["then", "toJSON", "asymmetricMatch", "$$typeof"] as const;
+const NOT_ACTIONS: ReadonlySet<string> = new Set(NOT_ACTION_NAMES);
 
 /**
  * Exposes every unknown property as an action call, so `handle.increment(5)` works. Own

@@ -95,18 +95,22 @@ function varsChecks() {
 function shadowedChecks() {
   const shadowing = actor({
     state: {},
-    actions: { query: () => 1, resolve: () => true, dispose: () => "gone", plain: () => 2 },
+    actions: { query: () => 1, resolve: () => true, dispose: () => "gone", toString: () => 3, then: () => 4, plain: () => 2 },
   });
   const typed = setup({ use: { shadowing } });
   const handle = createClient<typeof typed>("http://127.0.0.1:8787").shadowing.getOrCreate("a");
   // @ts-expect-error: `query` is the handle's query, not a function
   void handle.query();
+  // @ts-expect-error: `toString` is the object's own, answering a string
+  const text: Promise<number> = handle.toString();
+  // @ts-expect-error: `then` is never an action (a handle is not a promise)
+  void handle.then();
   const id: Promise<string> = handle.resolve();
   const conn = handle.connect();
   const disposed: Promise<void> = conn.dispose();
   const plain: Promise<number> = handle.plain();
   const viaAction: Promise<unknown> = handle.action("query", []);
-  return { id, disposed, plain, viaAction };
+  return { text, id, disposed, plain, viaAction };
 }
 
 describe("client types", () => {
