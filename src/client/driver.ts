@@ -30,6 +30,12 @@ export interface ConnectRequest {
 }
 
 /**
+ * A raw request as the caller gave it. Its body stays what the caller passed (a string, bytes, a
+ * Blob...) rather than a stream, so that the request that goes out has a Content-Length.
+ */
+export type RawRequestInit = RequestInit & { duplex?: "half" };
+
+/**
  * How handles reach actors. The HTTP driver goes over the network through the front Worker;
  * the server-side driver (worker/inline-driver.ts) calls Durable Objects directly, skipping onAuth.
  */
@@ -37,7 +43,7 @@ export interface ClientDriver {
   /** The actor's id; creates the actor first when the query allows it. */
   resolve(query: ActorQuery, params: unknown): Promise<string>;
   /** Raw HTTP to onFetch. `path` starts with `/` and keeps its query string. */
-  rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response>;
+  rawFetch(query: ActorQuery, path: string, init: RawRequestInit, params: unknown): Promise<Response>;
   /** Raw WebSocket to onWebSocket, open; rejects with the server's error code. */
   rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<ActorWebSocket>;
   /** One action call over HTTP; resolves with its output. */

@@ -3,7 +3,7 @@ import type { ActorQuery } from "../protocol/query";
 import { existingActorQuery, queryActorName } from "../protocol/query-facts";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorConnectionBase } from "./connection";
-import type { ClientDriver, TransportKind } from "./driver";
+import type { ClientDriver, RawRequestInit, TransportKind } from "./driver";
 import type { OpenResources } from "./open-resources";
 import type { ActorActions } from "./types";
 
@@ -72,10 +72,8 @@ export class ActorHandleBase<D = unknown> {
    * kept), a URL whose path is used, or a Request; `init` may also be a Request.
    */
   fetch(input: string | URL | Request, init?: RequestInit | Request): Promise<Response> {
-    const path = actorPath(input);
     const base = input instanceof Request ? input : undefined;
-    const request = new Request(`http://actor${path}`, requestInit(base, init));
-    return this.#driver.rawFetch(this.#query, path, request, this.#params);
+    return this.#driver.rawFetch(this.#query, actorPath(input), requestInit(base, init), this.#params);
   }
 
   /**
@@ -139,21 +137,33 @@ export function withActionMethods<T extends object>(target: T, call: (name: stri
 /** The actor-side path: exactly one leading slash, query string kept. */
 function actorPath(input: string | URL | Request): string {
   // A string is a path, unless it is a whole URL (`http://…`): then, as for a URL, its path and query.
-  if (typeof input === "string" && !/^https?:\/\//i.test(input)) return `/${input.replace(/^\/+/, "")}`;
-  const url = input instanceof Request ? new URL(input.url) : typeof input === "string" ? new URL(input) : input;
+  const url =
+    typeof input === "string" && !/^https?:\/\//i.test(input)
+      ? // Resolved inside the actor: dot segments (`..`, `%2e%2e`) may not climb out of its raw routes to the registry's others.
+        new URL(`/${input.replace(/^\/+/, "")}`, "http://actor")
+      : input instanceof Request
+        ? new URL(input.url)
+        : new URL(input);
   return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
 }
 
-function requestInit(base: Request | undefined, init: RequestInit | Request | undefined): RequestInit & { duplex?: "half" } {
-  const source = init ?? base;
-  if (!source) return {};
-  const body = source.body ?? null;
-  const method = source.method ?? "GET";
-  const result: RequestInit & { duplex?: "half" } = {
+/**
+ * What `fetch(input, init)` asks for, as `fetch` itself reads it: `init`'s fields over the
+ * Request's. The body stays the caller's own value where there is one.
+ */
+function requestInit(base: Request | undefined, init: RequestInit | Request | undefined): RawRequestInit {
+  // A Request as `init` stands for the whole request.
+  const over: RequestInit = init ?? {};
+  const from = init instanceof Request ? undefined : base;
+  const method = (over.method ?? from?.method ?? "GET").toUpperCase();
+  const body = "body" in over && over.body !== undefined ? over.body : (from?.body ?? null);
+  const result: RawRequestInit = {
     method,
-    headers: source.headers,
+    headers: over.headers ?? from?.headers,
     body: method === "GET" || method === "HEAD" ? null : body,
-    signal: source.signal ?? undefined,
+    signal: over.signal ?? from?.signal,
+    // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
+    redirect: init instanceof Request ? undefined : init?.redirect,
   };
   if (result.body instanceof ReadableStream) result.duplex = "half";
   return result;

@@ -4,7 +4,7 @@ import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/h
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
-import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, TransportHandlers } from "./driver";
+import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, RawRequestInit, TransportHandlers } from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { sseTransport, webSocketTransport } from "./transports";
@@ -56,21 +56,25 @@ export class HttpClientDriver implements ClientDriver {
     return (await response.json()) as ActorListPage;
   }
 
-  async rawFetch(query: ActorQuery, path: string, request: Request, params: unknown): Promise<Response> {
-    const headers = new Headers(request.headers);
+  async rawFetch(query: ActorQuery, path: string, raw: RawRequestInit, params: unknown): Promise<Response> {
+    const headers = new Headers(raw.headers);
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
-    const init: RequestInit & { duplex?: "half" } = { method: request.method, headers, redirect: "manual", signal: request.signal };
-    if (request.body) {
+    // A redirect goes back as it is unless the caller asked to follow it (browsers hide a manual one's status).
+    const init: RawRequestInit = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
+    if (raw.body instanceof ReadableStream) {
       // Browsers upload a streamed body only over HTTP/2 or later, so there it is read first.
       // Node's fetch and Workers stream it, given `duplex`.
       if (canStreamUploads()) {
-        init.body = request.body;
+        init.body = raw.body;
         init.duplex = "half";
       } else {
-        init.body = await request.arrayBuffer();
+        init.body = await new Response(raw.body).arrayBuffer();
       }
+    } else if (raw.body !== undefined && raw.body !== null) {
+      // The caller's own value: fetch sends it with its Content-Length.
+      init.body = raw.body;
     }
-    return this.#fetch(new Request(`${this.#actorsUrl}/raw/http${path}`, init));
+    return this.#fetch(`${this.#actorsUrl}/raw/http${path}`, init);
   }
 
   async rawWebSocket(query: ActorQuery, path: string, protocols: string[], params: unknown): Promise<ActorWebSocket> {

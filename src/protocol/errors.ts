@@ -190,6 +190,13 @@ export const errors = {
       { status: 500 },
     );
   },
+  fetchResponseBodyUsed(name: string) {
+    return new ActorflareError(
+      "invalid_fetch_response",
+      `onFetch of actor '${name}' returned a Response whose body was already read, so it cannot be sent. Return a new Response, or read a clone (response.clone()).`,
+      { status: 500 },
+    );
+  },
   forbiddenWithoutOnAuth(name: string) {
     return new Forbidden(
       `Actor '${name}' has no onAuth handler, so public clients may not reach it. Add onAuth to its definition (an empty \`onAuth: () => ({})\` makes it public).`,

@@ -1,6 +1,6 @@
 import { rawCopy } from "../actor/state-raw";
 import type { ActorWebSocket } from "../client/actor-websocket";
-import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, TransportHandlers } from "../client/driver";
+import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, RawRequestInit, TransportHandlers } from "../client/driver";
 import type { ActorListPage } from "../protocol/actor-list";
 import { ActorError, errorFromResponse } from "../client/errors";
 import { webSocketTransport } from "../client/transports";
@@ -82,8 +82,9 @@ export class InlineClientDriver implements ClientDriver {
     return asClientErrors(() => listActors(this.#runtime, this.#env(), name, parseListRequest(page.cursor, page.limit)));
   }
 
-  rawFetch(query: ActorQuery, path: string, request: Request): Promise<Response> {
-    return asClientErrors(() => streamToActor(this.#locate(query), request, ACTOR_ORIGIN + path, { route: "raw-http", encoding: "json" }));
+  rawFetch(query: ActorQuery, path: string, init: RawRequestInit): Promise<Response> {
+    const url = ACTOR_ORIGIN + path;
+    return asClientErrors(() => streamToActor(this.#locate(query), new Request(url, init), url, { route: "raw-http", encoding: "json" }));
   }
 
   rawWebSocket(query: ActorQuery, path: string, protocols: string[]): Promise<ActorWebSocket> {

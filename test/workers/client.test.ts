@@ -48,6 +48,39 @@ describe("client handles", () => {
     expect(new TextDecoder().decode(new Uint8Array(viaInit.bodyBytes))).toBe("patched");
   });
 
+  it("a Request with an init is the Request with init's fields over its own, as fetch reads them", async () => {
+    const handle = testClient().inspector.getOrCreate(uniqueKey());
+    const request = new Request("http://elsewhere/echo", { method: "POST", body: "payload" });
+    const seen = (await (await handle.fetch(request, { headers: { "X-A": "1" } })).json()) as Seen;
+    expect(seen).toMatchObject({ method: "POST", pathname: "/echo" });
+    expect(seen.headers["x-a"]).toBe("1");
+    expect(new TextDecoder().decode(new Uint8Array(seen.bodyBytes))).toBe("payload");
+  });
+
+  it("a body given as a string or bytes arrives with its Content-Length (storage APIs need a known length)", async () => {
+    const handle = testClient().inspector.getOrCreate(uniqueKey());
+    for (const body of ["hello", new TextEncoder().encode("hello")]) {
+      const seen = (await (await handle.fetch("/put", { method: "PUT", body })).json()) as Seen;
+      expect(seen.headers["content-length"]).toBe("5");
+    }
+  });
+
+  it("dot segments in a path stay inside the actor's raw routes: they never reach the registry's others", async () => {
+    const key = uniqueKey();
+    const handle = testClient().inspector.getOrCreate(key);
+    for (const [path, expected] of [
+      ["../../actions/x", "/actions/x"],
+      ["%2e%2e/%2e%2e/destroy", "/destroy"],
+      ["a/./b/../c", "/a/c"],
+    ]) {
+      const response = await handle.fetch(path as string, { method: "POST", body: "{}" });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as Seen).pathname).toBe(expected);
+    }
+    // The actor is still there: nothing was destroyed.
+    expect(((await (await testClient().inspector.get(key).fetch("/read")).json()) as { hits: number }).hits).toBe(3);
+  });
+
   it("sends conn params given as an option to onAuth", async () => {
     const handle = testClient().inspector.getOrCreate(uniqueKey(), { params: { token: "bob" } });
     const seen = (await (await handle.fetch("/")).json()) as { auth: { user: string } };

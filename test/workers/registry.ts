@@ -27,6 +27,11 @@ const inspector = actor({
     if (url.pathname === "/throw-user") throw new UserError("You asked for it.", { code: "asked_for_it", metadata: { n: 1 } });
     if (url.pathname === "/throw") throw new Error("secret internal detail");
     if (url.pathname === "/no-response") return undefined as unknown as Response;
+    if (url.pathname === "/used-body") {
+      const used = new Response("read already");
+      await used.text();
+      return used;
+    }
     if (url.pathname === "/bad-state") {
       (c.state as Record<string, unknown>).fn = () => 1;
       return new Response("unreachable");

@@ -843,10 +843,8 @@ var ActorHandleBase = class {
    * kept), a URL whose path is used, or a Request; `init` may also be a Request.
    */
   fetch(input, init) {
-    const path = actorPath(input);
     const base = input instanceof Request ? input : void 0;
-    const request = new Request(`http://actor${path}`, requestInit(base, init));
-    return this.#driver.rawFetch(this.#query, path, request, this.#params);
+    return this.#driver.rawFetch(this.#query, actorPath(input), requestInit(base, init), this.#params);
   }
   /**
    * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
@@ -877,7 +875,8 @@ var ActorHandleBase = class {
     return withActionMethods(connection, (name, args) => connection.action(name, args));
   }
 };
-var NOT_ACTIONS = /* @__PURE__ */ new Set(["then", "toJSON", "asymmetricMatch", "$$typeof"]);
+var NOT_ACTION_NAMES = ["then", "toJSON", "asymmetricMatch", "$$typeof"];
+var NOT_ACTIONS = new Set(NOT_ACTION_NAMES);
 function withActionMethods(target, call) {
   return new Proxy(target, {
     get(object, property) {
@@ -890,20 +889,24 @@ function withActionMethods(target, call) {
   });
 }
 function actorPath(input) {
-  if (typeof input === "string" && !/^https?:\/\//i.test(input)) return `/${input.replace(/^\/+/, "")}`;
-  const url = input instanceof Request ? new URL(input.url) : typeof input === "string" ? new URL(input) : input;
+  const url = typeof input === "string" && !/^https?:\/\//i.test(input) ? (
+    // Resolved inside the actor: dot segments (`..`, `%2e%2e`) may not climb out of its raw routes to the registry's others.
+    new URL(`/${input.replace(/^\/+/, "")}`, "http://actor")
+  ) : input instanceof Request ? new URL(input.url) : new URL(input);
   return `/${url.pathname.replace(/^\/+/, "")}${url.search}`;
 }
 function requestInit(base, init) {
-  const source = init ?? base;
-  if (!source) return {};
-  const body = source.body ?? null;
-  const method = source.method ?? "GET";
+  const over = init ?? {};
+  const from = init instanceof Request ? void 0 : base;
+  const method = (over.method ?? from?.method ?? "GET").toUpperCase();
+  const body = "body" in over && over.body !== void 0 ? over.body : from?.body ?? null;
   const result = {
     method,
-    headers: source.headers,
+    headers: over.headers ?? from?.headers,
     body: method === "GET" || method === "HEAD" ? null : body,
-    signal: source.signal ?? void 0
+    signal: over.signal ?? from?.signal,
+    // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
+    redirect: init instanceof Request ? void 0 : init?.redirect
   };
   if (result.body instanceof ReadableStream) result.duplex = "half";
   return result;
@@ -1465,19 +1468,21 @@ var HttpClientDriver = class {
     if (!response.ok) throw await errorFromResponse(response);
     return await response.json();
   }
-  async rawFetch(query, path, request, params) {
-    const headers = new Headers(request.headers);
+  async rawFetch(query, path, raw, params) {
+    const headers = new Headers(raw.headers);
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
-    const init = { method: request.method, headers, redirect: "manual", signal: request.signal };
-    if (request.body) {
+    const init = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
+    if (raw.body instanceof ReadableStream) {
       if (canStreamUploads()) {
-        init.body = request.body;
+        init.body = raw.body;
         init.duplex = "half";
       } else {
-        init.body = await request.arrayBuffer();
+        init.body = await new Response(raw.body).arrayBuffer();
       }
+    } else if (raw.body !== void 0 && raw.body !== null) {
+      init.body = raw.body;
     }
-    return this.#fetch(new Request(`${this.#actorsUrl}/raw/http${path}`, init));
+    return this.#fetch(`${this.#actorsUrl}/raw/http${path}`, init);
   }
   async rawWebSocket(query, path, protocols, params) {
     const offered = connectionProtocols(query, params, "json", protocols);
