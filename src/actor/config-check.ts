@@ -53,6 +53,7 @@ const LATER_RIVETKIT_NAMES: Record<string, string> = {
     "Cloudflare moves an idle Durable Object out of memory without notice, so there is no sleep hook; state is saved after every handler (c.saveState() for long-lived sockets)",
   sleepTimeout: "Cloudflare decides when an idle Durable Object leaves memory; there is no sleep timeout to set",
   noSleep: "Cloudflare decides when an idle Durable Object leaves memory; an open connection keeps it listening while it hibernates",
+  run: "actorflare has no run loop: start background work from onStart with c.waitUntil(...), or repeat it with c.schedule.after(...) or c.schedule.cron(...)",
 };
 
 /** A value and the factory that would make it: an actor has one or the other. */

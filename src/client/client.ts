@@ -93,8 +93,20 @@ export function createClient<R = unknown>(endpointOrOptions: string | ClientOpti
   return clientForDriver<R>(driver, settingsFrom(options));
 }
 
+const ENCODINGS: readonly Encoding[] = ["json", "cbor"];
+const TRANSPORTS: readonly TransportKind[] = ["websocket", "sse"];
+
+/** The client's settings, checked: a wrong one would otherwise surface as an undecodable answer much later. */
 export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transport" | "actionTimeout">): HandleSettings {
-  return { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 30_000 };
+  const settings = { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 30_000 };
+  if (!ENCODINGS.includes(settings.encoding)) {
+    throw new TypeError(`createClient: encoding ${JSON.stringify(settings.encoding)} is not one this client speaks; use "json" (the default) or "cbor".`);
+  }
+  if (!TRANSPORTS.includes(settings.transport)) {
+    throw new TypeError(`createClient: transport ${JSON.stringify(settings.transport)} is not one of "websocket" (the default) or "sse".`);
+  }
+  if (!(settings.actionTimeout > 0)) throw new TypeError("createClient: actionTimeout must be a positive number of milliseconds.");
+  return settings;
 }
 
 /** A client over any driver; `createServer()` uses it with a driver that skips the network and onAuth. */

@@ -53,6 +53,9 @@ const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_st
  * it opens (`onAuth` or a connection hook threw). The user's callbacks cannot break it: what
  * they throw is reported (see runCallbacks) and the connection goes on.
  */
+/** Reads a connection's query without a member an action could be named after. */
+export const CONNECTION_QUERY: unique symbol = Symbol("actorflare.connectionQuery");
+
 export class ActorConnectionBase {
   readonly #driver: ClientDriver;
   readonly #query: ActorQuery;
@@ -83,6 +86,11 @@ export class ActorConnectionBase {
     this.#params = params;
     this.#options = options;
     void this.#connect();
+  }
+
+  /** The query this connection addresses its actor by (a symbol, so that no action name is taken: `actorflare/testing` reads it). */
+  get [CONNECTION_QUERY](): ActorQuery {
+    return this.#query;
   }
 
   /** The actor's id, once the first connection is open. */

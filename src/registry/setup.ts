@@ -108,5 +108,15 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
     }
     validateActorConfig(definition.config, name);
   }
+  for (const [name, binding] of Object.entries(options.bindings ?? {})) {
+    if (!names.includes(name)) {
+      throw new Error(
+        `setup({ bindings }): '${name}' is not an actor of this registry (${names.join(", ")}); a binding is named per registered actor, e.g. { ${names[0]}: "MY_BINDING" }.`,
+      );
+    }
+    if (binding !== undefined && (typeof binding !== "string" || binding === "")) {
+      throw new Error(`setup({ bindings }): the binding of '${name}' must be the name of a Durable Object binding in wrangler.toml, a non-empty string.`);
+    }
+  }
   return new Registry(options);
 }

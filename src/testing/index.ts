@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { clientForDriver, settingsFrom, type Client } from "../client/client";
-import type { ActorConnectionBase } from "../client/connection";
+import { ActorConnectionBase, CONNECTION_QUERY } from "../client/connection";
 import { HttpClientDriver } from "../client/http-driver";
 import { OpenResources } from "../client/open-resources";
 import type { TransportKind } from "../client/driver";
@@ -24,9 +24,12 @@ export interface TestOptions {
   actionTimeout?: number | undefined;
 }
 
-/** Anything that names one actor: a handle or a connection's handle (`client.counter.getOrCreate("a")`). */
-export interface ActorRef {
-  readonly query: ActorQuery;
+/** Anything that names one actor: a handle (`client.counter.getOrCreate("a")`) or a connection made from one. */
+export type ActorRef = { readonly query: ActorQuery } | ActorConnectionBase;
+
+/** The query an actor reference addresses its actor by. */
+function queryOf(actor: ActorRef): ActorQuery {
+  return actor instanceof ActorConnectionBase ? actor[CONNECTION_QUERY] : actor.query;
 }
 
 export interface ActorTest<A extends ActorDefinitions> {
@@ -82,7 +85,8 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
     return inJurisdiction(namespace as DurableObjectNamespace, registry.actors[name]?.config.jurisdiction);
   };
 
-  const stubOf = ({ query }: ActorRef): DurableObjectStub => {
+  const stubOf = (actor: ActorRef): DurableObjectStub => {
+    const query = queryOf(actor);
     const name = queryActorName(query);
     if (name === undefined) throw new Error("setupTest: this handle does not name its actor; use client.<name>.getForId(id).");
     const namespace = namespaceOf(name);
@@ -117,7 +121,7 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
     async restartActor(actor) {
       const stub = stubOf(actor);
       // Only objects that exist are restarted: asking an object to abort would create it.
-      const exists = (await listDurableObjectIds(namespaceOf(queryActorName(actor.query)!))).some((id) => id.equals(stub.id));
+      const exists = (await listDurableObjectIds(namespaceOf(queryActorName(queryOf(actor))!))).some((id) => id.equals(stub.id));
       if (!exists) return;
       // Listening before the restart: a connection may drop and reopen before the abort call returns.
       const drops = resources

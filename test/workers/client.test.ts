@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ActorError } from "../../src/client/index";
+import { ActorError, createClient } from "../../src/client/index";
 import { call, testClient, uniqueKey } from "./helpers";
 
 type Seen = { method: string; pathname: string; search: string; headers: Record<string, string>; bodyBytes: number[]; key: string[] };
@@ -79,6 +79,12 @@ describe("client handles", () => {
     }
     // The actor is still there: nothing was destroyed.
     expect(((await (await testClient().inspector.get(key).fetch("/read")).json()) as { hits: number }).hits).toBe(3);
+  });
+
+  it("createClient refuses an encoding or transport it does not speak, at once and saying which it does", () => {
+    const endpoint = "http://127.0.0.1:8787";
+    expect(() => createClient({ endpoint, encoding: "msgpack" as "json" })).toThrow(/"json".*"cbor"/);
+    expect(() => createClient({ endpoint, transport: "ws" as "websocket" })).toThrow(/"websocket".*"sse"/);
   });
 
   it("sends conn params given as an option to onAuth", async () => {

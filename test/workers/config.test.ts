@@ -33,6 +33,7 @@ describe("actor() and setup() check the config at module load", () => {
     ["onRequest", { state: {}, onRequest: () => new Response() }, "onRequest", /onFetch\(c, request/],
     ["onSleep", { state: {}, onSleep: () => {} }, "onSleep", /no sleep hook/],
     ["options.sleepTimeout", { state: {}, options: { sleepTimeout: 1000 } }, "options.sleepTimeout", /no sleep timeout/],
+    ["run", { state: {}, run: async () => {} }, "run", /no run loop.*c\.waitUntil.*c\.schedule/],
   ])("rejects %s from later RivetKit versions, saying what to write instead", (_label, config, field, advice) => {
     expect(() => actor(config as never)).toThrow(ActorConfigError);
     expect(() => actor(config as never)).toThrow(advice);
@@ -57,6 +58,12 @@ describe("actor() and setup() check the config at module load", () => {
     expect(registry.bindingName("counter")).toBe("COUNTER");
     const custom = setup({ use: { counter: actor({ state: {} }) }, bindings: { counter: "MY_COUNTERS" } });
     expect(custom.bindingName("counter")).toBe("MY_COUNTERS");
+  });
+
+  it("setup({ bindings }) refuses a name that is no actor of the registry, and a binding that is not a name", () => {
+    const counter = actor({ state: {} });
+    expect(() => setup({ use: { counter }, bindings: { countr: "X" } as never })).toThrow(/'countr' is not an actor of this registry \(counter\)/);
+    expect(() => setup({ use: { counter }, bindings: { counter: "" } })).toThrow(/binding of 'counter' must be/);
   });
 
   it("a missing binding fails with the exact wrangler.toml lines to add", async () => {

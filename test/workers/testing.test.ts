@@ -39,6 +39,13 @@ describe("actorflare/testing", () => {
     expect(await other.wakeId()).toBe(otherWake);
   });
 
+  it("restartActor takes a connection too: the one in hand names its actor", async () => {
+    const conn = client.chatRoom.getOrCreate(uniqueKey(), { params: { name: "ada" } }).connect();
+    const firstWake = await conn.wakeId();
+    await restartActor(conn);
+    expect(await conn.wakeId()).not.toBe(firstWake);
+  });
+
   it("restartActor leaves an actor that does not exist uncreated", async () => {
     const before = await actorIds("lifecycle");
     await restartActor(client.lifecycle.getOrCreate(uniqueKey()));
