@@ -1,7 +1,7 @@
 import { errors } from "../protocol/errors";
 import type { ActorIndexRpc, IndexEntry } from "../server/actor-index";
 import { indexShardName, indexShardOf, keyToName } from "../server/object-names";
-import { withRuntimeRetries } from "../server/runtime-retries";
+import { isRpcMissing, withRuntimeRetries } from "../server/runtime-retries";
 
 /**
  * An actor's own entry in the actor index (server/actor-index.ts), written by the actor's object
@@ -50,6 +50,7 @@ export class IndexClient {
     try {
       await withRuntimeRetries(() => call(shard));
     } catch (error) {
+      if (isRpcMissing(shard, "indexWrite", error)) throw errors.rpcUnavailable();
       throw errors.indexUnavailable(error instanceof Error ? error.message : String(error));
     }
   }

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   "self_call_while_starting",
   "actor_overloaded",
   "index_unavailable",
+  "rpc_unavailable",
   "proxy_error",
   "internal_error",
   // The client's own: the network, the connection, the platform.

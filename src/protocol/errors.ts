@@ -145,6 +145,13 @@ export const errors = {
       { status: 500 },
     );
   },
+  rpcUnavailable() {
+    return new ActorflareError(
+      "rpc_unavailable",
+      'This Worker\'s compatibility_date is older than Durable Object RPC, which actorflare uses between the Worker and its actors. Set compatibility_date to "2024-04-03" or later in wrangler.toml (or wrangler.jsonc).',
+      { status: 500 },
+    );
+  },
   indexUnavailable(detail: string) {
     return new ActorflareError(
       "index_unavailable",

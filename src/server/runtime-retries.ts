@@ -16,6 +16,14 @@ const RETRY = { attempts: 3, backoff: { base: 100, max: 800, jitter: 1 }, retrya
 /** A call that cannot be sent again (its body was streamed) is tried once. */
 const ONCE = { ...RETRY, attempts: 1 };
 
+/**
+ * Whether calling `method` on a Durable Object stub failed because the stub has no RPC methods
+ * at all: the Worker's compatibility_date is before Durable Object RPC (2024-04-03).
+ */
+export function isRpcMissing(stub: object, method: string, error: unknown): boolean {
+  return error instanceof TypeError && typeof (stub as Record<string, unknown>)[method] !== "function";
+}
+
 /** Whether the runtime refused a call because the object is overloaded. */
 export function isOverloaded(error: unknown): boolean {
   return (error as RuntimeError | undefined)?.overloaded === true;

@@ -1,6 +1,6 @@
 import { errors, isStackOverflow } from "../protocol/errors";
 import type { ActorObjectRpc, Outcome } from "../server/contract";
-import { isOverloaded, withRuntimeRetries } from "../server/runtime-retries";
+import { isOverloaded, isRpcMissing, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
 
 /**
@@ -19,6 +19,8 @@ export async function callActor<T>(located: LocatedActor, method: (stub: ActorOb
   try {
     return await withRuntimeRetries(() => method(located.stub));
   } catch (error) {
+    // Every contract method is there or none is: `resolve` stands for them all.
+    if (isRpcMissing(located.stub, "resolve", error)) throw errors.rpcUnavailable();
     throw asProxyError(error);
   }
 }
