@@ -1,6 +1,6 @@
-import { decodeCbor, encodeCbor } from "./cbor";
+import { decodeCbor, encodeCbor, UnencodableError } from "./cbor";
 import { errors } from "./errors";
-import { jsonText } from "./json-text";
+import { jsonText, valueNotEncodable } from "./json-text";
 
 /** How protocol messages are serialised (docs/protocol.md, "Encodings"). */
 export type Encoding = "json" | "cbor";
@@ -15,9 +15,18 @@ export function parseEncoding(value: string | null): Encoding {
   throw errors.invalidEncoding(value);
 }
 
-/** Encodes a value; in JSON a bigint or a cycle is `value_not_serializable` (json-text.ts). */
+/**
+ * Encodes a value; in JSON a bigint or a cycle, in CBOR a Promise, a function or a symbol, is
+ * `value_not_serializable` (json-text.ts). JSON itself leaves functions out and writes a Promise
+ * as `{}`, as `JSON.stringify` does.
+ */
 export function encode(encoding: Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
-  return encoding === "json" ? jsonText(value) : encodeCbor(value);
+  if (encoding === "json") return jsonText(value);
+  try {
+    return encodeCbor(value);
+  } catch (error) {
+    throw error instanceof UnencodableError ? valueNotEncodable(error.what, error) : error;
+  }
 }
 
 export function decode(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): unknown {

@@ -59,3 +59,18 @@ export function valueNotSerializable(obstacle: Obstacle, wire: "json" | "rivet23
         : `A value could not be encoded as JSON: it has a cycle (an object that contains itself), which JSON has no form for. ${useCbor}, which carries cycles, or return or send a value without the cycle.`;
   return new ActorflareError("value_not_serializable", message, { status: 500, cause });
 }
+
+/**
+ * A value no encoding carries: a Promise (a missing `await`, most often), a function, a symbol.
+ * `what` names it ("a Promise (await it first)"). Public and 500, as `valueNotSerializable`.
+ */
+export function valueNotEncodable(what: string, cause?: unknown): ActorflareError {
+  return new ActorflareError(
+    "value_not_serializable",
+    `A value could not be encoded: it holds ${what}, which no encoding carries. Return or send plain data.`,
+    {
+      status: 500,
+      cause,
+    },
+  );
+}

@@ -1,17 +1,29 @@
 import { errors, isStackOverflow } from "../protocol/errors";
+import { valueNotEncodable } from "../protocol/json-text";
 import type { ActorObjectRpc, Outcome } from "../server/contract";
 import { isOverloaded, isRpcMissing, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
 
 /**
- * The runtime's failure as our error: `actor_overloaded` (503) or `proxy_error` (502), or, when
- * the runtime could not serialize the call because the client's value nests too deep for its
- * stack, `invalid_request` (400): retrying cannot help, and the fault is the request's.
+ * The runtime's failure as our error: `actor_overloaded` (503) or `proxy_error` (502); when the
+ * runtime could not serialize the call because the client's value nests too deep for its stack,
+ * `invalid_request` (400): retrying cannot help, and the fault is the request's; when it could
+ * not send the answer back (a Promise or a function in it), `value_not_serializable`.
  */
 function asProxyError(error: unknown): Error {
   if (isOverloaded(error)) return errors.actorOverloaded();
+  // The runtime could not send the actor's answer back: it holds what no encoding carries.
+  const uncloneable = error instanceof Error ? /^([\s\S]*) could not be cloned/.exec(error.message)?.[1] : undefined;
+  if (uncloneable !== undefined) return valueNotEncodable(uncloneableWhat(uncloneable), error);
   if (error instanceof RangeError || isStackOverflow(error)) return errors.nestedTooDeeply();
   return errors.proxyError(error instanceof Error ? error.message : String(error));
+}
+
+/** What the runtime's "… could not be cloned" names: `#<Promise>`, or a function's source. */
+function uncloneableWhat(text: string): string {
+  if (text.includes("Promise")) return "a Promise (await it first)";
+  if (/^(async\s+)?(function\b|class\b|\(|[\w$]+\s*=>)/.test(text)) return "a function";
+  return `a value the runtime cannot copy (${text.slice(0, 60)})`;
 }
 
 /** Calls one of the object's RPC methods. Errors of the actor come back as an Outcome; the runtime's are thrown as ours. */

@@ -548,7 +548,10 @@ const caller = actor({
 });
 
 /** Values a client cannot send in every encoding, made by the actor: `make(kind)` returns one. */
-function made(kind: "bigint" | "bigints" | "cycle" | "halves"): unknown {
+function made(kind: "bigint" | "bigints" | "cycle" | "halves" | "promise" | "function"): unknown {
+  // A forgotten `await` inside an answer, and a function: no encoding carries either.
+  if (kind === "promise") return { count: Promise.resolve(1) };
+  if (kind === "function") return { f: () => 1 };
   if (kind === "bigint") return 5n;
   if (kind === "bigints") return new BigInt64Array([1n, -2n]);
   if (kind === "halves") return new Float16([1.5, 2]);

@@ -42,6 +42,31 @@ describe("values JSON cannot carry", () => {
   });
 });
 
+describe("values no encoding carries", () => {
+  it.each(["json", "cbor"] as const)("a Promise in an answer over HTTP (%s) is value_not_serializable, naming it", async (encoding) => {
+    const error = await rejection(testClient(encoding).echo.getOrCreate(uniqueKey()).make("promise"));
+    expect([error.code, error.message]).toEqual(["value_not_serializable", expect.stringContaining("a Promise (await it first)")]);
+  });
+
+  it("a function is left out in JSON, as JSON.stringify does, and refused in CBOR", async () => {
+    expect(await testClient("json").echo.getOrCreate(uniqueKey()).make("function")).toEqual({});
+    const error = await rejection(testClient("cbor").echo.getOrCreate(uniqueKey()).make("function"));
+    expect([error.code, error.message]).toEqual(["value_not_serializable", expect.stringContaining("a function")]);
+  });
+
+  it.each(transports)("on a CBOR %s connection too, and the connection goes on", async (transport) => {
+    const client = testClient("cbor", transport);
+    const conn = client.echo.getOrCreate(uniqueKey()).connect();
+    try {
+      const error = await rejection(conn.make("promise"));
+      expect([error.code, error.message]).toEqual(["value_not_serializable", expect.stringContaining("a Promise (await it first)")]);
+      expect(await conn.echo(1)).toEqual([1]);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe("CBOR carries them", () => {
   it.each(transports)("a bigint, a cycle and a Float16Array, over HTTP and on a %s connection", async (transport) => {
     const client = testClient("cbor", transport);
