@@ -47,7 +47,8 @@ export interface CreateContext {
 /**
  * `c.schedule`: actions to run later, kept in the actor's storage until they ran. An unknown
  * action, a time that is not finite, a bad cron expression or arguments that are not JSON are
- * refused when scheduling (`action_not_found`, `invalid_schedule`), never when due.
+ * refused when scheduling (`action_not_found`, `invalid_schedule`), never when due: thrown at
+ * once, so a call that is not awaited fails its handler too.
  */
 export interface Schedule {
   /** Runs `action(...args)` in `ms` milliseconds. Resolves with the job's id. */

@@ -51,13 +51,16 @@ export class Scheduler implements Schedule {
     this.#clock = clock;
   }
 
-  async after(ms: number, action: string, ...args: unknown[]): Promise<string> {
+  // after, at and cron check their arguments before they return: a mistake throws at once, so
+  // it fails the handler even where the promise is not awaited (and would go unseen).
+
+  after(ms: number, action: string, ...args: unknown[]): Promise<string> {
     // Checked here too: `Date.now() + null` would be a time.
     if (typeof ms !== "number") throw notATime(ms);
     return this.at(Date.now() + ms, action, ...args);
   }
 
-  async at(timestamp: number, action: string, ...args: unknown[]): Promise<string> {
+  at(timestamp: number, action: string, ...args: unknown[]): Promise<string> {
     findAction(this.#instance.definition, action);
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) throw notATime(timestamp);
     if (timestamp > LATEST_SCHEDULE) {
@@ -69,21 +72,19 @@ export class Scheduler implements Schedule {
     const argsJson = storableArgs(action, args);
     const id = crypto.randomUUID();
     this.#store.insert({ id, at: timestamp, action, argsJson, cron: null });
-    await this.#arm();
-    return id;
+    return this.#arm().then(() => id);
   }
 
-  async cron(expression: string, action: string, ...args: unknown[]): Promise<string> {
+  cron(expression: string, action: string, ...args: unknown[]): Promise<string> {
     findAction(this.#instance.definition, action);
     const first = nextCronRun(expression, Date.now());
     const argsJson = storableArgs(action, args);
     // The same repeating job again (an onStart that schedules on every wake) is the one already stored.
     const existing = this.#store.findCron(expression, action, argsJson);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return Promise.resolve(existing);
     const id = crypto.randomUUID();
     this.#store.insert({ id, at: first, action, argsJson, cron: expression });
-    await this.#arm();
-    return id;
+    return this.#arm().then(() => id);
   }
 
   async list(): Promise<ScheduledJob[]> {

@@ -384,6 +384,11 @@ function scheduledActor(options: ActorOptions) {
             : c.schedule.after(when as number, action, ...args),
       scheduleBigint: (c, how: "after" | "cron") => (how === "cron" ? c.schedule.cron("* * * * *", "tick", 1n) : c.schedule.after(10, "tick", 1n)),
       scheduleMissing: (c) => c.schedule.after(10, "nope"),
+      /** The same mistake with the promise left unawaited: it must still fail this action. */
+      scheduleMissingUnawaited: (c) => {
+        void c.schedule.after(10, "nope");
+        return "scheduled";
+      },
       /** Schedules `tick` with an argument JSON would change or drop. */
       scheduleOddArgument: (c, kind: "date" | "function" | "map" | "nan" | "nested") => {
         const argument = { date: new Date(0), function: () => 1, map: new Map(), nan: Number.NaN, nested: { list: [1, { at: new Date(0) }] } }[kind];

@@ -76,6 +76,11 @@ describe("c.schedule", () => {
   it("scheduling an action the actor does not have fails at once", async () => {
     await expect(testClient().scheduled.getOrCreate(uniqueKey()).scheduleMissing()).rejects.toMatchObject({ code: "action_not_found" });
   });
+
+  it("the mistake fails the handler even when the schedule's promise is not awaited", async () => {
+    const handle = testClient().scheduled.getOrCreate(uniqueKey());
+    await expect(handle.scheduleMissingUnawaited()).rejects.toMatchObject({ code: "action_not_found" });
+  });
 });
 
 describe("lifecycle", () => {
