@@ -57,6 +57,8 @@ export interface ObjectServices {
   binding: string;
   /** Whether `setup({ inspector })` turned the inspector on. */
   inspector: boolean;
+  /** The class an actor's Durable Object is exported as, by the registry's convention (for messages). */
+  classNameOf: (actorName: string) => string;
 }
 
 const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
@@ -198,6 +200,9 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
      * again (the index unreachable), the request fails, and the next one tries again.
      */
     async #lifeFor(target: ActorTarget): Promise<ActorLife> {
+      if (target.actor !== undefined && target.actor !== name) {
+        throw errors.bindingMismatch(target.actor, name, services.classNameOf(target.actor), services.classNameOf(name));
+      }
       for (;;) {
         while (this.#destroying) {
           if (target.kind === "get") throw errors.actorGone(name);

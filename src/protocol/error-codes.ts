@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   "actor_overloaded",
   "index_unavailable",
   "rpc_unavailable",
+  "binding_mismatch",
   "proxy_error",
   "internal_error",
   // The client's own: the network, the connection, the platform.

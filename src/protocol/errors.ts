@@ -145,6 +145,14 @@ export const errors = {
       { status: 500 },
     );
   },
+  /** `askedClass`, `ownClass`: the class names the registry gives the two actors. */
+  bindingMismatch(asked: string, own: string, askedClass: string, ownClass: string) {
+    return new ActorflareError(
+      "binding_mismatch",
+      `A request for actor '${asked}' reached the Durable Object class of actor '${own}'. The binding of '${asked}' must name class_name "${askedClass}" in wrangler.toml (or wrangler.jsonc), and the Worker must export class ${askedClass} extends registry.durableObjects.${askedClass} {} (not ...durableObjects.${ownClass}).`,
+      { status: 500 },
+    );
+  },
   rpcUnavailable() {
     return new ActorflareError(
       "rpc_unavailable",

@@ -67,6 +67,7 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
         makeClient: (env, caller) => clientForDriver<Registry<A>>(new InlineClientDriver(this, () => env, caller)),
         binding,
         inspector: options.inspector !== undefined,
+        classNameOf: className,
       });
     }
     this.durableObjects = classes as unknown as DurableObjectClasses<A>;

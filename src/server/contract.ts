@@ -12,7 +12,10 @@ import { isWire, type Wire } from "../protocol/wire";
  */
 
 /** How the object must treat a missing or existing actor. */
-export type ActorTarget = { kind: "get" } | { kind: "getOrCreate"; key: string[]; input?: unknown } | { kind: "create"; key: string[]; input?: unknown };
+export type ActorTarget = ({ kind: "get" } | { kind: "getOrCreate"; key: string[]; input?: unknown } | { kind: "create"; key: string[]; input?: unknown }) & {
+  /** The actor name the Worker addressed: the object checks it is its own, or a binding leads to another actor's class. */
+  actor?: string;
+};
 
 /**
  * What an RPC method answers. An exception crossing RPC keeps only its message, so errors

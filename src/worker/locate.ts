@@ -32,10 +32,13 @@ export function locateActor(runtime: RegistryRuntime, env: unknown, query: Actor
   if ("getForId" in query) return locateById(runtime, env, query.getForId.actorId, query.getForId.name);
   const [variant, target]: [{ name: string; key: string[]; region?: unknown }, ActorTarget] =
     "getForKey" in query
-      ? [query.getForKey, { kind: "get" }]
+      ? [query.getForKey, { kind: "get", actor: query.getForKey.name }]
       : "getOrCreateForKey" in query
-        ? [query.getOrCreateForKey, { kind: "getOrCreate", key: query.getOrCreateForKey.key, input: query.getOrCreateForKey.input }]
-        : [query.create, { kind: "create", key: query.create.key, input: query.create.input }];
+        ? [
+            query.getOrCreateForKey,
+            { kind: "getOrCreate", key: query.getOrCreateForKey.key, input: query.getOrCreateForKey.input, actor: query.getOrCreateForKey.name },
+          ]
+        : [query.create, { kind: "create", key: query.create.key, input: query.create.input, actor: query.create.name }];
   const definition = definitionOf(runtime, variant.name);
   const namespace = namespaceOf(runtime, env, variant.name, definition);
   const id = namespace.idFromName(keyToName(variant.key));
@@ -52,7 +55,7 @@ function locateById(runtime: RegistryRuntime, env: unknown, actorId: string, nam
     const definition = definitionOf(runtime, candidate);
     const namespace = namespaceOf(runtime, env, candidate, definition);
     const id = idFromString(namespace, actorId);
-    if (id) return { name: candidate, definition, id, stub: stubOf(namespace, id), target: { kind: "get" } };
+    if (id) return { name: candidate, definition, id, stub: stubOf(namespace, id), target: { kind: "get", actor: candidate } };
   }
   throw errors.actorNotFound(`No actor${name ? ` '${name}'` : ""} has id '${actorId}'.`);
 }

@@ -84,6 +84,33 @@ describe("actor() and setup() check the config at module load", () => {
     expect(body.m).toContain('export class GhostRoom extends registry.durableObjects["Ghost-room"] {}');
   });
 
+  it("a binding that leads to another actor's class is binding_mismatch, naming both and the fix; nothing is created", async () => {
+    // Actor `swapped` bound to COUNTER, whose class is counter's: what swapped bindings or a wrong export give.
+    const registry = setup({ use: { swapped: actor({ state: {}, onAuth: () => ({}), actions: { hello: () => "hi" } }) }, bindings: { swapped: "COUNTER" } });
+    const key = uniqueKey();
+    const response = await registry.handler.fetch(
+      new Request("http://x/registry/actors/actions/hello", {
+        method: "POST",
+        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "swapped", key: [key] } }), "X-RivetKit-Encoding": "json" },
+        body: JSON.stringify({ a: [] }),
+      }),
+      env as unknown as Record<string, unknown>,
+    );
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { c: string; m: string };
+    expect(body.c).toBe("binding_mismatch");
+    expect(body.m).toContain("actor 'swapped' reached the Durable Object class of actor 'counter'");
+    expect(body.m).toContain('class_name "Swapped"');
+    expect(body.m).toContain("export class Swapped extends registry.durableObjects.Swapped {}");
+    // The counter of that key was not made by the request.
+    expect(
+      await testClient()
+        .counter.get(key)
+        .resolve()
+        .catch((error: { code: string }) => error.code),
+    ).toBe("actor_not_found");
+  });
+
   it("a class declared with new_classes (key-value storage) fails every request with storage_not_sqlite, saying how to declare it", async () => {
     const handle = testClient().notSqlite.getOrCreate(uniqueKey());
     const refusal = await rejection(handle.read());
