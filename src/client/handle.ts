@@ -155,12 +155,12 @@ function requestInit(base: Request | undefined, init: RequestInit | Request | un
   // A Request as `init` stands for the whole request.
   const over: RequestInit = init ?? {};
   const from = init instanceof Request ? undefined : base;
-  const method = (over.method ?? from?.method ?? "GET").toUpperCase();
+  const method = over.method ?? from?.method ?? "GET";
   const body = "body" in over && over.body !== undefined ? over.body : (from?.body ?? null);
   const result: RawRequestInit = {
     method,
     headers: over.headers ?? from?.headers,
-    body: method === "GET" || method === "HEAD" ? null : body,
+    body: /^(GET|HEAD)$/i.test(method) ? null : body,
     signal: over.signal ?? from?.signal,
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? undefined : init?.redirect,
