@@ -500,10 +500,25 @@ function valueNotSerializable(obstacle, wire, cause) {
   const message = wire === "rivet23" ? "A value could not be encoded: it has a cycle (an object that contains itself), which RivetKit's wire cannot carry in any encoding. Return or send a value without the cycle (actorflare's own client carries cycles in CBOR)." : obstacle === "bigint" ? `A value could not be encoded as JSON: it holds a bigint, which JSON has no form for. ${useCbor}, or convert the bigint before returning or sending it (String(n), or Number(n) where it is safe).` : `A value could not be encoded as JSON: it has a cycle (an object that contains itself), which JSON has no form for. ${useCbor}, which carries cycles, or return or send a value without the cycle.`;
   return new ActorflareError("value_not_serializable", message, { status: 500, cause });
 }
+function valueNotEncodable(what, cause) {
+  return new ActorflareError(
+    "value_not_serializable",
+    `A value could not be encoded: it holds ${what}, which no encoding carries. Return or send plain data.`,
+    {
+      status: 500,
+      cause
+    }
+  );
+}
 
 // src/protocol/encoding.ts
 function encode(encoding, value) {
-  return encoding === "json" ? jsonText(value) : encodeCbor(value);
+  if (encoding === "json") return jsonText(value);
+  try {
+    return encodeCbor(value);
+  } catch (error) {
+    throw error instanceof UnencodableError ? valueNotEncodable(error.what, error) : error;
+  }
 }
 function decode(encoding, data) {
   if (encoding === "json") {
@@ -570,6 +585,7 @@ function argumentsNotEncodable(action, encoding, cause) {
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+var CONNECTION_QUERY = /* @__PURE__ */ Symbol("actorflare.connectionQuery");
 var ActorConnectionBase = class {
   #driver;
   #query;
@@ -599,6 +615,10 @@ var ActorConnectionBase = class {
     this.#params = params;
     this.#options = options;
     void this.#connect();
+  }
+  /** The query this connection addresses its actor by (a symbol, so that no action name is taken: `actorflare/testing` reads it). */
+  get [CONNECTION_QUERY]() {
+    return this.#query;
   }
   /** The actor's id, once the first connection is open. */
   get actorId() {
@@ -898,12 +918,12 @@ function actorPath(input) {
 function requestInit(base, init) {
   const over = init ?? {};
   const from = init instanceof Request ? void 0 : base;
-  const method = (over.method ?? from?.method ?? "GET").toUpperCase();
+  const method = over.method ?? from?.method ?? "GET";
   const body = "body" in over && over.body !== void 0 ? over.body : from?.body ?? null;
   const result = {
     method,
     headers: over.headers ?? from?.headers,
-    body: method === "GET" || method === "HEAD" ? null : body,
+    body: /^(GET|HEAD)$/i.test(method) ? null : body,
     signal: over.signal ?? from?.signal,
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? void 0 : init?.redirect
@@ -1591,8 +1611,18 @@ function createClient(endpointOrOptions) {
   const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket });
   return clientForDriver(driver, settingsFrom(options));
 }
+var ENCODINGS = ["json", "cbor"];
+var TRANSPORTS = ["websocket", "sse"];
 function settingsFrom(options) {
-  return { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 3e4 };
+  const settings = { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 3e4 };
+  if (!ENCODINGS.includes(settings.encoding)) {
+    throw new TypeError(`createClient: encoding ${JSON.stringify(settings.encoding)} is not one this client speaks; use "json" (the default) or "cbor".`);
+  }
+  if (!TRANSPORTS.includes(settings.transport)) {
+    throw new TypeError(`createClient: transport ${JSON.stringify(settings.transport)} is not one of "websocket" (the default) or "sse".`);
+  }
+  if (!(settings.actionTimeout > 0)) throw new TypeError("createClient: actionTimeout must be a positive number of milliseconds.");
+  return settings;
 }
 function clientForDriver(driver, settings = settingsFrom({}), resources = new OpenResources()) {
   const accessors = /* @__PURE__ */ new Map();
