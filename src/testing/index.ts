@@ -134,9 +134,9 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
     async restartAllActors() {
       const connected = resources.openConnections();
       const drops = connected.map(droppedBy);
-      // The actors of open connections are woken and aborted one by one: one that hibernates is not
-      // in memory for abortAllDurableObjects(), and its sockets would stay open.
-      // All at once: a connection that reconnected between two rounds would be dropped again after its wait.
+      // The actors of open connections are also aborted by id, which wakes them: one that hibernates
+      // is not in memory for abortAllDurableObjects(), and its sockets would stay open. All at once,
+      // so that a connection that reconnected between two rounds is not dropped again after its wait.
       const stubs = connected.map(stubOfConnection).filter((stub) => stub !== undefined);
       await Promise.all([...stubs.map(abort), abortAllDurableObjects()]);
       await Promise.all(drops);
