@@ -63,24 +63,32 @@ export type InspectorOp =
   | { op: "disconnect"; connectionId: string }
   | { op: "cancelJob"; jobId: string };
 
+/** The marks `jsonView` writes for what JSON has no form for. */
+const MARKS: ReadonlySet<string> = new Set(["$map", "$set", "$bigint", "$number", "$object"]);
+
 /**
  * A value as JSON can carry it, for display: a Map becomes `{ "$map": [[key, value], ...] }`, a
- * Set `{ "$set": [...] }`, a bigint `{ "$bigint": "12" }`, a Date its ISO string, a typed array
- * its numbers; cycles become `"[cycle]"`.
+ * Set `{ "$set": [...] }`, a bigint `{ "$bigint": "12" }`, a number JSON has no form for
+ * (`NaN`, `Infinity`, `-Infinity`, `-0`) `{ "$number": "NaN" }`, a Date its ISO string, a typed
+ * array its numbers, and a plain object whose one key is a mark's name `{ "$object": {...} }`,
+ * so that it is not taken for the mark; cycles become `"[cycle]"`.
  */
 export function jsonView(value: unknown, seen = new Set<object>()): unknown {
   if (typeof value === "bigint") return { $bigint: value.toString() };
+  if (typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))) return { $number: Object.is(value, -0) ? "-0" : String(value) };
   if (typeof value !== "object" || value === null) return typeof value === "function" || typeof value === "symbol" ? String(value) : value;
   if (seen.has(value)) return "[cycle]";
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, Number);
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (item) => jsonView(Number(item), seen));
   seen.add(value);
   try {
     if (value instanceof Map) return { $map: [...value].map(([k, v]) => [jsonView(k, seen), jsonView(v, seen)]) };
     if (value instanceof Set) return { $set: [...value].map((v) => jsonView(v, seen)) };
     if (Array.isArray(value)) return value.map((v) => jsonView(v, seen));
     // fromEntries defines each key, so a field named `__proto__` is shown like any other.
-    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, jsonView(v, seen)]])));
+    const fields = Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, jsonView(v, seen)]]));
+    const view = Object.fromEntries(fields);
+    return fields.length === 1 && MARKS.has(String(fields[0]?.[0])) ? { $object: view } : view;
   } finally {
     seen.delete(value);
   }
@@ -92,11 +100,13 @@ const MAX_VIEW_DEPTH = 1000;
 /**
  * The way back from `jsonView`, for a state edited in the inspector, so that a state copied from
  * a snapshot, edited and saved keeps its types. `{ "$map": [[key, value], ...] }` becomes a Map,
- * `{ "$set": [...] }` a Set, `{ "$bigint": "12" }` a bigint (an object is read as a mark only when
- * the mark is its one key and the value has the mark's shape). JSON cannot tell a Date's ISO
- * string or a typed array's numbers from a real string or array, so those are taken from `like`,
- * the value being replaced: where it held a Date, a date string becomes a Date again; where it
- * held a typed array, an array of numbers becomes one of the same type.
+ * `{ "$set": [...] }` a Set, `{ "$bigint": "12" }` a bigint, `{ "$number": "NaN" }` its number,
+ * and `{ "$object": {...} }` the plain object inside (an object is read as a mark only when the
+ * mark is its one key and the value has the mark's shape). JSON cannot tell a Date's ISO string
+ * or a typed array's numbers from a real string or array, so those are taken from `like`, the
+ * value being replaced: where it held a Date, a date string becomes a Date again; where it held
+ * a typed array, an array of numbers becomes one of the same type. A Set's members and a Map's
+ * keys are matched with `like`'s by position.
  */
 export function fromJsonView(value: unknown, like?: unknown, depth = 0): unknown {
   if (depth > MAX_VIEW_DEPTH) return value;
@@ -108,7 +118,10 @@ export function fromJsonView(value: unknown, like?: unknown, depth = 0): unknown
   const next = (item: unknown, itemLike?: unknown) => fromJsonView(item, itemLike, depth + 1);
   if (Array.isArray(value)) {
     if (isTypedArray(like)) {
-      const typed = typedArrayLike(like, value);
+      const typed = typedArrayLike(
+        like,
+        value.map((item) => next(item)),
+      );
       if (typed) return typed;
     }
     return value.map((item, i) => next(item, Array.isArray(like) ? like[i] : undefined));
@@ -119,20 +132,40 @@ export function fromJsonView(value: unknown, like?: unknown, depth = 0): unknown
     const [mark] = keys;
     const marked = record[mark as string];
     if (mark === "$map" && Array.isArray(marked) && marked.every((entry) => Array.isArray(entry) && entry.length === 2)) {
-      const likeMap = like instanceof Map ? like : undefined;
+      // A key or value is typed like the one at the same position (a Date key has no other way to be found).
+      const likeEntries = like instanceof Map ? [...like] : [];
       return new Map(
-        marked.map(([key, item]: unknown[]) => {
-          const revivedKey = next(key);
-          return [revivedKey, next(item, likeMap?.get(revivedKey))];
+        marked.map(([key, item]: unknown[], at) => {
+          const revivedKey = next(key, likeEntries[at]?.[0]);
+          const likeValue = like instanceof Map && like.has(revivedKey) ? like.get(revivedKey) : likeEntries[at]?.[1];
+          return [revivedKey, next(item, likeValue)];
         }),
       );
     }
-    if (mark === "$set" && Array.isArray(marked)) return new Set(marked.map((item) => next(item)));
+    if (mark === "$set" && Array.isArray(marked)) {
+      const likeMembers = like instanceof Set ? [...like] : [];
+      return new Set(marked.map((item, at) => next(item, likeMembers[at])));
+    }
     if (mark === "$bigint" && typeof marked === "string" && /^-?\d+$/.test(marked)) return BigInt(marked);
+    if (mark === "$number" && typeof marked === "string" && Object.hasOwn(NUMBERS, marked)) return NUMBERS[marked];
+    if (mark === "$object" && isPlainObject(marked) && Object.keys(marked).length === 1 && MARKS.has(Object.keys(marked)[0] ?? "")) {
+      return fields(marked, isPlainObject(like) ? like : undefined, next);
+    }
   }
-  const likeRecord = isPlainObject(like) ? like : undefined;
+  return fields(record, isPlainObject(like) ? like : undefined, next);
+}
+
+/** The numbers JSON has no form for, by their `$number` mark. */
+const NUMBERS: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, "-Infinity": Number.NEGATIVE_INFINITY, "-0": -0 };
+
+/** A plain object's fields revived, each typed like the field of the same name in `like`. */
+function fields(
+  record: Record<string, unknown>,
+  like: Record<string, unknown> | undefined,
+  next: (item: unknown, itemLike?: unknown) => unknown,
+): Record<string, unknown> {
   // fromEntries defines each key, so a key named `__proto__` stays an ordinary one.
-  return Object.fromEntries(keys.map((key) => [key, next(record[key], likeRecord && Object.hasOwn(likeRecord, key) ? likeRecord[key] : undefined)]));
+  return Object.fromEntries(Object.keys(record).map((key) => [key, next(record[key], like && Object.hasOwn(like, key) ? like[key] : undefined)]));
 }
 
 type NumberArray = ArrayBufferView & ArrayLike<number | bigint>;
@@ -143,7 +176,8 @@ function isTypedArray(value: unknown): value is NumberArray {
 
 /** `items` as a typed array of `like`'s type, or undefined when some item does not fit it (300 in a Uint8Array). */
 function typedArrayLike(like: NumberArray, items: unknown[]): NumberArray | undefined {
-  if (!items.every((item) => typeof item === "number" && Number.isFinite(item))) return undefined;
+  // NaN and the infinities fit a float array only; the check of each item below refuses them elsewhere.
+  if (!items.every((item) => typeof item === "number")) return undefined;
   const numbers = items as number[];
   const bigints = like instanceof BigInt64Array || like instanceof BigUint64Array;
   if (bigints && !numbers.every(Number.isInteger)) return undefined;

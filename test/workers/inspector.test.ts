@@ -204,7 +204,8 @@ describe("the inspector's API", () => {
     await counterAt(key, 1);
     // A malformed mark is no mark: it is kept as the plain object it is (docs/protocol.md §13).
     expect((await inspector("PUT", path, { body: { state: { count: 4, tag: { $bigint: "1.5" } } } })).status).toBe(200);
-    expect((await snapshotOf("counter", key)).state).toEqual({ count: 4, tag: { $bigint: "1.5" } });
+    // The snapshot shows that plain object inside an `$object` mark, so a copy saved back stays a plain object.
+    expect((await snapshotOf("counter", key)).state).toEqual({ count: 4, tag: { $object: { $bigint: "1.5" } } });
   });
 
   it("a state edited from a snapshot keeps its types: a Map of Dates stays one, with the edited Date", async () => {
