@@ -1,6 +1,6 @@
 import { fromBase64 } from "../base64";
 import { decodeCbor } from "../cbor";
-import { errors } from "../errors";
+import { errors, isStackOverflow } from "../errors";
 import { fromCompat } from "./compat";
 
 /**
@@ -54,6 +54,7 @@ export function decodeInput(text: string, where: string): unknown {
   try {
     return fromCompat(decodeCbor(fromBase64(unpadded + "===".slice((unpadded.length + 3) % 4))));
   } catch (error) {
+    if (isStackOverflow(error)) throw errors.nestedTooDeeply();
     throw errors.invalidRequest(`The actor's input in ${where} is not base64 of CBOR (${error instanceof Error ? error.message : "decode failed"}).`);
   }
 }

@@ -1,6 +1,6 @@
-import { decodeCbor, encodeCbor } from "../cbor";
-import { ActorflareError, type ErrorBody } from "../errors";
-import { jsonText } from "../json-text";
+import { decodeCbor, encodeCbor, UnencodableError } from "../cbor";
+import { ActorflareError, type ErrorBody, errors, isStackOverflow } from "../errors";
+import { jsonText, valueNotEncodable } from "../json-text";
 import { decodeFrame, type Frame, isRecord, type ToClient, type ToServer } from "../messages";
 import { BareReader, BareWriter } from "./bare";
 import { fromCompat, toCompat } from "./compat";
@@ -114,7 +114,12 @@ function writeToClient(message: ToClient): Uint8Array<ArrayBuffer> {
 
 /** One server→client message of a 2.3 connection: text for JSON, bytes otherwise. */
 export function encodeToClient23(encoding: Rivet23Encoding, message: ToClient): string | Uint8Array<ArrayBuffer> {
-  return encoding === "bare" ? writeToClient(message) : tagged(encoding, { body: toRivetMessage(message) });
+  try {
+    return encoding === "bare" ? writeToClient(message) : tagged(encoding, { body: toRivetMessage(message) });
+  } catch (error) {
+    // What no encoding carries (a Promise, a function) is the actor's to fix, as on actorflare's own wire.
+    throw error instanceof UnencodableError ? valueNotEncodable(error.what, error) : error;
+  }
 }
 
 /** The arguments of a 2.3 HTTP action body (`{ args }`); anything else is `invalid_action_request`. */
@@ -131,6 +136,7 @@ export function decodeActionArgs23(encoding: Rivet23Encoding, bytes: Uint8Array)
       args = isRecord(body) ? body.args : undefined;
     }
   } catch (error) {
+    if (isStackOverflow(error)) throw errors.nestedTooDeeply();
     throw new ActorflareError(
       "invalid_action_request",
       `Invalid action request: the body is not valid ${encoding} (${error instanceof Error ? error.message : "decode failed"}).`,

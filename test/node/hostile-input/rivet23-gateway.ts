@@ -66,6 +66,19 @@ export const rivet23GatewayCases: Rivet23Case[] = [
   {
     kind: "http23",
     route: "2.3 gateway action",
+    name: "CBOR nested past the decoder's stack (60,000 arrays deep)",
+    method: "POST",
+    path: never("/action/increment"),
+    headers: encodingHeader("cbor"),
+    // { "args": [[[...]]] }
+    body: new Uint8Array([0xa1, 0x64, ...new TextEncoder().encode("args"), ...new Array<number>(60_000).fill(0x81), 0x80]),
+    encoding: "cbor",
+    status: 400,
+    error: "actorflare.invalid_request",
+  },
+  {
+    kind: "http23",
+    route: "2.3 gateway action",
     name: "a body over the limit",
     method: "POST",
     path: never("/action/increment"),
