@@ -21,6 +21,11 @@ export class OpenResources {
     return [...this.#connections].filter((connection) => connection.status === "open");
   }
 
+  /** The raw WebSockets that are open now. */
+  openSockets(): ActorWebSocket[] {
+    return [...this.#sockets].filter((socket) => socket.readyState === 1);
+  }
+
   addSocket(socket: ActorWebSocket): ActorWebSocket {
     this.#sockets.add(socket);
     socket.addEventListener("close", () => this.#sockets.delete(socket));

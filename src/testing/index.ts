@@ -1,6 +1,7 @@
-import { abortAllDurableObjects, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { clientForDriver, settingsFrom, type Client } from "../client/client";
+import type { ActorWebSocket } from "../client/actor-websocket";
 import { ActorConnectionBase, CONNECTION_QUERY } from "../client/connection";
 import { HttpClientDriver } from "../client/http-driver";
 import { OpenResources } from "../client/open-resources";
@@ -45,7 +46,7 @@ export interface ActorTest<A extends ActorDefinitions> {
    * request loads it again, running `onStart`. An actor that does not exist yet is not created.
    */
   restartActor(actor: ActorRef): Promise<void>;
-  /** Restarts every actor of every kind at once (the pool's `abortAllDurableObjects()`). */
+  /** Restarts every actor of every kind at once, as `restartActor` does one. */
   restartAllActors(): Promise<void>;
   /**
    * Runs every action the actor scheduled now, later ones included, instead of waiting for
@@ -103,17 +104,15 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
     );
   };
 
-  /** The actor of an open connection, by its id: the namespace is the one whose ids it belongs to. */
-  const stubOfConnection = (connection: ActorConnectionBase): DurableObjectStub | undefined => {
-    for (const name of Object.keys(registry.actors)) {
-      try {
+  /** Every object of every actor kind that exists (the actor index's included). */
+  const allStubs = async (): Promise<DurableObjectStub[]> => {
+    const perKind = await Promise.all(
+      Object.keys(registry.actors).map(async (name) => {
         const namespace = namespaceOf(name);
-        return namespace.get(namespace.idFromString(connection.actorId ?? ""));
-      } catch {
-        // Not an id of this kind.
-      }
-    }
-    return undefined;
+        return (await listDurableObjectIds(namespace)).map((id) => namespace.get(id));
+      }),
+    );
+    return perKind.flat();
   };
 
   return {
@@ -132,13 +131,10 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
       await Promise.all(drops);
     },
     async restartAllActors() {
-      const connected = resources.openConnections();
-      const drops = connected.map(droppedBy);
-      // The actors of open connections are also aborted by id, which wakes them: one that hibernates
-      // is not in memory for abortAllDurableObjects(), and its sockets would stay open. All at once,
-      // so that a connection that reconnected between two rounds is not dropped again after its wait.
-      const stubs = connected.map(stubOfConnection).filter((stub) => stub !== undefined);
-      await Promise.all([...stubs.map(abort), abortAllDurableObjects()]);
+      const drops = [...resources.openConnections().map(droppedBy), ...resources.openSockets().map(closedBy)];
+      // Each actor is aborted by id, which wakes one that hibernates and closes its raw sockets
+      // too (the pool's abortAllDurableObjects() does neither), all at once.
+      await Promise.all((await allStubs()).map(abort));
       await Promise.all(drops);
     },
     async runScheduled(actor) {
@@ -176,6 +172,14 @@ function droppedBy(connection: ActorConnectionBase): Promise<void> {
       stop();
       resolve();
     }
+  });
+}
+
+/** Resolves once a raw WebSocket that was open when its actor restarted has closed. */
+function closedBy(socket: ActorWebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.addEventListener("close", () => resolve());
+    if (socket.readyState === 3) resolve();
   });
 }
 

@@ -72,6 +72,14 @@ describe("actorflare/testing", () => {
     expect([counter.connectionId, room.connectionId]).not.toContain(before[1]);
   });
 
+  it("restartAllActors closes raw WebSockets too: the old instance serves none after it resolves", async () => {
+    const socket = await client.chatRoom.getOrCreate(uniqueKey()).websocket("/");
+    let closed = false;
+    socket.addEventListener("close", () => (closed = true));
+    await restartAllActors();
+    expect(closed).toBe(true);
+  });
+
   it("runScheduled runs scheduled actions now", async () => {
     const handle = client.scheduled.getOrCreate(uniqueKey());
     expect(await runScheduled(handle)).toBe(false);
