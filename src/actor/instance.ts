@@ -267,7 +267,7 @@ export class ActorInstance<S = unknown, V = unknown> {
       this.gate.leave();
     }
     if (!(response instanceof Response)) throw errors.invalidFetchResponse(this.meta.name);
-    if (response.bodyUsed) throw errors.fetchResponseBodyUsed(this.meta.name);
+    if (response.bodyUsed || response.body?.locked) throw errors.fetchResponseBodyUsed(this.meta.name);
     return response;
   }
 

@@ -88,6 +88,12 @@ export interface ClientOptions {
 /** A client for a registry served at `endpoint`: `createClient<typeof registry>("http://127.0.0.1:8787")`. */
 export function createClient<R = unknown>(endpointOrOptions: string | ClientOptions): Client<R> {
   const options = typeof endpointOrOptions === "string" ? { endpoint: endpointOrOptions } : endpointOrOptions;
+  // An http(s) URL; in a browser also a path of the page's own origin ("" or "/...").
+  if (typeof options?.endpoint !== "string" || !/^(https?:\/\/[^/]|\/|$)/i.test(options.endpoint)) {
+    throw new TypeError(
+      `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`,
+    );
+  }
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket });
   return clientForDriver<R>(driver, settingsFrom(options));

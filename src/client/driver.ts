@@ -33,7 +33,11 @@ export interface ConnectRequest {
  * A raw request as the caller gave it. Its body stays what the caller passed (a string, bytes, a
  * Blob...) rather than a stream, so that the request that goes out has a Content-Length.
  */
-export type RawRequestInit = RequestInit & { duplex?: "half" };
+export type RawRequestInit = RequestInit & {
+  duplex?: "half";
+  /** The Request the body is that of, when it came in one: Node would send its stream without a length, so it is read there. */
+  bodyOf?: Request;
+};
 
 /**
  * How handles reach actors. The HTTP driver goes over the network through the front Worker;

@@ -156,7 +156,9 @@ function requestInit(base: Request | undefined, init: RequestInit | Request | un
   const over: RequestInit = init ?? {};
   const from = init instanceof Request ? undefined : base;
   const method = over.method ?? from?.method ?? "GET";
-  const body = "body" in over && over.body !== undefined ? over.body : (from?.body ?? null);
+  const ownBody = "body" in over && over.body !== undefined;
+  const body = ownBody ? over.body : (from?.body ?? null);
+  const bodyOf = init instanceof Request ? init : ownBody ? undefined : from;
   const result: RawRequestInit = {
     method,
     headers: over.headers ?? from?.headers,
@@ -165,6 +167,9 @@ function requestInit(base: Request | undefined, init: RequestInit | Request | un
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? undefined : init?.redirect,
   };
-  if (result.body instanceof ReadableStream) result.duplex = "half";
+  if (result.body instanceof ReadableStream) {
+    result.duplex = "half";
+    if (bodyOf) result.bodyOf = bodyOf;
+  }
   return result;
 }

@@ -63,8 +63,11 @@ export class HttpClientDriver implements ClientDriver {
     const init: RawRequestInit = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
     if (raw.body instanceof ReadableStream) {
       // Browsers upload a streamed body only over HTTP/2 or later, so there it is read first.
-      // Node's fetch and Workers stream it, given `duplex`.
-      if (canStreamUploads()) {
+      // Node's fetch and Workers stream it, given `duplex`; but Node would send a Request's
+      // body (a string, say) as a stream of no known length, which storage APIs refuse.
+      if (raw.bodyOf && isNode()) {
+        init.body = await raw.bodyOf.arrayBuffer();
+      } else if (canStreamUploads()) {
         init.body = raw.body;
         init.duplex = "half";
       } else {
@@ -138,9 +141,12 @@ export class HttpClientDriver implements ClientDriver {
   }
 }
 
+function isNode(): boolean {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
+}
+
 function canStreamUploads(): boolean {
-  const nodeVersion = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  return nodeVersion !== undefined || isWorkersRuntime();
+  return isNode() || isWorkersRuntime();
 }
 
 /** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit). */

@@ -208,7 +208,7 @@ export const errors = {
   fetchResponseBodyUsed(name: string) {
     return new ActorflareError(
       "invalid_fetch_response",
-      `onFetch of actor '${name}' returned a Response whose body was already read, so it cannot be sent. Return a new Response, or read a clone (response.clone()).`,
+      `onFetch of actor '${name}' returned a Response whose body was already read (or is locked to a reader), so it cannot be sent. Return a new Response, or read a clone (response.clone()).`,
       { status: 500 },
     );
   },

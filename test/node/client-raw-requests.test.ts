@@ -45,6 +45,20 @@ describe("handle.fetch() from Node", () => {
     }
   });
 
+  it("a Request's body too, alone or with an init (Node sends a Request's stream without its length)", async () => {
+    const handle = createClient(endpoint).store.getOrCreate("k");
+    for (const call of [
+      () => handle.fetch(new Request("http://x/put", { method: "PUT", body: "hello" })),
+      () => handle.fetch(new Request("http://x/put", { method: "PUT", body: "hello" }), { headers: { "X-A": "1" } }),
+      () => handle.fetch("/put", new Request("http://x/ignored", { method: "PUT", body: "hello" })),
+    ]) {
+      seen.length = 0;
+      await (await call()).text();
+      expect(seen[0]).toMatchObject({ method: "PUT", body: "hello" });
+      expect(seen[0]?.headers["content-length"]).toBe("5");
+    }
+  });
+
   it("keeps dot segments inside the actor's raw path", async () => {
     seen.length = 0;
     await (await createClient(endpoint).store.getOrCreate("k").fetch("../../destroy", { method: "POST" })).text();

@@ -128,11 +128,14 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(await errorBody(response)).toMatchObject({ c: "invalid_fetch_response" });
   });
 
-  it("onFetch returning a Response whose body was read is 500 invalid_fetch_response saying so, not a proxy error", async () => {
-    const response = await call("/registry/actors/raw/http/used-body", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
-    expect(response.status).toBe(500);
-    expect(await errorBody(response)).toMatchObject({ c: "invalid_fetch_response", m: expect.stringContaining("already read") });
-  });
+  it.each(["used-body", "locked-body"])(
+    "onFetch returning a Response whose body was read or locked (%s) is 500 invalid_fetch_response saying so",
+    async (path) => {
+      const response = await call(`/registry/actors/raw/http/${path}`, { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
+      expect(response.status).toBe(500);
+      expect(await errorBody(response)).toMatchObject({ c: "invalid_fetch_response", m: expect.stringContaining("already read") });
+    },
+  );
 
   it("a UserError from onFetch reaches the client with its code, message and metadata", async () => {
     const response = await call("/registry/actors/raw/http/throw-user", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });

@@ -85,6 +85,9 @@ describe("client handles", () => {
     const endpoint = "http://127.0.0.1:8787";
     expect(() => createClient({ endpoint, encoding: "msgpack" as "json" })).toThrow(/"json".*"cbor"/);
     expect(() => createClient({ endpoint, transport: "ws" as "websocket" })).toThrow(/"websocket".*"sse"/);
+    for (const bad of [{}, { endpoint: "not a url" }, { endpoint: "ftp://x" }]) {
+      expect(() => createClient(bad as { endpoint: string })).toThrow(/endpoint must be the Worker's http\(s\) URL/);
+    }
   });
 
   it("sends conn params given as an option to onAuth", async () => {

@@ -32,6 +32,11 @@ const inspector = actor({
       await used.text();
       return used;
     }
+    if (url.pathname === "/locked-body") {
+      const locked = new Response("locked");
+      locked.body?.getReader();
+      return locked;
+    }
     if (url.pathname === "/bad-state") {
       (c.state as Record<string, unknown>).fn = () => 1;
       return new Response("unreachable");

@@ -919,7 +919,9 @@ function requestInit(base, init) {
   const over = init ?? {};
   const from = init instanceof Request ? void 0 : base;
   const method = over.method ?? from?.method ?? "GET";
-  const body = "body" in over && over.body !== void 0 ? over.body : from?.body ?? null;
+  const ownBody = "body" in over && over.body !== void 0;
+  const body = ownBody ? over.body : from?.body ?? null;
+  const bodyOf = init instanceof Request ? init : ownBody ? void 0 : from;
   const result = {
     method,
     headers: over.headers ?? from?.headers,
@@ -928,7 +930,10 @@ function requestInit(base, init) {
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? void 0 : init?.redirect
   };
-  if (result.body instanceof ReadableStream) result.duplex = "half";
+  if (result.body instanceof ReadableStream) {
+    result.duplex = "half";
+    if (bodyOf) result.bodyOf = bodyOf;
+  }
   return result;
 }
 
@@ -1493,7 +1498,9 @@ var HttpClientDriver = class {
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
     const init = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
     if (raw.body instanceof ReadableStream) {
-      if (canStreamUploads()) {
+      if (raw.bodyOf && isNode()) {
+        init.body = await raw.bodyOf.arrayBuffer();
+      } else if (canStreamUploads()) {
         init.body = raw.body;
         init.duplex = "half";
       } else {
@@ -1562,9 +1569,11 @@ var HttpClientDriver = class {
     return webSocketTransport(new Ctor(url.replace(/^http/, "ws"), offered), request.encoding, handlers);
   }
 };
+function isNode() {
+  return globalThis.process?.versions?.node !== void 0;
+}
 function canStreamUploads() {
-  const nodeVersion = globalThis.process?.versions?.node;
-  return nodeVersion !== void 0 || isWorkersRuntime();
+  return isNode() || isWorkersRuntime();
 }
 function connectionProtocols(query, params, encoding, userProtocols = []) {
   return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : void 0 }, userProtocols);
@@ -1589,6 +1598,10 @@ var OpenResources = class {
   openConnections() {
     return [...this.#connections].filter((connection) => connection.status === "open");
   }
+  /** The raw WebSockets that are open now. */
+  openSockets() {
+    return [...this.#sockets].filter((socket) => socket.readyState === 1);
+  }
   addSocket(socket) {
     this.#sockets.add(socket);
     socket.addEventListener("close", () => this.#sockets.delete(socket));
@@ -1607,6 +1620,11 @@ var OpenResources = class {
 // src/client/client.ts
 function createClient(endpointOrOptions) {
   const options = typeof endpointOrOptions === "string" ? { endpoint: endpointOrOptions } : endpointOrOptions;
+  if (typeof options?.endpoint !== "string" || !/^(https?:\/\/[^/]|\/|$)/i.test(options.endpoint)) {
+    throw new TypeError(
+      `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`
+    );
+  }
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket });
   return clientForDriver(driver, settingsFrom(options));
