@@ -156,7 +156,12 @@ function connectionProtocols(query: ActorQuery, params: unknown, encoding: Encod
 
 /** Headers every actor-addressed HTTP request carries. Conn params go whenever they are defined. */
 function protocolHeaders(query: ActorQuery, params: unknown, encoding: Encoding = "json"): Headers {
-  const headers = new Headers({ [HEADER_QUERY]: JSON.stringify(query), [HEADER_ENCODING]: encoding });
-  if (params !== undefined) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
+  const headers = new Headers({ [HEADER_QUERY]: headerJson(query), [HEADER_ENCODING]: encoding });
+  if (params !== undefined) headers.set(HEADER_CONN_PARAMS, headerJson(params));
   return headers;
+}
+
+/** JSON for a header: fetch refuses characters past Latin-1 there, so every non-ASCII one is a `\u` escape (the same JSON value). */
+function headerJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -100,8 +100,10 @@ export function withCors(options: CorsOptions, request: Request, response: Respo
   if (!grant && !variesByOrigin(options)) return response;
   const copy = new Response(response.body, response);
   for (const [name, value] of Object.entries(grant ? grantHeaders(grant) : { vary: "Origin" })) {
-    if (name === "vary") copy.headers.append(name, value);
-    else copy.headers.set(name, value);
+    // An answer that already varies by Origin (the registry's own 204 to a plain OPTIONS) says it once.
+    if (name === "vary") {
+      if (!/(^|,)\s*origin\s*(,|$)/i.test(copy.headers.get("vary") ?? "")) copy.headers.append(name, value);
+    } else copy.headers.set(name, value);
   }
   return copy;
 }

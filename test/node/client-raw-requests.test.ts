@@ -59,6 +59,18 @@ describe("handle.fetch() from Node", () => {
     }
   });
 
+  it("a key or params past Latin-1 go in the headers as JSON escapes, which fetch accepts", async () => {
+    seen.length = 0;
+    await (
+      await createClient(endpoint)
+        .store.getOrCreate(["é😀", "鍵"], { params: { name: "Zoë 🚀" } })
+        .fetch("/k")
+    ).text();
+    const headers = seen[0]?.headers ?? {};
+    expect(JSON.parse(String(headers["x-rivetkit-query"]))).toEqual({ getOrCreateForKey: { name: "store", key: ["é😀", "鍵"] } });
+    expect(JSON.parse(String(headers["x-rivetkit-conn-params"]))).toEqual({ name: "Zoë 🚀" });
+  });
+
   it("keeps dot segments inside the actor's raw path", async () => {
     seen.length = 0;
     await (await createClient(endpoint).store.getOrCreate("k").fetch("../../destroy", { method: "POST" })).text();

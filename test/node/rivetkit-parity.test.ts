@@ -54,6 +54,16 @@ describe("answers as RivetKit 2.0 gives them", () => {
     const body = decode(new Uint8Array(await action.arrayBuffer())) as { c: string; m: string };
     expect(body.c).toBe("proxy_error");
     expect(body.m).not.toContain("secret");
+
+    // RivetKit 2.3's raw HTTP route through the gateway answers the same (docs/protocol.md §12.5).
+    const gateway = await fetch(
+      `${server.url}/registry/gateway/inspector/request/x?rvt-namespace=default&rvt-method=getOrCreate&rvt-runner=default&rvt-key=${uniqueKey("gw")}`,
+      { headers: { "X-Rivet-Conn-Params": params } },
+    );
+    expect(gateway.status).toBe(400);
+    const gatewayText = await gateway.text();
+    expect(JSON.parse(gatewayText)).toMatchObject({ group: "actorflare", code: "proxy_error" });
+    expect(gatewayText).not.toContain("secret");
   });
 
   it("a plain OPTIONS on raw HTTP is an empty 204 from the Worker; onFetch never sees it", async () => {

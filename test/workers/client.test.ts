@@ -90,6 +90,15 @@ describe("client handles", () => {
     }
   });
 
+  it("a key past Latin-1 reaches the same actor over HTTP and over a connection", async () => {
+    const key = [`é😀鍵-${uniqueKey()}`];
+    const handle = testClient().counter.getOrCreate(key);
+    expect(await handle.increment(2)).toBe(2);
+    const conn = handle.connect();
+    expect(await conn.increment(1)).toBe(3);
+    await conn.dispose();
+  });
+
   it("sends conn params given as an option to onAuth", async () => {
     const handle = testClient().inspector.getOrCreate(uniqueKey(), { params: { token: "bob" } });
     const seen = (await (await handle.fetch("/")).json()) as { auth: { user: string } };

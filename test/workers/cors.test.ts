@@ -80,6 +80,12 @@ describe("CORS", () => {
     }
     const noOrigin = await call("/registry/actors/actions/getCount", action(undefined));
     expect(noOrigin.headers.get("vary")).toContain("Origin");
+    // A plain OPTIONS on raw HTTP (no preflight) says it once, with an origin or without.
+    const query = { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "inspector", key: [] } }) };
+    for (const origin of [{}, { Origin: "https://evil.example" }] as Record<string, string>[]) {
+      const plain = await call("/registry/actors/raw/http/x", { method: "OPTIONS", headers: { ...query, ...origin } });
+      expect(plain.headers.get("vary")).toBe("Origin");
+    }
   });
 
   it("a function decides per origin; credentials can be turned off for listed origins", async () => {

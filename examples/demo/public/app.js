@@ -1579,9 +1579,12 @@ function connectionProtocols(query, params, encoding, userProtocols = []) {
   return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : void 0 }, userProtocols);
 }
 function protocolHeaders(query, params, encoding = "json") {
-  const headers = new Headers({ [HEADER_QUERY]: JSON.stringify(query), [HEADER_ENCODING]: encoding });
-  if (params !== void 0) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
+  const headers = new Headers({ [HEADER_QUERY]: headerJson(query), [HEADER_ENCODING]: encoding });
+  if (params !== void 0) headers.set(HEADER_CONN_PARAMS, headerJson(params));
   return headers;
+}
+function headerJson(value) {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 // src/client/open-resources.ts

@@ -5,7 +5,7 @@ import { actionResponse23, decodeActionArgs23 } from "../../protocol/rivet23/mes
 import { rivet23Wire, type Wire } from "../../protocol/wire";
 import { ACTOR_ORIGIN } from "../../server/contract";
 import { httpError, publicError, webSocketError } from "../../server/error-answers";
-import { authorize } from "../auth";
+import { authorize, authorizeHttp } from "../auth";
 import { locateActor } from "../locate";
 import { workerLog } from "../log";
 import { gatewayQuery, rivet23Encoding, rivet23Params, rivet23Route } from "../rivet23-request";
@@ -45,7 +45,8 @@ async function rawHttp(runtime: Parameters<RouteHandler>[0], { request, env }: R
   const wire = rivet23Wire(rivet23Encoding(request.headers.get(HEADER23_ENCODING), false));
   const query = gatewayQuery(path);
   const located = locateActor(runtime, env, query);
-  const auth = await authorize(located, request, { query, params: rivet23Params(request, undefined, null) }, "action");
+  // As on the 2.0 raw HTTP route: an onAuth that throws something of its own is 400 proxy_error.
+  const auth = await authorizeHttp(located, request, { query, params: rivet23Params(request, undefined, null) }, "action");
   return streamToActor(located, request, actorUrl(path, "/request"), { route: "raw-http", encoding: wire, auth });
 }
 
