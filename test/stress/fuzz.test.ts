@@ -148,7 +148,8 @@ const validQuery = fc
     let expected: Record<string, unknown>;
     if (g.variant === "getForId") {
       body = g.withName ? { name: g.name, actorId: g.actorId } : { actorId: g.actorId };
-      expected = { ...body };
+      // Ids are lower-cased, the one form `resolve` answers (docs/protocol.md §2).
+      expected = { ...body, actorId: g.actorId.toLowerCase() };
     } else {
       body = { name: g.name };
       if (g.key !== undefined) body.key = g.key;
