@@ -155,6 +155,16 @@ export class ActorStorage {
     this.#connectionWrites++;
   }
 
+  /** Deletes the records of every connection not listed: ones whose socket ended while the object was gone. */
+  keepConnections(ids: string[]): void {
+    const live = new Set(ids);
+    // Listed in full before deleting: with deletes inside the runtime's lazy walk, none took effect.
+    for (const [key] of [...this.#storage.kv.list({ prefix: CONNECTION_PREFIX })]) {
+      const id = key.slice(CONNECTION_PREFIX.length);
+      if (!live.has(id)) this.deleteConnection(id);
+    }
+  }
+
   /** Resolves once every buffered write is durable. */
   sync(): Promise<void> {
     return this.#storage.sync();

@@ -67,8 +67,12 @@ export class ConnectionRecords {
     if (placement?.subscriptionsInTable) this.#storage.subscriptions.deleteConnection(id);
   }
 
-  /** After a wake: deletes the subscription rows of connections whose socket ended while the actor was gone. */
+  /**
+   * After a wake: deletes the records and subscription rows of connections whose socket ended
+   * while the actor was gone (a runtime restart ends sockets without a close event).
+   */
   keepOnly(ids: string[]): void {
+    this.#storage.keepConnections(ids);
     this.#storage.subscriptions.keepOnly(ids);
   }
 

@@ -1,4 +1,4 @@
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
@@ -85,16 +85,32 @@ describe("connection records in storage", () => {
     expect(await testClient().subscriber.getOrCreate(key).wakeId()).not.toBe(firstWake);
   }, 40_000);
 
-  it("subscription rows of connections that ended while the actor was gone are deleted when it wakes", async () => {
+  it("what connections that ended while the actor was gone left in storage is deleted when it wakes", async () => {
     const key = uniqueKey();
-    const conn = await openConnection("subscriber", key);
-    for (const event of names(1_500, "gone")) conn.subscribe(event);
-    await conn.until(1_500, "subscriptionCount");
-    expect((await storedConnections(subscriberStub(key))).rows).toHaveLength(1_500);
+    // One record kept in storage with its subscriptions in the attachment, one in the attachment
+    // with its subscriptions in their table.
+    const large = await openConnection("subscriber", key, { pad: LARGE_PAD });
+    const many = await openConnection("subscriber", key);
+    for (const event of names(1_500, "gone")) many.subscribe(event);
+    await many.until(1_500, "subscriptionCount");
+    const before = await storedConnections(subscriberStub(key));
+    expect(Object.keys(before.records)).toEqual([large.init.b.i!.ci]);
+    expect(before.rows).toHaveLength(1_500);
     // The object is reset: its sockets end without a close event reaching the actor.
     await abortAllDurableObjects();
     expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
-    expect((await storedConnections(subscriberStub(key))).rows).toEqual([]);
+    expect(await storedConnections(subscriberStub(key))).toMatchObject({ records: {}, rows: [] });
+  });
+
+  it("a record whose socket vanished without a close event (a runtime restart) is deleted when the actor wakes", async () => {
+    const key = uniqueKey();
+    expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
+    // What a crash leaves: the record of a connection whose socket the new runtime never had.
+    // (Records of sockets still open are kept: the hibernation test above reads them after a wake.)
+    await runInDurableObject(subscriberStub(key), (_instance, state) => state.storage.kv.put("actorflare:conn:vanished", { pad: "x" }));
+    await abortAllDurableObjects();
+    expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
+    expect((await storedConnections(subscriberStub(key))).records).toEqual({});
   });
 
   it.each([
