@@ -3,6 +3,7 @@ import type { ActorQuery } from "../protocol/query";
 import { existingActorQuery, queryActorName } from "../protocol/query-facts";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorConnectionBase } from "./connection";
+import { ActorError } from "./errors";
 import type { ClientDriver, RawRequestInit, TransportKind } from "./driver";
 import type { OpenResources } from "./open-resources";
 import type { ActorActions } from "./types";
@@ -73,7 +74,14 @@ export class ActorHandleBase<D = unknown> {
    */
   fetch(input: string | URL | Request, init?: RequestInit | Request): Promise<Response> {
     const base = input instanceof Request ? input : undefined;
-    return this.#driver.rawFetch(this.#query, actorPath(input), requestInit(base, init), this.#params);
+    const request = requestInit(base, init);
+    // Browsers drop an Upgrade header and the runtime's fetch ignores it: the actor would get a plain GET.
+    if (new Headers(request.headers).get("upgrade")?.toLowerCase() === "websocket") {
+      return Promise.reject(
+        new ActorError("invalid_request", "handle.fetch() sends plain HTTP to onFetch; open a WebSocket to onWebSocket with handle.websocket(path) instead."),
+      );
+    }
+    return this.#driver.rawFetch(this.#query, actorPath(input), request, this.#params);
   }
 
   /**

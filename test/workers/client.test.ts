@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ActorError, createClient } from "../../src/client/index";
 import { call, testClient, uniqueKey } from "./helpers";
+import { registry } from "./registry";
 
 type Seen = { method: string; pathname: string; search: string; headers: Record<string, string>; bodyBytes: number[]; key: string[] };
 
@@ -79,6 +80,20 @@ describe("client handles", () => {
     }
     // The actor is still there: nothing was destroyed.
     expect(((await (await testClient().inspector.get(key).fetch("/read")).json()) as { hits: number }).hits).toBe(3);
+  });
+
+  it("a fetch with a WebSocket Upgrade header is refused with invalid_request pointing at websocket(), from the Worker too", async () => {
+    const key = uniqueKey();
+    for (const handle of [testClient().inspector.getOrCreate(key), registry.createServer().client.inspector.getOrCreate(key)]) {
+      for (const request of [
+        handle.fetch("/socket", { headers: { Upgrade: "websocket" } }),
+        handle.fetch(new Request("http://elsewhere/socket", { headers: { upgrade: "WebSocket" } })),
+      ]) {
+        await expect(request).rejects.toMatchObject({ code: "invalid_request", message: expect.stringContaining("websocket(") });
+      }
+    }
+    // Nothing reached onFetch: the actor was not even created.
+    await expect(testClient().inspector.get(key).resolve()).rejects.toMatchObject({ code: "actor_not_found" });
   });
 
   it("createClient refuses an encoding or transport it does not speak, at once and saying which it does", () => {

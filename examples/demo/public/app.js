@@ -864,7 +864,13 @@ var ActorHandleBase = class {
    */
   fetch(input, init) {
     const base = input instanceof Request ? input : void 0;
-    return this.#driver.rawFetch(this.#query, actorPath(input), requestInit(base, init), this.#params);
+    const request = requestInit(base, init);
+    if (new Headers(request.headers).get("upgrade")?.toLowerCase() === "websocket") {
+      return Promise.reject(
+        new ActorError("invalid_request", "handle.fetch() sends plain HTTP to onFetch; open a WebSocket to onWebSocket with handle.websocket(path) instead.")
+      );
+    }
+    return this.#driver.rawFetch(this.#query, actorPath(input), request, this.#params);
   }
   /**
    * A raw WebSocket to the actor's onWebSocket, resolved once open: a W3C-compatible
