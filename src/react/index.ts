@@ -20,6 +20,13 @@ export interface UseActorResult<D> {
   handle: ActorHandle<D>;
 }
 
+/** A connection, where it stands, and the handle it was opened from. */
+interface Held<C> {
+  handle: unknown;
+  connection: C;
+  state: ConnectionStatus;
+}
+
 /**
  * React hooks bound to a client: `const { useActor, useActorEvent } = createActorHooks(client)`.
  * A component that calls `useActor` holds one connection while it is mounted and disposes it
@@ -34,22 +41,23 @@ export function createActorHooks<R>(client: Client<R>) {
       () => client[options.name].getOrCreate(options.key, { params: options.params, createWithInput: options.createWithInput }),
       [identity],
     ) as unknown as ActorHandle<DefinitionOf<R, K>>;
-    const [connection, setConnection] = useState<ActorConnection<DefinitionOf<R, K>>>();
-    const [state, setState] = useState<ConnectionStatus>("connecting");
+    // Kept with the handle it belongs to: the render after name, key or params change comes
+    // before the effect that connects again, and must not hand out the old actor's connection.
+    const [held, setHeld] = useState<Held<ActorConnection<DefinitionOf<R, K>>>>();
 
     useEffect(() => {
       const conn = handle.connect();
-      setConnection(conn);
-      setState(conn.status);
-      const stop = conn.onStatusChange(setState);
+      setHeld({ handle, connection: conn, state: conn.status });
+      const stop = conn.onStatusChange((state) => setHeld({ handle, connection: conn, state }));
       return () => {
         stop();
         void conn.dispose();
-        setConnection(undefined);
+        setHeld(undefined);
       };
     }, [handle]);
 
-    return { connection, state, handle };
+    if (held?.handle !== handle) return { connection: undefined, state: "connecting", handle };
+    return { connection: held.connection, state: held.state, handle };
   }
 
   /** Calls `callback` for each `event` on the connection; the latest callback is used, no resubscribing. */

@@ -82,4 +82,40 @@ describe("actorflare/react against wrangler dev (jsdom)", () => {
     await waitFor(async () => (await presence.presence()) === 0, "the room to have no connection open");
     expect(await presence.presence()).toBe(0);
   });
+
+  it("a render after the key changed never hands out the old key's connection", async () => {
+    const client = createClient(server.url);
+    const { useActor } = createActorHooks(client);
+    const renders: Array<{ room: string; connection: unknown; state: string }> = [];
+    const exposed: { setRoom?: (room: string) => void } = {};
+
+    function Room() {
+      const [room, setRoom] = useState(`react-a-${crypto.randomUUID()}`);
+      exposed.setRoom = setRoom;
+      const { connection, state } = useActor({ name: "chat", key: room, params: { name: "ada" } });
+      renders.push({ room, connection, state });
+      return createElement("p", { id: "room" }, `${room}|${state}`);
+    }
+
+    const container = document.createElement("div");
+    document.body.append(container);
+    let root: Root;
+    await act(async () => {
+      root = createRoot(container as unknown as Parameters<typeof createRoot>[0]);
+      root.render(createElement(Room));
+    });
+    const text = () => container.querySelector("#room")?.textContent ?? "";
+    await eventually(() => text().endsWith("|open"), "the first connection to open");
+    const first = renders.at(-1)!;
+
+    const next = `react-b-${crypto.randomUUID()}`;
+    await act(async () => exposed.setRoom!(next));
+    await eventually(() => text() === `${next}|open`, "the second connection to open");
+
+    const afterSwitch = renders.filter((render) => render.room === next);
+    // The first render for the new key comes before its effect connects: no connection yet.
+    expect(afterSwitch[0]).toMatchObject({ connection: undefined, state: "connecting" });
+    expect(afterSwitch.every((render) => render.connection !== first.connection)).toBe(true);
+    await act(async () => root.unmount());
+  });
 });
