@@ -1,4 +1,4 @@
-import type { Encoding } from "../protocol/encoding";
+import { contentType, decode, type Encoding } from "../protocol/encoding";
 import type { ErrorCode } from "../protocol/error-codes";
 import type { ErrorBody } from "../protocol/errors";
 
@@ -23,16 +23,20 @@ export class ActorError extends Error {
   }
 }
 
-/** Reads an error response into an ActorError; a body that is not `{ c, m }` becomes `http_error`. */
+/**
+ * Reads an error response into an ActorError: a JSON body, or a CBOR one (answers to a CBOR
+ * request are CBOR). A body that is not `{ c, m }` becomes `http_error`.
+ */
 export async function errorFromResponse(response: Response): Promise<ActorError> {
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const encoding = response.headers.get("content-type") === contentType("cbor") ? "cbor" : "json";
   try {
-    const body = JSON.parse(text) as Partial<ErrorBody>;
-    if (typeof body.c === "string" && typeof body.m === "string") return ActorError.fromBody(body as ErrorBody);
+    const body = decode(encoding, bytes) as Partial<ErrorBody> | null;
+    if (typeof body?.c === "string" && typeof body.m === "string") return ActorError.fromBody(body as ErrorBody);
   } catch {
     // Not a protocol error body; reported below with the status.
   }
-  return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
+  return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`);
 }
 
 /**

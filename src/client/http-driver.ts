@@ -8,6 +8,7 @@ import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, Ra
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { sseTransport, webSocketTransport } from "./transports";
+import { refusalBehindClose } from "./unopened-websocket";
 import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
 
 export interface HttpDriverOptions {
@@ -88,7 +89,13 @@ export class HttpClientDriver implements ClientDriver {
       return acceptUpgradeResponse(response, url);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    return openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
+    try {
+      return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
+    } catch (error) {
+      // Closed with no reason given: an upgrade refused by HTTP status, which only a GET can read.
+      if (error instanceof ActorError && error.code === "websocket_closed") throw (await refusalBehindClose(this.#fetch, url)) ?? error;
+      throw error;
+    }
   }
 
   async action(query: ActorQuery, name: string, args: unknown[], params: unknown, encoding: Encoding): Promise<unknown> {
@@ -137,7 +144,26 @@ export class HttpClientDriver implements ClientDriver {
       return webSocketTransport(response.webSocket, request.encoding, handlers);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    return webSocketTransport(new Ctor(url.replace(/^http/, "ws"), offered), request.encoding, handlers);
+    const socket = new Ctor(url.replace(/^http/, "ws"), offered);
+    // A close before the socket opened is reported by rejecting, with its reason when a GET finds one.
+    let opened = false;
+    const transport = webSocketTransport(socket, request.encoding, {
+      onMessage: handlers.onMessage,
+      onClose: (reason) => opened && handlers.onClose(reason),
+    });
+    // Set in the open event itself: a close right after it must reach the connection.
+    const opening = new Promise<boolean>((resolve) => {
+      socket.addEventListener("open", () => resolve((opened = true)));
+      socket.addEventListener("close", () => resolve(false));
+    });
+    if (await opening) return transport;
+    throw (
+      (await refusalBehindClose(this.#fetch, url)) ??
+      new ActorError(
+        "connection_failed",
+        `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`,
+      )
+    );
   }
 }
 

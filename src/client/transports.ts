@@ -3,6 +3,7 @@ import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
 import type { ToClient } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
+import { errorFromResponse } from "./errors";
 import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
 
 /** A connection over a W3C WebSocket (opening or open). */
@@ -90,6 +91,9 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       headers.set("accept", "text/event-stream");
       const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
       if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        // A refusal of ours before the stream (a wrong endpoint's route_not_found) says why; other answers are retried.
+        const error = response.ok ? undefined : await errorFromResponse(response);
+        if (error && error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata } } });
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
       const parser = createParser({

@@ -173,7 +173,11 @@ export const errors = {
     });
   },
   routeNotFound(method: string, path: string) {
-    return new ActorflareError("route_not_found", `No route for ${method} ${path}. Actor routes live under /registry/actors/.`, {
+    // RivetKit's client takes the endpoint with /registry; actorflare's takes the Worker's origin.
+    const doubled = path.startsWith("/registry/registry/")
+      ? " The client's endpoint already ends in /registry: give actorflare's createClient the Worker's origin alone."
+      : "";
+    return new ActorflareError("route_not_found", `No route for ${method} ${path}. Actor routes live under /registry/actors/.${doubled}`, {
       status: 404,
     });
   },

@@ -372,6 +372,16 @@ describe("against one wrangler dev", () => {
       expect(conn.status).toBe("disposed");
     });
 
+    it("an endpoint with /registry on it ends a connection at once with route_not_found, saying what the endpoint should be", async () => {
+      const wrong = createClient<typeof registry>({ endpoint: `${url}/registry`, encoding, transport, actionTimeout: 15_000 });
+      const conn = track(wrong.counter.getOrCreate(uniqueKey("endpoint")).connect());
+      const error = await expectActorError(conn.getCount(), "route_not_found");
+      expect(error.message).toContain("the Worker's origin alone");
+      expect(conn.status).toBe("disposed");
+      // A raw WebSocket says the same (the W3C interface hides the upgrade's answer from both).
+      await expectActorError(wrong.websocketActor.getOrCreate(uniqueKey("endpoint")).websocket("/"), "route_not_found");
+    });
+
     it("once: the callback runs for the next event only", async () => {
       const handle = client().counter.getOrCreate(uniqueKey("once"));
       const conn = track(handle.connect());

@@ -567,13 +567,14 @@ var ActorError = class _ActorError extends Error {
   }
 };
 async function errorFromResponse(response) {
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const encoding = response.headers.get("content-type") === contentType("cbor") ? "cbor" : "json";
   try {
-    const body = JSON.parse(text);
-    if (typeof body.c === "string" && typeof body.m === "string") return ActorError.fromBody(body);
+    const body = decode(encoding, bytes);
+    if (typeof body?.c === "string" && typeof body.m === "string") return ActorError.fromBody(body);
   } catch {
   }
-  return new ActorError("http_error", `HTTP ${response.status}: ${text.slice(0, 200)}`);
+  return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`);
 }
 function argumentsNotEncodable(action, encoding, cause) {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -1226,6 +1227,8 @@ function sseTransport(options, handlers) {
       headers.set("accept", "text/event-stream");
       const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
       if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        const error = response.ok ? void 0 : await errorFromResponse(response);
+        if (error && error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata } } });
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
       const parser = createParser({
@@ -1266,6 +1269,22 @@ function sseTransport(options, handlers) {
     },
     close: () => finish({ code: 1e3, reason: "client disposed" })
   };
+}
+
+// src/client/unopened-websocket.ts
+async function refusalBehindClose(fetchFn, url) {
+  let response;
+  try {
+    response = await fetchFn(url);
+  } catch {
+    return void 0;
+  }
+  if (response.ok) {
+    await response.body?.cancel();
+    return void 0;
+  }
+  const error = await errorFromResponse(response);
+  return error.code === "upgrade_required" || error.code === "http_error" ? void 0 : error;
 }
 
 // src/client/actor-websocket.ts
@@ -1525,7 +1544,12 @@ var HttpClientDriver = class {
       return acceptUpgradeResponse(response, url);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    return openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
+    try {
+      return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
+    } catch (error) {
+      if (error instanceof ActorError && error.code === "websocket_closed") throw await refusalBehindClose(this.#fetch, url) ?? error;
+      throw error;
+    }
   }
   async action(query, name, args, params, encoding) {
     const headers = protocolHeaders(query, params, encoding);
@@ -1572,7 +1596,21 @@ var HttpClientDriver = class {
       return webSocketTransport(response.webSocket, request.encoding, handlers);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    return webSocketTransport(new Ctor(url.replace(/^http/, "ws"), offered), request.encoding, handlers);
+    const socket = new Ctor(url.replace(/^http/, "ws"), offered);
+    let opened = false;
+    const transport = webSocketTransport(socket, request.encoding, {
+      onMessage: handlers.onMessage,
+      onClose: (reason) => opened && handlers.onClose(reason)
+    });
+    const opening = new Promise((resolve) => {
+      socket.addEventListener("open", () => resolve(opened = true));
+      socket.addEventListener("close", () => resolve(false));
+    });
+    if (await opening) return transport;
+    throw await refusalBehindClose(this.#fetch, url) ?? new ActorError(
+      "connection_failed",
+      `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`
+    );
   }
 };
 function isNode() {
