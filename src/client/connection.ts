@@ -41,6 +41,9 @@ const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "pr
  */
 const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
 
+/** Close reasons that say the actor could not start: no action was running on the connection. */
+const START_FAULTS: ReadonlySet<string> = new Set(["actor_start_failed", "migration_failed"]);
+
 /**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
  * calls made before the connection is open (or while it reconnects) wait for it, up to the
@@ -291,7 +294,15 @@ export class ActorConnectionBase {
     }
     this.#open = false;
     this.#transport = undefined;
-    this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
+    // The actor could not wake: nothing sent since it slept ran, and the reason is known.
+    const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : undefined;
+    this.#failPending(
+      () =>
+        notStarted
+          ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.")
+          : new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."),
+      false,
+    );
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting");
     this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));

@@ -342,8 +342,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         if (error instanceof ActorflareError && error.code === "actor_not_found") {
           closeQuietly(socket, DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
         } else {
-          this.#log("could not wake for a connection message:", error);
-          closeQuietly(socket, 1011, "internal_error");
+          this.#life.sockets.failWake(socket, publicError(error, this.#log, "waking for a connection message").body);
         }
         return undefined;
       }

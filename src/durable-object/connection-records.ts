@@ -1,5 +1,6 @@
 import type { Connection, ConnectionRecord, ConnectionStore } from "../actor/connection";
 import type { ActorStorage } from "../actor/storage";
+import type { Wire } from "../protocol/wire";
 
 /** What a socket's attachment holds. */
 interface Attachment {
@@ -57,6 +58,11 @@ export class ConnectionRecords {
     const { attachment, record } = stored;
     this.#placements.set(socket, { recordStored: !attachment.record, subscriptionsInTable: !attachment.subscriptions });
     return { record, subscriptions: attachment.subscriptions ?? this.#storage.subscriptions.read(attachment.id) };
+  }
+
+  /** The wire of the connection kept with `socket`; undefined if none was kept. */
+  wireOf(socket: WebSocket): Wire | undefined {
+    return this.#stored(socket)?.record.encoding;
   }
 
   /** Deletes what a closed connection left in storage. */

@@ -1,9 +1,10 @@
 import { Connection, type ConnectionTransport } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
-import { ActorflareError } from "../protocol/errors";
+import { ActorflareError, type ErrorBody } from "../protocol/errors";
 import { toClient, type Frame, type ToClient } from "../protocol/messages";
 import { closeReasonOn, decodeToServerOn, encodeToClientOn, type Wire } from "../protocol/wire";
+import { failSocket } from "../server/error-answers";
 import { upgradeResponse } from "../server/websocket-upgrade";
 import { ConnectionRecords } from "./connection-records";
 import { closeQuietly } from "./socket-closing";
@@ -82,6 +83,15 @@ export class HibernatableSockets {
    */
   release(): void {
     for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) detach(socket);
+  }
+
+  /**
+   * The actor could not wake for this socket's message (onStart or a migration failed): the
+   * connection gets the error, then close 1011 with its code, so the client knows its calls did
+   * not run. It reconnects, and the next attempt wakes the actor again.
+   */
+  failWake(socket: WebSocket, body: ErrorBody): void {
+    failSocket(socket, body, this.#records.wireOf(socket));
   }
 
   /** Whether the socket's connection was released by a destroy (or never stored). */

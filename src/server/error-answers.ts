@@ -54,8 +54,15 @@ export function sseError(body: ErrorBody, encoding: Encoding | undefined): Respo
  * reasons must fit in 123 bytes.
  */
 export function webSocketError(body: ErrorBody, protocol: string | undefined, wire?: Wire, message = true): Response {
-  return standardSocketResponse(protocol, (server) => {
-    if (wire && message) server.send(encodeToClientOn(wire, toClient.error(body)));
-    server.close(1011, closeReasonOn(wire, body));
-  });
+  return standardSocketResponse(protocol, (server) => failSocket(server, body, wire, message));
+}
+
+/** Ends an accepted socket with an error, as `webSocketError` does: the error message when the wire is known, then close 1011. */
+export function failSocket(socket: WebSocket, body: ErrorBody, wire: Wire | undefined, message = true): void {
+  try {
+    if (wire && message) socket.send(encodeToClientOn(wire, toClient.error(body)));
+    socket.close(1011, closeReasonOn(wire, body));
+  } catch {
+    // Closed meanwhile: there is no one left to tell.
+  }
 }

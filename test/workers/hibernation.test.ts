@@ -69,6 +69,24 @@ describe("hibernatable connections", () => {
   }, 40_000);
 });
 
+describe("a wake that fails", () => {
+  it("a call that wakes an actor whose onStart throws fails with actor_start_failed (it did not run); the connection tries again", async () => {
+    const conn = testClient().fragile.getOrCreate(`fails-on-wake-${uniqueKey()}`).connect();
+    const errors: string[] = [];
+    conn.onError((error) => errors.push(error.code));
+    expect(await conn.starts()).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+
+    // The second start (this wake) throws: the call never ran, and says why.
+    await expect(conn.starts()).rejects.toMatchObject({ code: "actor_start_failed" });
+    expect(errors).toEqual(["actor_start_failed"]);
+    // The connection reconnects by itself; the third start succeeds.
+    expect(await conn.starts()).toBe(2);
+    await conn.dispose();
+  }, 40_000);
+});
+
 describe("a connection that ends while its actor is out of memory", () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

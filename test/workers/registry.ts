@@ -412,11 +412,19 @@ const patientScheduled = scheduledActor({ scheduleRetryDelay: 3_600_000 });
 
 /** onStart fails until the test calls healFragile() (the test shares this module with the worker). */
 let failStarts = true;
+/** Starts per key of the `fails-on-wake` actors: their second start (the first wake) fails. */
+const startsByKey = new Map<string, number>();
 const fragile = actor({
   state: { starts: 0 },
   onAuth: () => ({}),
   onStart: (c) => {
-    if (failStarts) throw new Error("secret start failure");
+    const key = c.key[0] ?? "";
+    if (key.startsWith("fails-on-wake")) {
+      startsByKey.set(key, (startsByKey.get(key) ?? 0) + 1);
+      if (startsByKey.get(key) === 2) throw new Error("secret wake failure");
+    } else if (failStarts) {
+      throw new Error("secret start failure");
+    }
     c.state.starts++;
   },
   actions: {

@@ -586,6 +586,7 @@ function argumentsNotEncodable(action, encoding, cause) {
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+var START_FAULTS = /* @__PURE__ */ new Set(["actor_start_failed", "migration_failed"]);
 var CONNECTION_QUERY = /* @__PURE__ */ Symbol("actorflare.connectionQuery");
 var ActorConnectionBase = class {
   #driver;
@@ -795,7 +796,11 @@ var ActorConnectionBase = class {
     }
     this.#open = false;
     this.#transport = void 0;
-    this.#failPending(() => new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."), false);
+    const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : void 0;
+    this.#failPending(
+      () => notStarted ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.") : new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."),
+      false
+    );
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting");
     this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
