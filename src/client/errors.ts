@@ -25,7 +25,8 @@ export class ActorError extends Error {
 
 /**
  * Reads an error response into an ActorError: a JSON body, or a CBOR one (answers to a CBOR
- * request are CBOR). A body that is not `{ c, m }` becomes `http_error`.
+ * request are CBOR). A 431 from the runtime becomes `headers_too_large`; any other body that is
+ * not `{ c, m }` becomes `http_error`.
  */
 export async function errorFromResponse(response: Response): Promise<ActorError> {
   const bytes = new Uint8Array(await response.arrayBuffer());
@@ -35,6 +36,12 @@ export async function errorFromResponse(response: Response): Promise<ActorError>
     if (typeof body?.c === "string" && typeof body.m === "string") return ActorError.fromBody(body as ErrorBody);
   } catch {
     // Not a protocol error body; reported below with the status.
+  }
+  if (response.status === 431) {
+    return new ActorError(
+      "headers_too_large",
+      "The runtime refused the request's headers as too large (431). The actor's key, conn params and query travel in headers: keep them to a few KB, and pass larger data as action arguments or input.",
+    );
   }
   return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`);
 }

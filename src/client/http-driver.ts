@@ -1,5 +1,4 @@
 import { contentType, decode, encode, type Encoding } from "../protocol/encoding";
-import type { ErrorBody } from "../protocol/errors";
 import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
@@ -93,7 +92,9 @@ export class HttpClientDriver implements ClientDriver {
       return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
     } catch (error) {
       // Closed with no reason given: an upgrade refused by HTTP status, which only a GET can read.
-      if (error instanceof ActorError && error.code === "websocket_closed") throw (await refusalBehindClose(this.#fetch, url)) ?? error;
+      if (error instanceof ActorError && error.code === "websocket_closed") {
+        throw (await refusalBehindClose(this.#fetch, url, protocolHeaders(query, params))) ?? error;
+      }
       throw error;
     }
   }
@@ -108,16 +109,13 @@ export class HttpClientDriver implements ClientDriver {
       throw argumentsNotEncodable(name, encoding, error);
     }
     const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, { method: "POST", headers, body });
+    if (!response.ok) throw await errorFromResponse(response);
     const bytes = new Uint8Array(await response.arrayBuffer());
     let answer: unknown;
     try {
       answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
     } catch {
       throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
-    }
-    if (!response.ok) {
-      const error = answer as Partial<ErrorBody>;
-      throw new ActorError(String(error.c ?? "http_error"), String(error.m ?? `HTTP ${response.status}`), error.md);
     }
     return (answer as { o?: unknown }).o;
   }
@@ -158,7 +156,7 @@ export class HttpClientDriver implements ClientDriver {
     });
     if (await opening) return transport;
     throw (
-      (await refusalBehindClose(this.#fetch, url)) ??
+      (await refusalBehindClose(this.#fetch, url, protocolHeaders(request.query, request.params, request.encoding))) ??
       new ActorError(
         "connection_failed",
         `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`,

@@ -5,13 +5,14 @@ import { type ActorError, errorFromResponse } from "./errors";
  * the HTTP answer to a refused upgrade, so a wrong endpoint looks like a network failure, which a
  * connection would retry for ever. A plain GET of the same URL asks the route itself: ours answer
  * `upgrade_required` before any other work, so any other error of ours (`route_not_found` for an
- * endpoint with a path it should not have) is the reason. Undefined when the GET finds none: the
+ * endpoint with a path it should not have) is the reason. The GET carries the socket's query and
+ * params as headers, so headers too large for the runtime get its 431 here too. Undefined when the GET finds none: the
  * server is unreachable, the route exists, or the answer is not ours.
  */
-export async function refusalBehindClose(fetchFn: typeof fetch, url: string): Promise<ActorError | undefined> {
+export async function refusalBehindClose(fetchFn: typeof fetch, url: string, headers: Headers): Promise<ActorError | undefined> {
   let response: Response;
   try {
-    response = await fetchFn(url);
+    response = await fetchFn(url, { headers });
   } catch {
     return undefined;
   }

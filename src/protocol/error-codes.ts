@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   "internal_error",
   // The client's own: the network, the connection, the platform.
   "http_error",
+  "headers_too_large",
   "connection_failed",
   "connection_lost",
   "connection_disposed",

@@ -382,6 +382,15 @@ describe("against one wrangler dev", () => {
       await expectActorError(wrong.websocketActor.getOrCreate(uniqueKey("endpoint")).websocket("/"), "route_not_found");
     });
 
+    it("conn params too large for a header end a connection at once with headers_too_large, as they fail an HTTP call", async () => {
+      const handle = client().counter.getOrCreate(uniqueKey("huge-params"), { params: { pad: "y".repeat(300_000) } });
+      const conn = track(handle.connect());
+      const error = await expectActorError(conn.getCount(), "headers_too_large");
+      expect(error.message).toContain("conn params");
+      expect(conn.status).toBe("disposed");
+      await expectActorError(handle.getCount(), "headers_too_large");
+    });
+
     it("once: the callback runs for the next event only", async () => {
       const handle = client().counter.getOrCreate(uniqueKey("once"));
       const conn = track(handle.connect());

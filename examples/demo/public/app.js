@@ -574,6 +574,12 @@ async function errorFromResponse(response) {
     if (typeof body?.c === "string" && typeof body.m === "string") return ActorError.fromBody(body);
   } catch {
   }
+  if (response.status === 431) {
+    return new ActorError(
+      "headers_too_large",
+      "The runtime refused the request's headers as too large (431). The actor's key, conn params and query travel in headers: keep them to a few KB, and pass larger data as action arguments or input."
+    );
+  }
   return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`);
 }
 function argumentsNotEncodable(action, encoding, cause) {
@@ -1277,10 +1283,10 @@ function sseTransport(options, handlers) {
 }
 
 // src/client/unopened-websocket.ts
-async function refusalBehindClose(fetchFn, url) {
+async function refusalBehindClose(fetchFn, url, headers) {
   let response;
   try {
-    response = await fetchFn(url);
+    response = await fetchFn(url, { headers });
   } catch {
     return void 0;
   }
@@ -1552,7 +1558,9 @@ var HttpClientDriver = class {
     try {
       return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
     } catch (error) {
-      if (error instanceof ActorError && error.code === "websocket_closed") throw await refusalBehindClose(this.#fetch, url) ?? error;
+      if (error instanceof ActorError && error.code === "websocket_closed") {
+        throw await refusalBehindClose(this.#fetch, url, protocolHeaders(query, params)) ?? error;
+      }
       throw error;
     }
   }
@@ -1566,16 +1574,13 @@ var HttpClientDriver = class {
       throw argumentsNotEncodable(name, encoding, error);
     }
     const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, { method: "POST", headers, body });
+    if (!response.ok) throw await errorFromResponse(response);
     const bytes = new Uint8Array(await response.arrayBuffer());
     let answer;
     try {
       answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
     } catch {
       throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
-    }
-    if (!response.ok) {
-      const error = answer;
-      throw new ActorError(String(error.c ?? "http_error"), String(error.m ?? `HTTP ${response.status}`), error.md);
     }
     return answer.o;
   }
@@ -1612,7 +1617,7 @@ var HttpClientDriver = class {
       socket.addEventListener("close", () => resolve(false));
     });
     if (await opening) return transport;
-    throw await refusalBehindClose(this.#fetch, url) ?? new ActorError(
+    throw await refusalBehindClose(this.#fetch, url, protocolHeaders(request.query, request.params, request.encoding)) ?? new ActorError(
       "connection_failed",
       `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`
     );
