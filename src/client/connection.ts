@@ -41,6 +41,9 @@ const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "pr
  */
 const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
 
+/** Close reasons that say the server refused a frame (too large, undecodable, for a connection it lost). */
+const MESSAGE_FAULTS: ReadonlySet<string> = new Set(["message_too_long", "malformed_message", "conn_not_found"]);
+
 /** Close reasons that say the actor could not start: no action was running on the connection. */
 const START_FAULTS: ReadonlySet<string> = new Set(["actor_start_failed", "migration_failed"]);
 
@@ -294,13 +297,17 @@ export class ActorConnectionBase {
     }
     this.#open = false;
     this.#transport = undefined;
+    // The server ended the socket over a message it refused: say so, since no call hears it.
+    const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : undefined;
+    if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
     // The actor could not wake: nothing sent since it slept ran, and the reason is known.
     const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : undefined;
+    const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
     this.#failPending(
       () =>
         notStarted
           ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.")
-          : new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."),
+          : new ActorError("connection_lost", lost),
       false,
     );
     if (this.#disposed) return;

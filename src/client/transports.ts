@@ -1,7 +1,7 @@
 import { createParser } from "eventsource-parser";
 import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
-import type { ToClient } from "../protocol/messages";
+import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
 import { errorFromResponse } from "./errors";
 import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
@@ -54,6 +54,9 @@ function sendPing(socket: WebSocket): void {
     // Closed meanwhile: its close event reports the drop.
   }
 }
+
+/** Answers to a message POST that say the connection itself is gone on the server. */
+const CONNECTION_GONE: ReadonlySet<string> = new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 
 export interface SseOptions {
   fetch: typeof fetch;
@@ -117,7 +120,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   // messages go one at a time; the server answers a POST once it has taken the message in (an
   // action's result comes later, on the stream), so this costs one round trip, not an action's run.
   let queue = Promise.resolve();
-  const post = async (body: string | Uint8Array<ArrayBuffer>) => {
+  const post = async (message: ToServer, body: string | Uint8Array<ArrayBuffer>) => {
     if (!identity || closed) return;
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
@@ -127,9 +130,13 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     });
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
-      await response.body?.cancel();
-      // The server answers every accepted message with 200; anything else ends this transport.
-      if (!response.ok) finish({ code: response.status, reason: "message refused" });
+      if (response.ok) return void (await response.body?.cancel());
+      // A refused message did not run: its action fails with the server's reason (over the
+      // size limit, malformed). Only a connection the server no longer knows ends the transport.
+      const error = await errorFromResponse(response);
+      const ai = "ar" in message.b ? message.b.ar.i : undefined;
+      if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+      if (error.code === "http_error" || CONNECTION_GONE.has(error.code)) finish({ code: response.status, reason: "message refused" });
     } catch {
       finish();
     }
@@ -140,7 +147,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       // Encoded here, so that a message the encoding cannot carry throws to its sender and the
       // stream goes on.
       const body = encodeToServer(options.encoding, message);
-      queue = queue.then(() => post(body));
+      queue = queue.then(() => post(message, body));
     },
     close: () => finish({ code: 1000, reason: "client disposed" }),
   };

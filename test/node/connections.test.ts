@@ -391,6 +391,28 @@ describe("against one wrangler dev", () => {
       await expectActorError(handle.getCount(), "headers_too_large");
     });
 
+    it("a message over the server's size limit fails its call with the reason; over SSE the connection stays, over WebSocket onError hears it", async () => {
+      const handle = client().chat.getOrCreate(uniqueKey("too-long"), { params: { name: "big" } });
+      const conn = track(handle.connect());
+      const errors: string[] = [];
+      conn.onError((error) => errors.push(error.code));
+      await conn.send("first");
+      const id = conn.connectionId;
+      const oversized = conn.send("x".repeat(70_000));
+      if (transport === "sse") {
+        // The POST was refused alone: that call did not run, and the connection is the same one.
+        await expectActorError(oversized, "message_too_long");
+        await conn.send("after");
+        expect(conn.connectionId).toBe(id);
+      } else {
+        // The server closes the socket over the frame: the call's fate is unknown, the reason is not.
+        await expectActorError(oversized, "connection_lost");
+        expect(errors).toEqual(["message_too_long"]);
+        await conn.send("after");
+      }
+      expect(await handle.history()).toEqual([expect.objectContaining({ text: "first" }), expect.objectContaining({ text: "after" })]);
+    });
+
     it("once: the callback runs for the next event only", async () => {
       const handle = client().counter.getOrCreate(uniqueKey("once"));
       const conn = track(handle.connect());

@@ -592,6 +592,7 @@ function argumentsNotEncodable(action, encoding, cause) {
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+var MESSAGE_FAULTS = /* @__PURE__ */ new Set(["message_too_long", "malformed_message", "conn_not_found"]);
 var START_FAULTS = /* @__PURE__ */ new Set(["actor_start_failed", "migration_failed"]);
 var CONNECTION_QUERY = /* @__PURE__ */ Symbol("actorflare.connectionQuery");
 var ActorConnectionBase = class {
@@ -802,9 +803,12 @@ var ActorConnectionBase = class {
     }
     this.#open = false;
     this.#transport = void 0;
+    const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : void 0;
+    if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
     const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : void 0;
+    const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
     this.#failPending(
-      () => notStarted ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.") : new ActorError("connection_lost", "The connection dropped before the action answered; it may or may not have run."),
+      () => notStarted ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.") : new ActorError("connection_lost", lost),
       false
     );
     if (this.#disposed) return;
@@ -1215,6 +1219,7 @@ function sendPing(socket) {
   } catch {
   }
 }
+var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 function sseTransport(options, handlers) {
   const abort = new AbortController();
   let reader;
@@ -1257,7 +1262,7 @@ function sseTransport(options, handlers) {
     }
   })();
   let queue = Promise.resolve();
-  const post = async (body) => {
+  const post = async (message, body) => {
     if (!identity || closed) return;
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
@@ -1267,8 +1272,11 @@ function sseTransport(options, handlers) {
     });
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
-      await response.body?.cancel();
-      if (!response.ok) finish({ code: response.status, reason: "message refused" });
+      if (response.ok) return void await response.body?.cancel();
+      const error = await errorFromResponse(response);
+      const ai = "ar" in message.b ? message.b.ar.i : void 0;
+      if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+      if (error.code === "http_error" || CONNECTION_GONE.has(error.code)) finish({ code: response.status, reason: "message refused" });
     } catch {
       finish();
     }
@@ -1276,7 +1284,7 @@ function sseTransport(options, handlers) {
   return {
     send: (message) => {
       const body = encodeToServer(options.encoding, message);
-      queue = queue.then(() => post(body));
+      queue = queue.then(() => post(message, body));
     },
     close: () => finish({ code: 1e3, reason: "client disposed" })
   };
