@@ -75,13 +75,20 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let identity: { ai: string; ci: string; ct: string } | undefined;
   let closed = false;
+  // Each message is its own POST, and requests in flight together can reach the actor in any
+  // order: a subscription could land after the action whose event it was meant to catch. So
+  // messages go one at a time; the server answers a POST once it has taken the message in (an
+  // action's result comes later, on the stream), so this costs one round trip, not an action's run.
+  let queue = Promise.resolve();
   const finish = (reason?: { code: number; reason: string }) => {
     if (closed) return;
     closed = true;
     abort.abort();
     // Cancelling the body tells the server the stream is gone, where an abort alone may not reach it.
     reader?.cancel().catch(() => {});
-    handlers.onClose(reason);
+    // Reported once the POSTs in flight are answered: one the server refused did not run, and
+    // its call should say so rather than fail as lost with the stream.
+    void queue.then(() => handlers.onClose(reason));
   };
   const receive = (message: ReturnType<typeof decodeSseData>) => {
     if ("i" in message.b) identity = message.b.i;
@@ -115,11 +122,6 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     }
   })();
 
-  // Each message is its own POST, and requests in flight together can reach the actor in any
-  // order: a subscription could land after the action whose event it was meant to catch. So
-  // messages go one at a time; the server answers a POST once it has taken the message in (an
-  // action's result comes later, on the stream), so this costs one round trip, not an action's run.
-  let queue = Promise.resolve();
   const post = async (message: ToServer, body: string | Uint8Array<ArrayBuffer>) => {
     if (!identity || closed) return;
     const headers = new Headers({

@@ -1225,13 +1225,14 @@ function sseTransport(options, handlers) {
   let reader;
   let identity;
   let closed = false;
+  let queue = Promise.resolve();
   const finish = (reason) => {
     if (closed) return;
     closed = true;
     abort.abort();
     reader?.cancel().catch(() => {
     });
-    handlers.onClose(reason);
+    void queue.then(() => handlers.onClose(reason));
   };
   const receive = (message) => {
     if ("i" in message.b) identity = message.b.i;
@@ -1261,7 +1262,6 @@ function sseTransport(options, handlers) {
       finish();
     }
   })();
-  let queue = Promise.resolve();
   const post = async (message, body) => {
     if (!identity || closed) return;
     const headers = new Headers({

@@ -10,7 +10,8 @@ import { sameSecret } from "../../server/secrets";
  */
 export function connectionMessage(instance: ActorInstance, call: MessageCall): void {
   const conn = instance.connections.all.get(call.connectionId);
-  if (!conn) throw errors.connNotFound();
+  // A connection the actor is closing takes no more messages: say so, rather than take one in and drop it.
+  if (!conn || conn.leaving) throw errors.connNotFound();
   if (!sameSecret(conn.token, call.token)) throw new ActorflareError("incorrect_conn_token", "The connection token does not match the connection.");
   instance.connections.handle(conn, call.message).catch((error: unknown) => instance.log.error("connection message failed:", error));
 }
