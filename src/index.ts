@@ -15,7 +15,7 @@ export { ActorContext } from "./actor/context";
 export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, DriverContext, ObjectState, Schedule, ScheduledJob } from "./actor/context";
 export type { Connection } from "./actor/connection";
 export type { DatabaseProvider, ObjectStorage } from "./actor/database";
-export type { ActorSql, SqlValue } from "./actor/sql";
+export type { ActorSql, SqlBinding, SqlValue } from "./actor/sql";
 export { setup, Registry } from "./registry/setup";
 export type { SetupOptions, Server, WorkerHandler, DurableObjectClasses } from "./registry/setup";
 export type { InspectorOptions } from "./inspector/auth";

@@ -3,6 +3,7 @@ import type { Connection } from "./connection";
 import { ActionContext } from "./context";
 import type { Actions, AnyActorDefinition } from "./definition";
 import type { ActorInstance } from "./instance";
+import { isPromiseLike } from "./promise-like";
 
 type Action = Actions<unknown, unknown>[string];
 
@@ -99,8 +100,4 @@ export function findAction(definition: AnyActorDefinition, name: string): Action
   const action: unknown = Object.hasOwn(actions, name) ? actions[name] : undefined;
   if (typeof action !== "function") throw new ActorflareError("action_not_found", `Action '${name}' not found.`);
   return action as Action;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }

@@ -96,7 +96,7 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   /** `c.sql`: queries on the object's SQLite, made on first use. */
   get sql(): ActorSql {
-    this.#sql ??= createActorSql(this.#host.storage.durable.sql);
+    this.#sql ??= createActorSql(this.#host.storage.durable);
     return this.#sql;
   }
 

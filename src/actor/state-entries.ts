@@ -1,5 +1,5 @@
 import { decodeCbor, encodeCbor, UnencodableError } from "../protocol/cbor";
-import { ActorflareError } from "../protocol/errors";
+import { ActorflareError, isStackOverflow } from "../protocol/errors";
 
 // The state's KV entries (state-store.ts explains the forms): their keys, and a value's CBOR in
 // chunks.
@@ -49,23 +49,31 @@ export function encode(value: unknown, what: string): Uint8Array {
   try {
     return encodeCbor(value);
   } catch (error) {
-    // The encoder's own words ("Maximum call stack size exceeded") say nothing useful to a client
-    // and may describe the data; they stay in `cause`, which only the server log shows.
-    // CBOR refuses functions, symbols, Promises and weak collections; a RangeError is nesting past the call stack.
-    const why =
-      error instanceof UnencodableError
-        ? `holds ${error.what}, which storage cannot keep`
-        : error instanceof RangeError
-          ? "is nested too deeply to be stored"
-          : "holds something storage cannot keep";
-    throw new ActorflareError(
-      "state_not_serializable",
-      `The actor's state could not be stored: ${what} ${why}. ` +
-        "State may hold plain data (objects, arrays, strings, numbers, booleans, null, undefined, bigint, Date, Map, Set, typed arrays, " +
-        "also shared or in a cycle); class instances are stored as plain objects with their own fields. Keep functions, symbols, Promises and weak collections out of it.",
-      { status: 500, cause: error },
-    );
+    throw notSerializable(what, error);
   }
+}
+
+/**
+ * `state_not_serializable` for a value put under `what` (`field 'note'`, `the state`) that
+ * storage cannot keep, saying why from `error`: CBOR's refusal, or a stack overflow (nesting
+ * past the call stack). The error's own words ("Maximum call stack size exceeded") say nothing
+ * useful to a client and may describe the data; they stay in `cause`, which only the server log shows.
+ */
+export function notSerializable(what: string, error: unknown): ActorflareError {
+  // CBOR refuses functions, symbols, Promises and weak collections.
+  const why =
+    error instanceof UnencodableError
+      ? `holds ${error.what}, which storage cannot keep`
+      : isStackOverflow(error)
+        ? "is nested too deeply to be stored"
+        : "holds something storage cannot keep";
+  return new ActorflareError(
+    "state_not_serializable",
+    `The actor's state could not be stored: ${what} ${why}. ` +
+      "State may hold plain data (objects, arrays, strings, numbers, booleans, null, undefined, bigint, Date, Map, Set, typed arrays, " +
+      "also shared or in a cycle); class instances are stored as plain objects with their own fields. Keep functions, symbols, Promises and weak collections out of it.",
+    { status: 500, cause: error },
+  );
 }
 
 export function decode(chunks: Uint8Array[]): unknown {

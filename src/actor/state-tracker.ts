@@ -1,5 +1,7 @@
+import { isStackOverflow } from "../protocol/errors";
 import { isPlainObject } from "../protocol/plain-object";
 import { type CollectionTracking, trackCollection } from "./state-collections";
+import { notSerializable } from "./state-entries";
 import { STATE_TARGET, stateTarget } from "./state-raw";
 
 /**
@@ -60,8 +62,14 @@ export class StateTracker<S> {
 
   set value(next: S) {
     // Ties made under the old root stay: its objects may be under new fields now, and proxies remember old ones.
+    const previous = this.#raw;
     this.#raw = ((typeof next === "object" && next !== null && this.#reached.get(next)?.target) || next) as S;
-    this.#adoptFields();
+    try {
+      this.#adoptFields();
+    } catch (error) {
+      this.#raw = previous;
+      throw error;
+    }
     this.#changed(undefined);
   }
 
@@ -123,13 +131,13 @@ export class StateTracker<S> {
       },
       set: (target, property, next) => {
         const under = fieldOf(property);
-        const done = Reflect.set(target, property, this.#unwrapDeep(next, under));
+        const done = Reflect.set(target, property, this.#unwrapIncoming(next, under));
         this.#changed(under);
         return done;
       },
       defineProperty: (target, property, descriptor) => {
         const under = fieldOf(property);
-        const unwrapped = "value" in descriptor ? { ...descriptor, value: this.#unwrapDeep(descriptor.value, under) } : descriptor;
+        const unwrapped = "value" in descriptor ? { ...descriptor, value: this.#unwrapIncoming(descriptor.value, under) } : descriptor;
         const done = Reflect.defineProperty(target, property, unwrapped);
         this.#changed(under);
         return done;
@@ -146,7 +154,7 @@ export class StateTracker<S> {
     return {
       wrap: (value) => this.#wrap(value, field),
       rawOf: stateTarget,
-      store: (value) => this.#unwrapDeep(value, field),
+      store: (value) => this.#unwrapIncoming(value, field),
       changed: () => this.#changed(field),
     };
   }
@@ -158,13 +166,25 @@ export class StateTracker<S> {
   #adoptFields(): void {
     const root: unknown = this.#raw;
     if (!isPlainObject(root)) {
-      this.#raw = this.#unwrapDeep(root, undefined) as S;
+      this.#raw = this.#unwrapIncoming(root, undefined) as S;
       return;
     }
     for (const field of Object.keys(root)) {
       const inner = root[field];
-      const unwrapped = this.#unwrapDeep(inner, field);
+      const unwrapped = this.#unwrapIncoming(inner, field);
       if (unwrapped !== inner) root[field] = unwrapped;
+    }
+  }
+
+  /**
+   * `#unwrapDeep` for a value being put in the state. One nested past the call stack is refused
+   * there, before it is in the state, with the error storage would give it.
+   */
+  #unwrapIncoming(value: unknown, field: string | undefined): unknown {
+    try {
+      return this.#unwrapDeep(value, field);
+    } catch (error) {
+      throw isStackOverflow(error) ? notSerializable(field === undefined ? "the state" : `field '${field}'`, error) : error;
     }
   }
 

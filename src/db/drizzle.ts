@@ -1,5 +1,6 @@
 import { drizzle as drizzleOverStorage, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { DatabaseProvider } from "../actor/database";
+import { refusedStatement } from "../actor/sql";
 import { applyDrizzleMigrations, type DrizzleMigrations } from "./drizzle-migrations";
 
 export interface DrizzleOptions<TSchema extends Record<string, unknown>> {
@@ -25,9 +26,35 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
   const { schema, migrations, logger } = options;
   return {
     // The provider is handed the object's DurableObjectStorage (typed loosely in DatabaseProvider).
-    create: (storage) => drizzleOverStorage(storage as DurableObjectStorage, { schema, logger }),
+    create: (storage) => {
+      const durable = storage as DurableObjectStorage;
+      const db = drizzleOverStorage(refusalsAsSqlErrors(durable), { schema, logger });
+      // Queries run through the adapter; `c.db.$client` is the storage itself, as Drizzle promises.
+      db.$client = durable;
+      return db;
+    },
     migrate: migrations ? (_db, storage) => applyDrizzleMigrations(storage as DurableObjectStorage, migrations) : undefined,
   };
+}
+
+/**
+ * The storage as Drizzle's Durable Objects session uses it (`sql.exec` and `transactionSync`,
+ * nothing else), with a statement the runtime refuses thrown as `sql_error`, as `c.sql` throws
+ * it: actions catch the same error from either, and the client gets SQLite's message.
+ */
+function refusalsAsSqlErrors(storage: DurableObjectStorage): DurableObjectStorage {
+  const exec = <T extends Record<string, SqlStorageValue>>(query: string, ...bindings: unknown[]): SqlStorageCursor<T> => {
+    try {
+      return storage.sql.exec<T>(query, ...bindings);
+    } catch (error) {
+      throw refusedStatement(error);
+    }
+  };
+  const used: { sql: Pick<SqlStorage, "exec">; transactionSync: DurableObjectStorage["transactionSync"] } = {
+    sql: { exec },
+    transactionSync: (closure) => storage.transactionSync(closure),
+  };
+  return used as DurableObjectStorage;
 }
 
 export type { DrizzleMigrations, DrizzleSqliteDODatabase };

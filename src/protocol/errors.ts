@@ -64,16 +64,22 @@ export class Forbidden extends ActorflareError {
 export const INTERNAL_ERROR_MESSAGE = "Internal error. Read the server logs for more details.";
 
 /**
+ * workerd ends SQLite's messages with the result code (`no such table: todos: SQLITE_ERROR`),
+ * and the extended code after it where there is one
+ * (`UNIQUE constraint failed: todos.title: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)`).
+ */
+const SQLITE_CODE = /SQLITE_[A-Z_]+(?: \(extended: SQLITE_[A-Z_]+\))?$/;
+
+/**
  * An error from SQLite (the actor's `c.sql` or a query builder over its storage) as `sql_error`,
- * or undefined for any other error. workerd ends SQLite's messages with the result code
- * (`no such table: todos: SQLITE_ERROR`); query builders wrap that error, and put the statement
- * and its parameters in their own message, so only SQLite's message, found along the causes,
- * reaches the client. No stack either.
+ * or undefined for any other error. Query builders wrap that error, and put the statement and
+ * its parameters in their own message, so only SQLite's message, found along the causes (or the
+ * `sql_error` already made of it), reaches the client. No stack either.
  */
 export function sqlError(error: unknown): ActorflareError | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (current instanceof ActorflareError) return undefined;
-    if (/SQLITE_[A-Z_]+$/.test(current.message)) return new ActorflareError("sql_error", `SQL failed: ${current.message}`, { status: 500 });
+    if (current instanceof ActorflareError) return current.code === "sql_error" ? current : undefined;
+    if (SQLITE_CODE.test(current.message)) return new ActorflareError("sql_error", `SQL failed: ${current.message}`, { status: 500, cause: current });
   }
   return undefined;
 }

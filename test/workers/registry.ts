@@ -292,6 +292,15 @@ const bigState = actor({
       (c as { state: unknown }).state = value;
     },
     whole: (c) => c.state as unknown,
+    /** Puts an object nested `depth` levels deep in `note`, in the Map `tags`, or in a new whole state; bumps the counter first if `bump`. */
+    nest: (c, depth: number, where: "field" | "map" | "root", bump = false) => {
+      if (bump) c.state.counter++;
+      let deep: Record<string, unknown> = {};
+      for (let level = 0; level < depth; level++) deep = { inner: deep };
+      if (where === "field") (c.state as Record<string, unknown>).note = deep;
+      else if (where === "map") c.state.tags.set("deep", deep as unknown as Date);
+      else (c as { state: unknown }).state = { ...c.state, note: deep };
+    },
     /** Changes the counter and adds a field whose name is `length` characters long. */
     longFieldName: (c, length: number) => {
       c.state.counter++;

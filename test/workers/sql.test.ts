@@ -78,9 +78,53 @@ describe("c.sql", () => {
     expect(await notes.mentionsReserved()).toBe("about actorflare_things, it's fine");
   });
 
+  it("a name with the prefix inside it, and the prefix in a comment or a string value, are no reserved names", async () => {
+    expect(await testClient().sqlNotes.getOrCreate(uniqueKey()).prefixInside()).toEqual(["actorflare_x"]);
+  });
+
+  it("bracketed, backticked, qualified, upper-case and after-a-comment forms of a reserved name are refused", async () => {
+    expect(await testClient().sqlNotes.getOrCreate(uniqueKey()).reservedForms()).toEqual(Array(4).fill("sql_reserved_name"));
+  });
+
   it("called with a string rather than as a template: sql_not_template", async () => {
     const { code } = await codeOf(testClient().sqlNotes.getOrCreate(uniqueKey()).notTemplate("DELETE FROM state"));
     expect(code).toBe("sql_not_template");
+  });
+});
+
+describe("c.db's refused statements", () => {
+  async function membersOf(key: string) {
+    const notes = testClient().sqlNotes.getOrCreate(key);
+    await notes.createMembers();
+    await notes.addMember("ann", 1);
+    return notes;
+  }
+
+  it.each([
+    ["UNIQUE", ["ann", 1], "UNIQUE constraint failed: members.name"],
+    ["NOT NULL", [null, 1], "NOT NULL constraint failed: members.name"],
+    ["FOREIGN KEY", ["bob", 99], "FOREIGN KEY constraint failed"],
+  ] as const)("a %s constraint reaches the client as sql_error with SQLite's message", async (_kind, [name, group], expected) => {
+    const notes = await membersOf(uniqueKey());
+    const { code, message } = await codeOf(notes.addMember(name, group));
+    expect(code).toBe("sql_error");
+    expect(message).toContain(expected);
+    expect(message).not.toContain("insert into");
+  });
+
+  it("awaited, or in c.db.transaction (which rolls back), it is sql_error too", async () => {
+    const notes = await membersOf(uniqueKey());
+    expect((await codeOf(notes.addMemberAwaited("ann"))).code).toBe("sql_error");
+    const { code, message } = await codeOf(notes.addMembersTogether(["cy", "dee", "cy"]));
+    expect(code).toBe("sql_error");
+    expect(message).toContain("UNIQUE constraint failed: members.name");
+    expect(await notes.memberNames()).toEqual(["ann"]);
+  });
+
+  it("inside the action, c.db throws sql_error as c.sql does; c.db.run(sql) wraps it in Drizzle's error", async () => {
+    const notes = await membersOf(uniqueKey());
+    expect(await notes.duplicateCaught("eve")).toEqual(["nothing thrown", "sql_error", "sql_error", "sql_error"]);
+    expect(await notes.rawRunCaught()).toEqual(["DrizzleError", "sql_error"]);
   });
 });
 

@@ -62,6 +62,36 @@ describe("state larger than one storage value", () => {
     },
   );
 
+  it.each([
+    [3_000, "field"],
+    [5_000, "field"],
+    [10_000, "field"],
+    [100_000, "field"],
+    [10_000, "map"],
+    [10_000, "root"],
+  ] as const)("an object nested %i levels deep put in the state (%s) is state_not_serializable, and the state stays as it was", async (depth, where) => {
+    const handle = testClient().bigState.getOrCreate(uniqueKey());
+    await handle.bump();
+    await expect(handle.nest(depth, where)).rejects.toMatchObject({ code: "state_not_serializable", message: expect.stringContaining("nested too deeply") });
+    const unchanged = async () => {
+      expect(await handle.whole()).toMatchObject({ counter: 1, note: "" });
+      expect(await handle.tags()).toEqual([]);
+    };
+    await unchanged();
+    await abortAllDurableObjects();
+    await unchanged();
+  });
+
+  it("data nested past the call stack is refused by the assignment, which throws: the handler's other changes are kept, as with any throw", async () => {
+    const handle = testClient().bigState.getOrCreate(uniqueKey());
+    await expect(handle.nest(10_000, "field", true)).rejects.toMatchObject({ code: "state_not_serializable" });
+    await abortAllDurableObjects();
+    expect(await handle.whole()).toMatchObject({ counter: 1, note: "" });
+    // Nested less deeply, it is refused when the state is saved, which drops all of the handler's changes.
+    await expect(handle.nest(3_000, "field", true)).rejects.toMatchObject({ code: "state_not_serializable" });
+    expect(await handle.whole()).toMatchObject({ counter: 1, note: "" });
+  });
+
   it("a field whose name is too long to be a storage key fails with a clear error, and nothing of the change is stored", async () => {
     const key = uniqueKey();
     const handle = testClient().bigState.getOrCreate(key);
