@@ -45,15 +45,18 @@ export interface CreateContext {
 }
 
 /**
- * `c.schedule`: actions to run later, kept in the actor's storage until they ran. An unknown
- * action, a time that is not finite, a bad cron expression or arguments that are not JSON are
- * refused when scheduling (`action_not_found`, `invalid_schedule`), never when due: thrown at
- * once, so a call that is not awaited fails its handler too.
+ * `c.schedule`: actions to run later, kept in the actor's storage until they ran, in time order
+ * (jobs due at the same time in the order they were scheduled). An unknown action, a time that
+ * is not finite or is before 2000 or after 2200 (seconds or microseconds taken for
+ * milliseconds), a bad cron expression or arguments that are not JSON are refused when
+ * scheduling (`action_not_found`, `invalid_schedule`), never when due: thrown at once, so a call
+ * that is not awaited fails its handler too. Once a destroy has begun, scheduling throws
+ * `actor_destroyed`: the jobs go with the actor's storage.
  */
 export interface Schedule {
   /** Runs `action(...args)` in `ms` milliseconds. Resolves with the job's id. */
   after(ms: number, action: string, ...args: unknown[]): Promise<string>;
-  /** Runs `action(...args)` at `timestamp` (ms since the epoch). Resolves with the job's id. */
+  /** Runs `action(...args)` at `timestamp` (ms since the epoch, from 2000; a past time runs at once). Resolves with the job's id. */
   at(timestamp: number, action: string, ...args: unknown[]): Promise<string>;
   /**
    * Runs `action(...args)` at every time a five-field cron expression names, **in UTC**
@@ -62,7 +65,7 @@ export interface Schedule {
    * expression, action and arguments again resolves with the job already stored. Resolves with the job's id.
    */
   cron(expression: string, action: string, ...args: unknown[]): Promise<string>;
-  /** The jobs waiting to run, earliest first. */
+  /** The jobs waiting to run, in the order they will run. */
   list(): Promise<ScheduledJob[]>;
   /** Removes a job. Resolves with whether there was one (a job that already ran once is gone). */
   cancel(id: string): Promise<boolean>;

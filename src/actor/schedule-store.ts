@@ -27,6 +27,14 @@ export interface NewJob {
 const TABLE = "actorflare_schedule";
 const COLUMNS = "id, at, action, args, attempts, cron, started";
 
+/**
+ * Jobs in the order they run and are listed: by due time, and jobs due at the same time in the
+ * order they were scheduled. The table has SQLite's rowid, which a new row gets past every row
+ * there, so it orders rows by insertion; an update keeps a row's rowid (a retry or a cron job's
+ * next time keeps its place among ties).
+ */
+const IN_ORDER = "ORDER BY at, rowid";
+
 type Row = Omit<JobRow, "args"> & { args: string };
 
 /**
@@ -77,20 +85,20 @@ export class ScheduleStore {
   findCron(cron: string, action: string, argsJson: string): string | undefined {
     if (!this.#tableExists()) return undefined;
     return this.#sql
-      .exec<{ id: string }>(`SELECT id FROM ${TABLE} WHERE cron = ? AND action = ? AND args = ? ORDER BY at, id LIMIT 1`, cron, action, argsJson)
+      .exec<{ id: string }>(`SELECT id FROM ${TABLE} WHERE cron = ? AND action = ? AND args = ? ${IN_ORDER} LIMIT 1`, cron, action, argsJson)
       .toArray()[0]?.id;
   }
 
   /** Every job, earliest first. */
   all(): JobRow[] {
     if (!this.#tableExists()) return [];
-    return this.#rows(`SELECT ${COLUMNS} FROM ${TABLE} ORDER BY at, id`);
+    return this.#rows(`SELECT ${COLUMNS} FROM ${TABLE} ${IN_ORDER}`);
   }
 
   /** Jobs due at `now`, earliest first. */
   due(now: number): JobRow[] {
     if (!this.#tableExists()) return [];
-    return this.#rows(`SELECT ${COLUMNS} FROM ${TABLE} WHERE at <= ? ORDER BY at, id`, now);
+    return this.#rows(`SELECT ${COLUMNS} FROM ${TABLE} WHERE at <= ? ${IN_ORDER}`, now);
   }
 
   /** Whether the job is still due at `at` (not cancelled, moved or settled since it was read). */
@@ -115,10 +123,20 @@ export class ScheduleStore {
     else this.#sql.exec(`UPDATE ${TABLE} SET at = ?, attempts = ?, started = NULL WHERE id = ? AND at = ?`, next.at, next.attempts, id, dueAt);
   }
 
-  /** Makes every later job due at `now`, keeping their order (for tests that do not wait: actorflare/testing). */
+  /**
+   * Makes every later job due at `now`, keeping their order (for tests that do not wait:
+   * actorflare/testing). They all tie at `now`, so their rowids are renumbered past every job's,
+   * in their order: they come after the jobs due already, in time order.
+   */
   bringForward(now: number): void {
     if (!this.#tableExists()) return;
-    this.#sql.exec(`UPDATE ${TABLE} SET at = ? WHERE at > ?`, now, now);
+    const { last } = this.#sql.exec<{ last: number }>(`SELECT MAX(rowid) AS last FROM ${TABLE}`).one();
+    this.#sql.exec(
+      `UPDATE ${TABLE} SET at = ?, rowid = ? + later.n FROM (SELECT rowid AS old, ROW_NUMBER() OVER (${IN_ORDER}) AS n FROM ${TABLE} WHERE at > ?) AS later WHERE ${TABLE}.rowid = later.old`,
+      now,
+      last,
+      now,
+    );
   }
 
   /** When the earliest job is due, if any. */

@@ -14,10 +14,17 @@ const MAX_ATTEMPTS = 3;
 /**
  * The latest time a job may be scheduled for. The runtime's alarms refuse a time that is not
  * positive, or past what its clock holds (late 2262 in nanoseconds), and an alarm that cannot be
- * set would fail every wake of the actor; a time this far out is seconds or microseconds mistaken
- * for milliseconds anyway.
+ * set would fail every wake of the actor; a time this far out is microseconds mistaken for
+ * milliseconds anyway.
  */
 const LATEST_SCHEDULE = Date.UTC(2200, 0, 1);
+
+/**
+ * The earliest time a job may be scheduled for. An earlier time in the past would run at once
+ * like any other, but one this early is nearly always seconds taken for milliseconds (seconds
+ * since 1970 read as milliseconds fall in January 1970), and running it at once would hide that.
+ */
+const EARLIEST_SCHEDULE = Date.UTC(2000, 0, 1);
 
 /** The storage calls the scheduler needs besides its table: the object's single alarm. */
 export interface AlarmClock {
@@ -61,11 +68,18 @@ export class Scheduler implements Schedule {
   }
 
   at(timestamp: number, action: string, ...args: unknown[]): Promise<string> {
+    this.#refuseWhileDestroyed();
     findAction(this.#instance.definition, action);
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) throw notATime(timestamp);
+    if (timestamp < EARLIEST_SCHEDULE) {
+      throw errors.invalidSchedule(
+        `A schedule's time must be from ${new Date(EARLIEST_SCHEDULE).toISOString()} on (got ${timestamp}${asDate(timestamp)}): times are milliseconds since 1970, as Date.now() gives them, and a time this early is most likely seconds; multiply it by 1000. To run a job now, use c.schedule.after(0, ...).`,
+        { at: timestamp, earliest: EARLIEST_SCHEDULE },
+      );
+    }
     if (timestamp > LATEST_SCHEDULE) {
       throw errors.invalidSchedule(
-        `A schedule's time must be before ${new Date(LATEST_SCHEDULE).toISOString()} (got ${timestamp}): times are milliseconds since 1970, as Date.now() gives them, not seconds or microseconds.`,
+        `A schedule's time must be before ${new Date(LATEST_SCHEDULE).toISOString()} (got ${timestamp}): times are milliseconds since 1970, as Date.now() gives them, and a time this late is most likely microseconds; divide it by 1000.`,
         { at: timestamp, latest: LATEST_SCHEDULE },
       );
     }
@@ -76,6 +90,7 @@ export class Scheduler implements Schedule {
   }
 
   cron(expression: string, action: string, ...args: unknown[]): Promise<string> {
+    this.#refuseWhileDestroyed();
     findAction(this.#instance.definition, action);
     const first = nextCronRun(expression, Date.now());
     const argsJson = storableArgs(action, args);
@@ -100,6 +115,14 @@ export class Scheduler implements Schedule {
     if (typeof id !== "string" || !this.#store.delete(id)) return false;
     await this.#arm();
     return true;
+  }
+
+  /**
+   * A destroy has begun (`onDestroy`, or `c.destroy()` earlier in this handler): the jobs are
+   * deleted with the actor's storage, so a job scheduled now would never run.
+   */
+  #refuseWhileDestroyed(): void {
+    if (!this.#instance.gate.open) throw errors.scheduleWhileDestroyed(this.#instance.meta.name);
   }
 
   /** The alarm fired: run every due job in order, then arm the alarm for the next one. */
@@ -193,8 +216,8 @@ export class Scheduler implements Schedule {
       if (current !== null) await this.#clock.deleteAlarm();
       return;
     }
-    // A time at or before 1970 is due now; the runtime refuses an alarm at 0 or before. Times past
-    // the latest were refused when scheduled, but a release that did not check may have stored one.
+    // The runtime refuses an alarm at 0 or before, or past the latest time. Such times are refused
+    // when scheduled, but a release that did not check may have stored one: one at or before 1970 is due now.
     const armAt = Math.min(Math.max(next, 1), LATEST_SCHEDULE);
     if (current !== armAt) await this.#clock.setAlarm(armAt);
   }
@@ -202,6 +225,32 @@ export class Scheduler implements Schedule {
 
 function notATime(value: unknown) {
   return errors.invalidSchedule(
-    `A schedule needs a finite time in milliseconds (got ${typeof value === "number" ? value : typeof value}): c.schedule.after(ms, ...) or c.schedule.at(Date.now() + ms, ...).`,
+    `A schedule needs a finite time in milliseconds (got ${describeTime(value)}): c.schedule.after(ms, ...) or c.schedule.at(Date.now() + ms, ...); a Date as date.getTime().`,
   );
+}
+
+/** `, which is <ISO time>` for a time a Date can hold (±8.64e15 ms), else nothing. */
+function asDate(timestamp: number): string {
+  const date = new Date(timestamp);
+  return Number.isNaN(date.getTime()) ? "" : `, which is ${date.toISOString()}`;
+}
+
+/** What was passed for a time, in words: the value itself when it is short and plain, else its kind. */
+function describeTime(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+    case "undefined":
+      return String(value);
+    case "string":
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case "bigint":
+      return `the bigint ${value}n`;
+    case "object":
+      if (value === null) return "null";
+      if (Array.isArray(value)) return "an array";
+      return value instanceof Date ? "a Date" : `an object${value.constructor && value.constructor !== Object ? ` (${value.constructor.name})` : ""}`;
+    default:
+      return `a ${typeof value}`;
+  }
 }

@@ -104,6 +104,12 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         destroy: (instance) => void this.#destroy(instance).catch((error: unknown) => this.#log("c.destroy() failed; the actor stays:", error)),
         index: new IndexClient(this.#namespace, this.#log),
         driver: { state: ctx, env },
+        discard: async () => {
+          // What still runs of the failed instance can touch storage no more (actor_destroyed).
+          this.#life.storage.retire();
+          await ctx.storage.deleteAll();
+          this.#life = this.#newLife();
+        },
         log: this.#log,
         // Only an inspector looks at changes and activity: without one nothing is told or recorded.
         changed: services.inspector ? (instance) => this.#inspectors.changed(instance) : undefined,

@@ -15,6 +15,11 @@ export interface LoaderHooks {
   destroy: (instance: ActorInstance) => void;
   /** What `createVars` gets: the object's state and bindings. */
   driver: DriverContext;
+  /**
+   * A creation failed (createState or onCreate threw): what it stored is deleted, and the object
+   * starts a new life, so that no job or table of it turns up in the next actor with its key.
+   */
+  discard: () => Promise<void>;
   /** The actor's entry in the actor index. */
   index: IndexClient;
   log: (...args: unknown[]) => void;
@@ -143,6 +148,7 @@ export class InstanceLoader {
         try {
           instance = await ActorInstance.create(host, fresh, target.input);
         } catch (error) {
+          await this.#hooks.discard().catch((cleanup: unknown) => this.#hooks.log("what a failed creation stored could not be deleted:", cleanup));
           void this.#hooks.index.settle(fresh.key, token, false);
           throw error;
         }

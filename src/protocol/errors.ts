@@ -143,6 +143,14 @@ export const errors = {
       { status: 410 },
     );
   },
+  /** `c.schedule` during a destroy (in `onDestroy`, or after `c.destroy()`): the jobs go with the actor's storage. */
+  scheduleWhileDestroyed(name: string) {
+    return new ActorflareError(
+      "actor_destroyed",
+      `Actor '${name}' is being destroyed, so nothing scheduled now would run: its jobs are deleted with its storage. Schedule before calling c.destroy(), not in onDestroy or after it.`,
+      { status: 410 },
+    );
+  },
   /** The object's class was declared with `new_classes`: its storage has no SQLite (and no synchronous KV). */
   storageNotSqlite() {
     return new ActorflareError(

@@ -1,8 +1,8 @@
-import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { ActorError } from "../../src/client/index";
-import { creations, destroyedLog, destroyHolds, destroyStarted } from "./destroy-actors";
-import { rejection, testClient, uniqueKey, waitFor } from "./helpers";
+import { creations, destroyedLog, destroyHolds, destroyStarted, hookRuns } from "./destroy-actors";
+import { rejection, storedInObject, testClient, uniqueKey, waitFor } from "./helpers";
 import { SocketReader } from "./ws-helpers";
 
 // Destroy: c.destroy() and handle.destroy() end the actor for good (onDestroy first, every
@@ -13,17 +13,7 @@ const client = testClient();
 const admin = { params: { role: "admin" } };
 const stubOf = (key: string) => env.DOOMED.get(env.DOOMED.idFromName(JSON.stringify([key])));
 
-/** Everything the object keeps: KV entries, its own tables (not the runtime's), the alarm. */
-function storedIn(key: string) {
-  return runInDurableObject(stubOf(key), async (_instance, state) => ({
-    kv: [...state.storage.kv.list()].map(([name]) => name),
-    tables: state.storage.sql
-      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'`)
-      .toArray()
-      .map((row) => row.name),
-    alarm: await state.storage.getAlarm(),
-  }));
-}
+const storedIn = (key: string) => storedInObject(stubOf(key));
 
 const gone = async (key: string) => (await rejection(client.doomed.get([key]).read())).code === "actor_not_found";
 
@@ -100,6 +90,15 @@ describe("destroying an actor", () => {
     expect(await gone(key)).toBe(true);
     const again = await client.doomed.create([key], { input: { label: "second" } });
     expect(await again.read()).toEqual({ count: 0, label: "second" });
+  });
+
+  it("the wake that resumes a destroy runs createVars and onStart, then onDestroy again", async () => {
+    const key = await destroyCutShort("cut", 1);
+    const beforeCrash = hookRuns.get(key)!.length;
+    expect(hookRuns.get(key)!.at(-1)).toBe("onDestroy");
+    expect(await runDurableObjectAlarm(stubOf(key))).toBe(true);
+    expect(hookRuns.get(key)!.slice(beforeCrash)).toEqual(["createVars", "onStart", "onDestroy"]);
+    expect(await gone(key)).toBe(true);
   });
 
   it("a request to an actor a crash left half-destroyed finishes the destroy first: a get finds nothing, a create makes a new actor", async () => {

@@ -149,3 +149,15 @@ export async function counterAt(key: string, by: number): Promise<void> {
   });
   expect(response.status).toBe(200);
 }
+
+/** Everything an object keeps: KV entries, its own tables (not the runtime's), the alarm. */
+export function storedInObject(stub: DurableObjectStub) {
+  return runInDurableObject(stub, async (_instance, state) => ({
+    kv: [...state.storage.kv.list()].map(([name]) => name),
+    tables: state.storage.sql
+      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'`)
+      .toArray()
+      .map((row) => row.name),
+    alarm: await state.storage.getAlarm(),
+  }));
+}

@@ -353,6 +353,18 @@ export const holdSlowRuns = (held: boolean) => {
 };
 export const slowRunsStarted = () => slowRuns.started;
 
+/** Times that are not numbers of milliseconds, for `scheduleOddTime`. */
+const oddTimes = {
+  nan: Number.NaN,
+  infinity: Number.POSITIVE_INFINITY,
+  undefined: undefined,
+  null: null,
+  string: "60000",
+  date: new Date(0),
+  array: [60_000],
+  bigint: 60_000n,
+};
+
 /** Scheduled actions: once and cron, listed and cancelled. */
 function scheduledActor(options: ActorOptions) {
   return actor({
@@ -408,6 +420,9 @@ function scheduledActor(options: ActorOptions) {
         const argument = { date: new Date(0), function: () => 1, map: new Map(), nan: Number.NaN, nested: { list: [1, { at: new Date(0) }] } }[kind];
         return c.schedule.after(10, "tick", argument);
       },
+      /** Schedules `tick` with a time the wire would not carry as it is (NaN, undefined, a Date). */
+      scheduleOddTime: (c, how: "after" | "at", kind: keyof typeof oddTimes) =>
+        how === "at" ? c.schedule.at(oddTimes[kind] as number, "tick", "x") : c.schedule.after(oddTimes[kind] as number, "tick", "x"),
       list: (c) => c.schedule.list(),
       cancel: (c, id: string) => c.schedule.cancel(id),
       read: (c) => c.state,

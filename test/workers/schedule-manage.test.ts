@@ -76,14 +76,70 @@ describe("scheduling refuses times and arguments the platform or JSON would not 
     expect(await handle.list()).toEqual([]);
   });
 
-  it("a time at or before 1970 is due at once: it runs, though the runtime's alarm cannot be set there", async () => {
+  it("a time before 2000 (seconds taken for milliseconds) is invalid_schedule, saying so; nothing is stored", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    await handle.at(0, "zero");
-    await handle.at(-1, "before");
+    const inSeconds = Math.floor(Date.now() / 1000) + 60;
+    for (const [how, when] of [
+      ["at", inSeconds],
+      ["at", 0],
+      ["at", -1],
+      ["at", -1e16],
+      ["at", Date.UTC(2000, 0, 1) - 1],
+      ["after", -Date.now()],
+    ] as const) {
+      const refusal = await rejection(handle.schedule(how, "tick", when, "x"));
+      expect(refusal.code, `${how} ${when}`).toBe("invalid_schedule");
+      expect(refusal.message, `${how} ${when}`).toMatch(/2000-01-01.*seconds.*1000/);
+    }
+    expect(await handle.list()).toEqual([]);
+    expect(await alarmOf(key)).toBeNull();
+  });
+
+  it("a past time from 2000 on is due at once: it runs as if scheduled for now", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.at(Date.UTC(2000, 0, 1), "y2k");
+    await handle.at(Date.now() - 60_000, "a minute ago");
     // The first may run before the second is scheduled: which comes first is not the point.
-    await expect.poll(async () => ((await handle.read()) as { ticks: string[] }).ticks.sort(), { timeout: 5_000 }).toEqual(["before", "zero"]);
+    await expect.poll(async () => ((await handle.read()) as { ticks: string[] }).ticks.sort(), { timeout: 5_000 }).toEqual(["a minute ago", "y2k"]);
     await expect.poll(() => alarmOf(key)).toBeNull();
+  });
+
+  it("a job an older release stored at or before 1970 runs at once, though the runtime's alarm cannot be set there", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    await handle.read();
+    await runInDurableObject(stubFor(key), (_instance, state) => {
+      const store = new ScheduleStore(state.storage.sql);
+      store.insert({ id: "zero", at: 0, action: "tick", argsJson: '["zero"]', cron: null });
+      store.insert({ id: "before", at: -1, action: "tick", argsJson: '["before"]', cron: null });
+    });
+    await abortAllDurableObjects();
+    await expect.poll(async () => ((await handle.read()) as { ticks: string[] }).ticks, { timeout: 5_000 }).toEqual(["before", "zero"]);
+    await expect.poll(() => alarmOf(key)).toBeNull();
+  });
+
+  it("a time that is not a number says what it got: null, undefined, NaN, a string, a Date", async () => {
+    const handle = testClient().scheduled.getOrCreate(uniqueKey());
+    const expected = {
+      null: "got null",
+      undefined: "got undefined",
+      nan: "got NaN",
+      infinity: "got Infinity",
+      string: 'got the string "60000"',
+      date: "got a Date",
+      array: "got an array",
+      bigint: "got the bigint 60000n",
+    } as const;
+    for (const how of ["after", "at"] as const) {
+      for (const [kind, got] of Object.entries(expected)) {
+        const refusal = await rejection(handle.scheduleOddTime(how, kind as keyof typeof expected));
+        expect(refusal.code, `${how} ${kind}`).toBe("invalid_schedule");
+        expect(refusal.message, `${how} ${kind}`).toContain(`(${got})`);
+      }
+    }
+    expect(await handle.list()).toEqual([]);
   });
 
   it("a job an older release stored past 2200 does not stop the actor from waking: its alarm is set at the latest time", async () => {
@@ -108,7 +164,7 @@ describe("c.schedule.list and cancel", () => {
     const second = await handle.at(soon + 1, "second");
     const yearly = await handle.every("0 0 1 1 *", "yearly");
     const jobs = (await handle.list()) as ScheduledJob[];
-    expect(jobs.map((job) => job.id)).toEqual([...jobs].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)).map((job) => job.id));
+    expect(jobs.map((job) => job.id)).toEqual([...jobs].sort((a, b) => a.at - b.at).map((job) => job.id));
     expect(jobs.find((job) => job.id === first)).toEqual({ id: first, kind: "once", action: "tick", args: ["first"], at: soon, tries: 0 });
     expect(jobs.find((job) => job.id === yearly)).toMatchObject({ kind: "cron", cron: "0 0 1 1 *", args: ["yearly"] });
     const earliest = Math.min(...jobs.map((job) => job.at));

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ScheduledJob } from "../../src/index";
 import { keyToName } from "../../src/worker/locate";
 import { testClient, uniqueKey } from "./helpers";
 import { healFragile } from "./registry";
@@ -29,6 +30,21 @@ describe("c.schedule", () => {
     await handle.at(now + 200, "a");
     expect(await alarmOf(key)).toBe(now + 200);
     await expect.poll(async () => ((await handle.read()) as ScheduledState).ticks, { timeout: 5_000 }).toEqual(["a", "b"]);
+  });
+
+  it("jobs due at the same time run, and are listed, in the order they were scheduled", async () => {
+    const key = uniqueKey();
+    const handle = testClient().scheduled.getOrCreate(key);
+    const at = Date.now() + 3_600_000;
+    const labels = ["0", "1", "2", "3", "4", "5", "6", "7"];
+    for (const label of labels) await handle.at(at, label);
+    expect(((await handle.list()) as ScheduledJob[]).map((job) => job.args[0])).toEqual(labels);
+    // All due now: one alarm runs them.
+    await runInDurableObject(stubFor(key), (_instance, state) => {
+      state.storage.sql.exec("UPDATE actorflare_schedule SET at = ?", Date.now() - 1_000);
+    });
+    expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
+    expect(((await handle.read()) as ScheduledState).ticks).toEqual(labels);
   });
 
   it("a job survives a restart, runs once, and is not duplicated by wakes that re-run onStart", async () => {

@@ -1,6 +1,9 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import { ScheduleStore } from "../../src/actor/schedule-store";
 import { ActorError } from "../../src/client/index";
 import { setupTest } from "../../src/testing/index";
+import { keyToName } from "../../src/worker/locate";
 import { registry } from "./registry";
 import { uniqueKey } from "./helpers";
 
@@ -86,6 +89,27 @@ describe("actorflare/testing", () => {
     await handle.later(3_600_000, "in an hour");
     expect(await runScheduled(handle)).toBe(true);
     expect((await handle.read()).ticks).toEqual(["in an hour"]);
+  });
+
+  it("runScheduled runs later jobs in time order, ties in the order they were scheduled", async () => {
+    const key = uniqueKey();
+    const handle = client.scheduled.getOrCreate(key);
+    const at = Date.now() + 3_600_000;
+    // Scheduled latest first; "tie" is due with "b", after it.
+    for (const [offset, label] of [
+      [3, "d"],
+      [2, "c"],
+      [1, "b"],
+      [0, "a"],
+      [1, "tie"],
+    ] as const)
+      await handle.at(at + offset * 60_000, label);
+    // Due already but not yet run (stored without arming the alarm): it stays first.
+    await runInDurableObject(env.SCHEDULED.get(env.SCHEDULED.idFromName(keyToName([key]))), (_instance, state) => {
+      new ScheduleStore(state.storage.sql).insert({ id: "due", at: Date.now() - 1, action: "tick", argsJson: '["due already"]', cron: null });
+    });
+    expect(await runScheduled(handle)).toBe(true);
+    expect((await handle.read()).ticks).toEqual(["due already", "a", "b", "tie", "c", "d"]);
   });
 
   it("actorIds lists the actors of one kind", async () => {

@@ -1,0 +1,40 @@
+import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { keyToName } from "../../src/worker/locate";
+import { creations, hookRuns } from "./destroy-actors";
+import { rejection, storedInObject, testClient, uniqueKey } from "./helpers";
+
+// A creation that fails (createState or onCreate throws) creates nothing: the request fails, and
+// the next getOrCreate runs them again from the start.
+
+const client = testClient();
+const stubOf = (key: string) => env.DOOMED.get(env.DOOMED.idFromName(keyToName([key])));
+
+describe("a creation whose createState or onCreate throws", () => {
+  it("fails the request (a UserError keeps its code, any other error is internal_error) and leaves nothing, not even what onCreate stored", async () => {
+    for (const [label, code] of [
+      ["onCreate refuses", "not_today"],
+      ["onCreate fails", "internal_error"],
+      ["createState fails", "internal_error"],
+    ] as const) {
+      const key = uniqueKey("doomed");
+      expect((await rejection(client.doomed.getOrCreate([key], { createWithInput: { label } }).read())).code, label).toBe(code);
+      expect((await rejection(client.doomed.get([key]).read())).code, label).toBe("actor_not_found");
+      // onCreate had scheduled a job and made a table: neither is left to a later actor with this key.
+      expect(await storedInObject(stubOf(key)), label).toEqual({ kv: [], tables: [], alarm: null });
+    }
+  });
+
+  it("the next getOrCreate runs createState and onCreate again, on a fresh state, and nothing of the failed one runs", async () => {
+    const key = uniqueKey("doomed");
+    await rejection(client.doomed.getOrCreate([key], { createWithInput: { label: "onCreate fails" } }).read());
+    expect(hookRuns.get(key)).toEqual(["createVars", "onCreate"]);
+    const handle = client.doomed.getOrCreate([key], { createWithInput: { label: "second try" } });
+    expect(await handle.read()).toEqual({ count: 0, label: "second try" });
+    expect(creations.get(key)).toBe(2);
+    expect(hookRuns.get(key)).toEqual(["createVars", "onCreate", "createVars", "onCreate", "onStart"]);
+    // The job the failed onCreate scheduled is not there to run.
+    expect(await runDurableObjectAlarm(stubOf(key))).toBe(false);
+    expect(await handle.read()).toEqual({ count: 0, label: "second try" });
+  });
+});
