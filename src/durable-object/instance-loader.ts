@@ -138,7 +138,8 @@ export class InstanceLoader {
       if (meta) {
         instance = await ActorInstance.load(host, meta.unlisted ? await this.#list(meta) : meta);
         this.#sockets.restore(instance);
-        await instance.scheduler.rearm();
+        // A destroy a crash cut short keeps its due alarm: it finishes the destroy, even if this wake fails.
+        if (!meta.destroying) await instance.scheduler.rearm();
       } else if (target.kind === "get") {
         throw this.#notFound();
       } else {

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { ActorError } from "../../src/client/index";
-import { creations, destroyedLog, destroyHolds, destroyStarted, hookRuns } from "./destroy-actors";
+import { creations, destroyedLog, destroyHolds, destroyStarted, hookRuns, hooks } from "./destroy-actors";
 import { rejection, storedInObject, testClient, uniqueKey, waitFor } from "./helpers";
 import { SocketReader } from "./ws-helpers";
 
@@ -98,6 +98,19 @@ describe("destroying an actor", () => {
     expect(hookRuns.get(key)!.at(-1)).toBe("onDestroy");
     expect(await runDurableObjectAlarm(stubOf(key))).toBe(true);
     expect(hookRuns.get(key)!.slice(beforeCrash)).toEqual(["createVars", "onStart", "onDestroy"]);
+    expect(await gone(key)).toBe(true);
+  });
+
+  it("a wake of a half-destroyed actor whose onStart throws leaves the destroy's alarm due, which finishes it later", async () => {
+    const key = await destroyCutShort("cut", 3);
+    hooks.set(`${key}:onStart`, () => {
+      throw new Error("onStart fails on purpose");
+    });
+    expect((await rejection(client.doomed.getOrCreate([key]).read())).code).toBe("actor_start_failed");
+    // The wake did not put the schedule's alarm (none: no jobs) in place of the destroy's.
+    expect((await storedIn(key)).alarm).not.toBeNull();
+    hooks.delete(`${key}:onStart`);
+    expect(await runDurableObjectAlarm(stubOf(key))).toBe(true);
     expect(await gone(key)).toBe(true);
   });
 
