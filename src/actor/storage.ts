@@ -29,6 +29,12 @@ export interface StorageWrites extends WriteCounters {
 const META_KEY = "actorflare:meta";
 const CONNECTION_PREFIX = "actorflare:conn:";
 
+/** Whose storage it is: the actor's name and its Durable Object class, for errors. */
+export interface StorageOwner {
+  actor: string;
+  className: string;
+}
+
 /**
  * The actor's slice of Durable Object storage (SQLite-backed): meta, state and connection
  * records in the synchronous KV API; scheduled jobs and subscriptions that outgrew their socket
@@ -43,8 +49,14 @@ export class ActorStorage {
   readonly subscriptions: SubscriptionStore;
   #connectionWrites = 0;
 
-  /** One actor's life in the object: a destroy retires it, and the next actor gets a new ActorStorage. */
-  constructor(storage: DurableObjectStorage) {
+  readonly #owner: StorageOwner;
+
+  /**
+   * One actor's life in the object: a destroy retires it, and the next actor gets a new
+   * ActorStorage. `owner` names the actor and its class in configuration errors.
+   */
+  constructor(storage: DurableObjectStorage, owner: StorageOwner) {
+    this.#owner = owner;
     this.#retirable = new RetirableStorage(storage);
     this.#storage = this.#retirable.storage;
     this.#state = new StateStore(this.#storage);
@@ -75,7 +87,7 @@ export class ActorStorage {
     try {
       meta = this.#storage.kv.get<ActorMeta>(META_KEY);
     } catch (error) {
-      throw sqliteRequired(this.#storage, error);
+      throw sqliteRequired(this.#storage, error, this.#owner);
     }
     if (!meta) return undefined;
     if ((meta.v ?? 0) === STORAGE_LAYOUT) return meta;
@@ -176,11 +188,11 @@ export class ActorStorage {
  * SQLite-backed (its synchronous KV throws, and so does its SQL), else the read's own error.
  * Checked only after a failure, so a working object pays nothing.
  */
-function sqliteRequired(storage: DurableObjectStorage, error: unknown): unknown {
+function sqliteRequired(storage: DurableObjectStorage, error: unknown, owner: StorageOwner): unknown {
   try {
     void storage.sql.databaseSize;
     return error;
   } catch {
-    return errors.storageNotSqlite();
+    return errors.storageNotSqlite(owner.actor, owner.className);
   }
 }

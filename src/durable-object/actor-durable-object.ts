@@ -120,7 +120,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     }
 
     #newLife(): ActorLife {
-      const storage = new ActorStorage(this.ctx.storage);
+      const storage = new ActorStorage(this.ctx.storage, { actor: name, className: services.classNameOf(name) });
       const sockets = new HibernatableSockets(this.ctx, storage);
       return { storage, sockets, loader: new InstanceLoader(this.ctx, name, definition, storage, sockets, this.#hooks) };
     }

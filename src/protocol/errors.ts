@@ -152,10 +152,10 @@ export const errors = {
     );
   },
   /** The object's class was declared with `new_classes`: its storage has no SQLite (and no synchronous KV). */
-  storageNotSqlite() {
+  storageNotSqlite(actor: string, className: string) {
     return new ActorflareError(
       "storage_not_sqlite",
-      "This actor's Durable Object class is not SQLite-backed, and actorflare keeps actors in SQLite storage. Declare the class under `new_sqlite_classes` in a [[migrations]] entry of wrangler.toml (`new_classes` makes a key-value class). A class already created key-value cannot be converted: export the actor under a new class name, added by a new migration under `new_sqlite_classes`.",
+      `The Durable Object class ${className} of actor '${actor}' is not SQLite-backed, and actorflare keeps actors in SQLite storage. Declare ${className} under \`new_sqlite_classes\` in a [[migrations]] entry of wrangler.toml (\`new_classes\` makes a key-value class). A class already created key-value cannot be converted: export the actor under a new class name, added by a new migration under \`new_sqlite_classes\`.`,
       { status: 500 },
     );
   },

@@ -32,7 +32,8 @@ export type DurableObjectClasses<A extends ActorDefinitions> = {
 
 /** The front Worker: `export default registry.handler`. */
 export interface WorkerHandler {
-  fetch(request: Request, env: Record<string, unknown> | undefined, ctx?: WorkerContext): Promise<Response>;
+  // `object`: the Env interface `wrangler types` writes has no index signature.
+  fetch(request: Request, env: object | undefined, ctx?: WorkerContext): Promise<Response>;
 }
 
 /** A Hono-style app: anything with `fetch(request, env, ctx)`. */
@@ -87,7 +88,9 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
       client,
       serve: (app) => ({
         fetch: (request, env, ctx) =>
-          isRegistryPath(request.url) ? registryHandler.fetch(request, env, ctx) : Promise.resolve(app.fetch(request, env, ctx as WorkerContext)),
+          isRegistryPath(request.url)
+            ? registryHandler.fetch(request, env, ctx)
+            : Promise.resolve(app.fetch(request, env as Record<string, unknown> | undefined, ctx as WorkerContext)),
       }),
     };
   }

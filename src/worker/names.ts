@@ -43,6 +43,7 @@ export function wranglerLines(actorName: string, binding: string): string {
     `name = "${binding}"`,
     `class_name = "${cls}"`,
     "",
+    `# only if ${cls} is in no [[migrations]] entry yet:`,
     "[[migrations]]",
     `tag = "<a new tag, e.g. v2>"`,
     `new_sqlite_classes = ["${cls}"]`,

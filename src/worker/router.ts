@@ -132,13 +132,15 @@ export function registryFetch(runtime: RegistryRuntime, extraRoutes: readonly Ex
     const { path } = pathAndQuery(url);
     return sameOriginPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   };
-  return async (request: Request, env: Record<string, unknown> | undefined): Promise<Response> => {
+  return async (request: Request, env: object | undefined): Promise<Response> => {
     const cleaned = collapseLeadingSlashes(request);
+    // The Worker's bindings, looked up by name (a typed Env interface has no index signature).
+    const bindings = (env ?? {}) as Record<string, unknown>;
     if (runtime.cors && !sameOriginOnly(cleaned.url)) {
       const preflight = preflightResponse(runtime.cors, cleaned);
       if (preflight) return preflight;
-      return withCors(runtime.cors, cleaned, await route(cleaned, env ?? {}));
+      return withCors(runtime.cors, cleaned, await route(cleaned, bindings));
     }
-    return route(cleaned, env ?? {});
+    return route(cleaned, bindings);
   };
 }

@@ -72,6 +72,7 @@ describe("actor() and setup() check the config at module load", () => {
     const body = (await response.json()) as { c: string; m: string };
     expect(body.c).toBe("binding_not_found");
     expect(body.m).toContain('[[durable_objects.bindings]]\nname = "GHOST_ACTOR"\nclass_name = "GhostActor"');
+    expect(body.m).toContain("# only if GhostActor is in no [[migrations]] entry yet:\n[[migrations]]");
     expect(body.m).toContain('new_sqlite_classes = ["GhostActor"]');
     expect(body.m).toContain("export class GhostActor extends registry.durableObjects.GhostActor {}");
   });
@@ -115,7 +116,8 @@ describe("actor() and setup() check the config at module load", () => {
     const handle = testClient().notSqlite.getOrCreate(uniqueKey());
     const refusal = await rejection(handle.read());
     expect(refusal.code).toBe("storage_not_sqlite");
-    expect(refusal.message).toContain("new_sqlite_classes");
+    expect(refusal.message).toContain("The Durable Object class NotSqlite of actor 'notSqlite'");
+    expect(refusal.message).toContain("Declare NotSqlite under `new_sqlite_classes`");
     const response = await handle.fetch("/");
     expect(response.status).toBe(500);
     expect(((await response.json()) as { c: string }).c).toBe("storage_not_sqlite");

@@ -113,6 +113,20 @@ function shadowedChecks() {
   return { text, id, disposed, plain, viaAction };
 }
 
+/** The `Env` that `wrangler types` writes is an interface (no index signature); the handler takes it, as `npm create cloudflare` code passes it. */
+interface GeneratedEnv {
+  COUNTER: DurableObjectNamespace;
+  INSPECTOR_TOKEN: string;
+}
+function workerEntryChecks() {
+  const demo = setup({ use: { counter: actor({ state: {}, actions: {} }) } });
+  const entry = {
+    fetch: (request, env, ctx) => demo.handler.fetch(request, env, ctx),
+  } satisfies ExportedHandler<GeneratedEnv>;
+  const direct = demo.handler satisfies ExportedHandler<GeneratedEnv>;
+  return { entry, direct };
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
@@ -120,5 +134,6 @@ describe("client types", () => {
     expect(typeof databaseChecks).toBe("function");
     expect(typeof varsChecks).toBe("function");
     expect(typeof shadowedChecks).toBe("function");
+    expect(typeof workerEntryChecks).toBe("function");
   });
 });
