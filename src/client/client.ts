@@ -85,9 +85,14 @@ export interface ClientOptions {
   WebSocket?: WebSocketConstructor | undefined;
 }
 
-/** A client for a registry served at `endpoint`: `createClient<typeof registry>("http://127.0.0.1:8787")`. */
-export function createClient<R = unknown>(endpointOrOptions: string | ClientOptions): Client<R> {
-  const options = typeof endpointOrOptions === "string" ? { endpoint: endpointOrOptions } : endpointOrOptions;
+/**
+ * A client for a registry served at `endpoint`: `createClient<typeof registry>("http://127.0.0.1:8787")`,
+ * `createClient(endpoint, { transport: "sse" })` or `createClient({ endpoint, transport: "sse" })`.
+ */
+export function createClient<R = unknown>(endpoint: string, options?: Omit<ClientOptions, "endpoint">): Client<R>;
+export function createClient<R = unknown>(options: ClientOptions): Client<R>;
+export function createClient<R = unknown>(endpointOrOptions: string | ClientOptions, more?: Omit<ClientOptions, "endpoint">): Client<R> {
+  const options: ClientOptions = typeof endpointOrOptions === "string" ? { ...more, endpoint: endpointOrOptions } : endpointOrOptions;
   // An http(s) URL; in a browser also a path of the page's own origin ("" or "/...").
   if (typeof options?.endpoint !== "string" || !/^(https?:\/\/[^/]|\/|$)/i.test(options.endpoint)) {
     throw new TypeError(

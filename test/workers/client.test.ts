@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ActorError, createClient } from "../../src/client/index";
 import { call, testClient, uniqueKey } from "./helpers";
@@ -94,6 +95,21 @@ describe("client handles", () => {
     }
     // Nothing reached onFetch: the actor was not even created.
     await expect(testClient().inspector.get(key).resolve()).rejects.toMatchObject({ code: "actor_not_found" });
+  });
+
+  it("createClient(endpoint, options) reads its options as createClient({ endpoint, ...options }) does", async () => {
+    const urls: string[] = [];
+    const client = createClient<typeof registry>("http://actors.test", {
+      transport: "sse",
+      fetch: (input, init) => {
+        urls.push(new Request(input, init).url);
+        return exports.default.fetch(new Request(input, init));
+      },
+    });
+    const conn = client.counter.getOrCreate(uniqueKey()).connect();
+    expect(await conn.increment(2)).toBe(2);
+    await conn.dispose();
+    expect(urls.some((url) => url.startsWith("http://actors.test/registry/actors/connect/sse"))).toBe(true);
   });
 
   it("createClient refuses an encoding or transport it does not speak, at once and saying which it does", () => {

@@ -1683,8 +1683,8 @@ var OpenResources = class {
 };
 
 // src/client/client.ts
-function createClient(endpointOrOptions) {
-  const options = typeof endpointOrOptions === "string" ? { endpoint: endpointOrOptions } : endpointOrOptions;
+function createClient(endpointOrOptions, more) {
+  const options = typeof endpointOrOptions === "string" ? { ...more, endpoint: endpointOrOptions } : endpointOrOptions;
   if (typeof options?.endpoint !== "string" || !/^(https?:\/\/[^/]|\/|$)/i.test(options.endpoint)) {
     throw new TypeError(
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`
