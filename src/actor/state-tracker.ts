@@ -23,6 +23,12 @@ export interface StateChanges {
   keys: Set<string>;
 }
 
+/**
+ * Array methods that write several elements in one call. Through a proxy each element write is
+ * a change; onChange runs once for the call, after it, as RivetKit runs onStateChange once for it.
+ */
+const ARRAY_WRITERS: ReadonlySet<PropertyKey> = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
+
 /** A proxy's object, and the top-level field it was first reached through (`undefined`: the root). */
 interface Reached {
   target: object;
@@ -42,6 +48,11 @@ export class StateTracker<S> {
   /** The root object itself is under a field: any change may be under any field. */
   #rootShared = false;
   readonly #onChange: () => void;
+  /** How deep in array methods (ARRAY_WRITERS) this is, and whether one of them wrote. */
+  #inArrayMethod = 0;
+  #changedInArrayMethod = false;
+  /** Each array method as handed out, so that `items.push === items.push` holds. */
+  readonly #arrayMethods = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
 
   /**
    * `onChange` runs after every write through the proxies or a reassignment. The initial state is
@@ -104,7 +115,34 @@ export class StateTracker<S> {
       if (tied) for (const other of tied) this.#changes.keys.add(other);
       else this.#changes.keys.add(field);
     }
-    this.#onChange();
+    if (this.#inArrayMethod > 0) this.#changedInArrayMethod = true;
+    else this.#onChange();
+  }
+
+  /** `method` of an array, running as one change. */
+  #arrayMethod(method: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+    let once = this.#arrayMethods.get(method);
+    if (!once) {
+      const run = (self: unknown, args: unknown[]) => this.#asOneChange(method, self, args);
+      once = function (this: unknown, ...args: unknown[]) {
+        return run(this, args);
+      };
+      this.#arrayMethods.set(method, once);
+    }
+    return once;
+  }
+
+  #asOneChange(method: (...args: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+    this.#inArrayMethod++;
+    try {
+      return Reflect.apply(method, self, args);
+    } finally {
+      this.#inArrayMethod--;
+      if (this.#inArrayMethod === 0 && this.#changedInArrayMethod) {
+        this.#changedInArrayMethod = false;
+        this.#onChange();
+      }
+    }
   }
 
   #wrap(value: unknown, field: string | undefined): unknown {
@@ -127,6 +165,9 @@ export class StateTracker<S> {
         const inner: unknown = Reflect.get(target, property, receiver);
         // A frozen (or sealed) object's own fields must read as they are: a proxy's get may not answer another value for them.
         if (!Reflect.isExtensible(target) && isFixedField(target, property)) return inner;
+        if (typeof inner === "function" && Array.isArray(target) && ARRAY_WRITERS.has(property)) {
+          return this.#arrayMethod(inner as (...args: unknown[]) => unknown);
+        }
         return this.#wrap(inner, isRoot ? fieldOf(property) : field);
       },
       set: (target, property, next) => {

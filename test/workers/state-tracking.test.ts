@@ -102,3 +102,37 @@ describe("the state tracker with the store", () => {
     );
   }, 120_000);
 });
+
+describe("onChange, as onStateChange sees it", () => {
+  it("runs once for an array method that writes several elements, after the method, as for one assignment", () => {
+    let calls = 0;
+    let seen: number[] = [];
+    const tracker = new StateTracker({ items: [3, 1, 2] as number[], n: 0 }, () => {
+      calls++;
+      seen = [...tracker.raw.items];
+    });
+    const { value } = tracker;
+    const once = (write: () => unknown, after: number[]) => {
+      calls = 0;
+      write();
+      expect(calls).toBe(1);
+      // onChange saw the array as the method left it, not half-way.
+      expect(seen).toEqual(after);
+    };
+    once(() => value.items.push(4, 5), [3, 1, 2, 4, 5]);
+    once(() => value.items.splice(0, 1, 6, 7), [6, 7, 1, 2, 4, 5]);
+    once(() => value.items.sort((a, b) => a - b), [1, 2, 4, 5, 6, 7]);
+    once(() => value.items.reverse(), [7, 6, 5, 4, 2, 1]);
+    once(() => value.items.unshift(0), [0, 7, 6, 5, 4, 2, 1]);
+    once(() => value.items.shift(), [7, 6, 5, 4, 2, 1]);
+    once(() => value.items.fill(9, 4), [7, 6, 5, 4, 9, 9]);
+    once(() => value.items.copyWithin(0, 4), [9, 9, 5, 4, 9, 9]);
+    once(() => value.items.pop(), [9, 9, 5, 4, 9]);
+    once(() => {
+      value.n++;
+    }, [9, 9, 5, 4, 9]);
+    // The same function each time: code comparing or keeping a method still works.
+    expect(value.items.push).toBe(value.items.push);
+    expect(tracker.takeChanges().keys).toEqual(new Set(["items", "n"]));
+  });
+});
