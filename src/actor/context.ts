@@ -211,4 +211,9 @@ export class ActionContext<S = unknown, V = unknown, CS = unknown, DB = unknown>
     super(instance);
     this.conn = conn;
   }
+
+  /** The open connections, by id, typed with this actor's conn state. */
+  override get conns(): ReadonlyMap<string, Connection<CS>> {
+    return super.conns as ReadonlyMap<string, Connection<CS>>;
+  }
 }

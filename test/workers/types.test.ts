@@ -127,6 +127,19 @@ function workerEntryChecks() {
   return { entry, direct };
 }
 
+/** In an action, `c.conns` carries the conn state type that `c.conn` has. */
+function connsChecks() {
+  return actor({
+    state: {},
+    createConnState: () => ({ name: "ada" }),
+    actions: {
+      names: (c) => [...c.conns.values()].map((conn) => conn.state.name.toUpperCase()),
+      // @ts-expect-error: the conn state has no such field
+      wrong: (c) => [...c.conns.values()].map((conn) => conn.state.age),
+    },
+  });
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
@@ -135,5 +148,6 @@ describe("client types", () => {
     expect(typeof varsChecks).toBe("function");
     expect(typeof shadowedChecks).toBe("function");
     expect(typeof workerEntryChecks).toBe("function");
+    expect(typeof connsChecks).toBe("function");
   });
 });
