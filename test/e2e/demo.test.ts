@@ -109,6 +109,26 @@ describe("the demo page in Chromium", () => {
     expect(grace.problems).toEqual([]);
   });
 
+  it("the chat says when its connection is lost, and once back shows what was said meanwhile", async () => {
+    const room = unique("room");
+    const ada = await openDemo();
+    const grace = await openDemo();
+    await joinChat(ada.page, room, "ada");
+    await joinChat(grace.page, room, "grace");
+    await say(ada.page, "before");
+    const status = (page: Page) => chatOf(page).locator("#chat-status").textContent();
+
+    await demo.restart(async () => {
+      await eventually(() => status(ada.page)).toBe(`Connection lost; reconnecting to “${room}”…`);
+    });
+    await eventually(() => status(grace.page)).toBe(`Back in room “${room}” as grace.`);
+    await say(grace.page, "said while ada may still be away");
+    await eventually(() => status(ada.page)).toBe(`Back in room “${room}” as ada.`);
+    await eventually(() => chatLog(ada.page)).toEqual(["ada: before", "grace: said while ada may still be away"]);
+    // The page logged the dropped sockets; nothing else went wrong.
+    for (const { problems } of [ada, grace]) expect(problems.filter((problem) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(problem))).toEqual([]);
+  });
+
   it("reloading the page keeps the room's history: it lives in the actor's state", async () => {
     const room = unique("room");
     const { page, problems } = await openDemo();

@@ -6,6 +6,8 @@ export interface ChatRoom {
   /** Events arrive as the actor broadcast them, unchecked. */
   on(event: "message" | "presence", listener: (...args: unknown[]) => void): unknown;
   onError(listener: (error: unknown) => void): unknown;
+  /** `false` when the connection dropped and is retrying, `true` when it is open again. */
+  onLink(listener: (up: boolean) => void): unknown;
   history(): Promise<ChatMessage[]>;
   presence(): Promise<number>;
   send(text: string): Promise<unknown>;
@@ -55,8 +57,29 @@ export function chatPanel(joinRoom: JoinChat): void {
     conn.on("presence", (count) => {
       presence.textContent = String(count);
     });
+    // While the connection is down, messages sent by others are missed: once it is back, the
+    // log is shown again from the history.
+    let dropped = false;
     conn.onError((error) => {
-      if (room === conn) status.textContent = `Connection problem: ${errorText(error)}`;
+      // Failed attempts while reconnecting are expected: the status already says so.
+      if (room === conn && !dropped) status.textContent = `Connection problem: ${errorText(error)}`;
+    });
+    conn.onLink((up) => {
+      if (room !== conn) return;
+      if (!up) {
+        dropped = true;
+        status.textContent = `Connection lost; reconnecting to “${roomName}”…`;
+        return;
+      }
+      if (!dropped) return;
+      dropped = false;
+      void Promise.all([conn.history(), conn.presence()]).then(([past, online]) => {
+        if (room !== conn) return;
+        messages.replaceChildren();
+        past.forEach(show);
+        presence.textContent = String(online);
+        status.textContent = `Back in room “${roomName}” as ${name}.`;
+      });
     });
 
     try {

@@ -10,7 +10,22 @@ import { rawWebSocketPanel } from "./raw-websocket";
 const client = createClient<typeof registry>(origin);
 
 // The chat's connection to a room: actions and events over one WebSocket, reconnecting by itself.
-const joinChat: JoinChat = (room, name) => client.chat.getOrCreate(room, { params: { name } }).connect();
+const joinChat: JoinChat = (room, name) => {
+  const conn = client.chat.getOrCreate(room, { params: { name } }).connect();
+  return {
+    on: (event, listener) => conn.on(event, listener),
+    onError: (listener) => conn.onError(listener),
+    onLink: (listener) =>
+      conn.onStatusChange((status) => {
+        if (status === "reconnecting") listener(false);
+        if (status === "open") listener(true);
+      }),
+    history: () => conn.history(),
+    presence: () => conn.presence(),
+    send: (text) => conn.send(text),
+    dispose: () => conn.dispose(),
+  };
+};
 
 // `?client=rivetkit` runs the chat on RivetKit's own client instead, from a bundle of its own
 // (rivetkit.ts, built into public/rivetkit.js) that only this fetches.

@@ -17,6 +17,11 @@ export function rivetkitChat(origin: string): JoinChat {
     return {
       on: (event, listener) => conn.on(event, listener),
       onError: (listener) => conn.onError(listener),
+      onLink: (listener) =>
+        conn.onStatusChange((status) => {
+          if (status === "disconnected") listener(false);
+          if (status === "connected") listener(true);
+        }),
       history: () => conn.action<[], ChatMessage[]>({ name: "history", args: [] }),
       presence: () => conn.action<[], number>({ name: "presence", args: [] }),
       // RivetKit's `conn.send()` puts a message on a queue, so the `send` action goes by name.

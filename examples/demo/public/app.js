@@ -1820,8 +1820,26 @@ function chatPanel(joinRoom) {
     conn.on("presence", (count) => {
       presence.textContent = String(count);
     });
+    let dropped = false;
     conn.onError((error) => {
-      if (room === conn) status.textContent = `Connection problem: ${errorText(error)}`;
+      if (room === conn && !dropped) status.textContent = `Connection problem: ${errorText(error)}`;
+    });
+    conn.onLink((up) => {
+      if (room !== conn) return;
+      if (!up) {
+        dropped = true;
+        status.textContent = `Connection lost; reconnecting to \u201C${roomName2}\u201D\u2026`;
+        return;
+      }
+      if (!dropped) return;
+      dropped = false;
+      void Promise.all([conn.history(), conn.presence()]).then(([past, online]) => {
+        if (room !== conn) return;
+        messages.replaceChildren();
+        past.forEach(show);
+        presence.textContent = String(online);
+        status.textContent = `Back in room \u201C${roomName2}\u201D as ${name2}.`;
+      });
     });
     try {
       const past = await conn.history();
@@ -1972,7 +1990,21 @@ function rawWebSocketPanel(client2) {
 
 // examples/demo/frontend/main.ts
 var client = createClient(origin);
-var joinChat = (room, name) => client.chat.getOrCreate(room, { params: { name } }).connect();
+var joinChat = (room, name) => {
+  const conn = client.chat.getOrCreate(room, { params: { name } }).connect();
+  return {
+    on: (event, listener) => conn.on(event, listener),
+    onError: (listener) => conn.onError(listener),
+    onLink: (listener) => conn.onStatusChange((status) => {
+      if (status === "reconnecting") listener(false);
+      if (status === "open") listener(true);
+    }),
+    history: () => conn.history(),
+    presence: () => conn.presence(),
+    send: (text) => conn.send(text),
+    dispose: () => conn.dispose()
+  };
+};
 async function chatClient() {
   if (queryParam("client") !== "rivetkit") return joinChat;
   const { rivetkitChat } = await import(new URL("./rivetkit.js", import.meta.url).href);
