@@ -121,6 +121,8 @@ export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, T
   readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
   /** The actions' own types, which the client reads (`config.actions` also carries the context's). Type-only: never set. */
   readonly "~actions"?: TActions;
+  /** The input createState and onCreate take, which the client's `createWithInput` and `input` read. Type-only: never set. */
+  readonly "~input"?: I;
 }
 
 export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any>;

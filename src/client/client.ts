@@ -5,7 +5,7 @@ import type { ClientDriver, TransportKind } from "./driver";
 import { ActorHandleBase, normalizeKey, withActionMethods, type ActorHandle, type ActorKey, type HandleSettings } from "./handle";
 import { HttpClientDriver } from "./http-driver";
 import { OpenResources } from "./open-resources";
-import type { DefinitionOf } from "./types";
+import type { DefinitionOf, InputOf } from "./types";
 import type { WebSocketConstructor } from "./websocket";
 
 export interface GetOptions {
@@ -13,9 +13,9 @@ export interface GetOptions {
   params?: unknown;
 }
 
-export interface GetOrCreateOptions extends GetOptions {
+export interface GetOrCreateOptions<I = unknown> extends GetOptions {
   /** Input for createState / onCreate, used only if this call creates the actor. */
-  createWithInput?: unknown;
+  createWithInput?: I;
   /**
    * Where to create the actor if this call creates it: a Durable Objects location hint
    * (`"weur"`, `"enam"`, ...). Ignored for an actor that exists; another value is `invalid_region`.
@@ -23,8 +23,9 @@ export interface GetOrCreateOptions extends GetOptions {
   createInRegion?: LocationHint | undefined;
 }
 
-export interface CreateOptions extends GetOptions {
-  input?: unknown;
+export interface CreateOptions<I = unknown> extends GetOptions {
+  /** Input for createState / onCreate. */
+  input?: I;
   /** Where to create the actor: a Durable Objects location hint (`"weur"`, `"enam"`, ...). */
   region?: LocationHint | undefined;
 }
@@ -41,11 +42,11 @@ export interface ActorAccessor<D = unknown> {
   /** An existing actor by key; calls fail with `actor_not_found` if there is none. */
   get(key?: ActorKey, options?: GetOptions): ActorHandle<D>;
   /** The actor with this key, created on first use (atomically: racing callers get the same one). */
-  getOrCreate(key?: ActorKey, options?: GetOrCreateOptions): ActorHandle<D>;
+  getOrCreate(key?: ActorKey, options?: GetOrCreateOptions<InputOf<D>>): ActorHandle<D>;
   /** An actor by the id `resolve()` returned. */
   getForId(actorId: string, options?: GetOptions): ActorHandle<D>;
   /** Creates a new actor; fails with `actor_already_exists` if the key is taken. */
-  create(key?: ActorKey, options?: CreateOptions): Promise<ActorHandle<D>>;
+  create(key?: ActorKey, options?: CreateOptions<InputOf<D>>): Promise<ActorHandle<D>>;
   /**
    * One page of the actors of this kind that exist, oldest first, each with its id, key and
    * creation time; pass the page's `cursor` back for the next. Public clients need `onAuth` to

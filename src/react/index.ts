@@ -1,14 +1,25 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { ActorConnection, ActorConnectionBase, ActorHandle, ActorKey, ActorNames, Client, ConnectionStatus, DefinitionOf } from "../client/index";
+import type {
+  ActorAccessor,
+  ActorConnection,
+  ActorConnectionBase,
+  ActorHandle,
+  ActorKey,
+  ActorNames,
+  Client,
+  ConnectionStatus,
+  DefinitionOf,
+  InputOf,
+} from "../client/index";
 
-export interface UseActorOptions<K extends string> {
+export interface UseActorOptions<K extends string, I = unknown> {
   /** The actor's name in the registry. */
   name: K;
   key?: ActorKey | undefined;
   /** Conn params for onAuth and the connection hooks. */
   params?: unknown;
   /** Input for createState / onCreate if this creates the actor. */
-  createWithInput?: unknown;
+  createWithInput?: I;
 }
 
 export interface UseActorResult<D> {
@@ -33,12 +44,13 @@ interface Held<C> {
  * when it unmounts or when name, key or params change.
  */
 export function createActorHooks<R>(client: Client<R>) {
-  function useActor<K extends ActorNames<R>>(options: UseActorOptions<K>): UseActorResult<DefinitionOf<R, K>> {
+  function useActor<K extends ActorNames<R>>(options: UseActorOptions<K, InputOf<DefinitionOf<R, K>>>): UseActorResult<DefinitionOf<R, K>> {
     // Keys and params are compared by value, so a literal written inline does not reconnect on every render.
     const identity = JSON.stringify([options.name, options.key ?? null, options.params ?? null]);
     // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for name, key and params, compared by value
     const handle = useMemo(
-      () => client[options.name].getOrCreate(options.key, { params: options.params, createWithInput: options.createWithInput }),
+      // The accessor of a name picked at run time: its input type is the one checked above.
+      () => (client[options.name] as ActorAccessor).getOrCreate(options.key, { params: options.params, createWithInput: options.createWithInput }),
       [identity],
     ) as unknown as ActorHandle<DefinitionOf<R, K>>;
     // Kept with the handle it belongs to: the render after name, key or params change comes

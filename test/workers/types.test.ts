@@ -140,6 +140,21 @@ function connsChecks() {
   });
 }
 
+/** `createWithInput` and `input` take the input createState declares; anything for an actor that declares none. */
+function inputChecks() {
+  const withInput = actor({ createState: (_c, input: { start: number }) => ({ count: input.start }), actions: {} });
+  const without = actor({ state: {}, actions: {} });
+  const client = createClient<typeof typed>("http://127.0.0.1:8787");
+  const typed = setup({ use: { withInput, without } });
+  client.withInput.getOrCreate("a", { createWithInput: { start: 1 } });
+  // @ts-expect-error: not the declared input
+  client.withInput.getOrCreate("a", { createWithInput: { start: "one" } });
+  // @ts-expect-error: not the declared input
+  void client.withInput.create("b", { input: "x" });
+  client.without.getOrCreate("a", { createWithInput: "anything" });
+  return client;
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
@@ -149,5 +164,6 @@ describe("client types", () => {
     expect(typeof shadowedChecks).toBe("function");
     expect(typeof workerEntryChecks).toBe("function");
     expect(typeof connsChecks).toBe("function");
+    expect(typeof inputChecks).toBe("function");
   });
 });
