@@ -79,7 +79,7 @@ export class Scheduler implements Schedule {
     }
     if (timestamp > LATEST_SCHEDULE) {
       throw errors.invalidSchedule(
-        `A schedule's time must be before ${new Date(LATEST_SCHEDULE).toISOString()} (got ${timestamp}): times are milliseconds since 1970, as Date.now() gives them, and a time this late is most likely microseconds; divide it by 1000.`,
+        `A schedule's time must be at or before ${new Date(LATEST_SCHEDULE).toISOString()} (got ${timestamp}): times are milliseconds since 1970, as Date.now() gives them, and a time this late is most likely microseconds; divide it by 1000.`,
         { at: timestamp, latest: LATEST_SCHEDULE },
       );
     }

@@ -206,6 +206,11 @@ export class ActorConnectionBase {
             closed = true;
             if (current()) this.#dropped(reason);
           },
+          onUnsent: (message) => {
+            // Not taken by the server: the call waits for the next connection instead of failing as lost.
+            const pending = current() && "ar" in message.b ? this.#pending.get(message.b.ar.i) : undefined;
+            if (pending) pending.sent = false;
+          },
         },
       );
     } catch (error) {

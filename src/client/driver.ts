@@ -18,6 +18,12 @@ export interface TransportHandlers {
   onMessage(message: ToClient): void;
   /** The transport ended; `reason` explains it when the server said why. */
   onClose(reason?: { code: number; reason: string }): void;
+  /**
+   * A message the server certainly did not take: the transport ended before it went out, or the
+   * server answered that the connection is gone. Reported before `onClose`, so that an action
+   * can go out again on the next connection instead of failing as lost.
+   */
+  onUnsent?(message: ToServer): void;
 }
 
 export type TransportKind = "websocket" | "sse";

@@ -123,7 +123,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   })();
 
   const post = async (message: ToServer, body: string | Uint8Array<ArrayBuffer>) => {
-    if (!identity || closed) return;
+    if (!identity || closed) return handlers.onUnsent?.(message);
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
       [HEADER_CONN]: identity.ci,
@@ -133,12 +133,18 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
       if (response.ok) return void (await response.body?.cancel());
-      // A refused message did not run: its action fails with the server's reason (over the
-      // size limit, malformed). Only a connection the server no longer knows ends the transport.
       const error = await errorFromResponse(response);
+      // The connection is gone (the actor closed it, say): the message did not run, and goes
+      // out again on the next connection.
+      if (CONNECTION_GONE.has(error.code)) {
+        handlers.onUnsent?.(message);
+        return finish({ code: response.status, reason: "message refused" });
+      }
+      // A message refused alone (over the size limit, malformed) did not run: its action fails
+      // with the server's reason, and the connection goes on.
       const ai = "ar" in message.b ? message.b.ar.i : undefined;
       if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
-      if (error.code === "http_error" || CONNECTION_GONE.has(error.code)) finish({ code: response.status, reason: "message refused" });
+      else finish({ code: response.status, reason: "message refused" });
     } catch {
       finish();
     }

@@ -721,6 +721,10 @@ var ActorConnectionBase = class {
           onClose: (reason) => {
             closed = true;
             if (current()) this.#dropped(reason);
+          },
+          onUnsent: (message) => {
+            const pending = current() && "ar" in message.b ? this.#pending.get(message.b.ar.i) : void 0;
+            if (pending) pending.sent = false;
           }
         }
       );
@@ -1263,7 +1267,7 @@ function sseTransport(options, handlers) {
     }
   })();
   const post = async (message, body) => {
-    if (!identity || closed) return;
+    if (!identity || closed) return handlers.onUnsent?.(message);
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
       [HEADER_CONN]: identity.ci,
@@ -1274,9 +1278,13 @@ function sseTransport(options, handlers) {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
       if (response.ok) return void await response.body?.cancel();
       const error = await errorFromResponse(response);
+      if (CONNECTION_GONE.has(error.code)) {
+        handlers.onUnsent?.(message);
+        return finish({ code: response.status, reason: "message refused" });
+      }
       const ai = "ar" in message.b ? message.b.ar.i : void 0;
       if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
-      if (error.code === "http_error" || CONNECTION_GONE.has(error.code)) finish({ code: response.status, reason: "message refused" });
+      else finish({ code: response.status, reason: "message refused" });
     } catch {
       finish();
     }
