@@ -43,8 +43,9 @@ const OPTIONS: Record<string, OptionKind> = {
 };
 
 /**
- * Names from later RivetKit versions, which actorflare (RivetKit 2.0's actor API on Cloudflare)
- * does not take: what to write instead, so a config ported from their docs fails with the fix.
+ * Names from later RivetKit versions (options and config fields), which actorflare (RivetKit
+ * 2.0's actor API on Cloudflare) does not take: what to write instead, so a config ported from
+ * their docs fails with the fix rather than "check the spelling".
  */
 const LATER_RIVETKIT_NAMES: Record<string, string> = {
   onWake: "actorflare uses RivetKit 2.0's name for it: onStart(c), which runs on every wake",
@@ -54,6 +55,11 @@ const LATER_RIVETKIT_NAMES: Record<string, string> = {
   sleepTimeout: "Cloudflare decides when an idle Durable Object leaves memory; there is no sleep timeout to set",
   noSleep: "Cloudflare decides when an idle Durable Object leaves memory; an open connection keeps it listening while it hibernates",
   run: "actorflare has no run loop: start background work from onStart with c.waitUntil(...), or repeat it with c.schedule.after(...) or c.schedule.cron(...)",
+  onMigrate: "actorflare has no migrate hook: migrate the state in onStart, or the database with actor({ db }) migrations",
+  events: "actorflare does not declare events: c.broadcast(name, ...args) sends any event, and clients listen by name",
+  connParamsSchema: "actorflare does not validate conn params by schema: check them in onAuth or onBeforeConnect and throw to refuse",
+  createVarsTimeout: "actorflare has no timeout for createVars; options.actionTimeout bounds actions",
+  connectionLivenessTimeout: "the runtime tracks a connection's socket itself; there is no liveness timeout to set",
 };
 
 /** A value and the factory that would make it: an actor has one or the other. */

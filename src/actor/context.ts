@@ -142,8 +142,11 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
     return this.#instance.db as DB;
   }
 
-  /** Persists the state now and resolves once it is durable (for long-lived WebSocket handlers). */
-  saveState(): Promise<void> {
+  /**
+   * Persists the state now and resolves once it is durable (for long-lived WebSocket handlers).
+   * RivetKit's `{ immediate: true }` is accepted: every save here is immediate.
+   */
+  saveState(_options?: { immediate?: boolean | undefined }): Promise<void> {
     return this.#instance.saveState();
   }
 

@@ -34,6 +34,16 @@ describe("actor() and setup() check the config at module load", () => {
     ["onSleep", { state: {}, onSleep: () => {} }, "onSleep", /no sleep hook/],
     ["options.sleepTimeout", { state: {}, options: { sleepTimeout: 1000 } }, "options.sleepTimeout", /no sleep timeout/],
     ["run", { state: {}, run: async () => {} }, "run", /no run loop.*c\.waitUntil.*c\.schedule/],
+    ["onMigrate", { state: {}, onMigrate: () => {} }, "onMigrate", /no migrate hook.*onStart/],
+    ["events", { state: {}, events: {} }, "events", /c\.broadcast/],
+    ["connParamsSchema", { state: {}, connParamsSchema: {} }, "connParamsSchema", /onAuth or onBeforeConnect/],
+    ["options.createVarsTimeout", { state: {}, options: { createVarsTimeout: 1000 } }, "options.createVarsTimeout", /no timeout for createVars/],
+    [
+      "options.connectionLivenessTimeout",
+      { state: {}, options: { connectionLivenessTimeout: 1000 } },
+      "options.connectionLivenessTimeout",
+      /no liveness timeout/,
+    ],
   ])("rejects %s from later RivetKit versions, saying what to write instead", (_label, config, field, advice) => {
     expect(() => actor(config as never)).toThrow(ActorConfigError);
     expect(() => actor(config as never)).toThrow(advice);

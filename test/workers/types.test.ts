@@ -127,6 +127,11 @@ function workerEntryChecks() {
   return { entry, direct };
 }
 
+/** RivetKit's spelling of an immediate save compiles. */
+function saveStateChecks(c: ActorContext) {
+  return [c.saveState(), c.saveState({ immediate: true })];
+}
+
 /** In an action, `c.conns` carries the conn state type that `c.conn` has. */
 function connsChecks() {
   return actor({
@@ -164,6 +169,7 @@ describe("client types", () => {
     expect(typeof shadowedChecks).toBe("function");
     expect(typeof workerEntryChecks).toBe("function");
     expect(typeof connsChecks).toBe("function");
+    expect(typeof saveStateChecks).toBe("function");
     expect(typeof inputChecks).toBe("function");
   });
 });
