@@ -2,7 +2,7 @@ import { errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
 import { closeReasonOn } from "../protocol/wire";
 import { runAction } from "./actions";
-import { Connection, type ConnectionTransport } from "./connection";
+import { Connection, type ConnectionRecord, type ConnectionTransport } from "./connection";
 import type { ConnectOptions } from "./definition";
 import type { ActorInstance } from "./instance";
 import { changeSubscription } from "./subscriptions";
@@ -14,12 +14,22 @@ export interface OpenOptions {
   auth: unknown;
 }
 
+/** A connection as noted open in storage: its record as it opened, and how it was connected. */
+interface Enrolled {
+  record: ConnectionRecord;
+  kind: ConnectionTransport["kind"];
+}
+
 /** The actor's open connections, their lifecycle hooks, subscriptions and events. */
 export class Connections {
   readonly #instance: ActorInstance;
   readonly #open = new Map<string, Connection>();
   /** Each closed connection's onDisconnect, so a second close waits for the first instead of running it again. */
   readonly #closed = new WeakMap<Connection, Promise<void>>();
+  /** HTTP actions' short-lived connections: never listed, never noted in storage. */
+  readonly #ephemeral = new WeakSet<Connection>();
+  /** Connections `endVanished` ended: a close event that comes for one later finds it done. */
+  readonly #vanished = new Set<string>();
 
   constructor(instance: ActorInstance) {
     this.#instance = instance;
@@ -47,7 +57,8 @@ export class Connections {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
-      if (!ephemeral) {
+      if (ephemeral) this.#ephemeral.add(conn);
+      else {
         this.#open.set(conn.id, conn);
         this.#instance.noteChange();
       }
@@ -59,6 +70,7 @@ export class Connections {
         await this.close(conn);
         throw error;
       }
+      if (!ephemeral) this.#enroll(conn);
       return conn;
     } finally {
       this.#instance.saveIfChanged();
@@ -73,6 +85,7 @@ export class Connections {
 
   /** Removes a connection and runs onDisconnect. Called again, it waits for the same onDisconnect. */
   close(conn: Connection): Promise<void> {
+    if (this.#vanished.has(conn.id)) return Promise.resolve();
     let closing = this.#closed.get(conn);
     if (!closing) {
       closing = this.#disconnected(conn);
@@ -81,8 +94,30 @@ export class Connections {
     return closing;
   }
 
+  /**
+   * After a wake, once the actor started: runs onDisconnect for each connection noted open in
+   * storage that no socket brought back. The runtime ended those without a close event (a crash,
+   * a deploy, a restart of `wrangler dev`). Each gets the record last stored: the conn state as
+   * it opened, or as last saved when it was too large for its socket. Then what is left of
+   * connections that are not open is deleted.
+   */
+  async endVanished(): Promise<void> {
+    const { storage } = this.#instance;
+    for (const [id, opened] of storage.enrolled<Enrolled>()) {
+      if (this.#open.has(id)) continue;
+      this.#vanished.add(id);
+      const record = storage.readConnection<ConnectionRecord>(id) ?? opened.record;
+      storage.subscriptions.deleteConnection(id);
+      // Nothing to send it, nothing left to close.
+      const gone: ConnectionTransport = { encoding: record.encoding, kind: opened.kind, send: () => {}, close: () => {} };
+      await this.#disconnected(Connection.restore(gone, record, []));
+    }
+    storage.keepConnections(new Set(this.#open.keys()));
+  }
+
   async #disconnected(conn: Connection): Promise<void> {
     if (this.#open.delete(conn.id)) this.#instance.noteChange();
+    if (!this.#ephemeral.has(conn)) this.#unenroll(conn.id);
     try {
       await this.#instance.definition.config.onDisconnect?.(this.#instance.context, conn);
     } catch (error) {
@@ -102,6 +137,23 @@ export class Connections {
       conn.deliver(message);
       conn.close(code, closeReasonOn(conn.encoding, error));
       await this.close(conn);
+    }
+  }
+
+  /** Notes the connection in storage, for `endVanished`; one whose record storage cannot keep (an SSE one's) stays unnoted. */
+  #enroll(conn: Connection): void {
+    try {
+      this.#instance.storage.enroll(conn.id, { record: conn.record(), kind: conn.transport === "http" ? undefined : conn.transport } satisfies Enrolled);
+    } catch (error) {
+      this.#instance.log.warn(`connection ${conn.id} could not be noted in storage, so onDisconnect will not run for it if the runtime ends it:`, error);
+    }
+  }
+
+  #unenroll(id: string): void {
+    try {
+      this.#instance.storage.unenroll(id);
+    } catch {
+      // Retired by a destroy: the row goes with the rest of the storage.
     }
   }
 

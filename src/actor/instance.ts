@@ -53,6 +53,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   /** Writes that go with every state write while registered: a scheduled run marks itself with them. */
   readonly #withStateWrites = new Set<() => void>();
   #started = false;
+  /** Loaded from storage (not just created): its first start ends the connections that vanished meanwhile. */
+  #woke = false;
   #inStateChange = false;
 
   private constructor(host: ActorHost, meta: ActorMeta, state: S) {
@@ -85,6 +87,7 @@ export class ActorInstance<S = unknown, V = unknown> {
   /** A later wake: state as stored. */
   static async load<S, V>(host: ActorHost, meta: ActorMeta): Promise<ActorInstance<S, V>> {
     const instance = new ActorInstance<S, V>(host, meta, host.storage.readState<S>());
+    instance.#woke = true;
     await instance.#openDatabase();
     await instance.#createVars();
     return instance;
@@ -92,6 +95,11 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   get actorId(): string {
     return this.#host.actorId;
+  }
+
+  /** The actor's storage: its state, connections, schedule. */
+  get storage(): ActorStorage {
+    return this.#host.storage;
   }
 
   /** `c.sql`: queries on the object's SQLite, made on first use. */
@@ -195,6 +203,11 @@ export class ActorInstance<S = unknown, V = unknown> {
     }
     this.saveIfChanged();
     this.#started = true;
+    // Connections the runtime ended while the actor was gone get their onDisconnect, once it runs.
+    if (this.#woke) {
+      this.#woke = false;
+      await this.connections.endVanished();
+    }
   }
 
   get state(): S {

@@ -28,6 +28,8 @@ export interface StorageWrites extends WriteCounters {
 
 const META_KEY = "actorflare:meta";
 const CONNECTION_PREFIX = "actorflare:conn:";
+/** One row per open connection (connections.ts): the connections a wake must end if the runtime did. */
+const ROSTER_PREFIX = "actorflare:open:";
 
 /** Whose storage it is: the actor's name and its Durable Object class, for errors. */
 export interface StorageOwner {
@@ -167,14 +169,36 @@ export class ActorStorage {
     this.#connectionWrites++;
   }
 
-  /** Deletes the records of every connection not listed: ones whose socket ended while the object was gone. */
-  keepConnections(ids: string[]): void {
-    const live = new Set(ids);
+  /** Deletes the records of every connection not listed: ones that ended while the object was gone. */
+  keepConnections(live: ReadonlySet<string>): void {
     // Listed in full before deleting: with deletes inside the runtime's lazy walk, none took effect.
     for (const [key] of [...this.#storage.kv.list({ prefix: CONNECTION_PREFIX })]) {
       const id = key.slice(CONNECTION_PREFIX.length);
       if (!live.has(id)) this.deleteConnection(id);
     }
+  }
+
+  /**
+   * Notes an open connection, with its record as it opened: a wake after the runtime itself
+   * ended it (a crash, a deploy: no close event) runs its onDisconnect (connections.ts).
+   */
+  enroll(id: string, record: unknown): void {
+    try {
+      this.#storage.kv.put(ROSTER_PREFIX + id, record);
+    } catch (error) {
+      throw errors.connectionNotStorable(error);
+    }
+    this.#connectionWrites++;
+  }
+
+  unenroll(id: string): void {
+    this.#storage.kv.delete(ROSTER_PREFIX + id);
+    this.#connectionWrites++;
+  }
+
+  /** The connections noted open, by id, with their records as they opened. */
+  enrolled<T>(): Array<[string, T]> {
+    return [...this.#storage.kv.list<T>({ prefix: ROSTER_PREFIX })].map(([key, record]) => [key.slice(ROSTER_PREFIX.length), record]);
   }
 
   /** Resolves once every buffered write is durable. */

@@ -328,8 +328,13 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       if (this.#inspectors.owns(socket)) return;
       const life = this.#life;
       const live = life.loader.started;
-      const found = live ? { instance: live, life } : await this.#liveForSocket(socket);
-      if (found) await found.life.sockets.close(found.instance, socket);
+      life.sockets.noteClosing(socket);
+      try {
+        const found = live ? { instance: live, life } : await this.#liveForSocket(socket);
+        if (found) await found.life.sockets.close(found.instance, socket);
+      } finally {
+        life.sockets.doneClosing(socket);
+      }
     }
 
     override async webSocketError(socket: WebSocket): Promise<void> {

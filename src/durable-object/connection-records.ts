@@ -74,11 +74,12 @@ export class ConnectionRecords {
   }
 
   /**
-   * After a wake: deletes the records and subscription rows of connections whose socket ended
-   * while the actor was gone (a runtime restart ends sockets without a close event).
+   * After a wake: deletes the subscription rows of connections whose socket ended while the actor
+   * was gone. Their records stay: a socket whose close woke the actor is rebuilt from its record
+   * for onDisconnect, and the connections a runtime restart ended are ended from theirs
+   * (Connections.endVanished, which then deletes them).
    */
   keepOnly(ids: string[]): void {
-    this.#storage.keepConnections(ids);
     this.#storage.subscriptions.keepOnly(ids);
   }
 

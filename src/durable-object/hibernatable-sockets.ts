@@ -30,6 +30,8 @@ export class HibernatableSockets {
   readonly #connections = new WeakMap<WebSocket, Connection>();
   /** Sockets whose connection this wake already closed: a second close event runs no second onDisconnect. */
   readonly #ended = new WeakSet<WebSocket>();
+  /** Sockets whose close event is being handled: listed no more by the runtime, rebuilt by a wake all the same. */
+  readonly #closing = new Set<WebSocket>();
 
   constructor(ctx: DurableObjectState, storage: ActorStorage) {
     this.#ctx = ctx;
@@ -64,10 +66,22 @@ export class HibernatableSockets {
     return upgradeResponse(client, protocol);
   }
 
+  /**
+   * A close event came for `socket`: if it wakes the actor, `restore` rebuilds its connection
+   * too (the runtime no longer lists it), so that its onDisconnect sees the conn state it had.
+   */
+  noteClosing(socket: WebSocket): void {
+    this.#closing.add(socket);
+  }
+
+  doneClosing(socket: WebSocket): void {
+    this.#closing.delete(socket);
+  }
+
   /** After a wake: every connection, rebuilt from its socket, without running its hooks again. */
   restore(instance: ActorInstance): void {
     const ids: string[] = [];
-    for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) {
+    for (const socket of new Set([...this.#ctx.getWebSockets(CONNECTION_TAG), ...this.#closing])) {
       const conn = this.#rebuild(instance, socket);
       if (!conn) continue;
       this.#connections.set(socket, conn);

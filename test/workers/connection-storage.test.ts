@@ -41,6 +41,8 @@ describe("connection records in storage", () => {
     for (const [i, conn] of conns.entries()) await conn.until(expected[i]!.length, "subscriptionCount");
     for (const [i, conn] of conns.entries()) expect(await conn.action("subscriptions")).toEqual(expected[i]);
     const stored = await storedConnections(subscriberStub(key));
+    // Every open connection is noted, wherever its record is kept.
+    expect(stored.open).toEqual(conns.map((c) => c.init.b.i!.ci).sort());
     // Both placements of both parts are exercised.
     expect(Object.keys(stored.records).sort()).toEqual([conns[2]!, conns[3]!].map((c) => c.init.b.i!.ci).sort());
     expect(new Set(stored.rows.map((row) => row.conn))).toEqual(new Set([conns[1]!, conns[3]!, conns[4]!].map((c) => c.init.b.i!.ci)));
@@ -68,7 +70,7 @@ describe("connection records in storage", () => {
     expect(Object.keys(stored.records)).toHaveLength(1);
     expect(stored.rows).toHaveLength(1_500);
     conn.socket.close(1000);
-    await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [] });
+    await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [], open: [] });
   });
 
   it("a connection closed while the actor is out of memory leaves nothing in storage either", async () => {
@@ -81,7 +83,7 @@ describe("connection records in storage", () => {
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     conn.socket.close(1000);
 
-    await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [] });
+    await expect.poll(() => storedConnections(subscriberStub(key)), { timeout: 10_000 }).toEqual({ attachments: [], records: {}, rows: [], open: [] });
     expect(await testClient().subscriber.getOrCreate(key).wakeId()).not.toBe(firstWake);
   }, 40_000);
 
@@ -99,18 +101,37 @@ describe("connection records in storage", () => {
     // The object is reset: its sockets end without a close event reaching the actor.
     await abortAllDurableObjects();
     expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
-    expect(await storedConnections(subscriberStub(key))).toMatchObject({ records: {}, rows: [] });
+    expect(await storedConnections(subscriberStub(key))).toMatchObject({ records: {}, rows: [], open: [] });
   });
 
-  it("a record whose socket vanished without a close event (a runtime restart) is deleted when the actor wakes", async () => {
+  it("a connection the runtime ended without a close event (a crash) gets its onDisconnect when the actor wakes, and leaves nothing", async () => {
     const key = uniqueKey();
-    expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
-    // What a crash leaves: the record of a connection whose socket the new runtime never had.
-    // (Records of sockets still open are kept: the hibernation test above reads them after a wake.)
-    await runInDurableObject(subscriberStub(key), (_instance, state) => state.storage.kv.put("actorflare:conn:vanished", { pad: "x" }));
+    const stubOf = (k: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(keyToName([k])));
+    // A connection noted open, as an actor notes it (taken from another room's real connection).
+    const elsewhere = uniqueKey();
+    const conn = testClient()
+      .chatRoom.getOrCreate(elsewhere, { params: { name: "ghost" } })
+      .connect();
+    const id = (await conn.whoami()).id;
+    const noted = await runInDurableObject(stubOf(elsewhere), (_instance, state) => state.storage.kv.get(`actorflare:open:${id}`));
+    expect(noted).toMatchObject({ record: { id, state: { name: "ghost" } }, kind: "websocket" });
+    await conn.dispose();
+
+    // Each HTTP call runs onDisconnect once for its own short-lived connection, after it answers.
+    const room = testClient().chatRoom.getOrCreate(key);
+    const before = (await room.stats()).disconnects;
+    // What a crash leaves: the connection noted open with no socket, and a record of a connection
+    // an older release kept that nothing notes as open.
+    await runInDurableObject(stubOf(key), (_instance, state) => {
+      state.storage.kv.put(`actorflare:open:${id}`, noted);
+      state.storage.kv.put("actorflare:conn:older", { pad: "x" });
+    });
     await abortAllDurableObjects();
-    expect(await testClient().subscriber.getOrCreate(key).padLength()).toBe(0);
-    expect((await storedConnections(subscriberStub(key))).records).toEqual({});
+
+    // The wake runs its onDisconnect, once, and keeps nothing of either.
+    expect((await room.stats()).disconnects).toBe(before + 2);
+    expect((await room.stats()).disconnects).toBe(before + 3);
+    expect(await storedConnections(stubOf(key))).toMatchObject({ records: {}, rows: [], open: [] });
   });
 
   it.each([

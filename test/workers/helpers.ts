@@ -58,6 +58,8 @@ export interface StoredConnections {
   attachments: { id: string; record?: { state: unknown }; subscriptions?: string[] }[];
   records: Record<string, { state: unknown }>;
   rows: { conn: string; event: string }[];
+  /** The ids of the connections noted open (the roster a wake after a crash ends). */
+  open: string[];
 }
 
 /** Reads what an actor's object keeps about its connections, after writing any buffered subscription changes. */
@@ -72,6 +74,7 @@ export function storedConnections(stub: DurableObjectStub): Promise<StoredConnec
         [...kv.list<{ state: unknown }>({ prefix: "actorflare:conn:" })].map(([key, value]) => [key.slice("actorflare:conn:".length), value]),
       ),
       rows: hasTable ? sql.exec<{ conn: string; event: string }>(`SELECT conn, event FROM actorflare_subscriptions ORDER BY conn, event`).toArray() : [],
+      open: [...kv.list({ prefix: "actorflare:open:" })].map(([key]) => key.slice("actorflare:open:".length)).sort(),
     };
   });
 }

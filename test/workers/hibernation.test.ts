@@ -99,8 +99,9 @@ describe("a connection that ends while its actor is out of memory", () => {
       .chatRoom.getOrCreate(key, { params: { name: "staying" } })
       .connect();
     const left: unknown[] = [];
-    staying.on("left", (name) => left.push(name));
-    await leaving.whoami();
+    staying.on("left", (name, sent) => left.push([name, sent]));
+    // A conn state that changed after it opened: onDisconnect sees it as it is.
+    await leaving.send("before sleeping");
     // Its subscription went out before this call; the wait below leaves it all the time it needs.
     const firstWake = await staying.wakeId();
 
@@ -109,7 +110,7 @@ describe("a connection that ends while its actor is out of memory", () => {
 
     // The close woke the actor (a new instance), which ran onDisconnect with the connection's own state.
     await waitFor(() => left.length > 0, "the broadcast of onDisconnect");
-    expect(left).toEqual(["leaving"]);
+    expect(left).toEqual([["leaving", 1]]);
     const secondWake = await staying.wakeId();
     expect(secondWake).not.toBe(firstWake);
     expect(await staying.stats()).toEqual({ connects: 2, disconnects: 1, open: 1 });

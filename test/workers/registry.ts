@@ -175,7 +175,7 @@ const chatRoom = actor({
   onDisconnect: (c, conn) => {
     c.state.disconnects++;
     // Not for an HTTP action's short-lived connection: the inspector tests expect its ring to hold only the action.
-    if (conn.transport !== "http") c.broadcast("left", conn.state.name);
+    if (conn.transport !== "http") c.broadcast("left", conn.state.name, conn.state.sent);
   },
   // A raw socket beside connections: the connection hooks above must not run for it.
   onWebSocket: (_c, ws) => {
