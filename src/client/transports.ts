@@ -55,6 +55,9 @@ function sendPing(socket: WebSocket): void {
   }
 }
 
+/** How long the stream of a connection the server called gone may take to end by itself. */
+const GONE_STREAM_GRACE_MS = 5_000;
+
 /** Answers to a message POST that say the connection itself is gone on the server. */
 const CONNECTION_GONE: ReadonlySet<string> = new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 
@@ -80,9 +83,14 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   // messages go one at a time; the server answers a POST once it has taken the message in (an
   // action's result comes later, on the stream), so this costs one round trip, not an action's run.
   let queue = Promise.resolve();
+  // Set once a POST finds the connection gone: later messages are not sent, and the stream is
+  // read to its end, which carries the answers of the actions still running (the server ends it
+  // after them); if it does not end, it is dropped after a while.
+  let gone: ReturnType<typeof setTimeout> | undefined;
   const finish = (reason?: { code: number; reason: string }) => {
     if (closed) return;
     closed = true;
+    clearTimeout(gone);
     abort.abort();
     // Cancelling the body tells the server the stream is gone, where an abort alone may not reach it.
     reader?.cancel().catch(() => {});
@@ -123,7 +131,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   })();
 
   const post = async (message: ToServer, body: string | Uint8Array<ArrayBuffer>) => {
-    if (!identity || closed) return handlers.onUnsent?.(message);
+    if (!identity || closed || gone) return handlers.onUnsent?.(message);
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
       [HEADER_CONN]: identity.ci,
@@ -134,11 +142,12 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
       if (response.ok) return void (await response.body?.cancel());
       const error = await errorFromResponse(response);
-      // The connection is gone (the actor closed it, say): the message did not run, and goes
+      // The connection is gone (the actor is closing it, say): the message did not run, and goes
       // out again on the next connection.
       if (CONNECTION_GONE.has(error.code)) {
         handlers.onUnsent?.(message);
-        return finish({ code: response.status, reason: "message refused" });
+        gone ??= setTimeout(() => finish({ code: response.status, reason: "message refused" }), GONE_STREAM_GRACE_MS);
+        return;
       }
       // A message refused alone (over the size limit, malformed) did not run: its action fails
       // with the server's reason, and the connection goes on.

@@ -176,6 +176,23 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     await conn.dispose();
   });
 
+  it("an action that disconnects its caller answers it even when another call comes meanwhile; that one goes to the next connection over SSE", async () => {
+    const conn = client()
+      .chatRoom.getOrCreate(uniqueKey(), { params: { name: "k" } })
+      .connect();
+    await conn.whoami();
+    const kicked = conn.kickSlowly(300);
+    // Sent while the connection is closing: over SSE its POST is refused (conn_not_found) and
+    // it is sent again on the next connection; over WebSocket the frame is ignored.
+    const next = conn.whoami().then(
+      () => "answered",
+      (error: ActorError) => error.code,
+    );
+    expect(await kicked).toBe("kicked");
+    expect(transport === "sse" ? ["answered"] : ["answered", "connection_lost"]).toContain(await next);
+    await conn.dispose();
+  });
+
   it("a disconnect waits for the answers of the connection's calls already running", async () => {
     const key = uniqueKey();
     const conn = client().chatRoom.getOrCreate(key).connect();

@@ -205,6 +205,12 @@ const chatRoom = actor({
     kickByName: (c, name: string) => {
       for (const conn of c.conns.values()) if ((conn.state as { name: string }).name === name) conn.disconnect("kicked");
     },
+    /** Disconnects its caller, then answers `ms` later: the answer still reaches it. */
+    kickSlowly: async (c, ms: number) => {
+      c.conn.disconnect("bye");
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return "kicked";
+    },
     kick: (c, reason: string, fail?: boolean) => {
       c.conn.disconnect(reason);
       if (fail) throw new UserError("Kicked, and failed.", { code: "kicked" });

@@ -1223,6 +1223,7 @@ function sendPing(socket) {
   } catch {
   }
 }
+var GONE_STREAM_GRACE_MS = 5e3;
 var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 function sseTransport(options, handlers) {
   const abort = new AbortController();
@@ -1230,9 +1231,11 @@ function sseTransport(options, handlers) {
   let identity;
   let closed = false;
   let queue = Promise.resolve();
+  let gone;
   const finish = (reason) => {
     if (closed) return;
     closed = true;
+    clearTimeout(gone);
     abort.abort();
     reader?.cancel().catch(() => {
     });
@@ -1267,7 +1270,7 @@ function sseTransport(options, handlers) {
     }
   })();
   const post = async (message, body) => {
-    if (!identity || closed) return handlers.onUnsent?.(message);
+    if (!identity || closed || gone) return handlers.onUnsent?.(message);
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
       [HEADER_CONN]: identity.ci,
@@ -1280,7 +1283,8 @@ function sseTransport(options, handlers) {
       const error = await errorFromResponse(response);
       if (CONNECTION_GONE.has(error.code)) {
         handlers.onUnsent?.(message);
-        return finish({ code: response.status, reason: "message refused" });
+        gone ??= setTimeout(() => finish({ code: response.status, reason: "message refused" }), GONE_STREAM_GRACE_MS);
+        return;
       }
       const ai = "ar" in message.b ? message.b.ar.i : void 0;
       if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
