@@ -156,17 +156,11 @@ export class ActorStorage {
 
   /** Throws `connection_not_storable`, storing nothing, for a record over the value limit or not plain data. */
   writeConnection(id: string, record: unknown): void {
-    try {
-      this.#storage.kv.put(CONNECTION_PREFIX + id, record);
-    } catch (error) {
-      throw errors.connectionNotStorable(error);
-    }
-    this.#connectionWrites++;
+    this.#putConnectionRow(CONNECTION_PREFIX + id, record);
   }
 
   deleteConnection(id: string): void {
-    this.#storage.kv.delete(CONNECTION_PREFIX + id);
-    this.#connectionWrites++;
+    this.#deleteConnectionRow(CONNECTION_PREFIX + id);
   }
 
   /** Deletes the records of every connection not listed: ones that ended while the object was gone. */
@@ -183,16 +177,25 @@ export class ActorStorage {
    * ended it (a crash, a deploy: no close event) runs its onDisconnect (connections.ts).
    */
   enroll(id: string, record: unknown): void {
+    this.#putConnectionRow(ROSTER_PREFIX + id, record);
+  }
+
+  unenroll(id: string): void {
+    this.#deleteConnectionRow(ROSTER_PREFIX + id);
+  }
+
+  /** Throws `connection_not_storable`, storing nothing, for a value over the limit or not plain data. */
+  #putConnectionRow(key: string, value: unknown): void {
     try {
-      this.#storage.kv.put(ROSTER_PREFIX + id, record);
+      this.#storage.kv.put(key, value);
     } catch (error) {
       throw errors.connectionNotStorable(error);
     }
     this.#connectionWrites++;
   }
 
-  unenroll(id: string): void {
-    this.#storage.kv.delete(ROSTER_PREFIX + id);
+  #deleteConnectionRow(key: string): void {
+    this.#storage.kv.delete(key);
     this.#connectionWrites++;
   }
 
