@@ -216,7 +216,8 @@ export class ActorConnectionBase {
     } catch (error) {
       if (!current()) return;
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
-      this.#emitError(failure);
+      // A network failure is retried quietly, as a drop is: onError hears refusals, not each try.
+      if (failure.code !== "connection_failed") this.#emitError(failure);
       if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
       this.#dropped();
       return;

@@ -140,7 +140,8 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     });
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
-      if (response.ok) return void (await response.body?.cancel());
+      // Read to its end (it is `{}`): cancelling it cuts the socket while the server still writes.
+      if (response.ok) return void (await response.arrayBuffer());
       const error = await errorFromResponse(response);
       // The connection is gone (the actor is closing it, say): the message did not run, and goes
       // out again on the next connection.

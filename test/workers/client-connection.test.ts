@@ -154,11 +154,15 @@ describe("connection state machine", () => {
       return connect(request, handlers);
     };
     const conn = open(driver);
+    const errors: string[] = [];
+    conn.onError((error) => errors.push(error.code));
     const call = conn.action("getCount", []);
     await until(() => transports[0]?.sent.length === 1);
     transports[0]!.handlers.onMessage({ b: { ar: { i: 0, o: 2 } } });
     expect(await call).toBe(2);
     expect(attempts).toBe(2);
+    // Quietly, as after a drop: onError is for refusals, not for each try of an outage.
+    expect(errors).toEqual([]);
     await conn.dispose();
   });
 

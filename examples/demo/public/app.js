@@ -731,7 +731,7 @@ var ActorConnectionBase = class {
     } catch (error) {
       if (!current()) return;
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
-      this.#emitError(failure);
+      if (failure.code !== "connection_failed") this.#emitError(failure);
       if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
       this.#dropped();
       return;
@@ -1279,7 +1279,7 @@ function sseTransport(options, handlers) {
     });
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
-      if (response.ok) return void await response.body?.cancel();
+      if (response.ok) return void await response.arrayBuffer();
       const error = await errorFromResponse(response);
       if (CONNECTION_GONE.has(error.code)) {
         handlers.onUnsent?.(message);
