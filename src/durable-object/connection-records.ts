@@ -28,8 +28,9 @@ interface Placement {
  *   not, they move once to rows of their own table (subscription-store.ts) and stay there until
  *   the connection closes: each later change inserts or deletes one row.
  *
- * So a connection with a handful of subscriptions writes nothing to storage, and a subscription
- * change costs at most the rewrite of a size-capped attachment, or one row. A record storage
+ * So a connection with a handful of subscriptions writes nothing here (only the row that notes it
+ * open, in connections.ts), and a subscription change costs at most the rewrite of a size-capped
+ * attachment, or one row. A record storage
  * cannot keep throws `connection_not_storable` and leaves what was stored before: a failed
  * `serializeAttachment` keeps the previous attachment, and the KV row is written before the
  * attachment stops pointing at the old place.
