@@ -106,8 +106,8 @@ export class Connections {
     for (const [id, opened] of storage.enrolled<Enrolled>()) {
       if (this.#open.has(id)) continue;
       this.#vanished.add(id);
+      // Its subscription rows went at this wake already (HibernatableSockets.restore).
       const record = storage.readConnection<ConnectionRecord>(id) ?? opened.record;
-      storage.subscriptions.deleteConnection(id);
       // Nothing to send it, nothing left to close.
       const gone: ConnectionTransport = { encoding: record.encoding, kind: opened.kind, send: () => {}, close: () => {} };
       await this.#disconnected(Connection.restore(gone, record, []));

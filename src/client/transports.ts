@@ -3,7 +3,7 @@ import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
-import { errorFromResponse } from "./errors";
+import { type ActorError, errorFromResponse } from "./errors";
 import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
 
 /** A connection over a W3C WebSocket (opening or open). */
@@ -102,6 +102,8 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     if ("i" in message.b) identity = message.b.i;
     handlers.onMessage(message);
   };
+  /** A refusal the server answered over HTTP, handed on as the error message it stands for (`ai`: the action it refused). */
+  const receiveRefusal = (error: ActorError, ai?: number) => receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
 
   void (async () => {
     try {
@@ -111,7 +113,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
         // A refusal of ours before the stream (a wrong endpoint's route_not_found) says why; other answers are retried.
         const error = response.ok ? undefined : await errorFromResponse(response);
-        if (error && error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata } } });
+        if (error && error.code !== "http_error") receiveRefusal(error);
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
       const parser = createParser({
@@ -152,8 +154,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       }
       // A message refused alone (over the size limit, malformed) did not run: its action fails
       // with the server's reason, and the connection goes on.
-      const ai = "ar" in message.b ? message.b.ar.i : undefined;
-      if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+      if (error.code !== "http_error") receiveRefusal(error, "ar" in message.b ? message.b.ar.i : undefined);
       else finish({ code: response.status, reason: "message refused" });
     } catch {
       finish();

@@ -30,15 +30,13 @@ export interface LocatedActor {
  */
 export function locateActor(runtime: RegistryRuntime, env: unknown, query: ActorQuery): LocatedActor {
   if ("getForId" in query) return locateById(runtime, env, query.getForId.actorId, query.getForId.name);
-  const [variant, target]: [{ name: string; key: string[]; region?: unknown }, ActorTarget] =
+  const [variant, kind]: [{ name: string; key: string[]; region?: unknown }, ActorTarget] =
     "getForKey" in query
-      ? [query.getForKey, { kind: "get", actor: query.getForKey.name }]
+      ? [query.getForKey, { kind: "get" }]
       : "getOrCreateForKey" in query
-        ? [
-            query.getOrCreateForKey,
-            { kind: "getOrCreate", key: query.getOrCreateForKey.key, input: query.getOrCreateForKey.input, actor: query.getOrCreateForKey.name },
-          ]
-        : [query.create, { kind: "create", key: query.create.key, input: query.create.input, actor: query.create.name }];
+        ? [query.getOrCreateForKey, { kind: "getOrCreate", key: query.getOrCreateForKey.key, input: query.getOrCreateForKey.input }]
+        : [query.create, { kind: "create", key: query.create.key, input: query.create.input }];
+  const target: ActorTarget = { ...kind, actor: variant.name };
   const definition = definitionOf(runtime, variant.name);
   const namespace = namespaceOf(runtime, env, variant.name, definition);
   const id = namespace.idFromName(keyToName(variant.key));

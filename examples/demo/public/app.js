@@ -1245,6 +1245,7 @@ function sseTransport(options, handlers) {
     if ("i" in message.b) identity = message.b.i;
     handlers.onMessage(message);
   };
+  const receiveRefusal = (error, ai) => receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
   void (async () => {
     try {
       const headers = new Headers(options.headers);
@@ -1252,7 +1253,7 @@ function sseTransport(options, handlers) {
       const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
       if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
         const error = response.ok ? void 0 : await errorFromResponse(response);
-        if (error && error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata } } });
+        if (error && error.code !== "http_error") receiveRefusal(error);
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
       const parser = createParser({
@@ -1286,8 +1287,7 @@ function sseTransport(options, handlers) {
         gone ??= setTimeout(() => finish({ code: response.status, reason: "message refused" }), GONE_STREAM_GRACE_MS);
         return;
       }
-      const ai = "ar" in message.b ? message.b.ar.i : void 0;
-      if (error.code !== "http_error") receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+      if (error.code !== "http_error") receiveRefusal(error, "ar" in message.b ? message.b.ar.i : void 0);
       else finish({ code: response.status, reason: "message refused" });
     } catch {
       finish();
