@@ -313,6 +313,13 @@ export const errors = {
       { status: 404 },
     );
   },
+  originNotListed(origin: string) {
+    return new ActorflareError(
+      "cross_origin_refused",
+      `This request came from a page of ${origin.slice(0, 120)}, which setup({ cors: { origin } }) does not list, so it was refused before onAuth and nothing ran. Browsers send WebSocket upgrades and simple requests from any page, so an origin list keeps out more than CORS headers do. Add the page's origin to the list if it should reach these actors.`,
+      { status: 403 },
+    );
+  },
   // The inspector (docs/protocol.md, "Inspector").
   invalidInspectorToken(minLength: number) {
     return new ActorflareError(

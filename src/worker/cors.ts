@@ -1,3 +1,4 @@
+import { errors } from "../protocol/errors";
 import type { CorsOptions } from "./registry-runtime";
 
 /*
@@ -106,4 +107,29 @@ export function withCors(options: CorsOptions, request: Request, response: Respo
     } else copy.headers.set(name, value);
   }
   return copy;
+}
+
+/**
+ * What a page of another origin may send. CORS only rules what a page may read: a browser sends
+ * WebSocket upgrades and simple requests (a text/plain POST, say) from any page without asking,
+ * with the user's cookies, and an `onAuth` that reads a cookie would take them for the user's.
+ * So a page of an origin outside an origin list is refused (403 `cross_origin_refused`) before
+ * `onAuth`, and one granted without credentials (`*`, or `credentials: false`) loses its `Cookie`
+ * header. The Worker's own pages and requests without `Origin` (tools, servers) pass as they are.
+ * `OPTIONS` passes too: the registry answers it without running actor code.
+ */
+export function gateOrigin(options: CorsOptions, request: Request): Request {
+  const origin = request.headers.get("origin");
+  if (origin === null || request.method === "OPTIONS" || isOwnOrigin(request.url, origin)) return request;
+  const grant = grantFor(options, origin);
+  if (!grant) throw errors.originNotListed(origin);
+  if (grant.credentials || !request.headers.has("cookie")) return request;
+  const headers = new Headers(request.headers);
+  headers.delete("cookie");
+  return new Request(request, { headers });
+}
+
+/** Whether `origin` is the request URL's own: its scheme and host, then the path. */
+function isOwnOrigin(url: string, origin: string): boolean {
+  return url.startsWith(origin) && (url.length === origin.length || url[origin.length] === "/");
 }

@@ -2,7 +2,7 @@ import { PatternRouter } from "hono/router/pattern-router";
 import { errors } from "../protocol/errors";
 import { httpError, publicError } from "../server/error-answers";
 import { errorEncoding } from "./actor-request";
-import { preflightResponse, withCors } from "./cors";
+import { gateOrigin, preflightResponse, withCors } from "./cors";
 import { workerLog } from "./log";
 import type { RegistryRuntime } from "./registry-runtime";
 import { httpAction } from "./routes/action";
@@ -98,10 +98,15 @@ export function createRegistryRouter(
       const response = await route.handler(runtime, { request, env, params: decoded });
       return request.method === "HEAD" ? new Response(null, response) : response;
     } catch (error) {
-      const { status, body } = publicError(error, workerLog, "request");
-      return httpError(status, body, errorEncoding(request));
+      return errorAnswer(error, request);
     }
   };
+}
+
+/** A refusal as the registry answers it: the public error, in the request's encoding. */
+function errorAnswer(error: unknown, request: Request): Response {
+  const { status, body } = publicError(error, workerLog, "request");
+  return httpError(status, body, errorEncoding(request));
 }
 
 /** `{endpoint}/` + `/registry` gives `//registry`: leading slashes collapse to one. */
@@ -139,7 +144,13 @@ export function registryFetch(runtime: RegistryRuntime, extraRoutes: readonly Ex
     if (runtime.cors && !sameOriginOnly(cleaned.url)) {
       const preflight = preflightResponse(runtime.cors, cleaned);
       if (preflight) return preflight;
-      return withCors(runtime.cors, cleaned, await route(cleaned, bindings));
+      let gated: Request;
+      try {
+        gated = gateOrigin(runtime.cors, cleaned);
+      } catch (error) {
+        return withCors(runtime.cors, cleaned, errorAnswer(error, cleaned));
+      }
+      return withCors(runtime.cors, cleaned, await route(gated, bindings));
     }
     return route(cleaned, bindings);
   };

@@ -72,6 +72,7 @@ describe("CORS", () => {
       expect(refused.status).toBe(204);
       expect(refused.headers.get("access-control-allow-origin")).toBeNull();
       const answer = await call("/registry/actors/actions/getCount", action(origin));
+      expect(answer.status).toBe(403);
       expect(answer.headers.get("access-control-allow-origin")).toBeNull();
       expect(answer.headers.get("access-control-allow-credentials")).toBeNull();
       // The answer depends on the origin, granted or not: a cache must not hand it to another.
@@ -94,6 +95,7 @@ describe("CORS", () => {
     expect(listed.headers.get("access-control-allow-origin")).toBe("https://a.example");
     expect(listed.headers.get("access-control-allow-credentials")).toBeNull();
     const other = await call("/registry/actors/actions/getCount", action("https://a.test"));
+    expect(other.status).toBe(403);
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
@@ -130,5 +132,74 @@ describe("CORS", () => {
     const sameOrigin = await handlerWith({ origin: ["https://app.example"] })("/registry/actors/actions/getCount", action(undefined));
     expect(sameOrigin.status).toBe(200);
     expect(sameOrigin.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  // CORS decides what a page may read. A browser still sends, from any page and with the user's
+  // cookies, what needs no preflight: WebSocket upgrades, and simple requests such as a
+  // text/plain POST to a raw route. The origin gate stops those before onAuth.
+  describe("the origin gate", () => {
+    const rawQuery = (key: string) => ({ "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "inspector", key: [key] } }) });
+    const hits = async (key: string) => {
+      const read = await handlerWith(false)("/registry/actors/raw/http/read", { headers: rawQuery(key) });
+      return ((await read.json()) as { hits: number }).hits;
+    };
+
+    it("with an origin list, a page of another origin is refused before onAuth: 403 cross_origin_refused, nothing runs", async () => {
+      const call = handlerWith({ origin: ["https://app.example"] });
+      const key = uniqueKey();
+      const upgrade = await call("/registry/actors/raw/websocket/", {
+        headers: { ...rawQuery(key), Origin: "https://evil.example", Upgrade: "websocket", "Sec-WebSocket-Protocol": "rivet" },
+      });
+      expect(upgrade.status).toBe(403);
+      expect(await upgrade.json()).toMatchObject({ c: "cross_origin_refused", m: expect.stringContaining("https://evil.example") });
+      const simplePost = await call("/registry/actors/raw/http/count", {
+        method: "POST",
+        headers: { ...rawQuery(key), Origin: "https://evil.example", "Content-Type": "text/plain" },
+        body: "x",
+      });
+      expect(simplePost.status).toBe(403);
+      expect(simplePost.headers.get("vary")).toContain("Origin");
+      // Neither reached the actor: it was not even created (creating it here starts at 0 hits).
+      expect(await hits(key)).toBe(0);
+      // The Worker's own origin is not a page of another origin, listed or not; no Origin is a tool.
+      for (const origin of [{ Origin: ORIGIN }, {}] as Record<string, string>[]) {
+        const own = await call("/registry/actors/raw/http/count", { method: "POST", headers: { ...rawQuery(key), ...origin }, body: "x" });
+        expect(own.status).toBe(200);
+      }
+      expect(await hits(key)).toBe(2);
+    });
+
+    it("an origin granted without credentials (the default `*`, or credentials: false) does not get the user's cookies through", async () => {
+      for (const cors of [{}, { origin: ["https://app.example"], credentials: false }] as CorsOptions[]) {
+        const echoed = await handlerWith(cors)("/registry/actors/raw/http/echo", {
+          method: "POST",
+          headers: { ...rawQuery(uniqueKey()), Origin: "https://app.example", Cookie: "session=secret", "Content-Type": "text/plain" },
+          body: "x",
+        });
+        expect(echoed.status).toBe(200);
+        const { headers } = (await echoed.json()) as { headers: Record<string, string> };
+        expect(headers.cookie).toBeUndefined();
+        expect(headers.origin).toBe("https://app.example");
+      }
+      // A WebSocket upgrade without its cookie still opens.
+      const upgrade = await handlerWith({})("/registry/actors/raw/websocket/", {
+        headers: { ...rawQuery(uniqueKey()), Origin: "https://app.example", Cookie: "session=secret", Upgrade: "websocket" },
+      });
+      expect(upgrade.status).toBe(101);
+      upgrade.webSocket!.accept();
+      upgrade.webSocket!.close(1000);
+      // A listed origin with credentials, and the Worker's own pages, keep them.
+      for (const [cors, origin] of [
+        [{ origin: ["https://app.example"] }, "https://app.example"],
+        [{}, ORIGIN],
+      ] as [CorsOptions, string][]) {
+        const echoed = await handlerWith(cors)("/registry/actors/raw/http/echo", {
+          method: "POST",
+          headers: { ...rawQuery(uniqueKey()), Origin: origin, Cookie: "session=secret", "Content-Type": "text/plain" },
+          body: "x",
+        });
+        expect(((await echoed.json()) as { headers: Record<string, string> }).headers.cookie).toBe("session=secret");
+      }
+    });
   });
 });
