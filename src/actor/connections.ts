@@ -51,6 +51,7 @@ export class Connections {
       get request() {
         return options.request();
       },
+      auth: options.auth,
     };
     this.#instance.gate.enter();
     try {

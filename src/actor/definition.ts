@@ -29,8 +29,13 @@ export interface WebSocketOptions<A> {
 }
 
 /** What connection hooks learn about the request that opens the connection. */
-export interface ConnectOptions {
+export interface ConnectOptions<A = unknown> {
   request: Request | undefined;
+  /**
+   * What `onAuth` returned; undefined for calls that skip it (the server-side client, `c.client()`).
+   * A per-key rule belongs here rather than in `onAuth`, which sees no key for requests by id.
+   */
+  auth: A | undefined;
 }
 
 export interface ActorOptions {
@@ -102,9 +107,9 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
   onFetch?: (c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;
   onWebSocket?: (c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>;
   /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */
-  onBeforeConnect?: (c: ActorContext<S, V, DB>, options: ConnectOptions, params: any) => void | Promise<void>;
+  onBeforeConnect?: (c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => void | Promise<void>;
   connState?: CS;
-  createConnState?: (c: ActorContext<S, V, DB>, options: ConnectOptions, params: any) => CS | Promise<CS>;
+  createConnState?: (c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => CS | Promise<CS>;
   onConnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
   onDisconnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
   options?: ActorOptions;

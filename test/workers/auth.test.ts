@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, errorBody, queryHeaders, uniqueKey } from "./helpers";
+import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
 import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
 const inspect = (query: unknown, extra: Record<string, string> = {}, path = "/registry/actors/raw/http/x") =>
@@ -49,6 +49,31 @@ describe("onAuth", () => {
       "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "socket", key: [uniqueKey()] } }),
     });
     expect(await new SocketReader(socket).closed).toMatchObject({ code: 1011, reason: "invalid_request" });
+  });
+
+  it("a per-key rule in onBeforeConnect holds for requests by id, which onAuth sees without a key: it gets onAuth's value as auth", async () => {
+    // chatRoom admits to a room keyed ["private", user] only that user (onBeforeConnect).
+    const key = ["private", "alice", uniqueKey()];
+    const alice = testClient().chatRoom.getOrCreate(key, { params: { name: "alice" } });
+    expect(await alice.stats()).toMatchObject({ connects: 1 });
+    const id = await alice.resolve();
+    const bobById = testClient().chatRoom.getForId(id, { params: { name: "bob" } });
+    await expect(bobById.history()).rejects.toMatchObject({ code: "forbidden" });
+    const bobConn = bobById.connect();
+    await expect(bobConn.history()).rejects.toMatchObject({ code: "forbidden" });
+    await bobConn.dispose();
+    await expect(
+      testClient()
+        .chatRoom.getOrCreate(key, { params: { name: "bob" } })
+        .history(),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    expect(
+      await testClient()
+        .chatRoom.getForId(id, { params: { name: "alice" } })
+        .history(),
+    ).toEqual([]);
+    // Refused before a connection existed: only alice's two calls connected.
+    expect(await alice.stats()).toMatchObject({ connects: 3 });
   });
 
   it("gets only the query's intents plus action for getForKey", async () => {

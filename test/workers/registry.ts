@@ -161,7 +161,10 @@ const chatRoom = actor({
     if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
     return { user: params?.name ?? "anonymous" };
   },
-  onBeforeConnect: (c, _options, params: { name?: string } | undefined | null) => {
+  onBeforeConnect: (c, { auth }, params: { name?: string } | undefined | null) => {
+    // A per-key rule: a room keyed ["private", user] is that user's. Here, not in onAuth, it also
+    // holds for requests by id, which onAuth sees without a key.
+    if (c.key[0] === "private" && auth?.user !== c.key[1]) throw new Forbidden("This room is another user's.");
     if (params?.name === "banned" || c.state.banned.includes(params?.name ?? "")) throw new UserError("You are banned.", { code: "banned" });
   },
   // Annotated parameters let TypeScript infer the conn state type before it types the actions.
