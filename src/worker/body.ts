@@ -1,12 +1,19 @@
 import { errors } from "../protocol/errors";
 
 /**
+ * How much of a refused upload without a length is read and dropped after the limit. An upload
+ * left unread (or cancelled) breaks the kept-alive connection it came on under `wrangler dev`,
+ * whose proxy then answers the next request there 503; RivetKit's client sends every action
+ * body that way. Reading a bounded rest costs little; past this, the rest is left to the runtime.
+ */
+const DRAINED_AFTER_LIMIT = 1024 * 1024;
+
+/**
  * Reads a request body of at most `limit` bytes, so a client cannot make the Worker buffer more
  * (`fix`: what the error says to do, when the limit is not the actor's `maxIncomingMessageSize`).
  * A declared `Content-Length` over the limit is refused before anything is read; a body without
- * one is read until it passes the limit. Both are 413 `message_too_long`. The rest is left
- * unread, not cancelled: the runtime drops it with the request, and cancelling an upload in
- * flight makes `wrangler dev`'s proxy answer 503 instead of our 413.
+ * one is read until it passes the limit, and then up to `DRAINED_AFTER_LIMIT` more is dropped
+ * unkept. Both are 413 `message_too_long`.
  */
 export async function readBodyWithin(request: Request, limit: number, fix?: string): Promise<Uint8Array<ArrayBuffer>> {
   const declared = request.headers.get("content-length");
@@ -22,7 +29,7 @@ export async function readBodyWithin(request: Request, limit: number, fix?: stri
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      reader.releaseLock();
+      await drain(reader, DRAINED_AFTER_LIMIT);
       throw errors.messageTooLong(limit, fix);
     }
     chunks.push(value);
@@ -35,4 +42,19 @@ export async function readBodyWithin(request: Request, limit: number, fix?: stri
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/** Reads and drops up to `most` bytes more, then lets go of the stream (not cancelled: see above). */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, most: number): Promise<void> {
+  try {
+    for (let dropped = 0; dropped <= most; ) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      dropped += value.byteLength;
+    }
+  } catch {
+    // The client stopped sending: the refusal stands.
+  } finally {
+    reader.releaseLock();
+  }
 }

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { decode as cborDecode } from "cbor-x";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionCases } from "./hostile-input/actions";
@@ -307,6 +308,39 @@ describe("internal headers", () => {
     const seen = response.headers;
     expect(seen["x-custom"]).toBe("kept");
     expect(Object.keys(seen).filter((name) => internal.includes(name) || name.startsWith("x-actorflare-"))).toEqual([]);
+  });
+});
+
+describe("an oversized body without a length, on a kept-alive connection", () => {
+  // RivetKit's client sends every action body chunked. A refusal that left the rest of the upload
+  // unread made wrangler dev answer the next request on that connection 503.
+  it.each([70, 300])("%s KiB: 413 message_too_long, and the next request on the same connection is answered", async (kib) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: string, chunked: boolean) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const headers: Record<string, string | number> = { ...jsonHeaders, "X-RivetKit-Query": q.known };
+        if (!chunked) headers["content-length"] = Buffer.byteLength(body);
+        const request = http.request(
+          { host: "127.0.0.1", port: target.port, path: "/registry/actors/actions/getCount", method: "POST", agent, headers },
+          (response) => {
+            let text = "";
+            response.on("data", (chunk: Buffer) => (text += chunk));
+            response.on("end", () => resolve({ status: response.statusCode!, body: text }));
+          },
+        );
+        request.on("error", reject);
+        if (!chunked) return request.end(body);
+        for (let at = 0; at < body.length; at += 8 * KIB) request.write(body.slice(at, at + 8 * KIB));
+        request.end();
+      });
+    try {
+      const refused = await post(json({ a: ["x".repeat(kib * KIB)] }), true);
+      expect(refused.status).toBe(413);
+      expectErrorBody(JSON.parse(refused.body), "message_too_long");
+      for (let i = 0; i < 2; i++) expect(await post(json({ a: [] }), false)).toEqual({ status: 200, body: json({ o: KNOWN_COUNT }) });
+    } finally {
+      agent.destroy();
+    }
   });
 });
 
