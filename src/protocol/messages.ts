@@ -22,6 +22,11 @@ export type ToClient =
   | { b: { ev: { n: string; a: unknown[] } } }
   | { b: { e: { c: string; m: string; md?: unknown; ai?: number } } };
 
+/** An action id: an integer from 0 to 2^32 − 1 (docs/protocol.md §6), which every encoding carries exactly. */
+function isActionId(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffff_ffff;
+}
+
 /** The message a decoded value is, or undefined when it has another shape. Checked by hand: it runs for every message. */
 function asToServer(value: unknown): ToServer | undefined {
   if (!isRecord(value) || !isRecord(value.b)) return undefined;
@@ -30,7 +35,7 @@ function asToServer(value: unknown): ToServer | undefined {
   const { ar, sr } = value.b;
   if (isRecord(ar)) {
     const { i, n, a } = ar;
-    if (Number.isInteger(i) && (i as number) >= 0 && typeof n === "string" && Array.isArray(a)) return { b: { ar: { i: i as number, n, a } } };
+    if (isActionId(i) && typeof n === "string" && Array.isArray(a)) return { b: { ar: { i, n, a } } };
   } else if (isRecord(sr)) {
     const { e, s } = sr;
     if (typeof e === "string" && typeof s === "boolean") return { b: { sr: { e, s } } };

@@ -80,6 +80,8 @@ describe("connection wire protocol over WebSocket (docs/protocol.md §5.3, §6)"
   it.each([
     ["JSON that does not parse", "json", "{nope", "malformed_message"],
     ["a wrong shape", "json", JSON.stringify({ b: { xx: {} } }), "malformed_message"],
+    ["an action id past 2^32 − 1", "json", JSON.stringify({ b: { ar: { i: 2 ** 32, n: "getCount", a: [] } } }), "malformed_message"],
+    ["an action id that is no safe integer", "json", `{"b":{"ar":{"i":9007199254740994,"n":"getCount","a":[]}}}`, "malformed_message"],
     ["JSON in a binary frame", "json", new TextEncoder().encode(JSON.stringify({ b: { ar: { i: 0, n: "getCount", a: [] } } })), "malformed_message"],
     ["CBOR in a text frame", "cbor", "text", "malformed_message"],
     ["truncated CBOR", "cbor", encode({ b: { ar: { i: 0, n: "getCount", a: [] } } }).subarray(0, 5), "malformed_message"],
