@@ -1,19 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-/** drizzle-kit's migrations import their .sql files as text (what wrangler's Text rule does in a build). */
-const sqlAsText = {
-  name: "sql-as-text",
-  transform(code: string, id: string) {
-    return id.endsWith(".sql") ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
-  },
-};
-
 export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } }), sqlAsText],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } })],
         // One file at a time: tests that reset every Durable Object (abortAllDurableObjects) would
         // otherwise drop the connections of tests running beside them.
         test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000, fileParallelism: false },

@@ -1,9 +1,9 @@
 // Actions and events from outside (run `npm run dev` first).
 import { createClient } from "../../src/client/index";
-import type { registry } from "../demo/registry";
+import type { DemoRegistry } from "../demo/actors/index";
 
 export async function main(endpoint = "http://127.0.0.1:8787") {
-  const client = createClient<typeof registry>(endpoint);
+  const client = createClient<DemoRegistry>(endpoint);
 
   // One action over HTTP: typed from the registry, no code generation.
   const count = await client.counter.getOrCreate("main").increment(5);

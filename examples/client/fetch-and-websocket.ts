@@ -1,9 +1,9 @@
 // Reaching actors from outside: a browser, a Worker or Node (run `npm run dev` first).
 import { createClient } from "../../src/client/index";
-import type { registry } from "../demo/registry";
+import type { DemoRegistry } from "../demo/actors/index";
 
 export async function main(endpoint = "http://127.0.0.1:8787") {
-  const client = createClient<typeof registry>(endpoint);
+  const client = createClient<DemoRegistry>(endpoint);
 
   // Raw HTTP to onFetch: a W3C Response comes back.
   const actor = client.myActor.getOrCreate(["key"]);

@@ -1,7 +1,15 @@
 import { Hono } from "hono";
 import { registry } from "./registry";
 
-export const { MyActor, HttpActor, Counter, WebsocketActor, Chat, TodoList, Reminders } = registry.durableObjects;
+// One Durable Object class per actor, each on its own line: the types `wrangler types` writes
+// name them as classes, which a destructured `const` is not.
+export class MyActor extends registry.durableObjects.MyActor {}
+export class HttpActor extends registry.durableObjects.HttpActor {}
+export class Counter extends registry.durableObjects.Counter {}
+export class WebsocketActor extends registry.durableObjects.WebsocketActor {}
+export class Chat extends registry.durableObjects.Chat {}
+export class TodoList extends registry.durableObjects.TodoList {}
+export class Reminders extends registry.durableObjects.Reminders {}
 
 const { client, serve } = registry.createServer();
 

@@ -2,9 +2,9 @@
 import { createElement, useState } from "react";
 import { createClient } from "../../src/client/index";
 import { createActorHooks } from "../../src/react/index";
-import type { registry } from "../demo/registry";
+import type { DemoRegistry } from "../demo/actors/index";
 
-const client = createClient<typeof registry>("http://127.0.0.1:8787");
+const client = createClient<DemoRegistry>("http://127.0.0.1:8787");
 const { useActor, useActorEvent } = createActorHooks(client);
 
 export function ChatRoom({ room, name }: { room: string; name: string }) {

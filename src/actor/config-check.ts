@@ -5,6 +5,7 @@
  */
 
 import { isJurisdiction, JURISDICTIONS } from "../protocol/placement";
+import { nearestName } from "./nearest-name";
 
 type FieldKind = "value" | "function" | "actions" | "options" | "database" | "jurisdiction";
 type OptionKind = "positive" | "positive-int";
@@ -88,7 +89,7 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
   for (const [field, value] of Object.entries(fields)) {
     const kind = FIELDS[field];
     if (!Object.hasOwn(FIELDS, field) || kind === undefined) {
-      fail(field, `unknown key '${field}'; ${laterName(field) ?? "check the spelling against the actor() options"}`);
+      fail(field, `unknown key '${field}'; ${laterName(field) ?? spellingHint(field, FIELDS, "the actor() options")}`);
     }
     if (value === undefined) continue;
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
@@ -127,7 +128,7 @@ function checkOptions(options: unknown, fail: (field: string, message: string) =
   for (const [name, value] of Object.entries(options as object)) {
     const kind = OPTIONS[name];
     if (!Object.hasOwn(OPTIONS, name) || kind === undefined) {
-      fail(`options.${name}`, `unknown option '${name}'; ${laterName(name) ?? "check the spelling against ActorOptions"}`);
+      fail(`options.${name}`, `unknown option '${name}'; ${laterName(name) ?? spellingHint(name, OPTIONS, "ActorOptions")}`);
     }
     if (value === undefined) continue;
     if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) fail(`options.${name}`, `'${name}' must be a positive number`);
@@ -137,4 +138,10 @@ function checkOptions(options: unknown, fail: (field: string, message: string) =
 
 function laterName(name: string): string | undefined {
   return Object.hasOwn(LATER_RIVETKIT_NAMES, name) ? LATER_RIVETKIT_NAMES[name] : undefined;
+}
+
+function spellingHint(name: string, known: object, where: string): string {
+  const nearest = nearestName(name, Object.keys(known));
+  const check = `the spelling against ${where}`;
+  return nearest ? `did you mean '${nearest}'? Check ${check}` : `check ${check}`;
 }

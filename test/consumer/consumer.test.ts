@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWranglerDev, tempPersistDir, trackTempDir } from "../node/wrangler-dev";
 
 /**
- * actorflare as a user gets it: `npm pack`, then a fresh project made from examples/starter
- * (laid out as `npm create cloudflare` lays out a TypeScript Worker) plus a second actor from
- * fixture/, which installs the tarball and nothing else from this repository. It runs the
- * README's "Start a project" commands, type-checks under each module resolution, bundles with
- * `wrangler deploy --dry-run`, and calls the actors under `wrangler dev` from Node.
+ * actorflare as a user gets it: `npm pack`, then a fresh project made by the tarball's own bin
+ * (`actorflare init` copies the starter it ships, laid out as `npm create cloudflare` lays out a
+ * TypeScript Worker) plus a second actor from fixture/, which installs the tarball and nothing
+ * else from this repository. It runs the README's "Start a project" commands, type-checks under
+ * each module resolution, bundles with `wrangler deploy --dry-run`, and calls the actors under
+ * `wrangler dev` from Node.
  */
 
 const REPO = join(__dirname, "..", "..");
@@ -21,6 +22,8 @@ const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FE
 
 let work: { path: string; remove(): Promise<void> };
 let app: string;
+/** What `actorflare init` wrote, before the fixture is added. */
+let starterFiles: string[];
 const timings: Record<string, number> = {};
 
 /** Runs a command in the project; its output comes with the error when it fails. */
@@ -48,10 +51,13 @@ beforeAll(async () => {
   const tarball = join(work.path, readdirSync(work.path).find((file) => file.endsWith(".tgz"))!);
   expect(packed).toContain("actorflare");
 
-  // README, "Start a project": copy the starter; here the fixture adds a second actor.
-  cpSync(join(REPO, "examples", "starter"), app, { recursive: true, filter: (source) => !/node_modules|\.wrangler|worker-configuration/.test(source) });
+  // README, "Start a project": the package's bin copies the starter it ships, as `npx actorflare
+  // init` runs it from the registry. Here the fixture then adds a second actor.
+  await sh("actorflare init", "npx", ["--yes", "--package", tarball, "actorflare", "init", "my-actors"], work.path);
+  starterFiles = readdirSync(app, { recursive: true }).map(String).sort();
   cpSync(FIXTURE, app, { recursive: true });
   const manifest = readJson(join(app, "package.json"));
+  // Before the package is on npm, the README's tarball route: `npm install <tarball>` in the project.
   manifest.dependencies!.actorflare = `file:${tarball}`;
   // The fixture's chat keeps a table through actorflare/db/drizzle, whose peer this is.
   manifest.dependencies!["drizzle-orm"] = "0.45.4";
@@ -76,15 +82,22 @@ describe("the packed package in a fresh project", () => {
       .split("\n")
       .map((line) => line.replace(/\s+#.*$/, "").trim())
       .filter(Boolean);
-    // Each is run here: the copy and the install in beforeAll, `npm run dev` as `wrangler dev` on a free port.
+    // Each is run here: init (from the tarball) and the install in beforeAll, `npm run dev` as `wrangler dev` on a free port.
     expect(commands).toEqual([
-      "cp -r examples/starter my-actors && cd my-actors",
+      "npx actorflare init my-actors && cd my-actors",
       "npm install",
       "npx wrangler types",
       "npm test",
       "npm run dev",
       "npm run client",
     ]);
+  });
+
+  it("made the project with the bin of the tarball: the starter, named after its folder", () => {
+    const tracked = readdirSync(join(REPO, "examples", "starter"), { recursive: true }).map(String);
+    expect(starterFiles).toEqual(tracked.filter((file) => !/node_modules|\.wrangler|worker-configuration/.test(file)).sort());
+    expect(readFileSync(join(app, ".gitignore"), "utf8")).toBe(readFileSync(join(REPO, "examples", "starter", ".gitignore"), "utf8"));
+    expect(readFileSync(join(app, "wrangler.jsonc"), "utf8")).toContain('"name": "my-actors"');
   });
 
   it("installs the tarball, not this repository", () => {

@@ -1,3 +1,4 @@
+import type { DurableObjectNamespace, DurableObjectState } from "@cloudflare/workers-types";
 import { actor } from "../../src/index";
 
 /** What `onDestroy` saw, per key: the actor's state is deleted with it, so tests read it here. */
@@ -12,6 +13,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const background = actor({
   state: { done: 0 },
   // Annotated with the Workers types: `driver.state` is then all of DurableObjectState, `driver.env` your bindings.
+  // They are imported, not global, so that Node and browser clients typed from the registry compile without them.
   createVars: (_c, driver: { state: DurableObjectState; env: { BACKGROUND: DurableObjectNamespace } }) => ({
     objectId: driver.state.id.toString(),
     ownBinding: typeof driver.env.BACKGROUND.idFromName,

@@ -29,6 +29,23 @@ describe("actor() and setup() check the config at module load", () => {
   });
 
   it.each([
+    ["onFetc", { state: {}, onFetc: () => new Response() }, "onFetch"],
+    ["onFecth", { state: {}, onFecth: () => new Response() }, "onFetch"],
+    ["stat", { stat: {} }, "state"],
+    ["action", { state: {}, action: {} }, "actions"],
+    ["createstate", { createstate: () => ({}) }, "createState"],
+    ["options.actionTimout", { state: {}, options: { actionTimout: 5 } }, "actionTimeout"],
+  ])("suggests the nearest name for the typo %s", (_label, config, suggestion) => {
+    expect(() => actor(config as never)).toThrow(ActorConfigError);
+    expect(() => actor(config as never)).toThrow(`did you mean '${suggestion}'?`);
+  });
+
+  it("suggests nothing for a name far from every option, and says to check the spelling", () => {
+    expect(() => actor({ state: {}, banana: 1 } as never)).toThrow(/unknown key 'banana'; check the spelling against the actor\(\) options\.$/);
+    expect(() => actor({ state: {}, options: { colour: 1 } } as never)).toThrow(/unknown option 'colour'; check the spelling against ActorOptions\.$/);
+  });
+
+  it.each([
     ["onWake", { state: {}, onWake: () => {} }, "onWake", /use.*onStart/],
     ["onRequest", { state: {}, onRequest: () => new Response() }, "onRequest", /onFetch\(c, request/],
     ["onSleep", { state: {}, onSleep: () => {} }, "onSleep", /no sleep hook/],

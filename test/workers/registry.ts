@@ -1,4 +1,5 @@
-import { ActorError, type ActorAccessor } from "../../src/client/index";
+import { ActorError } from "../../src/client/index";
+import type { ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
 import { counter } from "../../examples/demo/actors/counter";
 import { httpActor } from "../../examples/demo/actors/http-actor";
@@ -619,6 +620,8 @@ const echo = actor({
     echo: (_c, ...args: unknown[]) => args,
     nothing: () => undefined,
     make: (_c, kind: Parameters<typeof made>[0]) => made(kind),
+    /** Values whose declared types JSON does not keep (the README's client section). */
+    typed: () => ({ at: new Date(0), tags: new Set(["a"]), counts: new Map([["a", 1]]), bytes: new Uint8Array([1, 2]) }),
   },
 });
 

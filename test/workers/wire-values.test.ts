@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { encodeCbor } from "../../src/protocol/cbor";
 import { errorBody, queryHeaders, rejection, testClient, uniqueKey, call } from "./helpers";
 import { Float16 } from "./registry";
@@ -64,6 +64,16 @@ describe("values no encoding carries", () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe("what the client's types say and JSON does not keep", () => {
+  it("a Date arrives as its ISO string and a Map, a Set or a typed array as a plain object over JSON, typed as they were; CBOR keeps them", async () => {
+    const overJson = await testClient("json").echo.getOrCreate(uniqueKey()).typed();
+    expectTypeOf(overJson.at).toEqualTypeOf<Date>();
+    expect(overJson).toEqual({ at: "1970-01-01T00:00:00.000Z", tags: {}, counts: {}, bytes: { 0: 1, 1: 2 } });
+    const overCbor = await testClient("cbor").echo.getOrCreate(uniqueKey()).typed();
+    expect(overCbor).toEqual({ at: new Date(0), tags: new Set(["a"]), counts: new Map([["a", 1]]), bytes: new Uint8Array([1, 2]) });
   });
 });
 

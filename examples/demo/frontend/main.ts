@@ -1,13 +1,13 @@
 // The demo page's entry point, bundled into examples/demo/public/app.js (see build.mjs).
 import { createClient } from "../../../src/client/index";
-import type { registry } from "../registry";
+import type { DemoRegistry } from "../actors/index";
 import { chatPanel, type JoinChat } from "./chat";
 import { byId, origin, queryParam } from "./dom";
 import { rawHttpPanel } from "./raw-http";
 import { rawWebSocketPanel } from "./raw-websocket";
 
 // The Worker that serves this page also serves the actors, so the endpoint is the page's origin.
-const client = createClient<typeof registry>(origin);
+const client = createClient<DemoRegistry>(origin);
 
 // The chat's connection to a room: actions and events over one WebSocket, reconnecting by itself.
 const joinChat: JoinChat = (room, name) => {

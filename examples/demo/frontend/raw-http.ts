@@ -1,9 +1,9 @@
 import type { Client } from "../../../src/client/index";
-import type { registry } from "../registry";
+import type { DemoRegistry } from "../actors/index";
 import { byId, errorText, type Control } from "./dom";
 
 /** The raw HTTP panel: the docs page's `/api/hello` and `/api/echo`, through `handle.fetch()` to onFetch. */
-export function rawHttpPanel(client: Client<typeof registry>): void {
+export function rawHttpPanel(client: Client<DemoRegistry>): void {
   const keyInput = byId<Control>("http-key");
   const helloButton = byId<Control>("http-hello");
   const echoForm = byId("http-echo-form");

@@ -1,5 +1,5 @@
 import type { ActorWebSocket, Client } from "../../../src/client/index";
-import type { registry } from "../registry";
+import type { DemoRegistry } from "../actors/index";
 import { appendTo, byId, el, errorText, setDisabled, type Control } from "./dom";
 
 interface Welcome {
@@ -9,7 +9,7 @@ interface Welcome {
 }
 
 /** The raw WebSocket panel: a W3C-style WebSocket to the `websocketActor`'s onWebSocket. */
-export function rawWebSocketPanel(client: Client<typeof registry>): void {
+export function rawWebSocketPanel(client: Client<DemoRegistry>): void {
   const connectForm = byId("ws-connect-form");
   const keyInput = byId<Control>("ws-key");
   const connectButton = byId<Control>("ws-connect");
