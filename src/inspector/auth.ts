@@ -1,5 +1,6 @@
 import { errors } from "../protocol/errors";
 import { sameSecret } from "../server/secrets";
+import { hex, InspectorSessions, SESSION_LIFETIME_MS } from "./session";
 
 /** `setup({ inspector })`: the inspector is on only with a token. */
 export interface InspectorOptions {
@@ -25,36 +26,33 @@ export function checkInspectorOptions(options: unknown): InspectorOptions {
 }
 
 async function digest(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
 /**
- * Checks the inspector's token on each request: `Authorization: Bearer <token>`, or the cookie
- * the page gets by posting the token once. The cookie holds a digest of the token, not the token,
- * so changing the secret signs every page out. Both are compared as SHA-256 digests, which have
- * one length, in constant time.
+ * Checks the inspector's token on each request: `Authorization: Bearer <token>`, or the session
+ * cookie the page gets by posting the token once (session.ts: signed with the token, ending 12
+ * hours after sign-in). The bearer token is compared as a SHA-256 digest, which has one length,
+ * in constant time.
  */
 export class InspectorGate {
   readonly #token: string;
-  #digests: Promise<{ token: string; session: string }> | undefined;
+  readonly #sessions: InspectorSessions;
+  readonly #now: () => number;
+  #digest: Promise<string> | undefined;
 
-  constructor(options: InspectorOptions) {
+  /** `now` is the clock sessions are opened and checked by (tests move it to make old cookies). */
+  constructor(options: InspectorOptions, now: () => number = Date.now) {
     this.#token = options.token;
-  }
-
-  #expected() {
-    this.#digests ??= Promise.all([digest(this.#token), digest(`actorflare-inspector-session:${this.#token}`)]).then(([token, session]) => ({
-      token,
-      session,
-    }));
-    return this.#digests;
+    this.#sessions = new InspectorSessions(options.token);
+    this.#now = now;
   }
 
   /** Whether this token is the inspector's. */
   async tokenMatches(given: string): Promise<boolean> {
-    const [expected, candidate] = await Promise.all([this.#expected(), digest(given)]);
-    return sameSecret(expected.token, candidate);
+    this.#digest ??= digest(this.#token);
+    const [expected, candidate] = await Promise.all([this.#digest, digest(given)]);
+    return sameSecret(expected, candidate);
   }
 
   /** How the request proves it holds the token: the bearer header, the session cookie, or not at all. */
@@ -63,7 +61,7 @@ export class InspectorGate {
     if (bearer !== undefined) return (await this.tokenMatches(bearer.trim())) ? "bearer" : undefined;
     const cookie = cookieValue(request.headers.get("cookie"), COOKIE);
     if (cookie === undefined) return undefined;
-    return sameSecret((await this.#expected()).session, cookie) ? "cookie" : undefined;
+    return (await this.#sessions.valid(cookie, this.#now())) ? "cookie" : undefined;
   }
 
   /**
@@ -90,13 +88,16 @@ export class InspectorGate {
     return credential === "bearer" || (credential === "cookie" && (request.headers.get("sec-fetch-site") === "none" || crossOrigin(request) === undefined));
   }
 
-  /** The Set-Cookie of a signed-in page: HttpOnly, SameSite=Strict, only under the inspector's path. */
+  /** The Set-Cookie of a signed-in page, a new session: HttpOnly, SameSite=Strict, only under the inspector's path. */
   async sessionCookie(request: Request): Promise<string> {
-    return cookieHeader((await this.#expected()).session, request, 12 * 60 * 60);
+    return cookieHeader(await this.#sessions.open(this.#now()), request, SESSION_LIFETIME_MS / 1000);
   }
 }
 
-/** The Set-Cookie that signs a page out. */
+/**
+ * The Set-Cookie that signs a page out: the browser drops its cookie. The session stays valid
+ * for anyone holding a copy until it ends or the token changes; nothing is stored to revoke it.
+ */
 export function clearedCookie(request: Request): string {
   return cookieHeader("", request, 0);
 }

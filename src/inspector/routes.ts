@@ -45,6 +45,20 @@ async function jsonBody(located: LocatedActor, request: Request): Promise<Record
   return value as Record<string, unknown>;
 }
 
+/** The token a sign-in posts: `invalid_request` when the body is not `{"token": "…"}` (a wrong token is the caller's 401). */
+function signInToken(bytes: Uint8Array): string {
+  const needed = 'Sign in with the JSON body {"token":"<the inspector\'s token>"}';
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw errors.invalidRequest(`${needed}; this body is not valid JSON (${error instanceof Error ? error.message : "parse failed"}). No cookie was set.`);
+  }
+  const token = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as { token?: unknown }).token : undefined;
+  if (typeof token !== "string") throw errors.invalidRequest(`${needed}; this body has no "token" string. No cookie was set.`);
+  return token;
+}
+
 /**
  * Refuses a POST or PUT whose body is not declared JSON (415 `invalid_request`). A page of another
  * origin can send a form or `text/plain` body without asking first; declaring JSON makes the
@@ -129,14 +143,8 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
     });
   const signIn: RouteHandler = async (_runtime, route) => {
     requireJson(route.request);
-    const bytes = await readBodyWithin(route.request, 1024, "Send only { token }.");
-    let token: unknown;
-    try {
-      token = (JSON.parse(new TextDecoder().decode(bytes)) as { token?: unknown } | null)?.token;
-    } catch {
-      token = undefined;
-    }
-    if (typeof token !== "string" || !(await gate.tokenMatches(token))) throw errors.inspectorUnauthorized();
+    const token = signInToken(await readBodyWithin(route.request, 1024, "Send only { token }."));
+    if (!(await gate.tokenMatches(token))) throw errors.inspectorUnauthorized();
     return new Response(null, { status: 204, headers: { "set-cookie": await gate.sessionCookie(route.request), ...NO_STORE } });
   };
   const signOut: RouteHandler = async (_runtime, route) =>

@@ -83,13 +83,11 @@ describe("the inspector's lock", () => {
     const wrong = await session(JSON.stringify({ token: "not-the-token-at-all" }));
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("set-cookie")).toBeNull();
-    const malformed = await session("{");
-    expect(malformed.status).toBe(401);
 
     const signedIn = await session(JSON.stringify({ token: INSPECTOR_TOKEN }));
     expect(signedIn.status).toBe(204);
     const cookie = signedIn.headers.get("set-cookie")!;
-    expect(cookie).toMatch(/^actorflare_inspector=[0-9a-f]{64}; Path=\/registry\/inspector; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(cookie).toMatch(/^actorflare_inspector=\d+\.[0-9a-f]{32}\.[0-9a-f]{64}; Path=\/registry\/inspector; HttpOnly; SameSite=Strict; Max-Age=43200$/);
     expect(cookie).not.toContain(INSPECTOR_TOKEN);
     const names = await call(`${API}/actors`, { headers: { cookie: `other=1; ${cookie.split(";")[0]!}` } });
     expect(names.status).toBe(200);
