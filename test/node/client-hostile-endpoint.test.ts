@@ -96,6 +96,16 @@ describe("an endpoint that redirects to another origin", () => {
   });
 });
 
+describe("a fetch given to createClient that follows redirects all the same", () => {
+  it("the answer that came through the redirect is refused", async () => {
+    const thief = await start(startAnswering(() => '{"o":"from-third-party"}'));
+    const redirector = await start(startRedirecting(thief.url));
+    const following: typeof fetch = (input, init) => fetch(input, { ...init, redirect: "follow" });
+    const error = await expectActorError(client(redirector.url, { fetch: following }).counter.getOrCreate("k").action("increment", [1]), "endpoint_redirected");
+    expect(error.message).toContain(`redirected to ${thief.url}/steal/registry/actors/actions/increment`);
+  });
+});
+
 describe("an endpoint whose answers are not the protocol's", () => {
   /** What the server answers, by path; set by each test. */
   let bodies: Record<string, string> = {};
