@@ -78,7 +78,11 @@ export interface ClientOptions {
   encoding?: Encoding | undefined;
   /** How connections travel: `websocket` (default) or `sse`. */
   transport?: TransportKind | undefined;
-  /** How long a connection's action call may wait for its answer, reconnects included (ms). Default 30 s. */
+  /**
+   * How long a call may wait for its answer (ms), default 30 s: a connection's action call,
+   * reconnects included, and an HTTP action, `resolve()` or `list()`, the reading of the answer
+   * included (the request is then aborted). Past it the call fails with `action_timed_out`.
+   */
   actionTimeout?: number | undefined;
   /** A fetch to use instead of the global one (e.g. a service binding's `fetch`). */
   fetch?: typeof fetch | undefined;
@@ -101,8 +105,9 @@ export function createClient<R = unknown>(endpointOrOptions: string | ClientOpti
     );
   }
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket });
-  return clientForDriver<R>(driver, settingsFrom(options));
+  const settings = settingsFrom(options);
+  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket, actionTimeout: settings.actionTimeout });
+  return clientForDriver<R>(driver, settings);
 }
 
 const ENCODINGS: readonly Encoding[] = ["json", "cbor"];

@@ -25,10 +25,14 @@ export class ActorError extends Error {
 
 /**
  * Reads an error response into an ActorError: a JSON body, or a CBOR one (answers to a CBOR
- * request are CBOR). A 431 from the runtime becomes `headers_too_large`; any other body that is
- * not `{ c, m }` becomes `http_error`.
+ * request are CBOR). A redirect becomes `endpoint_redirected`, a 431 from the runtime
+ * `headers_too_large`; any other body that is not `{ c, m }` becomes `http_error`.
  */
 export async function errorFromResponse(response: Response): Promise<ActorError> {
+  if (isRedirect(response)) {
+    await response.body?.cancel();
+    return redirectRefused(response);
+  }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const encoding = response.headers.get("content-type") === contentType("cbor") ? "cbor" : "json";
   try {
@@ -57,4 +61,34 @@ export function argumentsNotEncodable(action: string, encoding: Encoding, cause:
       ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.`
       : "CBOR carries no functions or symbols: pass plain data.";
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
+}
+
+/** The statuses by which an answer redirects, as fetch counts them. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Whether an answer is a redirect: the 3xx itself (Node, Workers), the opaque answer that stands
+ * for it in browsers (status 0), or an answer reached through one (a `fetch` given to the client
+ * that followed it all the same).
+ */
+function isRedirect(response: Response): boolean {
+  // Workers' types know only their own response types; browsers' fetch gives this one.
+  const type: string = response.type;
+  return type === "opaqueredirect" || REDIRECT_STATUSES.has(response.status) || response.redirected;
+}
+
+/**
+ * A redirect answered to one of the client's own requests, which follow none: they carry the
+ * query and the conn params (an auth token, often), which a redirect would hand to whatever
+ * origin it names.
+ */
+function redirectRefused(response: Response): ActorError {
+  const target = response.headers.get("location")?.slice(0, 300);
+  const answer = response.redirected
+    ? `was redirected to ${response.url} (the fetch given to createClient followed the redirect although the client asked it not to)`
+    : `was answered with a redirect (${response.status === 0 ? "the browser hides its target" : `HTTP ${response.status}${target ? ` to ${target}` : ""}`})`;
+  return new ActorError(
+    "endpoint_redirected",
+    `A request to ${response.redirected ? "the endpoint" : response.url || "the endpoint"} ${answer}. The client follows no redirect on its own requests, which carry the actor query and the conn params: the endpoint likely points at a proxy or an old address that redirects. Pass the address the redirect leads to as createClient's endpoint.`,
+  );
 }

@@ -1,11 +1,13 @@
-import { contentType, decode, encode, type Encoding } from "../protocol/encoding";
+import { contentType, encode, type Encoding } from "../protocol/encoding";
 import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
 import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, RawRequestInit, TransportHandlers } from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
+import { ACTION_ANSWER, DESTROY_ANSWER, LIST_ANSWER, readAnswer, RESOLVE_ANSWER } from "./answers";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
+import { protocolRequest, withoutRedirects } from "./protocol-request";
 import { sseTransport, webSocketTransport } from "./transports";
 import { refusalBehindClose } from "./unopened-websocket";
 import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
@@ -14,35 +16,57 @@ export interface HttpDriverOptions {
   endpoint: string;
   fetch: typeof fetch;
   WebSocket?: WebSocketConstructor;
+  /** How long an HTTP action, resolve or list may take, answer included (ms); the client's actionTimeout. */
+  actionTimeout: number;
 }
 
 /** Reaches actors through the front Worker's public routes (docs/protocol.md §1). */
 export class HttpClientDriver implements ClientDriver {
   readonly #actorsUrl: string;
+  /** The caller's fetch, as given: for raw HTTP, whose redirects are the caller's to follow. */
   readonly #fetch: typeof fetch;
+  /** The same, following no redirect: for the client's own requests (protocol-request.ts). */
+  readonly #ownFetch: typeof fetch;
   readonly #WebSocket: WebSocketConstructor | undefined;
+  readonly #timeout: number;
 
   constructor(options: HttpDriverOptions) {
     this.#actorsUrl = `${options.endpoint.replace(/\/+$/, "")}/registry/actors`;
     this.#fetch = options.fetch;
+    this.#ownFetch = withoutRedirects(options.fetch);
     this.#WebSocket = options.WebSocket;
+    this.#timeout = options.actionTimeout;
   }
 
   async resolve(query: ActorQuery, params: unknown): Promise<string> {
     const headers = protocolHeaders(query, params);
     headers.set("content-type", "application/json");
-    const response = await this.#fetch(`${this.#actorsUrl}/resolve`, { method: "POST", headers, body: "{}" });
-    if (!response.ok) throw await errorFromResponse(response);
-    const body = (await response.json()) as { i: string };
-    return body.i;
+    const url = `${this.#actorsUrl}/resolve`;
+    const answer = await protocolRequest(this.#ownFetch, {
+      url,
+      init: { method: "POST", headers, body: "{}" },
+      read: (response) => readAnswer(response, "json", url, RESOLVE_ANSWER),
+      timeout: this.#timeout,
+      what: "resolve()",
+    });
+    return answer.i;
   }
 
+  /**
+   * No deadline here: a destroy waits for the actor's running requests and its `onDestroy`, each
+   * up to the server's own actionTimeout (60 s by default), longer than the client's default.
+   */
   async destroy(query: ActorQuery, params: unknown): Promise<void> {
     const headers = protocolHeaders(query, params);
     headers.set("content-type", "application/json");
-    const response = await this.#fetch(`${this.#actorsUrl}/destroy`, { method: "POST", headers, body: "{}" });
-    if (!response.ok) throw await errorFromResponse(response);
-    await response.body?.cancel();
+    const url = `${this.#actorsUrl}/destroy`;
+    await protocolRequest(this.#ownFetch, {
+      url,
+      init: { method: "POST", headers, body: "{}" },
+      read: (response) => readAnswer(response, "json", url, DESTROY_ANSWER),
+      timeout: undefined,
+      what: "destroy()",
+    });
   }
 
   async list(name: string, page: ListPageRequest, params: unknown): Promise<ActorListPage> {
@@ -51,9 +75,14 @@ export class HttpClientDriver implements ClientDriver {
     if (page.cursor !== undefined) search.set("cursor", page.cursor);
     const headers = new Headers({ [HEADER_ENCODING]: "json" });
     if (params !== undefined) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
-    const response = await this.#fetch(`${this.#actorsUrl}/list?${search}`, { headers });
-    if (!response.ok) throw await errorFromResponse(response);
-    return (await response.json()) as ActorListPage;
+    const url = `${this.#actorsUrl}/list?${search}`;
+    return protocolRequest(this.#ownFetch, {
+      url,
+      init: { headers },
+      read: (response) => readAnswer(response, "json", url, LIST_ANSWER),
+      timeout: this.#timeout,
+      what: "list()",
+    });
   }
 
   async rawFetch(query: ActorQuery, path: string, raw: RawRequestInit, params: unknown): Promise<Response> {
@@ -84,7 +113,7 @@ export class HttpClientDriver implements ClientDriver {
     const offered = connectionProtocols(query, params, "json", protocols);
     const url = `${this.#actorsUrl}/raw/websocket${path}`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
       return acceptUpgradeResponse(response, url);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
@@ -93,7 +122,7 @@ export class HttpClientDriver implements ClientDriver {
     } catch (error) {
       // Closed with no reason given: an upgrade refused by HTTP status, which only a GET can read.
       if (error instanceof ActorError && error.code === "websocket_closed") {
-        throw (await refusalBehindClose(this.#fetch, url, protocolHeaders(query, params))) ?? error;
+        throw (await refusalBehindClose(this.#ownFetch, url, protocolHeaders(query, params), this.#timeout)) ?? error;
       }
       throw error;
     }
@@ -108,23 +137,23 @@ export class HttpClientDriver implements ClientDriver {
     } catch (error) {
       throw argumentsNotEncodable(name, encoding, error);
     }
-    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, { method: "POST", headers, body });
-    if (!response.ok) throw await errorFromResponse(response);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    let answer: unknown;
-    try {
-      answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
-    } catch {
-      throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
-    }
-    return (answer as { o?: unknown }).o;
+    const url = `${this.#actorsUrl}/actions/${encodeURIComponent(name)}`;
+    const answer = await protocolRequest(this.#ownFetch, {
+      url,
+      init: { method: "POST", headers, body },
+      read: (response) => readAnswer(response, encoding, url, ACTION_ANSWER),
+      timeout: this.#timeout,
+      what: `Action '${name}'`,
+      afterTimeout: "The action may or may not have run.",
+    });
+    return answer.o;
   }
 
   async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
     if (request.transport === "sse") {
       return sseTransport(
         {
-          fetch: this.#fetch,
+          fetch: this.#ownFetch,
           streamUrl: `${this.#actorsUrl}/connect/sse`,
           messageUrl: `${this.#actorsUrl}/message`,
           headers: protocolHeaders(request.query, request.params, request.encoding),
@@ -136,7 +165,7 @@ export class HttpClientDriver implements ClientDriver {
     const offered = connectionProtocols(request.query, request.params, request.encoding);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
       return webSocketTransport(response.webSocket, request.encoding, handlers);
@@ -156,7 +185,7 @@ export class HttpClientDriver implements ClientDriver {
     });
     if (await opening) return transport;
     throw (
-      (await refusalBehindClose(this.#fetch, url, protocolHeaders(request.query, request.params, request.encoding))) ??
+      (await refusalBehindClose(this.#ownFetch, url, protocolHeaders(request.query, request.params, request.encoding), this.#timeout)) ??
       new ActorError(
         "connection_failed",
         `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`,

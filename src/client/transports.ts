@@ -62,6 +62,7 @@ const GONE_STREAM_GRACE_MS = 5_000;
 const CONNECTION_GONE: ReadonlySet<string> = new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 
 export interface SseOptions {
+  /** A fetch that follows no redirect: the stream's GET carries the query and conn params. */
   fetch: typeof fetch;
   streamUrl: string;
   messageUrl: string;
@@ -110,9 +111,10 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       const headers = new Headers(options.headers);
       headers.set("accept", "text/event-stream");
       const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
-      if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
-        // A refusal of ours before the stream (a wrong endpoint's route_not_found) says why; other answers are retried.
-        const error = response.ok ? undefined : await errorFromResponse(response);
+      const answered = response.ok && !response.redirected;
+      if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        // A refusal of ours before the stream (a wrong endpoint's route_not_found, a redirect) says why; other answers are retried.
+        const error = answered ? undefined : await errorFromResponse(response);
         if (error && error.code !== "http_error") receiveRefusal(error);
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
@@ -143,7 +145,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
       // Read to its end (it is `{}`): cancelling it cuts the socket while the server still writes.
-      if (response.ok) return void (await response.arrayBuffer());
+      if (response.ok && !response.redirected) return void (await response.arrayBuffer());
       const error = await errorFromResponse(response);
       // The connection is gone (the actor is closing it, say): the message did not run, and goes
       // out again on the next connection.

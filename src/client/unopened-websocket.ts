@@ -1,25 +1,28 @@
-import { type ActorError, errorFromResponse } from "./errors";
+import { ActorError } from "./errors";
+import { protocolRequest } from "./protocol-request";
 
 /**
  * Why a WebSocket closed before it opened. The W3C interface (browsers, and `ws` on Node) hides
  * the HTTP answer to a refused upgrade, so a wrong endpoint looks like a network failure, which a
  * connection would retry for ever. A plain GET of the same URL asks the route itself: ours answer
  * `upgrade_required` before any other work, so any other error of ours (`route_not_found` for an
- * endpoint with a path it should not have) is the reason. The GET carries the socket's query and
- * params as headers, so headers too large for the runtime get its 431 here too. Undefined when the GET finds none: the
- * server is unreachable, the route exists, or the answer is not ours.
+ * endpoint with a path it should not have, `endpoint_redirected` for one that redirects) is the
+ * reason. The GET carries the socket's query and params as headers, so headers too large for the
+ * runtime get its 431 here too; like the client's other requests it follows no redirect and has
+ * the actionTimeout as deadline. Undefined when the GET finds none: the server is unreachable or
+ * slow, the route exists, or the answer is not ours.
  */
-export async function refusalBehindClose(fetchFn: typeof fetch, url: string, headers: Headers): Promise<ActorError | undefined> {
-  let response: Response;
+export async function refusalBehindClose(fetchFn: typeof fetch, url: string, headers: Headers, timeout: number): Promise<ActorError | undefined> {
   try {
-    response = await fetchFn(url, { headers });
-  } catch {
-    return undefined;
+    return await protocolRequest(fetchFn, {
+      url,
+      init: { headers },
+      read: async (response) => void (await response.body?.cancel()),
+      timeout,
+      what: "The GET behind a closed WebSocket",
+    });
+  } catch (error) {
+    if (!(error instanceof ActorError)) return undefined;
+    return ["upgrade_required", "http_error", "action_timed_out"].includes(error.code) ? undefined : error;
   }
-  if (response.ok) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  const error = await errorFromResponse(response);
-  return error.code === "upgrade_required" || error.code === "http_error" ? undefined : error;
 }

@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   // The client's own: the network, the connection, the platform.
   "http_error",
   "headers_too_large",
+  "endpoint_redirected",
   "connection_failed",
   "connection_lost",
   "connection_disposed",

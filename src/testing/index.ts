@@ -21,7 +21,7 @@ export interface TestOptions {
   encoding?: Encoding | undefined;
   /** How connections travel (default `websocket`, as in production). */
   transport?: TransportKind | undefined;
-  /** How long a connection's action call may wait (ms). Default 10 s. */
+  /** How long a call may wait for its answer (ms), as createClient's actionTimeout. Default 10 s. */
   actionTimeout?: number | undefined;
 }
 
@@ -66,12 +66,13 @@ export interface ActorTest<A extends ActorDefinitions> {
 export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, options: TestOptions = {}): ActorTest<A> {
   // The client's open connections are kept here, so a restart can wait until they saw it.
   const resources = new OpenResources();
+  const settings = settingsFrom({ encoding: options.encoding, transport: options.transport, actionTimeout: options.actionTimeout ?? 10_000 });
   const driver = new HttpClientDriver({
     // Requests never leave workerd, so the host is only a name.
     endpoint: "http://actorflare.test",
     fetch: (input, init) => mainWorker().fetch(new Request(input, init)),
+    actionTimeout: settings.actionTimeout,
   });
-  const settings = settingsFrom({ encoding: options.encoding, transport: options.transport, actionTimeout: options.actionTimeout ?? 10_000 });
   const client = clientForDriver<Registry<A>>(driver, settings, resources);
 
   const namespaceOf = (name: string): DurableObjectNamespace => {

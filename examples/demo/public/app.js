@@ -567,6 +567,10 @@ var ActorError = class _ActorError extends Error {
   }
 };
 async function errorFromResponse(response) {
+  if (isRedirect(response)) {
+    await response.body?.cancel();
+    return redirectRefused(response);
+  }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const encoding = response.headers.get("content-type") === contentType("cbor") ? "cbor" : "json";
   try {
@@ -586,6 +590,19 @@ function argumentsNotEncodable(action, encoding, cause) {
   const reason = cause instanceof Error ? cause.message : String(cause);
   const fix = encoding === "json" ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.` : "CBOR carries no functions or symbols: pass plain data.";
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
+}
+var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+function isRedirect(response) {
+  const type = response.type;
+  return type === "opaqueredirect" || REDIRECT_STATUSES.has(response.status) || response.redirected;
+}
+function redirectRefused(response) {
+  const target = response.headers.get("location")?.slice(0, 300);
+  const answer = response.redirected ? `was redirected to ${response.url} (the fetch given to createClient followed the redirect although the client asked it not to)` : `was answered with a redirect (${response.status === 0 ? "the browser hides its target" : `HTTP ${response.status}${target ? ` to ${target}` : ""}`})`;
+  return new ActorError(
+    "endpoint_redirected",
+    `A request to ${response.redirected ? "the endpoint" : response.url || "the endpoint"} ${answer}. The client follows no redirect on its own requests, which carry the actor query and the conn params: the endpoint likely points at a proxy or an old address that redirects. Pass the address the redirect leads to as createClient's endpoint.`
+  );
 }
 
 // src/client/connection.ts
@@ -985,6 +1002,80 @@ function buildProtocols(payload, userProtocols = []) {
   return entries;
 }
 
+// src/protocol/plain-object.ts
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// src/client/answers.ts
+var RESOLVE_ANSWER = {
+  text: "{ i: actorId }",
+  is: (body) => isPlainObject(body) && typeof body.i === "string" && body.i !== ""
+};
+var ACTION_ANSWER = {
+  text: "{ o: output } or {}",
+  is: (body) => isPlainObject(body) && Object.keys(body).every((key) => key === "o")
+};
+var DESTROY_ANSWER = { text: "{}", is: isPlainObject };
+var LIST_ANSWER = {
+  text: "{ actors: [{ id, name, key, createdAt }], cursor? }",
+  is: (body) => isPlainObject(body) && Array.isArray(body.actors) && body.actors.every(isListing) && (body.cursor === void 0 || typeof body.cursor === "string")
+};
+function isListing(entry) {
+  return isPlainObject(entry) && typeof entry.id === "string" && typeof entry.name === "string" && Array.isArray(entry.key) && entry.key.every((part) => typeof part === "string") && Number.isFinite(entry.createdAt);
+}
+async function readAnswer(response, encoding, url, shape) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let body;
+  try {
+    body = decode(encoding, bytes);
+  } catch {
+    throw malformedAnswer(url, shape, encoding, `it does not decode as ${encoding}`);
+  }
+  if (!shape.is(body)) throw malformedAnswer(url, shape, encoding, "it is not of that shape");
+  return body;
+}
+function malformedAnswer(url, shape, encoding, reason) {
+  return new ActorError(
+    "malformed_message",
+    `The answer to ${url} is not what an actorflare Worker answers there (${shape.text}, in ${encoding}): ${reason}. The endpoint likely points at a server other than the actors' Worker, or something in between changed the answer; check createClient's endpoint.`
+  );
+}
+
+// src/client/protocol-request.ts
+async function protocolRequest(fetchFn, request) {
+  const abort = new AbortController();
+  const attempt = async () => {
+    const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal });
+    if (!response.ok || response.redirected) throw await errorFromResponse(response);
+    return request.read(response);
+  };
+  if (request.timeout === void 0) return attempt();
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      reject(timedOut(request));
+      abort.abort();
+    }, request.timeout);
+  });
+  try {
+    return await Promise.race([attempt(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function withoutRedirects(fetchFn) {
+  return (input, init) => fetchFn(input, { ...init, redirect: "manual" });
+}
+function timedOut(request) {
+  return new ActorError(
+    "action_timed_out",
+    `${request.what} got no answer from ${request.url} within ${request.timeout} ms (the client's actionTimeout): the server is unreachable, slow, or stopped partway through its answer.${request.afterTimeout ? ` ${request.afterTimeout}` : ""}`
+  );
+}
+
 // node_modules/eventsource-parser/dist/index.js
 var ParseError = class extends Error {
   constructor(message, options) {
@@ -1251,8 +1342,9 @@ function sseTransport(options, handlers) {
       const headers = new Headers(options.headers);
       headers.set("accept", "text/event-stream");
       const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
-      if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
-        const error = response.ok ? void 0 : await errorFromResponse(response);
+      const answered = response.ok && !response.redirected;
+      if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        const error = answered ? void 0 : await errorFromResponse(response);
         if (error && error.code !== "http_error") receiveRefusal(error);
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
@@ -1280,7 +1372,7 @@ function sseTransport(options, handlers) {
     });
     try {
       const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
-      if (response.ok) return void await response.arrayBuffer();
+      if (response.ok && !response.redirected) return void await response.arrayBuffer();
       const error = await errorFromResponse(response);
       if (CONNECTION_GONE.has(error.code)) {
         handlers.onUnsent?.(message);
@@ -1303,19 +1395,19 @@ function sseTransport(options, handlers) {
 }
 
 // src/client/unopened-websocket.ts
-async function refusalBehindClose(fetchFn, url, headers) {
-  let response;
+async function refusalBehindClose(fetchFn, url, headers, timeout) {
   try {
-    response = await fetchFn(url, { headers });
-  } catch {
-    return void 0;
+    return await protocolRequest(fetchFn, {
+      url,
+      init: { headers },
+      read: async (response) => void await response.body?.cancel(),
+      timeout,
+      what: "The GET behind a closed WebSocket"
+    });
+  } catch (error) {
+    if (!(error instanceof ActorError)) return void 0;
+    return ["upgrade_required", "http_error", "action_timed_out"].includes(error.code) ? void 0 : error;
   }
-  if (response.ok) {
-    await response.body?.cancel();
-    return void 0;
-  }
-  const error = await errorFromResponse(response);
-  return error.code === "upgrade_required" || error.code === "http_error" ? void 0 : error;
 }
 
 // src/client/actor-websocket.ts
@@ -1517,27 +1609,47 @@ function settleOpening(socket, factsOf, alreadyOpen = false) {
 // src/client/http-driver.ts
 var HttpClientDriver = class {
   #actorsUrl;
+  /** The caller's fetch, as given: for raw HTTP, whose redirects are the caller's to follow. */
   #fetch;
+  /** The same, following no redirect: for the client's own requests (protocol-request.ts). */
+  #ownFetch;
   #WebSocket;
+  #timeout;
   constructor(options) {
     this.#actorsUrl = `${options.endpoint.replace(/\/+$/, "")}/registry/actors`;
     this.#fetch = options.fetch;
+    this.#ownFetch = withoutRedirects(options.fetch);
     this.#WebSocket = options.WebSocket;
+    this.#timeout = options.actionTimeout;
   }
   async resolve(query, params) {
     const headers = protocolHeaders(query, params);
     headers.set("content-type", "application/json");
-    const response = await this.#fetch(`${this.#actorsUrl}/resolve`, { method: "POST", headers, body: "{}" });
-    if (!response.ok) throw await errorFromResponse(response);
-    const body = await response.json();
-    return body.i;
+    const url = `${this.#actorsUrl}/resolve`;
+    const answer = await protocolRequest(this.#ownFetch, {
+      url,
+      init: { method: "POST", headers, body: "{}" },
+      read: (response) => readAnswer(response, "json", url, RESOLVE_ANSWER),
+      timeout: this.#timeout,
+      what: "resolve()"
+    });
+    return answer.i;
   }
+  /**
+   * No deadline here: a destroy waits for the actor's running requests and its `onDestroy`, each
+   * up to the server's own actionTimeout (60 s by default), longer than the client's default.
+   */
   async destroy(query, params) {
     const headers = protocolHeaders(query, params);
     headers.set("content-type", "application/json");
-    const response = await this.#fetch(`${this.#actorsUrl}/destroy`, { method: "POST", headers, body: "{}" });
-    if (!response.ok) throw await errorFromResponse(response);
-    await response.body?.cancel();
+    const url = `${this.#actorsUrl}/destroy`;
+    await protocolRequest(this.#ownFetch, {
+      url,
+      init: { method: "POST", headers, body: "{}" },
+      read: (response) => readAnswer(response, "json", url, DESTROY_ANSWER),
+      timeout: void 0,
+      what: "destroy()"
+    });
   }
   async list(name, page2, params) {
     const search = new URLSearchParams({ name });
@@ -1545,9 +1657,14 @@ var HttpClientDriver = class {
     if (page2.cursor !== void 0) search.set("cursor", page2.cursor);
     const headers = new Headers({ [HEADER_ENCODING]: "json" });
     if (params !== void 0) headers.set(HEADER_CONN_PARAMS, JSON.stringify(params));
-    const response = await this.#fetch(`${this.#actorsUrl}/list?${search}`, { headers });
-    if (!response.ok) throw await errorFromResponse(response);
-    return await response.json();
+    const url = `${this.#actorsUrl}/list?${search}`;
+    return protocolRequest(this.#ownFetch, {
+      url,
+      init: { headers },
+      read: (response) => readAnswer(response, "json", url, LIST_ANSWER),
+      timeout: this.#timeout,
+      what: "list()"
+    });
   }
   async rawFetch(query, path, raw, params) {
     const headers = new Headers(raw.headers);
@@ -1571,7 +1688,7 @@ var HttpClientDriver = class {
     const offered = connectionProtocols(query, params, "json", protocols);
     const url = `${this.#actorsUrl}/raw/websocket${path}`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
       return acceptUpgradeResponse(response, url);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
@@ -1579,7 +1696,7 @@ var HttpClientDriver = class {
       return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
     } catch (error) {
       if (error instanceof ActorError && error.code === "websocket_closed") {
-        throw await refusalBehindClose(this.#fetch, url, protocolHeaders(query, params)) ?? error;
+        throw await refusalBehindClose(this.#ownFetch, url, protocolHeaders(query, params), this.#timeout) ?? error;
       }
       throw error;
     }
@@ -1593,22 +1710,22 @@ var HttpClientDriver = class {
     } catch (error) {
       throw argumentsNotEncodable(name, encoding, error);
     }
-    const response = await this.#fetch(`${this.#actorsUrl}/actions/${encodeURIComponent(name)}`, { method: "POST", headers, body });
-    if (!response.ok) throw await errorFromResponse(response);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    let answer;
-    try {
-      answer = decode(encoding, encoding === "json" ? new TextDecoder().decode(bytes) : bytes);
-    } catch {
-      throw new ActorError("http_error", `HTTP ${response.status}: the answer could not be decoded as ${encoding}.`);
-    }
+    const url = `${this.#actorsUrl}/actions/${encodeURIComponent(name)}`;
+    const answer = await protocolRequest(this.#ownFetch, {
+      url,
+      init: { method: "POST", headers, body },
+      read: (response) => readAnswer(response, encoding, url, ACTION_ANSWER),
+      timeout: this.#timeout,
+      what: `Action '${name}'`,
+      afterTimeout: "The action may or may not have run."
+    });
     return answer.o;
   }
   async connect(request, handlers) {
     if (request.transport === "sse") {
       return sseTransport(
         {
-          fetch: this.#fetch,
+          fetch: this.#ownFetch,
           streamUrl: `${this.#actorsUrl}/connect/sse`,
           messageUrl: `${this.#actorsUrl}/message`,
           headers: protocolHeaders(request.query, request.params, request.encoding),
@@ -1620,7 +1737,7 @@ var HttpClientDriver = class {
     const offered = connectionProtocols(request.query, request.params, request.encoding);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#fetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
       return webSocketTransport(response.webSocket, request.encoding, handlers);
@@ -1637,7 +1754,7 @@ var HttpClientDriver = class {
       socket.addEventListener("close", () => resolve(false));
     });
     if (await opening) return transport;
-    throw await refusalBehindClose(this.#fetch, url, protocolHeaders(request.query, request.params, request.encoding)) ?? new ActorError(
+    throw await refusalBehindClose(this.#ownFetch, url, protocolHeaders(request.query, request.params, request.encoding), this.#timeout) ?? new ActorError(
       "connection_failed",
       `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`
     );
@@ -1703,8 +1820,9 @@ function createClient(endpointOrOptions, more) {
     );
   }
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket });
-  return clientForDriver(driver, settingsFrom(options));
+  const settings = settingsFrom(options);
+  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket, actionTimeout: settings.actionTimeout });
+  return clientForDriver(driver, settings);
 }
 var ENCODINGS = ["json", "cbor"];
 var TRANSPORTS = ["websocket", "sse"];

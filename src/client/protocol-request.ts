@@ -1,0 +1,58 @@
+import { ActorError, errorFromResponse } from "./errors";
+
+/** One of the client's own HTTP requests and what to make of its 2xx answer. */
+export interface ProtocolRequest<T> {
+  url: string;
+  init: RequestInit;
+  /** Reads a 2xx answer; its body is read within the deadline too. */
+  read(response: Response): Promise<T>;
+  /** The deadline for the request and its answer (ms); none when undefined. */
+  timeout: number | undefined;
+  /** Names the call in a timeout's message: "Action 'increment'", "resolve()". */
+  what: string;
+  /** Said after a timeout's reason, e.g. that an action may have run. */
+  afterTimeout?: string;
+}
+
+/**
+ * Sends a request of the client's own protocol (not the user's raw fetch). It follows no
+ * redirect: the request carries the actor query and the conn params, which a redirect would hand
+ * to whatever origin it names; an answer that redirects is `endpoint_redirected` (errors.ts).
+ * The request and the reading of its answer share a deadline: past it, the fetch is aborted and
+ * the call fails with `action_timed_out`, so a server that never answers, or stops halfway
+ * through its answer, cannot hold the call for ever.
+ */
+export async function protocolRequest<T>(fetchFn: typeof fetch, request: ProtocolRequest<T>): Promise<T> {
+  const abort = new AbortController();
+  const attempt = async () => {
+    const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal });
+    if (!response.ok || response.redirected) throw await errorFromResponse(response);
+    return request.read(response);
+  };
+  if (request.timeout === undefined) return attempt();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(timedOut(request));
+      abort.abort();
+    }, request.timeout);
+  });
+  try {
+    // Raced, not left to the abort alone: a `fetch` given to createClient may ignore the signal.
+    return await Promise.race([attempt(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A fetch that follows no redirect, for the client's own requests that stream (SSE) or upgrade. */
+export function withoutRedirects(fetchFn: typeof fetch): typeof fetch {
+  return (input, init) => fetchFn(input, { ...init, redirect: "manual" });
+}
+
+function timedOut(request: ProtocolRequest<unknown>): ActorError {
+  return new ActorError(
+    "action_timed_out",
+    `${request.what} got no answer from ${request.url} within ${request.timeout} ms (the client's actionTimeout): the server is unreachable, slow, or stopped partway through its answer.${request.afterTimeout ? ` ${request.afterTimeout}` : ""}`,
+  );
+}
