@@ -25,7 +25,9 @@ export interface ProtocolRequest<T> {
 export async function protocolRequest<T>(fetchFn: typeof fetch, request: ProtocolRequest<T>): Promise<T> {
   const abort = new AbortController();
   const attempt = async () => {
-    const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal });
+    const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal }).catch((error: unknown) => {
+      throw unreachable(request, error);
+    });
     if (!response.ok || response.redirected) throw await errorFromResponse(response);
     return request.read(response);
   };
@@ -54,5 +56,15 @@ function timedOut(request: ProtocolRequest<unknown>): ActorError {
   return new ActorError(
     "action_timed_out",
     `${request.what} got no answer from ${request.url} within ${request.timeout} ms (the client's actionTimeout): the server is unreachable, slow, or stopped partway through its answer.${request.afterTimeout ? ` ${request.afterTimeout}` : ""}`,
+  );
+}
+
+/** What `fetch` rejects with when no answer came at all (refused, reset, no route): a TypeError without a code. */
+function unreachable(request: ProtocolRequest<unknown>, error: unknown): unknown {
+  if (error instanceof ActorError || (error instanceof Error && error.name === "AbortError")) return error;
+  const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+  return new ActorError(
+    "connection_failed",
+    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down. Check the client's endpoint.`,
   );
 }

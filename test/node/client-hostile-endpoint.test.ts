@@ -186,3 +186,18 @@ describe.each([
     expect(errors[0].message).toContain("increment");
   });
 });
+
+describe("an endpoint nobody listens on", () => {
+  it("HTTP actions, resolve(), list() and destroy() fail with connection_failed, naming the address", async () => {
+    // A port that was just free: bound, then closed.
+    const gone = await start(startSilent());
+    await gone.close();
+    const handle = client(gone.url).counter.getOrCreate(["k"], { params: PARAMS }) as ActorHandle;
+    for (const call of [() => handle.action("increment", 1), () => handle.resolve(), () => client(gone.url).counter.list(), () => handle.destroy()]) {
+      const error = await expectActorError(call(), "connection_failed");
+      expect(error.message).toContain(gone.url);
+    }
+    // The raw fetch rejects as fetch does.
+    await expect(handle.fetch("/x")).rejects.toBeInstanceOf(TypeError);
+  });
+});

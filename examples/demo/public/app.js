@@ -1048,7 +1048,9 @@ function malformedAnswer(url, shape, encoding, reason) {
 async function protocolRequest(fetchFn, request) {
   const abort = new AbortController();
   const attempt = async () => {
-    const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal });
+    const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal }).catch((error) => {
+      throw unreachable(request, error);
+    });
     if (!response.ok || response.redirected) throw await errorFromResponse(response);
     return request.read(response);
   };
@@ -1073,6 +1075,14 @@ function timedOut(request) {
   return new ActorError(
     "action_timed_out",
     `${request.what} got no answer from ${request.url} within ${request.timeout} ms (the client's actionTimeout): the server is unreachable, slow, or stopped partway through its answer.${request.afterTimeout ? ` ${request.afterTimeout}` : ""}`
+  );
+}
+function unreachable(request, error) {
+  if (error instanceof ActorError || error instanceof Error && error.name === "AbortError") return error;
+  const cause = error instanceof Error ? error.cause?.message ?? error.message : String(error);
+  return new ActorError(
+    "connection_failed",
+    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down. Check the client's endpoint.`
   );
 }
 
