@@ -59,9 +59,13 @@ export class InspectorGate {
   async credential(request: Request): Promise<"bearer" | "cookie" | undefined> {
     const bearer = /^Bearer\s+(\S.*)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
     if (bearer !== undefined) return (await this.tokenMatches(bearer.trim())) ? "bearer" : undefined;
-    const cookie = cookieValue(request.headers.get("cookie"), COOKIE);
-    if (cookie === undefined) return undefined;
-    return (await this.#sessions.valid(cookie, this.#now())) ? "cookie" : undefined;
+    // Every cookie of the name counts: a page of the same site can plant one (with a longer path,
+    // which the browser sends first), and checking only the first would sign the inspector out.
+    const now = this.#now();
+    for (const cookie of cookieValues(request.headers.get("cookie"), COOKIE)) {
+      if (await this.#sessions.valid(cookie, now)) return "cookie";
+    }
+    return undefined;
   }
 
   /**
@@ -123,11 +127,14 @@ function crossOrigin(request: Request): string | undefined {
   return undefined;
 }
 
-function cookieValue(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
+/** The values of the cookies called `name`, at most four (each costs an HMAC check). */
+function cookieValues(header: string | null, name: string): string[] {
+  const values: string[] = [];
+  if (!header) return values;
   for (const part of header.split(";")) {
     const at = part.indexOf("=");
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+    if (at > 0 && part.slice(0, at).trim() === name) values.push(part.slice(at + 1).trim());
+    if (values.length === 4) break;
   }
-  return undefined;
+  return values;
 }

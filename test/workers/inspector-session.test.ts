@@ -43,6 +43,13 @@ describe("the inspector's session cookie", () => {
     }
   });
 
+  it("still works when a page of the same site planted another cookie of its name (a browser sends both)", async () => {
+    const good = await signedInCookie();
+    const planted = "actorflare_inspector=junk";
+    for (const cookie of [`${planted}; ${good}`, `${good}; ${planted}`, `other=1; ${planted}; ${good}`]) expect((await namesWith(cookie)).status).toBe(200);
+    expect((await namesWith(`${planted}; actorflare_inspector=also-junk`)).status).toBe(401);
+  });
+
   it("is refused by the server once 12 hours have passed since sign-in, whatever the browser keeps", async () => {
     const now = Date.now();
     expect((await namesWith(await mintedAt(now - 11 * HOUR))).status).toBe(200);
