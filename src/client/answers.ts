@@ -9,10 +9,13 @@ export interface AnswerShape<T> {
   is(body: unknown): body is T;
 }
 
-/** `POST /resolve`: the actor's id. */
+/**
+ * `POST /resolve`: the actor's id, and nothing else. An id is a Durable Object id (hex); this
+ * accepts any word characters, but nothing a later request could read as a path or a query.
+ */
 export const RESOLVE_ANSWER: AnswerShape<{ i: string }> = {
   text: "{ i: actorId }",
-  is: (body): body is { i: string } => isPlainObject(body) && typeof body.i === "string" && body.i !== "",
+  is: (body): body is { i: string } => isPlainObject(body) && Object.keys(body).length === 1 && typeof body.i === "string" && /^[\w-]{1,256}$/.test(body.i),
 };
 
 /** `POST /actions/{action}`: the output, left out when it is `undefined`. */

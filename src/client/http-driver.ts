@@ -47,7 +47,7 @@ export class HttpClientDriver implements ClientDriver {
       init: { method: "POST", headers, body: "{}" },
       read: (response) => readAnswer(response, "json", url, RESOLVE_ANSWER),
       timeout: this.#timeout,
-      what: "resolve()",
+      what: "create" in query ? "create()" : "resolve()",
     });
     return answer.i;
   }

@@ -123,10 +123,13 @@ describe("an endpoint whose answers are not the protocol's", () => {
     expect(error.message).toContain("/registry/actors/actions/increment");
   });
 
-  it.each([["{}"], ['{"i":7}'], ['{"i":""}'], ['"id"']])("resolve() answered %s fails as malformed", async (body) => {
-    bodies = { "/registry/actors/resolve": body };
-    await expectActorError(actor().getOrCreate("k").resolve(), "malformed_message");
-  });
+  it.each([["{}"], ['{"i":7}'], ['{"i":""}'], ['"id"'], ['{"i":"../../inspector/api/actors"}'], ['{"i":"a1","o":1}']])(
+    "resolve() answered %s fails as malformed",
+    async (body) => {
+      bodies = { "/registry/actors/resolve": body };
+      await expectActorError(actor().getOrCreate("k").resolve(), "malformed_message");
+    },
+  );
 
   it.each([
     ['{"o":"from-third-party"}'],
@@ -197,6 +200,8 @@ describe("an endpoint nobody listens on", () => {
       const error = await expectActorError(call(), "connection_failed");
       expect(error.message).toContain(gone.url);
     }
+    // A creation says it was one.
+    expect((await expectActorError(client(gone.url).counter.create(["k"]), "connection_failed")).message).toMatch(/^create\(\)/);
     // The raw fetch rejects as fetch does.
     await expect(handle.fetch("/x")).rejects.toBeInstanceOf(TypeError);
   });

@@ -1012,7 +1012,7 @@ function isPlainObject(value) {
 // src/client/answers.ts
 var RESOLVE_ANSWER = {
   text: "{ i: actorId }",
-  is: (body) => isPlainObject(body) && typeof body.i === "string" && body.i !== ""
+  is: (body) => isPlainObject(body) && Object.keys(body).length === 1 && typeof body.i === "string" && /^[\w-]{1,256}$/.test(body.i)
 };
 var ACTION_ANSWER = {
   text: "{ o: output } or {}",
@@ -1641,7 +1641,7 @@ var HttpClientDriver = class {
       init: { method: "POST", headers, body: "{}" },
       read: (response) => readAnswer(response, "json", url, RESOLVE_ANSWER),
       timeout: this.#timeout,
-      what: "resolve()"
+      what: "create" in query ? "create()" : "resolve()"
     });
     return answer.i;
   }
