@@ -33,7 +33,7 @@ export interface ConnectOptions<A = unknown> {
   request: Request | undefined;
   /**
    * What `onAuth` returned; undefined for calls that skip it (the server-side client, `c.client()`).
-   * A per-key rule belongs here rather than in `onAuth`, which sees no key for requests by id.
+   * A per-key rule belongs here as well as in `onAuth`, which sees no key for requests by id.
    */
   auth: A | undefined;
 }
