@@ -23,6 +23,8 @@ interface PendingAction {
   name: string;
   args: unknown[];
   sent: boolean;
+  /** The size of its frame as sent, in bytes. */
+  bytes: number;
   resolve: (output: unknown) => void;
   reject: (error: ActorError) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -132,7 +134,7 @@ export class ActorConnectionBase {
         this.#pending.delete(id);
         reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
       }, this.#options.actionTimeout);
-      const pending: PendingAction = { name, args, sent: false, resolve, reject, timer };
+      const pending: PendingAction = { name, args, sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });
@@ -306,6 +308,7 @@ export class ActorConnectionBase {
     // The server ended the socket over a message it refused: say so, since no call hears it.
     const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : undefined;
     if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
+    if (refusedMessage === "message_too_long") this.#failLargest();
     // The actor could not wake: nothing sent since it slept ran, and the reason is known.
     const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : undefined;
     const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
@@ -324,7 +327,7 @@ export class ActorConnectionBase {
   #sendAction(id: number, pending: PendingAction): void {
     pending.sent = true;
     try {
-      this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+      pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
     } catch (error) {
       // The encoding cannot carry the arguments: nothing was sent, and only this call fails.
       this.#settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
@@ -337,6 +340,25 @@ export class ActorConnectionBase {
     this.#pending.delete(id);
     clearTimeout(pending.timer);
     settle(pending);
+  }
+
+  /**
+   * After a close over a frame too large: the largest call waiting is over the limit whichever
+   * frame the server refused (the first one over it), so it certainly did not run. (The other
+   * frames, subscriptions, carry an event name, which the actor limits far below a message.)
+   */
+  #failLargest(): void {
+    let largest: [number, PendingAction] | undefined;
+    for (const entry of this.#pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
+    if (!largest) return;
+    this.#settle(largest[0], (p) =>
+      p.reject(
+        new ActorError(
+          "message_too_long",
+          `Action '${p.name}' was not run: its message (${p.bytes} bytes) is over what the actor accepts (options.maxIncomingMessageSize, 64 KiB by default), so the server closed the connection; it reconnects. Send less.`,
+        ),
+      ),
+    );
   }
 
   /** Fails calls already sent (or, when `all`, every waiting call too). */

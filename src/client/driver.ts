@@ -7,10 +7,11 @@ import type { ActorWebSocket } from "./actor-websocket";
 /** One live connection transport (a WebSocket or an SSE stream plus message POSTs). */
 export interface ClientTransport {
   /**
-   * Sends a message, or throws at once, having sent nothing, if the encoding cannot carry it (the
+   * Sends a message and returns its size in bytes as encoded (what the server holds against its
+   * message limit), or throws at once, having sent nothing, if the encoding cannot carry it (the
    * only reason it throws: a transport that broke reports that through `onClose`).
    */
-  send(message: ToServer): void;
+  send(message: ToServer): number;
   close(): void;
 }
 

@@ -7,6 +7,19 @@ export function encodeToServer(encoding: Encoding, message: ToServer): string | 
   return encode(encoding, message);
 }
 
+/** The size of an encoded frame in bytes: a text frame's in UTF-8, as the server counts it. */
+export function byteLength(data: string | Uint8Array): number {
+  if (typeof data !== "string") return data.byteLength;
+  let bytes = data.length;
+  for (let i = 0; i < data.length; i++) {
+    const unit = data.charCodeAt(i);
+    if (unit < 0x80) continue;
+    // Two bytes below U+0800; three for the rest of the BMP; a surrogate pair's four are its two units' 2 + 2.
+    bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}
+
 /**
  * Decodes a server→client message. The client trusts its server's shapes, so only the envelope
  * is checked here and the browser bundle stays small.

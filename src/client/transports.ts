@@ -4,7 +4,7 @@ import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from ".
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
 import { type ActorError, errorFromResponse } from "./errors";
-import { decodeSseData, decodeToClient, encodeToServer } from "./frames";
+import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
 
 /** A connection over a W3C WebSocket (opening or open). */
 export function webSocketTransport(socket: WebSocket, encoding: Encoding, handlers: TransportHandlers): ClientTransport {
@@ -37,6 +37,7 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
       } catch {
         // A socket that closed meanwhile (Workers throws then); its close event reports the drop.
       }
+      return byteLength(data);
     },
     close: () => socket.close(1000, "client disposed"),
   };
@@ -169,6 +170,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       // stream goes on.
       const body = encodeToServer(options.encoding, message);
       queue = queue.then(() => post(message, body));
+      return byteLength(body);
     },
     close: () => finish({ code: 1000, reason: "client disposed" }),
   };

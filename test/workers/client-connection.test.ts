@@ -36,7 +36,11 @@ function scriptedDriver(onConnect: (transport: ScriptedTransport) => void) {
       transports.push(transport);
       onConnect(transport);
       return {
-        send: (message) => transport.sent.push(JSON.parse(JSON.stringify(message)) as ToServer),
+        send: (message) => {
+          const frame = JSON.stringify(message);
+          transport.sent.push(JSON.parse(frame) as ToServer);
+          return new TextEncoder().encode(frame).byteLength;
+        },
         close: () => (transport.closed = true),
       };
     },
@@ -143,6 +147,23 @@ describe("connection state machine", () => {
     expect(conn.status).toBe("disposed");
     await expect(conn.action("getCount", [])).rejects.toMatchObject({ code: "websocket_unavailable" });
     expect(attempts).toBe(1);
+  });
+
+  it("a close over a frame too large fails the largest call waiting with message_too_long, the others as lost", async () => {
+    const { driver, transports } = scriptedDriver((transport) => {
+      if (transports.length === 1) transport.handlers.onMessage(init("c1"));
+    });
+    const conn = open(driver);
+    const small = conn.action("send", ["a"]);
+    // Larger in bytes though shorter in characters: "é" is two bytes in UTF-8.
+    const large = conn.action("send", ["é".repeat(40_000)]);
+    const middle = conn.action("send", ["x".repeat(50_000)]);
+    await until(() => transports[0]?.sent.length === 3);
+    transports[0]!.handlers.onClose({ code: 1011, reason: "message_too_long" });
+    await expect(large).rejects.toMatchObject({ code: "message_too_long" });
+    await expect(middle).rejects.toMatchObject({ code: "connection_lost" });
+    await expect(small).rejects.toMatchObject({ code: "connection_lost" });
+    await conn.dispose();
   });
 
   it("a network failure to open (connection_failed) keeps the connection retrying", async () => {

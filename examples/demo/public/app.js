@@ -674,7 +674,7 @@ var ActorConnectionBase = class {
         this.#pending.delete(id);
         reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
       }, this.#options.actionTimeout);
-      const pending = { name, args, sent: false, resolve, reject, timer };
+      const pending = { name, args, sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });
@@ -826,6 +826,7 @@ var ActorConnectionBase = class {
     this.#transport = void 0;
     const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : void 0;
     if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
+    if (refusedMessage === "message_too_long") this.#failLargest();
     const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : void 0;
     const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
     this.#failPending(
@@ -839,7 +840,7 @@ var ActorConnectionBase = class {
   #sendAction(id, pending) {
     pending.sent = true;
     try {
-      this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } });
+      pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
     } catch (error) {
       this.#settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
     }
@@ -850,6 +851,25 @@ var ActorConnectionBase = class {
     this.#pending.delete(id);
     clearTimeout(pending.timer);
     settle(pending);
+  }
+  /**
+   * After a close over a frame too large: the largest call waiting is over the limit whichever
+   * frame the server refused (the first one over it), so it certainly did not run. (The other
+   * frames, subscriptions, carry an event name, which the actor limits far below a message.)
+   */
+  #failLargest() {
+    let largest;
+    for (const entry of this.#pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
+    if (!largest) return;
+    this.#settle(
+      largest[0],
+      (p) => p.reject(
+        new ActorError(
+          "message_too_long",
+          `Action '${p.name}' was not run: its message (${p.bytes} bytes) is over what the actor accepts (options.maxIncomingMessageSize, 64 KiB by default), so the server closed the connection; it reconnects. Send less.`
+        )
+      )
+    );
   }
   /** Fails calls already sent (or, when `all`, every waiting call too). */
   #failPending(error, all) {
@@ -1274,6 +1294,16 @@ function fromBase64(text) {
 function encodeToServer(encoding, message) {
   return encode(encoding, message);
 }
+function byteLength(data) {
+  if (typeof data !== "string") return data.byteLength;
+  let bytes = data.length;
+  for (let i = 0; i < data.length; i++) {
+    const unit = data.charCodeAt(i);
+    if (unit < 128) continue;
+    bytes += unit < 2048 || unit >= 55296 && unit <= 57343 ? 1 : 2;
+  }
+  return bytes;
+}
 function decodeToClient(encoding, data) {
   const message = decode(encoding, data);
   if (typeof message !== "object" || message === null || typeof message.b !== "object" || message.b === null) {
@@ -1311,6 +1341,7 @@ function webSocketTransport(socket, encoding, handlers) {
         socket.send(data);
       } catch {
       }
+      return byteLength(data);
     },
     close: () => socket.close(1e3, "client disposed")
   };
@@ -1399,6 +1430,7 @@ function sseTransport(options, handlers) {
     send: (message) => {
       const body = encodeToServer(options.encoding, message);
       queue = queue.then(() => post(message, body));
+      return byteLength(body);
     },
     close: () => finish({ code: 1e3, reason: "client disposed" })
   };
