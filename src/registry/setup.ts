@@ -1,6 +1,7 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { validateActorConfig } from "../actor/config-check";
 import { isActorDefinition } from "../actor/definition";
+import { nearestName } from "../actor/nearest-name";
 import { clientForDriver, RESERVED_ACTOR_NAMES, type Client } from "../client/client";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { checkInspectorOptions, InspectorGate, type InspectorOptions } from "../inspector/auth";
@@ -96,8 +97,17 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
   }
 }
 
+const SETUP_KEYS: readonly string[] = ["use", "bindings", "cors", "inspector"] satisfies (keyof SetupOptions<ActorDefinitions>)[];
+
 /** Registers actors: `setup({ use: { counter, chat } })`. Checks every definition now, at module load. */
 export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Registry<A> {
+  // TypeScript refuses an unknown key only in an object literal; a typo elsewhere would be ignored.
+  for (const key of Object.keys(options)) {
+    if (!SETUP_KEYS.includes(key)) {
+      const nearest = nearestName(key, SETUP_KEYS);
+      throw new Error(`setup(): unknown key '${key}'; ${nearest ? `did you mean '${nearest}'? ` : ""}setup() takes ${SETUP_KEYS.join(", ")}.`);
+    }
+  }
   const names = Object.keys(options.use ?? {});
   if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
   for (const name of names) {

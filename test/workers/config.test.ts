@@ -71,6 +71,10 @@ describe("actor() and setup() check the config at module load", () => {
     expect(() => setup({ use: { broken: { kind: "actorflare.actor", config: { onFetch: 1 } } as never } })).toThrow(/'broken'.*'onFetch'/);
     expect(() => setup({ use: { plain: { state: {} } as never } })).toThrow(/'plain' is not an actor definition/);
     expect(() => setup({ use: {} })).toThrow(/at least one actor/);
+    // Keys of setup() itself are checked too (TypeScript checks only object literals).
+    const counter = actor({ state: {} });
+    expect(() => setup({ use: { counter }, inspecter: { token: "x".repeat(32) } } as never)).toThrow(/unknown key 'inspecter'; did you mean 'inspector'\?/);
+    expect(() => setup({ uses: { counter } } as never)).toThrow(/unknown key 'uses'; did you mean 'use'\?/);
   });
 
   it("setup() refuses actor names the client keeps for itself", () => {
