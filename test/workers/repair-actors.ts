@@ -8,7 +8,13 @@ import type { registry } from "./registry";
  * calls that actor's `count`: two of them set so make a call cycle through onStart.
  */
 export const configured = actor({
-  state: { config: { limit: 3 } as { limit: number } | null, count: 0, startPeer: null as string | null, callPeer: null as string | null },
+  // Made with input `{ config: null }`, its first start fails: it exists, and never wakes until repaired.
+  createState: (_c, input: { config?: null } | undefined) => ({
+    config: input?.config === null ? null : ({ limit: 3 } as { limit: number } | null),
+    count: 0,
+    startPeer: null as string | null,
+    callPeer: null as string | null,
+  }),
   createVars: () => ({ limit: 0 }),
   onAuth: () => ({}),
   onStart: async (c) => {
