@@ -5,11 +5,13 @@ import type { InspectorSnapshot } from "../../src/protocol/inspector";
 import { keyToName } from "../../src/worker/locate";
 import {
   byKey,
+  call,
   counterAt,
   errorBody,
   INSPECTOR_API as API,
   INSPECTOR_BEARER as BEARER,
   inspector,
+  queryHeaders,
   rejection,
   snapshotOf,
   testClient,
@@ -180,9 +182,14 @@ describe("the inspector and a call cycle through onStart", () => {
     await inspector("PUT", statePath("configured", b), { body: { state: { ...healthy, callPeer: a } } });
     await restart(env.CONFIGURED, a);
 
-    const stuck = await rejection(client.configured.getOrCreate(a).count());
-    expect(stuck.code).toBe("actor_overloaded");
-    expect(stuck.message).toContain("call cycle through onStart");
+    // Over HTTP without a client, whose actionTimeout would give up first.
+    const stuck = await call("/registry/actors/actions/count", {
+      method: "POST",
+      headers: { ...queryHeaders({ getForKey: { name: "configured", key: [a] } }), "content-type": "application/json" },
+      body: JSON.stringify({ a: [] }),
+    });
+    expect(stuck.status).toBe(503);
+    expect(await errorBody(stuck)).toMatchObject({ c: "actor_overloaded", m: expect.stringContaining("call cycle through onStart") });
 
     const started = Date.now();
     const seen = await snapshotOf("configured", a);
