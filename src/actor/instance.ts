@@ -188,17 +188,22 @@ export class ActorInstance<S = unknown, V = unknown> {
       });
   }
 
-  /** Runs `onStart`; a throw leaves the instance unstarted so the next request tries again. */
+  /**
+   * Runs `onStart`; a throw leaves the instance unstarted so the next request tries again, with
+   * the state as stored: what the failed onStart changed in memory is dropped (the inspector shows,
+   * and repairs, the stored state).
+   */
   async start(): Promise<void> {
     if (this.#started) return;
     try {
       await this.#host.definition.config.onStart?.(this.context);
     } catch (error) {
       this.log.error("onStart failed; the next request will try again:", error);
+      this.reloadState();
       throw new ActorflareError(
         "actor_start_failed",
         `onStart of actor '${this.meta.name}' threw, so the actor could not start. The next request tries again; the server log has the error.`,
-        { status: 500 },
+        { status: 500, cause: error },
       );
     }
     this.saveIfChanged();
@@ -212,6 +217,11 @@ export class ActorInstance<S = unknown, V = unknown> {
 
   get state(): S {
     return this.#state.value;
+  }
+
+  /** Takes the state as stored, dropping unsaved changes, without calling onStateChange (for an instance that has not started). */
+  reloadState(): void {
+    this.#state.reset(this.#host.storage.readState<S>());
   }
 
   set state(next: S) {
@@ -331,7 +341,8 @@ export class ActorInstance<S = unknown, V = unknown> {
   }
 }
 
-function actorLogger(name: string, actorId: string): ActorLogger {
+/** The logger of `c.log`: each line starts with the actor's name and the start of its id. */
+export function actorLogger(name: string, actorId: string): ActorLogger {
   const prefix = `[actor ${name} ${actorId.slice(0, 8)}]`;
   return {
     debug(...args) {

@@ -5,7 +5,7 @@ import { ActorStorage, type StorageWrites } from "../actor/storage";
 import { rawCopy } from "../actor/state-raw";
 import { isEncoding } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
-import type { InspectorOp } from "../protocol/inspector";
+import type { InspectorOp, InspectorSnapshot } from "../protocol/inspector";
 import { DESTROYED_CLOSE } from "../protocol/messages";
 import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import type { ActorIndexRpc, Existence, IndexEntry, IndexPage, IndexPosition } from "../server/actor-index";
@@ -29,6 +29,7 @@ import { IndexClient } from "./index-client";
 import { IndexShard } from "./index-shard";
 import { inspect } from "./inspector";
 import { InspectorSockets } from "./inspector-sockets";
+import { inspectorView, replaceState, type StoredActor } from "./inspector-stored";
 import { InstanceLoader, type LoaderHooks } from "./instance-loader";
 import { httpAction } from "./routes/action";
 import { connectSse } from "./routes/connect-sse";
@@ -61,12 +62,12 @@ export interface ObjectServices {
   classNameOf: (actorName: string) => string;
 }
 
-const streamRoutes: Record<StreamContext["route"], (request: StreamRequest) => Response | Promise<Response>> = {
+/** The streaming routes that need the live instance (the inspector's live view does not: it never wakes the actor). */
+const streamRoutes: Record<Exclude<StreamContext["route"], "inspector-websocket">, (request: StreamRequest) => Response | Promise<Response>> = {
   "raw-http": rawHttp,
   "raw-websocket": rawWebSocket,
   "connect-websocket": connectWebSocket,
   "connect-sse": connectSse,
-  "inspector-websocket": ({ instance, inspectors }) => inspectors.open(instance),
 };
 
 /** An instance and the life it belongs to. */
@@ -85,7 +86,9 @@ interface Live {
 export function createActorDurableObject(name: string, definition: AnyActorDefinition, services: ObjectServices): ActorDurableObjectClass {
   return class ActorDurableObject extends DurableObject implements ActorObjectRpc, ActorIndexRpc {
     readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
-    readonly #inspectors = new InspectorSockets(this.ctx, services.inspector);
+    readonly #inspectors = new InspectorSockets(this.ctx, services.inspector, () => this.#inspectorSnapshot(), this.#log);
+    /** The actor as the inspector reads it from storage when it is not awake. */
+    readonly #stored: StoredActor = { id: this.ctx.id.toString(), name, definition };
     readonly #hooks: LoaderHooks;
     readonly #namespace: () => DurableObjectNamespace;
     /** The actor's storage, sockets and instance; a destroy replaces them. */
@@ -112,7 +115,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         },
         log: this.#log,
         // Only an inspector looks at changes and activity: without one nothing is told or recorded.
-        changed: services.inspector ? (instance) => this.#inspectors.changed(instance) : undefined,
+        changed: services.inspector ? () => this.#inspectors.changed() : undefined,
       };
       this.#life = this.#newLife();
       // An application-level ping is answered by the runtime without waking the actor.
@@ -149,12 +152,33 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     }
 
     async inspect(request: InspectorOp): Promise<Outcome<unknown>> {
+      // Reading the actor and replacing its state never wake it (inspector-stored.ts); the rest acts on it awake.
+      if (request.op === "snapshot" || request.op === "setState") {
+        try {
+          if (request.op === "snapshot") return { ok: true, value: this.#inspectorSnapshot() };
+          replaceState(this.#current(), this.#stored, request);
+          this.#inspectors.changed();
+          return { ok: true, value: null };
+        } catch (error) {
+          return failedOutcome(error, this.#log, `inspector ${request.op}`);
+        }
+      }
       return this.#call(`inspector ${request.op}`, { kind: "get" }, async ({ instance }) => {
         const value = await inspect(instance, request);
         // A cancelled job changes nothing else the live view would notice.
-        if (request.op !== "snapshot") this.#inspectors.changed(instance);
+        this.#inspectors.changed();
         return value;
       });
+    }
+
+    /** The life the inspector looks at, as it is now: none while a destroy runs (a `get` finds nothing then). */
+    #current(): ActorLife {
+      if (this.#destroying) throw errors.actorGone(name);
+      return this.#life;
+    }
+
+    #inspectorSnapshot(): InspectorSnapshot {
+      return inspectorView(this.#current(), this.#stored);
     }
 
     /** Destroys the actor (destroy.ts); resolves once it is gone, or fails with `actor_not_found` if there is none. */
@@ -258,8 +282,9 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         return httpError(400, error.toBody(), "json");
       }
       try {
+        if (context.route === "inspector-websocket") return this.#inspectors.open(this.#inspectorSnapshot());
         const { instance, life } = await this.#obtain(context.target);
-        return await streamRoutes[context.route]({ instance, sockets: life.sockets, inspectors: this.#inspectors, request, context });
+        return await streamRoutes[context.route]({ instance, sockets: life.sockets, request, context });
       } catch (error) {
         const { status, body } = publicError(error, this.#log, context.route);
         // Say the body is not wanted, rather than answer while the Worker is still sending it.

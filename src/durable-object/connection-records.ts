@@ -61,6 +61,12 @@ export class ConnectionRecords {
     return { record, subscriptions: attachment.subscriptions ?? this.#storage.subscriptions.read(attachment.id) };
   }
 
+  /** The connection on `socket` as stored, for a look only: nothing is noted about where it is kept. */
+  peek(socket: WebSocket): { record: ConnectionRecord; subscriptions: string[] } | undefined {
+    const stored = this.#stored(socket);
+    return stored && { record: stored.record, subscriptions: stored.attachment.subscriptions ?? this.#storage.subscriptions.read(stored.attachment.id) };
+  }
+
   /** The wire of the connection kept with `socket`; undefined if none was kept. */
   wireOf(socket: WebSocket): Wire | undefined {
     return this.#stored(socket)?.record.encoding;

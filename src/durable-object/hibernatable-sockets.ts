@@ -1,4 +1,4 @@
-import { Connection, type ConnectionTransport } from "../actor/connection";
+import { Connection, type ConnectionRecord, type ConnectionTransport } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
 import { ActorflareError, type ErrorBody } from "../protocol/errors";
@@ -89,6 +89,11 @@ export class HibernatableSockets {
       ids.push(conn.id);
     }
     this.#records.keepOnly(ids);
+  }
+
+  /** The connections kept with the open sockets, as stored, without rebuilding them (the inspector of an actor not awake). */
+  stored(): { record: ConnectionRecord; subscriptions: string[] }[] {
+    return this.#ctx.getWebSockets(CONNECTION_TAG).flatMap((socket) => this.#records.peek(socket) ?? []);
   }
 
   /**

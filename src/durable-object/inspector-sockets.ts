@@ -1,7 +1,7 @@
-import type { ActorInstance } from "../actor/instance";
+import { ActorflareError } from "../protocol/errors";
+import type { InspectorSnapshot } from "../protocol/inspector";
 import { upgradeResponse } from "../server/websocket-upgrade";
 import { closeQuietly } from "./socket-closing";
-import { snapshot } from "./inspector";
 
 const INSPECTOR_TAG = "actorflare:inspector";
 
@@ -11,8 +11,9 @@ const PUSH_DELAY_MS = 50;
 /**
  * The inspector's live view: a hibernatable WebSocket per open page, sent a snapshot when it
  * opens and again after each change (state written, a connection opened or closed, an action or
- * event). The page sends nothing, so an idle actor leaves memory with the socket open, as with
- * any hibernating connection, and only a change (which woke it anyway) sends anything.
+ * event, a wake that succeeded or failed). The page sends nothing the object needs (one `ping`,
+ * answered by the runtime), so an idle actor leaves memory with the socket open, as with any
+ * hibernating connection, and only a change sends anything.
  */
 export class InspectorSockets {
   readonly #ctx: DurableObjectState;
@@ -21,17 +22,22 @@ export class InspectorSockets {
    * so a connection's messages and the actor's changes skip asking the runtime for its tags.
    */
   readonly #enabled: boolean;
+  /** The snapshot to send now; throws `actor_not_found` while there is no actor to show (a destroy's end closes the sockets). */
+  readonly #view: () => InspectorSnapshot;
+  readonly #log: (...args: unknown[]) => void;
   #pending: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(ctx: DurableObjectState, enabled: boolean) {
+  constructor(ctx: DurableObjectState, enabled: boolean, view: () => InspectorSnapshot, log: (...args: unknown[]) => void) {
     this.#ctx = ctx;
     this.#enabled = enabled;
+    this.#view = view;
+    this.#log = log;
   }
 
-  async open(instance: ActorInstance): Promise<Response> {
+  open(first: InspectorSnapshot): Response {
     const { 0: client, 1: server } = new WebSocketPair();
     this.#ctx.acceptWebSocket(server, [INSPECTOR_TAG]);
-    server.send(JSON.stringify(await snapshot(instance)));
+    server.send(JSON.stringify(first));
     return upgradeResponse(client, null);
   }
 
@@ -41,12 +47,15 @@ export class InspectorSockets {
   }
 
   /** Something shown changed: one snapshot to every open page, shortly. */
-  changed(instance: ActorInstance): void {
-    // A destroy under way changes everything at once; its end closes the pages' sockets.
-    if (!this.#enabled || this.#pending !== undefined || !instance.gate.open || this.#ctx.getWebSockets(INSPECTOR_TAG).length === 0) return;
+  changed(): void {
+    if (!this.#enabled || this.#pending !== undefined || this.#ctx.getWebSockets(INSPECTOR_TAG).length === 0) return;
     this.#pending = setTimeout(() => {
       this.#pending = undefined;
-      this.#push(instance).catch((error: unknown) => instance.log.error("the inspector's snapshot failed:", error));
+      try {
+        this.#push();
+      } catch (error) {
+        if (!(error instanceof ActorflareError && error.code === "actor_not_found")) this.#log("the inspector's snapshot failed:", error);
+      }
     }, PUSH_DELAY_MS);
   }
 
@@ -57,10 +66,10 @@ export class InspectorSockets {
     for (const socket of this.#ctx.getWebSockets(INSPECTOR_TAG)) closeQuietly(socket, code, reason);
   }
 
-  async #push(instance: ActorInstance): Promise<void> {
+  #push(): void {
     const sockets = this.#ctx.getWebSockets(INSPECTOR_TAG);
-    if (sockets.length === 0 || !instance.gate.open) return;
-    const text = JSON.stringify(await snapshot(instance));
+    if (sockets.length === 0) return;
+    const text = JSON.stringify(this.#view());
     for (const socket of sockets) {
       try {
         socket.send(text);

@@ -1,39 +1,28 @@
 import { runAction } from "../actor/actions";
-import { rawCopy } from "../actor/state-raw";
 import { Connection } from "../actor/connection";
 import type { ActorInstance } from "../actor/instance";
+import type { JobRow } from "../actor/schedule-store";
+import { rawCopy } from "../actor/state-raw";
 import { errors } from "../protocol/errors";
-import { fromJsonView, type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
+import { fromJsonView, type InspectedJob, type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
 import { isPlainObject } from "../protocol/plain-object";
+import { stateDigest } from "../protocol/state-digest";
 
 /** The inspector's actions run on a connection of their own, as scheduled jobs do: no params, no auth, no connection hooks. */
 const INSPECTOR_TRANSPORT = { encoding: "json", send: () => {}, close: () => {} } as const;
 
 /**
- * What the inspector asks of a live actor (protocol/inspector.ts). Whatever changes the actor is
+ * What the inspector asks of a live actor besides a look and a state replacement (those never
+ * wake it: inspector-stored.ts). Whatever changes the actor is
  * written to its log "from inspector". A change that fails changes nothing: an action's partial
  * state is stored or dropped as for any client, a state that cannot be stored is dropped.
  */
-export async function inspect(instance: ActorInstance, request: InspectorOp): Promise<unknown> {
+export async function inspect(instance: ActorInstance, request: Exclude<InspectorOp, { op: "snapshot" | "setState" }>): Promise<unknown> {
   switch (request.op) {
-    case "snapshot":
-      return snapshot(instance);
     case "action": {
       instance.log.info(`from inspector: action '${request.name}'`);
       const conn = new Connection(INSPECTOR_TRANSPORT, { params: null, auth: undefined, state: undefined });
       return jsonView(rawCopy(await runAction(instance, conn, request.name, request.args)));
-    }
-    case "setState": {
-      const current = rawCopy(instance.state);
-      // The page edits the state as snapshots show it: its types are taken back from the marks and the state it replaces.
-      const next = fromJsonView(request.state, current);
-      // Actions read fields of an object state; anything else in its place would make each of them throw.
-      if (isPlainObject(current) && !isPlainObject(next)) throw errors.inspectorStateNotObject(kindOf(next));
-      instance.state = next;
-      // saveIfChanged restores the stored state, in memory too, when the new one cannot be stored.
-      instance.saveIfChanged();
-      instance.log.info("from inspector: state replaced");
-      return null;
     }
     case "disconnect": {
       const conn = instance.connections.all.get(request.connectionId);
@@ -49,6 +38,31 @@ export async function inspect(instance: ActorInstance, request: InspectorOp): Pr
   }
 }
 
+/** Replaces the state of a started instance: its onStateChange runs, as for any change. */
+export function replaceLiveState(instance: ActorInstance, request: { state: unknown; ifStateDigest?: string }): void {
+  instance.state = replacement(rawCopy(instance.state), request);
+  // saveIfChanged restores the stored state, in memory too, when the new one cannot be stored.
+  instance.saveIfChanged();
+  instance.log.info("from inspector: state replaced");
+}
+
+/**
+ * The state a replacement stores in place of `current` (the state as stored or in memory, unproxied).
+ * Refused, changing nothing: an edit made from another state than `current` (its `ifStateDigest`),
+ * and anything but a plain object where the state is one (every action that reads a field would
+ * fail otherwise). The page edits the state as snapshots show it: its types are taken back from
+ * the marks and from `current`.
+ */
+export function replacement(current: unknown, request: { state: unknown; ifStateDigest?: string }): unknown {
+  if (request.ifStateDigest !== undefined) {
+    const now = stateView(current).stateDigest;
+    if (now !== request.ifStateDigest) throw errors.inspectorStateChanged(request.ifStateDigest, now);
+  }
+  const next = fromJsonView(request.state, current);
+  if (isPlainObject(current) && !isPlainObject(next)) throw errors.inspectorStateNotObject(kindOf(next));
+  return next;
+}
+
 /** What a value is, in words for an error message. */
 function kindOf(value: unknown): string {
   if (value === null) return "null";
@@ -58,12 +72,31 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** What the inspector shows of the actor now. */
-export async function snapshot(instance: ActorInstance): Promise<InspectorSnapshot> {
+/** The state as snapshots show it, and the digest of that. */
+export function stateView(raw: unknown): { state: unknown; stateDigest: string } {
+  const state = jsonView(raw);
+  return { state, stateDigest: stateDigest(state) };
+}
+
+/** Scheduled jobs as the inspector shows them. */
+export function inspectedJobs(rows: JobRow[]): InspectedJob[] {
+  return rows.map(({ id, action, args, at, cron, attempts }) => ({
+    id,
+    action,
+    args: jsonView(args),
+    at,
+    ...(cron === null ? {} : { cron }),
+    tries: attempts,
+  }));
+}
+
+/** What the inspector shows of the actor now, awake. */
+export function snapshot(instance: ActorInstance): InspectorSnapshot {
   const { meta } = instance;
   return {
     actor: { id: instance.actorId, name: meta.name, key: meta.key, createdAt: meta.createdAt },
-    state: jsonView(rawCopy(instance.state)),
+    awake: true,
+    ...stateView(rawCopy(instance.state)),
     actions: Object.keys(instance.definition.config.actions ?? {}),
     connections: [...instance.connections.all.values()].map((conn) => ({
       id: conn.id,
@@ -73,14 +106,7 @@ export async function snapshot(instance: ActorInstance): Promise<InspectorSnapsh
       transport: conn.transport,
       since: conn.since,
     })),
-    schedule: (await instance.scheduler.list()).map((job) => ({
-      id: job.id,
-      action: job.action,
-      args: jsonView(job.args),
-      at: job.at,
-      ...(job.kind === "cron" ? { cron: job.cron } : {}),
-      tries: job.tries,
-    })),
+    schedule: inspectedJobs(instance.storage.schedule.all()),
     activity: instance.activity?.recent() ?? [],
     storageBytes: instance.storageBytes,
   };

@@ -2,7 +2,8 @@ import type { AnyActorDefinition } from "../actor/definition";
 import { ActorInstance, type ActorHost } from "../actor/instance";
 import type { DriverContext } from "../actor/context";
 import type { ActorMeta, ActorStorage } from "../actor/storage";
-import { errors } from "../protocol/errors";
+import { ActorflareError, errors } from "../protocol/errors";
+import type { StartFailure } from "../protocol/inspector";
 import type { ActorDescription, ActorTarget } from "../server/contract";
 import type { HibernatableSockets } from "./hibernatable-sockets";
 import type { IndexClient } from "./index-client";
@@ -23,8 +24,8 @@ export interface LoaderHooks {
   /** The actor's entry in the actor index. */
   index: IndexClient;
   log: (...args: unknown[]) => void;
-  /** Something the inspector shows may have changed in the instance (absent while the inspector is off). */
-  changed: ((instance: ActorInstance) => void) | undefined;
+  /** Something the inspector shows may have changed: the instance, or whether it woke (absent while the inspector is off). */
+  changed: (() => void) | undefined;
 }
 
 /**
@@ -35,6 +36,8 @@ export interface LoaderHooks {
  */
 export class InstanceLoader {
   #instance: ActorInstance | undefined;
+  /** Why the last wake of the existing actor failed, until one succeeds (the inspector shows it). */
+  #failure: StartFailure | undefined;
   #loading = false;
   /** The load under way, if any. */
   #load: Promise<unknown> | undefined;
@@ -62,6 +65,11 @@ export class InstanceLoader {
   /** The instance if it is loaded, started or not. */
   get loaded(): ActorInstance | undefined {
     return this.#instance;
+  }
+
+  /** Why the actor's last wake failed, if none has succeeded since. */
+  get failure(): StartFailure | undefined {
+    return this.#failure;
   }
 
   /** Whether a load (and start) is running: nothing else reaches the object meanwhile. */
@@ -120,12 +128,6 @@ export class InstanceLoader {
     let created: { key: string[]; token: string } | undefined;
     if (!instance) {
       const meta = this.#storage.readMeta();
-      const { changed: tell } = this.#hooks;
-      const changed = tell
-        ? () => {
-            if (this.#instance) tell(this.#instance);
-          }
-        : undefined;
       const host: ActorHost = {
         definition: this.#definition,
         storage: this.#storage,
@@ -133,13 +135,17 @@ export class InstanceLoader {
         client: this.#hooks.client,
         destroy: this.#hooks.destroy,
         driver: this.#hooks.driver,
-        changed,
+        changed: this.#hooks.changed,
       };
       if (meta) {
-        instance = await ActorInstance.load(host, meta.unlisted ? await this.#list(meta) : meta);
-        this.#sockets.restore(instance);
-        // A destroy a crash cut short keeps its due alarm: it finishes the destroy, even if this wake fails.
-        if (!meta.destroying) await instance.scheduler.rearm();
+        try {
+          instance = await ActorInstance.load(host, meta.unlisted ? await this.#list(meta) : meta);
+          this.#sockets.restore(instance);
+          // A destroy a crash cut short keeps its due alarm: it finishes the destroy, even if this wake fails.
+          if (!meta.destroying) await instance.scheduler.rearm();
+        } catch (error) {
+          throw this.#wakeFailed(error);
+        }
       } else if (target.kind === "get") {
         throw this.#notFound();
       } else {
@@ -160,11 +166,22 @@ export class InstanceLoader {
     if (target.kind === "create" && !created) throw errors.actorAlreadyExists(instance.meta.name, instance.meta.key);
     try {
       await instance.start();
+    } catch (error) {
+      throw this.#wakeFailed(error);
     } finally {
       // In the background: until it lands, listings ask the actor, which answers once this load is over.
       if (created) void this.#hooks.index.settle(created.key, created.token, true);
     }
+    this.#failure = undefined;
+    this.#hooks.changed?.();
     return instance;
+  }
+
+  /** Notes why the existing actor could not wake, for the inspector (which is told), and returns the error. */
+  #wakeFailed(error: unknown): unknown {
+    this.#failure = startFailure(error);
+    this.#hooks.changed?.();
+    return error;
   }
 
   /** Records an actor made before the actor index (layout < 2) there; if that fails, its next wake tries again. */
@@ -177,4 +194,15 @@ export class InstanceLoader {
       return meta;
     }
   }
+}
+
+/** What the inspector shows of a failed wake: our error's code and message, and what actor code threw. */
+function startFailure(error: unknown): StartFailure {
+  const ours = error instanceof ActorflareError;
+  const thrown = ours ? error.cause : error;
+  const cause = thrown === undefined ? {} : { cause: thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown) };
+  const { code, message } = ours
+    ? error
+    : { code: "internal_error", message: "Loading the actor threw (in createVars, or the runtime failed); the server log has the stack." };
+  return { code, message, ...cause, at: Date.now() };
 }

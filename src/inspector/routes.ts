@@ -91,7 +91,11 @@ const setState: RouteHandler = async (runtime, route) => {
   const located = locate(runtime, route);
   const body = await jsonBody(located, route.request);
   if (!("state" in body)) throw errors.invalidRequest('The body needs "state", the whole new state as JSON. Nothing was changed.');
-  return ask(located, { op: "setState", state: body.state });
+  const { ifStateDigest } = body;
+  if (ifStateDigest !== undefined && typeof ifStateDigest !== "string") {
+    throw errors.invalidRequest('"ifStateDigest" must be the stateDigest string of the snapshot the edit started from, or left out. Nothing was changed.');
+  }
+  return ask(located, { op: "setState", state: body.state, ...(ifStateDigest === undefined ? {} : { ifStateDigest }) });
 };
 
 const disconnect: RouteHandler = (runtime, route) => ask(locate(runtime, route), { op: "disconnect", connectionId: route.params.id ?? "" });

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "websocket_handler_not_defined",
   "namespace_not_found",
   "job_not_found",
+  "state_changed",
   // Actor code or configuration that fails.
   "user_error",
   "action_timed_out",

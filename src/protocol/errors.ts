@@ -287,8 +287,17 @@ export const errors = {
   invalidSchedule(message: string, metadata?: unknown) {
     return new ActorflareError("invalid_schedule", message, { metadata });
   },
-  actorOverloaded() {
-    return new ActorflareError("actor_overloaded", "The actor is overloaded; retry later with backoff.", { status: 503 });
+  /**
+   * `startStuck`: the runtime reset the object because a blockConcurrencyWhile waited too long,
+   * which for an actor means its load or start: almost always a call cycle through onStart.
+   */
+  actorOverloaded(startStuck = false) {
+    const message = startStuck
+      ? "The actor is overloaded: its start waited more than 30 s, and the runtime reset its object. " +
+        "The likely cause is a call cycle through onStart (its onStart calls an actor that calls it back, and that call waits for the start). " +
+        "Make the call after the start instead (from c.waitUntil() or a scheduled job), or retry later with backoff if the start is only slow."
+      : "The actor is overloaded; retry later with backoff. If every call fails this way after about 30 s, see whether its onStart calls an actor that calls it back (a call cycle through onStart).";
+    return new ActorflareError("actor_overloaded", message, { status: 503 });
   },
   // RivetKit 2.3's wire (docs/protocol.md §12).
   invalidRivetEncoding(value: string | null) {
@@ -349,6 +358,13 @@ export const errors = {
     return new ActorflareError(
       "invalid_request",
       `The actor's state is an object, and the new state is ${kind}: replace it with a JSON object (edit a copy of the current state). Nothing was changed.`,
+    );
+  },
+  inspectorStateChanged(expected: string, actual: string) {
+    return new ActorflareError(
+      "state_changed",
+      `The actor's state changed since the copy this edit started from (digest ${actual.slice(0, 32)}, not ${expected.slice(0, 32)}). Nothing was changed: copy the current state again, redo the edit and replace it, or leave out ifStateDigest to overwrite whatever is there.`,
+      { status: 409 },
     );
   },
   connNotFound() {

@@ -41,10 +41,30 @@ export interface InspectedJob {
   tries: number;
 }
 
+/** Why the actor's last wake failed (its load or its `onStart` threw): known while its object stays in memory. */
+export interface StartFailure {
+  /** The error code requests got: `actor_start_failed`, `migration_failed`, `internal_error`… */
+  code: string;
+  message: string;
+  /** What actor code threw, when it was not one of actorflare's errors (the inspector is the actor's owner's). */
+  cause?: string;
+  /** When the wake failed, in ms since the epoch. */
+  at: number;
+}
+
 /** What the inspector shows of one actor. */
 export interface InspectorSnapshot {
   actor: { id: string; name: string; key: string[]; createdAt: number };
+  /**
+   * Whether the actor is in memory and started. When it is not (asleep, or its wake failed), the
+   * snapshot is read from storage without starting it: no actor code runs, and `activity` is empty.
+   */
+  awake: boolean;
+  /** Set while the actor's last wake failed and none has succeeded since. */
+  startFailure?: StartFailure;
   state: unknown;
+  /** A digest of `state` as shown: send it back as `ifStateDigest` to replace only that state (docs/protocol.md §13). */
+  stateDigest: string;
   /** The names of its actions. */
   actions: string[];
   connections: InspectedConnection[];
@@ -59,7 +79,7 @@ export interface InspectorSnapshot {
 export type InspectorOp =
   | { op: "snapshot" }
   | { op: "action"; name: string; args: unknown[] }
-  | { op: "setState"; state: unknown }
+  | { op: "setState"; state: unknown; ifStateDigest?: string }
   | { op: "disconnect"; connectionId: string }
   | { op: "cancelJob"; jobId: string };
 

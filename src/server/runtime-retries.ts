@@ -30,6 +30,14 @@ export function isOverloaded(error: unknown): boolean {
 }
 
 /**
+ * Whether the runtime reset the object because a `blockConcurrencyWhile` waited too long (its
+ * message says so). An actor's object holds one only while it loads and starts the actor.
+ */
+export function isStuckStart(error: unknown): boolean {
+  return isOverloaded(error) && error instanceof Error && error.message.includes("blockConcurrencyWhile");
+}
+
+/**
  * Calls a Durable Object (an RPC method or fetch), trying again what the runtime marks retryable
  * and not overloaded, up to 3 attempts in all (1 when `replayable` is false). The last error is thrown.
  */

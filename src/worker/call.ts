@@ -1,7 +1,7 @@
 import { errors, isStackOverflow } from "../protocol/errors";
 import { valueNotEncodable } from "../protocol/json-text";
 import type { ActorObjectRpc, Outcome } from "../server/contract";
-import { isOverloaded, isRpcMissing, withRuntimeRetries } from "../server/runtime-retries";
+import { isOverloaded, isRpcMissing, isStuckStart, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
 
 /**
@@ -11,7 +11,7 @@ import type { LocatedActor } from "./locate";
  * not send the answer back (a Promise or a function in it), `value_not_serializable`.
  */
 function asProxyError(error: unknown): Error {
-  if (isOverloaded(error)) return errors.actorOverloaded();
+  if (isOverloaded(error)) return errors.actorOverloaded(isStuckStart(error));
   // The runtime could not send the actor's answer back: it holds what no encoding carries.
   const uncloneable = error instanceof Error ? /^([\s\S]*) could not be cloned/.exec(error.message)?.[1] : undefined;
   if (uncloneable !== undefined) return valueNotEncodable(uncloneableWhat(uncloneable), error);

@@ -48,17 +48,18 @@ export function screenshotPath(name: string): string {
 }
 
 /**
- * The demo worker under one `wrangler dev` for the test file (with its own persist folder; both
- * go after the file) and a fresh headless Chromium for each test (closed after it).
+ * The demo worker (or the one whose wrangler.toml is in `cwd`) under one `wrangler dev` for the
+ * test file (with its own persist folder; both go after the file) and a fresh headless Chromium
+ * for each test (closed after it).
  */
-export function useDemoInChromium() {
+export function useDemoInChromium(options: { cwd?: string } = {}) {
   let server: WranglerDev | undefined;
   let persist: Awaited<ReturnType<typeof tempPersistDir>> | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
     persist = await tempPersistDir();
-    server = await startWranglerDev({ persistTo: persist.path });
+    server = await startWranglerDev({ persistTo: persist.path, cwd: options.cwd });
   });
   afterAll(async () => {
     await server?.stop();
@@ -87,7 +88,7 @@ export function useDemoInChromium() {
       await this.server.stop();
       server = undefined;
       await whileDown?.();
-      server = await startWranglerDev({ persistTo: persist!.path, port });
+      server = await startWranglerDev({ persistTo: persist!.path, port, cwd: options.cwd });
     },
   };
 }

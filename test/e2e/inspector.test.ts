@@ -3,7 +3,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { eventually, problemsOf, screenshotPath, unique, useDemoInChromium } from "./browser";
+import { eventually, screenshotPath, unique, useDemoInChromium } from "./browser";
+import { leaves, openInspector as openOn, pick, signIn, status, unexpected } from "./inspector-page";
 
 /**
  * The inspector page (/registry/inspector) of the demo worker in headless Chromium against a
@@ -46,36 +47,8 @@ const countOf = (page: Page) => page.evaluate(() => (globalThis as unknown as Pa
 const connectionIdOf = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).conn.connectionId);
 const statusesOf = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).statuses);
 
-async function openInspector(viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
-  const context = await demo.browser.newContext({ viewport });
-  const page = await context.newPage();
-  const problems = problemsOf(page);
-  // confirm() before a state edit: the test says yes.
-  page.on("dialog", (dialog) => void dialog.accept());
-  await page.goto(`${demo.server.url}/registry/inspector`);
-  return { page, problems };
-}
-
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.getByLabel("Inspector token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function pick(page: Page, name: string, key: string): Promise<void> {
-  await page.getByLabel("Name").selectOption(name);
-  await page.getByLabel("Key (text, or a JSON array)").fill(key);
-  await page.getByRole("button", { name: "Inspect" }).click();
-}
-
-/** The state tree's leaves as `name: value` lines. */
-const leaves = (page: Page) => page.locator("#state-tree .leaf").allTextContents();
-const status = (page: Page) => page.getByRole("status").textContent();
-
-/**
- * Problems besides the refusals the tests provoke (a wrong token: 401, a throwing action: 400),
- * which Chromium logs as failed loads.
- */
-const unexpected = (problems: string[]) => problems.filter((problem) => !/Failed to load resource: the server responded with a status of 40[01]/.test(problem));
+/** The inspector page of the demo; `confirm()` before a state edit is answered yes. */
+const openInspector = (viewport?: { width: number; height: number }) => openOn(demo.browser, demo.server.url, viewport);
 
 describe("the inspector page", () => {
   it("refuses a wrong token, then signs in with the right one; every control has a label", async () => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromJsonView, jsonView } from "../../src/protocol/inspector";
+import { stateDigest } from "../../src/protocol/state-digest";
 
 /** What the page does with a snapshot's state: JSON text, edited or not, sent back. */
 const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(jsonView(value)));
@@ -77,5 +78,23 @@ describe("a state edited in the inspector keeps its types", () => {
     expect(Object.getPrototypeOf(revived)).toBe(Object.prototype);
     expect(Object.keys(revived)).toEqual(["__proto__"]);
     expect(Object.keys(jsonView(revived) as object)).toEqual(["__proto__"]);
+  });
+});
+
+describe("stateDigest", () => {
+  it("is the same for the same state whatever the order of its keys, and tells states apart", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), stateValue), (state) => {
+        const view = jsonView(state) as Record<string, unknown>;
+        const reversed = Object.fromEntries(Object.entries(view).reverse());
+        expect(stateDigest(reversed)).toBe(stateDigest(view));
+        // As the page gets it and sends it back.
+        expect(stateDigest(JSON.parse(JSON.stringify(view)))).toBe(stateDigest(view));
+        expect(stateDigest({ ...view, "\u0000extra": 1 })).not.toBe(stateDigest(view));
+      }),
+    );
+    expect(stateDigest({ count: 1 })).toMatch(/^[0-9a-f]{16}$/);
+    expect(stateDigest({ count: 1 })).not.toBe(stateDigest({ count: 10 }));
+    expect(stateDigest({ nested: { a: 1, b: 2 } })).toBe(stateDigest({ nested: { b: 2, a: 1 } }));
   });
 });

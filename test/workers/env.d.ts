@@ -19,5 +19,6 @@ declare namespace Cloudflare {
     DOOMED: DurableObjectNamespace;
     BACKGROUND: DurableObjectNamespace;
     SHARING: DurableObjectNamespace;
+    CONFIGURED: DurableObjectNamespace;
   }
 }

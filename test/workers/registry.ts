@@ -8,6 +8,7 @@ import { sharing } from "./sharing-actors";
 import { doomed } from "./destroy-actors";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
 import { placed } from "./placement-actors";
+import { configured } from "./repair-actors";
 
 /** Float16Array (ES2025), which workerd has and this project's types (ES2023) do not name. */
 export const Float16 = (globalThis as unknown as { Float16Array: new (values: number[]) => ArrayLike<number> }).Float16Array;
@@ -659,5 +660,6 @@ export const registry = setup({
     background,
     sharing,
     notSqlite,
+    configured,
   },
 });

@@ -27,6 +27,7 @@ export const {
   Background,
   Sharing,
   NotSqlite,
+  Configured,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();

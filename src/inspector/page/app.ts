@@ -1,49 +1,28 @@
 // The inspector page's script, bundled into ../page-html.ts by build.mjs (`npm run build:inspector`).
 import type { ActorListPage } from "../../protocol/actor-list";
 import type { InspectorSnapshot } from "../../protocol/inspector";
-import { abbreviated, button, code, formatBytes, stateTree, table } from "./elements";
+import { api, BASE, failure, RequestFailed } from "./api";
+import { copiedFrom, forgetOrigin, replacePlan, sameActor } from "./draft";
+import { abbreviated, button, code, formatBytes, stateTree, table, utc } from "./elements";
+import { activityTable, connectionsTable, scheduleTable } from "./tables";
 
-const BASE = "/registry/inspector";
 /** The longest wait before the live view connects again after it dropped. */
 const MAX_RETRY_MS = 10_000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = $<HTMLParagraphElement>("status");
 
-interface ApiError {
-  c: string;
-  m: string;
-}
-
-class RequestFailed extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ApiError,
-  ) {
-    super(`${body.c}: ${body.m}`);
-  }
-}
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    credentials: "same-origin",
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const parsed = text === "" ? {} : (JSON.parse(text) as { value?: T } & Partial<ApiError>);
-  if (!response.ok) throw new RequestFailed(response.status, { c: parsed.c ?? "http_error", m: parsed.m ?? response.statusText });
-  return parsed.value as T;
-}
-
+/** The status line says the latest outcome, whatever it was: each action on the page ends here. */
 function say(message: string, isError = false): void {
   status.textContent = message;
   status.classList.toggle("error", isError);
 }
 
-function failure(error: unknown): string {
-  return error instanceof RequestFailed ? `${error.body.c}: ${error.body.m}` : String(error);
+/** What must not be missed about the shown actor (its wake fails, it was destroyed); empty hides it. */
+function warn(message: string): void {
+  const banner = $("banner");
+  banner.textContent = message;
+  banner.hidden = message === "";
 }
 
 // --- signing in ---
@@ -110,8 +89,10 @@ $<HTMLFormElement>("pick").addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = $<HTMLSelectElement>("actor-name").value;
   const id = $<HTMLInputElement>("actor-id").value.trim();
+  const keyText = $<HTMLInputElement>("actor-key").value;
+  if (id && keyText) return say("Give a key or an id, not both: clear one of them.", true);
   try {
-    selected = id ? { getForId: { name, actorId: id } } : { getForKey: { name, key: readKey($<HTMLInputElement>("actor-key").value) } };
+    selected = id ? { getForId: { name, actorId: id } } : { getForKey: { name, key: readKey(keyText) } };
   } catch (error) {
     return say(`The key is not valid: ${error instanceof Error ? error.message : error}`, true);
   }
@@ -150,7 +131,7 @@ async function listActors(cursor?: string): Promise<void> {
     const page = await api<ActorListPage>("GET", `/api/list?name=${encodeURIComponent(name)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     const rows = page.actors.map((actor) => [
       code(JSON.stringify(actor.key)),
-      new Date(actor.createdAt).toLocaleString(),
+      utc(actor.createdAt),
       abbreviated(actor.id),
       button("Inspect", `Inspect ${name} ${JSON.stringify(actor.key)}`, () => inspectById(actor.id)),
     ]);
@@ -212,6 +193,8 @@ async function refresh(): Promise<boolean> {
 
 let live: WebSocket | undefined;
 let retries = 0;
+/** The shown actor was destroyed: its last snapshot stays on screen, and nothing acts on it. */
+let destroyed = false;
 
 function stopWatching(): void {
   const previous = live;
@@ -225,8 +208,12 @@ function watch(): void {
   if (!selected) return;
   const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}${BASE}${actorPath("/api/actor/live")}`);
   live = socket;
+  // The runtime does not finish a close the actor starts (a destroy) on a hibernatable socket that
+  // has received nothing: the page would hear of it only when the actor leaves memory. One `ping`,
+  // answered by the runtime without waking the actor, avoids it.
+  socket.addEventListener("open", () => socket.send("ping"));
   socket.addEventListener("message", (event) => {
-    if (live !== socket) return;
+    if (live !== socket || event.data === "pong") return;
     retries = 0;
     $("live").textContent = "Live";
     render(JSON.parse(event.data as string) as InspectorSnapshot);
@@ -234,6 +221,7 @@ function watch(): void {
   socket.addEventListener("close", (event) => {
     if (live !== socket) return;
     live = undefined;
+    if (event.code === 1001 && event.reason === "actor_destroyed") return showDestroyed();
     // Refused (an unknown actor): the code is the reason, and trying again would not help.
     if (event.code === 1011 && event.reason) {
       $("live").textContent = "Not live.";
@@ -256,6 +244,8 @@ function reconnectLater(): void {
       // Refused (a token that stopped working, an actor that is gone): say so and stop.
       if (error instanceof RequestFailed && error.status < 500) {
         if (error.status === 401) show("sign-in");
+        // Destroyed while the live view was away.
+        if (error.body.c === "actor_not_found" && snapshot) return showDestroyed();
         $("live").textContent = "Not live.";
         return say(failure(error), true);
       }
@@ -264,70 +254,61 @@ function reconnectLater(): void {
   }, wait);
 }
 
-/** The controls that act on the shown actor: off while none is shown. */
-const actorControls = () => [$<HTMLButtonElement>("state-copy"), $<HTMLButtonElement>("state-replace"), $<HTMLButtonElement>("call-submit")];
+/** The controls that act on the shown actor: off while none is shown, or once it was destroyed. */
+const actorControls = () => [
+  $<HTMLButtonElement>("state-copy"),
+  $<HTMLButtonElement>("state-replace"),
+  $<HTMLButtonElement>("call-submit"),
+  ...document.querySelectorAll<HTMLButtonElement>("#connections button, #schedule button"),
+];
 
 /** Shows no actor: nothing of the previous one stays on screen, and nothing acts on it. */
 function clearView(): void {
   snapshot = undefined;
+  destroyed = false;
   for (const id of ["summary", "state-tree", "action-names", "connections", "schedule", "activity", "action-result"]) $(id).replaceChildren();
   $("live").textContent = "";
+  warn("");
   for (const control of actorControls()) control.disabled = true;
+}
+
+/** The shown actor was destroyed: say so, keep its last snapshot for reference, and let nothing act on it. */
+function showDestroyed(): void {
+  stopWatching();
+  destroyed = true;
+  for (const control of actorControls()) control.disabled = true;
+  $("live").textContent = "Destroyed.";
+  const id = snapshot ? ` (id ${snapshot.actor.id})` : "";
+  warn(`This actor${id} was destroyed. What is shown is its last snapshot; nothing here acts on it. Inspect its key again for an actor made since.`);
+  say("The actor was destroyed.", true);
+}
+
+/** The banner's text for an actor whose last wake failed. */
+function wakeFailure({ startFailure: failed }: InspectorSnapshot): string {
+  if (!failed) return "";
+  const thrown = failed.cause ? ` It threw: ${failed.cause}.` : "";
+  return `This actor failed to start (its last wake, ${utc(failed.at)}): ${failed.code}: ${failed.message}${thrown} Its state is shown as stored; a state replaced here is stored for its next wake.`;
 }
 
 function render(next: InspectorSnapshot): void {
   const before = snapshot;
+  // The same query may name another actor now: the one shown was destroyed and its key used again.
+  if (before && !sameActor(before.actor, next.actor))
+    say(`This is another actor than the one shown before (created ${utc(next.actor.createdAt)}): that one is gone.`, true);
   snapshot = next;
-  for (const control of actorControls()) control.disabled = false;
+  destroyed = false;
   const { actor } = next;
+  warn(wakeFailure(next));
+  const awake = next.awake ? "awake" : "not awake (read from storage)";
   $("summary").textContent =
-    `${actor.name} ${JSON.stringify(actor.key)} · id ${actor.id} · created ${new Date(actor.createdAt).toLocaleString()} · storage ${formatBytes(next.storageBytes)}`;
+    `${actor.name} ${JSON.stringify(actor.key)} · id ${actor.id} · created ${utc(actor.createdAt)} · ${awake} · storage ${formatBytes(next.storageBytes)}`;
   if (JSON.stringify(before?.state) !== JSON.stringify(next.state)) $("state-tree").replaceChildren(stateTree(next.state));
   $("action-names").replaceChildren(...next.actions.map((name) => new Option(name)));
-  $("connections").replaceChildren(
-    table(
-      ["Id", "Transport", "Since", "Params", "Conn state", "Subscriptions", ""],
-      next.connections.map((conn) => [
-        abbreviated(conn.id),
-        conn.transport,
-        new Date(conn.since).toLocaleString(),
-        code(JSON.stringify(conn.params)),
-        code(JSON.stringify(conn.state) ?? ""),
-        conn.subscriptions.join(", "),
-        button("Disconnect", `Disconnect ${conn.id}`, () => change("DELETE", `/api/actor/connections/${encodeURIComponent(conn.id)}`, "Disconnected.")),
-      ]),
-      "No open connections.",
-    ),
-  );
-  $("schedule").replaceChildren(
-    table(
-      ["When", "Action", "Arguments", "Repeats", "Tries", ""],
-      next.schedule.map((job) => [
-        new Date(job.at).toLocaleString(),
-        job.action,
-        code(JSON.stringify(job.args)),
-        job.cron ?? "no",
-        String(job.tries),
-        button("Cancel", `Cancel ${job.action} at ${new Date(job.at).toLocaleString()}`, () =>
-          change("DELETE", `/api/actor/schedule/${encodeURIComponent(job.id)}`, "Job cancelled."),
-        ),
-      ]),
-      "No scheduled jobs.",
-    ),
-  );
-  $("activity").replaceChildren(
-    table(
-      ["Time", "Kind", "Name", "Took", "Outcome"],
-      next.activity.map((entry) => [
-        new Date(entry.at).toLocaleTimeString(),
-        entry.kind,
-        entry.name,
-        entry.kind === "action" ? `${entry.durationMs} ms` : "",
-        entry.outcome === "ok" ? "ok" : `error ${entry.code ?? ""}`,
-      ]),
-      "Nothing yet since the actor woke.",
-    ),
-  );
+  const act = (method: string, path: string, done: string) => void change(method, path, done).catch(() => {});
+  $("connections").replaceChildren(connectionsTable(next.connections, act));
+  $("schedule").replaceChildren(scheduleTable(next.schedule, act));
+  $("activity").replaceChildren(activityTable(next.activity, next.awake));
+  for (const control of actorControls()) control.disabled = false;
 }
 
 // --- changing the actor ---
@@ -345,19 +326,29 @@ async function change(method: string, path: string, done: string, body?: unknown
 }
 
 $("state-copy").addEventListener("click", () => {
-  $<HTMLTextAreaElement>("state-json").value = JSON.stringify(snapshot?.state ?? null, null, 2);
+  if (!snapshot) return;
+  $<HTMLTextAreaElement>("state-json").value = JSON.stringify(snapshot.state ?? null, null, 2);
+  copiedFrom(snapshot);
+  say("Current state copied into the editor.");
 });
 
 $<HTMLFormElement>("edit-state").addEventListener("submit", async (event) => {
   event.preventDefault();
+  if (!snapshot || destroyed) return say("No actor to replace the state of.", true);
   let state: unknown;
   try {
     state = JSON.parse($<HTMLTextAreaElement>("state-json").value);
   } catch (error) {
     return say(`The new state is not valid JSON (${error instanceof Error ? error.message : error}). Nothing was changed.`, true);
   }
-  if (!confirm("Replace the actor's whole state with this JSON?")) return say("State left as it was.");
-  await change("PUT", "/api/actor/state", "State replaced.", { state }).catch(() => {});
+  const { question, ifStateDigest } = replacePlan(snapshot);
+  if (!confirm(question)) return say("State left as it was.");
+  try {
+    await change("PUT", "/api/actor/state", "State replaced.", ifStateDigest === undefined ? { state } : { state, ifStateDigest });
+    forgetOrigin();
+  } catch {
+    // change() said why.
+  }
 });
 
 $<HTMLFormElement>("call").addEventListener("submit", async (event) => {
@@ -372,7 +363,7 @@ $<HTMLFormElement>("call").addEventListener("submit", async (event) => {
   } catch (error) {
     result.textContent = `The arguments are not valid (${error instanceof Error ? error.message : error}). Nothing was called.`;
     result.classList.add("error");
-    return;
+    return say(`Action ${name} not called: its arguments are not valid.`, true);
   }
   try {
     const value = await change("POST", "/api/actor/action", `Action ${name} returned.`, { name, args });

@@ -4,6 +4,16 @@ export function formatBytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** A time in UTC, with the zone said: cron expressions run in UTC, and one zone for every time on the page. */
+export function utc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** The time of day in UTC, to the millisecond (recent activity). */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 23)} UTC`;
+}
+
 /** A long id cut to its start; the whole id is its title (and the accessible name of its row's button). */
 export function abbreviated(id: string): HTMLElement {
   const element = code(id.length > 12 ? `${id.slice(0, 8)}…` : id);
@@ -14,6 +24,13 @@ export function abbreviated(id: string): HTMLElement {
 export function code(text: string): HTMLElement {
   const element = document.createElement("code");
   element.textContent = text;
+  return element;
+}
+
+/** A value as JSON in a table cell: it may wrap anywhere, having no spaces to wrap at. */
+export function json(value: unknown): HTMLElement {
+  const element = code(JSON.stringify(value) ?? "");
+  element.className = "json";
   return element;
 }
 
