@@ -196,7 +196,7 @@ describe("an endpoint nobody listens on", () => {
     const gone = await start(startSilent());
     await gone.close();
     const handle = client(gone.url).counter.getOrCreate(["k"], { params: PARAMS }) as ActorHandle;
-    for (const call of [() => handle.action("increment", 1), () => handle.resolve(), () => client(gone.url).counter.list(), () => handle.destroy()]) {
+    for (const call of [() => handle.action("increment", [1]), () => handle.resolve(), () => client(gone.url).counter.list(), () => handle.destroy()]) {
       const error = await expectActorError(call(), "connection_failed");
       expect(error.message).toContain(gone.url);
     }
