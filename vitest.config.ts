@@ -6,12 +6,17 @@ export default defineConfig({
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } })],
-        // One file at a time: tests that reset every Durable Object (abortAllDurableObjects) would
-        // otherwise drop the connections of tests running beside them.
-        test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000, fileParallelism: false },
+        test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000, maxWorkers: 3 },
       },
       {
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts", "test/react/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts", "test/react/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 3,
+        },
       },
       {
         // `npm run test:e2e`: the demo in Chromium (playwright-core) against wrangler dev.
