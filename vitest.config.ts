@@ -6,6 +6,10 @@ export default defineConfig({
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/workers/wrangler.toml" } })],
+        // Three files at a time, workerd and Node files side by side: most of them wait on a
+        // runtime rather than the CPU. vitest-pool-workers starts a runtime with its own storage for
+        // each file, so abortAllDurableObjects in one file reaches no other. Both projects need the
+        // same maxWorkers for vitest to run them in one group instead of one after the other.
         test: { name: "workerd", include: ["test/workers/**/*.test.ts"], testTimeout: 20_000, maxWorkers: 3 },
       },
       {
