@@ -20,12 +20,14 @@ export interface AuthOptions {
 }
 
 export interface FetchOptions<A> {
-  auth: A;
+  /** What `onAuth` returned; undefined for calls that skip it (the server-side client, `c.client()`). */
+  auth: A | undefined;
 }
 
 export interface WebSocketOptions<A> {
   request: Request;
-  auth: A;
+  /** What `onAuth` returned; undefined for calls that skip it (the server-side client, `c.client()`). */
+  auth: A | undefined;
 }
 
 /** What connection hooks learn about the request that opens the connection. */
@@ -65,9 +67,9 @@ export interface ActorOptions {
  * `CS` connection state, `DB` the database client (`c.db`).
  */
 export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
-  state?: S;
-  createState?: (c: CreateContext, input: I) => S | Promise<S>;
-  vars?: V;
+  state?: S | undefined;
+  createState?: ((c: CreateContext, input: I) => S | Promise<S>) | undefined;
+  vars?: V | undefined;
   /**
    * Vars made on every wake; `driver` holds the Durable Object's state and bindings. A method
    * signature, so that a Worker project may annotate `driver` with the Workers types.
@@ -79,40 +81,40 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
    * `TActions`' constraint instead, TypeScript would fix `V` before reading `createVars`, and
    * `c.vars` would be `undefined` in every action of an actor whose `createVars` takes `c`.
    */
-  actions?: TActions & Actions<S, V, CS, DB>;
+  actions?: (TActions & Actions<S, V, CS, DB>) | undefined;
   /**
    * A database over the actor's own SQLite, as `c.db`: `drizzle({ schema, migrations })` from
    * `actorflare/db/drizzle`. Its migrations run once per wake, before onCreate and onStart.
    */
-  db?: DatabaseProvider<DB>;
+  db?: DatabaseProvider<DB> | undefined;
   /** Runs in the front Worker before any Durable Object is addressed. Without it, public clients get 403. */
-  onAuth?: (options: AuthOptions, params: any) => A | Promise<A>;
+  onAuth?: ((options: AuthOptions, params: any) => A | Promise<A>) | undefined;
   /** Once per actor, when it is created, before it serves anything. */
-  onCreate?: (c: ActorContext<S, V, DB>, input: I) => void | Promise<void>;
+  onCreate?: ((c: ActorContext<S, V, DB>, input: I) => void | Promise<void>) | undefined;
   /** On every wake (each time the Durable Object loads the actor), before the first request. */
-  onStart?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
+  onStart?: ((c: ActorContext<S, V, DB>) => void | Promise<void>) | undefined;
   /**
    * When the actor is destroyed (`c.destroy()` or a client's `handle.destroy()`), after the
    * requests running in it finished and before its connections close and its storage is
    * deleted. Bounded by `options.actionTimeout`; a throw is logged and the destroy goes on.
    */
-  onDestroy?: (c: ActorContext<S, V, DB>) => void | Promise<void>;
+  onDestroy?: ((c: ActorContext<S, V, DB>) => void | Promise<void>) | undefined;
   /** After every change to the state. */
-  onStateChange?: (c: ActorContext<S, V, DB>, newState: S) => void;
+  onStateChange?: ((c: ActorContext<S, V, DB>, newState: S) => void) | undefined;
   /**
    * Sees every action's output before it is answered (or, for a scheduled run, dropped) and may
    * replace it; within the action's timeout. A throw is logged and the output goes out as it was.
    */
-  onBeforeActionResponse?: <Out>(c: ActorContext<S, V, DB>, name: string, args: unknown[], output: Out) => Out | Promise<Out>;
-  onFetch?: (c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>;
-  onWebSocket?: (c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>;
+  onBeforeActionResponse?: ((c: ActorContext<S, V, DB>, name: string, args: unknown[], output: unknown) => unknown) | undefined;
+  onFetch?: ((c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>) | undefined;
+  onWebSocket?: ((c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>) | undefined;
   /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */
-  onBeforeConnect?: (c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => void | Promise<void>;
-  connState?: CS;
-  createConnState?: (c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => CS | Promise<CS>;
-  onConnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
-  onDisconnect?: (c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>;
-  options?: ActorOptions;
+  onBeforeConnect?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => void | Promise<void>) | undefined;
+  connState?: CS | undefined;
+  createConnState?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => CS | Promise<CS>) | undefined;
+  onConnect?: ((c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>) | undefined;
+  onDisconnect?: ((c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>) | undefined;
+  options?: ActorOptions | undefined;
   /**
    * Keeps every instance of this actor, and its storage, inside a Durable Objects jurisdiction
    * (`"eu"`, `"fedramp"`, `"fedramp-high"`). Its objects are other objects than those of the

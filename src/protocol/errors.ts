@@ -41,7 +41,7 @@ export class ActorflareError extends Error {
 
 /** An error thrown on purpose by actor code; the client receives its code and message. */
 export class UserError extends ActorflareError {
-  constructor(message: string, options: { code?: string; metadata?: unknown } = {}) {
+  constructor(message: string, options: { code?: string | undefined; metadata?: unknown } = {}) {
     super(options.code ?? "user_error", message, { metadata: options.metadata, status: 400 });
     this.name = "UserError";
   }

@@ -160,6 +160,19 @@ function inputChecks() {
   return client;
 }
 
+/** `auth` may be undefined in onFetch and onWebSocket (the server-side client and `c.client()` skip onAuth); onBeforeActionResponse may replace an output with any value. */
+function hookChecks() {
+  return actor({
+    state: {},
+    onAuth: () => ({ uid: "ada" }),
+    // @ts-expect-error: auth is undefined for calls that skip onAuth
+    onFetch: (_c, _request, { auth }) => new Response(auth.uid),
+    onWebSocket: (_c, websocket, { auth }) => websocket.send(auth?.uid ?? "server"),
+    onBeforeActionResponse: (_c, name, _args, output) => (name === "secret" ? "[redacted]" : output),
+    actions: {},
+  });
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
@@ -171,5 +184,6 @@ describe("client types", () => {
     expect(typeof connsChecks).toBe("function");
     expect(typeof saveStateChecks).toBe("function");
     expect(typeof inputChecks).toBe("function");
+    expect(typeof hookChecks).toBe("function");
   });
 });
