@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
-import type { ActorInstance } from "../actor/instance";
+import { actorLogger, type ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
 import { rawCopy } from "../actor/state-raw";
 import { isEncoding } from "../protocol/encoding";
@@ -85,7 +85,8 @@ interface Live {
  */
 export function createActorDurableObject(name: string, definition: AnyActorDefinition, services: ObjectServices): ActorDurableObjectClass {
   return class ActorDurableObject extends DurableObject implements ActorObjectRpc, ActorIndexRpc {
-    readonly #log = (...args: unknown[]) => console.error(`[actor ${name}]`, ...args);
+    // With `c.log`'s prefix (the name and the start of the id), so every line of one object matches.
+    readonly #log = actorLogger(name, this.ctx.id.toString()).error;
     readonly #inspectors = new InspectorSockets(this.ctx, services.inspector, () => this.#inspectorSnapshot(), this.#log);
     /** The actor as the inspector reads it from storage when it is not awake. */
     readonly #stored: StoredActor = { id: this.ctx.id.toString(), name, definition };

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { keyToName } from "../../src/worker/locate";
 import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
 import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
@@ -209,6 +210,21 @@ describe("onAuth", () => {
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({ c: "internal_error", m: "Internal error. Read the server logs for more details.", md: {} });
     expect(text).not.toContain("secret crash detail");
+  });
+
+  it("the masked exception is logged under the actor's name and the start of its id, as c.log writes", async () => {
+    const key = uniqueKey();
+    const logged = vi.spyOn(console, "error");
+    const response = await call("/registry/actors/actions/crash", {
+      method: "POST",
+      headers: { ...queryHeaders({ getOrCreateForKey: { name: "chatRoom", key: [key] } }), "content-type": "application/json" },
+      body: JSON.stringify({ a: [] }),
+    });
+    expect(response.status).toBe(500);
+    const id = env.CHAT_ROOM.idFromName(keyToName([key])).toString();
+    const lines = logged.mock.calls.filter((args) => args.some((arg) => arg instanceof Error && arg.message === "secret crash detail"));
+    logged.mockRestore();
+    expect(lines.map((args) => args[0])).toEqual([`[actor chatRoom ${id.slice(0, 8)}]`]);
   });
 
   it("spoofed auth on an actor without onAuth is still refused", async () => {
