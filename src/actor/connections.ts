@@ -1,3 +1,4 @@
+import { answerNotSent } from "../protocol/action-answer";
 import { errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
 import { closeReasonOn } from "../protocol/wire";
@@ -194,7 +195,11 @@ export class Connections {
           // The action may have changed the connection's state; if it cannot be stored, the action fails.
           conn.persist(true);
         }
-        conn.deliver(toClient.actionResponse(id, output));
+        try {
+          conn.deliver(toClient.actionResponse(id, output));
+        } catch (error) {
+          throw answerNotSent(name, error);
+        }
       } catch (error) {
         const { status, body } = errorToBody(error);
         if (status === 500) this.#instance.log.error(`action '${name}' failed:`, error);

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AnyActorDefinition } from "../actor/definition";
 import { actorLogger, type ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
-import { rawCopy } from "../actor/state-raw";
+import type { EncodedAnswer } from "../protocol/action-answer";
 import { isEncoding } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { InspectorOp, InspectorSnapshot } from "../protocol/inspector";
@@ -141,8 +141,8 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
     }
 
-    async action(call: ActionCall): Promise<Outcome<unknown>> {
-      return this.#call(`action '${call.name}'`, call.target, async ({ instance }) => rawCopy(await httpAction(instance, call)));
+    async action(call: ActionCall): Promise<Outcome<EncodedAnswer>> {
+      return this.#call(`action '${call.name}'`, call.target, ({ instance }) => httpAction(instance, call));
     }
 
     async message(call: MessageCall): Promise<Outcome<null>> {

@@ -1,3 +1,4 @@
+import type { EncodedAnswer } from "../protocol/action-answer";
 import type { ErrorBody } from "../protocol/errors";
 import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
 import type { InspectorOp } from "../protocol/inspector";
@@ -40,6 +41,11 @@ export interface ActionCall {
   /** onAuth's value; undefined for the server-side client. */
   auth: unknown;
   request: RequestHead | undefined;
+  /**
+   * The wire the object encodes the answer in (protocol/action-answer.ts): the request's on the
+   * routes, CBOR for the server's own clients, which decode it (CBOR keeps a Date, a Map, a bigint).
+   */
+  encoding: Wire;
 }
 
 /** A message for an SSE connection; the token proves it is the connection's own client. */
@@ -66,7 +72,7 @@ export interface ActorObjectRpc {
   resolve(target: ActorTarget): Promise<Outcome<string>>;
   /** The actor's id, name, key and creation time, creating it first when the target allows; a `get` does not wake it. */
   describe(target: ActorTarget): Promise<Outcome<ActorDescription>>;
-  action(call: ActionCall): Promise<Outcome<unknown>>;
+  action(call: ActionCall): Promise<Outcome<EncodedAnswer>>;
   message(call: MessageCall): Promise<Outcome<null>>;
   /** The inspector's requests (reached only through the inspector's routes, which check its token): never creates an actor. */
   inspect(request: InspectorOp): Promise<Outcome<unknown>>;

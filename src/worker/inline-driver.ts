@@ -6,6 +6,7 @@ import { ActorError, errorFromResponse } from "../client/errors";
 import { webSocketTransport } from "../client/transports";
 import { acceptUpgradeResponse } from "../client/websocket";
 import type { CallingObject } from "../durable-object/actor-durable-object";
+import { decode } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorQuery } from "../protocol/query";
 import { acceptedProtocol, PROTOCOL_RIVETKIT } from "../protocol/subprotocols";
@@ -60,8 +61,18 @@ export class InlineClientDriver implements ClientDriver {
   action(query: ActorQuery, name: string, args: unknown[], params: unknown): Promise<unknown> {
     return asClientErrors(async () => {
       const located = this.#locate(query);
-      const call = { target: located.target, name, args: this.#data(args), params: this.#data(params ?? null), auth: undefined, request: undefined };
-      return outcomeValue(await callActor(located, (stub) => stub.action(call)));
+      // The answer comes as CBOR whatever the client's encoding: it keeps what RPC would (a Date, a Map, a bigint).
+      const call = {
+        target: located.target,
+        name,
+        args: this.#data(args),
+        params: this.#data(params ?? null),
+        auth: undefined,
+        request: undefined,
+        encoding: "cbor",
+      } as const;
+      const answer = decode("cbor", outcomeValue(await callActor(located, (stub) => stub.action(call)))) as { o?: unknown };
+      return answer.o;
     });
   }
 

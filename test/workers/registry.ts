@@ -9,6 +9,7 @@ import { doomed } from "./destroy-actors";
 import { badMigration, sqlNotes, todoList } from "./sql-actors";
 import { placed } from "./placement-actors";
 import { configured } from "./repair-actors";
+import { Point, type Shape, shaped } from "./answer-values";
 
 /** Float16Array (ES2025), which workerd has and this project's types (ES2023) do not name. */
 export const Float16 = (globalThis as unknown as { Float16Array: new (values: number[]) => ArrayLike<number> }).Float16Array;
@@ -587,6 +588,19 @@ const caller = actor({
       const [box, tags] = (await handle.echo(c.state.box, c.state.box.tags)) as [typeof c.state.box, Map<string, number>];
       return { items: box.items, boxTags: [...box.tags], tags: [...tags] };
     },
+    /** Another actor's answer, `shaped(kind)`, as `c.client()` gives it, or the error it gives instead. */
+    shapedBy: async (c, key: string, kind: Shape): Promise<{ answer: unknown } | { code: string; message: string }> => {
+      try {
+        return { answer: await c.client<typeof registry>().echo.getOrCreate(key).shaped(kind) };
+      } catch (error) {
+        return { code: (error as ActorError).code, message: (error as ActorError).message };
+      }
+    },
+    /** The same with a state change in the other actor, and how many it made. */
+    moveBy: async (c, key: string, kind: Shape): Promise<{ answer: unknown; moves: number }> => {
+      const echo = c.client<typeof registry>().echo.getOrCreate(key);
+      return { answer: await echo.move(kind), moves: await echo.moves() };
+    },
     startError: (c) => c.vars.startError,
     echoedAtCreate: (c) => c.state.echoedAtCreate,
     bump: (c, amount: number) => {
@@ -615,14 +629,24 @@ function made(kind: "bigint" | "bigints" | "cycle" | "halves" | "promise" | "fun
 
 /** Sends its arguments back: values of every kind, both ways, on every wire. */
 const echo = actor({
-  state: {},
+  state: { moves: 0 },
   onAuth: () => ({}),
+  // `hooked`'s output leaves as a class instance made by the hook.
+  onBeforeActionResponse: (_c, name, _args, output) => (name === "hooked" ? (new Point(1, 1) as typeof output) : output),
   actions: {
     echo: (_c, ...args: unknown[]) => args,
     nothing: () => undefined,
     make: (_c, kind: Parameters<typeof made>[0]) => made(kind),
     /** Values whose declared types JSON does not keep (the README's client section). */
     typed: () => ({ at: new Date(0), tags: new Set(["a"]), counts: new Map([["a", 1]]), bytes: new Uint8Array([1, 2]) }),
+    shaped: (_c, kind: Shape) => shaped(kind),
+    /** Changes the state, then answers with `shaped(kind)`. */
+    move: (c, kind: Shape) => {
+      c.state.moves++;
+      return shaped(kind);
+    },
+    moves: (c) => c.state.moves,
+    hooked: () => null,
   },
 });
 

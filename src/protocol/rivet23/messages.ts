@@ -112,14 +112,18 @@ function writeToClient(message: ToClient): Uint8Array<ArrayBuffer> {
   return writer.bytes();
 }
 
-/** One server→client message of a 2.3 connection: text for JSON, bytes otherwise. */
-export function encodeToClient23(encoding: Rivet23Encoding, message: ToClient): string | Uint8Array<ArrayBuffer> {
+/** `encode()`, with what no encoding carries (a Promise, a function) the actor's to fix, as on actorflare's own wire. */
+function carried(encode: () => string | Uint8Array<ArrayBuffer>): string | Uint8Array<ArrayBuffer> {
   try {
-    return encoding === "bare" ? writeToClient(message) : tagged(encoding, { body: toRivetMessage(message) });
+    return encode();
   } catch (error) {
-    // What no encoding carries (a Promise, a function) is the actor's to fix, as on actorflare's own wire.
     throw error instanceof UnencodableError ? valueNotEncodable(error.what, error) : error;
   }
+}
+
+/** One server→client message of a 2.3 connection: text for JSON, bytes otherwise. */
+export function encodeToClient23(encoding: Rivet23Encoding, message: ToClient): string | Uint8Array<ArrayBuffer> {
+  return carried(() => (encoding === "bare" ? writeToClient(message) : tagged(encoding, { body: toRivetMessage(message) })));
 }
 
 /** The arguments of a 2.3 HTTP action body (`{ args }`); anything else is `invalid_action_request`. */
@@ -150,9 +154,9 @@ function response(encoding: Rivet23Encoding, body: string | Uint8Array<ArrayBuff
   return new Response(body, { status, headers: { "content-type": encoding === "json" ? "application/json" : "application/octet-stream" } });
 }
 
-/** A 2.3 HTTP action's answer, `{ output }`. */
-export function actionResponse23(encoding: Rivet23Encoding, output: unknown): Response {
-  return response(encoding, encoding === "bare" ? versioned().data(cborPayload(output)).bytes() : tagged(encoding, { output }), 200);
+/** The body of a 2.3 HTTP action's answer, `{ output }`. */
+export function actionAnswer23(encoding: Rivet23Encoding, output: unknown): string | Uint8Array<ArrayBuffer> {
+  return carried(() => (encoding === "bare" ? versioned().data(cborPayload(output)).bytes() : tagged(encoding, { output })));
 }
 
 /** A 2.3 HTTP error answer, `{ group, code, message, metadata? }`. */

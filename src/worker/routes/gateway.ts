@@ -1,7 +1,8 @@
+import { actionAnswerResponse } from "../../protocol/action-answer";
 import { errors } from "../../protocol/errors";
 import { type GatewayPath, splitGatewayPath } from "../../protocol/rivet23/gateway";
 import { acceptedProtocol23, HEADER23_ENCODING, parseProtocols23 } from "../../protocol/rivet23/headers";
-import { actionResponse23, decodeActionArgs23 } from "../../protocol/rivet23/messages";
+import { decodeActionArgs23 } from "../../protocol/rivet23/messages";
 import { rivet23Wire, type Wire } from "../../protocol/wire";
 import { ACTOR_ORIGIN } from "../../server/contract";
 import { httpError, publicError, webSocketError } from "../../server/error-answers";
@@ -36,8 +37,9 @@ const under = (actorPath: string, prefix: string) => actorPath === prefix || act
 async function action(runtime: Parameters<RouteHandler>[0], route: RouteContext, path: GatewayPath, name: string): Promise<Response> {
   const encoding = rivet23Encoding(route.request.headers.get(HEADER23_ENCODING), true);
   const info = { query: gatewayQuery(path), params: rivet23Params(route.request, undefined, null) };
-  const outcome = await callHttpAction(runtime, route, info, name, (body) => decodeActionArgs23(encoding, body));
-  return outcome.ok ? actionResponse23(encoding, outcome.value) : httpError(outcome.status, outcome.error, rivet23Wire(encoding));
+  const wire = rivet23Wire(encoding);
+  const outcome = await callHttpAction(runtime, route, info, name, wire, (body) => decodeActionArgs23(encoding, body));
+  return outcome.ok ? actionAnswerResponse(wire, outcome.value) : httpError(outcome.status, outcome.error, wire);
 }
 
 async function rawHttp(runtime: Parameters<RouteHandler>[0], { request, env }: RouteContext, path: GatewayPath): Promise<Response> {

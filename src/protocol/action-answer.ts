@@ -1,0 +1,43 @@
+import { contentType, type Encoding, encode } from "./encoding";
+import { ActorflareError } from "./errors";
+import { actionAnswer23 } from "./rivet23/messages";
+import { rivet23EncodingOf, type Wire } from "./wire";
+
+/**
+ * An action's answer leaves the actor encoded by the wire's own encoder, on a connection
+ * (messages.ts) as over HTTP (here), so both carry the same value the same way: a class
+ * instance as its own enumerable properties, a Date as JSON or CBOR writes it. RPC's structured
+ * clone, which refuses class instances, never sees the output, only these bytes.
+ */
+
+/** An HTTP action's answer body, encoded by the actor's object: text for JSON, bytes otherwise. */
+export type EncodedAnswer = string | Uint8Array<ArrayBuffer>;
+
+/** `{ o: output }` (`{}` for undefined) on actorflare's wire, `{ output }` on RivetKit 2.3's. */
+export function encodeActionAnswer(wire: Wire, name: string, output: unknown): EncodedAnswer {
+  try {
+    const rivet23 = rivet23EncodingOf(wire);
+    return rivet23 ? actionAnswer23(rivet23, output) : encode(wire as Encoding, output === undefined ? {} : { o: output });
+  } catch (error) {
+    throw answerNotSent(name, error);
+  }
+}
+
+/** The Worker's response for an encoded answer. */
+export function actionAnswerResponse(wire: Wire, body: EncodedAnswer): Response {
+  const json = wire === "json" || wire === "rivet23-json";
+  return new Response(body, { headers: { "content-type": contentType(json ? "json" : "cbor") } });
+}
+
+/**
+ * An output its encoding cannot carry, met after the action ran and its state was saved: the
+ * caller must learn that a retry would run it again. Any other error is returned as it is.
+ */
+export function answerNotSent(name: string, error: unknown): unknown {
+  if (!(error instanceof ActorflareError) || error.code !== "value_not_serializable") return error;
+  return new ActorflareError("value_not_serializable", `Action '${name}' ran (what it changed is kept), but its output could not be sent: ${error.message}`, {
+    status: error.status,
+    metadata: error.metadata,
+    cause: error,
+  });
+}
