@@ -4,6 +4,7 @@ import { DESTROYED_CLOSE, type ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
+import { wireArguments } from "./arguments";
 import { ActorError, argumentsNotEncodable } from "./errors";
 
 export interface ConnectionOptions {
@@ -134,7 +135,7 @@ export class ActorConnectionBase {
         this.#pending.delete(id);
         reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
       }, this.#options.actionTimeout);
-      const pending: PendingAction = { name, args, sent: false, bytes: 0, resolve, reject, timer };
+      const pending: PendingAction = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });

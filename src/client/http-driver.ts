@@ -6,6 +6,7 @@ import type { ActorListPage } from "../protocol/actor-list";
 import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, RawRequestInit, TransportHandlers } from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ACTION_ANSWER, DESTROY_ANSWER, LIST_ANSWER, readAnswer, RESOLVE_ANSWER } from "./answers";
+import { wireArguments } from "./arguments";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { protocolRequest, withoutRedirects } from "./protocol-request";
 import { sseTransport, webSocketTransport } from "./transports";
@@ -133,7 +134,7 @@ export class HttpClientDriver implements ClientDriver {
     headers.set("content-type", contentType(encoding));
     let body: string | Uint8Array<ArrayBuffer>;
     try {
-      body = encode(encoding, { a: args });
+      body = encode(encoding, { a: wireArguments(encoding, args) });
     } catch (error) {
       throw argumentsNotEncodable(name, encoding, error);
     }

@@ -7,6 +7,7 @@ import { HttpClientDriver } from "../client/http-driver";
 import { OpenResources } from "../client/open-resources";
 import type { TransportKind } from "../client/driver";
 import type { Encoding } from "../protocol/encoding";
+import { nearestName } from "../actor/nearest-name";
 import { ScheduleStore } from "../actor/schedule-store";
 import type { ActorQuery } from "../protocol/query";
 import { queryActorName } from "../protocol/query-facts";
@@ -76,6 +77,8 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
   const client = clientForDriver<Registry<A>>(driver, settings, resources);
 
   const namespaceOf = (name: string): DurableObjectNamespace => {
+    // A misspelt name would otherwise be blamed on the wrangler config, as a missing binding.
+    if (!Object.hasOwn(registry.actors, name)) throw unregisteredActor(name, Object.keys(registry.actors));
     const binding = registry.bindingName(name);
     const namespace = (env as unknown as Record<string, unknown>)[binding];
     if (typeof namespace !== "object" || namespace === null || !("idFromName" in namespace)) {
@@ -149,6 +152,15 @@ export function setupTest<A extends ActorDefinitions>(registry: Registry<A>, opt
       return (await listDurableObjectIds(namespace)).filter((id) => !shards.some((shard) => shard.equals(id))).map((id) => id.toString());
     },
   };
+}
+
+/** A name no actor of the registry has: the nearest registered one, if any is near, and all of them. */
+function unregisteredActor(name: string, registered: readonly string[]): Error {
+  const nearest = nearestName(name, registered);
+  return new Error(
+    `setupTest: no actor named '${name}' is registered; ${nearest ? `did you mean '${nearest}'? ` : ""}` +
+      `The registry has ${registered.join(", ")}. Use the name the actor has in setup({ use }).`,
+  );
 }
 
 /** Restarts one object: it leaves memory and drops its sockets; its storage stays. */

@@ -84,7 +84,7 @@ describe("the packed package in a fresh project", () => {
       .filter(Boolean);
     // Each is run here: init (from the tarball) and the install in beforeAll, `npm run dev` as `wrangler dev` on a free port.
     expect(commands).toEqual([
-      "npx actorflare init my-actors && cd my-actors",
+      "npx --yes actorflare init my-actors && cd my-actors",
       "npm install",
       "npx wrangler types",
       "npm test",

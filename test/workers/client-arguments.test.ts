@@ -35,3 +35,34 @@ describe.each(matrix)("an argument %s (%s) cannot carry", (transport, encoding, 
     expect(await handle.send("fine")).toBe(1);
   });
 });
+
+// JSON has no `undefined`: in an array it writes null, and a default parameter does not apply to
+// null. The client leaves trailing `undefined` arguments out, so `f(undefined)` is `f()`.
+describe("a trailing undefined argument in JSON", () => {
+  it("over HTTP is left out, so the action's default applies", async () => {
+    const handle = testClient("json").counter.getOrCreate(uniqueKey());
+    expect(await handle.increment(undefined)).toBe(1);
+    expect(await handle.action("increment", [undefined])).toBe(2);
+    const echo = testClient("json").echo.getOrCreate(uniqueKey());
+    expect(await echo.echo(1, undefined, undefined)).toEqual([1]);
+    // One in the middle cannot be left out: it arrives as null (README, "the types say...").
+    expect(await echo.echo(undefined, 2)).toEqual([null, 2]);
+  });
+
+  it.each(["websocket", "sse"] as const)("over a %s connection too", async (transport) => {
+    const conn = testClient("json", transport).counter.getOrCreate(uniqueKey()).connect();
+    expect(await conn.increment(undefined)).toBe(1);
+    expect(await conn.action("increment", [undefined])).toBe(2);
+    await conn.dispose();
+    const echo = testClient("json", transport).echo.getOrCreate(uniqueKey()).connect();
+    expect(await echo.echo(1, undefined)).toEqual([1]);
+    expect(await echo.echo(undefined, 2)).toEqual([null, 2]);
+    await echo.dispose();
+  });
+
+  it("CBOR carries undefined as it is", async () => {
+    const echo = testClient("cbor").echo.getOrCreate(uniqueKey());
+    expect(await echo.echo(1, undefined)).toEqual([1, undefined]);
+    expect(await echo.echo(1, undefined)).toHaveLength(2);
+  });
+});

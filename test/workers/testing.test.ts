@@ -117,4 +117,24 @@ describe("actorflare/testing", () => {
     const id = await handle.resolve();
     expect(await actorIds("counter")).toContain(id);
   });
+
+  it("a misspelt actor name is named as unregistered, with the nearest registered name and the others", async () => {
+    const error = await actorIds("chatRom" as "chatRoom").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain("no actor named 'chatRom' is registered");
+    expect(message).toContain("did you mean 'chatRoom'?");
+    expect(message).toContain("counter, ");
+    expect(message).not.toContain("binding");
+    // The helpers that take a handle say the same of one whose name is not registered.
+    const misspelt = { query: { getForKey: { name: "chatRom", key: [uniqueKey()] } } };
+    for (const helper of [restartActor, runScheduled]) {
+      const refused = await helper(misspelt).catch((caught: unknown) => caught);
+      expect((refused as Error).message).toContain("no actor named 'chatRom' is registered");
+    }
+    // Nothing near: no suggestion, still the list.
+    const far = (await actorIds("zzzzzzzz" as "chatRoom").catch((caught: unknown) => caught)) as Error;
+    expect(far.message).not.toContain("did you mean");
+    expect(far.message).toContain("chatRoom");
+  });
 });

@@ -551,6 +551,14 @@ function reportCallbackError(error, what) {
   else console.error(`actorflare: a ${what} callback threw (the connection is unaffected):`, error);
 }
 
+// src/client/arguments.ts
+function wireArguments(encoding, args) {
+  if (encoding !== "json") return args;
+  let end = args.length;
+  while (end > 0 && args[end - 1] === void 0) end--;
+  return end === args.length ? args : args.slice(0, end);
+}
+
 // src/client/errors.ts
 var ActorError = class _ActorError extends Error {
   // `string & {}` keeps the known codes as suggestions while any UserError code fits.
@@ -674,7 +682,7 @@ var ActorConnectionBase = class {
         this.#pending.delete(id);
         reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
       }, this.#options.actionTimeout);
-      const pending = { name, args, sent: false, bytes: 0, resolve, reject, timer };
+      const pending = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });
@@ -1748,7 +1756,7 @@ var HttpClientDriver = class {
     headers.set("content-type", contentType(encoding));
     let body;
     try {
-      body = encode(encoding, { a: args });
+      body = encode(encoding, { a: wireArguments(encoding, args) });
     } catch (error) {
       throw argumentsNotEncodable(name, encoding, error);
     }
