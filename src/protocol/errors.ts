@@ -239,6 +239,13 @@ export const errors = {
   messageTooLong(limit: number, fix = "Send less, or raise the actor's options.maxIncomingMessageSize.") {
     return new ActorflareError("message_too_long", `The message is larger than this route accepts (${limit} bytes). ${fix}`, { status: 413 });
   },
+  rpcValueTooLarge(cause: unknown) {
+    return new ActorflareError(
+      "value_not_serializable",
+      "The actor was reached, but what it sent back is over the 32 MiB the runtime carries in one call between the Worker and a Durable Object. If it was an action's answer, the action ran (what it changed is kept): answer less, or send large data from onFetch, whose body streams. An inspector snapshot of a state this large cannot be shown; read the state in pages through an action.",
+      { status: 500, cause },
+    );
+  },
   proxyError(detail: string) {
     return new ActorflareError("proxy_error", `The front Worker could not reach the actor: ${detail}`, { status: 502 });
   },

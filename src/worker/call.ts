@@ -16,6 +16,9 @@ function asProxyError(error: unknown): Error {
   const uncloneable = error instanceof Error ? /^([\s\S]*) could not be cloned/.exec(error.message)?.[1] : undefined;
   if (uncloneable !== undefined) return valueNotEncodable(uncloneableWhat(uncloneable), error);
   if (error instanceof RangeError || isStackOverflow(error)) return errors.nestedTooDeeply();
+  // The object answered, but with more than one RPC call carries (an answer encode-action-answer
+  // could not measure exactly, an inspector snapshot of a huge state): it was reached.
+  if (error instanceof Error && /limited to 32\s?MiB/i.test(error.message)) return errors.rpcValueTooLarge(error);
   return errors.proxyError(error instanceof Error ? error.message : String(error));
 }
 

@@ -80,6 +80,18 @@ describe("an HTTP action's answer is what a connection answers", () => {
       expect(await handle.moves()).toBe(1);
     });
 
+    it("an answer over the 32 MiB one RPC call carries is value_not_serializable, saying the action ran", async () => {
+      const handle = testClient(encoding).echo.getOrCreate(uniqueKey());
+      const error = await rejection(handle.moveLarge(33 * 1024 * 1024));
+      expect(error.code).toBe("value_not_serializable");
+      expect(error.message).toMatch(
+        /^Action 'moveLarge' ran \(what it changed is kept\), but its output could not be sent: it is 33\.0 MiB encoded, over the 32 MiB/,
+      );
+      expect(await handle.moves()).toBe(1);
+      // Just under the limit still answers.
+      expect((await handle.moveLarge(31 * 1024 * 1024)).length).toBe(31 * 1024 * 1024);
+    });
+
     it("a class instance made by onBeforeActionResponse too", async () => {
       const client = testClient(encoding);
       const handle = client.echo.getOrCreate(uniqueKey());

@@ -647,6 +647,11 @@ const echo = actor({
     },
     moves: (c) => c.state.moves,
     hooked: () => null,
+    /** Changes the state, then answers a string of `length` characters. */
+    moveLarge: (c, length: number) => {
+      c.state.moves++;
+      return "z".repeat(length);
+    },
   },
 });
 
