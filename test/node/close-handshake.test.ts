@@ -13,8 +13,11 @@ import { TEST_WORKER_DIR, useWranglerDev, type WranglerDev } from "./wrangler-de
 let server: WranglerDev;
 useWranglerDev((started) => (server = started), { cwd: TEST_WORKER_DIR });
 
-/** An answered close reaches `ws` within milliseconds; an unanswered one takes 10 to 30 s. */
-const ANSWER_WITHIN_MS = 1_000;
+/**
+ * An answered close reaches `ws` within milliseconds on a quiet machine, in seconds on a loaded
+ * one; an unanswered one takes 10 to 30 s. A bound under 10 s tells them apart.
+ */
+const ANSWER_WITHIN_MS = 5_000;
 const WAIT_MS = 15_000;
 
 const sockets = new Set<NodeWebSocket>();
@@ -96,7 +99,7 @@ describe("a close frame from the client is answered at once", () => {
     );
   }
 
-  it.each(cases)("%s socket, close(%j): answered with %j, cleanly, within 1 s", async (kind, args, expected) => {
+  it.each(cases)("%s socket, close(%j): answered with %j, cleanly, at once", async (kind, args, expected) => {
     const opened = open(kind, queryFor[kind](uniqueKey("close")));
     await opened.firstMessage;
     const answer = await timedClose(opened, args);
@@ -115,7 +118,7 @@ describe("a close frame from the client is answered at once", () => {
 
   // The runtime evicts an actor that had no events for about 10 s (see test/workers/hibernation.test.ts);
   // a close then reaches a fresh object, which must answer before loading the actor.
-  it("a connection whose actor hibernated: a plain close() is answered within 1 s", async () => {
+  it("a connection whose actor hibernated: a plain close() is answered at once", async () => {
     const key = uniqueKey("hibernated");
     const handle = client().chatRoom.getOrCreate(key);
     const opened = open("connection", chatQuery(key));
@@ -135,7 +138,7 @@ describe("a close frame from the client is answered at once", () => {
 describe("a close the actor starts reaches the client at once", () => {
   // The runtime leaves such a close unfinished on a hibernatable socket that has received no
   // frame (10 to 30 s, until the actor leaves memory); actorflare's client sends one `ping`.
-  it("a connection that has sent nothing since it opened (no listener, no call) sees conn.disconnect() within 1 s", async () => {
+  it("a connection that has sent nothing since it opened (no listener, no call) sees conn.disconnect() at once", async () => {
     const key = uniqueKey("kick");
     const actors = client();
     const quiet = actors.chatRoom.getOrCreate(key, { params: { name: "quiet" } }).connect();

@@ -39,7 +39,8 @@ describe("actorflare/react against wrangler dev (jsdom)", () => {
     const client = createClient(server.url);
     const { useActor, useActorEvent } = createActorHooks(client);
     const room = `react-${crypto.randomUUID()}`;
-    const exposed: { send?: (text: string) => Promise<unknown> } = {};
+    // Each component's own `send`: whichever rendered last would be a different sender from run to run.
+    const sends: Record<string, (text: string) => Promise<unknown>> = {};
 
     function Room({ name }: { name: string }) {
       const { connection, state } = useActor({ name: "chat", key: room, params: { name } });
@@ -48,7 +49,7 @@ describe("actorflare/react against wrangler dev (jsdom)", () => {
         const { from, text } = message as { from: string; text: string };
         setLines((previous) => [...previous, `${from}: ${text}`]);
       });
-      exposed.send = connection?.send;
+      if (connection) sends[name] = connection.send;
       return createElement("p", { id: `room-${name}` }, `${state}|${lines.join(",")}`);
     }
 
@@ -66,12 +67,12 @@ describe("actorflare/react against wrangler dev (jsdom)", () => {
 
     const heard = (name: string) => text(name).includes(": warm-up");
     await untilEveryoneHears(
-      (attempt) => exposed.send!(`warm-up ${attempt}`),
+      (attempt) => sends.bob!(`warm-up ${attempt}`),
       () => heard("ada") && heard("bob"),
       "both subscriptions",
     );
     await act(async () => {
-      await exposed.send!("hello from react");
+      await sends.bob!("hello from react");
     });
     await eventually(() => text("ada").endsWith("hello from react") && text("bob").endsWith("hello from react"), "the broadcast");
     expect(text("ada")).toMatch(/^open\|.*,bob: hello from react$/);

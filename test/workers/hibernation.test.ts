@@ -136,7 +136,7 @@ describe.concurrent("actors leaving memory", () => {
       await conn.dispose();
 
       const handle = testClient().chatRoom.getOrCreate(key);
-      await expect.poll(() => handle.stats(), { timeout: 5_000 }).toMatchObject({ disconnects: 1 });
+      await expect.poll(() => handle.stats(), { timeout: 10_000 }).toMatchObject({ disconnects: 1 });
       expect(await handle.wakeId()).toBe(firstWake);
     }, 40_000);
   });

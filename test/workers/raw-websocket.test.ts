@@ -2,7 +2,7 @@ import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ActorError, type ActorWebSocket } from "../../src/client/index";
 import { call, testClient, uniqueKey } from "./helpers";
-import { SocketReader, subprotocols, upgrade } from "./ws-helpers";
+import { ANSWERED_CLOSE_MS, SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
 type Welcome = {
   type: string;
@@ -155,7 +155,7 @@ describe("raw WebSocket close without a code", () => {
     const reader = new SocketReader(socket);
     await reader.nextJson();
     socket.close();
-    expect(await reader.closedWithin(1_000)).toMatchObject({ code: 1005, wasClean: true });
+    expect(await reader.closedWithin(ANSWERED_CLOSE_MS)).toMatchObject({ code: 1005, wasClean: true });
     const welcome = await new SocketReader(await handle.websocket()).nextJson<Welcome>();
     expect(welcome.lastClose).toEqual({ code: 1005, reason: "" });
   });

@@ -7,8 +7,8 @@ import { testClient, uniqueKey } from "./helpers";
 import { healFragile } from "./registry";
 
 type ScheduledState = { ticks: string[]; failures: number; starts: number };
-const stubFor = (key: string) => env.SCHEDULED.get(env.SCHEDULED.idFromName(keyToName([key])));
-const alarmOf = (key: string) => runInDurableObject(stubFor(key), (_instance, state) => state.storage.getAlarm());
+const stubFor = (key: string, namespace = env.SCHEDULED) => namespace.get(namespace.idFromName(keyToName([key])));
+const alarmOf = (key: string, namespace = env.SCHEDULED) => runInDurableObject(stubFor(key, namespace), (_instance, state) => state.storage.getAlarm());
 /** Far enough ahead that a slow machine cannot reach it during a test; runDueNow brings it forward. */
 const HOUR = 3_600_000;
 
@@ -18,6 +18,22 @@ async function runDueNow(key: string): Promise<void> {
     state.storage.sql.exec("UPDATE actorflare_schedule SET at = at - ?", HOUR + 1_000);
   });
   expect(await runDurableObjectAlarm(stubFor(key))).toBe(true);
+}
+
+/**
+ * The next try of a `patientScheduled` job (its retries wait an hour, then two): made due now and
+ * run on the alarm. Answers the job as listed afterwards (undefined once it is gone), and when the try ran.
+ */
+async function runNextTry(handle: { list(): Promise<unknown> }, key: string): Promise<{ job: ScheduledJob | undefined; ranAfter: number; ranBefore: number }> {
+  await runInDurableObject(stubFor(key, env.PATIENT_SCHEDULED), (_instance, state) => {
+    state.storage.sql.exec("UPDATE actorflare_schedule SET at = ?", Date.now() - 1_000);
+  });
+  const ranAfter = Date.now();
+  expect(await runDurableObjectAlarm(stubFor(key, env.PATIENT_SCHEDULED))).toBe(true);
+  const ranBefore = Date.now();
+  const [job, ...others] = (await handle.list()) as ScheduledJob[];
+  expect(others).toEqual([]);
+  return { job, ranAfter, ranBefore };
 }
 
 describe("c.schedule", () => {
@@ -63,12 +79,19 @@ describe("c.schedule", () => {
   it("a job survives a restart, runs once, and is not duplicated by wakes that re-run onStart", async () => {
     const key = uniqueKey();
     const handle = testClient().scheduled.getOrCreate(key);
-    await handle.later(600, "survivor");
+    const id = await handle.later(HOUR, "survivor");
     await abortAllDurableObjects();
     expect(((await handle.read()) as ScheduledState).starts).toBe(2);
     await abortAllDurableObjects();
-    await expect.poll(async () => ((await handle.read()) as ScheduledState).ticks, { timeout: 5_000 }).toEqual(["survivor"]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two wakes re-ran onStart: the job is there once, the alarm armed for it.
+    const jobs = (await handle.list()) as ScheduledJob[];
+    expect(jobs.map((job) => job.id)).toEqual([id]);
+    expect(await alarmOf(key)).toBe(jobs[0]!.at);
+    await runDueNow(key);
+    expect(((await handle.read()) as ScheduledState).ticks).toEqual(["survivor"]);
+    // Run once: nothing is left to run.
+    expect(await alarmOf(key)).toBeNull();
+    expect(await runDurableObjectAlarm(stubFor(key))).toBe(false);
     expect(((await handle.read()) as ScheduledState).ticks).toEqual(["survivor"]);
   });
 
@@ -85,20 +108,36 @@ describe("c.schedule", () => {
     expect(await alarmOf(key)).toBe(at);
   });
 
+  // On `patientScheduled`, whose retries wait an hour and then two: each try is run on the alarm.
   it("a failing job is retried with backoff and succeeds", async () => {
     const key = uniqueKey();
-    const handle = testClient().scheduled.getOrCreate(key);
-    await handle.laterFlaky(50, 2, "third-time");
-    await expect.poll(async () => (await handle.read()) as ScheduledState, { timeout: 5_000 }).toMatchObject({ ticks: ["third-time"], failures: 2 });
+    const handle = testClient().patientScheduled.getOrCreate(key);
+    await handle.laterFlaky(HOUR, 2, "third-time");
+    for (const [tries, wait] of [
+      [1, HOUR],
+      [2, 2 * HOUR],
+    ] as const) {
+      const { job, ranAfter, ranBefore } = await runNextTry(handle, key);
+      expect(job).toMatchObject({ action: "flaky", tries });
+      expect(job!.at).toBeGreaterThanOrEqual(ranAfter + wait);
+      expect(job!.at).toBeLessThanOrEqual(ranBefore + wait);
+      expect(await alarmOf(key, env.PATIENT_SCHEDULED)).toBe(job!.at);
+    }
+    expect((await runNextTry(handle, key)).job).toBeUndefined();
+    expect((await handle.read()) as ScheduledState).toMatchObject({ ticks: ["third-time"], failures: 2 });
+    expect(await alarmOf(key, env.PATIENT_SCHEDULED)).toBeNull();
   });
 
   it("a job that keeps failing is dropped after 3 tries; it never loops", async () => {
     const key = uniqueKey();
-    const handle = testClient().scheduled.getOrCreate(key);
-    await handle.laterFlaky(50, 100, "never");
-    await expect.poll(async () => ((await handle.read()) as ScheduledState).failures, { timeout: 5_000 }).toBe(3);
-    await expect.poll(() => alarmOf(key)).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const handle = testClient().patientScheduled.getOrCreate(key);
+    await handle.laterFlaky(HOUR, 100, "never");
+    expect((await runNextTry(handle, key)).job).toMatchObject({ tries: 1 });
+    expect((await runNextTry(handle, key)).job).toMatchObject({ tries: 2 });
+    expect((await runNextTry(handle, key)).job).toBeUndefined();
+    expect(await alarmOf(key, env.PATIENT_SCHEDULED)).toBeNull();
+    // Nothing is armed, so nothing can run again.
+    expect(await runDurableObjectAlarm(stubFor(key, env.PATIENT_SCHEDULED))).toBe(false);
     expect((await handle.read()) as ScheduledState).toMatchObject({ failures: 3, ticks: [] });
   });
 

@@ -11,8 +11,12 @@ function acceptedPair(): { client: WebSocket; server: WebSocket } {
   return { client, server };
 }
 
-/** The next close event of a socket, or a failure after `ms` (an unanswered close never comes). */
-function closeEvent(socket: WebSocket, ms = 1_000): Promise<CloseEvent> {
+/**
+ * The next close event of a socket, or a failure after `ms`. An unanswered close never comes, so
+ * `ms` only keeps a failure from waiting for the test's own timeout; it must not be so short that
+ * a loaded machine's delay reads as one.
+ */
+function closeEvent(socket: WebSocket, ms = 10_000): Promise<CloseEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no close event within ${ms} ms`)), ms);
     socket.addEventListener("close", (event) => {

@@ -1,6 +1,13 @@
 import type { ActorWebSocket } from "../../src/client/index";
 import { call } from "./helpers";
 
+/**
+ * How long an answered close may take to come back: milliseconds on a quiet machine, seconds on a
+ * loaded one. An unanswered one leaves the client in CLOSING for 10 to 30 s, until it gives up
+ * with 1006 (src/durable-object/socket-closing.ts), so a bound under 10 s still tells them apart.
+ */
+export const ANSWERED_CLOSE_MS = 5_000;
+
 /** Collects a socket's messages so tests can await the next one in order. */
 export class SocketReader {
   readonly #queue: (string | ArrayBuffer)[] = [];
