@@ -18,7 +18,9 @@ export default defineConfig({
           environment: "node",
           include: ["test/node/**/*.test.ts", "test/react/**/*.test.ts"],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Starting `wrangler dev` beside five other test files on a loaded 2-core machine took
+          // over 60 s once (the loaded pair of runs): a start may try up to four ports.
+          hookTimeout: 150_000,
           maxWorkers: 3,
         },
       },
