@@ -3,6 +3,7 @@ import type { Connection } from "./connection";
 import { ActionContext } from "./context";
 import type { Actions, AnyActorDefinition } from "./definition";
 import type { ActorInstance } from "./instance";
+import { nearestName } from "./nearest-name";
 import { isPromiseLike } from "./promise-like";
 
 type Action = Actions<unknown, unknown>[string];
@@ -94,10 +95,17 @@ function withResponseHook(instance: ActorInstance, context: ActionContext, name:
   return isPromiseLike(result) ? Promise.resolve(result).then(apply) : apply(result);
 }
 
-/** An action among the actor's own (so `toString` or `__proto__` is not one), or `action_not_found`. */
+/** The longest unknown action name that gets a "did you mean" hint. */
+const MAX_HINTED_NAME = 64;
+
+/** An action among the actor's own (so `toString` or `__proto__` is not one), or `action_not_found` (naming the nearest one). */
 export function findAction(definition: AnyActorDefinition, name: string): Action {
   const { actions = {} } = definition.config;
   const action: unknown = Object.hasOwn(actions, name) ? actions[name] : undefined;
-  if (typeof action !== "function") throw new ActorflareError("action_not_found", `Action '${name}' not found.`);
+  if (typeof action !== "function") {
+    // A hint only for a name of an action's length: the edit distance costs length² per action.
+    const hint = name.length <= MAX_HINTED_NAME ? nearestName(name, Object.keys(actions)) : undefined;
+    throw new ActorflareError("action_not_found", `Action '${name}' not found.${hint ? ` Did you mean '${hint}'?` : ""}`);
+  }
   return action as Action;
 }

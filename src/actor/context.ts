@@ -90,8 +90,11 @@ export interface ClientSource {
 /** The client of registry `R`: the type of `registry.createServer().client`. */
 export type ClientOf<R extends ClientSource> = ReturnType<R["createServer"]>["client"];
 
-/** `c` in every actor handler. A helper for any actor takes `c: ActorContext`. */
-export class ActorContext<S = unknown, V = unknown, DB = unknown> implements CreateContext {
+/**
+ * `c` in every actor handler. A helper for any actor takes `c: ActorContext`. `CS` types the
+ * connections' state in `c.conns`: known in actions, `onConnect` and `onDisconnect`.
+ */
+export class ActorContext<S = unknown, V = unknown, DB = unknown, CS = unknown> implements CreateContext {
   readonly #instance: ActorInstance<S, V>;
 
   /** @internal The actor makes its contexts. */
@@ -180,8 +183,8 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
   }
 
   /** The open connections, by id. */
-  get conns(): ReadonlyMap<string, Connection> {
-    return this.#instance.connections.all;
+  get conns(): ReadonlyMap<string, Connection<CS>> {
+    return this.#instance.connections.all as ReadonlyMap<string, Connection<CS>>;
   }
 
   /**
@@ -206,17 +209,12 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown> implements Cre
 }
 
 /** `c` inside an action: the actor context plus the connection that called it. */
-export class ActionContext<S = unknown, V = unknown, CS = unknown, DB = unknown> extends ActorContext<S, V, DB> {
+export class ActionContext<S = unknown, V = unknown, CS = unknown, DB = unknown> extends ActorContext<S, V, DB, CS> {
   readonly conn: Connection<CS>;
 
   /** @internal */
   constructor(instance: ActorInstance<S, V>, conn: Connection<CS>) {
     super(instance);
     this.conn = conn;
-  }
-
-  /** The open connections, by id, typed with this actor's conn state. */
-  override get conns(): ReadonlyMap<string, Connection<CS>> {
-    return super.conns as ReadonlyMap<string, Connection<CS>>;
   }
 }

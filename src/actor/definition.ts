@@ -112,8 +112,8 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
   onBeforeConnect?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => void | Promise<void>) | undefined;
   connState?: CS | undefined;
   createConnState?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => CS | Promise<CS>) | undefined;
-  onConnect?: ((c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>) | undefined;
-  onDisconnect?: ((c: ActorContext<S, V, DB>, conn: Connection<CS>) => void | Promise<void>) | undefined;
+  onConnect?: ((c: ActorContext<S, V, DB, CS>, conn: Connection<CS>) => void | Promise<void>) | undefined;
+  onDisconnect?: ((c: ActorContext<S, V, DB, CS>, conn: Connection<CS>) => void | Promise<void>) | undefined;
   options?: ActorOptions | undefined;
   /**
    * Keeps every instance of this actor, and its storage, inside a Durable Objects jurisdiction

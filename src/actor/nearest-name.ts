@@ -1,5 +1,5 @@
 /**
- * The known name closest to a misspelt one, for "did you mean" hints in config errors. Case is
+ * The known name closest to a misspelt one, for "did you mean" hints (config errors, unknown actions). Case is
  * ignored, and swapping two neighbouring letters counts as one edit (optimal string alignment).
  */
 export function nearestName(name: string, known: readonly string[]): string | undefined {

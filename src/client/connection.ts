@@ -85,6 +85,8 @@ export class ActorConnectionBase {
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
   #generation = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
+  #lastFailure: ActorError | undefined;
   #actorId: string | undefined;
   #connectionId: string | undefined;
 
@@ -133,7 +135,7 @@ export class ActorConnectionBase {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
+        reject(this.#timedOut(name, pending.sent));
       }, this.#options.actionTimeout);
       const pending: PendingAction = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
@@ -219,6 +221,7 @@ export class ActorConnectionBase {
     } catch (error) {
       if (!current()) return;
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
+      this.#lastFailure = failure;
       // A network failure is retried quietly, as a drop is: onError hears refusals, not each try.
       if (failure.code !== "connection_failed") this.#emitError(failure);
       if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
@@ -236,6 +239,7 @@ export class ActorConnectionBase {
     if ("i" in body) {
       this.#open = true;
       this.#attempt = 0;
+      this.#lastFailure = undefined;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
@@ -323,6 +327,19 @@ export class ActorConnectionBase {
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting");
     this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
+  }
+
+  /**
+   * A call that got no answer in time. One never sent did not run: it waited for a connection
+   * that did not open (the server unreachable, say), which reads otherwise like a slow action.
+   */
+  #timedOut(name: string, sent: boolean): ActorError {
+    const within = `within ${this.#options.actionTimeout} ms`;
+    if (sent) return new ActorError("action_timed_out", `Action '${name}' got no answer ${within}.`);
+    const why = this.#lastFailure ? ` The last attempt to connect failed: ${this.#lastFailure.message}` : "";
+    return new ActorError("action_timed_out", `Action '${name}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
+      sent: false,
+    });
   }
 
   #sendAction(id: number, pending: PendingAction): void {

@@ -170,6 +170,8 @@ export class HibernatableSockets {
     } catch (error) {
       // An undecodable or oversized message ends the connection (docs/protocol.md §6, §7.4).
       const body = error instanceof ActorflareError ? error.toBody() : { c: "malformed_message", m: "Malformed message." };
+      // The close reason carries the code alone: the log says what was wrong with the frame.
+      instance.log.warn(`closed connection ${conn.id} over a message it refused: ${body.m}`);
       this.#endQuietly(instance, socket, 1011, closeReasonOn(conn.encoding, body));
     }
   }

@@ -40,6 +40,14 @@ describe("actions over HTTP (wire)", () => {
     expect(await errorBody(response)).toMatchObject({ c: "action_not_found", m: `Action '${name}' not found.` });
   });
 
+  it("a misspelt action name is answered with the nearest action's name; a long one gets no hint", async () => {
+    const query = { getOrCreateForKey: { name: "counter", key: [uniqueKey()] } };
+    const misspelt = await postAction("incremnet", query, JSON.stringify({ a: [] }));
+    expect(await errorBody(misspelt)).toEqual({ c: "action_not_found", m: "Action 'incremnet' not found. Did you mean 'increment'?" });
+    const long = `increment${"x".repeat(60)}`;
+    expect(await errorBody(await postAction(long, query, JSON.stringify({ a: [] })))).toEqual({ c: "action_not_found", m: `Action '${long}' not found.` });
+  });
+
   it.each([
     ["a body that is not JSON", "{nope"],
     ["args that are not an array", JSON.stringify({ a: 5 })],

@@ -48,11 +48,11 @@ function scriptedDriver(onConnect: (transport: ScriptedTransport) => void) {
   return { driver, transports };
 }
 
-function open(driver: ClientDriver) {
+function open(driver: ClientDriver, actionTimeout = 5_000) {
   return new ActorConnectionBase(driver, { getForKey: { name: "counter", key: [] } }, undefined, {
     encoding: "json",
     transport: "websocket",
-    actionTimeout: 5_000,
+    actionTimeout,
   });
 }
 
@@ -184,6 +184,25 @@ describe("connection state machine", () => {
     expect(attempts).toBe(2);
     // Quietly, as after a drop: onError is for refusals, not for each try of an outage.
     expect(errors).toEqual([]);
+    await conn.dispose();
+  });
+
+  it("a call that times out before any attempt opened says it was not sent, and why the last attempt failed", async () => {
+    const { driver, transports } = scriptedDriver(() => {});
+    driver.connect = async () => {
+      throw new ActorError("connection_failed", "could not reach http://127.0.0.1:1/registry: the Worker is not running there");
+    };
+    // Every attempt fails, so the call cannot be sent however slow the machine is.
+    const conn = open(driver, 300);
+    const error = await conn.action("count", []).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({ code: "action_timed_out", metadata: { sent: false } });
+    expect((error as Error).message).toMatch(/^Action 'count' was not sent: the connection did not open within 300 ms, so it did not run\./);
+    expect((error as Error).message).toContain("the Worker is not running there");
+    expect(conn.status).toBe("connecting");
+    expect(transports).toEqual([]);
     await conn.dispose();
   });
 

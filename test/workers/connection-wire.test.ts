@@ -1,5 +1,5 @@
 import { decode, encode } from "cbor-x";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, testClient, uniqueKey, waitFor } from "./helpers";
 import { ANSWERED_CLOSE_MS, SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
@@ -86,13 +86,21 @@ describe("connection wire protocol over WebSocket (docs/protocol.md §5.3, §6)"
     ["CBOR in a text frame", "cbor", "text", "malformed_message"],
     ["truncated CBOR", "cbor", encode({ b: { ar: { i: 0, n: "getCount", a: [] } } }).subarray(0, 5), "malformed_message"],
     ["a message over 64 KiB", "json", JSON.stringify({ b: { ar: { i: 0, n: "increment", a: ["x".repeat(70_000)] } } }), "message_too_long"],
-  ] as const)("%s closes the connection with 1011 and the code", async (_label, encoding, frame, code) => {
+  ] as const)("%s closes the connection with 1011 and the code, and the server log says what was wrong", async (_label, encoding, frame, code) => {
     const { socket, reader } = await connect(counterQuery(), encoding);
     await reader.next();
-    socket.send(frame);
-    const closed = await reader.closed;
-    expect(closed.code).toBe(1011);
-    expect(closed.reason).toBe(code);
+    const warnings = vi.spyOn(console, "warn");
+    try {
+      socket.send(frame);
+      const closed = await reader.closed;
+      expect(closed.code).toBe(1011);
+      expect(closed.reason).toBe(code);
+      // The close reason has room for the code alone; the detail is in the log, logged before the close.
+      const logged = warnings.mock.calls.map((args) => args.join(" ")).find((line) => line.includes("over a message it refused"));
+      expect(logged).toMatch(code === "message_too_long" ? /over a message it refused: .*65536/ : /over a message it refused: Malformed message: \w/);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it("refusals before the connection exists: an error message in the encoding, then close 1011", async () => {

@@ -132,12 +132,20 @@ function saveStateChecks(c: ActorContext) {
   return [c.saveState(), c.saveState({ immediate: true })];
 }
 
-/** In an action, `c.conns` carries the conn state type that `c.conn` has. */
+/** In an action, `onConnect` and `onDisconnect`, `c.conns` carries the conn state type that `c.conn` has. */
 function connsChecks() {
+  // A presence helper shared by the hooks and the actions.
+  const names = (c: { conns: ReadonlyMap<string, { state: { name: string } }> }) => [...c.conns.values()].map((conn) => conn.state.name);
   return actor({
     state: {},
     createConnState: () => ({ name: "ada" }),
+    onConnect: (c) => void names(c),
+    onDisconnect: (c) => {
+      // @ts-expect-error: the conn state has no such field
+      void [...c.conns.values()].map((conn) => conn.state.age);
+    },
     actions: {
+      everyone: (c) => names(c),
       names: (c) => [...c.conns.values()].map((conn) => conn.state.name.toUpperCase()),
       // @ts-expect-error: the conn state has no such field
       wrong: (c) => [...c.conns.values()].map((conn) => conn.state.age),
