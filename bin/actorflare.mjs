@@ -21,8 +21,13 @@ const LEFT_OUT = new Set(["node_modules", ".wrangler", "worker-configuration.d.t
 const GITIGNORE = "node_modules/\n.wrangler/\nworker-configuration.d.ts\n";
 
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+const isHelp = (arg) => arg === "--help" || arg === "-h";
+if ((args.length === 1 && isHelp(args[0])) || (args.length === 2 && args[0] === "init" && isHelp(args[1]))) {
   console.log(USAGE);
+} else if (args.length === 2 && args[0] === "init" && args[1].startsWith("-")) {
+  // An option init does not have, not a folder: a folder whose name starts with "-" is `./-name`.
+  console.error(`Unknown option '${args[1]}'. For a folder of that name, write ./${args[1]}.\n\n${USAGE}`);
+  process.exit(1);
 } else if (args.length === 2 && args[0] === "init") {
   init(resolve(args[1]));
 } else {

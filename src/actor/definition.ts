@@ -128,8 +128,12 @@ export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, T
   readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
   /** The actions' own types, which the client reads (`config.actions` also carries the context's). Type-only: never set. */
   readonly "~actions"?: TActions;
-  /** The input createState and onCreate take, which the client's `createWithInput` and `input` read. Type-only: never set. */
-  readonly "~input"?: I;
+  /**
+   * The input createState and onCreate take, which the client's `createWithInput` and `input` read.
+   * Type-only: never set. In a tuple, because an optional member's type loses its `undefined` when
+   * inferred, and the client must tell an input that may be left out from one that may not.
+   */
+  readonly "~input"?: [I];
 }
 
 export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any>;

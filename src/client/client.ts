@@ -30,6 +30,11 @@ export interface CreateOptions<I = unknown> extends GetOptions {
   region?: LocationHint | undefined;
 }
 
+/** `create`'s arguments: the key and options may be left out unless the input is required. */
+export type CreateArguments<I> = undefined extends I
+  ? [key?: ActorKey, options?: CreateOptions<I>]
+  : [key: ActorKey | undefined, options: CreateOptions<I> & { input: I }];
+
 export interface ListOptions extends GetOptions {
   /** The `cursor` of the previous page; the first page without it. */
   cursor?: string | undefined;
@@ -45,8 +50,11 @@ export interface ActorAccessor<D = unknown> {
   getOrCreate(key?: ActorKey, options?: GetOrCreateOptions<InputOf<D>>): ActorHandle<D>;
   /** An actor by the id `resolve()` returned. */
   getForId(actorId: string, options?: GetOptions): ActorHandle<D>;
-  /** Creates a new actor; fails with `actor_already_exists` if the key is taken. */
-  create(key?: ActorKey, options?: CreateOptions<InputOf<D>>): Promise<ActorHandle<D>>;
+  /**
+   * Creates a new actor; fails with `actor_already_exists` if the key is taken. When the actor's
+   * createState declares an input that may not be undefined, `options.input` is required.
+   */
+  create(...args: CreateArguments<InputOf<D>>): Promise<ActorHandle<D>>;
   /**
    * One page of the actors of this kind that exist, oldest first, each with its id, key and
    * creation time; pass the page's `cursor` back for the next. Public clients need `onAuth` to

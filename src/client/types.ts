@@ -12,7 +12,7 @@ export type ActionsOf<D> = 0 extends 1 & D ? AnyActions : D extends { readonly "
  * The input an actor's createState / onCreate take: what `createWithInput` and `input` accept.
  * Anything for an actor that declares none (or an untyped client).
  */
-export type InputOf<D> = 0 extends 1 & D ? unknown : D extends { readonly "~input"?: infer I } ? ([I] extends [undefined] ? unknown : I) : unknown;
+export type InputOf<D> = 0 extends 1 & D ? unknown : D extends { readonly "~input"?: [infer I] } ? ([I] extends [undefined] ? unknown : I) : unknown;
 
 /** Each action as the client calls it: without the context, returning a promise. */
 export type ActorActions<D> = {

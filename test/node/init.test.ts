@@ -95,8 +95,18 @@ describe("actorflare init", () => {
       expect(result.code, args.join(" ")).toBe(1);
       expect(result.stderr).toContain("Usage: actorflare init <folder>");
     }
-    const help = await init("--help");
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain("Usage: actorflare init <folder>");
+    for (const args of [["--help"], ["-h"], ["init", "--help"], ["init", "-h"]]) {
+      const help = await init(...args);
+      expect(help.code, args.join(" ")).toBe(0);
+      expect(help.stdout).toContain("Usage: actorflare init <folder>");
+    }
+    // An unknown option is not taken for a folder's name; `./-name` is a folder.
+    const option = await init("init", "--force");
+    expect(option.code).toBe(1);
+    expect(option.stderr).toContain("Unknown option '--force'. For a folder of that name, write ./--force.");
+    expect(readdirSync(work.path)).not.toContain("--help");
+    expect(readdirSync(work.path)).not.toContain("--force");
+    expect((await init("init", "./-dashed")).code).toBe(0);
+    expect(readdirSync(work.path)).toContain("-dashed");
   });
 });

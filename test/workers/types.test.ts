@@ -164,7 +164,16 @@ function inputChecks() {
   client.withInput.getOrCreate("a", { createWithInput: { start: "one" } });
   // @ts-expect-error: not the declared input
   void client.withInput.create("b", { input: "x" });
+  void client.withInput.create("b", { input: { start: 1 } });
+  // @ts-expect-error: createState needs its input, so create must give it
+  void client.withInput.create("b");
+  // @ts-expect-error: createState needs its input, so create must give it
+  void client.withInput.create("b", { params: {} });
   client.without.getOrCreate("a", { createWithInput: "anything" });
+  void client.without.create();
+  void client.without.create("c", { input: "anything" });
+  const optional = setup({ use: { maybe: actor({ createState: (_c, input?: { start: number }) => ({ count: input?.start ?? 0 }), actions: {} }) } });
+  void createClient<typeof optional>("http://127.0.0.1:8787").maybe.create("d");
   return client;
 }
 
