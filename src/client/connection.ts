@@ -20,6 +20,12 @@ type ErrorCallback = (error: ActorError) => void;
 /** Where a connection stands: not yet open, open, dropped and retrying, or ended for good (disposed, refused, or its actor gone). */
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "disposed";
 
+/** How the server closed a connection's socket, when it said so (a WebSocket close frame's code and reason). */
+export interface ConnectionClose {
+  code: number;
+  reason: string;
+}
+
 interface PendingAction {
   name: string;
   args: unknown[];
@@ -72,7 +78,7 @@ export class ActorConnectionBase {
   readonly #options: ConnectionOptions;
   readonly #listeners = new Map<string, Set<EventCallback>>();
   readonly #errorListeners = new Set<ErrorCallback>();
-  readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
+  readonly #statusListeners = new Set<(status: ConnectionStatus, closed?: ConnectionClose) => void>();
   #status: ConnectionStatus = "connecting";
   readonly #pending = new Map<number, PendingAction>();
   #transport: ClientTransport | undefined;
@@ -122,8 +128,12 @@ export class ActorConnectionBase {
     return this.#status;
   }
 
-  /** Called on every status change; returns a function that stops listening. */
-  onStatusChange(callback: (status: ConnectionStatus) => void): () => void {
+  /**
+   * Called on every status change; returns a function that stops listening. A change to
+   * `reconnecting` after the server closed the socket also gets the close's code and reason
+   * (`conn.disconnect(reason)` on the actor closes with 1000 and that reason).
+   */
+  onStatusChange(callback: (status: ConnectionStatus, closed?: ConnectionClose) => void): () => void {
     this.#statusListeners.add(callback);
     return () => this.#statusListeners.delete(callback);
   }
@@ -325,7 +335,7 @@ export class ActorConnectionBase {
       false,
     );
     if (this.#disposed) return;
-    if (this.#status === "open") this.#setStatus("reconnecting");
+    if (this.#status === "open") this.#setStatus("reconnecting", reason);
     this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
   }
 
@@ -386,10 +396,10 @@ export class ActorConnectionBase {
     }
   }
 
-  #setStatus(status: ConnectionStatus): void {
+  #setStatus(status: ConnectionStatus, closed?: ConnectionClose): void {
     if (this.#status === status) return;
     this.#status = status;
-    runCallbacks(this.#statusListeners, [status], "conn.onStatusChange");
+    runCallbacks(this.#statusListeners, closed ? [status, closed] : [status], "conn.onStatusChange");
   }
 
   #emitError(error: ActorError): void {

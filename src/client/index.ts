@@ -2,7 +2,7 @@ export { createClient } from "./client";
 export type { Client, ClientMethods, ClientOptions, ActorAccessor, ActorNames, GetOptions, GetOrCreateOptions, CreateOptions, ListOptions } from "./client";
 export type { ActorListing, ActorListPage } from "../protocol/actor-list";
 export type { ActorHandleBase, ActorHandle, ActorConnection, ActorKey } from "./handle";
-export type { ActorConnectionBase, ConnectionStatus } from "./connection";
+export type { ActorConnectionBase, ConnectionClose, ConnectionStatus } from "./connection";
 export { ActorError } from "./errors";
 export type { ErrorCode } from "../protocol/error-codes";
 export { ActorWebSocket, type ActorWebSocketEventMap, type ActorCloseEvent } from "./actor-websocket";

@@ -210,6 +210,18 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     await conn.dispose();
   });
 
+  it("a client disconnected by the actor hears the close's code and reason with its change to reconnecting (WebSocket)", async () => {
+    const conn = client().chatRoom.getOrCreate(uniqueKey()).connect();
+    const changes: unknown[][] = [];
+    conn.onStatusChange((...change) => changes.push(change));
+    await conn.whoami();
+    expect(await conn.kick("bye")).toBe("kicked");
+    await waitFor(() => changes.length >= 3, "the reconnect");
+    // An SSE stream ends without a close frame, so there the change comes without a reason.
+    expect(changes.slice(0, 3)).toEqual([["open"], transport === "sse" ? ["reconnecting"] : ["reconnecting", { code: 1000, reason: "bye" }], ["open"]]);
+    await conn.dispose();
+  });
+
   it("a client disconnected by the actor reconnects; one the actor then refuses stays out", async () => {
     const conn = client()
       .chatRoom.getOrCreate(uniqueKey(), { params: { name: "mallory" } })
