@@ -46,7 +46,7 @@ export function createActorSql(storage: Pick<DurableObjectStorage, "sql" | "tran
     if (namesReserved(text)) {
       throw new ActorflareError(
         "sql_reserved_name",
-        "Names that start with actorflare_ belong to the actor's own tables (its state, connections and schedules); user SQL may not use them. Name your tables and columns differently.",
+        "Names that start with actorflare_ belong to the actor's own tables (its state, connections and schedules); user SQL may not use them. Name your tables and columns differently. (A string in the statement's text that starts with actorflare_ counts too, since SQLite may read it as a name: bind such a value as a parameter, ${value}.)",
         { status: 500 },
       );
     }
@@ -56,20 +56,38 @@ export function createActorSql(storage: Pick<DurableObjectStorage, "sql" | "tran
       throw refusedStatement(error);
     }
   };
-  const transaction = <T>(body: () => T): T =>
-    storage.transactionSync(() => {
-      const result = body();
-      // Thrown inside, so that what ran before the function's first await is rolled back too.
-      if (isPromiseLike(result)) {
-        throw new ActorflareError(
-          "sql_error",
-          "c.sql.transaction(body) takes a synchronous function: an await in it would end the transaction early, and a Drizzle query must be run there (.run(), .all(), .get()), not returned. Do the awaited work before or after the transaction.",
-          { status: 500 },
-        );
-      }
-      return result;
-    });
+  const transaction = <T>(body: () => T): T => {
+    refuseAsyncFunction(body, "c.sql.transaction(body)");
+    return storage.transactionSync(() => synchronousResult(body(), "c.sql.transaction(body)"));
+  };
   return Object.assign(query, { transaction });
+}
+
+/**
+ * A transaction's function must be synchronous. An `async` one is refused before it runs: past
+ * its first `await` its statements would run outside any transaction, where nothing can undo
+ * them (and a throw there would not reach the caller).
+ */
+export function refuseAsyncFunction(body: unknown, what: string): void {
+  if (Object.prototype.toString.call(body) === "[object AsyncFunction]") throw notSynchronous(what);
+}
+
+/**
+ * What a transaction's function answered, unless it is a promise (a function that is not `async`
+ * but returns one, or returns an unrun Drizzle query): thrown inside the transaction, so that
+ * what ran is rolled back.
+ */
+export function synchronousResult<T>(result: T, what: string): T {
+  if (isPromiseLike(result)) throw notSynchronous(what);
+  return result;
+}
+
+function notSynchronous(what: string): ActorflareError {
+  return new ActorflareError(
+    "sql_error",
+    `${what} takes a synchronous function: an await in it would end the transaction early, and a Drizzle query must be run there (.run(), .all(), .get()), not returned. Do the awaited work before or after the transaction.`,
+    { status: 500 },
+  );
 }
 
 /**
@@ -79,5 +97,9 @@ export function createActorSql(storage: Pick<DurableObjectStorage, "sql" | "tran
  */
 export function refusedStatement(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof ActorflareError) return error;
-  return sqlError(error) ?? new ActorflareError("sql_error", `SQL failed: ${error.message}`, { status: 500, cause: error });
+  // The runtime's refusal of BEGIN or SAVEPOINT names its storage API, which an actor does not see.
+  const hint = /storage\.transaction/.test(error.message)
+    ? " In an actor, run the statements in c.sql.transaction(() => …) (or c.db.transaction) instead."
+    : "";
+  return sqlError(error) ?? new ActorflareError("sql_error", `SQL failed: ${error.message}${hint}`, { status: 500, cause: error });
 }

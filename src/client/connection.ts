@@ -266,6 +266,8 @@ export class ActorConnectionBase {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
       // An id of 0 is an action's too: test for presence, not truthiness.
       if (body.e.ai !== undefined) return this.#settle(body.e.ai, (pending) => pending.reject(error));
+      // Before init it is why this attempt failed (a wake that fails on a reconnect, say).
+      if (!this.#open) this.#lastFailure = error;
       this.#emitError(error);
       if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
     }

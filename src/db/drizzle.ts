@@ -1,6 +1,6 @@
 import { drizzle as drizzleOverStorage, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { DatabaseProvider } from "../actor/database";
-import { refusedStatement } from "../actor/sql";
+import { refuseAsyncFunction, refusedStatement, synchronousResult } from "../actor/sql";
 import { applyDrizzleMigrations, type DrizzleMigrations } from "./drizzle-migrations";
 
 export interface DrizzleOptions<TSchema extends Record<string, unknown>> {
@@ -31,6 +31,12 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
       const db = drizzleOverStorage(refusalsAsSqlErrors(durable), { schema, logger });
       // Queries run through the adapter; `c.db.$client` is the storage itself, as Drizzle promises.
       db.$client = durable;
+      // Drizzle's types take an async function here; it must be refused before any of it runs.
+      const transaction = db.transaction.bind(db);
+      db.transaction = (body, config) => {
+        refuseAsyncFunction(body, "c.db.transaction(body)");
+        return transaction(body, config);
+      };
       return db;
     },
     migrate: migrations ? (_db, storage) => applyDrizzleMigrations(storage as DurableObjectStorage, migrations) : undefined,
@@ -52,7 +58,7 @@ function refusalsAsSqlErrors(storage: DurableObjectStorage): DurableObjectStorag
   };
   const used: { sql: Pick<SqlStorage, "exec">; transactionSync: DurableObjectStorage["transactionSync"] } = {
     sql: { exec },
-    transactionSync: (closure) => storage.transactionSync(closure),
+    transactionSync: (closure) => storage.transactionSync(() => synchronousResult(closure(), "c.db.transaction(body)")),
   };
   return used as DurableObjectStorage;
 }

@@ -26,6 +26,12 @@ describe("namesReserved", () => {
     'SELECT 1 FROM "actorflare_a""b"',
     "SELECT 1 -- a comment\nFROM actorflare_state",
     "SELECT /* a comment */ * FROM actorflare_state",
+    // SQLite takes a string for a name where one is expected.
+    "DELETE FROM 'actorflare_schedule'",
+    "SELECT count(*) FROM 'ACTORFLARE_state'",
+    "SELECT * FROM main.'actorflare_state'",
+    "SELECT 'actorflare_state",
+    "SELECT 'a' || 'actorflare_' AS v",
   ])("refuses %j", (query) => {
     expect(namesReserved(query)).toBe(true);
   });
@@ -41,8 +47,7 @@ describe("namesReserved", () => {
     "SELECT 1 -- actorflare_ comment",
     "SELECT 1 /* actorflare_state */ AS v",
     "SELECT 1 /* actorflare_state",
-    "SELECT 'actorflare_state",
-    "SELECT 'a' || 'actorflare_' AS v",
+    "SELECT 'my actorflare_state' AS v",
     "SELECT * FROM todos WHERE title = 'x' -- then actorflare_state\n AND done = 0",
     "SELECT * FROM state",
   ])("lets %j through", (query) => {

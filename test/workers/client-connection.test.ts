@@ -206,6 +206,23 @@ describe("connection state machine", () => {
     await conn.dispose();
   });
 
+  it("a call that times out while every reconnect fails on the actor's side says why the last attempt failed", async () => {
+    const { driver, transports } = scriptedDriver((transport) => {
+      if (transports.length === 1) transport.handlers.onMessage(init("c1"));
+      else transport.handlers.onMessage({ b: { e: { c: "migration_failed", m: "Migration 0002 failed." } } });
+    });
+    const conn = open(driver, 300);
+    await until(() => conn.status === "open");
+    transports[0]!.handlers.onClose();
+    const error = await conn.action("count", []).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({ code: "action_timed_out", metadata: { sent: false } });
+    expect((error as Error).message).toContain("The last attempt to connect failed: Migration 0002 failed.");
+    await conn.dispose();
+  });
+
   it("a connection that was open keeps retrying after a fault of the actor's (internal_error on a wake), as after a deploy", async () => {
     const { driver, transports } = scriptedDriver((transport) => {
       if (transports.length === 1) transport.handlers.onMessage(init("c1"));

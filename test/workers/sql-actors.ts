@@ -59,17 +59,19 @@ export const sqlNotes = actor({
     notTemplate: (c, text: string) => (c.sql as unknown as (text: string) => unknown)(text),
     /** A query builder's failure: Drizzle puts the statement and its parameters in its message. */
     brokenBuilder: (c) => c.db.run(sql`SELECT * FROM missing_table WHERE secret = ${"hunter2"}`),
-    /** The prefix inside names, a comment and a string value: none of them is a table of actorflare's. */
+    /** The prefix inside names, a comment, a string value and a bound value: none of them is a table of actorflare's. */
     prefixInside: (c) => {
       c.sql`CREATE TABLE IF NOT EXISTS my_actorflare_stats (x) -- actorflare_ in a comment`;
       c.sql`INSERT INTO my_actorflare_stats (x) VALUES (${"actorflare_x"}) /* actorflare_state */`;
-      return c.sql<{ x: string }>`SELECT x FROM main.my_actorflare_stats WHERE x <> 'actorflare_'`.map((row) => row.x);
+      return c.sql<{ x: string }>`SELECT x FROM main.my_actorflare_stats WHERE x <> 'no actorflare_' AND x <> ${"actorflare_"}`.map((row) => row.x);
     },
     reservedForms: (c) => [
       caught(() => c.sql`SELECT * FROM [actorflare_state]`),
       caught(() => c.sql`SELECT * FROM \`actorflare_state\``),
       caught(() => c.sql`SELECT * FROM main.ACTORFLARE_STATE`),
       caught(() => c.sql`SELECT 1 -- a comment\nFROM actorflare_state`),
+      // A string where a name is expected: SQLite reads it as the schedule's table.
+      caught(() => c.sql`DELETE FROM 'actorflare_schedule'`),
     ],
     createMembers: (c) => {
       c.sql`CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY)`;
@@ -143,12 +145,28 @@ export const sqlNotes = actor({
         if (fail) throw new UserError("Changed my mind.", { code: "changed_mind" });
         return c.sql<{ n: number }>`SELECT count(*) AS n FROM state`[0]?.n;
       }),
-    /** An async function given to c.sql.transaction: refused, and its statement before the await undone. */
+    /** An async function given to c.sql.transaction: refused before it runs, so none of its statements are stored. */
     asyncTransaction: (c) =>
       c.sql.transaction(async () => {
         c.sql`INSERT INTO state (body) VALUES ('in an async transaction')`;
         await Promise.resolve();
+        c.sql`INSERT INTO state (body) VALUES ('after its await')`;
       }),
+    /** A function that is not async but returns a promise: its statements are undone. */
+    promiseTransaction: (c) =>
+      c.sql.transaction(() => {
+        c.sql`INSERT INTO state (body) VALUES ('before the promise')`;
+        return Promise.resolve(1);
+      }),
+    /** The same for c.db.transaction, which Drizzle's types let take an async function. */
+    asyncDrizzleTransaction: (c) =>
+      c.db.transaction(async (tx) => {
+        tx.insert(members).values({ name: "before the await" }).run();
+        await Promise.resolve();
+        tx.insert(members).values({ name: "after the await" }).run();
+        throw new Error("fail after await");
+      }),
+    promiseDrizzleTransaction: (c) => c.db.transaction((tx) => tx.insert(members).values({ name: "returned, not run" })),
     /** How SQLite sees what c.sql binds: each value's SQLite type and its SQL literal (`quote`), or the error's code. */
     bindings: (c) => {
       const seen = (value: SqlBinding) => {

@@ -49,10 +49,23 @@ describe("what a failing action leaves stored", () => {
     expect(await bodies(notes)).toEqual(["first", "second"]);
   });
 
-  it("c.sql.transaction refuses an async function with sql_error, and undoes what it ran before its first await", async () => {
+  it("c.sql.transaction refuses an async function with sql_error before it runs, and undoes a promise's statements", async () => {
     const notes = await notesWithTables();
     await expect(notes.asyncTransaction()).rejects.toMatchObject({ code: "sql_error", message: expect.stringContaining("synchronous function") });
+    await expect(notes.promiseTransaction()).rejects.toMatchObject({ code: "sql_error", message: expect.stringContaining("synchronous function") });
+    // A later call runs after whatever the refused functions could still have done.
+    await notes.saved();
     expect(await bodies(notes)).toEqual([]);
+  });
+
+  it("c.db.transaction refuses an async function the same way: none of its statements, before or after an await, are stored", async () => {
+    const notes = testClient().sqlNotes.getOrCreate(uniqueKey());
+    await notes.createMembers();
+    const refused = { code: "sql_error", message: expect.stringContaining("c.db.transaction(body) takes a synchronous function") };
+    await expect(notes.asyncDrizzleTransaction()).rejects.toMatchObject(refused);
+    await expect(notes.promiseDrizzleTransaction()).rejects.toMatchObject(refused);
+    await notes.saved();
+    expect(await notes.memberNames()).toEqual([]);
   });
 
   it("c.db.transaction stores all of its statements or none", async () => {

@@ -57,7 +57,7 @@ describe("c.sql", () => {
     const notes = testClient().sqlNotes.getOrCreate(uniqueKey());
     const begin = await codeOf(notes.beginTransaction());
     expect(begin.code).toBe("sql_error");
-    expect(begin.message).toMatch(/transaction/i);
+    expect(begin.message).toContain("In an actor, run the statements in c.sql.transaction(() => …) (or c.db.transaction) instead.");
     expect((await codeOf(notes.bigintParameter())).code).toBe("sql_error");
   });
 
@@ -82,8 +82,8 @@ describe("c.sql", () => {
     expect(await testClient().sqlNotes.getOrCreate(uniqueKey()).prefixInside()).toEqual(["actorflare_x"]);
   });
 
-  it("bracketed, backticked, qualified, upper-case and after-a-comment forms of a reserved name are refused", async () => {
-    expect(await testClient().sqlNotes.getOrCreate(uniqueKey()).reservedForms()).toEqual(Array(4).fill("sql_reserved_name"));
+  it("bracketed, backticked, qualified, upper-case, after-a-comment and single-quoted forms of a reserved name are refused", async () => {
+    expect(await testClient().sqlNotes.getOrCreate(uniqueKey()).reservedForms()).toEqual(Array(5).fill("sql_reserved_name"));
   });
 
   it("called with a string rather than as a template: sql_not_template", async () => {
