@@ -144,10 +144,18 @@ export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, a
  */
 export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, DB = undefined, TActions = Record<never, never>>(
   config: ActorConfig<S, V, I, A, CS, TActions, DB>,
-): ActorDefinition<S, V, I, A, CS, TActions, DB> {
+): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB> {
   validateActorConfig(config);
-  return { kind: "actorflare.actor", config };
+  // Only the auth type changes, and only from never (see AuthData), where every hook sees undefined either way.
+  return { kind: "actorflare.actor", config: config as ActorConfig<S, V, I, AuthData<A>, CS, TActions, DB> };
 }
+
+/**
+ * The auth data of an actor whose `onAuth` always throws (a server-only actor) is `never`, which
+ * no definition with `any` in its place accepts (`setup()` would refuse the actor, blaming a
+ * hook it may not have): such an actor's hooks only ever see `undefined`, its type here.
+ */
+export type AuthData<A> = [A] extends [never] ? undefined : A;
 
 export function isActorDefinition(value: unknown): value is AnyActorDefinition {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "actorflare.actor";

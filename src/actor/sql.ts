@@ -46,6 +46,7 @@ export function createActorSql(storage: Pick<DurableObjectStorage, "sql" | "tran
     if (namesReserved(text)) {
       throw new ActorflareError(
         "sql_reserved_name",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the template literal to write
         "Names that start with actorflare_ belong to the actor's own tables (its state, connections and schedules); user SQL may not use them. Name your tables and columns differently. (A string in the statement's text that starts with actorflare_ counts too, since SQLite may read it as a name: bind such a value as a parameter, ${value}.)",
         { status: 500 },
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClient, type Client } from "../../src/client/index";
-import { actor, setup, type ActorContext, type Registry } from "../../src/index";
+import { actor, Forbidden, setup, type ActorContext, type Registry } from "../../src/index";
 import type { registry } from "../../examples/demo/registry";
 
 /**
@@ -177,6 +177,26 @@ function inputChecks() {
   return client;
 }
 
+/** A server-only actor, whose onAuth always throws (its auth type is `never`), registers like any other. */
+function serverOnlyChecks() {
+  const serverOnly = actor({
+    state: {},
+    onAuth: () => {
+      throw new Forbidden("Server only.");
+    },
+    onFetch: (_c, _request, { auth }) => new Response(String(auth)),
+    actions: { ping: () => "pong" },
+  });
+  const asyncServerOnly = actor({
+    state: {},
+    onAuth: async () => {
+      throw new Forbidden("Server only.");
+    },
+    actions: {},
+  });
+  return setup({ use: { serverOnly, asyncServerOnly } });
+}
+
 /** `auth` may be undefined in onFetch and onWebSocket (the server-side client and `c.client()` skip onAuth); onBeforeActionResponse may replace an output with any value. */
 function hookChecks() {
   return actor({
@@ -201,6 +221,7 @@ describe("client types", () => {
     expect(typeof connsChecks).toBe("function");
     expect(typeof saveStateChecks).toBe("function");
     expect(typeof inputChecks).toBe("function");
+    expect(typeof serverOnlyChecks).toBe("function");
     expect(typeof hookChecks).toBe("function");
   });
 });
