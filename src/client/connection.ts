@@ -5,7 +5,7 @@ import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
-import { ActorError, argumentsNotEncodable } from "./errors";
+import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
 
 export interface ConnectionOptions {
   encoding: Encoding;
@@ -145,7 +145,7 @@ export class ActorConnectionBase {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(this.#timedOut(name, pending.sent));
+        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? undefined : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
       const pending: PendingAction = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
@@ -339,19 +339,6 @@ export class ActorConnectionBase {
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting", reason);
     this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
-  }
-
-  /**
-   * A call that got no answer in time. One never sent did not run: it waited for a connection
-   * that did not open (the server unreachable, say), which reads otherwise like a slow action.
-   */
-  #timedOut(name: string, sent: boolean): ActorError {
-    const within = `within ${this.#options.actionTimeout} ms`;
-    if (sent) return new ActorError("action_timed_out", `Action '${name}' got no answer ${within}.`);
-    const why = this.#lastFailure ? ` The last attempt to connect failed: ${this.#lastFailure.message}` : "";
-    return new ActorError("action_timed_out", `Action '${name}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
-      sent: false,
-    });
   }
 
   #sendAction(id: number, pending: PendingAction): void {

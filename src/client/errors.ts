@@ -63,6 +63,20 @@ export function argumentsNotEncodable(action: string, encoding: Encoding, cause:
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
 }
 
+/**
+ * A connection's call that got no answer in time. One never sent (`unsent`) did not run: it
+ * waited for a connection that did not open (the server unreachable, say), which would read
+ * otherwise like a slow action; the last failed attempt says why.
+ */
+export function actionTimedOut(action: string, timeoutMs: number, unsent?: { lastFailure: ActorError | undefined }): ActorError {
+  const within = `within ${timeoutMs} ms`;
+  if (!unsent) return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}.`);
+  const why = unsent.lastFailure ? ` The last attempt to connect failed: ${unsent.lastFailure.message}` : "";
+  return new ActorError("action_timed_out", `Action '${action}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
+    sent: false,
+  });
+}
+
 /** The statuses by which an answer redirects, as fetch counts them. */
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
