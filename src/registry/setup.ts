@@ -33,8 +33,8 @@ export type DurableObjectClasses<A extends ActorDefinitions> = {
 
 /** The front Worker: `export default registry.handler`. */
 export interface WorkerHandler {
-  // `object`: the Env interface `wrangler types` writes has no index signature.
-  fetch(request: Request, env: object | undefined, ctx?: WorkerContext): Promise<Response>;
+  // `unknown`: the Env interface `wrangler types` writes has no index signature, and an untyped Hono app's `c.env` is unknown.
+  fetch(request: Request, env: unknown, ctx?: WorkerContext): Promise<Response>;
 }
 
 /** A Hono-style app: anything with `fetch(request, env, ctx)`. */

@@ -137,7 +137,7 @@ export function registryFetch(runtime: RegistryRuntime, extraRoutes: readonly Ex
     const { path } = pathAndQuery(url);
     return sameOriginPaths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   };
-  return async (request: Request, env: object | undefined): Promise<Response> => {
+  return async (request: Request, env: unknown): Promise<Response> => {
     const cleaned = collapseLeadingSlashes(request);
     // The Worker's bindings, looked up by name (a typed Env interface has no index signature).
     const bindings = (env ?? {}) as Record<string, unknown>;

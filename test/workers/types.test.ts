@@ -194,7 +194,10 @@ function serverOnlyChecks() {
     },
     actions: {},
   });
-  return setup({ use: { serverOnly, asyncServerOnly } });
+  const registry = setup({ use: { serverOnly, asyncServerOnly } });
+  // Routed from an untyped Hono app, whose `c.env` is unknown.
+  const fromHono = (request: Request, env: unknown) => registry.handler.fetch(request, env);
+  return { registry, fromHono };
 }
 
 /** `auth` may be undefined in onFetch and onWebSocket (the server-side client and `c.client()` skip onAuth); onBeforeActionResponse may replace an output with any value. */
