@@ -23,7 +23,7 @@ import {
 import { failedOutcome, httpError, publicError, sseError, webSocketError } from "../server/error-answers";
 import { inJurisdiction } from "../server/jurisdiction";
 import { keyToName } from "../server/object-names";
-import { destroyActor, type ActorLife } from "./destroy";
+import { destroyActor, destroyUnstarted, type ActorLife } from "./destroy";
 import { HibernatableSockets } from "./hibernatable-sockets";
 import { IndexClient } from "./index-client";
 import { IndexShard } from "./index-shard";
@@ -182,12 +182,26 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       return inspectorView(this.#current(), this.#stored);
     }
 
-    /** Destroys the actor (destroy.ts); resolves once it is gone, or fails with `actor_not_found` if there is none. */
+    /**
+     * Destroys the actor (destroy.ts); resolves once it is gone, or fails with `actor_not_found` if
+     * there is none. An actor that exists but cannot start is destroyed without starting it.
+     */
     async destroy(): Promise<Outcome<null>> {
-      return this.#call("destroy", { kind: "get" }, async ({ instance }) => {
+      const asked = Date.now();
+      try {
+        const instance = await this.#obtain({ kind: "get" }).then(
+          (live) => live.instance,
+          (error: unknown) => {
+            // The wake this request asked for failed: there is no instance to destroy, only storage.
+            if ((this.#life.loader.failure?.at ?? -1) >= asked && !this.#destroying) return undefined;
+            throw error;
+          },
+        );
         await this.#destroy(instance);
-        return null;
-      });
+        return { ok: true, value: null };
+      } catch (error) {
+        return failedOutcome(error, this.#log, "destroy");
+      }
     }
 
     async existence(): Promise<Existence> {
@@ -247,20 +261,23 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
     }
 
-    #destroy(instance: ActorInstance): Promise<void> {
+    /** Destroys `instance`, or, without one, the stored actor that cannot start. */
+    #destroy(instance: ActorInstance | undefined): Promise<void> {
       if (this.#destroying) return this.#destroying;
       // An instance of an earlier life was destroyed already (its gate is closed).
-      if (instance.gate.closed) return Promise.resolve();
-      const destroying = destroyActor({
+      if (instance?.gate.closed) return Promise.resolve();
+      const destruction = {
         ctx: this.ctx,
-        instance,
         life: this.#life,
         index: this.#hooks.index,
         renew: () => {
           this.#life = this.#newLife();
           this.#inspectors.closeAll(DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
         },
-      }).finally(() => {
+      };
+      const meta = instance?.meta ?? this.#life.storage.readMeta();
+      if (!meta) return Promise.reject(errors.actorGone(name));
+      const destroying = (instance ? destroyActor({ ...destruction, instance }) : destroyUnstarted(destruction, meta)).finally(() => {
         this.#destroying = undefined;
       });
       this.#destroying = destroying;

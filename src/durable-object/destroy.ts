@@ -1,6 +1,7 @@
 import { endInstance } from "../actor/destroy";
 import type { ActorInstance } from "../actor/instance";
-import type { ActorStorage } from "../actor/storage";
+import type { ActorMeta, ActorStorage } from "../actor/storage";
+import { DESTROYED_CLOSE } from "../protocol/messages";
 import type { HibernatableSockets } from "./hibernatable-sockets";
 import type { IndexClient } from "./index-client";
 import type { InstanceLoader } from "./instance-loader";
@@ -12,13 +13,16 @@ export interface ActorLife {
   readonly loader: InstanceLoader;
 }
 
-export interface Destruction {
+interface DestructionBase {
   ctx: DurableObjectState;
-  instance: ActorInstance;
   life: ActorLife;
   index: IndexClient;
   /** Replaces the object's life with a fresh one; called once the storage is empty. */
   renew(): void;
+}
+
+export interface Destruction extends DestructionBase {
+  instance: ActorInstance;
 }
 
 /**
@@ -64,6 +68,30 @@ export async function destroyActor({ ctx, instance, life, index, renew }: Destru
   // Connection sockets forget their connections before they close: a later actor here never rebuilds them.
   life.sockets.release();
   await endInstance(instance);
+  await deleteActor({ ctx, life, index, renew }, meta, token);
+}
+
+/**
+ * Destroys, on a client's request, an actor that exists but cannot start (its `onStart` throws,
+ * a migration or `createVars` fails), so that a broken actor can be thrown away. No instance
+ * runs: nothing is waited for, no `onDestroy` runs, and its connection sockets close with
+ * `actor_destroyed` without `onDisconnect`. Nothing happens between the index's mark and the
+ * deletion that a crash could cut short, so the actor is not marked `destroying`: a crash
+ * leaves it whole (as it was, unable to start) or gone, its index entry pending either way.
+ */
+export async function destroyUnstarted({ ctx, life, index, renew }: DestructionBase, meta: ActorMeta): Promise<void> {
+  const token = await index.mark({ key: meta.key, id: ctx.id.toString(), createdAt: meta.createdAt });
+  life.sockets.release();
+  life.sockets.closeAll(DESTROYED_CLOSE.code, DESTROYED_CLOSE.reason);
+  await deleteActor({ ctx, life, index, renew }, meta, token);
+}
+
+/**
+ * The end of every destroy: the storage handle retired (nothing of the old actor can touch storage
+ * again), every stored thing (tables, KV, the alarm) deleted and the object's life renewed in one
+ * `blockConcurrencyWhile`, so that no event sees an actor between the two; then the index entry deleted.
+ */
+async function deleteActor({ ctx, life, index, renew }: DestructionBase, meta: ActorMeta, token: string): Promise<void> {
   life.storage.retire();
   await ctx.blockConcurrencyWhile(async () => {
     await ctx.storage.deleteAll();

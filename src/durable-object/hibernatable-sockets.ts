@@ -104,6 +104,11 @@ export class HibernatableSockets {
     for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) detach(socket);
   }
 
+  /** Closes every connection socket (after `release`, when an actor that could not start is destroyed). */
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.#ctx.getWebSockets(CONNECTION_TAG)) closeQuietly(socket, code, reason);
+  }
+
   /**
    * The actor could not wake for this socket's message (onStart or a migration failed): the
    * connection gets the error, then close 1011 with its code, so the client knows its calls did

@@ -114,6 +114,48 @@ describe("destroying an actor", () => {
     expect(await gone(key)).toBe(true);
   });
 
+  it("an actor that cannot start (onStart throws on every wake) is destroyed without starting: no onDestroy, its storage and jobs gone, its key free", async () => {
+    const key = uniqueKey("doomed");
+    const handle = client.doomed.getOrCreate([key], { ...admin, createWithInput: { label: "broken" } });
+    await handle.increment(1);
+    await handle.later(60_000);
+    await handle.note("kept in c.sql");
+    hooks.set(`${key}:onStart`, () => {
+      throw new Error("onStart fails on purpose");
+    });
+    await abortAllDurableObjects();
+    expect((await rejection(handle.read())).code).toBe("actor_start_failed");
+    try {
+      await handle.destroy();
+      expect(hookRuns.get(key)).not.toContain("onDestroy");
+      expect(destroyedLog.get(key)).toBeUndefined();
+      expect(await storedIn(key)).toEqual({ kv: [], tables: [], alarm: null });
+      expect(await gone(key)).toBe(true);
+      // Destroyed once: a second destroy finds nothing.
+      expect((await rejection(handle.destroy())).code).toBe("actor_not_found");
+    } finally {
+      hooks.delete(`${key}:onStart`);
+    }
+    const again = await client.doomed.create([key], { input: { label: "second" } });
+    expect(await again.read()).toEqual({ count: 0, label: "second" });
+  });
+
+  it("a destroy a crash cut short, of an actor that then cannot start, is finished by the next handle.destroy()", async () => {
+    const key = await destroyCutShort("cut", 4);
+    hooks.set(`${key}:onStart`, () => {
+      throw new Error("onStart fails on purpose");
+    });
+    try {
+      const onDestroys = hookRuns.get(key)!.filter((hook) => hook === "onDestroy").length;
+      await client.doomed.get([key], admin).destroy();
+      expect(hookRuns.get(key)!.filter((hook) => hook === "onDestroy")).toHaveLength(onDestroys);
+      expect(await storedIn(key)).toEqual({ kv: [], tables: [], alarm: null });
+      expect(await gone(key)).toBe(true);
+    } finally {
+      hooks.delete(`${key}:onStart`);
+    }
+  });
+
   it("a request to an actor a crash left half-destroyed finishes the destroy first: a get finds nothing, a create makes a new actor", async () => {
     const key = await destroyCutShort("cut", 2);
     const again = await client.doomed.create([key], { input: { label: "after" } });
