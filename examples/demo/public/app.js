@@ -599,6 +599,14 @@ function argumentsNotEncodable(action, encoding, cause) {
   const fix = encoding === "json" ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.` : "CBOR carries no functions or symbols: pass plain data.";
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
 }
+function actionTimedOut(action, timeoutMs, unsent) {
+  const within = `within ${timeoutMs} ms`;
+  if (!unsent) return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}.`);
+  const why = unsent.lastFailure ? ` The last attempt to connect failed: ${unsent.lastFailure.message}` : "";
+  return new ActorError("action_timed_out", `Action '${action}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
+    sent: false
+  });
+}
 var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 function isRedirect(response) {
   const type = response.type;
@@ -640,6 +648,8 @@ var ActorConnectionBase = class {
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
   #generation = 0;
   #reconnectTimer;
+  /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
+  #lastFailure;
   #actorId;
   #connectionId;
   /** @internal Connections come from a handle: `handle.connect()`. */
@@ -668,7 +678,11 @@ var ActorConnectionBase = class {
   get status() {
     return this.#status;
   }
-  /** Called on every status change; returns a function that stops listening. */
+  /**
+   * Called on every status change; returns a function that stops listening. A change to
+   * `reconnecting` after the server closed the socket also gets the close's code and reason
+   * (`conn.disconnect(reason)` on the actor closes with 1000 and that reason).
+   */
   onStatusChange(callback) {
     this.#statusListeners.add(callback);
     return () => this.#statusListeners.delete(callback);
@@ -680,7 +694,7 @@ var ActorConnectionBase = class {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new ActorError("action_timed_out", `Action '${name}' got no answer within ${this.#options.actionTimeout} ms.`));
+        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? void 0 : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
       const pending = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
@@ -756,6 +770,7 @@ var ActorConnectionBase = class {
     } catch (error) {
       if (!current()) return;
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
+      this.#lastFailure = failure;
       if (failure.code !== "connection_failed") this.#emitError(failure);
       if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
       this.#dropped();
@@ -771,6 +786,7 @@ var ActorConnectionBase = class {
     if ("i" in body) {
       this.#open = true;
       this.#attempt = 0;
+      this.#lastFailure = void 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
@@ -784,6 +800,7 @@ var ActorConnectionBase = class {
     } else if ("e" in body) {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
       if (body.e.ai !== void 0) return this.#settle(body.e.ai, (pending) => pending.reject(error));
+      if (!this.#open) this.#lastFailure = error;
       this.#emitError(error);
       if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
     }
@@ -842,7 +859,7 @@ var ActorConnectionBase = class {
       false
     );
     if (this.#disposed) return;
-    if (this.#status === "open") this.#setStatus("reconnecting");
+    if (this.#status === "open") this.#setStatus("reconnecting", reason);
     this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
   }
   #sendAction(id, pending) {
@@ -885,10 +902,10 @@ var ActorConnectionBase = class {
       if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
     }
   }
-  #setStatus(status) {
+  #setStatus(status, closed) {
     if (this.#status === status) return;
     this.#status = status;
-    runCallbacks(this.#statusListeners, [status], "conn.onStatusChange");
+    runCallbacks(this.#statusListeners, closed ? [status, closed] : [status], "conn.onStatusChange");
   }
   #emitError(error) {
     runCallbacks(this.#errorListeners, [error], "conn.onError");
