@@ -17,9 +17,10 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts", "test/react/**/*.test.ts"],
-          testTimeout: 60_000,
           // Starting `wrangler dev` beside five other test files on a loaded 2-core machine took
-          // over 60 s once (the loaded pair of runs): a start may try up to four ports.
+          // over 60 s (the loaded runs): a start may try up to four ports. A test that restarts
+          // it starts it twice in its body.
+          testTimeout: 240_000,
           hookTimeout: 150_000,
           maxWorkers: 3,
         },
