@@ -55,20 +55,50 @@ const liveDirs = new Set<string>();
 
 export async function startWranglerDev(options: StartOptions): Promise<WranglerDev> {
   installExitCleanup();
+  // A start that hangs anywhere fails here, naming its last step, rather than as a hook's
+  // timeout that says nothing (twice a beforeAll ran out its 150 s without spawning wrangler).
+  const progress: StartProgress = { step: "not begun" };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void progress.kill?.();
+      reject(new Error(`wrangler dev did not start within ${START_TIMEOUT_MS} ms; the last step was: ${progress.step}`));
+    }, START_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([attempts(options, progress), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Below the Node tests' 150 s hook timeout, so that this error is the one reported. */
+const START_TIMEOUT_MS = 120_000;
+const PORT_ATTEMPTS = 4;
+
+/** Where a start is, for the error of one that hangs. */
+interface StartProgress {
+  step: string;
+  /** Kills the wrangler of the current attempt, once there is one. */
+  kill?: () => Promise<void>;
+}
+
+async function attempts(options: StartOptions, progress: StartProgress): Promise<WranglerDev> {
   // A port from freePort() is only free until someone binds it: an outgoing connection of another
   // test may take it as its ephemeral port first. Then wrangler exits at once; try again with
   // fresh ports (a requested port is kept: a restart must come back where it was).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(options, options.port ?? (await freePort()), await freePort());
+      progress.step = `attempt ${attempt}: picking ports`;
+      return await launch(options, options.port ?? (await freePort()), await freePort(), progress);
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
+      // Said, so that a start that fails in the end shows every attempt, not only the last.
+      console.warn(`wrangler dev, attempt ${attempt} of ${PORT_ATTEMPTS}: ${error.message.slice(0, 2_000)}`);
       await sleep(250 * attempt);
     }
   }
 }
-
-const PORT_ATTEMPTS = 4;
 
 /** wrangler could not listen: one of its ports was taken after we picked it. */
 class PortTakenError extends Error {}
@@ -77,6 +107,7 @@ async function launch(
   { persistTo, cwd = REPO_ROOT, readyTimeoutMs = READY_TIMEOUT_MS, wranglerBin = WRANGLER_BIN, config }: StartOptions,
   port: number,
   inspectorPort: number,
+  progress: StartProgress,
 ): Promise<WranglerDev> {
   const args = [
     "dev",
@@ -102,6 +133,7 @@ async function launch(
   if (child.pid === undefined) throw new Error(`could not spawn ${wranglerBin}`);
   const pgid = child.pid;
   liveGroups.add(pgid);
+  progress.step = `${progress.step.split(":")[0]}: spawned wrangler (pid ${pgid}), waiting for ${port}/registry to answer`;
 
   // Keep the tail of the output for error messages; reading the pipes also keeps them from filling up.
   let output = "";
@@ -115,9 +147,11 @@ async function launch(
   const url = `http://127.0.0.1:${port}`;
   const stop = once(() => terminate(child, pgid, exited));
   const kill = once(() => killGroup(pgid, exited));
+  progress.kill = kill;
   try {
     await waitUntilReady(url, child, () => output, readyTimeoutMs);
   } catch (error) {
+    progress.step += `; failed (${(error as Error).message.split("\n")[0]}), killing it`;
     await kill();
     if (/Address already in use/.test(output)) throw new PortTakenError((error as Error).message);
     throw error;
