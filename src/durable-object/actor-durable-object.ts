@@ -3,11 +3,9 @@ import type { AnyActorDefinition } from "../actor/definition";
 import { actorLogger, type ActorInstance } from "../actor/instance";
 import { ActorStorage, type StorageWrites } from "../actor/storage";
 import type { EncodedAnswer } from "../protocol/action-answer";
-import { isEncoding } from "../protocol/encoding";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { InspectorOp, InspectorSnapshot } from "../protocol/inspector";
 import { DESTROYED_CLOSE } from "../protocol/messages";
-import { parseProtocols, rejectionProtocol } from "../protocol/subprotocols";
 import type { ActorIndexRpc, Existence, IndexEntry, IndexPage, IndexPosition } from "../server/actor-index";
 import {
   decodeContext,
@@ -20,12 +18,12 @@ import {
   type Outcome,
   type StreamContext,
 } from "../server/contract";
-import { failedOutcome, httpError, publicError, sseError, webSocketError } from "../server/error-answers";
+import { failedOutcome, httpError, publicError } from "../server/error-answers";
 import { inJurisdiction } from "../server/jurisdiction";
 import { keyToName } from "../server/object-names";
 import { destroyActor, destroyUnstarted, type ActorLife } from "./destroy";
 import { HibernatableSockets } from "./hibernatable-sockets";
-import { IndexClient } from "./index-client";
+import { IndexClient, namespaceIn } from "./index-client";
 import { IndexShard } from "./index-shard";
 import { inspect } from "./inspector";
 import { InspectorSockets } from "./inspector-sockets";
@@ -37,6 +35,7 @@ import { connectWebSocket } from "./routes/connect-websocket";
 import { connectionMessage } from "./routes/message";
 import { rawHttp, rawWebSocket } from "./routes/raw";
 import type { StreamRequest } from "./routes/stream-context";
+import { streamRefusal } from "./routes/stream-refusal";
 import { answerClose, closeQuietly } from "./socket-closing";
 
 // `env` is whatever wrangler binds; the class reads only the storage of its own object.
@@ -305,21 +304,7 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
         return await streamRoutes[context.route]({ instance, sockets: life.sockets, request, context });
       } catch (error) {
         const { status, body } = publicError(error, this.#log, context.route);
-        // Say the body is not wanted, rather than answer while the Worker is still sending it.
-        request.body?.cancel().catch(() => {});
-        switch (context.route) {
-          case "raw-websocket":
-            return webSocketError(body, rejectionProtocol(parseProtocols(request.headers.get("sec-websocket-protocol")).offered), context.encoding, false);
-          case "connect-websocket":
-            // The connection protocol reports the error as a message before the close, so the chosen protocol is echoed.
-            return webSocketError(body, context.protocol, context.encoding);
-          case "inspector-websocket":
-            return webSocketError(body, undefined, undefined, false);
-          case "connect-sse":
-            return sseError(body, isEncoding(context.encoding) ? context.encoding : undefined);
-          default:
-            return httpError(status, body, context.encoding);
-        }
+        return streamRefusal(request, context, status, body);
       }
     }
 
@@ -402,15 +387,4 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       }
     }
   };
-}
-
-/** The actor's namespace in the object's `env`, through which it reaches the actor index. */
-function namespaceIn(env: unknown, binding: string, name: string): DurableObjectNamespace {
-  const namespace = (env as Record<string, unknown> | undefined)?.[binding];
-  if (typeof namespace === "object" && namespace !== null && "idFromName" in namespace) return namespace as DurableObjectNamespace;
-  throw new ActorflareError(
-    "binding_not_found",
-    `The Durable Object binding '${binding}' of actor '${name}' is missing from its object's env; the object needs it to reach the actor index.`,
-    { status: 500 },
-  );
 }

@@ -1,4 +1,4 @@
-import { errors } from "../protocol/errors";
+import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorIndexRpc, IndexEntry } from "../server/actor-index";
 import { indexShardName, indexShardOf, keyToName } from "../server/object-names";
 import { isRpcMissing, withRuntimeRetries } from "../server/runtime-retries";
@@ -54,4 +54,15 @@ export class IndexClient {
       throw errors.indexUnavailable(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/** The actor's namespace in the object's `env`, through which it reaches the actor index. */
+export function namespaceIn(env: unknown, binding: string, name: string): DurableObjectNamespace {
+  const namespace = (env as Record<string, unknown> | undefined)?.[binding];
+  if (typeof namespace === "object" && namespace !== null && "idFromName" in namespace) return namespace as DurableObjectNamespace;
+  throw new ActorflareError(
+    "binding_not_found",
+    `The Durable Object binding '${binding}' of actor '${name}' is missing from its object's env; the object needs it to reach the actor index.`,
+    { status: 500 },
+  );
 }
