@@ -31,15 +31,33 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
       const db = drizzleOverStorage(refusalsAsSqlErrors(durable), { schema, logger });
       // Queries run through the adapter; `c.db.$client` is the storage itself, as Drizzle promises.
       db.$client = durable;
-      // Drizzle's types take an async function here; it must be refused before any of it runs.
-      const transaction = db.transaction.bind(db);
-      db.transaction = (body, config) => {
-        refuseAsyncFunction(body, "c.db.transaction(body)");
-        return transaction(body, config);
-      };
+      refusingAsyncBodies(db, "c.db.transaction(body)");
       return db;
     },
     migrate: migrations ? (_db, storage) => applyDrizzleMigrations(storage as DurableObjectStorage, migrations) : undefined,
+  };
+}
+
+/** What has Drizzle's `transaction(body)`: the database, and each transaction, for a nested one (a savepoint). */
+interface Transactional<Tx> {
+  transaction<T>(body: (tx: Tx) => T, ...rest: never[]): T;
+}
+
+/**
+ * Drizzle's types take an async function in `transaction`, on the database and on a transaction
+ * alike: it must be refused before any of it runs (`refuseAsyncFunction`), at every depth.
+ */
+function refusingAsyncBodies<Tx extends Transactional<Tx>>(target: Transactional<Tx>, what: string): void {
+  const transaction = target.transaction.bind(target);
+  target.transaction = (body, ...rest) => {
+    refuseAsyncFunction(body, what);
+    return transaction(
+      (tx) => {
+        refusingAsyncBodies(tx, "tx.transaction(body)");
+        return body(tx);
+      },
+      ...rest,
+    );
   };
 }
 

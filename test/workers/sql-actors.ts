@@ -166,6 +166,16 @@ export const sqlNotes = actor({
         tx.insert(members).values({ name: "after the await" }).run();
         throw new Error("fail after await");
       }),
+    /** An async function in a nested transaction (a savepoint), inside a synchronous one. */
+    nestedAsyncDrizzleTransaction: (c) =>
+      c.db.transaction((tx) => {
+        tx.insert(members).values({ name: "outer" }).run();
+        return tx.transaction(async (inner) => {
+          inner.insert(members).values({ name: "nested, before the await" }).run();
+          await Promise.resolve();
+          inner.insert(members).values({ name: "nested, after the await" }).run();
+        });
+      }),
     promiseDrizzleTransaction: (c) => c.db.transaction((tx) => tx.insert(members).values({ name: "returned, not run" })),
     /** How SQLite sees what c.sql binds: each value's SQLite type and its SQL literal (`quote`), or the error's code. */
     bindings: (c) => {

@@ -64,6 +64,11 @@ describe("what a failing action leaves stored", () => {
     const refused = { code: "sql_error", message: expect.stringContaining("c.db.transaction(body) takes a synchronous function") };
     await expect(notes.asyncDrizzleTransaction()).rejects.toMatchObject(refused);
     await expect(notes.promiseDrizzleTransaction()).rejects.toMatchObject(refused);
+    // A nested transaction's async function is refused before it runs too, so the outer one rolls back whole.
+    await expect(notes.nestedAsyncDrizzleTransaction()).rejects.toMatchObject({
+      code: "sql_error",
+      message: expect.stringContaining("tx.transaction(body) takes a synchronous function"),
+    });
     await notes.saved();
     expect(await notes.memberNames()).toEqual([]);
   });
