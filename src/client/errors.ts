@@ -2,6 +2,9 @@ import { contentType, decode, type Encoding } from "../protocol/encoding";
 import type { ErrorCode } from "../protocol/error-codes";
 import type { ErrorBody } from "../protocol/errors";
 
+/** Marks the client's errors in every copy of it. */
+const CLIENT_ERROR_BRAND = Symbol.for("actorflare.client-error");
+
 /**
  * An error the server answered with (`{ c, m, md }` on the wire), or the client's own (a lost
  * connection, a disposed client). `code` is an {@link ErrorCode} or an actor's `UserError` code.
@@ -10,6 +13,12 @@ export class ActorError extends Error {
   // `string & {}` keeps the known codes as suggestions while any UserError code fits.
   readonly code: ErrorCode | (string & {});
   readonly metadata: unknown;
+  readonly [CLIENT_ERROR_BRAND] = true;
+
+  /** `instanceof ActorError` holds for the errors of any copy of the client (one bundled by a library, say), by the brand. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [CLIENT_ERROR_BRAND]?: unknown })[CLIENT_ERROR_BRAND] === true;
+  }
 
   constructor(code: string, message: string, metadata?: unknown) {
     super(message);

@@ -1,3 +1,5 @@
+import { rivetKitPublicError } from "./rivet23/errors";
+
 /**
  * Errors that cross the wire. Every error a route produces leaves as
  * `{ c: code, m: message, md?: metadata }` (docs/protocol.md §7); the code is stable snake_case.
@@ -19,11 +21,25 @@ export interface ActorflareErrorOptions {
   cause?: unknown;
 }
 
+/** Marks the errors of every copy of this module, so that a second bundled copy's are known too. */
+const ERROR_BRAND = Symbol.for("actorflare.error");
+
 export class ActorflareError extends Error {
   readonly code: string;
   readonly status: number;
   readonly metadata: unknown;
   readonly public: boolean;
+  readonly [ERROR_BRAND] = true;
+
+  /**
+   * `instanceof ActorflareError` holds for the errors of any copy of actorflare (a library that
+   * bundles its own, say), by the brand; the subclasses keep the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class the check is made against, maybe a subclass.
+    if (this !== ActorflareError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND] === true;
+  }
 
   constructor(code: string, message: string, options: ActorflareErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -84,11 +100,16 @@ export function sqlError(error: unknown): ActorflareError | undefined {
   return undefined;
 }
 
-/** The body for any error: public errors as they are, SQLite's as `sql_error`, everything else masked. */
+/**
+ * The body for any error: public errors as they are (ours, or RivetKit's from ported code), SQLite's
+ * as `sql_error`, everything else masked.
+ */
 export function errorToBody(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ActorflareError && error.public) {
     return { status: error.status, body: error.toBody() };
   }
+  const rivetKit = rivetKitPublicError(error);
+  if (rivetKit) return rivetKit;
   const fromSql = sqlError(error);
   if (fromSql) return { status: fromSql.status, body: fromSql.toBody() };
   return { status: 500, body: { c: "internal_error", m: INTERNAL_ERROR_MESSAGE, md: {} } };

@@ -1,6 +1,7 @@
 import type { AnyActorDefinition, AuthOptions } from "../actor/definition";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorQuery, Intent } from "../protocol/query";
+import { rivetKitPublicError } from "../protocol/rivet23/errors";
 import { queryIntents } from "../protocol/query-facts";
 import type { ActorRequestInfo } from "./actor-request";
 import type { LocatedActor } from "./locate";
@@ -39,8 +40,8 @@ async function runOnAuth(definition: AnyActorDefinition, name: string, options: 
 /**
  * `authorize` for HTTP actions and raw HTTP, where RivetKit 2.0 answers an onAuth that throws
  * something other than its own errors with 400 `proxy_error` rather than 500 `internal_error`.
- * An `ActorflareError` (public or not) is answered as everywhere else; the message of anything
- * else stays in the log, as an internal error's does.
+ * An `ActorflareError` (public or not), or a public error of RivetKit's, is answered as
+ * everywhere else; the message of anything else stays in the log, as an internal error's does.
  */
 export async function authorizeHttp(
   located: LocatedActor,
@@ -51,7 +52,8 @@ export async function authorizeHttp(
   try {
     return await authorize(located, request, info, ...routeIntents);
   } catch (error) {
-    if (error instanceof ActorflareError) throw error;
+    // RivetKit's own public errors (ported onAuth code) are answered as ours are.
+    if (error instanceof ActorflareError || rivetKitPublicError(error)) throw error;
     workerLog(`onAuth of actor '${located.name}' failed:`, error);
     throw errors.onAuthFailed(located.name);
   }

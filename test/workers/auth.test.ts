@@ -109,6 +109,19 @@ describe("onAuth", () => {
     expect(await errorBody(response)).toMatchObject({ c: "custom_auth", m: "nope" });
   });
 
+  it.each([
+    ["an HTTP action", "/registry/actors/actions/anything", "POST"],
+    ["raw HTTP", "/registry/actors/raw/http/x", "GET"],
+  ])("%s: RivetKit's own UserError from onAuth keeps its code and metadata (code ported from RivetKit)", async (_route, path, method) => {
+    const headers = queryHeaders(
+      { getOrCreateForKey: { name: "inspector", key: uniqueKey() } },
+      { "X-RivetKit-Conn-Params": JSON.stringify({ token: "rivetkit" }) },
+    );
+    const response = await call(path, { method, headers });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toEqual({ c: "rivetkit_refusal", m: "Not with that token.", md: { ported: true } });
+  });
+
   describe("any other throw leaks nothing, and is answered per route as RivetKit 2.0 answers it", () => {
     const query = () => ({ getOrCreateForKey: { name: "inspector", key: uniqueKey() } });
     const boom = { token: "boom" };

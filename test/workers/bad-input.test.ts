@@ -143,6 +143,12 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(await errorBody(response)).toEqual({ c: "asked_for_it", m: "You asked for it.", md: { n: 1 } });
   });
 
+  it("so does RivetKit's own UserError (code ported from RivetKit)", async () => {
+    const response = await call("/registry/actors/raw/http/throw-rivetkit", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
+    expect(response.status).toBe(400);
+    expect(await errorBody(response)).toEqual({ c: "ported_refusal", m: "Ported refusal." });
+  });
+
   it("any other exception is 500 internal_error without its message", async () => {
     const response = await call("/registry/actors/raw/http/throw", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [] } }) });
     expect(response.status).toBe(500);

@@ -1,3 +1,4 @@
+import { UserError as RivetKitUserError } from "rivetkit/errors";
 import { ActorError } from "../../src/client/index";
 import type { ActorAccessor } from "../../src/client/index";
 import { actor, setup, UserError, Forbidden, type ActorOptions } from "../../src/index";
@@ -22,6 +23,8 @@ const inspector = actor({
     if (params?.token === "deny") throw new Forbidden("Token refused.", { metadata: { reason: "deny" } });
     if (params?.token === "unauthorized") throw new (class extends UserError {})("nope", { code: "custom_auth" });
     if (params?.token === "boom") throw new Error("secret detail in onAuth");
+    // Code ported from RivetKit may throw RivetKit's own UserError.
+    if (params?.token === "rivetkit") throw new RivetKitUserError("Not with that token.", { code: "rivetkit_refusal", metadata: { ported: true } });
     return { user: params?.token ?? "anonymous", intents: [...intents].sort(), path: new URL(request.url).pathname, actor, query };
   },
   createState: (_c, input: { hits?: number } | undefined) => ({ hits: input?.hits ?? 0, lastBody: "" }),
@@ -29,6 +32,7 @@ const inspector = actor({
     const url = new URL(request.url);
     if (url.pathname === "/throw-user") throw new UserError("You asked for it.", { code: "asked_for_it", metadata: { n: 1 } });
     if (url.pathname === "/throw") throw new Error("secret internal detail");
+    if (url.pathname === "/throw-rivetkit") throw new RivetKitUserError("Ported refusal.", { code: "ported_refusal" });
     if (url.pathname === "/no-response") return undefined as unknown as Response;
     if (url.pathname === "/used-body") {
       const used = new Response("read already");

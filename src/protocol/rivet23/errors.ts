@@ -45,3 +45,28 @@ export function closeReason(error: RivetError): string {
   while (new TextEncoder().encode(reason).byteLength > MAX_CLOSE_REASON_BYTES) reason = reason.slice(0, -1);
   return reason;
 }
+
+/** The fields by which RivetKit's errors (`UserError` of `rivetkit/errors` and the rest) are known. */
+interface RivetKitErrorShape {
+  __type?: unknown;
+  public?: unknown;
+  group?: unknown;
+  code?: unknown;
+  message?: unknown;
+  metadata?: unknown;
+  statusCode?: unknown;
+}
+
+/**
+ * A public error of RivetKit's, as its own server would show it: actor code ported from RivetKit
+ * may still throw `UserError` from `rivetkit/errors`. Known by its shape (`__type`, `group`,
+ * `code`, `public: true`), not its class, which is not ours. Its group is not carried: the code says it.
+ */
+export function rivetKitPublicError(error: unknown): { status: number; body: ErrorBody } | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { __type, public: isPublic, group, code, message, metadata, statusCode } = error as RivetKitErrorShape;
+  if ((__type !== "RivetError" && __type !== "ActorError") || isPublic !== true) return undefined;
+  if (typeof group !== "string" || typeof code !== "string" || typeof message !== "string") return undefined;
+  const status = typeof statusCode === "number" && statusCode >= 400 && statusCode < 500 ? statusCode : 400;
+  return { status, body: metadata === undefined ? { c: code, m: message } : { c: code, m: message, md: metadata } };
+}
