@@ -8,7 +8,7 @@ import { checkInspectorOptions, InspectorGate, type InspectorOptions } from "../
 import { inspectorRoutes } from "../inspector/routes";
 import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
-import { isRegistryPath, registryFetch } from "../worker/router";
+import { isRegistryPath, isRootMetadataRequest, registryFetch } from "../worker/router";
 import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "../worker/registry-runtime";
 import { className, defaultBindingName, type ClassNameOf } from "../worker/names";
 
@@ -45,7 +45,7 @@ export interface FetchApp {
 export interface Server<A extends ActorDefinitions> {
   /** Reaches actors straight from this Worker, skipping onAuth. Use it inside requests. */
   client: Client<Registry<A>>;
-  /** The registry's routes under `/registry`, everything else to `app`. */
+  /** The registry's routes under `/registry`, everything else to `app` (and `GET /metadata` when `app` has no such route). */
   serve(app: FetchApp): WorkerHandler;
 }
 
@@ -88,10 +88,13 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
     return {
       client,
       serve: (app) => ({
-        fetch: (request, env, ctx) =>
-          isRegistryPath(request.url)
-            ? registryHandler.fetch(request, env, ctx)
-            : Promise.resolve(app.fetch(request, env as Record<string, unknown> | undefined, ctx as WorkerContext)),
+        fetch: async (request, env, ctx) => {
+          if (isRegistryPath(request.url)) return registryHandler.fetch(request, env, ctx);
+          const response = await app.fetch(request, env as Record<string, unknown> | undefined, ctx as WorkerContext);
+          // RivetKit's client given the bare origin asks `/metadata` first: answered here only
+          // when the app has no such route of its own.
+          return response.status === 404 && isRootMetadataRequest(request) ? registryHandler.fetch(request, env, ctx) : response;
+        },
       }),
     };
   }

@@ -6,7 +6,7 @@ import { gateOrigin, preflightResponse, withCors } from "./cors";
 import { workerLog } from "./log";
 import type { RegistryRuntime } from "./registry-runtime";
 import { httpAction } from "./routes/action";
-import { createActor, destroyActor, getOrCreateActor, listActors, metadata } from "./routes/actors-api";
+import { createActor, destroyActor, getOrCreateActor, listActors, metadata, rootMetadata } from "./routes/actors-api";
 import { connectionMessage, connectSse, connectWebSocket } from "./routes/connect";
 import { gateway } from "./routes/gateway";
 import { rawHttp, rawWebSocket } from "./routes/raw";
@@ -77,6 +77,8 @@ export function createRegistryRouter(
   // RivetKit 2.3's wire: its actor API, metadata and gateway (docs/protocol.md §12), for a
   // client whose endpoint is `{origin}/registry`.
   add("GET", "/registry/metadata", metadata);
+  // The same for a RivetKit client given the bare origin, which it then sends to `/registry`.
+  add("GET", "/metadata", rootMetadata);
   add("GET", "/registry/actors", listActors);
   add("PUT", "/registry/actors", getOrCreateActor);
   add("POST", "/registry/actors", createActor);
@@ -124,6 +126,11 @@ export function isRegistryPath(url: string): boolean {
   if (start < 0) return false;
   const path = url.slice(start).replace(/^\/+/, "/");
   return path === "/registry" || path.startsWith("/registry/") || path.startsWith("/registry?");
+}
+
+/** `GET /metadata` at the root, which RivetKit's client asks first when given the bare origin. */
+export function isRootMetadataRequest(request: Request): boolean {
+  return (request.method === "GET" || request.method === "HEAD") && pathAndQuery(request.url).path.replace(/^\/+/, "/") === "/metadata";
 }
 
 /** The registry's fetch handler: leading-slash cleanup and CORS around the router. */

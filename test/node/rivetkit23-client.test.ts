@@ -240,6 +240,18 @@ describe("rivetkit 2.3.19's client: the actor API (metadata, lookups, listing, d
     expect(metadata.clientEndpoint).toBeUndefined();
   });
 
+  it("given the bare origin, the client is sent to /registry by the root's /metadata, and works there", async () => {
+    const response = await fetch(`${origin}/metadata`);
+    expect(await response.json()).toMatchObject({ runtime: "actorflare", clientEndpoint: `${origin}/registry` });
+    const c = createClient({ endpoint: origin, encoding: "json" });
+    clients.push(c);
+    const key = uniqueKey("bare-origin");
+    expect(await c.counter.getOrCreate(key).increment(4)).toBe(4);
+    const conn = c.counter.getOrCreate(key).connect();
+    expect(await conn.increment(1)).toBe(5);
+    await conn.dispose();
+  });
+
   it("GET /actors by id and by key answer the actor's name and key; unknown ones are left out", async () => {
     const key = [uniqueKey("listed"), "a/b", ""];
     const id = await client("json").counter.getOrCreate(key).resolve();

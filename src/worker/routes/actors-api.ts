@@ -138,6 +138,21 @@ export const destroyActor = rivet23Route(async (runtime, { request, env, params 
 /** `GET /registry/metadata`: what RivetKit's client asks first; it needs an answer, and reads only the client endpoint from it. */
 export const metadata = rivet23Route(async (runtime, { request }) => {
   checkNamespace(new URL(request.url).searchParams.get("namespace"));
-  const actorNames = Object.fromEntries(Object.keys(runtime.actors).map((name) => [name, { metadata: {} }]));
-  return json({ runtime: "actorflare", actorNames });
+  return json(registryMetadata(runtime));
 });
+
+/**
+ * `GET /metadata` at the Worker's root: RivetKit's client given the bare origin as its endpoint
+ * asks there first, retrying for as long as it is not answered. `clientEndpoint` points it at
+ * `/registry`, where it then goes for everything.
+ */
+export const rootMetadata = rivet23Route(async (runtime, { request }) => {
+  const url = new URL(request.url);
+  checkNamespace(url.searchParams.get("namespace"));
+  return json({ ...registryMetadata(runtime), clientEndpoint: `${url.origin}/registry` });
+});
+
+function registryMetadata(runtime: RegistryRuntime) {
+  const actorNames = Object.fromEntries(Object.keys(runtime.actors).map((name) => [name, { metadata: {} }]));
+  return { runtime: "actorflare", actorNames };
+}
