@@ -1,4 +1,5 @@
 import type { AnyActorDefinition } from "../actor/definition";
+import { nearestName } from "../actor/nearest-name";
 import { ActorflareError, errors } from "../protocol/errors";
 import type { ActorObjectRpc, ActorTarget } from "../server/contract";
 import { locationHintOf } from "../protocol/placement";
@@ -80,7 +81,11 @@ export function locateName(runtime: RegistryRuntime, env: unknown, name: string)
 function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinition {
   const definition = Object.hasOwn(runtime.actors, name) ? runtime.actors[name] : undefined;
   if (!definition) {
-    throw errors.actorNotFound(`No actor named '${name}' is registered. Registered actors: ${Object.keys(runtime.actors).join(", ") || "(none)"}.`);
+    const registered = Object.keys(runtime.actors);
+    // A long name is no typo of a registered one, and comparing it would cost for nothing.
+    const nearest = name.length <= 64 ? nearestName(name, registered) : undefined;
+    const hint = nearest ? ` Did you mean '${nearest}'?` : "";
+    throw errors.actorNotFound(`No actor named '${name}' is registered.${hint} Registered actors: ${registered.join(", ") || "(none)"}.`);
   }
   return definition;
 }

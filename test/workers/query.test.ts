@@ -12,6 +12,13 @@ const resolve = (query: unknown, encoding = "json") =>
   });
 
 describe("query resolution", () => {
+  it("a name no actor is registered under is actor_not_found, naming the nearest registered one", async () => {
+    const typo = await errorBody(await resolve({ getOrCreateForKey: { name: "countr", key: [uniqueKey()] } }));
+    expect(typo).toMatchObject({ c: "actor_not_found", m: expect.stringContaining("No actor named 'countr' is registered. Did you mean 'counter'?") });
+    const unlike = await errorBody(await resolve({ getOrCreateForKey: { name: "zzzzzzzz", key: [uniqueKey()] } }));
+    expect(unlike.m).not.toContain("Did you mean");
+  });
+
   it("getForKey never creates", async () => {
     const key = uniqueKey();
     const before = (await listDurableObjectIds(env.LIFECYCLE)).length;
