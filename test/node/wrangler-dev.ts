@@ -181,16 +181,26 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before serving ${url}/registry. Output:\n${output()}`);
     }
-    try {
-      const response = await fetch(`${url}/registry`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
+    // Bounded by a timer of its own too: under load a probe was seen to outlast its abort signal
+    // by minutes (a start ran out its 120 s in this loop), and one hung probe would end the start.
+    const status = await Promise.race([probe(`${url}/registry`), sleep(PROBE_TIMEOUT_MS + 1_000).then(() => 0)]);
+    if (status === 200) return;
     await sleep(100);
   }
   throw new Error(`wrangler dev did not answer 200 on ${url}/registry within ${timeoutMs} ms. Output:\n${output()}`);
+}
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+/** The status `url` answers with, or 0 when it does not answer (not listening yet). */
+async function probe(url: string): Promise<number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
 }
 
 async function terminate(child: ChildProcess, pgid: number, exited: Promise<void>): Promise<void> {

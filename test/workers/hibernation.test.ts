@@ -138,6 +138,6 @@ describe.concurrent("actors leaving memory", () => {
       const handle = testClient().chatRoom.getOrCreate(key);
       await expect.poll(() => handle.stats(), { timeout: 10_000 }).toMatchObject({ disconnects: 1 });
       expect(await handle.wakeId()).toBe(firstWake);
-    }, 40_000);
+    }, 90_000);
   });
 });
