@@ -5,6 +5,7 @@ import type { ClientDriver, TransportKind } from "./driver";
 import { ActorHandleBase, normalizeKey, withActionMethods, type ActorHandle, type ActorKey, type HandleSettings } from "./handle";
 import { HttpClientDriver } from "./http-driver";
 import { OpenResources } from "./open-resources";
+import type { HeartbeatOptions } from "./liveness";
 import type { DefinitionOf, InputOf } from "./types";
 import type { WebSocketConstructor } from "./websocket";
 
@@ -96,6 +97,12 @@ export interface ClientOptions {
   fetch?: typeof fetch | undefined;
   /** A WebSocket constructor to use instead of the global one (or `ws` on Node). */
   WebSocket?: WebSocketConstructor | undefined;
+  /**
+   * How a connection notices a network that died without closing it: after `interval` ms
+   * without a message (15 s) it asks, and `timeout` ms (10 s) without an answer count as a drop,
+   * after which it reconnects.
+   */
+  heartbeat?: HeartbeatOptions | undefined;
 }
 
 /**
@@ -112,9 +119,20 @@ export function createClient<R = unknown>(endpointOrOptions: string | ClientOpti
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`,
     );
   }
+  for (const [name, value] of Object.entries(options.heartbeat ?? {})) {
+    if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
+      throw new TypeError(`createClient: heartbeat.${name} must be a positive number of milliseconds (got ${JSON.stringify(value)}).`);
+    }
+  }
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const settings = settingsFrom(options);
-  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket, actionTimeout: settings.actionTimeout });
+  const driver = new HttpClientDriver({
+    endpoint: options.endpoint,
+    fetch: fetchImpl,
+    WebSocket: options.WebSocket,
+    actionTimeout: settings.actionTimeout,
+    heartbeat: options.heartbeat,
+  });
   return clientForDriver<R>(driver, settings);
 }
 

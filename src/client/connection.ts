@@ -5,6 +5,7 @@ import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
+import { closedBeforeOpen, largestSent, MESSAGE_FAULTS, messageTooLong, PASSING_FAULTS, START_FAULTS, TRANSIENT_REFUSALS } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
 
 export interface ConnectionOptions {
@@ -40,21 +41,8 @@ interface PendingAction {
 /** Reconnects wait 250 ms doubling to 30 s, half of each wait random so that clients spread out. */
 const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
 
-/** Refusals before init that say "not now" rather than "no": the connection keeps retrying after them. */
-const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
-
-/**
- * Faults of the actor's side (a crash, a wake whose `onStart` or migration failed): they end a
- * connection that never opened, like a refusal, but one that was open keeps retrying after them,
- * as after a deploy: its hooks said yes before.
- */
-const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
-
-/** Close reasons that say the server refused a frame (too large, undecodable, for a connection it lost). */
-const MESSAGE_FAULTS: ReadonlySet<string> = new Set(["message_too_long", "malformed_message", "conn_not_found"]);
-
-/** Close reasons that say the actor could not start: no action was running on the connection. */
-const START_FAULTS: ReadonlySet<string> = new Set(["actor_start_failed", "migration_failed"]);
+/** How long an attempt may take to open (the actor's start included, which the runtime caps at 30 s). */
+const OPEN_DEADLINE_MS = 45_000;
 
 /**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
@@ -91,6 +79,8 @@ export class ActorConnectionBase {
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
   #generation = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends an attempt that has not opened in time (OPEN_DEADLINE_MS). */
+  #openDeadline: ReturnType<typeof setTimeout> | undefined;
   /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
   #lastFailure: ActorError | undefined;
   #actorId: string | undefined;
@@ -145,7 +135,9 @@ export class ActorConnectionBase {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? undefined : { lastFailure: this.#lastFailure }));
+        // A sent call that got no answer may mean a dead network: the transport checks at once.
+        if (pending.sent) this.#transport?.probe?.();
+        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
       const pending: PendingAction = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
@@ -190,6 +182,7 @@ export class ActorConnectionBase {
     if (this.#disposed) return;
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#openDeadline);
     this.#open = false;
     this.#setStatus("disposed");
     this.#transport?.close();
@@ -203,6 +196,19 @@ export class ActorConnectionBase {
     // was closing while the next one opened); only the latest attempt may change this connection.
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && !this.#disposed;
+    // A handshake the network swallows (nothing refused, nothing answered) would wait forever.
+    clearTimeout(this.#openDeadline);
+    this.#openDeadline = setTimeout(() => {
+      if (!current() || this.#open) return;
+      this.#generation++;
+      this.#transport?.close();
+      this.#transport = undefined;
+      this.#lastFailure = new ActorError(
+        "connection_failed",
+        `The connection did not open within ${OPEN_DEADLINE_MS} ms: the network or the Worker did not answer.`,
+      );
+      this.#dropped();
+    }, OPEN_DEADLINE_MS);
     // Messages can come before the driver hands the transport over; they wait for it, so that
     // init's subscriptions and queued calls go out on this transport, in order.
     let transport: ClientTransport | undefined;
@@ -247,6 +253,7 @@ export class ActorConnectionBase {
   #receive(message: ToClient): void {
     const body = message.b;
     if ("i" in body) {
+      clearTimeout(this.#openDeadline);
       this.#open = true;
       this.#attempt = 0;
       this.#lastFailure = undefined;
@@ -255,8 +262,15 @@ export class ActorConnectionBase {
       for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
       // Last: a call made by an "open" callback goes out after the subscriptions, so it cannot
-      // miss the events it causes.
-      this.#setStatus("open");
+      // miss the events it causes. Over SSE each message is a POST: `open` waits until the server
+      // has taken the subscriptions, or events sent meanwhile would miss this connection.
+      const transport = this.#transport;
+      const announce = () => {
+        if (this.#transport === transport && this.#open) this.#setStatus("open");
+      };
+      const flushed = transport?.flushed?.();
+      if (flushed) void flushed.then(announce);
+      else announce();
     } else if ("ar" in body) {
       this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
     } else if ("ev" in body) {
@@ -305,6 +319,7 @@ export class ActorConnectionBase {
     this.#ended = error;
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#openDeadline);
     this.#open = false;
     this.#transport?.close();
     this.#transport = undefined;
@@ -320,6 +335,8 @@ export class ActorConnectionBase {
       this.#emitError(error);
       return this.#end(error);
     }
+    // An attempt that ended before it opened, with nothing said why (an SSE stream that failed).
+    if (!this.#open) this.#lastFailure ??= new ActorError("connection_failed", closedBeforeOpen(reason));
     this.#open = false;
     this.#transport = undefined;
     // The server ended the socket over a message it refused: say so, since no call hears it.
@@ -359,23 +376,10 @@ export class ActorConnectionBase {
     settle(pending);
   }
 
-  /**
-   * After a close over a frame too large: the largest call waiting is over the limit whichever
-   * frame the server refused (the first one over it), so it certainly did not run. (The other
-   * frames, subscriptions, carry an event name, which the actor limits far below a message.)
-   */
+  /** After a close over a frame too large: the largest call sent fails, certainly not run (connection-faults.ts). */
   #failLargest(): void {
-    let largest: [number, PendingAction] | undefined;
-    for (const entry of this.#pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
-    if (!largest) return;
-    this.#settle(largest[0], (p) =>
-      p.reject(
-        new ActorError(
-          "message_too_long",
-          `Action '${p.name}' was not run: its message (${p.bytes} bytes) is over what the actor accepts (options.maxIncomingMessageSize, 64 KiB by default), so the server closed the connection; it reconnects. Send less.`,
-        ),
-      ),
-    );
+    const largest = largestSent(this.#pending);
+    if (largest !== undefined) this.#settle(largest, (p) => p.reject(messageTooLong(p.name, p.bytes)));
   }
 
   /** Fails calls already sent (or, when `all`, every waiting call too). */

@@ -13,6 +13,10 @@ export interface ClientTransport {
    */
   send(message: ToServer): number;
   close(): void;
+  /** Checks now that the transport is alive (a call went unanswered); a dead one reports a drop. */
+  probe?(): void;
+  /** Resolves once the server has taken every message sent so far, where sending does not say it (SSE's POSTs). */
+  flushed?(): Promise<void>;
 }
 
 export interface TransportHandlers {

@@ -73,14 +73,16 @@ export function argumentsNotEncodable(action: string, encoding: Encoding, cause:
 }
 
 /**
- * A connection's call that got no answer in time. One never sent (`unsent`) did not run: it
- * waited for a connection that did not open (the server unreachable, say), which would read
- * otherwise like a slow action; the last failed attempt says why.
+ * A connection's call that got no answer in time. One never sent did not run: it waited for a
+ * connection that did not open (the server unreachable, say), which would read otherwise like a
+ * slow action; the last failed attempt says why. One sent may have run (`{ sent: true }`).
  */
-export function actionTimedOut(action: string, timeoutMs: number, unsent?: { lastFailure: ActorError | undefined }): ActorError {
+export function actionTimedOut(action: string, timeoutMs: number, attempt: { sent: true } | { lastFailure: ActorError | undefined }): ActorError {
   const within = `within ${timeoutMs} ms`;
-  if (!unsent) return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}.`);
-  const why = unsent.lastFailure ? ` The last attempt to connect failed: ${unsent.lastFailure.message}` : "";
+  if ("sent" in attempt) {
+    return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}; it was sent, so it may or may not have run.`, { sent: true });
+  }
+  const why = attempt.lastFailure ? ` The last attempt to connect failed: ${attempt.lastFailure.message}` : "";
   return new ActorError("action_timed_out", `Action '${action}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
     sent: false,
   });

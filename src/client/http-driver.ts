@@ -3,6 +3,7 @@ import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/h
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
+import type { HeartbeatOptions } from "./liveness";
 import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, RawRequestInit, TransportHandlers } from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ACTION_ANSWER, DESTROY_ANSWER, LIST_ANSWER, readAnswer, RESOLVE_ANSWER } from "./answers";
@@ -19,6 +20,8 @@ export interface HttpDriverOptions {
   WebSocket?: WebSocketConstructor;
   /** How long an HTTP action, resolve or list may take, answer included (ms); the client's actionTimeout. */
   actionTimeout: number;
+  /** How connections notice a network that died silently (liveness.ts). */
+  heartbeat?: HeartbeatOptions | undefined;
 }
 
 /** Reaches actors through the front Worker's public routes (docs/protocol.md §1). */
@@ -30,6 +33,7 @@ export class HttpClientDriver implements ClientDriver {
   readonly #ownFetch: typeof fetch;
   readonly #WebSocket: WebSocketConstructor | undefined;
   readonly #timeout: number;
+  readonly #heartbeat: HeartbeatOptions;
 
   constructor(options: HttpDriverOptions) {
     this.#actorsUrl = `${options.endpoint.replace(/\/+$/, "")}/registry/actors`;
@@ -37,6 +41,7 @@ export class HttpClientDriver implements ClientDriver {
     this.#ownFetch = withoutRedirects(options.fetch);
     this.#WebSocket = options.WebSocket;
     this.#timeout = options.actionTimeout;
+    this.#heartbeat = options.heartbeat ?? {};
   }
 
   async resolve(query: ActorQuery, params: unknown): Promise<string> {
@@ -159,6 +164,7 @@ export class HttpClientDriver implements ClientDriver {
           messageUrl: `${this.#actorsUrl}/message`,
           headers: protocolHeaders(request.query, request.params, request.encoding),
           encoding: request.encoding,
+          heartbeat: this.#heartbeat,
         },
         handlers,
       );
@@ -169,16 +175,21 @@ export class HttpClientDriver implements ClientDriver {
       const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
-      return webSocketTransport(response.webSocket, request.encoding, handlers);
+      return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
     const socket = new Ctor(url.replace(/^http/, "ws"), offered);
     // A close before the socket opened is reported by rejecting, with its reason when a GET finds one.
     let opened = false;
-    const transport = webSocketTransport(socket, request.encoding, {
-      onMessage: handlers.onMessage,
-      onClose: (reason) => opened && handlers.onClose(reason),
-    });
+    const transport = webSocketTransport(
+      socket,
+      request.encoding,
+      {
+        onMessage: handlers.onMessage,
+        onClose: (reason) => opened && handlers.onClose(reason),
+      },
+      this.#heartbeat,
+    );
     // Set in the open event itself: a close right after it must reach the connection.
     const opening = new Promise<boolean>((resolve) => {
       socket.addEventListener("open", () => resolve((opened = true)));

@@ -1,4 +1,5 @@
 export { createClient } from "./client";
+export type { HeartbeatOptions } from "./liveness";
 export type { Client, ClientMethods, ClientOptions, ActorAccessor, ActorNames, GetOptions, GetOrCreateOptions, CreateOptions, ListOptions } from "./client";
 export type { ActorListing, ActorListPage } from "../protocol/actor-list";
 export type { ActorHandleBase, ActorHandle, ActorConnection, ActorKey } from "./handle";

@@ -5,16 +5,41 @@ import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
 import { type ActorError, errorFromResponse } from "./errors";
 import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
+import { type HeartbeatOptions, type Liveness, watchLiveness } from "./liveness";
+
+/** What a drop found by the heartbeat reports (liveness.ts): the socket died without a close. */
+const HEARTBEAT_DROP = { code: 1006, reason: "heartbeat_timeout" };
 
 /** A connection over a W3C WebSocket (opening or open). */
-export function webSocketTransport(socket: WebSocket, encoding: Encoding, handlers: TransportHandlers): ClientTransport {
+export function webSocketTransport(socket: WebSocket, encoding: Encoding, handlers: TransportHandlers, heartbeat: HeartbeatOptions = {}): ClientTransport {
   socket.binaryType = "arraybuffer";
+  let liveness: Liveness | undefined;
+  let reported = false;
+  // Once: a socket the heartbeat gave up on may still send its close event much later.
+  const report = (reason: { code: number; reason: string }) => {
+    if (reported) return;
+    reported = true;
+    liveness?.stop();
+    handlers.onClose(reason);
+  };
   // The runtime does not finish a close the actor starts (`conn.disconnect()`, a destroy) on a
   // hibernatable socket that has not received a frame yet: the client would see it only when the
   // actor leaves memory. One `ping`, answered by the runtime without waking the actor, avoids it.
-  if (socket.readyState === OPEN) sendPing(socket);
-  else socket.addEventListener("open", () => sendPing(socket));
+  const opened = () => {
+    sendPing(socket);
+    liveness = watchLiveness(
+      heartbeat,
+      () => sendPing(socket),
+      () => {
+        report(HEARTBEAT_DROP);
+        socket.close(1000, "heartbeat timed out");
+      },
+    );
+  };
+  if (socket.readyState === OPEN) opened();
+  else socket.addEventListener("open", opened);
   socket.addEventListener("message", (event) => {
+    liveness?.heard();
     if (event.data === PONG) return;
     let message: ToClient;
     try {
@@ -25,7 +50,7 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
     // Outside the try: only a frame that does not decode is the server's fault.
     handlers.onMessage(message);
   });
-  socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
+  socket.addEventListener("close", (event) => report({ code: event.code, reason: event.reason }));
   // The close event that follows an error carries what matters. Listening here also keeps Node's
   // `ws` from turning an unheard error (a refused reconnect) into an uncaught exception.
   socket.addEventListener("error", () => {});
@@ -39,7 +64,11 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
       }
       return byteLength(data);
     },
-    close: () => socket.close(1000, "client disposed"),
+    close: () => {
+      liveness?.stop();
+      socket.close(1000, "client disposed");
+    },
+    probe: () => liveness?.probe(),
   };
 }
 
@@ -69,6 +98,7 @@ export interface SseOptions {
   messageUrl: string;
   headers: Headers;
   encoding: Encoding;
+  heartbeat?: HeartbeatOptions | undefined;
 }
 
 /**
@@ -77,6 +107,8 @@ export interface SseOptions {
  */
 export function sseTransport(options: SseOptions, handlers: TransportHandlers): ClientTransport {
   const abort = new AbortController();
+  // Message POSTs are cut only when the network is dead (the heartbeat); otherwise their answers are awaited.
+  const deadNetwork = new AbortController();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let identity: { ai: string; ci: string; ct: string } | undefined;
   let closed = false;
@@ -92,6 +124,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   const finish = (reason?: { code: number; reason: string }) => {
     if (closed) return;
     closed = true;
+    liveness.stop();
     clearTimeout(gone);
     abort.abort();
     // Cancelling the body tells the server the stream is gone, where an abort alone may not reach it.
@@ -106,6 +139,16 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
   };
   /** A refusal the server answered over HTTP, handed on as the error message it stands for (`ai`: the action it refused). */
   const receiveRefusal = (error: ActorError, ai?: number) => receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+
+  // The server writes to the stream every `sseKeepAlive` ms: silence means the network is gone.
+  const liveness = watchLiveness(
+    options.heartbeat ?? {},
+    () => {},
+    () => {
+      deadNetwork.abort();
+      finish(HEARTBEAT_DROP);
+    },
+  );
 
   void (async () => {
     try {
@@ -128,7 +171,10 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       });
       reader = response.body.getReader();
       const decoder = new TextDecoder();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.feed(decoder.decode(chunk.value, { stream: true }));
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        liveness.heard();
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
+      }
       finish();
     } catch {
       finish();
@@ -144,7 +190,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       [HEADER_ENCODING]: options.encoding,
     });
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: deadNetwork.signal });
       // Read to its end (it is `{}`): cancelling it cuts the socket while the server still writes.
       if (response.ok && !response.redirected) return void (await response.arrayBuffer());
       const error = await errorFromResponse(response);
@@ -173,5 +219,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       return byteLength(body);
     },
     close: () => finish({ code: 1000, reason: "client disposed" }),
+    probe: () => liveness.probe(),
+    flushed: () => queue,
   };
 }

@@ -206,6 +206,19 @@ describe("connection state machine", () => {
     await conn.dispose();
   });
 
+  it("a transport that ends before it opens with nothing said (an SSE stream that failed) still gives the timed-out call a reason", async () => {
+    // Each attempt's transport ends at once, before init, as an SSE stream whose GET failed does.
+    const { driver } = scriptedDriver((transport) => queueMicrotask(() => transport.handlers.onClose()));
+    const conn = open(driver, 300);
+    const error = await conn.action("count", []).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({ code: "action_timed_out", metadata: { sent: false } });
+    expect((error as Error).message).toContain("The last attempt to connect failed: The connection ended before it opened");
+    await conn.dispose();
+  });
+
   it("a call that times out while every reconnect fails on the actor's side says why the last attempt failed", async () => {
     const { driver, transports } = scriptedDriver((transport) => {
       if (transports.length === 1) transport.handlers.onMessage(init("c1"));

@@ -157,3 +157,32 @@ describe("a flood of subscriptions", () => {
     flooder.socket.close(1000);
   }, 120_000);
 });
+
+describe("over SSE, `open` is announced once the server has taken the subscriptions", () => {
+  it("an event caused right when `open` is announced reaches the connection, though its subscription POST was slow", async () => {
+    // Every message POST is held back, as a slow network path might hold it.
+    const slowMessages: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname.endsWith("/message")) await new Promise((resolve) => setTimeout(resolve, 150));
+      return exports.default.fetch(request);
+    };
+    const client = createClient<typeof registry>({ endpoint: ORIGIN, transport: "sse", fetch: slowMessages });
+    const other = createClient<typeof registry>({ endpoint: ORIGIN, fetch: (input, init) => exports.default.fetch(new Request(input, init)) });
+    const key = uniqueKey();
+    const conn = client.counter.getOrCreate(key).connect();
+    const counts: number[] = [];
+    conn.on("newCount", (count) => counts.push(count as number));
+    const causedAtOpen = new Promise<number>((resolve) => {
+      const stop = conn.onStatusChange((status) => {
+        if (status !== "open") return;
+        stop();
+        resolve(other.counter.getOrCreate(key).increment(5));
+      });
+    });
+    expect(await causedAtOpen).toBe(5);
+    // The answer to a later call on the same stream comes after every event sent to it before.
+    expect(await conn.getCount()).toBe(5);
+    expect(counts).toEqual([5]);
+    await conn.dispose();
+  });
+});

@@ -447,11 +447,21 @@ function decodeCbor(data) {
 }
 
 // src/protocol/errors.ts
-var ActorflareError = class extends Error {
+var ERROR_BRAND = /* @__PURE__ */ Symbol.for("actorflare.error");
+var ActorflareError = class _ActorflareError extends Error {
   code;
   status;
   metadata;
   public;
+  [ERROR_BRAND] = true;
+  /**
+   * `instanceof ActorflareError` holds for the errors of any copy of actorflare (a library that
+   * bundles its own, say), by the brand; the subclasses keep the ordinary check.
+   */
+  static [Symbol.hasInstance](value) {
+    if (this !== _ActorflareError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && value[ERROR_BRAND] === true;
+  }
   constructor(code, message, options = {}) {
     super(message, { cause: options.cause });
     this.name = "ActorflareError";
@@ -560,10 +570,16 @@ function wireArguments(encoding, args) {
 }
 
 // src/client/errors.ts
+var CLIENT_ERROR_BRAND = /* @__PURE__ */ Symbol.for("actorflare.client-error");
 var ActorError = class _ActorError extends Error {
   // `string & {}` keeps the known codes as suggestions while any UserError code fits.
   code;
   metadata;
+  [CLIENT_ERROR_BRAND] = true;
+  /** `instanceof ActorError` holds for the errors of any copy of the client (one bundled by a library, say), by the brand. */
+  static [Symbol.hasInstance](value) {
+    return typeof value === "object" && value !== null && value[CLIENT_ERROR_BRAND] === true;
+  }
   constructor(code, message, metadata) {
     super(message);
     this.name = "ActorError";
@@ -599,10 +615,12 @@ function argumentsNotEncodable(action, encoding, cause) {
   const fix = encoding === "json" ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.` : "CBOR carries no functions or symbols: pass plain data.";
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
 }
-function actionTimedOut(action, timeoutMs, unsent) {
+function actionTimedOut(action, timeoutMs, attempt) {
   const within = `within ${timeoutMs} ms`;
-  if (!unsent) return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}.`);
-  const why = unsent.lastFailure ? ` The last attempt to connect failed: ${unsent.lastFailure.message}` : "";
+  if ("sent" in attempt) {
+    return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}; it was sent, so it may or may not have run.`, { sent: true });
+  }
+  const why = attempt.lastFailure ? ` The last attempt to connect failed: ${attempt.lastFailure.message}` : "";
   return new ActorError("action_timed_out", `Action '${action}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
     sent: false
   });
@@ -621,12 +639,30 @@ function redirectRefused(response) {
   );
 }
 
-// src/client/connection.ts
-var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
+// src/client/connection-faults.ts
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
 var MESSAGE_FAULTS = /* @__PURE__ */ new Set(["message_too_long", "malformed_message", "conn_not_found"]);
 var START_FAULTS = /* @__PURE__ */ new Set(["actor_start_failed", "migration_failed"]);
+function largestSent(pending) {
+  let largest;
+  for (const entry of pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
+  return largest?.[0];
+}
+function messageTooLong(action, bytes) {
+  return new ActorError(
+    "message_too_long",
+    `Action '${action}' was not run: its message (${bytes} bytes) is over what the actor accepts (options.maxIncomingMessageSize, 64 KiB by default), so the server closed the connection; it reconnects. Send less.`
+  );
+}
+function closedBeforeOpen(reason) {
+  const how = reason ? ` (${reason.code}${reason.reason ? ` ${reason.reason}` : ""})` : "";
+  return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin is not one setup({ cors }) allows.`;
+}
+
+// src/client/connection.ts
+var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
+var OPEN_DEADLINE_MS = 45e3;
 var CONNECTION_QUERY = /* @__PURE__ */ Symbol("actorflare.connectionQuery");
 var ActorConnectionBase = class {
   #driver;
@@ -648,6 +684,8 @@ var ActorConnectionBase = class {
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
   #generation = 0;
   #reconnectTimer;
+  /** Ends an attempt that has not opened in time (OPEN_DEADLINE_MS). */
+  #openDeadline;
   /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
   #lastFailure;
   #actorId;
@@ -694,7 +732,8 @@ var ActorConnectionBase = class {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? void 0 : { lastFailure: this.#lastFailure }));
+        if (pending.sent) this.#transport?.probe?.();
+        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
       const pending = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.set(id, pending);
@@ -735,6 +774,7 @@ var ActorConnectionBase = class {
     if (this.#disposed) return;
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#openDeadline);
     this.#open = false;
     this.#setStatus("disposed");
     this.#transport?.close();
@@ -745,6 +785,18 @@ var ActorConnectionBase = class {
     if (this.#disposed) return;
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && !this.#disposed;
+    clearTimeout(this.#openDeadline);
+    this.#openDeadline = setTimeout(() => {
+      if (!current() || this.#open) return;
+      this.#generation++;
+      this.#transport?.close();
+      this.#transport = void 0;
+      this.#lastFailure = new ActorError(
+        "connection_failed",
+        `The connection did not open within ${OPEN_DEADLINE_MS} ms: the network or the Worker did not answer.`
+      );
+      this.#dropped();
+    }, OPEN_DEADLINE_MS);
     let transport;
     let closed = false;
     const early = [];
@@ -784,6 +836,7 @@ var ActorConnectionBase = class {
   #receive(message) {
     const body = message.b;
     if ("i" in body) {
+      clearTimeout(this.#openDeadline);
       this.#open = true;
       this.#attempt = 0;
       this.#lastFailure = void 0;
@@ -791,7 +844,13 @@ var ActorConnectionBase = class {
       this.#connectionId = body.i.ci;
       for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
-      this.#setStatus("open");
+      const transport = this.#transport;
+      const announce = () => {
+        if (this.#transport === transport && this.#open) this.#setStatus("open");
+      };
+      const flushed = transport?.flushed?.();
+      if (flushed) void flushed.then(announce);
+      else announce();
     } else if ("ar" in body) {
       this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
     } else if ("ev" in body) {
@@ -834,6 +893,7 @@ var ActorConnectionBase = class {
     this.#ended = error;
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#openDeadline);
     this.#open = false;
     this.#transport?.close();
     this.#transport = void 0;
@@ -847,6 +907,7 @@ var ActorConnectionBase = class {
       this.#emitError(error);
       return this.#end(error);
     }
+    if (!this.#open) this.#lastFailure ??= new ActorError("connection_failed", closedBeforeOpen(reason));
     this.#open = false;
     this.#transport = void 0;
     const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : void 0;
@@ -877,24 +938,10 @@ var ActorConnectionBase = class {
     clearTimeout(pending.timer);
     settle(pending);
   }
-  /**
-   * After a close over a frame too large: the largest call waiting is over the limit whichever
-   * frame the server refused (the first one over it), so it certainly did not run. (The other
-   * frames, subscriptions, carry an event name, which the actor limits far below a message.)
-   */
+  /** After a close over a frame too large: the largest call sent fails, certainly not run (connection-faults.ts). */
   #failLargest() {
-    let largest;
-    for (const entry of this.#pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
-    if (!largest) return;
-    this.#settle(
-      largest[0],
-      (p) => p.reject(
-        new ActorError(
-          "message_too_long",
-          `Action '${p.name}' was not run: its message (${p.bytes} bytes) is over what the actor accepts (options.maxIncomingMessageSize, 64 KiB by default), so the server closed the connection; it reconnects. Send less.`
-        )
-      )
-    );
+    const largest = largestSent(this.#pending);
+    if (largest !== void 0) this.#settle(largest, (p) => p.reject(messageTooLong(p.name, p.bytes)));
   }
   /** Fails calls already sent (or, when `all`, every waiting call too). */
   #failPending(error, all) {
@@ -1127,8 +1174,11 @@ function unreachable(request, error) {
   const cause = error instanceof Error ? error.cause?.message ?? error.message : String(error);
   return new ActorError(
     "connection_failed",
-    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down. Check the client's endpoint.`
+    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
   );
+}
+function inBrowser() {
+  return typeof globalThis.document === "object";
 }
 
 // node_modules/eventsource-parser/dist/index.js
@@ -1341,12 +1391,82 @@ function decodeSseData(encoding, data) {
   return decodeToClient("cbor", fromBase64(data));
 }
 
+// src/client/liveness.ts
+var DEFAULT_HEARTBEAT = { interval: 15e3, timeout: 1e4 };
+function watchLiveness(options, ask, dead) {
+  const interval = options.interval ?? DEFAULT_HEARTBEAT.interval;
+  const timeout = options.timeout ?? DEFAULT_HEARTBEAT.timeout;
+  let timer;
+  let stopped = false;
+  let lastHeard = Date.now();
+  let askedAt;
+  let heardSinceAsk = false;
+  const schedule = (ms) => {
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(ms, 1));
+  };
+  const askNow = () => {
+    askedAt = Date.now();
+    heardSinceAsk = false;
+    ask();
+    schedule(timeout);
+  };
+  const tick = () => {
+    if (stopped) return;
+    const now = Date.now();
+    if (askedAt !== void 0 && !heardSinceAsk) {
+      if (now - askedAt < timeout) return schedule(askedAt + timeout - now);
+      stopped = true;
+      return dead();
+    }
+    askedAt = void 0;
+    const silent = now - lastHeard;
+    if (silent < interval) return schedule(interval - silent);
+    askNow();
+  };
+  schedule(interval);
+  return {
+    heard: () => {
+      lastHeard = Date.now();
+      heardSinceAsk = true;
+    },
+    probe: () => {
+      if (!stopped && (askedAt === void 0 || heardSinceAsk)) askNow();
+    },
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    }
+  };
+}
+
 // src/client/transports.ts
-function webSocketTransport(socket, encoding, handlers) {
+var HEARTBEAT_DROP = { code: 1006, reason: "heartbeat_timeout" };
+function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
   socket.binaryType = "arraybuffer";
-  if (socket.readyState === OPEN) sendPing(socket);
-  else socket.addEventListener("open", () => sendPing(socket));
+  let liveness;
+  let reported = false;
+  const report = (reason) => {
+    if (reported) return;
+    reported = true;
+    liveness?.stop();
+    handlers.onClose(reason);
+  };
+  const opened = () => {
+    sendPing(socket);
+    liveness = watchLiveness(
+      heartbeat,
+      () => sendPing(socket),
+      () => {
+        report(HEARTBEAT_DROP);
+        socket.close(1e3, "heartbeat timed out");
+      }
+    );
+  };
+  if (socket.readyState === OPEN) opened();
+  else socket.addEventListener("open", opened);
   socket.addEventListener("message", (event) => {
+    liveness?.heard();
     if (event.data === PONG) return;
     let message;
     try {
@@ -1356,7 +1476,7 @@ function webSocketTransport(socket, encoding, handlers) {
     }
     handlers.onMessage(message);
   });
-  socket.addEventListener("close", (event) => handlers.onClose({ code: event.code, reason: event.reason }));
+  socket.addEventListener("close", (event) => report({ code: event.code, reason: event.reason }));
   socket.addEventListener("error", () => {
   });
   return {
@@ -1368,7 +1488,11 @@ function webSocketTransport(socket, encoding, handlers) {
       }
       return byteLength(data);
     },
-    close: () => socket.close(1e3, "client disposed")
+    close: () => {
+      liveness?.stop();
+      socket.close(1e3, "client disposed");
+    },
+    probe: () => liveness?.probe()
   };
 }
 var OPEN = 1;
@@ -1384,6 +1508,7 @@ var GONE_STREAM_GRACE_MS = 5e3;
 var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 function sseTransport(options, handlers) {
   const abort = new AbortController();
+  const deadNetwork = new AbortController();
   let reader;
   let identity;
   let closed = false;
@@ -1392,6 +1517,7 @@ function sseTransport(options, handlers) {
   const finish = (reason) => {
     if (closed) return;
     closed = true;
+    liveness.stop();
     clearTimeout(gone);
     abort.abort();
     reader?.cancel().catch(() => {
@@ -1403,6 +1529,15 @@ function sseTransport(options, handlers) {
     handlers.onMessage(message);
   };
   const receiveRefusal = (error, ai) => receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+  const liveness = watchLiveness(
+    options.heartbeat ?? {},
+    () => {
+    },
+    () => {
+      deadNetwork.abort();
+      finish(HEARTBEAT_DROP);
+    }
+  );
   void (async () => {
     try {
       const headers = new Headers(options.headers);
@@ -1422,7 +1557,10 @@ function sseTransport(options, handlers) {
       });
       reader = response.body.getReader();
       const decoder = new TextDecoder();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parser.feed(decoder.decode(chunk.value, { stream: true }));
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        liveness.heard();
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
+      }
       finish();
     } catch {
       finish();
@@ -1437,7 +1575,7 @@ function sseTransport(options, handlers) {
       [HEADER_ENCODING]: options.encoding
     });
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: deadNetwork.signal });
       if (response.ok && !response.redirected) return void await response.arrayBuffer();
       const error = await errorFromResponse(response);
       if (CONNECTION_GONE.has(error.code)) {
@@ -1457,7 +1595,9 @@ function sseTransport(options, handlers) {
       queue = queue.then(() => post(message, body));
       return byteLength(body);
     },
-    close: () => finish({ code: 1e3, reason: "client disposed" })
+    close: () => finish({ code: 1e3, reason: "client disposed" }),
+    probe: () => liveness.probe(),
+    flushed: () => queue
   };
 }
 
@@ -1682,12 +1822,14 @@ var HttpClientDriver = class {
   #ownFetch;
   #WebSocket;
   #timeout;
+  #heartbeat;
   constructor(options) {
     this.#actorsUrl = `${options.endpoint.replace(/\/+$/, "")}/registry/actors`;
     this.#fetch = options.fetch;
     this.#ownFetch = withoutRedirects(options.fetch);
     this.#WebSocket = options.WebSocket;
     this.#timeout = options.actionTimeout;
+    this.#heartbeat = options.heartbeat ?? {};
   }
   async resolve(query, params) {
     const headers = protocolHeaders(query, params);
@@ -1796,7 +1938,8 @@ var HttpClientDriver = class {
           streamUrl: `${this.#actorsUrl}/connect/sse`,
           messageUrl: `${this.#actorsUrl}/message`,
           headers: protocolHeaders(request.query, request.params, request.encoding),
-          encoding: request.encoding
+          encoding: request.encoding,
+          heartbeat: this.#heartbeat
         },
         handlers
       );
@@ -1807,15 +1950,20 @@ var HttpClientDriver = class {
       const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
-      return webSocketTransport(response.webSocket, request.encoding, handlers);
+      return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
     const socket = new Ctor(url.replace(/^http/, "ws"), offered);
     let opened = false;
-    const transport = webSocketTransport(socket, request.encoding, {
-      onMessage: handlers.onMessage,
-      onClose: (reason) => opened && handlers.onClose(reason)
-    });
+    const transport = webSocketTransport(
+      socket,
+      request.encoding,
+      {
+        onMessage: handlers.onMessage,
+        onClose: (reason) => opened && handlers.onClose(reason)
+      },
+      this.#heartbeat
+    );
     const opening = new Promise((resolve) => {
       socket.addEventListener("open", () => resolve(opened = true));
       socket.addEventListener("close", () => resolve(false));
@@ -1886,9 +2034,20 @@ function createClient(endpointOrOptions, more) {
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`
     );
   }
+  for (const [name, value] of Object.entries(options.heartbeat ?? {})) {
+    if (value !== void 0 && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
+      throw new TypeError(`createClient: heartbeat.${name} must be a positive number of milliseconds (got ${JSON.stringify(value)}).`);
+    }
+  }
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const settings = settingsFrom(options);
-  const driver = new HttpClientDriver({ endpoint: options.endpoint, fetch: fetchImpl, WebSocket: options.WebSocket, actionTimeout: settings.actionTimeout });
+  const driver = new HttpClientDriver({
+    endpoint: options.endpoint,
+    fetch: fetchImpl,
+    WebSocket: options.WebSocket,
+    actionTimeout: settings.actionTimeout,
+    heartbeat: options.heartbeat
+  });
   return clientForDriver(driver, settings);
 }
 var ENCODINGS = ["json", "cbor"];

@@ -1,0 +1,43 @@
+import { ActorError } from "./errors";
+
+/** How a connection reads the error codes that end an attempt or a socket (connection.ts). */
+
+/** Refusals before init that say "not now" rather than "no": the connection keeps retrying after them. */
+export const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
+
+/**
+ * Faults of the actor's side (a crash, a wake whose `onStart` or migration failed): they end a
+ * connection that never opened, like a refusal, but one that was open keeps retrying after them,
+ * as after a deploy: its hooks said yes before.
+ */
+export const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+
+/** Close reasons that say the server refused a frame (too large, undecodable, for a connection it lost). */
+export const MESSAGE_FAULTS: ReadonlySet<string> = new Set(["message_too_long", "malformed_message", "conn_not_found"]);
+
+/** Close reasons that say the actor could not start: no action was running on the connection. */
+export const START_FAULTS: ReadonlySet<string> = new Set(["actor_start_failed", "migration_failed"]);
+
+/**
+ * After a close over a frame too large, the call to fail: the largest one sent is over the limit
+ * whichever frame the server refused (the first one over it), so it certainly did not run. (The
+ * other frames, subscriptions, carry an event name, which the actor limits far below a message.)
+ */
+export function largestSent(pending: ReadonlyMap<number, { sent: boolean; bytes: number }>): number | undefined {
+  let largest: [number, { bytes: number }] | undefined;
+  for (const entry of pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
+  return largest?.[0];
+}
+
+export function messageTooLong(action: string, bytes: number): ActorError {
+  return new ActorError(
+    "message_too_long",
+    `Action '${action}' was not run: its message (${bytes} bytes) is over what the actor accepts (options.maxIncomingMessageSize, 64 KiB by default), so the server closed the connection; it reconnects. Send less.`,
+  );
+}
+
+/** Why an attempt failed when nothing more was said: how it closed, if it did. */
+export function closedBeforeOpen(reason: { code: number; reason: string } | undefined): string {
+  const how = reason ? ` (${reason.code}${reason.reason ? ` ${reason.reason}` : ""})` : "";
+  return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin is not one setup({ cors }) allows.`;
+}

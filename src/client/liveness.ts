@@ -1,0 +1,76 @@
+/**
+ * A connection whose network dies without a close (a laptop that sleeps, a dropped Wi-Fi, a
+ * proxy that stops forwarding) reports nothing: the socket stays open and calls only time out.
+ * So each transport watches for silence. After `interval` ms without hearing anything it asks
+ * (a WebSocket sends `ping`, which the runtime answers without waking the actor; an SSE stream
+ * needs no asking, the server writes to it every `sseKeepAlive` ms), and when `timeout` more ms
+ * pass without a word, the transport counts as dead: it reports a drop and the connection reconnects.
+ */
+export interface HeartbeatOptions {
+  /** Silence (ms) after which a connection is checked; default 15 s. */
+  interval?: number | undefined;
+  /** How long (ms) the check may go unanswered before the connection counts as dead; default 10 s. */
+  timeout?: number | undefined;
+}
+
+export const DEFAULT_HEARTBEAT = { interval: 15_000, timeout: 10_000 } as const;
+
+export interface Liveness {
+  /** Anything arrived: the transport is alive. */
+  heard(): void;
+  /** Checks now rather than after the interval (a call went unanswered). */
+  probe(): void;
+  stop(): void;
+}
+
+/**
+ * Calls `ask` after `interval` ms of silence and `dead` (once) if `timeout` more pass unheard.
+ * `heard()` only notes the time, since it runs on every message; the one timer reads it.
+ */
+export function watchLiveness(options: HeartbeatOptions, ask: () => void, dead: () => void): Liveness {
+  const interval = options.interval ?? DEFAULT_HEARTBEAT.interval;
+  const timeout = options.timeout ?? DEFAULT_HEARTBEAT.timeout;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let lastHeard = Date.now();
+  /** When the pending check was asked, and whether anything came since. */
+  let askedAt: number | undefined;
+  let heardSinceAsk = false;
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(ms, 1));
+  };
+  const askNow = () => {
+    askedAt = Date.now();
+    heardSinceAsk = false;
+    ask();
+    schedule(timeout);
+  };
+  const tick = () => {
+    if (stopped) return;
+    const now = Date.now();
+    if (askedAt !== undefined && !heardSinceAsk) {
+      if (now - askedAt < timeout) return schedule(askedAt + timeout - now);
+      stopped = true;
+      return dead();
+    }
+    askedAt = undefined;
+    const silent = now - lastHeard;
+    if (silent < interval) return schedule(interval - silent);
+    askNow();
+  };
+  schedule(interval);
+  return {
+    heard: () => {
+      lastHeard = Date.now();
+      heardSinceAsk = true;
+    },
+    probe: () => {
+      if (!stopped && (askedAt === undefined || heardSinceAsk)) askNow();
+    },
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
