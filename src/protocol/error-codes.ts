@@ -61,6 +61,7 @@ export const ERROR_CODES = [
   "connection_failed",
   "connection_lost",
   "connection_disposed",
+  "heartbeat_timeout",
   "arguments_not_encodable",
   "websocket_closed",
   "websocket_unavailable",
