@@ -15,6 +15,9 @@ export interface HeartbeatOptions {
 
 export const DEFAULT_HEARTBEAT = { interval: 15_000, timeout: 10_000 } as const;
 
+/** A timer this late means the process was stalled (a long task, a suspended tab), not the network. */
+const STALL_MS = 1_000;
+
 export interface Liveness {
   /** Anything arrived: the transport is alive. */
   heard(): void;
@@ -36,8 +39,10 @@ export function watchLiveness(options: HeartbeatOptions, ask: () => void, dead: 
   /** When the pending check was asked, and whether anything came since. */
   let askedAt: number | undefined;
   let heardSinceAsk = false;
+  let dueAt = 0;
   const schedule = (ms: number) => {
     clearTimeout(timer);
+    dueAt = Date.now() + ms;
     timer = setTimeout(tick, Math.max(ms, 1));
   };
   const askNow = () => {
@@ -49,6 +54,9 @@ export function watchLiveness(options: HeartbeatOptions, ask: () => void, dead: 
   const tick = () => {
     if (stopped) return;
     const now = Date.now();
+    // Late by more than a moment, this process was stalled: what arrived meanwhile is still
+    // unread (timers run before I/O), so look again once it has been.
+    if (now - dueAt > STALL_MS) return schedule(0);
     if (askedAt !== undefined && !heardSinceAsk) {
       if (now - askedAt < timeout) return schedule(askedAt + timeout - now);
       stopped = true;

@@ -57,6 +57,20 @@ describe("watchLiveness", () => {
     expect(asked).toEqual([10_000, 11_200]);
   });
 
+  it("a timer that fires late (the process was stalled) looks again after what arrived meanwhile, rather than give up", () => {
+    const { liveness, asked, dead } = watched();
+    vi.advanceTimersByTime(1_000);
+    expect(asked).toEqual([1_000]);
+    // The process stalls for 20 s: the clock moves on, no timer runs, and the answer waits unread.
+    vi.setSystemTime(Date.now() + 20_000);
+    vi.advanceTimersByTime(500);
+    expect(dead()).toBeUndefined();
+    // The answer is read once the stall is over, before the next look.
+    liveness.heard();
+    vi.advanceTimersByTime(10);
+    expect(dead()).toBeUndefined();
+  });
+
   it("probe() asks at once, and not twice while a question is pending; stop() ends it", () => {
     const { liveness, asked, dead } = watched();
     vi.advanceTimersByTime(100);

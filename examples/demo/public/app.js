@@ -1393,6 +1393,7 @@ function decodeSseData(encoding, data) {
 
 // src/client/liveness.ts
 var DEFAULT_HEARTBEAT = { interval: 15e3, timeout: 1e4 };
+var STALL_MS = 1e3;
 function watchLiveness(options, ask, dead) {
   const interval = options.interval ?? DEFAULT_HEARTBEAT.interval;
   const timeout = options.timeout ?? DEFAULT_HEARTBEAT.timeout;
@@ -1401,8 +1402,10 @@ function watchLiveness(options, ask, dead) {
   let lastHeard = Date.now();
   let askedAt;
   let heardSinceAsk = false;
+  let dueAt = 0;
   const schedule = (ms) => {
     clearTimeout(timer);
+    dueAt = Date.now() + ms;
     timer = setTimeout(tick, Math.max(ms, 1));
   };
   const askNow = () => {
@@ -1414,6 +1417,7 @@ function watchLiveness(options, ask, dead) {
   const tick = () => {
     if (stopped) return;
     const now = Date.now();
+    if (now - dueAt > STALL_MS) return schedule(0);
     if (askedAt !== void 0 && !heardSinceAsk) {
       if (now - askedAt < timeout) return schedule(askedAt + timeout - now);
       stopped = true;
