@@ -119,11 +119,7 @@ export function createClient<R = unknown>(endpointOrOptions: string | ClientOpti
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`,
     );
   }
-  for (const [name, value] of Object.entries(options.heartbeat ?? {})) {
-    if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
-      throw new TypeError(`createClient: heartbeat.${name} must be a positive number of milliseconds (got ${JSON.stringify(value)}).`);
-    }
-  }
+  checkHeartbeat(options.heartbeat);
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const settings = settingsFrom(options);
   const driver = new HttpClientDriver({
@@ -148,8 +144,33 @@ export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transpor
   if (!TRANSPORTS.includes(settings.transport)) {
     throw new TypeError(`createClient: transport ${JSON.stringify(settings.transport)} is not one of "websocket" (the default) or "sse".`);
   }
-  if (!(settings.actionTimeout > 0)) throw new TypeError("createClient: actionTimeout must be a positive number of milliseconds.");
+  checkMilliseconds("actionTimeout", settings.actionTimeout);
   return settings;
+}
+
+/** The longest delay timers take (2^31 − 1 ms, about 24.8 days); past it they fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkMilliseconds(name: string, value: unknown): void {
+  if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return;
+  const got = typeof value === "number" ? String(value) : JSON.stringify(value);
+  const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : "";
+  throw new TypeError(`createClient: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${got}).${hint}`);
+}
+
+const HEARTBEAT_KEYS: readonly string[] = ["interval", "timeout"];
+
+function checkHeartbeat(heartbeat: unknown): void {
+  if (heartbeat === undefined) return;
+  if (typeof heartbeat !== "object" || heartbeat === null || Array.isArray(heartbeat)) {
+    throw new TypeError(
+      `createClient: heartbeat must be an object { interval, timeout } in milliseconds (got ${JSON.stringify(heartbeat)}); it cannot be turned off.`,
+    );
+  }
+  for (const [name, value] of Object.entries(heartbeat)) {
+    if (!HEARTBEAT_KEYS.includes(name)) throw new TypeError(`createClient: heartbeat has no option '${name}'; it takes interval and timeout (ms).`);
+    if (value !== undefined) checkMilliseconds(`heartbeat.${name}`, value);
+  }
 }
 
 /** A client over any driver; `createServer()` uses it with a driver that skips the network and onAuth. */

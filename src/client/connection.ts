@@ -81,6 +81,8 @@ export class ActorConnectionBase {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** Ends an attempt that has not opened in time (OPEN_DEADLINE_MS). */
   #openDeadline: ReturnType<typeof setTimeout> | undefined;
+  /** Abandons the latest attempt while it opens (driver.ts, `ConnectRequest.signal`). */
+  #opening: AbortController | undefined;
   /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
   #lastFailure: ActorError | undefined;
   #actorId: string | undefined;
@@ -183,6 +185,7 @@ export class ActorConnectionBase {
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#openDeadline);
+    this.#opening?.abort();
     this.#open = false;
     this.#setStatus("disposed");
     this.#transport?.close();
@@ -197,9 +200,12 @@ export class ActorConnectionBase {
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && !this.#disposed;
     // A handshake the network swallows (nothing refused, nothing answered) would wait forever.
+    const attempt = new AbortController();
+    this.#opening = attempt;
     clearTimeout(this.#openDeadline);
     this.#openDeadline = setTimeout(() => {
       if (!current() || this.#open) return;
+      attempt.abort();
       this.#generation++;
       this.#transport?.close();
       this.#transport = undefined;
@@ -216,7 +222,7 @@ export class ActorConnectionBase {
     const early: ToClient[] = [];
     try {
       transport = await this.#driver.connect(
-        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
+        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport, signal: attempt.signal },
         {
           onMessage: (message) => {
             if (!current()) return;
@@ -320,6 +326,7 @@ export class ActorConnectionBase {
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#openDeadline);
+    this.#opening?.abort();
     this.#open = false;
     this.#transport?.close();
     this.#transport = undefined;

@@ -38,6 +38,12 @@ export interface ConnectRequest {
   params: unknown;
   encoding: Encoding;
   transport: TransportKind;
+  /**
+   * Abandons the attempt while it opens (it took too long, or the connection was disposed): its
+   * socket is closed at once. A browser opens one WebSocket at a time per host, so an attempt
+   * left hanging would hold up every later one.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**

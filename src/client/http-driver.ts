@@ -10,7 +10,7 @@ import { ACTION_ANSWER, DESTROY_ANSWER, LIST_ANSWER, readAnswer, RESOLVE_ANSWER 
 import { wireArguments } from "./arguments";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { protocolRequest, withoutRedirects } from "./protocol-request";
-import { sseTransport, webSocketTransport } from "./transports";
+import { closeDead, sseTransport, webSocketTransport } from "./transports";
 import { refusalBehindClose } from "./unopened-websocket";
 import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
 
@@ -172,7 +172,7 @@ export class HttpClientDriver implements ClientDriver {
     const offered = connectionProtocols(request.query, request.params, request.encoding);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") }, signal: request.signal });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
       return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
@@ -194,8 +194,14 @@ export class HttpClientDriver implements ClientDriver {
     const opening = new Promise<boolean>((resolve) => {
       socket.addEventListener("open", () => resolve((opened = true)));
       socket.addEventListener("close", () => resolve(false));
+      request.signal?.addEventListener("abort", () => {
+        if (opened) return;
+        resolve(false);
+        closeDead(socket);
+      });
     });
     if (await opening) return transport;
+    if (request.signal?.aborted) throw new ActorError("connection_failed", `The WebSocket to ${url} did not open in time, and was given up.`);
     throw (
       (await refusalBehindClose(this.#ownFetch, url, protocolHeaders(request.query, request.params, request.encoding), this.#timeout)) ??
       new ActorError(

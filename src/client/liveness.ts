@@ -19,8 +19,11 @@ export const DEFAULT_HEARTBEAT = { interval: 15_000, timeout: 10_000 } as const;
 const STALL_MS = 1_000;
 
 export interface Liveness {
-  /** Anything arrived: the transport is alive. */
-  heard(): void;
+  /**
+   * Something arrived. Whether it `answers` the check: over WebSocket only the `pong` does, since
+   * events still flowing in say nothing of whether what the client sends gets out.
+   */
+  heard(answers: boolean): void;
   /** Checks now rather than after the interval (a call went unanswered). */
   probe(): void;
   stop(): void;
@@ -69,9 +72,9 @@ export function watchLiveness(options: HeartbeatOptions, ask: () => void, dead: 
   };
   schedule(interval);
   return {
-    heard: () => {
+    heard: (answers) => {
       lastHeard = Date.now();
-      heardSinceAsk = true;
+      if (answers) heardSinceAsk = true;
     },
     probe: () => {
       if (!stopped && (askedAt === undefined || heardSinceAsk)) askNow();

@@ -32,14 +32,14 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
       () => sendPing(socket),
       () => {
         report(HEARTBEAT_DROP);
-        socket.close(1000, "heartbeat timed out");
+        closeDead(socket);
       },
     );
   };
   if (socket.readyState === OPEN) opened();
   else socket.addEventListener("open", opened);
   socket.addEventListener("message", (event) => {
-    liveness?.heard();
+    liveness?.heard(event.data === PONG);
     if (event.data === PONG) return;
     let message: ToClient;
     try {
@@ -67,9 +67,29 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
     close: () => {
       liveness?.stop();
       socket.close(1000, "client disposed");
+      // On a dead network the close handshake never ends, and Node's `ws` would hold the process
+      // for its 30 s close timeout: cut the socket if the handshake has not ended soon.
+      const terminate = terminateOf(socket);
+      if (terminate) (setTimeout(terminate, CLOSE_HANDSHAKE_MS) as { unref?: () => void }).unref?.();
     },
     probe: () => liveness?.probe(),
   };
+}
+
+/** How long a client's close handshake may take before `ws`'s socket is cut (browsers have no such call). */
+const CLOSE_HANDSHAKE_MS = 2_000;
+
+/** `ws`'s `terminate()`, which ends a socket at once; browsers and Workers have none. */
+function terminateOf(socket: WebSocket): (() => void) | undefined {
+  const terminate = (socket as { terminate?: unknown }).terminate;
+  return typeof terminate === "function" ? () => terminate.call(socket) : undefined;
+}
+
+/** Ends a socket whose network is dead: at once where the runtime can, else by a close that may take a while. */
+export function closeDead(socket: WebSocket): void {
+  const terminate = terminateOf(socket);
+  if (terminate) terminate();
+  else socket.close(1000, "heartbeat timed out");
 }
 
 /** WebSocket's OPEN, spelled out: Node 20 has no global WebSocket to read it from. */
@@ -107,8 +127,9 @@ export interface SseOptions {
  */
 export function sseTransport(options: SseOptions, handlers: TransportHandlers): ClientTransport {
   const abort = new AbortController();
-  // Message POSTs are cut only when the network is dead (the heartbeat); otherwise their answers are awaited.
-  const deadNetwork = new AbortController();
+  // Message POSTs are cut only when the network is dead (the heartbeat) or the client disposes
+  // the connection; when the server ends the stream, their answers are awaited.
+  const cutPosts = new AbortController();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let identity: { ai: string; ci: string; ct: string } | undefined;
   let closed = false;
@@ -145,7 +166,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     options.heartbeat ?? {},
     () => {},
     () => {
-      deadNetwork.abort();
+      cutPosts.abort();
       finish(HEARTBEAT_DROP);
     },
   );
@@ -172,7 +193,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       reader = response.body.getReader();
       const decoder = new TextDecoder();
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        liveness.heard();
+        liveness.heard(true);
         parser.feed(decoder.decode(chunk.value, { stream: true }));
       }
       finish();
@@ -190,7 +211,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       [HEADER_ENCODING]: options.encoding,
     });
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: deadNetwork.signal });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cutPosts.signal });
       // Read to its end (it is `{}`): cancelling it cuts the socket while the server still writes.
       if (response.ok && !response.redirected) return void (await response.arrayBuffer());
       const error = await errorFromResponse(response);
@@ -218,7 +239,10 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       queue = queue.then(() => post(message, body));
       return byteLength(body);
     },
-    close: () => finish({ code: 1000, reason: "client disposed" }),
+    close: () => {
+      cutPosts.abort();
+      finish({ code: 1000, reason: "client disposed" });
+    },
     probe: () => liveness.probe(),
     flushed: () => queue,
   };

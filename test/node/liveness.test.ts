@@ -45,13 +45,13 @@ describe("watchLiveness", () => {
     const { liveness, asked, dead } = watched();
     for (let i = 0; i < 10; i++) {
       vi.advanceTimersByTime(900);
-      liveness.heard();
+      liveness.heard(true);
     }
     expect(asked).toEqual([]);
     vi.advanceTimersByTime(1_000);
     expect(asked).toEqual([10_000]);
     vi.advanceTimersByTime(200);
-    liveness.heard();
+    liveness.heard(true);
     vi.advanceTimersByTime(1_000);
     expect(dead()).toBeUndefined();
     expect(asked).toEqual([10_000, 11_200]);
@@ -66,9 +66,21 @@ describe("watchLiveness", () => {
     vi.advanceTimersByTime(500);
     expect(dead()).toBeUndefined();
     // The answer is read once the stall is over, before the next look.
-    liveness.heard();
+    liveness.heard(true);
     vi.advanceTimersByTime(10);
     expect(dead()).toBeUndefined();
+  });
+
+  it("what does not answer the question (events still flowing in) keeps the interval off but cannot save a dead uplink", () => {
+    const { liveness, asked, dead } = watched();
+    liveness.probe();
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(100);
+      liveness.heard(false);
+    }
+    vi.advanceTimersByTime(100);
+    expect(asked).toEqual([0]);
+    expect(dead()).toBe(500);
   });
 
   it("probe() asks at once, and not twice while a question is pending; stop() ends it", () => {

@@ -686,6 +686,8 @@ var ActorConnectionBase = class {
   #reconnectTimer;
   /** Ends an attempt that has not opened in time (OPEN_DEADLINE_MS). */
   #openDeadline;
+  /** Abandons the latest attempt while it opens (driver.ts, `ConnectRequest.signal`). */
+  #opening;
   /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
   #lastFailure;
   #actorId;
@@ -775,6 +777,7 @@ var ActorConnectionBase = class {
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#openDeadline);
+    this.#opening?.abort();
     this.#open = false;
     this.#setStatus("disposed");
     this.#transport?.close();
@@ -785,9 +788,12 @@ var ActorConnectionBase = class {
     if (this.#disposed) return;
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && !this.#disposed;
+    const attempt = new AbortController();
+    this.#opening = attempt;
     clearTimeout(this.#openDeadline);
     this.#openDeadline = setTimeout(() => {
       if (!current() || this.#open) return;
+      attempt.abort();
       this.#generation++;
       this.#transport?.close();
       this.#transport = void 0;
@@ -802,7 +808,7 @@ var ActorConnectionBase = class {
     const early = [];
     try {
       transport = await this.#driver.connect(
-        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport },
+        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport, signal: attempt.signal },
         {
           onMessage: (message) => {
             if (!current()) return;
@@ -894,6 +900,7 @@ var ActorConnectionBase = class {
     this.#disposed = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#openDeadline);
+    this.#opening?.abort();
     this.#open = false;
     this.#transport?.close();
     this.#transport = void 0;
@@ -1430,9 +1437,9 @@ function watchLiveness(options, ask, dead) {
   };
   schedule(interval);
   return {
-    heard: () => {
+    heard: (answers) => {
       lastHeard = Date.now();
-      heardSinceAsk = true;
+      if (answers) heardSinceAsk = true;
     },
     probe: () => {
       if (!stopped && (askedAt === void 0 || heardSinceAsk)) askNow();
@@ -1463,14 +1470,14 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
       () => sendPing(socket),
       () => {
         report(HEARTBEAT_DROP);
-        socket.close(1e3, "heartbeat timed out");
+        closeDead(socket);
       }
     );
   };
   if (socket.readyState === OPEN) opened();
   else socket.addEventListener("open", opened);
   socket.addEventListener("message", (event) => {
-    liveness?.heard();
+    liveness?.heard(event.data === PONG);
     if (event.data === PONG) return;
     let message;
     try {
@@ -1495,9 +1502,21 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
     close: () => {
       liveness?.stop();
       socket.close(1e3, "client disposed");
+      const terminate = terminateOf(socket);
+      if (terminate) setTimeout(terminate, CLOSE_HANDSHAKE_MS).unref?.();
     },
     probe: () => liveness?.probe()
   };
+}
+var CLOSE_HANDSHAKE_MS = 2e3;
+function terminateOf(socket) {
+  const terminate = socket.terminate;
+  return typeof terminate === "function" ? () => terminate.call(socket) : void 0;
+}
+function closeDead(socket) {
+  const terminate = terminateOf(socket);
+  if (terminate) terminate();
+  else socket.close(1e3, "heartbeat timed out");
 }
 var OPEN = 1;
 var PING = "ping";
@@ -1512,7 +1531,7 @@ var GONE_STREAM_GRACE_MS = 5e3;
 var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 function sseTransport(options, handlers) {
   const abort = new AbortController();
-  const deadNetwork = new AbortController();
+  const cutPosts = new AbortController();
   let reader;
   let identity;
   let closed = false;
@@ -1538,7 +1557,7 @@ function sseTransport(options, handlers) {
     () => {
     },
     () => {
-      deadNetwork.abort();
+      cutPosts.abort();
       finish(HEARTBEAT_DROP);
     }
   );
@@ -1562,7 +1581,7 @@ function sseTransport(options, handlers) {
       reader = response.body.getReader();
       const decoder = new TextDecoder();
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        liveness.heard();
+        liveness.heard(true);
         parser.feed(decoder.decode(chunk.value, { stream: true }));
       }
       finish();
@@ -1579,7 +1598,7 @@ function sseTransport(options, handlers) {
       [HEADER_ENCODING]: options.encoding
     });
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: deadNetwork.signal });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cutPosts.signal });
       if (response.ok && !response.redirected) return void await response.arrayBuffer();
       const error = await errorFromResponse(response);
       if (CONNECTION_GONE.has(error.code)) {
@@ -1599,7 +1618,10 @@ function sseTransport(options, handlers) {
       queue = queue.then(() => post(message, body));
       return byteLength(body);
     },
-    close: () => finish({ code: 1e3, reason: "client disposed" }),
+    close: () => {
+      cutPosts.abort();
+      finish({ code: 1e3, reason: "client disposed" });
+    },
     probe: () => liveness.probe(),
     flushed: () => queue
   };
@@ -1951,7 +1973,7 @@ var HttpClientDriver = class {
     const offered = connectionProtocols(request.query, request.params, request.encoding);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") } });
+      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") }, signal: request.signal });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
       return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
@@ -1971,8 +1993,14 @@ var HttpClientDriver = class {
     const opening = new Promise((resolve) => {
       socket.addEventListener("open", () => resolve(opened = true));
       socket.addEventListener("close", () => resolve(false));
+      request.signal?.addEventListener("abort", () => {
+        if (opened) return;
+        resolve(false);
+        closeDead(socket);
+      });
     });
     if (await opening) return transport;
+    if (request.signal?.aborted) throw new ActorError("connection_failed", `The WebSocket to ${url} did not open in time, and was given up.`);
     throw await refusalBehindClose(this.#ownFetch, url, protocolHeaders(request.query, request.params, request.encoding), this.#timeout) ?? new ActorError(
       "connection_failed",
       `The WebSocket to ${url} closed before it opened: the Worker is unreachable, or something in between refused the upgrade.`
@@ -2038,11 +2066,7 @@ function createClient(endpointOrOptions, more) {
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`
     );
   }
-  for (const [name, value] of Object.entries(options.heartbeat ?? {})) {
-    if (value !== void 0 && !(typeof value === "number" && value > 0 && Number.isFinite(value))) {
-      throw new TypeError(`createClient: heartbeat.${name} must be a positive number of milliseconds (got ${JSON.stringify(value)}).`);
-    }
-  }
+  checkHeartbeat(options.heartbeat);
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const settings = settingsFrom(options);
   const driver = new HttpClientDriver({
@@ -2064,8 +2088,28 @@ function settingsFrom(options) {
   if (!TRANSPORTS.includes(settings.transport)) {
     throw new TypeError(`createClient: transport ${JSON.stringify(settings.transport)} is not one of "websocket" (the default) or "sse".`);
   }
-  if (!(settings.actionTimeout > 0)) throw new TypeError("createClient: actionTimeout must be a positive number of milliseconds.");
+  checkMilliseconds("actionTimeout", settings.actionTimeout);
   return settings;
+}
+var MAX_TIMER_MS = 2 ** 31 - 1;
+function checkMilliseconds(name, value) {
+  if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return;
+  const got = typeof value === "number" ? String(value) : JSON.stringify(value);
+  const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : "";
+  throw new TypeError(`createClient: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${got}).${hint}`);
+}
+var HEARTBEAT_KEYS = ["interval", "timeout"];
+function checkHeartbeat(heartbeat) {
+  if (heartbeat === void 0) return;
+  if (typeof heartbeat !== "object" || heartbeat === null || Array.isArray(heartbeat)) {
+    throw new TypeError(
+      `createClient: heartbeat must be an object { interval, timeout } in milliseconds (got ${JSON.stringify(heartbeat)}); it cannot be turned off.`
+    );
+  }
+  for (const [name, value] of Object.entries(heartbeat)) {
+    if (!HEARTBEAT_KEYS.includes(name)) throw new TypeError(`createClient: heartbeat has no option '${name}'; it takes interval and timeout (ms).`);
+    if (value !== void 0) checkMilliseconds(`heartbeat.${name}`, value);
+  }
 }
 function clientForDriver(driver, settings = settingsFrom({}), resources = new OpenResources()) {
   const accessors = /* @__PURE__ */ new Map();
