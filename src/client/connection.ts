@@ -250,6 +250,8 @@ export class ActorConnectionBase {
       this.#dropped();
       return;
     }
+    // Opened: the signal must not reach it any more (in Workers, aborting an upgrade's fetch cuts its socket).
+    if (this.#opening === attempt) this.#opening = undefined;
     if (!current()) return transport.close();
     if (closed) return;
     this.#transport = transport;

@@ -834,6 +834,7 @@ var ActorConnectionBase = class {
       this.#dropped();
       return;
     }
+    if (this.#opening === attempt) this.#opening = void 0;
     if (!current()) return transport.close();
     if (closed) return;
     this.#transport = transport;
