@@ -95,16 +95,12 @@ function withResponseHook(instance: ActorInstance, context: ActionContext, name:
   return isPromiseLike(result) ? Promise.resolve(result).then(apply) : apply(result);
 }
 
-/** The longest unknown action name that gets a "did you mean" hint. */
-const MAX_HINTED_NAME = 64;
-
 /** An action among the actor's own (so `toString` or `__proto__` is not one), or `action_not_found` (naming the nearest one). */
 export function findAction(definition: AnyActorDefinition, name: string): Action {
   const { actions = {} } = definition.config;
   const action: unknown = Object.hasOwn(actions, name) ? actions[name] : undefined;
   if (typeof action !== "function") {
-    // A hint only for a name of an action's length: the edit distance costs length² per action.
-    const hint = name.length <= MAX_HINTED_NAME ? nearestName(name, Object.keys(actions)) : undefined;
+    const hint = nearestName(name, Object.keys(actions));
     throw new ActorflareError("action_not_found", `Action '${name}' not found.${hint ? ` Did you mean '${hint}'?` : ""}`);
   }
   return action as Action;

@@ -1,8 +1,14 @@
+/** The longest name that gets a hint. */
+const MAX_HINTED_NAME = 64;
+
 /**
  * The known name closest to a misspelt one, for "did you mean" hints (config errors, unknown actions). Case is
  * ignored, and swapping two neighbouring letters counts as one edit (optimal string alignment).
  */
 export function nearestName(name: string, known: readonly string[]): string | undefined {
+  // A name this long is no typo of a known one, and the edit distance costs length² per candidate:
+  // names from requests (actions, actors) can be that long, so they get no hint.
+  if (name.length > MAX_HINTED_NAME) return undefined;
   // Past a third of the name's length, a "suggestion" is more likely another option than the one meant.
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;

@@ -82,8 +82,7 @@ function definitionOf(runtime: RegistryRuntime, name: string): AnyActorDefinitio
   const definition = Object.hasOwn(runtime.actors, name) ? runtime.actors[name] : undefined;
   if (!definition) {
     const registered = Object.keys(runtime.actors);
-    // A long name is no typo of a registered one, and comparing it would cost for nothing.
-    const nearest = name.length <= 64 ? nearestName(name, registered) : undefined;
+    const nearest = nearestName(name, registered);
     const hint = nearest ? ` Did you mean '${nearest}'?` : "";
     throw errors.actorNotFound(`No actor named '${name}' is registered.${hint} Registered actors: ${registered.join(", ") || "(none)"}.`);
   }
