@@ -14,7 +14,7 @@ import { destroy } from "./routes/destroy";
 import { list } from "./routes/list";
 import { resolve } from "./routes/resolve";
 import type { RouteHandler } from "./routes/types";
-import { decodePathSegment, pathAndQuery, pathStart } from "./url";
+import { collapsedPath, decodePathSegment, pathAndQuery, pathStart } from "./url";
 
 interface Route {
   handler: RouteHandler;
@@ -122,15 +122,13 @@ function collapseLeadingSlashes(request: Request): Request {
 
 /** Whether a request is for the registry's routes (`/registry` and below), leading slashes collapsed. */
 export function isRegistryPath(url: string): boolean {
-  const start = pathStart(url);
-  if (start < 0) return false;
-  const path = url.slice(start).replace(/^\/+/, "/");
-  return path === "/registry" || path.startsWith("/registry/") || path.startsWith("/registry?");
+  const path = collapsedPath(url);
+  return path === "/registry" || path.startsWith("/registry/");
 }
 
 /** `GET /metadata` at the root, which RivetKit's client asks first when given the bare origin. */
 export function isRootMetadataRequest(request: Request): boolean {
-  return (request.method === "GET" || request.method === "HEAD") && pathAndQuery(request.url).path.replace(/^\/+/, "/") === "/metadata";
+  return (request.method === "GET" || request.method === "HEAD") && collapsedPath(request.url) === "/metadata";
 }
 
 /** The registry's fetch handler: leading-slash cleanup and CORS around the router. */

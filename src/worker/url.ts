@@ -11,6 +11,11 @@ export function pathAndQuery(url: string): { path: string; query: string } {
   return at < 0 ? { path: url.slice(start), query: "" } : { path: url.slice(start, at), query: url.slice(at + 1) };
 }
 
+/** The path of an absolute URL with its leading slashes collapsed to one (`{endpoint}/` + `/registry` gives `//registry`). */
+export function collapsedPath(url: string): string {
+  return pathAndQuery(url).path.replace(/^\/+/, "/");
+}
+
 /** Percent-decoded, or as it came when it does not decode (then it names nothing that exists). */
 export function decodePathSegment(segment: string): string {
   try {
