@@ -57,12 +57,12 @@ export async function startWranglerDev(options: StartOptions): Promise<WranglerD
   installExitCleanup();
   // A start that hangs anywhere fails here, naming its last step, rather than as a hook's
   // timeout that says nothing (twice a beforeAll ran out its 150 s without spawning wrangler).
-  const progress: StartProgress = { step: "not begun" };
+  const progress: StartProgress = { attempt: 0, step: "not begun" };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       void progress.kill?.();
-      reject(new Error(`wrangler dev did not start within ${START_TIMEOUT_MS} ms; the last step was: ${progress.step}`));
+      reject(new Error(`wrangler dev did not start within ${START_TIMEOUT_MS} ms; the last step was, in attempt ${progress.attempt}: ${progress.step}`));
     }, START_TIMEOUT_MS);
   });
   try {
@@ -78,6 +78,7 @@ const PORT_ATTEMPTS = 4;
 
 /** Where a start is, for the error of one that hangs. */
 interface StartProgress {
+  attempt: number;
   step: string;
   /** Kills the wrangler of the current attempt, once there is one. */
   kill?: () => Promise<void>;
@@ -89,7 +90,8 @@ async function attempts(options: StartOptions, progress: StartProgress): Promise
   // fresh ports (a requested port is kept: a restart must come back where it was).
   for (let attempt = 1; ; attempt++) {
     try {
-      progress.step = `attempt ${attempt}: picking ports`;
+      progress.attempt = attempt;
+      progress.step = "picking ports";
       return await launch(options, options.port ?? (await freePort()), await freePort(), progress);
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
@@ -133,7 +135,7 @@ async function launch(
   if (child.pid === undefined) throw new Error(`could not spawn ${wranglerBin}`);
   const pgid = child.pid;
   liveGroups.add(pgid);
-  progress.step = `${progress.step.split(":")[0]}: spawned wrangler (pid ${pgid}), waiting for ${port}/registry to answer`;
+  progress.step = `spawned wrangler (pid ${pgid}), waiting for ${port}/registry to answer`;
 
   // Keep the tail of the output for error messages; reading the pipes also keeps them from filling up.
   let output = "";
