@@ -61,8 +61,12 @@ export class Connection<CS = unknown> {
   #leaving: string | undefined;
 
   /** @internal The actor makes connections. */
-  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number }) {
+  constructor(
+    transport: ConnectionTransport,
+    init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number; subscriptions?: Iterable<string> },
+  ) {
     this.#id = init.id;
+    for (const event of init.subscriptions ?? []) this.#subscriptions.add(event);
     this.since = init.since ?? Date.now();
     this.#token = init.token;
     this.#transport = transport;
@@ -200,9 +204,7 @@ export class Connection<CS = unknown> {
 
   /** @internal A connection as it was before the actor left memory; its hooks do not run again. */
   static restore(transport: ConnectionTransport, record: ConnectionRecord, subscriptions: Iterable<string>): Connection {
-    const conn = new Connection(transport, record);
-    for (const event of subscriptions) conn.#subscriptions.add(event);
-    return conn;
+    return new Connection(transport, { ...record, subscriptions });
   }
 }
 

@@ -6,13 +6,15 @@ import { runAction } from "./actions";
 import { Connection, type ConnectionRecord, type ConnectionTransport } from "./connection";
 import type { ConnectOptions } from "./definition";
 import type { ActorInstance } from "./instance";
-import { changeSubscription } from "./subscriptions";
+import { changeSubscription, openingSubscriptions } from "./subscriptions";
 
 export interface OpenOptions {
   /** The request that opens the connection, made when a hook first reads it. */
   request: () => Request | undefined;
   params: unknown;
   auth: unknown;
+  /** The events the connection subscribes to before its init goes out (docs/protocol.md §5.3). */
+  subscriptions?: readonly string[];
 }
 
 /** A connection as noted open in storage: its record as it opened, and how it was connected. */
@@ -41,9 +43,11 @@ export class Connections {
   }
 
   /**
-   * Creates a connection: onBeforeConnect (may refuse), conn state, then onConnect. An
-   * ephemeral one (an HTTP action) is not listed in `c.conns` and gets no events. Refused with
-   * `actor_not_found` once a destroy began.
+   * Creates a connection: onBeforeConnect (may refuse), conn state, its opening subscriptions
+   * (so onConnect's broadcasts reach it), then onConnect; then sends init, and after it a
+   * refusal for each subscription past a limit. An ephemeral one (an HTTP action) gets no init,
+   * is not listed in `c.conns` and gets no events. Refused with `actor_not_found` once a destroy
+   * began.
    */
   async open(transport: ConnectionTransport, options: OpenOptions, ephemeral = false): Promise<Connection> {
     const { config } = this.#instance.definition;
@@ -58,7 +62,8 @@ export class Connections {
     try {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
-      const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
+      const { taken, refusals } = openingSubscriptions(this.#instance.options, options.subscriptions ?? []);
+      const conn = new Connection(transport, { params: options.params, auth: options.auth, state, subscriptions: taken });
       if (ephemeral) this.#ephemeral.add(conn);
       else {
         this.#open.set(conn.id, conn);
@@ -72,7 +77,11 @@ export class Connections {
         await this.close(conn);
         throw error;
       }
-      if (!ephemeral) this.#enroll(conn);
+      if (!ephemeral) {
+        this.#enroll(conn);
+        conn.deliver(toClient.init(this.#instance.actorId, conn.id, conn.token));
+        for (const refusal of refusals) conn.deliver(toClient.error(errorToBody(refusal).body));
+      }
       return conn;
     } finally {
       this.#instance.saveIfChanged();

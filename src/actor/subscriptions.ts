@@ -1,4 +1,4 @@
-import { errors } from "../protocol/errors";
+import { type ActorflareError, errors } from "../protocol/errors";
 import { byteLength } from "../protocol/messages";
 import type { Connection } from "./connection";
 import type { ResolvedOptions } from "./options";
@@ -11,9 +11,32 @@ import type { ResolvedOptions } from "./options";
  */
 export function changeSubscription(options: ResolvedOptions, conn: Connection, event: string, subscribe: boolean): void {
   if (subscribe && !conn.subscriptions.has(event)) {
-    const bytes = byteLength(event);
-    if (bytes > options.maxEventNameBytes) throw errors.eventNameTooLong(bytes, options.maxEventNameBytes);
-    if (conn.subscriptions.size >= options.maxSubscriptionsPerConnection) throw errors.tooManySubscriptions(options.maxSubscriptionsPerConnection);
+    const refusal = refusalOf(options, event, conn.subscriptions.size);
+    if (refusal) throw refusal;
   }
   conn.setSubscribed(event, subscribe);
+}
+
+/**
+ * The subscriptions a connection asks for as it opens (docs/protocol.md §5.3), held to the same
+ * limits as if each came as a message in turn: the events taken, and a refusal for each other.
+ */
+export function openingSubscriptions(options: ResolvedOptions, events: readonly string[]): { taken: Set<string>; refusals: ActorflareError[] } {
+  const taken = new Set<string>();
+  const refusals: ActorflareError[] = [];
+  for (const event of events) {
+    if (taken.has(event)) continue;
+    const refusal = refusalOf(options, event, taken.size);
+    if (refusal) refusals.push(refusal);
+    else taken.add(event);
+  }
+  return { taken, refusals };
+}
+
+/** Why subscribing to `event` beside `count` others would pass a limit, if it would. */
+function refusalOf(options: ResolvedOptions, event: string, count: number): ActorflareError | undefined {
+  const bytes = byteLength(event);
+  if (bytes > options.maxEventNameBytes) return errors.eventNameTooLong(bytes, options.maxEventNameBytes);
+  if (count >= options.maxSubscriptionsPerConnection) return errors.tooManySubscriptions(options.maxSubscriptionsPerConnection);
+  return undefined;
 }

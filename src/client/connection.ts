@@ -7,6 +7,7 @@ import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
 import { closedBeforeOpen, largestSent, MESSAGE_FAULTS, messageTooLong, PASSING_FAULTS, START_FAULTS, TRANSIENT_REFUSALS } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
+import { eventsToCarry, subscriptionChanges } from "./subscriptions";
 
 export interface ConnectionOptions {
   encoding: Encoding;
@@ -85,6 +86,8 @@ export class ActorConnectionBase {
   #opening: AbortController | undefined;
   /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
   #lastFailure: ActorError | undefined;
+  /** The events the latest attempt's request carried: the server subscribed it to them before init. */
+  #carried: ReadonlySet<string> = new Set();
   #actorId: string | undefined;
   #connectionId: string | undefined;
 
@@ -94,7 +97,8 @@ export class ActorConnectionBase {
     this.#query = query;
     this.#params = params;
     this.#options = options;
-    void this.#connect();
+    // After the caller's synchronous code: `conn.on(...)` right after `connect()` rides in the request.
+    queueMicrotask(() => void this.#connect());
   }
 
   /** The query this connection addresses its actor by (a symbol, so that no action name is taken: `actorflare/testing` reads it). */
@@ -220,9 +224,22 @@ export class ActorConnectionBase {
     let transport: ClientTransport | undefined;
     let closed = false;
     const early: ToClient[] = [];
+    this.#carried = new Set();
+    const subscriptions = () => {
+      const events = eventsToCarry(this.#listeners.keys());
+      if (current()) this.#carried = new Set(events);
+      return events;
+    };
     try {
       transport = await this.#driver.connect(
-        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport, signal: attempt.signal },
+        {
+          query: this.#query,
+          params: this.#params,
+          encoding: this.#options.encoding,
+          transport: this.#options.transport,
+          subscriptions,
+          signal: attempt.signal,
+        },
         {
           onMessage: (message) => {
             if (!current()) return;
@@ -267,11 +284,12 @@ export class ActorConnectionBase {
       this.#lastFailure = undefined;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
-      for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+      // The request carried the events listened to then; only what changed since goes as messages.
+      for (const change of subscriptionChanges(this.#listeners, this.#carried)) this.#transport?.send(change);
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
       // Last: a call made by an "open" callback goes out after the subscriptions, so it cannot
       // miss the events it causes. Over SSE each message is a POST: `open` waits until the server
-      // has taken the subscriptions, or events sent meanwhile would miss this connection.
+      // has taken those sent here, or events sent meanwhile would miss this connection.
       const transport = this.#transport;
       const announce = () => {
         if (this.#transport === transport && this.#open) this.#setStatus("open");

@@ -39,6 +39,11 @@ export interface ConnectRequest {
   encoding: Encoding;
   transport: TransportKind;
   /**
+   * The events to subscribe to from the start, read once as the request goes out: the server
+   * takes them before it sends init, so no event sent after init can miss them.
+   */
+  subscriptions?: (() => string[]) | undefined;
+  /**
    * Abandons the attempt while it opens (it took too long, or the connection was disposed): its
    * socket is closed at once. A browser opens one WebSocket at a time per host, so an attempt
    * left hanging would hold up every later one.

@@ -1,5 +1,5 @@
 import { contentType, encode, type Encoding } from "../protocol/encoding";
-import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
+import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY, HEADER_SUBSCRIPTIONS } from "../protocol/headers";
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
@@ -156,20 +156,23 @@ export class HttpClientDriver implements ClientDriver {
   }
 
   async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
+    const subscriptions = request.subscriptions?.() ?? [];
     if (request.transport === "sse") {
+      const headers = protocolHeaders(request.query, request.params, request.encoding);
+      if (subscriptions.length > 0) headers.set(HEADER_SUBSCRIPTIONS, headerJson(subscriptions));
       return sseTransport(
         {
           fetch: this.#ownFetch,
           streamUrl: `${this.#actorsUrl}/connect/sse`,
           messageUrl: `${this.#actorsUrl}/message`,
-          headers: protocolHeaders(request.query, request.params, request.encoding),
+          headers,
           encoding: request.encoding,
           heartbeat: this.#heartbeat,
         },
         handlers,
       );
     }
-    const offered = connectionProtocols(request.query, request.params, request.encoding);
+    const offered = connectionProtocols(request.query, request.params, request.encoding, [], subscriptions);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
       const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") }, signal: request.signal });
@@ -220,9 +223,17 @@ function canStreamUploads(): boolean {
   return isNode() || isWorkersRuntime();
 }
 
-/** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit). */
-function connectionProtocols(query: ActorQuery, params: unknown, encoding: Encoding, userProtocols: string[] = []): string[] {
-  return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : undefined }, userProtocols);
+/** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit), subscriptions when any. */
+function connectionProtocols(query: ActorQuery, params: unknown, encoding: Encoding, userProtocols: string[] = [], subscriptions: string[] = []): string[] {
+  return buildProtocols(
+    {
+      queryJson: JSON.stringify(query),
+      encoding,
+      connParamsJson: params ? JSON.stringify(params) : undefined,
+      subscriptionsJson: subscriptions.length > 0 ? JSON.stringify(subscriptions) : undefined,
+    },
+    userProtocols,
+  );
 }
 
 /** Headers every actor-addressed HTTP request carries. Conn params go whenever they are defined. */

@@ -2,7 +2,7 @@ import { Connection, type ConnectionRecord, type ConnectionTransport } from "../
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
 import { ActorflareError, type ErrorBody } from "../protocol/errors";
-import { toClient, type Frame, type ToClient } from "../protocol/messages";
+import type { Frame, ToClient } from "../protocol/messages";
 import { closeReasonOn, decodeToServerOn, encodeToClientOn, type Wire } from "../protocol/wire";
 import { failSocket } from "../server/error-answers";
 import { upgradeResponse } from "../server/websocket-upgrade";
@@ -17,6 +17,7 @@ export interface OpenRequest {
   encoding: Wire;
   params: unknown;
   auth: unknown;
+  subscriptions?: readonly string[] | undefined;
 }
 
 /**
@@ -55,13 +56,17 @@ export class HibernatableSockets {
       send: (message) => (early ? early.sends.push(message) : live.send(message)),
       close: (code, reason) => (early ? (early.close = [code, reason]) : live.close(code, reason)),
     };
-    const conn = await instance.connections.open(transport, { request: () => open.request, params: open.params, auth: open.auth });
+    const conn = await instance.connections.open(transport, {
+      request: () => open.request,
+      params: open.params,
+      auth: open.auth,
+      subscriptions: open.subscriptions,
+    });
     this.#ctx.acceptWebSocket(socket, [CONNECTION_TAG]);
     this.#connections.set(socket, conn);
     const { sends, close } = early;
     early = undefined;
     for (const message of sends) live.send(message);
-    conn.deliver(toClient.init(instance.actorId, conn.id, conn.token));
     if (close) live.close(...close);
     return upgradeResponse(client, protocol);
   }

@@ -7,6 +7,8 @@ export const HEADER_CONN_PARAMS = "x-rivetkit-conn-params";
 export const HEADER_ACTOR = "x-rivetkit-actor";
 export const HEADER_CONN = "x-rivetkit-conn";
 export const HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
+/** actorflare's own: the events a connection subscribes to from its start, a JSON array (docs/protocol.md §3). */
+export const HEADER_SUBSCRIPTIONS = "x-actorflare-subscriptions";
 
 /**
  * RivetKit's internal headers. actorflare never honours one from a client: the Worker deletes
@@ -14,5 +16,3 @@ export const HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
  */
 export const HEADER_AUTH_DATA = "x-rivetkit-auth-data";
 export const HEADER_EXPOSE_INTERNAL_ERROR = "x-rivetkit-expose-internal-error";
-/** Every header of actorflare's own between the Worker and the Durable Object starts with this. */
-export const INTERNAL_HEADER_PREFIX = "x-actorflare-";

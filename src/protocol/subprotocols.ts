@@ -7,6 +7,8 @@ export const PROTOCOL_RIVETKIT = "rivetkit";
 export const PROTOCOL_QUERY_PREFIX = "query.";
 export const PROTOCOL_ENCODING_PREFIX = "encoding.";
 export const PROTOCOL_CONN_PARAMS_PREFIX = "conn_params.";
+/** actorflare's own: the events the connection subscribes to from its start (docs/protocol.md §5.3). */
+export const PROTOCOL_SUBSCRIPTIONS_PREFIX = "subscriptions.";
 
 export interface OfferedProtocols {
   /** Every entry, in the order offered. */
@@ -16,6 +18,8 @@ export interface OfferedProtocols {
   encoding?: string;
   /** Percent-decoded conn params JSON, when a `conn_params.` entry was offered. */
   connParams?: string;
+  /** Percent-decoded JSON array of event names, when a `subscriptions.` entry was offered. */
+  subscriptions?: string;
 }
 
 /** The prefixes of the entries a wire reads (RivetKit 2.3's have no query: rivet23/headers.ts). */
@@ -23,9 +27,15 @@ export interface ProtocolPrefixes {
   query?: string;
   encoding: string;
   connParams: string;
+  subscriptions?: string;
 }
 
-const PREFIXES: ProtocolPrefixes = { query: PROTOCOL_QUERY_PREFIX, encoding: PROTOCOL_ENCODING_PREFIX, connParams: PROTOCOL_CONN_PARAMS_PREFIX };
+const PREFIXES: ProtocolPrefixes = {
+  query: PROTOCOL_QUERY_PREFIX,
+  encoding: PROTOCOL_ENCODING_PREFIX,
+  connParams: PROTOCOL_CONN_PARAMS_PREFIX,
+  subscriptions: PROTOCOL_SUBSCRIPTIONS_PREFIX,
+};
 
 export function parseProtocols(header: string | null, prefixes = PREFIXES): OfferedProtocols {
   const offered = (header ?? "")
@@ -40,6 +50,8 @@ export function parseProtocols(header: string | null, prefixes = PREFIXES): Offe
       result.encoding = entry.slice(prefixes.encoding.length);
     } else if (entry.startsWith(prefixes.connParams)) {
       result.connParams = safeDecode(entry.slice(prefixes.connParams.length));
+    } else if (prefixes.subscriptions && entry.startsWith(prefixes.subscriptions)) {
+      result.subscriptions = safeDecode(entry.slice(prefixes.subscriptions.length));
     }
   }
   return result;
@@ -58,16 +70,25 @@ export interface ProtocolPayload {
   queryJson: string;
   encoding: string;
   connParamsJson?: string;
+  subscriptionsJson?: string;
 }
 
-/** The entries a client offers, in RivetKit's order, followed by the user's own protocols. */
+/** The entries a client offers, in RivetKit's order (its own `subscriptions.` before the marker), then the user's own protocols. */
 export function buildProtocols(payload: ProtocolPayload, userProtocols: readonly string[] = []): string[] {
-  const entries = [PROTOCOL_QUERY_PREFIX + encodeURIComponent(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
-  if (payload.connParamsJson !== undefined) {
-    entries.push(PROTOCOL_CONN_PARAMS_PREFIX + encodeURIComponent(payload.connParamsJson));
-  }
+  const entries = [PROTOCOL_QUERY_PREFIX + entryPayload(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
+  if (payload.connParamsJson !== undefined) entries.push(PROTOCOL_CONN_PARAMS_PREFIX + entryPayload(payload.connParamsJson));
+  if (payload.subscriptionsJson !== undefined) entries.push(PROTOCOL_SUBSCRIPTIONS_PREFIX + entryPayload(payload.subscriptionsJson));
   entries.push(PROTOCOL_RIVETKIT, ...userProtocols);
   return entries;
+}
+
+/**
+ * Percent-encoded text that is a valid protocol entry (an HTTP token). encodeURIComponent leaves
+ * `(` and `)` as they are, which a token may not hold: browsers and `ws` refuse to open a socket
+ * offering them, so a key or params containing one would never connect.
+ */
+export function entryPayload(text: string): string {
+  return encodeURIComponent(text).replace(/[()]/g, (char) => (char === "(" ? "%28" : "%29"));
 }
 
 /**

@@ -92,6 +92,8 @@ export interface StreamContext {
   auth?: unknown;
   /** Conn params, for connections; absent when none were sent. */
   params?: unknown;
+  /** The events a connection subscribes to before its init goes out; absent when none. */
+  subscriptions?: string[];
   /** The subprotocol to answer a WebSocket upgrade with. */
   protocol?: string;
 }
@@ -139,6 +141,9 @@ export function decodeContext(header: string | null): StreamContext | undefined 
   if (typeof context !== "object" || context === null || !STREAM_ROUTES.includes(context.route ?? "")) return undefined;
   if (!isWire(context.encoding)) return undefined;
   if (typeof context.target !== "object" || context.target === null || !["get", "getOrCreate", "create"].includes(context.target.kind)) return undefined;
+  if (context.subscriptions !== undefined && !(Array.isArray(context.subscriptions) && context.subscriptions.every((event) => typeof event === "string"))) {
+    return undefined;
+  }
   return context as StreamContext;
 }
 

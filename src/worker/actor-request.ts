@@ -1,6 +1,6 @@
 import { parseEncoding, isEncoding, type Encoding } from "../protocol/encoding";
 import { errors } from "../protocol/errors";
-import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
+import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY, HEADER_SUBSCRIPTIONS } from "../protocol/headers";
 import { parseActorQueryJson, type ActorQuery } from "../protocol/query";
 import { parseProtocols } from "../protocol/subprotocols";
 
@@ -37,7 +37,12 @@ export function readHttpActorRequest(request: Request, options: { encodingRequir
     );
   }
   const paramsText = request.headers.get(HEADER_CONN_PARAMS);
-  return { query, encoding, params: paramsText === null ? null : parseParams(paramsText), offeredProtocols: [] };
+  return {
+    query,
+    encoding,
+    params: paramsText === null ? null : parseParams(paramsText),
+    offeredProtocols: [],
+  };
 }
 
 /** WebSocket routes: subprotocol entries first (browsers), then the same headers as HTTP. */
@@ -87,4 +92,25 @@ export function parseParams(text: string, where?: string): unknown {
   } catch (error) {
     throw errors.invalidParams(error instanceof Error ? error.message : "parse failed", where);
   }
+}
+
+/**
+ * The events a connection subscribes to from its start (connection routes only): a JSON array of
+ * event names, from the `subscriptions.` entry or else the header. Only its shape is checked
+ * here; the actor holds each name to its limits as it would a subscription message
+ * (actor/subscriptions.ts), and reports a refused one on the open connection.
+ */
+export function readSubscriptions(request: Request): string[] {
+  const text = parseProtocols(request.headers.get("sec-websocket-protocol")).subscriptions ?? request.headers.get(HEADER_SUBSCRIPTIONS);
+  if (text === null) return [];
+  let events: unknown;
+  try {
+    events = JSON.parse(text);
+  } catch {
+    events = undefined;
+  }
+  if (Array.isArray(events) && events.every((event) => typeof event === "string")) return events;
+  throw errors.invalidRequest(
+    'The connection\'s subscriptions must be a JSON array of event names, such as ["newCount"] (the `subscriptions.` subprotocol or the X-Actorflare-Subscriptions header).',
+  );
 }

@@ -115,10 +115,12 @@ export class InlineClientDriver implements ClientDriver {
   connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
     return asClientErrors(async () => {
       const upgrade = new Request(`${ACTOR_ORIGIN}/`, { headers: { upgrade: "websocket" } });
+      const subscriptions = request.subscriptions?.() ?? [];
       const response = await streamToActor(this.#locate(request.query), upgrade, `${ACTOR_ORIGIN}/`, {
         route: "connect-websocket",
         encoding: request.encoding,
         params: this.#data(request.params),
+        ...(subscriptions.length > 0 && { subscriptions }),
       });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();

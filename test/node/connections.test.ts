@@ -175,9 +175,8 @@ describe("against one wrangler dev", () => {
     // its answer on the same socket or stream: when a call resolves, the event it caused (for a
     // subscription made before the call) has already been delivered. No waiting, no timeout.
     it("a subscription made before an action sees that action's event, every time", { timeout: 60_000 }, async () => {
-      // Over SSE each message is its own POST: the first POST of every connection (its
-      // subscription) is held back 200 ms on its way, so a client that sent the action's POST
-      // beside it would have the action run first.
+      // The subscription rides in the connect request. Over SSE each later message is its own
+      // POST: the first POST of every connection (the call) is held back 200 ms on its way.
       const c = createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, fetch: firstMessageDelayed(200) });
       for (let round = 0; round < 15; round++) {
         const conn = track(c.counter.getOrCreate(uniqueKey("order")).connect());
@@ -187,6 +186,32 @@ describe("against one wrangler dev", () => {
         expect(seen).toEqual([2]);
         await conn.dispose();
       }
+    });
+
+    // The subscriptions ride in the connect request: the actor takes them before init, so an
+    // event another client causes as soon as `open` is announced reaches the connection.
+    it("an event another client causes when 'open' is announced arrives, every time", { timeout: 60_000 }, async () => {
+      const c = client();
+      const other = createClient<typeof registry>({ endpoint: url, actionTimeout: 15_000 });
+      for (let round = 0; round < 10; round++) {
+        const key = uniqueKey("at-open");
+        const conn = track(c.counter.getOrCreate(key).connect());
+        const seen: number[] = [];
+        conn.on("newCount", (count) => seen.push(count as number));
+        const caused = new Promise<unknown>((resolve) => {
+          const stop = conn.onStatusChange((status) => {
+            if (status !== "open") return;
+            stop();
+            resolve(other.counter.getOrCreate(key).increment(3));
+          });
+        });
+        expect(await caused).toBe(3);
+        // Its answer comes after every event the actor sent this connection before it.
+        expect(await conn.getCount()).toBe(3);
+        expect(seen).toEqual([3]);
+        await conn.dispose();
+      }
+      await other.dispose();
     });
 
     it("after a dropped transport, subscriptions are in place again before a queued call runs", { timeout: 60_000 }, async () => {

@@ -342,6 +342,8 @@ function subscriberActor(options: ActorOptions) {
       pad: "x".repeat(params?.pad ?? 0),
       ...(params?.unstorable ? { callback: () => "functions cannot be stored" } : {}),
     }),
+    // Reaches only connections that asked for "joined" in their connect request: the others subscribe after init.
+    onConnect: (c, conn) => c.broadcast("joined", conn.id),
     actions: {
       subscriptions: (c) => [...c.conn.subscriptions].sort(),
       subscriptionCount: (c) => c.conn.subscriptions.size,

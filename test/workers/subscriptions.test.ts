@@ -160,10 +160,14 @@ describe("a flood of subscriptions", () => {
 
 describe("over SSE, `open` is announced once the server has taken the subscriptions", () => {
   it("an event caused right when `open` is announced reaches the connection, though its subscription POST was slow", async () => {
-    // Every message POST is held back, as a slow network path might hold it.
+    // Listened to while the connect request is on its way, so the subscription goes as a message
+    // POST once the connection is open; every message POST is held back, as a slow network path might.
+    let whileConnecting: (() => void) | undefined;
     const slowMessages: typeof fetch = async (input, init) => {
       const request = new Request(input, init);
-      if (new URL(request.url).pathname.endsWith("/message")) await new Promise((resolve) => setTimeout(resolve, 150));
+      const path = new URL(request.url).pathname;
+      if (path.endsWith("/connect/sse")) whileConnecting?.();
+      if (path.endsWith("/message")) await new Promise((resolve) => setTimeout(resolve, 150));
       return exports.default.fetch(request);
     };
     const client = createClient<typeof registry>({ endpoint: ORIGIN, transport: "sse", fetch: slowMessages });
@@ -171,7 +175,10 @@ describe("over SSE, `open` is announced once the server has taken the subscripti
     const key = uniqueKey();
     const conn = client.counter.getOrCreate(key).connect();
     const counts: number[] = [];
-    conn.on("newCount", (count) => counts.push(count as number));
+    whileConnecting = () => {
+      whileConnecting = undefined;
+      conn.on("newCount", (count) => counts.push(count as number));
+    };
     const causedAtOpen = new Promise<number>((resolve) => {
       const stop = conn.onStatusChange((status) => {
         if (status !== "open") return;

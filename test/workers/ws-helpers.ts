@@ -60,9 +60,10 @@ export async function upgrade(path: string, headers: Record<string, string>): Pr
   return { response, socket };
 }
 
-export function subprotocols(query: unknown, extra: string[] = [], params?: unknown): string {
+export function subprotocols(query: unknown, extra: string[] = [], params?: unknown, subscriptions?: string[]): string {
   const entries = [`query.${encodeURIComponent(JSON.stringify(query))}`, "encoding.json"];
   if (params !== undefined) entries.push(`conn_params.${encodeURIComponent(JSON.stringify(params))}`);
+  if (subscriptions !== undefined) entries.push(`subscriptions.${encodeURIComponent(JSON.stringify(subscriptions))}`);
   return [...entries, "rivetkit", ...extra].join(", ");
 }
 
@@ -95,9 +96,9 @@ class Inbox<T> {
  * which frames sent together are handled: the workerd test pool can swap them (see
  * untilSubscribed in helpers.ts). `until` polls an action until its answer is the one expected.
  */
-export async function openConnection(name: string, key: string, params?: unknown) {
+export async function openConnection(name: string, key: string, params?: unknown, subscriptions?: string[]) {
   const query = { getOrCreateForKey: { name, key: [key] } };
-  const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": subprotocols(query, [], params) });
+  const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": subprotocols(query, [], params, subscriptions) });
   const pending = new Map<number, { resolve: (output: unknown) => void; reject: (error: ErrorMessage) => void }>();
   const errors = new Inbox<ErrorMessage>();
   const events = new Inbox<{ n: string; a: unknown[] }>();
@@ -105,7 +106,7 @@ export async function openConnection(name: string, key: string, params?: unknown
   const first = new Promise<ConnectionMessage>((resolve) => (init = resolve));
   socket.addEventListener("message", (event: MessageEvent) => {
     const message = JSON.parse(event.data as string) as ConnectionMessage;
-    if (init) {
+    if (init && message.b.i) {
       init(message);
       init = undefined;
     } else if (message.b.ar) {

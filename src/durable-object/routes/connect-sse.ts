@@ -13,7 +13,7 @@ import type { StreamRequest } from "./stream-context";
  * method). The connection ends when the client drops the stream.
  */
 export function connectSse({ instance, request, context }: StreamRequest): Response {
-  const { encoding, auth, params } = context;
+  const { encoding, auth, params, subscriptions } = context;
   if (!isEncoding(encoding)) throw errors.invalidRequest("SSE connections speak actorflare's own wire: encoding json or cbor.");
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
@@ -49,15 +49,14 @@ export function connectSse({ instance, request, context }: StreamRequest): Respo
   void (async () => {
     try {
       const hookRequest = actorRequest(request, { body: false });
-      conn = await instance.connections.open(transport, { request: () => hookRequest, params: params ?? null, auth });
+      conn = await instance.connections.open(transport, { request: () => hookRequest, params: params ?? null, auth, subscriptions });
     } catch (error) {
       const { body } = publicError(error, instance.log.error, "connection");
       transport.send(toClient.error(body));
       end();
       return;
     }
-    if (ended) return void instance.connections.close(conn);
-    conn.deliver(toClient.init(instance.actorId, conn.id, conn.token));
+    if (ended) void instance.connections.close(conn);
   })();
 
   return new Response(readable, { headers: sseHeaders });

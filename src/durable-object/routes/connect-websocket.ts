@@ -7,6 +7,6 @@ import type { StreamRequest } from "./stream-context";
  * throws, and the object answers with a socket closed with the error.
  */
 export function connectWebSocket({ instance, sockets, request, context }: StreamRequest): Promise<Response> {
-  const { encoding, params, auth } = context;
-  return sockets.open(instance, { request: actorRequest(request, { body: false }), encoding, params, auth }, context.protocol);
+  const { encoding, params, auth, subscriptions } = context;
+  return sockets.open(instance, { request: actorRequest(request, { body: false }), encoding, params, auth, subscriptions }, context.protocol);
 }

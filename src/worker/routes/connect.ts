@@ -6,7 +6,7 @@ import { acceptedProtocol, parseProtocols } from "../../protocol/subprotocols";
 import { optionsOf } from "../../actor/options";
 import { ACTOR_ORIGIN } from "../../server/contract";
 import { httpError, publicError, sseError, webSocketError } from "../../server/error-answers";
-import { readHttpActorRequest, readWebSocketActorRequest } from "../actor-request";
+import { readHttpActorRequest, readSubscriptions, readWebSocketActorRequest } from "../actor-request";
 import { authorize } from "../auth";
 import { readBodyWithin } from "../body";
 import { callActor } from "../call";
@@ -22,6 +22,7 @@ export const connectWebSocket: RouteHandler = async (runtime, { request, env }) 
   const protocol = acceptedProtocol(protocols.offered);
   try {
     const info = readWebSocketActorRequest(request, { encodingRequired: true });
+    const subscriptions = readSubscriptions(request);
     const located = locateActor(runtime, env, info.query);
     const auth = await authorize(located, request, info, "connect");
     return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, {
@@ -29,6 +30,7 @@ export const connectWebSocket: RouteHandler = async (runtime, { request, env }) 
       encoding: info.encoding,
       auth,
       params: info.params,
+      ...(subscriptions.length > 0 && { subscriptions }),
       protocol,
     });
   } catch (error) {
@@ -42,9 +44,16 @@ export const connectSse: RouteHandler = async (runtime, { request, env }) => {
   const encoding = request.headers.get(HEADER_ENCODING);
   try {
     const info = readHttpActorRequest(request, { encodingRequired: true });
+    const subscriptions = readSubscriptions(request);
     const located = locateActor(runtime, env, info.query);
     const auth = await authorize(located, request, info, "connect");
-    return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, { route: "connect-sse", encoding: info.encoding, auth, params: info.params });
+    return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, {
+      route: "connect-sse",
+      encoding: info.encoding,
+      auth,
+      params: info.params,
+      ...(subscriptions.length > 0 && { subscriptions }),
+    });
   } catch (error) {
     return sseError(publicError(error, workerLog, "connection").body, isEncoding(encoding) ? encoding : undefined);
   }

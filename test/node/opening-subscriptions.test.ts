@@ -1,0 +1,78 @@
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { eventsToCarry, subscriptionChanges } from "../../src/client/subscriptions";
+import { buildProtocols, entryPayload, parseProtocols } from "../../src/protocol/subprotocols";
+
+/** RFC 7230's token: what a `Sec-WebSocket-Protocol` entry may hold. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+describe("protocol entries", () => {
+  it("carry any text as a token, parentheses included, and read back the same", () => {
+    for (const text of ['{"name":"Bob (admin)"}', '["a(b)c", "é", "!*\'~"]', "plain"]) {
+      expect(entryPayload(text)).toMatch(TOKEN);
+      expect(decodeURIComponent(entryPayload(text))).toBe(text);
+    }
+    const entries = buildProtocols({ queryJson: '{"getForKey":{"name":"room","key":["(1)"]}}', encoding: "json", subscriptionsJson: '["x(y)"]' });
+    for (const entry of entries) expect(entry).toMatch(TOKEN);
+    expect(parseProtocols(entries.join(", "))).toMatchObject({ query: '{"getForKey":{"name":"room","key":["(1)"]}}', subscriptions: '["x(y)"]' });
+  });
+
+  describe("with the `ws` client, which refuses an entry that is not a token", () => {
+    let server: WebSocketServer;
+    let url: string;
+    const offeredSeen: string[][] = [];
+    beforeAll(async () => {
+      server = new WebSocketServer({
+        host: "127.0.0.1",
+        port: 0,
+        handleProtocols: (offered) => {
+          offeredSeen.push([...offered]);
+          return "rivetkit";
+        },
+      });
+      await new Promise<void>((resolve) => server.once("listening", resolve));
+      url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it("opens a socket for params and subscriptions with parentheses", async () => {
+      const entries = buildProtocols({ queryJson: "{}", encoding: "json", connParamsJson: '{"name":"Bob (admin)"}', subscriptionsJson: '["(x)"]' });
+      const socket = new WebSocket(url, entries);
+      await new Promise((resolve, reject) => {
+        socket.once("open", resolve);
+        socket.once("error", reject);
+      });
+      expect(socket.protocol).toBe("rivetkit");
+      expect(parseProtocols(offeredSeen.at(-1)!.join(", "))).toMatchObject({ connParams: '{"name":"Bob (admin)"}', subscriptions: '["(x)"]' });
+      socket.close();
+      await new Promise((resolve) => socket.once("close", resolve));
+    });
+  });
+});
+
+describe("the events a connect request carries", () => {
+  it("are the first ones, up to 4 KiB of JSON; the rest go as messages once open", () => {
+    const few = ["a", "b"];
+    expect(eventsToCarry(few)).toEqual(few);
+    const many = Array.from({ length: 1_000 }, (_, i) => `event-${i}`.padEnd(40, "x"));
+    const carried = eventsToCarry(many);
+    expect(carried).toEqual(many.slice(0, carried.length));
+    expect(new TextEncoder().encode(JSON.stringify(carried)).length).toBeLessThanOrEqual(4096);
+    expect(new TextEncoder().encode(JSON.stringify(many.slice(0, carried.length + 1))).length).toBeGreaterThan(4096);
+    // Counted in UTF-8 bytes, not characters.
+    expect(eventsToCarry(["é".repeat(3000)])).toEqual([]);
+  });
+
+  it("are then brought in line with the listeners: subscribe what was added, unsubscribe what was dropped", () => {
+    const listened = new Map<string, unknown>([
+      ["kept", 1],
+      ["late", 1],
+    ]);
+    expect(subscriptionChanges(listened, new Set(["kept", "dropped"]))).toEqual([
+      { b: { sr: { e: "late", s: true } } },
+      { b: { sr: { e: "dropped", s: false } } },
+    ]);
+    expect(subscriptionChanges(listened, new Set(["kept", "late"]))).toEqual([]);
+  });
+});

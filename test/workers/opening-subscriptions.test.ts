@@ -1,0 +1,160 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/index";
+import { keyToName } from "../../src/worker/locate";
+import { ORIGIN, call, queryHeaders, storedConnections, uniqueKey } from "./helpers";
+import type { registry } from "./registry";
+import { openConnection, SocketReader, subprotocols, upgrade } from "./ws-helpers";
+
+/**
+ * A connection may name the events it subscribes to in its connect request (docs/protocol.md
+ * §5.3, §5.4): the actor takes them before init, so no event sent after init can miss them.
+ */
+
+const subscriberStub = (key: string) => env.SUBSCRIBER.get(env.SUBSCRIBER.idFromName(keyToName([key])));
+const query = (name: string, key: string) => ({ getOrCreateForKey: { name, key: [key] } });
+
+/** Calls `shout(event)` over HTTP, as another client would: it broadcasts `event` to every subscriber. */
+const shout = (key: string, event: string) =>
+  call("/registry/actors/actions/shout", { method: "POST", headers: queryHeaders(query("subscriber", key)), body: JSON.stringify({ a: [event] }) });
+
+describe("subscriptions in the connect request", () => {
+  it("over WebSocket they hold at init: an event sent right after it arrives, with no subscription message sent", async () => {
+    const key = uniqueKey();
+    const conn = await openConnection("subscriber", key, undefined, ["news", "sports"]);
+    expect((await shout(key, "news")).status).toBe(200);
+    expect(await conn.nextEvent()).toEqual({ n: "news", a: ["hello"] });
+    expect(await conn.action("subscriptions")).toEqual(["news", "sports"]);
+    // Kept with the socket like any subscription, so they outlive the actor leaving memory.
+    expect((await storedConnections(subscriberStub(key))).attachments.map((a) => a.subscriptions)).toEqual([["news", "sports"]]);
+    conn.socket.close(1000);
+  });
+
+  it("they are in place before onConnect runs, so its broadcast reaches the connecting client before init", async () => {
+    const { socket } = await upgrade("/registry/actors/connect/websocket", {
+      "Sec-WebSocket-Protocol": subprotocols(query("subscriber", uniqueKey()), [], undefined, ["joined"]),
+    });
+    const reader = new SocketReader(socket);
+    const first = await reader.nextJson<{ b: { ev: { n: string; a: string[] } } }>();
+    const second = await reader.nextJson<{ b: { i: { ci: string } } }>();
+    expect(first.b.ev).toMatchObject({ n: "joined" });
+    expect(second.b.i.ci).toBe(first.b.ev.a[0]);
+    socket.close(1000);
+  });
+
+  it("one past a limit is refused after init, as a subscription message would be; the others hold and the connection stays", async () => {
+    // tightSubscriber: at most 3 subscriptions per connection, names of at most 8 bytes.
+    const conn = await openConnection("tightSubscriber", uniqueKey(), undefined, ["a", "b", "b", "ééééé", "c", "d"]);
+    expect(await conn.nextError()).toMatchObject({ c: "event_name_too_long" });
+    expect(await conn.nextError()).toMatchObject({ c: "too_many_subscriptions" });
+    expect(await conn.action("subscriptions")).toEqual(["a", "b", "c"]);
+    conn.socket.close(1000);
+  });
+
+  it("a list that is not a JSON array of names refuses the connection with invalid_request, before the actor is reached", async () => {
+    for (const entry of ["subscriptions.%7B%7D", "subscriptions.%5B1%5D", "subscriptions.nope"]) {
+      const key = uniqueKey();
+      const { socket } = await upgrade("/registry/actors/connect/websocket", {
+        "Sec-WebSocket-Protocol": `${subprotocols(query("subscriber", key))}, ${entry}`,
+      });
+      const reader = new SocketReader(socket);
+      const refusal = await reader.nextJson<{ b: { e: unknown } }>();
+      expect(refusal.b.e).toMatchObject({ c: "invalid_request", m: expect.stringContaining("JSON array of event names") });
+      expect(await reader.closed).toMatchObject({ code: 1011, reason: "invalid_request" });
+      // No actor was created for it.
+      const found = await call("/registry/actors/resolve", { method: "POST", headers: queryHeaders({ getForKey: { name: "subscriber", key: [key] } }) });
+      expect(found.status).toBe(404);
+    }
+  });
+
+  it("over SSE the X-Actorflare-Subscriptions header carries them; a malformed one is an error event", async () => {
+    const key = uniqueKey();
+    const stream = await call("/registry/actors/connect/sse", {
+      headers: queryHeaders(query("subscriber", key), { "X-Actorflare-Subscriptions": '["news"]' }),
+    });
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes('"i"')) text += (await reader.read()).value;
+    expect((await shout(key, "news")).status).toBe(200);
+    while (!text.includes('"ev"')) text += (await reader.read()).value;
+    expect(text).toContain('{"b":{"ev":{"n":"news","a":["hello"]}}}');
+    await reader.cancel();
+
+    const refused = await call("/registry/actors/connect/sse", {
+      headers: queryHeaders(query("subscriber", uniqueKey()), { "X-Actorflare-Subscriptions": '"news"' }),
+    });
+    expect(await refused.text()).toContain('"c":"invalid_request"');
+  });
+});
+
+describe("actorflare's client", () => {
+  /** A client whose connect requests are noted, and which can act while one is on its way. */
+  function observedClient(transport: "websocket" | "sse", whileConnecting?: () => void) {
+    const connects: Request[] = [];
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      transport,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).pathname.startsWith("/registry/actors/connect/")) {
+          connects.push(request);
+          whileConnecting?.();
+        }
+        return exports.default.fetch(request);
+      },
+    });
+    return { client, connects };
+  }
+
+  it.each(["websocket", "sse"] as const)(
+    "over %s, listeners added right after connect() ride in the request, and hold when open is announced",
+    async (transport) => {
+      const { client, connects } = observedClient(transport);
+      const other = createClient<typeof registry>({ endpoint: ORIGIN, fetch: (input, init) => exports.default.fetch(new Request(input, init)) });
+      const key = uniqueKey();
+      const conn = client.subscriber.getOrCreate(key).connect();
+      const heard: string[] = [];
+      conn.on("news", () => heard.push("news"));
+      conn.on("(paren)", () => heard.push("(paren)"));
+      const causedAtOpen = new Promise<void>((resolve) => {
+        const stop = conn.onStatusChange((status) => {
+          if (status !== "open") return;
+          stop();
+          resolve(other.subscriber.getOrCreate(key).shout("news"));
+        });
+      });
+      await causedAtOpen;
+      // The answer to a later call on the connection comes after every event sent to it before.
+      expect(await conn.subscriptions()).toEqual(["(paren)", "news"]);
+      expect(heard).toEqual(["news"]);
+      const carried =
+        transport === "websocket"
+          ? connects[0]!.headers
+              .get("sec-websocket-protocol")!
+              .split(", ")
+              .find((entry) => entry.startsWith("subscriptions."))
+          : connects[0]!.headers.get("x-actorflare-subscriptions");
+      // Parentheses are not allowed in a protocol entry: they travel percent-encoded.
+      expect(carried).toBe(transport === "websocket" ? "subscriptions.%5B%22news%22%2C%22%28paren%29%22%5D" : '["news","(paren)"]');
+      await conn.dispose();
+      await other.dispose();
+    },
+  );
+
+  it.each(["websocket", "sse"] as const)("over %s, what changes while the request is on its way is sent once the connection is open", async (transport) => {
+    let during: (() => void) | undefined;
+    const { client } = observedClient(transport, () => during?.());
+    const conn = client.subscriber.getOrCreate(uniqueKey()).connect();
+    const stopCarried = conn.on("carried-then-dropped", () => {});
+    conn.on("kept", () => {});
+    during = () => {
+      during = undefined;
+      stopCarried();
+      conn.on("late", () => {});
+    };
+    // Over WebSocket this pool can hand the object frames sent back to back in another order
+    // (helpers.ts, untilSubscribed): the change and the call that reads it back, here.
+    await expect.poll(() => conn.subscriptions(), { timeout: 10_000 }).toEqual(["kept", "late"]);
+    await conn.dispose();
+  });
+});
