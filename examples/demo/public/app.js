@@ -544,6 +544,9 @@ function contentType(encoding) {
 
 // src/protocol/messages.ts
 var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
+function byteLength(frame) {
+  return typeof frame === "string" ? new TextEncoder().encode(frame).byteLength : frame.byteLength;
+}
 
 // src/client/callbacks.ts
 function runCallbacks(callbacks, args, what) {
@@ -660,6 +663,25 @@ function closedBeforeOpen(reason) {
   return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin is not one setup({ cors }) allows.`;
 }
 
+// src/client/subscriptions.ts
+var CARRIED_JSON_BYTES = 4096;
+function eventsToCarry(events) {
+  const carried = [];
+  let bytes = 2;
+  for (const event of events) {
+    bytes += byteLength(JSON.stringify(event)) + 1;
+    if (bytes > CARRIED_JSON_BYTES) break;
+    carried.push(event);
+  }
+  return carried;
+}
+function subscriptionChanges(listened, carried) {
+  const changes = [];
+  for (const event of listened.keys()) if (!carried.has(event)) changes.push({ b: { sr: { e: event, s: true } } });
+  for (const event of carried) if (!listened.has(event)) changes.push({ b: { sr: { e: event, s: false } } });
+  return changes;
+}
+
 // src/client/connection.ts
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
 var OPEN_DEADLINE_MS = 45e3;
@@ -690,6 +712,8 @@ var ActorConnectionBase = class {
   #opening;
   /** Why the latest attempt to open failed, until one opens: a call that times out unsent says it. */
   #lastFailure;
+  /** The events the latest attempt's request carried: the server subscribed it to them before init. */
+  #carried = /* @__PURE__ */ new Set();
   #actorId;
   #connectionId;
   /** @internal Connections come from a handle: `handle.connect()`. */
@@ -698,7 +722,7 @@ var ActorConnectionBase = class {
     this.#query = query;
     this.#params = params;
     this.#options = options;
-    void this.#connect();
+    queueMicrotask(() => void this.#connect());
   }
   /** The query this connection addresses its actor by (a symbol, so that no action name is taken: `actorflare/testing` reads it). */
   get [CONNECTION_QUERY]() {
@@ -806,9 +830,22 @@ var ActorConnectionBase = class {
     let transport;
     let closed = false;
     const early = [];
+    this.#carried = /* @__PURE__ */ new Set();
+    const subscriptions = () => {
+      const events = eventsToCarry(this.#listeners.keys());
+      if (current()) this.#carried = new Set(events);
+      return events;
+    };
     try {
       transport = await this.#driver.connect(
-        { query: this.#query, params: this.#params, encoding: this.#options.encoding, transport: this.#options.transport, signal: attempt.signal },
+        {
+          query: this.#query,
+          params: this.#params,
+          encoding: this.#options.encoding,
+          transport: this.#options.transport,
+          subscriptions,
+          signal: attempt.signal
+        },
         {
           onMessage: (message) => {
             if (!current()) return;
@@ -849,7 +886,7 @@ var ActorConnectionBase = class {
       this.#lastFailure = void 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
-      for (const event of this.#listeners.keys()) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+      for (const change of subscriptionChanges(this.#listeners, this.#carried)) this.#transport?.send(change);
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
       const transport = this.#transport;
       const announce = () => {
@@ -1087,19 +1124,23 @@ var HEADER_CONN_PARAMS = "x-rivetkit-conn-params";
 var HEADER_ACTOR = "x-rivetkit-actor";
 var HEADER_CONN = "x-rivetkit-conn";
 var HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
+var HEADER_SUBSCRIPTIONS = "x-actorflare-subscriptions";
 
 // src/protocol/subprotocols.ts
 var PROTOCOL_RIVETKIT = "rivetkit";
 var PROTOCOL_QUERY_PREFIX = "query.";
 var PROTOCOL_ENCODING_PREFIX = "encoding.";
 var PROTOCOL_CONN_PARAMS_PREFIX = "conn_params.";
+var PROTOCOL_SUBSCRIPTIONS_PREFIX = "subscriptions.";
 function buildProtocols(payload, userProtocols = []) {
-  const entries = [PROTOCOL_QUERY_PREFIX + encodeURIComponent(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
-  if (payload.connParamsJson !== void 0) {
-    entries.push(PROTOCOL_CONN_PARAMS_PREFIX + encodeURIComponent(payload.connParamsJson));
-  }
+  const entries = [PROTOCOL_QUERY_PREFIX + entryPayload(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
+  if (payload.connParamsJson !== void 0) entries.push(PROTOCOL_CONN_PARAMS_PREFIX + entryPayload(payload.connParamsJson));
+  if (payload.subscriptionsJson !== void 0) entries.push(PROTOCOL_SUBSCRIPTIONS_PREFIX + entryPayload(payload.subscriptionsJson));
   entries.push(PROTOCOL_RIVETKIT, ...userProtocols);
   return entries;
+}
+function entryPayload(text) {
+  return encodeURIComponent(text).replace(/[()]/g, (char) => char === "(" ? "%28" : "%29");
 }
 
 // src/protocol/plain-object.ts
@@ -1377,7 +1418,7 @@ function fromBase64(text) {
 function encodeToServer(encoding, message) {
   return encode(encoding, message);
 }
-function byteLength(data) {
+function byteLength2(data) {
   if (typeof data !== "string") return data.byteLength;
   let bytes = data.length;
   for (let i = 0; i < data.length; i++) {
@@ -1498,7 +1539,7 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
         socket.send(data);
       } catch {
       }
-      return byteLength(data);
+      return byteLength2(data);
     },
     close: () => {
       liveness?.stop();
@@ -1617,7 +1658,7 @@ function sseTransport(options, handlers) {
     send: (message) => {
       const body = encodeToServer(options.encoding, message);
       queue = queue.then(() => post(message, body));
-      return byteLength(body);
+      return byteLength2(body);
     },
     close: () => {
       cutPosts.abort();
@@ -1958,20 +1999,23 @@ var HttpClientDriver = class {
     return answer.o;
   }
   async connect(request, handlers) {
+    const subscriptions = request.subscriptions?.() ?? [];
     if (request.transport === "sse") {
+      const headers = protocolHeaders(request.query, request.params, request.encoding);
+      if (subscriptions.length > 0) headers.set(HEADER_SUBSCRIPTIONS, headerJson(subscriptions));
       return sseTransport(
         {
           fetch: this.#ownFetch,
           streamUrl: `${this.#actorsUrl}/connect/sse`,
           messageUrl: `${this.#actorsUrl}/message`,
-          headers: protocolHeaders(request.query, request.params, request.encoding),
+          headers,
           encoding: request.encoding,
           heartbeat: this.#heartbeat
         },
         handlers
       );
     }
-    const offered = connectionProtocols(request.query, request.params, request.encoding);
+    const offered = connectionProtocols(request.query, request.params, request.encoding, [], subscriptions);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
       const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") }, signal: request.signal });
@@ -2014,8 +2058,16 @@ function isNode() {
 function canStreamUploads() {
   return isNode() || isWorkersRuntime();
 }
-function connectionProtocols(query, params, encoding, userProtocols = []) {
-  return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : void 0 }, userProtocols);
+function connectionProtocols(query, params, encoding, userProtocols = [], subscriptions = []) {
+  return buildProtocols(
+    {
+      queryJson: JSON.stringify(query),
+      encoding,
+      connParamsJson: params ? JSON.stringify(params) : void 0,
+      subscriptionsJson: subscriptions.length > 0 ? JSON.stringify(subscriptions) : void 0
+    },
+    userProtocols
+  );
 }
 function protocolHeaders(query, params, encoding = "json") {
   const headers = new Headers({ [HEADER_QUERY]: headerJson(query), [HEADER_ENCODING]: encoding });
