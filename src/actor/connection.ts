@@ -61,12 +61,8 @@ export class Connection<CS = unknown> {
   #leaving: string | undefined;
 
   /** @internal The actor makes connections. */
-  constructor(
-    transport: ConnectionTransport,
-    init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number; subscriptions?: Iterable<string> },
-  ) {
+  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number }) {
     this.#id = init.id;
-    for (const event of init.subscriptions ?? []) this.#subscriptions.add(event);
     this.since = init.since ?? Date.now();
     this.#token = init.token;
     this.#transport = transport;
@@ -204,7 +200,18 @@ export class Connection<CS = unknown> {
 
   /** @internal A connection as it was before the actor left memory; its hooks do not run again. */
   static restore(transport: ConnectionTransport, record: ConnectionRecord, subscriptions: Iterable<string>): Connection {
-    return new Connection(transport, { ...record, subscriptions });
+    const conn = new Connection(transport, record);
+    conn.subscribeAtOpen(subscriptions);
+    return conn;
+  }
+
+  /**
+   * @internal
+   * Subscriptions set before the connection is first stored (those its request named) or as
+   * restored after a wake: stored with its record, not one by one.
+   */
+  subscribeAtOpen(events: Iterable<string>): void {
+    for (const event of events) this.#subscriptions.add(event);
   }
 }
 

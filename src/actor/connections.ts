@@ -43,11 +43,12 @@ export class Connections {
   }
 
   /**
-   * Creates a connection: onBeforeConnect (may refuse), conn state, its opening subscriptions
-   * (so onConnect's broadcasts reach it), then onConnect; then sends init, and after it a
-   * refusal for each subscription past a limit. An ephemeral one (an HTTP action) gets no init,
-   * is not listed in `c.conns` and gets no events. Refused with `actor_not_found` once a destroy
-   * began.
+   * Creates a connection: onBeforeConnect (may refuse), conn state, onConnect, then the
+   * subscriptions its request named, then init, and after it a refusal for each subscription
+   * past a limit. The subscriptions come after onConnect so that its broadcasts reach the
+   * others and not the newcomer, as when a client subscribes after init (RivetKit's way). An
+   * ephemeral connection (an HTTP action) gets no init, is not listed in `c.conns` and gets no
+   * events. Refused with `actor_not_found` once a destroy began.
    */
   async open(transport: ConnectionTransport, options: OpenOptions, ephemeral = false): Promise<Connection> {
     const { config } = this.#instance.definition;
@@ -62,14 +63,15 @@ export class Connections {
     try {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
       const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
-      const { taken, refusals } = openingSubscriptions(this.#instance.options, options.subscriptions ?? []);
-      const conn = new Connection(transport, { params: options.params, auth: options.auth, state, subscriptions: taken });
+      const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
       if (ephemeral) this.#ephemeral.add(conn);
       else {
         this.#open.set(conn.id, conn);
         this.#instance.noteChange();
       }
       await config.onConnect?.(c, conn);
+      const { taken, refusals } = openingSubscriptions(this.#instance.options, options.subscriptions ?? []);
+      conn.subscribeAtOpen(taken);
       try {
         conn.persist();
       } catch (error) {

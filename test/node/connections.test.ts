@@ -654,11 +654,14 @@ describe("socket errors on Node (`ws`)", () => {
 
   // dispose() while the socket is still in its handshake calls ws.close(), which `ws` reports
   // as an "error" ("WebSocket was closed before the connection was established").
-  it("dispose() right after connect() raises no unhandled WebSocket error", async () => {
+  it("dispose() right after connect() opens no socket; dispose() while one opens raises no unhandled WebSocket error", async () => {
     const ws = instrumentedWebSocket();
     // Any address will do: the socket is closed before its handshake could finish.
     const c = createClient<typeof registry>({ endpoint: `http://127.0.0.1:${await deadPort()}`, transport: "websocket", WebSocket: ws.WebSocket });
+    // The first attempt starts after the caller's synchronous code (so that its listeners ride in the request).
+    await c.counter.getOrCreate("quick").connect().dispose();
     const conn = c.counter.getOrCreate("quick").connect();
+    await waitFor(() => ws.created.length === 1, "the socket to be made");
     await conn.dispose();
     await sleep(500);
     expect(ws.created).toHaveLength(1);

@@ -30,16 +30,20 @@ describe("subscriptions in the connect request", () => {
     conn.socket.close(1000);
   });
 
-  it("they are in place before onConnect runs, so its broadcast reaches the connecting client before init", async () => {
+  it("they are taken after onConnect, whose broadcast reaches the others and not the newcomer, as in RivetKit", async () => {
+    const key = uniqueKey();
+    const first = await openConnection("subscriber", key, undefined, ["joined"]);
     const { socket } = await upgrade("/registry/actors/connect/websocket", {
-      "Sec-WebSocket-Protocol": subprotocols(query("subscriber", uniqueKey()), [], undefined, ["joined"]),
+      "Sec-WebSocket-Protocol": subprotocols(query("subscriber", key), [], undefined, ["joined"]),
     });
-    const reader = new SocketReader(socket);
-    const first = await reader.nextJson<{ b: { ev: { n: string; a: string[] } } }>();
-    const second = await reader.nextJson<{ b: { i: { ci: string } } }>();
-    expect(first.b.ev).toMatchObject({ n: "joined" });
-    expect(second.b.i.ci).toBe(first.b.ev.a[0]);
-    socket.close(1000);
+    const second = new SocketReader(socket);
+    const init = await second.nextJson<{ b: { i?: { ci: string } } }>();
+    expect(init.b.i).toBeDefined();
+    expect(await first.nextEvent()).toEqual({ n: "joined", a: [init.b.i!.ci] });
+    // The newcomer's own subscription holds from init: the next one's join reaches it.
+    const third = await openConnection("subscriber", key);
+    expect(await second.nextJson()).toEqual({ b: { ev: { n: "joined", a: [third.init.b.i!.ci] } } });
+    for (const ws of [first.socket, socket, third.socket]) ws.close(1000);
   });
 
   it("one past a limit is refused after init, as a subscription message would be; the others hold and the connection stays", async () => {

@@ -342,7 +342,7 @@ function subscriberActor(options: ActorOptions) {
       pad: "x".repeat(params?.pad ?? 0),
       ...(params?.unstorable ? { callback: () => "functions cannot be stored" } : {}),
     }),
-    // Reaches only connections that asked for "joined" in their connect request: the others subscribe after init.
+    // Reaches the connections subscribed to "joined", not the newcomer (test/workers/opening-subscriptions.test.ts).
     onConnect: (c, conn) => c.broadcast("joined", conn.id),
     actions: {
       subscriptions: (c) => [...c.conn.subscriptions].sort(),

@@ -106,7 +106,8 @@ export async function openConnection(name: string, key: string, params?: unknown
   const first = new Promise<ConnectionMessage>((resolve) => (init = resolve));
   socket.addEventListener("message", (event: MessageEvent) => {
     const message = JSON.parse(event.data as string) as ConnectionMessage;
-    if (init && message.b.i) {
+    // Init, or the refusal that comes instead of it; events from onConnect's `conn.send` may come first.
+    if (init && (message.b.i || message.b.e)) {
       init(message);
       init = undefined;
     } else if (message.b.ar) {
