@@ -93,6 +93,12 @@ export interface ClientOptions {
    * included (the request is then aborted). Past it the call fails with `action_timed_out`.
    */
   actionTimeout?: number | undefined;
+  /**
+   * How long a connection's attempt may take to open (ms), default 45 s: the network, the
+   * Worker and the actor's start (which the runtime caps at 30 s). Past it the attempt is given
+   * up, its socket closed, and the connection tries again with backoff.
+   */
+  connectionTimeout?: number | undefined;
   /** A fetch to use instead of the global one (e.g. a service binding's `fetch`). */
   fetch?: typeof fetch | undefined;
   /** A WebSocket constructor to use instead of the global one (or `ws` on Node). */
@@ -136,8 +142,13 @@ const ENCODINGS: readonly Encoding[] = ["json", "cbor"];
 const TRANSPORTS: readonly TransportKind[] = ["websocket", "sse"];
 
 /** The client's settings, checked: a wrong one would otherwise surface as an undecodable answer much later. */
-export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transport" | "actionTimeout">): HandleSettings {
-  const settings = { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 30_000 };
+export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transport" | "actionTimeout" | "connectionTimeout">): HandleSettings {
+  const settings = {
+    encoding: options.encoding ?? "json",
+    transport: options.transport ?? "websocket",
+    actionTimeout: options.actionTimeout ?? 30_000,
+    connectionTimeout: options.connectionTimeout ?? 45_000,
+  };
   if (!ENCODINGS.includes(settings.encoding)) {
     throw new TypeError(`createClient: encoding ${JSON.stringify(settings.encoding)} is not one this client speaks; use "json" (the default) or "cbor".`);
   }
@@ -145,6 +156,7 @@ export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transpor
     throw new TypeError(`createClient: transport ${JSON.stringify(settings.transport)} is not one of "websocket" (the default) or "sse".`);
   }
   checkMilliseconds("actionTimeout", settings.actionTimeout);
+  checkMilliseconds("connectionTimeout", settings.connectionTimeout);
   return settings;
 }
 

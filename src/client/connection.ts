@@ -5,8 +5,10 @@ import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
-import { closedBeforeOpen, largestSent, MESSAGE_FAULTS, messageTooLong, PASSING_FAULTS, START_FAULTS, TRANSIENT_REFUSALS } from "./connection-faults";
+import { closedBeforeOpen, MESSAGE_FAULTS, PASSING_FAULTS, START_FAULTS, TRANSIENT_REFUSALS } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
+import { onNetworkBack } from "./network-back";
+import { type PendingCall, PendingCalls } from "./pending-calls";
 import { eventsToCarry, subscriptionChanges } from "./subscriptions";
 
 export interface ConnectionOptions {
@@ -14,6 +16,8 @@ export interface ConnectionOptions {
   transport: TransportKind;
   /** How long an action call may wait, including time spent reconnecting (ms). */
   actionTimeout: number;
+  /** How long an attempt may take to open (ms), the actor's start included; past it, it is given up and retried. */
+  connectionTimeout: number;
 }
 
 type EventCallback = (...args: unknown[]) => void;
@@ -28,22 +32,8 @@ export interface ConnectionClose {
   reason: string;
 }
 
-interface PendingAction {
-  name: string;
-  args: unknown[];
-  sent: boolean;
-  /** The size of its frame as sent, in bytes. */
-  bytes: number;
-  resolve: (output: unknown) => void;
-  reject: (error: ActorError) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 /** Reconnects wait 250 ms doubling to 30 s, half of each wait random so that clients spread out. */
 const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
-
-/** How long an attempt may take to open (the actor's start included, which the runtime caps at 30 s). */
-const OPEN_DEADLINE_MS = 45_000;
 
 /**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
@@ -69,18 +59,19 @@ export class ActorConnectionBase {
   readonly #errorListeners = new Set<ErrorCallback>();
   readonly #statusListeners = new Set<(status: ConnectionStatus, closed?: ConnectionClose) => void>();
   #status: ConnectionStatus = "connecting";
-  readonly #pending = new Map<number, PendingAction>();
+  readonly #pending = new PendingCalls();
   #transport: ClientTransport | undefined;
   #open = false;
   #disposed = false;
   /** Why the connection ended by itself (its actor is gone); later calls fail with it. */
   #ended: ActorError | undefined;
-  #nextActionId = 0;
   #attempt = 0;
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
   #generation = 0;
+  /** Set while the next attempt waits out its backoff. */
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Ends an attempt that has not opened in time (OPEN_DEADLINE_MS). */
+  readonly #stopNetworkWatch: () => void;
+  /** Ends an attempt that has not opened in time (`connectionTimeout`). */
   #openDeadline: ReturnType<typeof setTimeout> | undefined;
   /** Abandons the latest attempt while it opens (driver.ts, `ConnectRequest.signal`). */
   #opening: AbortController | undefined;
@@ -99,6 +90,7 @@ export class ActorConnectionBase {
     this.#options = options;
     // After the caller's synchronous code: `conn.on(...)` right after `connect()` rides in the request.
     queueMicrotask(() => void this.#connect());
+    this.#stopNetworkWatch = onNetworkBack(() => this.#networkBack());
   }
 
   /** The query this connection addresses its actor by (a symbol, so that no action name is taken: `actorflare/testing` reads it). */
@@ -137,7 +129,7 @@ export class ActorConnectionBase {
   /** Calls an action over the connection. */
   action(name: string, args: unknown[]): Promise<unknown> {
     if (this.#disposed) return Promise.reject(this.#ended ?? new ActorError("connection_disposed", "The connection was disposed."));
-    const id = this.#nextActionId++;
+    const id = this.#pending.nextId();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
@@ -145,8 +137,8 @@ export class ActorConnectionBase {
         if (pending.sent) this.#transport?.probe?.();
         reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
-      const pending: PendingAction = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
-      this.#pending.set(id, pending);
+      const pending: PendingCall = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
+      this.#pending.add(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });
   }
@@ -187,14 +179,13 @@ export class ActorConnectionBase {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#openDeadline);
+    this.#stopTimers();
     this.#opening?.abort();
     this.#open = false;
     this.#setStatus("disposed");
     this.#transport?.close();
     this.#transport = undefined;
-    this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
+    this.#pending.fail(() => new ActorError("connection_disposed", "The connection was disposed."), true);
   }
 
   async #connect(): Promise<void> {
@@ -215,10 +206,10 @@ export class ActorConnectionBase {
       this.#transport = undefined;
       this.#lastFailure = new ActorError(
         "connection_failed",
-        `The connection did not open within ${OPEN_DEADLINE_MS} ms: the network or the Worker did not answer.`,
+        `The connection did not open within ${this.#options.connectionTimeout} ms (the client's connectionTimeout): the network or the Worker did not answer.`,
       );
       this.#dropped();
-    }, OPEN_DEADLINE_MS);
+    }, this.#options.connectionTimeout);
     // Messages can come before the driver hands the transport over; they wait for it, so that
     // init's subscriptions and queued calls go out on this transport, in order.
     let transport: ClientTransport | undefined;
@@ -286,7 +277,7 @@ export class ActorConnectionBase {
       this.#connectionId = body.i.ci;
       // The request carried the events listened to then; only what changed since goes as messages.
       for (const change of subscriptionChanges(this.#listeners, this.#carried)) this.#transport?.send(change);
-      for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
+      for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       // Last: a call made by an "open" callback goes out after the subscriptions, so it cannot
       // miss the events it causes. Over SSE each message is a POST: `open` waits until the server
       // has taken those sent here, or events sent meanwhile would miss this connection.
@@ -298,14 +289,14 @@ export class ActorConnectionBase {
       if (flushed) void flushed.then(announce);
       else announce();
     } else if ("ar" in body) {
-      this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
+      this.#pending.settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
     } else if ("ev" in body) {
       const listeners = this.#listeners.get(body.ev.n);
       if (listeners) runCallbacks(listeners, body.ev.a, `conn.on(${JSON.stringify(body.ev.n)})`);
     } else if ("e" in body) {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
       // An id of 0 is an action's too: test for presence, not truthiness.
-      if (body.e.ai !== undefined) return this.#settle(body.e.ai, (pending) => pending.reject(error));
+      if (body.e.ai !== undefined) return this.#pending.settle(body.e.ai, (pending) => pending.reject(error));
       // Before init it is why this attempt failed (a wake that fails on a reconnect, say).
       if (!this.#open) this.#lastFailure = error;
       this.#emitError(error);
@@ -344,14 +335,13 @@ export class ActorConnectionBase {
     if (this.#disposed) return;
     this.#ended = error;
     this.#disposed = true;
-    clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#openDeadline);
+    this.#stopTimers();
     this.#opening?.abort();
     this.#open = false;
     this.#transport?.close();
     this.#transport = undefined;
     this.#setStatus("disposed");
-    this.#failPending(() => error, true);
+    this.#pending.fail(() => error, true);
   }
 
   #dropped(reason?: { code: number; reason: string }): void {
@@ -369,11 +359,11 @@ export class ActorConnectionBase {
     // The server ended the socket over a message it refused: say so, since no call hears it.
     const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : undefined;
     if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
-    if (refusedMessage === "message_too_long") this.#failLargest();
+    if (refusedMessage === "message_too_long") this.#pending.failLargest();
     // The actor could not wake: nothing sent since it slept ran, and the reason is known.
     const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : undefined;
     const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
-    this.#failPending(
+    this.#pending.fail(
       () =>
         notStarted
           ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.")
@@ -382,37 +372,38 @@ export class ActorConnectionBase {
     );
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting", reason);
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
+    this.#reconnectTimer = setTimeout(
+      () => {
+        this.#reconnectTimer = undefined;
+        void this.#connect();
+      },
+      backoffDelay(this.#attempt++, RECONNECT_BACKOFF),
+    );
   }
 
-  #sendAction(id: number, pending: PendingAction): void {
+  /** The browser says the network is back: a reconnect waiting out its backoff goes now, from the shortest wait again. */
+  #networkBack(): void {
+    if (this.#reconnectTimer === undefined || this.#disposed) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    this.#attempt = 0;
+    void this.#connect();
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    clearTimeout(this.#openDeadline);
+    this.#stopNetworkWatch();
+  }
+
+  #sendAction(id: number, pending: PendingCall): void {
     pending.sent = true;
     try {
       pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
     } catch (error) {
       // The encoding cannot carry the arguments: nothing was sent, and only this call fails.
-      this.#settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
-    }
-  }
-
-  #settle(id: number, settle: (pending: PendingAction) => void): void {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
-    this.#pending.delete(id);
-    clearTimeout(pending.timer);
-    settle(pending);
-  }
-
-  /** After a close over a frame too large: the largest call sent fails, certainly not run (connection-faults.ts). */
-  #failLargest(): void {
-    const largest = largestSent(this.#pending);
-    if (largest !== undefined) this.#settle(largest, (p) => p.reject(messageTooLong(p.name, p.bytes)));
-  }
-
-  /** Fails calls already sent (or, when `all`, every waiting call too). */
-  #failPending(error: () => ActorError, all: boolean): void {
-    for (const [id, pending] of this.#pending) {
-      if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
+      this.#pending.settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
     }
   }
 

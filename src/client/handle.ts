@@ -20,6 +20,7 @@ export interface HandleSettings {
   encoding: Encoding;
   transport: TransportKind;
   actionTimeout: number;
+  connectionTimeout: number;
 }
 
 /**

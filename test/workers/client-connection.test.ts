@@ -53,6 +53,7 @@ function open(driver: ClientDriver, actionTimeout = 5_000) {
     encoding: "json",
     transport: "websocket",
     actionTimeout,
+    connectionTimeout: 45_000,
   });
 }
 

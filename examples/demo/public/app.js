@@ -663,6 +663,58 @@ function closedBeforeOpen(reason) {
   return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin is not one setup({ cors }) allows.`;
 }
 
+// src/client/network-back.ts
+function onNetworkBack(callback) {
+  const target = globalThis.window;
+  if (typeof target?.addEventListener !== "function" || typeof target.removeEventListener !== "function") return () => {
+  };
+  target.addEventListener("online", callback);
+  return () => target.removeEventListener?.("online", callback);
+}
+
+// src/client/pending-calls.ts
+var PendingCalls = class {
+  #calls = /* @__PURE__ */ new Map();
+  #nextId = 0;
+  /** The id for the next call. */
+  nextId() {
+    return this.#nextId++;
+  }
+  add(id, call) {
+    this.#calls.set(id, call);
+  }
+  get(id) {
+    return this.#calls.get(id);
+  }
+  /** Forgets a call whose timeout fired. */
+  delete(id) {
+    this.#calls.delete(id);
+  }
+  /** The calls not sent yet, in the order made. */
+  *unsent() {
+    for (const entry of this.#calls) if (!entry[1].sent) yield entry;
+  }
+  /** Ends a call: its timeout stops and `settle` resolves or rejects it. An unknown id (timed out already) does nothing. */
+  settle(id, settle) {
+    const call = this.#calls.get(id);
+    if (!call) return;
+    this.#calls.delete(id);
+    clearTimeout(call.timer);
+    settle(call);
+  }
+  /** After a close over a frame too large: the largest call sent fails, certainly not run (connection-faults.ts). */
+  failLargest() {
+    const largest = largestSent(this.#calls);
+    if (largest !== void 0) this.settle(largest, (call) => call.reject(messageTooLong(call.name, call.bytes)));
+  }
+  /** Fails the calls already sent (or, when `all`, every waiting call too). */
+  fail(error, all) {
+    for (const [id, call] of this.#calls) {
+      if (all || call.sent) this.settle(id, (c) => c.reject(error()));
+    }
+  }
+};
+
 // src/client/subscriptions.ts
 var CARRIED_JSON_BYTES = 4096;
 function eventsToCarry(events) {
@@ -684,7 +736,6 @@ function subscriptionChanges(listened, carried) {
 
 // src/client/connection.ts
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
-var OPEN_DEADLINE_MS = 45e3;
 var CONNECTION_QUERY = /* @__PURE__ */ Symbol("actorflare.connectionQuery");
 var ActorConnectionBase = class {
   #driver;
@@ -695,18 +746,19 @@ var ActorConnectionBase = class {
   #errorListeners = /* @__PURE__ */ new Set();
   #statusListeners = /* @__PURE__ */ new Set();
   #status = "connecting";
-  #pending = /* @__PURE__ */ new Map();
+  #pending = new PendingCalls();
   #transport;
   #open = false;
   #disposed = false;
   /** Why the connection ended by itself (its actor is gone); later calls fail with it. */
   #ended;
-  #nextActionId = 0;
   #attempt = 0;
   /** Counts connection attempts; events of an attempt that is no longer the latest are ignored. */
   #generation = 0;
+  /** Set while the next attempt waits out its backoff. */
   #reconnectTimer;
-  /** Ends an attempt that has not opened in time (OPEN_DEADLINE_MS). */
+  #stopNetworkWatch;
+  /** Ends an attempt that has not opened in time (`connectionTimeout`). */
   #openDeadline;
   /** Abandons the latest attempt while it opens (driver.ts, `ConnectRequest.signal`). */
   #opening;
@@ -723,6 +775,7 @@ var ActorConnectionBase = class {
     this.#params = params;
     this.#options = options;
     queueMicrotask(() => void this.#connect());
+    this.#stopNetworkWatch = onNetworkBack(() => this.#networkBack());
   }
   /** The query this connection addresses its actor by (a symbol, so that no action name is taken: `actorflare/testing` reads it). */
   get [CONNECTION_QUERY]() {
@@ -754,7 +807,7 @@ var ActorConnectionBase = class {
   /** Calls an action over the connection. */
   action(name, args) {
     if (this.#disposed) return Promise.reject(this.#ended ?? new ActorError("connection_disposed", "The connection was disposed."));
-    const id = this.#nextActionId++;
+    const id = this.#pending.nextId();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
@@ -762,7 +815,7 @@ var ActorConnectionBase = class {
         reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
       const pending = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
-      this.#pending.set(id, pending);
+      this.#pending.add(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });
   }
@@ -799,14 +852,13 @@ var ActorConnectionBase = class {
   async dispose() {
     if (this.#disposed) return;
     this.#disposed = true;
-    clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#openDeadline);
+    this.#stopTimers();
     this.#opening?.abort();
     this.#open = false;
     this.#setStatus("disposed");
     this.#transport?.close();
     this.#transport = void 0;
-    this.#failPending(() => new ActorError("connection_disposed", "The connection was disposed."), true);
+    this.#pending.fail(() => new ActorError("connection_disposed", "The connection was disposed."), true);
   }
   async #connect() {
     if (this.#disposed) return;
@@ -823,10 +875,10 @@ var ActorConnectionBase = class {
       this.#transport = void 0;
       this.#lastFailure = new ActorError(
         "connection_failed",
-        `The connection did not open within ${OPEN_DEADLINE_MS} ms: the network or the Worker did not answer.`
+        `The connection did not open within ${this.#options.connectionTimeout} ms (the client's connectionTimeout): the network or the Worker did not answer.`
       );
       this.#dropped();
-    }, OPEN_DEADLINE_MS);
+    }, this.#options.connectionTimeout);
     let transport;
     let closed = false;
     const early = [];
@@ -887,7 +939,7 @@ var ActorConnectionBase = class {
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       for (const change of subscriptionChanges(this.#listeners, this.#carried)) this.#transport?.send(change);
-      for (const [id, pending] of this.#pending) if (!pending.sent) this.#sendAction(id, pending);
+      for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       const transport = this.#transport;
       const announce = () => {
         if (this.#transport === transport && this.#open) this.#setStatus("open");
@@ -896,13 +948,13 @@ var ActorConnectionBase = class {
       if (flushed) void flushed.then(announce);
       else announce();
     } else if ("ar" in body) {
-      this.#settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
+      this.#pending.settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
     } else if ("ev" in body) {
       const listeners = this.#listeners.get(body.ev.n);
       if (listeners) runCallbacks(listeners, body.ev.a, `conn.on(${JSON.stringify(body.ev.n)})`);
     } else if ("e" in body) {
       const error = new ActorError(body.e.c, body.e.m, body.e.md);
-      if (body.e.ai !== void 0) return this.#settle(body.e.ai, (pending) => pending.reject(error));
+      if (body.e.ai !== void 0) return this.#pending.settle(body.e.ai, (pending) => pending.reject(error));
       if (!this.#open) this.#lastFailure = error;
       this.#emitError(error);
       if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
@@ -936,14 +988,13 @@ var ActorConnectionBase = class {
     if (this.#disposed) return;
     this.#ended = error;
     this.#disposed = true;
-    clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#openDeadline);
+    this.#stopTimers();
     this.#opening?.abort();
     this.#open = false;
     this.#transport?.close();
     this.#transport = void 0;
     this.#setStatus("disposed");
-    this.#failPending(() => error, true);
+    this.#pending.fail(() => error, true);
   }
   #dropped(reason) {
     if (reason && this.#actorGone(reason.reason)) {
@@ -957,41 +1008,43 @@ var ActorConnectionBase = class {
     this.#transport = void 0;
     const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : void 0;
     if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
-    if (refusedMessage === "message_too_long") this.#failLargest();
+    if (refusedMessage === "message_too_long") this.#pending.failLargest();
     const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : void 0;
     const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
-    this.#failPending(
+    this.#pending.fail(
       () => notStarted ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.") : new ActorError("connection_lost", lost),
       false
     );
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting", reason);
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), backoffDelay(this.#attempt++, RECONNECT_BACKOFF));
+    this.#reconnectTimer = setTimeout(
+      () => {
+        this.#reconnectTimer = void 0;
+        void this.#connect();
+      },
+      backoffDelay(this.#attempt++, RECONNECT_BACKOFF)
+    );
+  }
+  /** The browser says the network is back: a reconnect waiting out its backoff goes now, from the shortest wait again. */
+  #networkBack() {
+    if (this.#reconnectTimer === void 0 || this.#disposed) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = void 0;
+    this.#attempt = 0;
+    void this.#connect();
+  }
+  #stopTimers() {
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = void 0;
+    clearTimeout(this.#openDeadline);
+    this.#stopNetworkWatch();
   }
   #sendAction(id, pending) {
     pending.sent = true;
     try {
       pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
     } catch (error) {
-      this.#settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
-    }
-  }
-  #settle(id, settle) {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
-    this.#pending.delete(id);
-    clearTimeout(pending.timer);
-    settle(pending);
-  }
-  /** After a close over a frame too large: the largest call sent fails, certainly not run (connection-faults.ts). */
-  #failLargest() {
-    const largest = largestSent(this.#pending);
-    if (largest !== void 0) this.#settle(largest, (p) => p.reject(messageTooLong(p.name, p.bytes)));
-  }
-  /** Fails calls already sent (or, when `all`, every waiting call too). */
-  #failPending(error, all) {
-    for (const [id, pending] of this.#pending) {
-      if (all || pending.sent) this.#settle(id, (p) => p.reject(error()));
+      this.#pending.settle(id, (p) => p.reject(argumentsNotEncodable(p.name, this.#options.encoding, error)));
     }
   }
   #setStatus(status, closed) {
@@ -2134,7 +2187,12 @@ function createClient(endpointOrOptions, more) {
 var ENCODINGS = ["json", "cbor"];
 var TRANSPORTS = ["websocket", "sse"];
 function settingsFrom(options) {
-  const settings = { encoding: options.encoding ?? "json", transport: options.transport ?? "websocket", actionTimeout: options.actionTimeout ?? 3e4 };
+  const settings = {
+    encoding: options.encoding ?? "json",
+    transport: options.transport ?? "websocket",
+    actionTimeout: options.actionTimeout ?? 3e4,
+    connectionTimeout: options.connectionTimeout ?? 45e3
+  };
   if (!ENCODINGS.includes(settings.encoding)) {
     throw new TypeError(`createClient: encoding ${JSON.stringify(settings.encoding)} is not one this client speaks; use "json" (the default) or "cbor".`);
   }
@@ -2142,6 +2200,7 @@ function settingsFrom(options) {
     throw new TypeError(`createClient: transport ${JSON.stringify(settings.transport)} is not one of "websocket" (the default) or "sse".`);
   }
   checkMilliseconds("actionTimeout", settings.actionTimeout);
+  checkMilliseconds("connectionTimeout", settings.connectionTimeout);
   return settings;
 }
 var MAX_TIMER_MS = 2 ** 31 - 1;
