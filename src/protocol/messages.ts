@@ -48,6 +48,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Whether a value is a list of event names: what a connect request's subscriptions must be (docs/protocol.md §5.3). */
+export function isEventNames(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((event) => typeof event === "string");
+}
+
 /** The arguments of an HTTP action body; anything else is `invalid_action_request`. */
 export function decodeActionArgs(encoding: Encoding, bytes: Uint8Array): unknown[] {
   let body: unknown;

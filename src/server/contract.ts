@@ -2,7 +2,7 @@ import type { EncodedAnswer } from "../protocol/action-answer";
 import type { ErrorBody } from "../protocol/errors";
 import { HEADER_AUTH_DATA, HEADER_EXPOSE_INTERNAL_ERROR } from "../protocol/headers";
 import type { InspectorOp } from "../protocol/inspector";
-import type { ToServer } from "../protocol/messages";
+import { isEventNames, type ToServer } from "../protocol/messages";
 import { isWire, type Wire } from "../protocol/wire";
 
 /**
@@ -141,9 +141,7 @@ export function decodeContext(header: string | null): StreamContext | undefined 
   if (typeof context !== "object" || context === null || !STREAM_ROUTES.includes(context.route ?? "")) return undefined;
   if (!isWire(context.encoding)) return undefined;
   if (typeof context.target !== "object" || context.target === null || !["get", "getOrCreate", "create"].includes(context.target.kind)) return undefined;
-  if (context.subscriptions !== undefined && !(Array.isArray(context.subscriptions) && context.subscriptions.every((event) => typeof event === "string"))) {
-    return undefined;
-  }
+  if (context.subscriptions !== undefined && !isEventNames(context.subscriptions)) return undefined;
   return context as StreamContext;
 }
 

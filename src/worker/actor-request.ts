@@ -1,6 +1,7 @@
 import { parseEncoding, isEncoding, type Encoding } from "../protocol/encoding";
 import { errors } from "../protocol/errors";
 import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY, HEADER_SUBSCRIPTIONS } from "../protocol/headers";
+import { isEventNames } from "../protocol/messages";
 import { parseActorQueryJson, type ActorQuery } from "../protocol/query";
 import { parseProtocols } from "../protocol/subprotocols";
 
@@ -37,12 +38,7 @@ export function readHttpActorRequest(request: Request, options: { encodingRequir
     );
   }
   const paramsText = request.headers.get(HEADER_CONN_PARAMS);
-  return {
-    query,
-    encoding,
-    params: paramsText === null ? null : parseParams(paramsText),
-    offeredProtocols: [],
-  };
+  return { query, encoding, params: paramsText === null ? null : parseParams(paramsText), offeredProtocols: [] };
 }
 
 /** WebSocket routes: subprotocol entries first (browsers), then the same headers as HTTP. */
@@ -109,7 +105,7 @@ export function readSubscriptions(request: Request): string[] {
   } catch {
     events = undefined;
   }
-  if (Array.isArray(events) && events.every((event) => typeof event === "string")) return events;
+  if (isEventNames(events)) return events;
   throw errors.invalidRequest(
     'The connection\'s subscriptions must be a JSON array of event names, such as ["newCount"] (the `subscriptions.` subprotocol or the X-Actorflare-Subscriptions header).',
   );
