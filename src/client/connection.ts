@@ -276,17 +276,19 @@ export class ActorConnectionBase {
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       // The request carried the events listened to then; only what changed since goes as messages.
-      for (const change of subscriptionChanges(this.#listeners, this.#carried)) this.#transport?.send(change);
+      const transport = this.#transport;
+      for (const change of subscriptionChanges(this.#listeners, this.#carried)) transport?.send(change);
+      // Over SSE each message is a POST: `open` waits until the server has taken the subscriptions
+      // just sent, or events sent meanwhile would miss this connection (but not for the calls
+      // sent next, whose answers may come first).
+      const subscribed = transport?.flushed?.();
       for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       // Last: a call made by an "open" callback goes out after the subscriptions, so it cannot
-      // miss the events it causes. Over SSE each message is a POST: `open` waits until the server
-      // has taken those sent here, or events sent meanwhile would miss this connection.
-      const transport = this.#transport;
+      // miss the events it causes.
       const announce = () => {
         if (this.#transport === transport && this.#open) this.#setStatus("open");
       };
-      const flushed = transport?.flushed?.();
-      if (flushed) void flushed.then(announce);
+      if (subscribed) void subscribed.then(announce);
       else announce();
     } else if ("ar" in body) {
       this.#pending.settle(body.ar.i, (pending) => pending.resolve(body.ar.o));

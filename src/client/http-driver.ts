@@ -1,5 +1,6 @@
 import { contentType, encode, type Encoding } from "../protocol/encoding";
-import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY, HEADER_SUBSCRIPTIONS } from "../protocol/headers";
+import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
+import { SUBSCRIPTIONS_PARAM } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
@@ -156,32 +157,33 @@ export class HttpClientDriver implements ClientDriver {
   }
 
   async connect(request: ConnectRequest, handlers: TransportHandlers): Promise<ClientTransport> {
-    const subscriptions = request.subscriptions?.() ?? [];
+    const subscriptions = subscriptionsQuery(request.subscriptions?.() ?? []);
     if (request.transport === "sse") {
-      const headers = protocolHeaders(request.query, request.params, request.encoding);
-      if (subscriptions.length > 0) headers.set(HEADER_SUBSCRIPTIONS, headerJson(subscriptions));
       return sseTransport(
         {
           fetch: this.#ownFetch,
-          streamUrl: `${this.#actorsUrl}/connect/sse`,
+          streamUrl: `${this.#actorsUrl}/connect/sse${subscriptions}`,
           messageUrl: `${this.#actorsUrl}/message`,
-          headers,
+          headers: protocolHeaders(request.query, request.params, request.encoding),
           encoding: request.encoding,
           heartbeat: this.#heartbeat,
         },
         handlers,
       );
     }
-    const offered = connectionProtocols(request.query, request.params, request.encoding, [], subscriptions);
+    const offered = connectionProtocols(request.query, request.params, request.encoding);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") }, signal: request.signal });
+      const response = await this.#ownFetch(url + subscriptions, {
+        headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") },
+        signal: request.signal,
+      });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
       return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    const socket = new Ctor(url.replace(/^http/, "ws"), offered);
+    const socket = new Ctor(url.replace(/^http/, "ws") + subscriptions, offered);
     // A close before the socket opened is reported by rejecting, with its reason when a GET finds one.
     let opened = false;
     const transport = webSocketTransport(
@@ -223,17 +225,14 @@ function canStreamUploads(): boolean {
   return isNode() || isWorkersRuntime();
 }
 
-/** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit), subscriptions when any. */
-function connectionProtocols(query: ActorQuery, params: unknown, encoding: Encoding, userProtocols: string[] = [], subscriptions: string[] = []): string[] {
-  return buildProtocols(
-    {
-      queryJson: JSON.stringify(query),
-      encoding,
-      connParamsJson: params ? JSON.stringify(params) : undefined,
-      subscriptionsJson: subscriptions.length > 0 ? JSON.stringify(subscriptions) : undefined,
-    },
-    userProtocols,
-  );
+/** Subprotocol entries: browsers cannot set headers on a WebSocket. Conn params only when truthy (as RivetKit). */
+function connectionProtocols(query: ActorQuery, params: unknown, encoding: Encoding, userProtocols: string[] = []): string[] {
+  return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : undefined }, userProtocols);
+}
+
+/** The query string that names a connection's first subscriptions (docs/protocol.md §5.3); empty when none. */
+function subscriptionsQuery(events: string[]): string {
+  return events.length > 0 ? `?${SUBSCRIPTIONS_PARAM}=${encodeURIComponent(JSON.stringify(events))}` : "";
 }
 
 /** Headers every actor-addressed HTTP request carries. Conn params go whenever they are defined. */

@@ -1,19 +1,20 @@
-import { byteLength, type ToServer } from "../protocol/messages";
+import type { ToServer } from "../protocol/messages";
 
 /**
- * How much of a connection's subscriptions its connect request carries, as JSON: enough for any
- * usual set of events, and far below the header sizes servers and proxies accept (Node's is
- * 16 KiB in all). Events past it are subscribed by messages once the connection is open.
+ * How long the URL parameter naming a connection's first subscriptions may grow (its
+ * percent-encoded JSON): enough for any usual set of events, and far below the URL lengths
+ * servers and proxies accept (Node's 16 KiB covers the request line and every header).
+ * Events past it are subscribed by messages once the connection is open.
  */
-const CARRIED_JSON_BYTES = 4096;
+const CARRIED_CHARACTERS = 4096;
 
-/** The events a connect request carries (docs/protocol.md §5.3): the first ones, within the size above. */
+/** The events a connect request carries (docs/protocol.md §5.3): the first ones, within the length above. */
 export function eventsToCarry(events: Iterable<string>): string[] {
   const carried: string[] = [];
-  let bytes = 2; // the brackets
+  let length = 6; // the brackets, %5B and %5D
   for (const event of events) {
-    bytes += byteLength(JSON.stringify(event)) + 1; // and a comma
-    if (bytes > CARRIED_JSON_BYTES) break;
+    length += encodeURIComponent(JSON.stringify(event)).length + 3; // and a comma, %2C
+    if (length > CARRIED_CHARACTERS) break;
     carried.push(event);
   }
   return carried;

@@ -7,8 +7,6 @@ export const HEADER_CONN_PARAMS = "x-rivetkit-conn-params";
 export const HEADER_ACTOR = "x-rivetkit-actor";
 export const HEADER_CONN = "x-rivetkit-conn";
 export const HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
-/** actorflare's own: the events a connection subscribes to from its start, a JSON array (docs/protocol.md §3). */
-export const HEADER_SUBSCRIPTIONS = "x-actorflare-subscriptions";
 
 /**
  * RivetKit's internal headers. actorflare never honours one from a client: the Worker deletes

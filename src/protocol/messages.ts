@@ -48,7 +48,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Whether a value is a list of event names: what a connect request's subscriptions must be (docs/protocol.md §5.3). */
+/** The connect routes' URL parameter naming the events to subscribe to from the start, a JSON array (docs/protocol.md §5.3). */
+export const SUBSCRIPTIONS_PARAM = "subscriptions";
+
+/** Whether a value is a list of event names, as the `subscriptions` parameter must hold. */
 export function isEventNames(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((event) => typeof event === "string");
 }

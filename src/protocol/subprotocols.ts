@@ -7,8 +7,6 @@ export const PROTOCOL_RIVETKIT = "rivetkit";
 export const PROTOCOL_QUERY_PREFIX = "query.";
 export const PROTOCOL_ENCODING_PREFIX = "encoding.";
 export const PROTOCOL_CONN_PARAMS_PREFIX = "conn_params.";
-/** actorflare's own: the events the connection subscribes to from its start (docs/protocol.md §5.3). */
-export const PROTOCOL_SUBSCRIPTIONS_PREFIX = "subscriptions.";
 
 export interface OfferedProtocols {
   /** Every entry, in the order offered. */
@@ -18,8 +16,6 @@ export interface OfferedProtocols {
   encoding?: string;
   /** Percent-decoded conn params JSON, when a `conn_params.` entry was offered. */
   connParams?: string;
-  /** Percent-decoded JSON array of event names, when a `subscriptions.` entry was offered. */
-  subscriptions?: string;
 }
 
 /** The prefixes of the entries a wire reads (RivetKit 2.3's have no query: rivet23/headers.ts). */
@@ -27,15 +23,9 @@ export interface ProtocolPrefixes {
   query?: string;
   encoding: string;
   connParams: string;
-  subscriptions?: string;
 }
 
-const PREFIXES: ProtocolPrefixes = {
-  query: PROTOCOL_QUERY_PREFIX,
-  encoding: PROTOCOL_ENCODING_PREFIX,
-  connParams: PROTOCOL_CONN_PARAMS_PREFIX,
-  subscriptions: PROTOCOL_SUBSCRIPTIONS_PREFIX,
-};
+const PREFIXES: ProtocolPrefixes = { query: PROTOCOL_QUERY_PREFIX, encoding: PROTOCOL_ENCODING_PREFIX, connParams: PROTOCOL_CONN_PARAMS_PREFIX };
 
 export function parseProtocols(header: string | null, prefixes = PREFIXES): OfferedProtocols {
   const offered = (header ?? "")
@@ -50,8 +40,6 @@ export function parseProtocols(header: string | null, prefixes = PREFIXES): Offe
       result.encoding = entry.slice(prefixes.encoding.length);
     } else if (entry.startsWith(prefixes.connParams)) {
       result.connParams = safeDecode(entry.slice(prefixes.connParams.length));
-    } else if (prefixes.subscriptions && entry.startsWith(prefixes.subscriptions)) {
-      result.subscriptions = safeDecode(entry.slice(prefixes.subscriptions.length));
     }
   }
   return result;
@@ -70,14 +58,12 @@ export interface ProtocolPayload {
   queryJson: string;
   encoding: string;
   connParamsJson?: string;
-  subscriptionsJson?: string;
 }
 
-/** The entries a client offers, in RivetKit's order (its own `subscriptions.` before the marker), then the user's own protocols. */
+/** The entries a client offers, in RivetKit's order, followed by the user's own protocols. */
 export function buildProtocols(payload: ProtocolPayload, userProtocols: readonly string[] = []): string[] {
   const entries = [PROTOCOL_QUERY_PREFIX + entryPayload(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
   if (payload.connParamsJson !== undefined) entries.push(PROTOCOL_CONN_PARAMS_PREFIX + entryPayload(payload.connParamsJson));
-  if (payload.subscriptionsJson !== undefined) entries.push(PROTOCOL_SUBSCRIPTIONS_PREFIX + entryPayload(payload.subscriptionsJson));
   entries.push(PROTOCOL_RIVETKIT, ...userProtocols);
   return entries;
 }

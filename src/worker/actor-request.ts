@@ -1,7 +1,7 @@
 import { parseEncoding, isEncoding, type Encoding } from "../protocol/encoding";
 import { errors } from "../protocol/errors";
-import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY, HEADER_SUBSCRIPTIONS } from "../protocol/headers";
-import { isEventNames } from "../protocol/messages";
+import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
+import { isEventNames, SUBSCRIPTIONS_PARAM } from "../protocol/messages";
 import { parseActorQueryJson, type ActorQuery } from "../protocol/query";
 import { parseProtocols } from "../protocol/subprotocols";
 
@@ -91,13 +91,14 @@ export function parseParams(text: string, where?: string): unknown {
 }
 
 /**
- * The events a connection subscribes to from its start (connection routes only): a JSON array of
- * event names, from the `subscriptions.` entry or else the header. Only its shape is checked
- * here; the actor holds each name to its limits as it would a subscription message
+ * The events a connection subscribes to from its start (connection routes only): the URL's
+ * `subscriptions` parameter, a JSON array of event names. In the URL rather than a header, so
+ * that no CORS preflight has to allow it and a browser's WebSocket can send it. Only its shape
+ * is checked here; the actor holds each name to its limits as it would a subscription message
  * (actor/subscriptions.ts), and reports a refused one on the open connection.
  */
-export function readSubscriptions(request: Request): string[] {
-  const text = parseProtocols(request.headers.get("sec-websocket-protocol")).subscriptions ?? request.headers.get(HEADER_SUBSCRIPTIONS);
+export function readSubscriptions(url: URL): string[] {
+  const text = url.searchParams.get(SUBSCRIPTIONS_PARAM);
   if (text === null) return [];
   let events: unknown;
   try {
@@ -107,6 +108,6 @@ export function readSubscriptions(request: Request): string[] {
   }
   if (isEventNames(events)) return events;
   throw errors.invalidRequest(
-    'The connection\'s subscriptions must be a JSON array of event names, such as ["newCount"] (the `subscriptions.` subprotocol or the X-Actorflare-Subscriptions header).',
+    `The connection's subscriptions must be a JSON array of event names, such as ["newCount"] (the URL's ${SUBSCRIPTIONS_PARAM} parameter).`,
   );
 }

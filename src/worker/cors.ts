@@ -21,7 +21,6 @@ const PROTOCOL_HEADERS = [
   "X-RivetKit-Actor",
   "X-RivetKit-Conn",
   "X-RivetKit-Conn-Token",
-  "X-Actorflare-Subscriptions",
   // RivetKit 2.3's (docs/protocol.md §12.1): every one its client may send, though only the first two are read here.
   "X-Rivet-Encoding",
   "X-Rivet-Conn-Params",

@@ -13,9 +13,9 @@ describe("protocol entries", () => {
       expect(entryPayload(text)).toMatch(TOKEN);
       expect(decodeURIComponent(entryPayload(text))).toBe(text);
     }
-    const entries = buildProtocols({ queryJson: '{"getForKey":{"name":"room","key":["(1)"]}}', encoding: "json", subscriptionsJson: '["x(y)"]' });
+    const entries = buildProtocols({ queryJson: '{"getForKey":{"name":"room","key":["(1)"]}}', encoding: "json", connParamsJson: '{"a":"(b)"}' });
     for (const entry of entries) expect(entry).toMatch(TOKEN);
-    expect(parseProtocols(entries.join(", "))).toMatchObject({ query: '{"getForKey":{"name":"room","key":["(1)"]}}', subscriptions: '["x(y)"]' });
+    expect(parseProtocols(entries.join(", "))).toMatchObject({ query: '{"getForKey":{"name":"room","key":["(1)"]}}', connParams: '{"a":"(b)"}' });
   });
 
   describe("with the `ws` client, which refuses an entry that is not a token", () => {
@@ -36,15 +36,15 @@ describe("protocol entries", () => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it("opens a socket for params and subscriptions with parentheses", async () => {
-      const entries = buildProtocols({ queryJson: "{}", encoding: "json", connParamsJson: '{"name":"Bob (admin)"}', subscriptionsJson: '["(x)"]' });
+    it("opens a socket for a key and params with parentheses", async () => {
+      const entries = buildProtocols({ queryJson: '{"getForKey":{"name":"room","key":["(1)"]}}', encoding: "json", connParamsJson: '{"name":"Bob (admin)"}' });
       const socket = new WebSocket(url, entries);
       await new Promise((resolve, reject) => {
         socket.once("open", resolve);
         socket.once("error", reject);
       });
       expect(socket.protocol).toBe("rivetkit");
-      expect(parseProtocols(offeredSeen.at(-1)!.join(", "))).toMatchObject({ connParams: '{"name":"Bob (admin)"}', subscriptions: '["(x)"]' });
+      expect(parseProtocols(offeredSeen.at(-1)!.join(", "))).toMatchObject({ connParams: '{"name":"Bob (admin)"}' });
       socket.close();
       await new Promise((resolve) => socket.once("close", resolve));
     });
@@ -52,16 +52,18 @@ describe("protocol entries", () => {
 });
 
 describe("the events a connect request carries", () => {
-  it("are the first ones, up to 4 KiB of JSON; the rest go as messages once open", () => {
+  it("are the first ones, up to 4,096 characters of URL parameter; the rest go as messages once open", () => {
     const few = ["a", "b"];
     expect(eventsToCarry(few)).toEqual(few);
+    const parameter = (events: string[]) => encodeURIComponent(JSON.stringify(events)).length;
     const many = Array.from({ length: 1_000 }, (_, i) => `event-${i}`.padEnd(40, "x"));
     const carried = eventsToCarry(many);
     expect(carried).toEqual(many.slice(0, carried.length));
-    expect(new TextEncoder().encode(JSON.stringify(carried)).length).toBeLessThanOrEqual(4096);
-    expect(new TextEncoder().encode(JSON.stringify(many.slice(0, carried.length + 1))).length).toBeGreaterThan(4096);
-    // Counted in UTF-8 bytes, not characters.
-    expect(eventsToCarry(["é".repeat(3000)])).toEqual([]);
+    expect(parameter(carried)).toBeLessThanOrEqual(4096);
+    expect(parameter(many.slice(0, carried.length + 1))).toBeGreaterThan(4096);
+    // Counted as sent, percent-encoded: 1,000 "é" are 6,000 characters there.
+    expect(eventsToCarry(["é".repeat(1_000)])).toEqual([]);
+    expect(eventsToCarry(["é".repeat(600)])).toEqual(["é".repeat(600)]);
   });
 
   it("are then brought in line with the listeners: subscribe what was added, unsubscribe what was dropped", () => {

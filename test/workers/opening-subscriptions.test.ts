@@ -7,9 +7,12 @@ import type { registry } from "./registry";
 import { openConnection, SocketReader, subprotocols, upgrade } from "./ws-helpers";
 
 /**
- * A connection may name the events it subscribes to in its connect request (docs/protocol.md
+ * A connection may name the events it subscribes to in its connect request's URL (docs/protocol.md
  * §5.3, §5.4): the actor takes them before init, so no event sent after init can miss them.
  */
+const WEBSOCKET = "/registry/actors/connect/websocket";
+const SSE = "/registry/actors/connect/sse";
+const naming = (events: unknown) => `?subscriptions=${encodeURIComponent(JSON.stringify(events))}`;
 
 const subscriberStub = (key: string) => env.SUBSCRIBER.get(env.SUBSCRIBER.idFromName(keyToName([key])));
 const query = (name: string, key: string) => ({ getOrCreateForKey: { name, key: [key] } });
@@ -33,9 +36,7 @@ describe("subscriptions in the connect request", () => {
   it("they are taken after onConnect, whose broadcast reaches the others and not the newcomer, as in RivetKit", async () => {
     const key = uniqueKey();
     const first = await openConnection("subscriber", key, undefined, ["joined"]);
-    const { socket } = await upgrade("/registry/actors/connect/websocket", {
-      "Sec-WebSocket-Protocol": subprotocols(query("subscriber", key), [], undefined, ["joined"]),
-    });
+    const { socket } = await upgrade(WEBSOCKET + naming(["joined"]), { "Sec-WebSocket-Protocol": subprotocols(query("subscriber", key)) });
     const second = new SocketReader(socket);
     const init = await second.nextJson<{ b: { i?: { ci: string } } }>();
     expect(init.b.i).toBeDefined();
@@ -56,11 +57,9 @@ describe("subscriptions in the connect request", () => {
   });
 
   it("a list that is not a JSON array of names refuses the connection with invalid_request, before the actor is reached", async () => {
-    for (const entry of ["subscriptions.%7B%7D", "subscriptions.%5B1%5D", "subscriptions.nope"]) {
+    for (const parameter of [naming({}), naming([1]), "?subscriptions=nope"]) {
       const key = uniqueKey();
-      const { socket } = await upgrade("/registry/actors/connect/websocket", {
-        "Sec-WebSocket-Protocol": `${subprotocols(query("subscriber", key))}, ${entry}`,
-      });
+      const { socket } = await upgrade(WEBSOCKET + parameter, { "Sec-WebSocket-Protocol": subprotocols(query("subscriber", key)) });
       const reader = new SocketReader(socket);
       const refusal = await reader.nextJson<{ b: { e: unknown } }>();
       expect(refusal.b.e).toMatchObject({ c: "invalid_request", m: expect.stringContaining("JSON array of event names") });
@@ -71,11 +70,9 @@ describe("subscriptions in the connect request", () => {
     }
   });
 
-  it("over SSE the X-Actorflare-Subscriptions header carries them; a malformed one is an error event", async () => {
+  it("over SSE as well; a malformed list is an error event", async () => {
     const key = uniqueKey();
-    const stream = await call("/registry/actors/connect/sse", {
-      headers: queryHeaders(query("subscriber", key), { "X-Actorflare-Subscriptions": '["news"]' }),
-    });
+    const stream = await call(SSE + naming(["news"]), { headers: queryHeaders(query("subscriber", key)) });
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
     while (!text.includes('"i"')) text += (await reader.read()).value;
@@ -84,9 +81,7 @@ describe("subscriptions in the connect request", () => {
     expect(text).toContain('{"b":{"ev":{"n":"news","a":["hello"]}}}');
     await reader.cancel();
 
-    const refused = await call("/registry/actors/connect/sse", {
-      headers: queryHeaders(query("subscriber", uniqueKey()), { "X-Actorflare-Subscriptions": '"news"' }),
-    });
+    const refused = await call(SSE + naming("news"), { headers: queryHeaders(query("subscriber", uniqueKey())) });
     expect(await refused.text()).toContain('"c":"invalid_request"');
   });
 });
@@ -131,19 +126,24 @@ describe("actorflare's client", () => {
       // The answer to a later call on the connection comes after every event sent to it before.
       expect(await conn.subscriptions()).toEqual(["(paren)", "news"]);
       expect(heard).toEqual(["news"]);
-      const carried =
-        transport === "websocket"
-          ? connects[0]!.headers
-              .get("sec-websocket-protocol")!
-              .split(", ")
-              .find((entry) => entry.startsWith("subscriptions."))
-          : connects[0]!.headers.get("x-actorflare-subscriptions");
-      // Parentheses are not allowed in a protocol entry: they travel percent-encoded.
-      expect(carried).toBe(transport === "websocket" ? "subscriptions.%5B%22news%22%2C%22%28paren%29%22%5D" : '["news","(paren)"]');
+      expect(new URL(connects[0]!.url).searchParams.get("subscriptions")).toBe('["news","(paren)"]');
       await conn.dispose();
       await other.dispose();
     },
   );
+
+  it.each(["websocket", "sse"] as const)("over %s, a call made before `open` is answered after `open` was announced", async (transport) => {
+    const { client } = observedClient(transport);
+    for (let round = 0; round < 5; round++) {
+      const conn = client.subscriber.getOrCreate(uniqueKey()).connect();
+      conn.on("news", () => {});
+      const statuses: string[] = [];
+      conn.onStatusChange((status) => statuses.push(status));
+      expect(await conn.subscriptions()).toEqual(["news"]);
+      expect(statuses).toEqual(["open"]);
+      await conn.dispose();
+    }
+  });
 
   it.each(["websocket", "sse"] as const)("over %s, what changes while the request is on its way is sent once the connection is open", async (transport) => {
     let during: (() => void) | undefined;

@@ -60,10 +60,9 @@ export async function upgrade(path: string, headers: Record<string, string>): Pr
   return { response, socket };
 }
 
-export function subprotocols(query: unknown, extra: string[] = [], params?: unknown, subscriptions?: string[]): string {
+export function subprotocols(query: unknown, extra: string[] = [], params?: unknown): string {
   const entries = [`query.${encodeURIComponent(JSON.stringify(query))}`, "encoding.json"];
   if (params !== undefined) entries.push(`conn_params.${encodeURIComponent(JSON.stringify(params))}`);
-  if (subscriptions !== undefined) entries.push(`subscriptions.${encodeURIComponent(JSON.stringify(subscriptions))}`);
   return [...entries, "rivetkit", ...extra].join(", ");
 }
 
@@ -98,7 +97,8 @@ class Inbox<T> {
  */
 export async function openConnection(name: string, key: string, params?: unknown, subscriptions?: string[]) {
   const query = { getOrCreateForKey: { name, key: [key] } };
-  const { socket } = await upgrade("/registry/actors/connect/websocket", { "Sec-WebSocket-Protocol": subprotocols(query, [], params, subscriptions) });
+  const path = `/registry/actors/connect/websocket${subscriptions ? `?subscriptions=${encodeURIComponent(JSON.stringify(subscriptions))}` : ""}`;
+  const { socket } = await upgrade(path, { "Sec-WebSocket-Protocol": subprotocols(query, [], params) });
   const pending = new Map<number, { resolve: (output: unknown) => void; reject: (error: ErrorMessage) => void }>();
   const errors = new Inbox<ErrorMessage>();
   const events = new Inbox<{ n: string; a: unknown[] }>();

@@ -544,9 +544,7 @@ function contentType(encoding) {
 
 // src/protocol/messages.ts
 var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
-function byteLength(frame) {
-  return typeof frame === "string" ? new TextEncoder().encode(frame).byteLength : frame.byteLength;
-}
+var SUBSCRIPTIONS_PARAM = "subscriptions";
 
 // src/client/callbacks.ts
 function runCallbacks(callbacks, args, what) {
@@ -716,13 +714,13 @@ var PendingCalls = class {
 };
 
 // src/client/subscriptions.ts
-var CARRIED_JSON_BYTES = 4096;
+var CARRIED_CHARACTERS = 4096;
 function eventsToCarry(events) {
   const carried = [];
-  let bytes = 2;
+  let length = 6;
   for (const event of events) {
-    bytes += byteLength(JSON.stringify(event)) + 1;
-    if (bytes > CARRIED_JSON_BYTES) break;
+    length += encodeURIComponent(JSON.stringify(event)).length + 3;
+    if (length > CARRIED_CHARACTERS) break;
     carried.push(event);
   }
   return carried;
@@ -938,14 +936,14 @@ var ActorConnectionBase = class {
       this.#lastFailure = void 0;
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
-      for (const change of subscriptionChanges(this.#listeners, this.#carried)) this.#transport?.send(change);
-      for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       const transport = this.#transport;
+      for (const change of subscriptionChanges(this.#listeners, this.#carried)) transport?.send(change);
+      const subscribed = transport?.flushed?.();
+      for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       const announce = () => {
         if (this.#transport === transport && this.#open) this.#setStatus("open");
       };
-      const flushed = transport?.flushed?.();
-      if (flushed) void flushed.then(announce);
+      if (subscribed) void subscribed.then(announce);
       else announce();
     } else if ("ar" in body) {
       this.#pending.settle(body.ar.i, (pending) => pending.resolve(body.ar.o));
@@ -1177,18 +1175,15 @@ var HEADER_CONN_PARAMS = "x-rivetkit-conn-params";
 var HEADER_ACTOR = "x-rivetkit-actor";
 var HEADER_CONN = "x-rivetkit-conn";
 var HEADER_CONN_TOKEN = "x-rivetkit-conn-token";
-var HEADER_SUBSCRIPTIONS = "x-actorflare-subscriptions";
 
 // src/protocol/subprotocols.ts
 var PROTOCOL_RIVETKIT = "rivetkit";
 var PROTOCOL_QUERY_PREFIX = "query.";
 var PROTOCOL_ENCODING_PREFIX = "encoding.";
 var PROTOCOL_CONN_PARAMS_PREFIX = "conn_params.";
-var PROTOCOL_SUBSCRIPTIONS_PREFIX = "subscriptions.";
 function buildProtocols(payload, userProtocols = []) {
   const entries = [PROTOCOL_QUERY_PREFIX + entryPayload(payload.queryJson), PROTOCOL_ENCODING_PREFIX + payload.encoding];
   if (payload.connParamsJson !== void 0) entries.push(PROTOCOL_CONN_PARAMS_PREFIX + entryPayload(payload.connParamsJson));
-  if (payload.subscriptionsJson !== void 0) entries.push(PROTOCOL_SUBSCRIPTIONS_PREFIX + entryPayload(payload.subscriptionsJson));
   entries.push(PROTOCOL_RIVETKIT, ...userProtocols);
   return entries;
 }
@@ -1471,7 +1466,7 @@ function fromBase64(text) {
 function encodeToServer(encoding, message) {
   return encode(encoding, message);
 }
-function byteLength2(data) {
+function byteLength(data) {
   if (typeof data !== "string") return data.byteLength;
   let bytes = data.length;
   for (let i = 0; i < data.length; i++) {
@@ -1592,7 +1587,7 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
         socket.send(data);
       } catch {
       }
-      return byteLength2(data);
+      return byteLength(data);
     },
     close: () => {
       liveness?.stop();
@@ -1711,7 +1706,7 @@ function sseTransport(options, handlers) {
     send: (message) => {
       const body = encodeToServer(options.encoding, message);
       queue = queue.then(() => post(message, body));
-      return byteLength2(body);
+      return byteLength(body);
     },
     close: () => {
       cutPosts.abort();
@@ -2052,32 +2047,33 @@ var HttpClientDriver = class {
     return answer.o;
   }
   async connect(request, handlers) {
-    const subscriptions = request.subscriptions?.() ?? [];
+    const subscriptions = subscriptionsQuery(request.subscriptions?.() ?? []);
     if (request.transport === "sse") {
-      const headers = protocolHeaders(request.query, request.params, request.encoding);
-      if (subscriptions.length > 0) headers.set(HEADER_SUBSCRIPTIONS, headerJson(subscriptions));
       return sseTransport(
         {
           fetch: this.#ownFetch,
-          streamUrl: `${this.#actorsUrl}/connect/sse`,
+          streamUrl: `${this.#actorsUrl}/connect/sse${subscriptions}`,
           messageUrl: `${this.#actorsUrl}/message`,
-          headers,
+          headers: protocolHeaders(request.query, request.params, request.encoding),
           encoding: request.encoding,
           heartbeat: this.#heartbeat
         },
         handlers
       );
     }
-    const offered = connectionProtocols(request.query, request.params, request.encoding, [], subscriptions);
+    const offered = connectionProtocols(request.query, request.params, request.encoding);
     const url = `${this.#actorsUrl}/connect/websocket`;
     if (!this.#WebSocket && isWorkersRuntime()) {
-      const response = await this.#ownFetch(url, { headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") }, signal: request.signal });
+      const response = await this.#ownFetch(url + subscriptions, {
+        headers: { upgrade: "websocket", "sec-websocket-protocol": offered.join(", ") },
+        signal: request.signal
+      });
       if (!response.webSocket) throw await errorFromResponse(response);
       response.webSocket.accept();
       return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    const socket = new Ctor(url.replace(/^http/, "ws"), offered);
+    const socket = new Ctor(url.replace(/^http/, "ws") + subscriptions, offered);
     let opened = false;
     const transport = webSocketTransport(
       socket,
@@ -2111,16 +2107,11 @@ function isNode() {
 function canStreamUploads() {
   return isNode() || isWorkersRuntime();
 }
-function connectionProtocols(query, params, encoding, userProtocols = [], subscriptions = []) {
-  return buildProtocols(
-    {
-      queryJson: JSON.stringify(query),
-      encoding,
-      connParamsJson: params ? JSON.stringify(params) : void 0,
-      subscriptionsJson: subscriptions.length > 0 ? JSON.stringify(subscriptions) : void 0
-    },
-    userProtocols
-  );
+function connectionProtocols(query, params, encoding, userProtocols = []) {
+  return buildProtocols({ queryJson: JSON.stringify(query), encoding, connParamsJson: params ? JSON.stringify(params) : void 0 }, userProtocols);
+}
+function subscriptionsQuery(events) {
+  return events.length > 0 ? `?${SUBSCRIPTIONS_PARAM}=${encodeURIComponent(JSON.stringify(events))}` : "";
 }
 function protocolHeaders(query, params, encoding = "json") {
   const headers = new Headers({ [HEADER_QUERY]: headerJson(query), [HEADER_ENCODING]: encoding });

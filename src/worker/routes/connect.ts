@@ -22,7 +22,7 @@ export const connectWebSocket: RouteHandler = async (runtime, { request, env }) 
   const protocol = acceptedProtocol(protocols.offered);
   try {
     const info = readWebSocketActorRequest(request, { encodingRequired: true });
-    const subscriptions = readSubscriptions(request);
+    const subscriptions = readSubscriptions(new URL(request.url));
     const located = locateActor(runtime, env, info.query);
     const auth = await authorize(located, request, info, "connect");
     return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, {
@@ -44,7 +44,7 @@ export const connectSse: RouteHandler = async (runtime, { request, env }) => {
   const encoding = request.headers.get(HEADER_ENCODING);
   try {
     const info = readHttpActorRequest(request, { encodingRequired: true });
-    const subscriptions = readSubscriptions(request);
+    const subscriptions = readSubscriptions(new URL(request.url));
     const located = locateActor(runtime, env, info.query);
     const auth = await authorize(located, request, info, "connect");
     return await streamToActor(located, request, `${ACTOR_ORIGIN}/`, {
