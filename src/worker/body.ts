@@ -1,4 +1,4 @@
-import { errors } from "../protocol/errors";
+import { ActorflareError, errors } from "../protocol/errors";
 
 /**
  * How much of a refused upload without a length is read and dropped after the limit. An upload
@@ -13,17 +13,29 @@ const DRAINED_AFTER_LIMIT = 1024 * 1024;
  * (`fix`: what the error says to do, when the limit is not the actor's `maxIncomingMessageSize`).
  * A declared `Content-Length` over the limit is refused before anything is read; a body without
  * one is read until it passes the limit, and then up to `DRAINED_AFTER_LIMIT` more is dropped
- * unkept. Both are 413 `message_too_long`.
+ * unkept. Both are 413 `message_too_long`. A body that breaks off (the client went away
+ * mid-upload) is 400 `invalid_request`: the client's doing, so nothing is logged as a fault.
  */
 export async function readBodyWithin(request: Request, limit: number, fix?: string): Promise<Uint8Array<ArrayBuffer>> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw errors.messageTooLong(limit, fix);
   if (!request.body) return new Uint8Array(0);
-  // The runtime holds a body to its declared length, so a declared body within the limit is read whole.
-  if (declared !== null && /^\d+$/.test(declared)) return new Uint8Array(await request.arrayBuffer());
+  try {
+    // The runtime holds a body to its declared length, so a declared body within the limit is read whole.
+    if (declared !== null && /^\d+$/.test(declared)) return new Uint8Array(await request.arrayBuffer());
+    return await readUpTo(request.body, limit, fix);
+  } catch (error) {
+    if (error instanceof ActorflareError) throw error;
+    throw errors.invalidRequest(
+      `The request body broke off before its end (${error instanceof Error ? error.message : String(error)}): the client went away or sent less than it declared. Nothing was run.`,
+    );
+  }
+}
+
+async function readUpTo(stream: ReadableStream<Uint8Array>, limit: number, fix: string | undefined): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = request.body.getReader();
+  const reader = stream.getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ActorflareError } from "../../src/protocol/errors";
+import { readBodyWithin } from "../../src/worker/body";
 import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
 
 const rawPath = "/registry/actors/raw/http/x";
@@ -62,6 +64,29 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(body.c).toBe("invalid_request");
     expect(body.m).toContain("nested too deeply");
     expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
+  });
+
+  // Under `wrangler dev` a client that goes away mid-upload makes the body's read reject with
+  // "Network connection lost."; this pool's own fetch ends such a body short instead, so the
+  // reading is tested directly, on a request whose body errors as the runtime's does.
+  it.each([
+    ["without a length", {}],
+    ["with a length", { "content-length": "100" }],
+  ])("a body that breaks off mid-upload (%s) is 400 invalid_request: the client's doing, not the server's fault", async (_label, headers) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"a":[1'));
+        controller.error(new Error("Network connection lost."));
+      },
+    });
+    const request = new Request("http://actor/", { method: "POST", headers, body, duplex: "half" } as RequestInit);
+    const refusal = await readBodyWithin(request, 1_000).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ActorflareError);
+    expect(refusal).toMatchObject({
+      code: "invalid_request",
+      status: 400,
+      message: expect.stringContaining("broke off before its end (Network connection lost.)"),
+    });
   });
 
   it("a CBOR body nested past the decoder's stack is the same 400 invalid_request, not 'not valid cbor'", async () => {
