@@ -4,6 +4,7 @@ import type { ActorInstance } from "../actor/instance";
 import type { JobRow } from "../actor/schedule-store";
 import { rawCopy } from "../actor/state-raw";
 import { errors } from "../protocol/errors";
+import { inspectorErrors } from "../protocol/inspector-errors";
 import { fromJsonView, type InspectedJob, type InspectorOp, type InspectorSnapshot, jsonView } from "../protocol/inspector";
 import { isPlainObject } from "../protocol/plain-object";
 import { stateDigest } from "../protocol/state-digest";
@@ -32,7 +33,7 @@ export async function inspect(instance: ActorInstance, request: Exclude<Inspecto
       return null;
     }
     case "cancelJob":
-      if (!(await instance.scheduler.cancel(request.jobId))) throw errors.jobNotFound(request.jobId);
+      if (!(await instance.scheduler.cancel(request.jobId))) throw inspectorErrors.jobNotFound(request.jobId);
       instance.log.info(`from inspector: scheduled job ${request.jobId} cancelled`);
       return null;
   }
@@ -56,10 +57,10 @@ export function replaceLiveState(instance: ActorInstance, request: { state: unkn
 export function replacement(current: unknown, request: { state: unknown; ifStateDigest?: string }): unknown {
   if (request.ifStateDigest !== undefined) {
     const now = stateView(current).stateDigest;
-    if (now !== request.ifStateDigest) throw errors.inspectorStateChanged(request.ifStateDigest, now);
+    if (now !== request.ifStateDigest) throw inspectorErrors.stateChanged(request.ifStateDigest, now);
   }
   const next = fromJsonView(request.state, current);
-  if (isPlainObject(current) && !isPlainObject(next)) throw errors.inspectorStateNotObject(kindOf(next));
+  if (isPlainObject(current) && !isPlainObject(next)) throw inspectorErrors.stateNotObject(kindOf(next));
   return next;
 }
 

@@ -1,4 +1,4 @@
-import { errors } from "../protocol/errors";
+import { inspectorErrors } from "../protocol/inspector-errors";
 import { sameSecret } from "../server/secrets";
 import { hex, InspectorSessions, SESSION_LIFETIME_MS } from "./session";
 
@@ -21,7 +21,7 @@ const COOKIE = "actorflare_inspector";
 /** Refuses a missing, empty or short token at setup, so a misconfigured Worker fails on deploy rather than run unlocked. */
 export function checkInspectorOptions(options: unknown): InspectorOptions {
   const token = (options as Partial<InspectorOptions> | null)?.token;
-  if (typeof token !== "string" || token.trim().length < MIN_TOKEN_LENGTH) throw errors.invalidInspectorToken(MIN_TOKEN_LENGTH);
+  if (typeof token !== "string" || token.trim().length < MIN_TOKEN_LENGTH) throw inspectorErrors.invalidToken(MIN_TOKEN_LENGTH);
   return { token };
 }
 
@@ -75,10 +75,10 @@ export class InspectorGate {
    */
   async check(request: Request): Promise<void> {
     const credential = await this.credential(request);
-    if (credential === undefined) throw errors.inspectorUnauthorized();
+    if (credential === undefined) throw inspectorErrors.unauthorized();
     if (credential === "cookie") {
       const from = crossOrigin(request);
-      if (from !== undefined) throw errors.inspectorCrossOrigin(from);
+      if (from !== undefined) throw inspectorErrors.crossOrigin(from);
     }
   }
 

@@ -1,5 +1,6 @@
 import { optionsOf } from "../actor/options";
 import { errors } from "../protocol/errors";
+import { inspectorErrors } from "../protocol/inspector-errors";
 import type { InspectorOp } from "../protocol/inspector";
 import { parseActorQueryJson } from "../protocol/query";
 import { ACTOR_ORIGIN } from "../server/contract";
@@ -68,7 +69,7 @@ function signInToken(bytes: Uint8Array): string {
 function requireJson(request: Request): void {
   if (request.method !== "POST" && request.method !== "PUT") return;
   const type = request.headers.get("content-type");
-  if (type?.split(";")[0]?.trim().toLowerCase() !== "application/json") throw errors.inspectorNeedsJson(type);
+  if (type?.split(";")[0]?.trim().toLowerCase() !== "application/json") throw inspectorErrors.needsJson(type);
 }
 
 /** Sends one request to the actor's object and answers `{ value }` or the error. */
@@ -148,7 +149,7 @@ export function inspectorRoutes(gate: InspectorGate): ExtraRoute[] {
   const signIn: RouteHandler = async (_runtime, route) => {
     requireJson(route.request);
     const token = signInToken(await readBodyWithin(route.request, 1024, "Send only { token }."));
-    if (!(await gate.tokenMatches(token))) throw errors.inspectorUnauthorized();
+    if (!(await gate.tokenMatches(token))) throw inspectorErrors.unauthorized();
     return new Response(null, { status: 204, headers: { "set-cookie": await gate.sessionCookie(route.request), ...NO_STORE } });
   };
   const signOut: RouteHandler = async (_runtime, route) =>
