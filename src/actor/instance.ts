@@ -198,7 +198,7 @@ export class ActorInstance<S = unknown, V = unknown> {
     try {
       await this.#host.definition.config.onStart?.(this.context);
     } catch (error) {
-      this.log.error("onStart failed; the next request will try again:", error);
+      // Not logged here: whatever met the failure logs the error below, with what onStart threw as its cause.
       this.reloadState();
       throw new ActorflareError(
         "actor_start_failed",

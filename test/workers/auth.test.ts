@@ -240,6 +240,21 @@ describe("onAuth", () => {
     expect(lines.map((args) => args[0])).toEqual([`[actor chatRoom ${id.slice(0, 8)}]`]);
   });
 
+  it("an onStart that throws is logged once per request that met it, with what it threw", async () => {
+    const logged = vi.spyOn(console, "error");
+    const response = await call("/registry/actors/actions/starts", {
+      method: "POST",
+      headers: { ...queryHeaders({ getOrCreateForKey: { name: "fragile", key: [uniqueKey()] } }), "content-type": "application/json" },
+      body: JSON.stringify({ a: [] }),
+    });
+    expect(response.status).toBe(500);
+    expect((await errorBody(response)).c).toBe("actor_start_failed");
+    const mentions = (arg: unknown): boolean => arg instanceof Error && (arg.message === "secret start failure" || mentions(arg.cause));
+    const lines = logged.mock.calls.filter((args) => args.some(mentions));
+    logged.mockRestore();
+    expect(lines).toHaveLength(1);
+  });
+
   it("spoofed auth on an actor without onAuth is still refused", async () => {
     const response = await inspect(
       { getOrCreateForKey: { name: "privateActor", key: uniqueKey() } },
