@@ -1,3 +1,4 @@
+import { DESTROYED_CLOSE } from "../protocol/messages";
 import { ActorError } from "./errors";
 
 /** How a connection reads the error codes that end an attempt or a socket (connection.ts). */
@@ -11,6 +12,39 @@ export const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloade
  * as after a deploy: its hooks said yes before.
  */
 export const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+
+/** Where a connection stands, for reading a code: open now, opened before (it has had an init), its actor known. */
+export interface Standing {
+  open: boolean;
+  everOpened: boolean;
+  actorKnown: boolean;
+}
+
+/**
+ * Whether an error before init refuses the connection: `onAuth`, a connection hook or the query
+ * said no, or a hook crashed (`internal_error`). Trying again would run them again with the
+ * same params, so the connection ends instead of retrying. Only the codes that say the platform
+ * is busy for a moment keep it retrying.
+ */
+export function refused(code: string, { open, everOpened }: Standing): boolean {
+  if (open || TRANSIENT_REFUSALS.has(code)) return false;
+  return !(everOpened && PASSING_FAULTS.has(code));
+}
+
+/**
+ * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
+ * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
+ * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying.
+ */
+export function refusedAtOpen(code: string, standing: Standing): boolean {
+  if (code === "websocket_unavailable") return true;
+  return code !== "connection_failed" && code !== "http_error" && refused(code, standing);
+}
+
+/** Whether an error says the actor the connection was open to is gone: destroyed, or not found on a reconnect. */
+export function actorGone(code: string, { actorKnown }: Standing): boolean {
+  return code === DESTROYED_CLOSE.reason || (code === "actor_not_found" && actorKnown);
+}
 
 /** Close reasons that say the server refused a frame (too large, undecodable, for a connection it lost). */
 export const MESSAGE_FAULTS: ReadonlySet<string> = new Set(["message_too_long", "malformed_message", "conn_not_found"]);

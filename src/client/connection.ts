@@ -5,11 +5,11 @@ import type { ActorQuery } from "../protocol/query";
 import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
-import { closedBeforeOpen, MESSAGE_FAULTS, PASSING_FAULTS, START_FAULTS, TRANSIENT_REFUSALS } from "./connection-faults";
+import { actorGone, closedBeforeOpen, MESSAGE_FAULTS, refused, refusedAtOpen, START_FAULTS, type Standing } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
 import { onNetworkBack } from "./network-back";
 import { type PendingCall, PendingCalls } from "./pending-calls";
-import { eventsToCarry, subscriptionChanges } from "./subscriptions";
+import { eventsToCarry, SubscriptionSync } from "./subscriptions";
 
 export interface ConnectionOptions {
   encoding: Encoding;
@@ -79,6 +79,7 @@ export class ActorConnectionBase {
   #lastFailure: ActorError | undefined;
   /** The events the latest attempt's request carried: the server subscribed it to them before init. */
   #carried: ReadonlySet<string> = new Set();
+  readonly #subscriptions = new SubscriptionSync();
   #actorId: string | undefined;
   #connectionId: string | undefined;
 
@@ -149,14 +150,14 @@ export class ActorConnectionBase {
     if (!callbacks) {
       callbacks = new Set();
       this.#listeners.set(event, callbacks);
-      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+      this.#subscriptionChanged(event);
     }
     callbacks.add(callback);
     return () => {
       callbacks.delete(callback);
       if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
       this.#listeners.delete(event);
-      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: false } } });
+      this.#subscriptionChanged(event);
     };
   }
 
@@ -254,7 +255,7 @@ export class ActorConnectionBase {
       this.#lastFailure = failure;
       // A network failure is retried quietly, as a drop is: onError hears refusals, not each try.
       if (failure.code !== "connection_failed") this.#emitError(failure);
-      if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
+      if (actorGone(failure.code, this.#standing) || refusedAtOpen(failure.code, this.#standing)) return this.#end(failure);
       this.#dropped();
       return;
     }
@@ -277,7 +278,7 @@ export class ActorConnectionBase {
       this.#connectionId = body.i.ci;
       // The request carried the events listened to then; only what changed since goes as messages.
       const transport = this.#transport;
-      for (const change of subscriptionChanges(this.#listeners, this.#carried)) transport?.send(change);
+      for (const change of this.#subscriptions.opened(this.#listeners, this.#carried)) transport?.send(change);
       // Over SSE each message is a POST: `open` waits until the server has taken the subscriptions
       // just sent, or events sent meanwhile would miss this connection (but not for the calls
       // sent next, whose answers may come first).
@@ -302,34 +303,13 @@ export class ActorConnectionBase {
       // Before init it is why this attempt failed (a wake that fails on a reconnect, say).
       if (!this.#open) this.#lastFailure = error;
       this.#emitError(error);
-      if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
+      if (actorGone(error.code, this.#standing) || refused(error.code, this.#standing)) this.#end(error);
     }
   }
 
-  /**
-   * Whether an error before init refuses this connection: `onAuth`, a connection hook or the
-   * query said no, or a hook crashed (`internal_error`). Trying again would run them again with
-   * the same params, so the connection ends instead of retrying. Only the codes that say the
-   * platform is busy for a moment keep it retrying.
-   */
-  #refused(code: string): boolean {
-    if (this.#open || TRANSIENT_REFUSALS.has(code)) return false;
-    return !(this.#connectionId !== undefined && PASSING_FAULTS.has(code));
-  }
-
-  /**
-   * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
-   * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
-   * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying.
-   */
-  #refusedAtOpen(code: string): boolean {
-    if (code === "websocket_unavailable") return true;
-    return code !== "connection_failed" && code !== "http_error" && this.#refused(code);
-  }
-
-  /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
-  #actorGone(code: string): boolean {
-    return code === DESTROYED_CLOSE.reason || (code === "actor_not_found" && this.#actorId !== undefined);
+  /** What the codes of connection-faults.ts are read against. */
+  get #standing(): Standing {
+    return { open: this.#open, everOpened: this.#connectionId !== undefined, actorKnown: this.#actorId !== undefined };
   }
 
   /** The actor is gone or refused the connection: no reconnect; waiting calls fail with `error`, and so do later ones. */
@@ -348,7 +328,7 @@ export class ActorConnectionBase {
 
   #dropped(reason?: { code: number; reason: string }): void {
     // A close that says why the actor is gone, without the message before it (a message lost, or another server).
-    if (reason && this.#actorGone(reason.reason)) {
+    if (reason && actorGone(reason.reason, this.#standing)) {
       const message = reason.reason === DESTROYED_CLOSE.reason ? "The actor was destroyed." : "The actor is gone: a reconnect found none.";
       const error = new ActorError(reason.reason, message);
       this.#emitError(error);
@@ -399,7 +379,19 @@ export class ActorConnectionBase {
     this.#stopNetworkWatch();
   }
 
+  /** While open, a change of listening goes out once the caller's synchronous code is done, netted with the others (SubscriptionSync). */
+  #subscriptionChanged(event: string): void {
+    if (this.#open && this.#subscriptions.note(event)) queueMicrotask(() => this.#sendSubscriptions());
+  }
+
+  #sendSubscriptions(): void {
+    if (!this.#open) return;
+    for (const change of this.#subscriptions.take(this.#listeners)) this.#transport?.send(change);
+  }
+
   #sendAction(id: number, pending: PendingCall): void {
+    // Subscriptions changed before this call go out before it, so it cannot miss the events it causes.
+    this.#sendSubscriptions();
     pending.sent = true;
     try {
       pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;

@@ -21,13 +21,43 @@ export function eventsToCarry(events: Iterable<string>): string[] {
 }
 
 /**
- * The subscription messages that make the server's set match the listened events, once the
- * connection opened with `carried`: a subscribe for each event listened to since the request
- * was made (or left out of it), an unsubscribe for each carried event no longer listened to.
+ * Keeps the server's subscriptions of one open connection in line with its listeners. Changes
+ * are noted as they come and sent together, net: listening and stopping in one go (a React
+ * effect run twice, say) sends nothing, where each change would otherwise be a message (over
+ * SSE, a POST after the ones before it).
  */
-export function subscriptionChanges(listened: ReadonlySet<string> | ReadonlyMap<string, unknown>, carried: ReadonlySet<string>): ToServer[] {
-  const changes: ToServer[] = [];
-  for (const event of listened.keys()) if (!carried.has(event)) changes.push({ b: { sr: { e: event, s: true } } });
-  for (const event of carried) if (!listened.has(event)) changes.push({ b: { sr: { e: event, s: false } } });
-  return changes;
+export class SubscriptionSync {
+  /** What the server holds, as far as this client has told it. */
+  #server = new Set<string>();
+  /** Events whose listening changed since the last `take`. */
+  readonly #changed = new Set<string>();
+
+  /** The connection opened holding `carried` (its request named them): every event is to be checked. */
+  opened(listened: ReadonlyMap<string, unknown>, carried: ReadonlySet<string>): ToServer[] {
+    this.#server = new Set(carried);
+    for (const event of listened.keys()) this.#changed.add(event);
+    for (const event of carried) this.#changed.add(event);
+    return this.take(listened);
+  }
+
+  /** Notes that listening to `event` started or stopped; true when it is the first change since the last `take`. */
+  note(event: string): boolean {
+    const first = this.#changed.size === 0;
+    this.#changed.add(event);
+    return first;
+  }
+
+  /** The messages that bring the server in line with `listened`, for the changes noted; the server is then taken to hold it. */
+  take(listened: ReadonlyMap<string, unknown>): ToServer[] {
+    const messages: ToServer[] = [];
+    for (const event of this.#changed) {
+      const wanted = listened.has(event);
+      if (wanted === this.#server.has(event)) continue;
+      messages.push({ b: { sr: { e: event, s: wanted } } });
+      if (wanted) this.#server.add(event);
+      else this.#server.delete(event);
+    }
+    this.#changed.clear();
+    return messages;
+  }
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { eventsToCarry, subscriptionChanges } from "../../src/client/subscriptions";
+import { eventsToCarry, SubscriptionSync } from "../../src/client/subscriptions";
 import { buildProtocols, entryPayload, parseProtocols } from "../../src/protocol/subprotocols";
 
 /** RFC 7230's token: what a `Sec-WebSocket-Protocol` entry may hold. */
@@ -71,10 +71,31 @@ describe("the events a connect request carries", () => {
       ["kept", 1],
       ["late", 1],
     ]);
-    expect(subscriptionChanges(listened, new Set(["kept", "dropped"]))).toEqual([
+    expect(new SubscriptionSync().opened(listened, new Set(["kept", "dropped"]))).toEqual([
       { b: { sr: { e: "late", s: true } } },
       { b: { sr: { e: "dropped", s: false } } },
     ]);
-    expect(subscriptionChanges(listened, new Set(["kept", "late"]))).toEqual([]);
+    expect(new SubscriptionSync().opened(listened, new Set(["kept", "late"]))).toEqual([]);
+  });
+});
+
+describe("changes of listening on an open connection", () => {
+  it("go out net: listening and stopping before they are sent sends nothing", () => {
+    const sync = new SubscriptionSync();
+    const listened = new Map<string, unknown>([["a", 1]]);
+    sync.opened(listened, new Set(["a"]));
+    // Stop, listen again, and listen to a new one, all before the messages go.
+    listened.delete("a");
+    expect(sync.note("a")).toBe(true);
+    listened.set("a", 1);
+    expect(sync.note("a")).toBe(false);
+    listened.set("b", 1);
+    sync.note("b");
+    expect(sync.take(listened)).toEqual([{ b: { sr: { e: "b", s: true } } }]);
+    // Nothing noted since: nothing to send.
+    expect(sync.take(listened)).toEqual([]);
+    listened.delete("b");
+    sync.note("b");
+    expect(sync.take(listened)).toEqual([{ b: { sr: { e: "b", s: false } } }]);
   });
 });

@@ -161,4 +161,33 @@ describe("actorflare's client", () => {
     await expect.poll(() => conn.subscriptions(), { timeout: 10_000 }).toEqual(["kept", "late"]);
     await conn.dispose();
   });
+
+  it("on an open connection over SSE, listening and stopping in one go posts nothing; a call after a new listener goes after its subscription", async () => {
+    const posted: string[] = [];
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      transport: "sse",
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).pathname === "/registry/actors/message") posted.push(await request.clone().text());
+        return exports.default.fetch(request);
+      },
+    });
+    const other = createClient<typeof registry>({ endpoint: ORIGIN, fetch: (input, init) => exports.default.fetch(new Request(input, init)) });
+    const key = uniqueKey();
+    const conn = client.subscriber.getOrCreate(key).connect();
+    expect(await conn.subscriptions()).toEqual([]);
+    posted.length = 0;
+    // As a React effect run twice (StrictMode) does: listen, stop, listen again.
+    conn.on("news", () => {})();
+    const heard: unknown[] = [];
+    conn.on("news", (...args) => heard.push(args));
+    expect(await conn.subscriptions()).toEqual(["news"]);
+    expect(posted.map((body) => JSON.parse(body).b)).toEqual([{ sr: { e: "news", s: true } }, { ar: expect.objectContaining({ n: "subscriptions" }) }]);
+    await other.subscriber.getOrCreate(key).shout("news");
+    expect(await conn.subscriptions()).toEqual(["news"]);
+    expect(heard).toEqual([["hello"]]);
+    await conn.dispose();
+    await other.dispose();
+  });
 });

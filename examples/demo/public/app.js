@@ -643,6 +643,17 @@ function redirectRefused(response) {
 // src/client/connection-faults.ts
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+function refused(code, { open, everOpened }) {
+  if (open || TRANSIENT_REFUSALS.has(code)) return false;
+  return !(everOpened && PASSING_FAULTS.has(code));
+}
+function refusedAtOpen(code, standing) {
+  if (code === "websocket_unavailable") return true;
+  return code !== "connection_failed" && code !== "http_error" && refused(code, standing);
+}
+function actorGone(code, { actorKnown }) {
+  return code === DESTROYED_CLOSE.reason || code === "actor_not_found" && actorKnown;
+}
 var MESSAGE_FAULTS = /* @__PURE__ */ new Set(["message_too_long", "malformed_message", "conn_not_found"]);
 var START_FAULTS = /* @__PURE__ */ new Set(["actor_start_failed", "migration_failed"]);
 function largestSent(pending) {
@@ -725,12 +736,38 @@ function eventsToCarry(events) {
   }
   return carried;
 }
-function subscriptionChanges(listened, carried) {
-  const changes = [];
-  for (const event of listened.keys()) if (!carried.has(event)) changes.push({ b: { sr: { e: event, s: true } } });
-  for (const event of carried) if (!listened.has(event)) changes.push({ b: { sr: { e: event, s: false } } });
-  return changes;
-}
+var SubscriptionSync = class {
+  /** What the server holds, as far as this client has told it. */
+  #server = /* @__PURE__ */ new Set();
+  /** Events whose listening changed since the last `take`. */
+  #changed = /* @__PURE__ */ new Set();
+  /** The connection opened holding `carried` (its request named them): every event is to be checked. */
+  opened(listened, carried) {
+    this.#server = new Set(carried);
+    for (const event of listened.keys()) this.#changed.add(event);
+    for (const event of carried) this.#changed.add(event);
+    return this.take(listened);
+  }
+  /** Notes that listening to `event` started or stopped; true when it is the first change since the last `take`. */
+  note(event) {
+    const first = this.#changed.size === 0;
+    this.#changed.add(event);
+    return first;
+  }
+  /** The messages that bring the server in line with `listened`, for the changes noted; the server is then taken to hold it. */
+  take(listened) {
+    const messages = [];
+    for (const event of this.#changed) {
+      const wanted = listened.has(event);
+      if (wanted === this.#server.has(event)) continue;
+      messages.push({ b: { sr: { e: event, s: wanted } } });
+      if (wanted) this.#server.add(event);
+      else this.#server.delete(event);
+    }
+    this.#changed.clear();
+    return messages;
+  }
+};
 
 // src/client/connection.ts
 var RECONNECT_BACKOFF = { base: 250, max: 3e4, jitter: 0.5 };
@@ -764,6 +801,7 @@ var ActorConnectionBase = class {
   #lastFailure;
   /** The events the latest attempt's request carried: the server subscribed it to them before init. */
   #carried = /* @__PURE__ */ new Set();
+  #subscriptions = new SubscriptionSync();
   #actorId;
   #connectionId;
   /** @internal Connections come from a handle: `handle.connect()`. */
@@ -823,14 +861,14 @@ var ActorConnectionBase = class {
     if (!callbacks) {
       callbacks = /* @__PURE__ */ new Set();
       this.#listeners.set(event, callbacks);
-      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: true } } });
+      this.#subscriptionChanged(event);
     }
     callbacks.add(callback);
     return () => {
       callbacks.delete(callback);
       if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
       this.#listeners.delete(event);
-      if (this.#open) this.#transport?.send({ b: { sr: { e: event, s: false } } });
+      this.#subscriptionChanged(event);
     };
   }
   /** Listens to the next occurrence of an event only. */
@@ -917,7 +955,7 @@ var ActorConnectionBase = class {
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
       this.#lastFailure = failure;
       if (failure.code !== "connection_failed") this.#emitError(failure);
-      if (this.#actorGone(failure.code) || this.#refusedAtOpen(failure.code)) return this.#end(failure);
+      if (actorGone(failure.code, this.#standing) || refusedAtOpen(failure.code, this.#standing)) return this.#end(failure);
       this.#dropped();
       return;
     }
@@ -937,7 +975,7 @@ var ActorConnectionBase = class {
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       const transport = this.#transport;
-      for (const change of subscriptionChanges(this.#listeners, this.#carried)) transport?.send(change);
+      for (const change of this.#subscriptions.opened(this.#listeners, this.#carried)) transport?.send(change);
       const subscribed = transport?.flushed?.();
       for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       const announce = () => {
@@ -955,31 +993,12 @@ var ActorConnectionBase = class {
       if (body.e.ai !== void 0) return this.#pending.settle(body.e.ai, (pending) => pending.reject(error));
       if (!this.#open) this.#lastFailure = error;
       this.#emitError(error);
-      if (this.#actorGone(error.code) || this.#refused(error.code)) this.#end(error);
+      if (actorGone(error.code, this.#standing) || refused(error.code, this.#standing)) this.#end(error);
     }
   }
-  /**
-   * Whether an error before init refuses this connection: `onAuth`, a connection hook or the
-   * query said no, or a hook crashed (`internal_error`). Trying again would run them again with
-   * the same params, so the connection ends instead of retrying. Only the codes that say the
-   * platform is busy for a moment keep it retrying.
-   */
-  #refused(code) {
-    if (this.#open || TRANSIENT_REFUSALS.has(code)) return false;
-    return !(this.#connectionId !== void 0 && PASSING_FAULTS.has(code));
-  }
-  /**
-   * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
-   * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
-   * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying.
-   */
-  #refusedAtOpen(code) {
-    if (code === "websocket_unavailable") return true;
-    return code !== "connection_failed" && code !== "http_error" && this.#refused(code);
-  }
-  /** Whether an error says the actor this connection was open to is gone: destroyed, or not found on a reconnect. */
-  #actorGone(code) {
-    return code === DESTROYED_CLOSE.reason || code === "actor_not_found" && this.#actorId !== void 0;
+  /** What the codes of connection-faults.ts are read against. */
+  get #standing() {
+    return { open: this.#open, everOpened: this.#connectionId !== void 0, actorKnown: this.#actorId !== void 0 };
   }
   /** The actor is gone or refused the connection: no reconnect; waiting calls fail with `error`, and so do later ones. */
   #end(error) {
@@ -995,7 +1014,7 @@ var ActorConnectionBase = class {
     this.#pending.fail(() => error, true);
   }
   #dropped(reason) {
-    if (reason && this.#actorGone(reason.reason)) {
+    if (reason && actorGone(reason.reason, this.#standing)) {
       const message = reason.reason === DESTROYED_CLOSE.reason ? "The actor was destroyed." : "The actor is gone: a reconnect found none.";
       const error = new ActorError(reason.reason, message);
       this.#emitError(error);
@@ -1037,7 +1056,16 @@ var ActorConnectionBase = class {
     clearTimeout(this.#openDeadline);
     this.#stopNetworkWatch();
   }
+  /** While open, a change of listening goes out once the caller's synchronous code is done, netted with the others (SubscriptionSync). */
+  #subscriptionChanged(event) {
+    if (this.#open && this.#subscriptions.note(event)) queueMicrotask(() => this.#sendSubscriptions());
+  }
+  #sendSubscriptions() {
+    if (!this.#open) return;
+    for (const change of this.#subscriptions.take(this.#listeners)) this.#transport?.send(change);
+  }
   #sendAction(id, pending) {
+    this.#sendSubscriptions();
     pending.sent = true;
     try {
       pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
@@ -1900,11 +1928,11 @@ async function acceptUpgradeResponse(response, url) {
 }
 function settleOpening(socket, factsOf, alreadyOpen = false) {
   return new Promise((resolve, reject) => {
-    let refused = false;
+    let refused2 = false;
     const onOpen = () => {
       const facts = factsOf();
       if (facts.protocol !== "" && facts.protocol !== PROTOCOL_RIVETKIT) {
-        refused = true;
+        refused2 = true;
         return;
       }
       cleanup();
@@ -1912,7 +1940,7 @@ function settleOpening(socket, factsOf, alreadyOpen = false) {
     };
     const onClose = (event) => {
       cleanup();
-      const code = event.reason || (refused ? "internal_error" : "websocket_closed");
+      const code = event.reason || (refused2 ? "internal_error" : "websocket_closed");
       reject(
         new ActorError(code, `The WebSocket was closed before it was usable (close ${event.code}${event.reason ? `: ${event.reason}` : ""}).`, {
           closeCode: event.code
