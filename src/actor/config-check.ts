@@ -5,6 +5,7 @@
  */
 
 import { isJurisdiction, JURISDICTIONS } from "../protocol/placement";
+import type { ActorOptions } from "./definition";
 import { nearestName } from "./nearest-name";
 
 type FieldKind = "value" | "function" | "actions" | "options" | "database" | "jurisdiction";
@@ -34,7 +35,8 @@ const FIELDS: Record<string, FieldKind> = {
   jurisdiction: "jurisdiction",
 };
 
-const OPTIONS: Record<string, OptionKind> = {
+/** Each option's kind; keyed by ActorOptions, so a new option fails to compile until it is here. */
+const OPTIONS: Record<keyof ActorOptions, OptionKind> = {
   actionTimeout: "positive",
   sseKeepAlive: "positive",
   scheduleRetryDelay: "positive",
@@ -126,8 +128,8 @@ function checkDatabase(db: unknown, fail: (field: string, message: string) => ne
 function checkOptions(options: unknown, fail: (field: string, message: string) => never): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) fail("options", "'options' must be an object");
   for (const [name, value] of Object.entries(options as object)) {
-    const kind = OPTIONS[name];
-    if (!Object.hasOwn(OPTIONS, name) || kind === undefined) {
+    const kind = Object.hasOwn(OPTIONS, name) ? OPTIONS[name as keyof ActorOptions] : undefined;
+    if (kind === undefined) {
       fail(`options.${name}`, `unknown option '${name}'; ${laterName(name) ?? spellingHint(name, OPTIONS, "ActorOptions")}`);
     }
     if (value === undefined) continue;

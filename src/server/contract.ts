@@ -80,7 +80,8 @@ export interface ActorObjectRpc {
   destroy(): Promise<Outcome<null>>;
 }
 
-export type StreamRoute = "raw-http" | "raw-websocket" | "connect-websocket" | "connect-sse" | "inspector-websocket";
+const STREAM_ROUTES = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse", "inspector-websocket"] as const;
+export type StreamRoute = (typeof STREAM_ROUTES)[number];
 
 /** What a streaming request carries besides itself: the route, the target and what the Worker decided. */
 export interface StreamContext {
@@ -126,8 +127,6 @@ export function encodeContext(context: StreamContext): string {
   return /^[\x20-\x7e]*$/.test(json) ? json : encodeURIComponent(json);
 }
 
-const STREAM_ROUTES: readonly string[] = ["raw-http", "raw-websocket", "connect-websocket", "connect-sse", "inspector-websocket"];
-
 /** The context of a request from the Worker, or undefined for any other request. */
 export function decodeContext(header: string | null): StreamContext | undefined {
   if (header === null) return undefined;
@@ -138,7 +137,7 @@ export function decodeContext(header: string | null): StreamContext | undefined 
     return undefined;
   }
   const context = value as Partial<StreamContext> | null;
-  if (typeof context !== "object" || context === null || !STREAM_ROUTES.includes(context.route ?? "")) return undefined;
+  if (typeof context !== "object" || context === null || !(STREAM_ROUTES as readonly string[]).includes(context.route ?? "")) return undefined;
   if (!isWire(context.encoding)) return undefined;
   if (typeof context.target !== "object" || context.target === null || !["get", "getOrCreate", "create"].includes(context.target.kind)) return undefined;
   if (context.subscriptions !== undefined && !isEventNames(context.subscriptions)) return undefined;
