@@ -77,8 +77,8 @@ interface Live {
 
 /**
  * Builds the Durable Object class of one actor. Each object is one actor instance, loaded (or
- * created) once per wake. What returns a value comes as an RPC call (`resolve`, `action`,
- * `message`, `destroy`); what streams comes through `fetch` with the Worker's context
+ * created) once per wake. What returns a value comes as an RPC call (the methods of
+ * `ActorObjectRpc`: `resolve`, `describe`, `action`, `message`, `inspect`, `destroy`); what streams comes through `fetch` with the Worker's context
  * (server/contract.ts). Objects of the class under reserved names are the actor index's shards
  * (server/actor-index.ts), which answer the `index*` methods.
  */
