@@ -19,16 +19,22 @@ export function changeSubscription(options: ResolvedOptions, conn: Connection, e
 
 /**
  * The subscriptions a connection asks for as it opens (docs/protocol.md §5.3), held to the same
- * limits as if each came as a message in turn: the events taken, and a refusal for each other.
+ * limits as if each came as a message in turn: the events taken, and the refusals, one per name
+ * too long and one in all for the events past the count.
  */
 export function openingSubscriptions(options: ResolvedOptions, events: readonly string[]): { taken: Set<string>; refusals: ActorflareError[] } {
   const taken = new Set<string>();
   const refusals: ActorflareError[] = [];
+  let overCount = false;
   for (const event of events) {
     if (taken.has(event)) continue;
     const refusal = refusalOf(options, event, taken.size);
-    if (refusal) refusals.push(refusal);
-    else taken.add(event);
+    if (!refusal) taken.add(event);
+    else if (refusal.code !== "too_many_subscriptions") refusals.push(refusal);
+    else if (!overCount) {
+      overCount = true;
+      refusals.push(refusal);
+    }
   }
   return { taken, refusals };
 }
