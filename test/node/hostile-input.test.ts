@@ -136,7 +136,7 @@ async function runWs(c: WsCase): Promise<void> {
 }
 
 async function runSse(c: SseCase): Promise<void> {
-  const { status, contentType, text } = await readSse("/registry/actors/connect/sse", resolveHeaders(c.headers));
+  const { status, contentType, text } = await readSse(c.path ?? "/registry/actors/connect/sse", resolveHeaders(c.headers));
   expectNoLeak(text);
   // docs/protocol.md §7.3: the client cannot read an HTTP error body on SSE, so setup errors are a 200
   // stream carrying one error event, which then ends.

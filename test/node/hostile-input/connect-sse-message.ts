@@ -23,6 +23,15 @@ export const connectSseAndMessageCases: Case[] = [
   {
     kind: "sse",
     route: "connect/sse",
+    name: "subscriptions parameter is not a JSON array of names",
+    path: `/registry/actors/connect/sse?subscriptions=${encodeURIComponent('["ok", 1]')}`,
+    headers: { "X-RivetKit-Encoding": "json", "X-RivetKit-Query": q.never() },
+    code: "invalid_request",
+    format: "json",
+  },
+  {
+    kind: "sse",
+    route: "connect/sse",
     name: "conn params are not JSON",
     headers: { "X-RivetKit-Encoding": "json", "X-RivetKit-Query": q.never(), "X-RivetKit-Conn-Params": "{bad" },
     code: "invalid_params",

@@ -43,6 +43,14 @@ export const connectWebSocketCases: Case[] = [
   {
     kind: "ws",
     route: "connect/websocket",
+    name: "subscriptions parameter is not JSON",
+    path: "/registry/actors/connect/websocket?subscriptions=%7Bnope",
+    protocols: [proto.query(q.never()), "encoding.json", "rivetkit"],
+    expect: { close: "invalid_request", errorMessage: "json" },
+  },
+  {
+    kind: "ws",
+    route: "connect/websocket",
     name: "query subprotocol is not JSON",
     path: "/registry/actors/connect/websocket",
     protocols: [proto.query(badJson), "encoding.json", "rivetkit"],

@@ -52,6 +52,8 @@ export interface WsCase extends Common {
 }
 export interface SseCase extends Common {
   kind: "sse";
+  /** The route's path and a query string; `/registry/actors/connect/sse` when absent. */
+  path?: string;
   headers: Headers;
   code: string;
   /** How the error event is encoded: a `data:` line (json / base64 cbor) or `event: error`. */
