@@ -165,7 +165,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function checkMilliseconds(name: string, value: unknown): void {
   if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return;
-  const got = typeof value === "number" ? String(value) : JSON.stringify(value);
+  const got = typeof value === "number" || typeof value === "symbol" ? String(value) : typeof value === "bigint" ? `${value}n` : JSON.stringify(value);
   const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : "";
   throw new TypeError(`createClient: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${got}).${hint}`);
 }

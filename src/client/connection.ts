@@ -278,11 +278,12 @@ export class ActorConnectionBase {
       this.#connectionId = body.i.ci;
       // The request carried the events listened to then; only what changed since goes as messages.
       const transport = this.#transport;
-      for (const change of this.#subscriptions.opened(this.#listeners, this.#carried)) transport?.send(change);
-      // Over SSE each message is a POST: `open` waits until the server has taken the subscriptions
-      // just sent, or events sent meanwhile would miss this connection (but not for the calls
-      // sent next, whose answers may come first).
-      const subscribed = transport?.flushed?.();
+      const changes = this.#subscriptions.opened(this.#listeners, this.#carried);
+      for (const change of changes) transport?.send(change);
+      // `open` waits until the server has taken the subscriptions just sent, or events other
+      // clients cause meanwhile would miss this connection (but not for the calls sent next,
+      // whose answers may come first).
+      const subscribed = changes.length > 0 ? transport?.flushed?.() : undefined;
       for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       // Last: a call made by an "open" callback goes out after the subscriptions, so it cannot
       // miss the events it causes.

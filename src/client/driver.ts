@@ -15,7 +15,10 @@ export interface ClientTransport {
   close(): void;
   /** Checks now that the transport is alive (a call went unanswered); a dead one reports a drop. */
   probe?(): void;
-  /** Resolves once the server has taken every message sent so far, where sending does not say it (SSE's POSTs). */
+  /**
+   * Resolves once the server has taken every message sent so far: over SSE when their POSTs are
+   * answered, over WebSocket when a `ping` sent after them is answered (or the transport ended).
+   */
   flushed?(): Promise<void>;
 }
 

@@ -15,11 +15,17 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
   socket.binaryType = "arraybuffer";
   let liveness: Liveness | undefined;
   let reported = false;
+  /** Those waiting for the next `pong` (`flushed`). */
+  const awaitingPong: Array<() => void> = [];
+  const pongCame = () => {
+    for (const resolve of awaitingPong.splice(0)) resolve();
+  };
   // Once: a socket the heartbeat gave up on may still send its close event much later.
   const report = (reason: { code: number; reason: string }) => {
     if (reported) return;
     reported = true;
     liveness?.stop();
+    pongCame(); // nothing waits on a socket that ended
     handlers.onClose(reason);
   };
   // The runtime does not finish a close the actor starts (`conn.disconnect()`, a destroy) on a
@@ -40,7 +46,7 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
   else socket.addEventListener("open", opened);
   socket.addEventListener("message", (event) => {
     liveness?.heard(event.data === PONG);
-    if (event.data === PONG) return;
+    if (event.data === PONG) return pongCame();
     let message: ToClient;
     try {
       message = decodeToClient(encoding, event.data as string | ArrayBuffer);
@@ -73,6 +79,15 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
       if (terminate) (setTimeout(terminate, CLOSE_HANDSHAKE_MS) as { unref?: () => void }).unref?.();
     },
     probe: () => liveness?.probe(),
+    // The runtime answers `ping` on receipt, and hands the actor the frames before it in the
+    // order received: once the pong is back, a request another client makes reaches the actor
+    // after every frame sent here so far.
+    flushed: () =>
+      new Promise<void>((resolve) => {
+        if (reported) return resolve();
+        awaitingPong.push(resolve);
+        sendPing(socket);
+      }),
   };
 }
 

@@ -26,6 +26,13 @@ describe("createClient's timing options", () => {
     expect(() => createClient({ endpoint, ...(options as object) })).toThrow(message);
   });
 
+  it("a bigint or a symbol is refused with the same TypeError, naming what it got", () => {
+    expect(() => createClient({ endpoint, connectionTimeout: 10n as unknown as number })).toThrow(
+      /connectionTimeout must be a number of milliseconds .*\(got 10n\)/,
+    );
+    expect(() => createClient({ endpoint, actionTimeout: Symbol("ms") as unknown as number })).toThrow(/actionTimeout must be a number .*\(got Symbol\(ms\)\)/);
+  });
+
   it("a day of actionTimeout and any heartbeat within the timers' range are taken", () => {
     expect(() => createClient({ endpoint, actionTimeout: 86_400_000, heartbeat: { interval: 5_000, timeout: 2_000 } })).not.toThrow();
   });

@@ -100,6 +100,21 @@ function droppableTransports() {
   };
 }
 
+/** A WebSocket and a fetch that call `whileConnecting` as a connection's request goes out (the socket is made, or the SSE stream asked for). */
+function connectingHook(whileConnecting: () => void) {
+  class HookedWebSocket extends NodeWebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      whileConnecting();
+    }
+  }
+  const hookedFetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).includes("/registry/actors/connect/sse")) whileConnecting();
+    return fetch(input, init);
+  };
+  return { WebSocket: HookedWebSocket as unknown as WebSocketConstructor, fetch: hookedFetch as typeof fetch };
+}
+
 /** A fetch that holds back the first message POST of each SSE connection for `ms`, as a slow network path might. */
 function firstMessageDelayed(ms: number): typeof fetch {
   const delayed = new Set<string>();
@@ -209,6 +224,36 @@ describe("against one wrangler dev", () => {
         // Its answer comes after every event the actor sent this connection before it.
         expect(await conn.getCount()).toBe(3);
         expect(seen).toEqual([3]);
+        await conn.dispose();
+      }
+      await other.dispose();
+    });
+
+    // As React's hooks do: the event hook subscribes once the connection exists, while its
+    // request is on its way. `open` then waits until the server has taken that subscription.
+    it("a listener added while the connect request is on its way hears an event another client causes at 'open'", { timeout: 60_000 }, async () => {
+      let listen: (() => void) | undefined;
+      const hooked = connectingHook(() => listen?.());
+      const c = createClient<typeof registry>({ endpoint: url, encoding, transport, actionTimeout: 15_000, ...hooked });
+      const other = createClient<typeof registry>({ endpoint: url, actionTimeout: 15_000 });
+      for (let round = 0; round < 10; round++) {
+        const key = uniqueKey("late-listener");
+        const conn = track(c.counter.getOrCreate(key).connect());
+        const seen: number[] = [];
+        listen = () => {
+          listen = undefined;
+          conn.on("newCount", (count) => seen.push(count as number));
+        };
+        const caused = new Promise<unknown>((resolve) => {
+          const stop = conn.onStatusChange((status) => {
+            if (status !== "open") return;
+            stop();
+            resolve(other.counter.getOrCreate(key).increment(4));
+          });
+        });
+        expect(await caused).toBe(4);
+        expect(await conn.getCount()).toBe(4);
+        expect(seen).toEqual([4]);
         await conn.dispose();
       }
       await other.dispose();

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { eventsToCarry, SubscriptionSync } from "../../src/client/subscriptions";
+import { webSocketTransport } from "../../src/client/transports";
 import { buildProtocols, entryPayload, parseProtocols } from "../../src/protocol/subprotocols";
 
 /** RFC 7230's token: what a `Sec-WebSocket-Protocol` entry may hold. */
@@ -97,5 +98,48 @@ describe("changes of listening on an open connection", () => {
     listened.delete("b");
     sync.note("b");
     expect(sync.take(listened)).toEqual([{ b: { sr: { e: "b", s: false } } }]);
+  });
+});
+
+describe("a WebSocket transport's flushed()", () => {
+  let server: WebSocketServer;
+  let url: string;
+  /** Pongs the server holds back until the test lets them go. */
+  const heldPongs: Array<() => void> = [];
+  let pingsSeen = 0;
+  beforeAll(async () => {
+    server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    server.on("connection", (socket) =>
+      socket.on("message", (data) => {
+        if (String(data) !== "ping") return;
+        pingsSeen++;
+        heldPongs.push(() => socket.send("pong"));
+      }),
+    );
+    await new Promise<void>((resolve) => server.once("listening", resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("resolves when the runtime answers a ping sent after what went before, not sooner; and when the socket ends", async () => {
+    const socket = new WebSocket(url);
+    await new Promise((resolve) => socket.once("open", resolve));
+    const closed: unknown[] = [];
+    const transport = webSocketTransport(socket as unknown as globalThis.WebSocket, "json", { onMessage: () => {}, onClose: (reason) => closed.push(reason) });
+    let flushed = false;
+    const done = transport.flushed!().then(() => (flushed = true));
+    // The transport's own ping at open, and the one flushed() sent.
+    while (pingsSeen < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(flushed).toBe(false);
+    for (const pong of heldPongs.splice(0)) pong();
+    await done;
+    expect(flushed).toBe(true);
+
+    const pending = transport.flushed!();
+    while (pingsSeen < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const client of server.clients) client.terminate();
+    await pending;
+    expect(closed).toHaveLength(1);
   });
 });

@@ -975,8 +975,9 @@ var ActorConnectionBase = class {
       this.#actorId = body.i.ai;
       this.#connectionId = body.i.ci;
       const transport = this.#transport;
-      for (const change of this.#subscriptions.opened(this.#listeners, this.#carried)) transport?.send(change);
-      const subscribed = transport?.flushed?.();
+      const changes = this.#subscriptions.opened(this.#listeners, this.#carried);
+      for (const change of changes) transport?.send(change);
+      const subscribed = changes.length > 0 ? transport?.flushed?.() : void 0;
       for (const [id, pending] of this.#pending.unsent()) this.#sendAction(id, pending);
       const announce = () => {
         if (this.#transport === transport && this.#open) this.#setStatus("open");
@@ -1575,10 +1576,15 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
   socket.binaryType = "arraybuffer";
   let liveness;
   let reported = false;
+  const awaitingPong = [];
+  const pongCame = () => {
+    for (const resolve of awaitingPong.splice(0)) resolve();
+  };
   const report = (reason) => {
     if (reported) return;
     reported = true;
     liveness?.stop();
+    pongCame();
     handlers.onClose(reason);
   };
   const opened = () => {
@@ -1596,7 +1602,7 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
   else socket.addEventListener("open", opened);
   socket.addEventListener("message", (event) => {
     liveness?.heard(event.data === PONG);
-    if (event.data === PONG) return;
+    if (event.data === PONG) return pongCame();
     let message;
     try {
       message = decodeToClient(encoding, event.data);
@@ -1623,7 +1629,15 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
       const terminate = terminateOf(socket);
       if (terminate) setTimeout(terminate, CLOSE_HANDSHAKE_MS).unref?.();
     },
-    probe: () => liveness?.probe()
+    probe: () => liveness?.probe(),
+    // The runtime answers `ping` on receipt, and hands the actor the frames before it in the
+    // order received: once the pong is back, a request another client makes reaches the actor
+    // after every frame sent here so far.
+    flushed: () => new Promise((resolve) => {
+      if (reported) return resolve();
+      awaitingPong.push(resolve);
+      sendPing(socket);
+    })
   };
 }
 var CLOSE_HANDSHAKE_MS = 2e3;
@@ -2225,7 +2239,7 @@ function settingsFrom(options) {
 var MAX_TIMER_MS = 2 ** 31 - 1;
 function checkMilliseconds(name, value) {
   if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return;
-  const got = typeof value === "number" ? String(value) : JSON.stringify(value);
+  const got = typeof value === "number" || typeof value === "symbol" ? String(value) : typeof value === "bigint" ? `${value}n` : JSON.stringify(value);
   const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : "";
   throw new TypeError(`createClient: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${got}).${hint}`);
 }
