@@ -238,6 +238,10 @@ describe("against one wrangler dev", () => {
       const other = createClient<typeof registry>({ endpoint: url, actionTimeout: 15_000 });
       for (let round = 0; round < 10; round++) {
         const key = uniqueKey("late-listener");
+        // The other client's call goes over a connection already open to the actor: the fastest
+        // way an event can follow `open`.
+        const otherConn = track(other.counter.getOrCreate(key).connect());
+        await otherConn.getCount();
         const conn = track(c.counter.getOrCreate(key).connect());
         const seen: number[] = [];
         listen = () => {
@@ -248,13 +252,13 @@ describe("against one wrangler dev", () => {
           const stop = conn.onStatusChange((status) => {
             if (status !== "open") return;
             stop();
-            resolve(other.counter.getOrCreate(key).increment(4));
+            resolve(otherConn.increment(4));
           });
         });
         expect(await caused).toBe(4);
         expect(await conn.getCount()).toBe(4);
         expect(seen).toEqual([4]);
-        await conn.dispose();
+        await Promise.all([conn.dispose(), otherConn.dispose()]);
       }
       await other.dispose();
     });
