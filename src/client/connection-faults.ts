@@ -4,14 +4,14 @@ import { ActorError } from "./errors";
 /** How a connection reads the error codes that end an attempt or a socket (connection.ts). */
 
 /** Refusals before init that say "not now" rather than "no": the connection keeps retrying after them. */
-export const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
+const TRANSIENT_REFUSALS: ReadonlySet<string> = new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
 
 /**
  * Faults of the actor's side (a crash, a wake whose `onStart` or migration failed): they end a
  * connection that never opened, like a refusal, but one that was open keeps retrying after them,
  * as after a deploy: its hooks said yes before.
  */
-export const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
+const PASSING_FAULTS: ReadonlySet<string> = new Set(["internal_error", "actor_start_failed", "migration_failed"]);
 
 /** Where a connection stands, for reading a code: open now, opened before (it has had an init), its actor known. */
 export interface Standing {
