@@ -21,6 +21,7 @@ import { commandName, cpuMs, descendantPids, driverCpuMs, machineBusyMs, rssByte
 import { render } from "./lib/render.mjs";
 import { median, ratiosByRound, summarize } from "./lib/report.mjs";
 import { readWorkerConfig, startServer } from "./lib/serve.mjs";
+import { sizeParts } from "./lib/size-parts.mjs";
 import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -451,6 +452,7 @@ async function main() {
   // What each framework adds to a one-Durable-Object Worker (bench/size/).
   const sizes = {};
   for (const name of ["bare", "actorflare", "partyserver"]) sizes[name] = await dryRunBundle(`bench/size/${name}/wrangler.toml`, `bench/.tmp/size/${name}`);
+  const parts = await sizeParts();
 
   const results = [];
   for (const scenario of SCENARIOS.filter((s) => wanted(s.id))) {
@@ -481,7 +483,7 @@ async function main() {
 
   const totalSeconds = (performance.now() - started) / 1000;
   const settings = { ROUNDS, MEASURE_MS, WARMUP_MS, SETTLE_MS, DEV_ROUNDS, IDLE_CONNECTIONS, HIBERNATION_WAIT_MS, WRITE_SAMPLE, WRITE_HANDLERS, NAMES };
-  const output = render({ results, bundles, sizes, writes, memory, dev, totalSeconds, settings });
+  const output = render({ results, bundles, sizes, parts, writes, memory, dev, totalSeconds, settings });
   console.log(`\n${output.text}`);
   // A partial run (BENCH_ONLY) must not replace the full results.
   const [md, svg] = only ? ["bench/.tmp/results.partial.md", "bench/.tmp/results.partial.svg"] : ["bench/results.md", "bench/results.svg"];
