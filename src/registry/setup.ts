@@ -37,16 +37,30 @@ export interface WorkerHandler {
   fetch(request: Request, env: unknown, ctx?: WorkerContext): Promise<Response>;
 }
 
-/** A Hono-style app: anything with `fetch(request, env, ctx)`. */
-export interface FetchApp {
-  fetch(request: Request, env: Record<string, unknown> | undefined, ctx: WorkerContext): Response | Promise<Response>;
+/**
+ * A Hono-style app: anything with `fetch(request, env, ctx)`, such as a Hono app or an
+ * `ExportedHandler<Env>`. `E` is whatever its `env` is typed as (the Worker passes its own env).
+ */
+export interface FetchApp<E = unknown> {
+  fetch(request: Request, env: E, ctx: WorkerContext): Response | Promise<Response>;
+}
+
+export interface ServeOptions {
+  /**
+   * Whether a `GET /metadata` that `app` answers 404 gets the registry's metadata instead (what
+   * RivetKit's client given the bare origin asks first). Default true; false leaves `app`'s 404.
+   */
+  rootMetadata?: boolean | undefined;
 }
 
 export interface Server<A extends ActorDefinitions> {
   /** Reaches actors straight from this Worker, skipping onAuth. Use it inside requests. */
   client: Client<Registry<A>>;
-  /** The registry's routes under `/registry`, everything else to `app` (and `GET /metadata` when `app` has no such route). */
-  serve(app: FetchApp): WorkerHandler;
+  /**
+   * The registry's routes under `/registry`, everything else to `app`; a `GET /metadata` that
+   * `app` answers 404 gets the registry's metadata (see ServeOptions).
+   */
+  serve<E>(app: FetchApp<E>, options?: ServeOptions): WorkerHandler;
 }
 
 export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
@@ -87,15 +101,19 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
     const registryHandler = this.handler;
     return {
       client,
-      serve: (app) => ({
-        fetch: async (request, env, ctx) => {
-          if (isRegistryPath(request.url)) return registryHandler.fetch(request, env, ctx);
-          const response = await app.fetch(request, env as Record<string, unknown> | undefined, ctx as WorkerContext);
-          // RivetKit's client given the bare origin asks `/metadata` first: answered here only
-          // when the app has no such route of its own.
-          return response.status === 404 && isRootMetadataRequest(request) ? registryHandler.fetch(request, env, ctx) : response;
-        },
-      }),
+      serve: <E>(app: FetchApp<E>, options: ServeOptions = {}) => {
+        const rootMetadata = options.rootMetadata ?? true;
+        return {
+          fetch: async (request, env, ctx) => {
+            if (isRegistryPath(request.url)) return registryHandler.fetch(request, env, ctx);
+            // The env is the Worker's own, which the app's type describes.
+            const response = await app.fetch(request, env as E, ctx as WorkerContext);
+            // RivetKit's client given the bare origin asks `/metadata` first: answered here only
+            // when the app answers it 404 (and the option leaves that on).
+            return rootMetadata && response.status === 404 && isRootMetadataRequest(request) ? registryHandler.fetch(request, env, ctx) : response;
+          },
+        };
+      },
     };
   }
 }

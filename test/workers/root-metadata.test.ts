@@ -36,4 +36,11 @@ describe("GET /metadata at the Worker's root", () => {
     const own = serve(new Hono().get("/metadata", (c) => c.json({ mine: true })));
     expect(await metadataAt(own)).toEqual({ status: 200, text: JSON.stringify({ mine: true }) });
   });
+
+  it("serve(app, { rootMetadata: false }) leaves the app's own 404 on /metadata", async () => {
+    const { serve } = registry.createServer();
+    const app = new Hono().get("/metadata", (c) => c.json({ error: "no such metadata" }, 404));
+    expect((await metadataAt(serve(app))).status).toBe(200);
+    expect(await metadataAt(serve(app, { rootMetadata: false }))).toEqual({ status: 404, text: JSON.stringify({ error: "no such metadata" }) });
+  });
 });
