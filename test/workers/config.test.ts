@@ -61,7 +61,14 @@ describe("actor() and setup() check the config at module load", () => {
       "options.connectionLivenessTimeout",
       /no liveness timeout/,
     ],
-  ])("rejects %s from later RivetKit versions, saying what to write instead", (_label, config, field, advice) => {
+    // RivetKit 2.0's own names without a Durable Objects counterpart.
+    ["onStop", { state: {}, onStop: () => {} }, "onStop", /no stop hook.*onDestroy/],
+    ["types", { state: {}, types: {} }, "types", /infers the actor's types/],
+    ["options.stateSaveInterval", { state: {}, options: { stateSaveInterval: 1000 } }, "options.stateSaveInterval", /saved before each handler answers/],
+    ["options.onStopTimeout", { state: {}, options: { onStopTimeout: 1000 } }, "options.onStopTimeout", /no stop hook to time/],
+    ["options.onConnectTimeout", { state: {}, options: { onConnectTimeout: 1000 } }, "options.onConnectTimeout", /does not time connection hooks/],
+    ["options.maxQueueSize", { state: {}, options: { maxQueueSize: 10 } }, "options.maxQueueSize", /no queues/],
+  ])("rejects %s, a RivetKit name without a counterpart here, saying what to write instead", (_label, config, field, advice) => {
     expect(() => actor(config as never)).toThrow(ActorConfigError);
     expect(() => actor(config as never)).toThrow(advice);
     expect(() => actor(config as never)).toThrow(`'${field.replace("options.", "")}'`);
