@@ -42,10 +42,16 @@ export interface ConnectionRecord {
   since?: number;
 }
 
-/** One client connection to an actor: `c.conn` in actions, a value of `c.conns`. */
-export class Connection<CS = unknown> {
-  readonly params: unknown;
-  readonly auth: unknown;
+/**
+ * One client connection to an actor: `c.conn` in actions, a value of `c.conns`. `CS` types its
+ * state, `P` its params (as the actor's `onBeforeConnect` or `createConnState` annotates them),
+ * `A` what `onAuth` returned for it.
+ */
+export class Connection<CS = unknown, P = unknown, A = unknown> {
+  /** The conn params the client sent (null when it sent none). */
+  readonly params: P;
+  /** What `onAuth` returned; undefined for the server-side client and `c.client()`, which skip it. */
+  readonly auth: A | undefined;
   /** When this connection opened (ms since the epoch), for the inspector; kept across wakes. */
   readonly since: number;
   readonly #subscriptions = new Set<string>();
@@ -61,7 +67,7 @@ export class Connection<CS = unknown> {
   #leaving: string | undefined;
 
   /** @internal The actor makes connections. */
-  constructor(transport: ConnectionTransport, init: { params: unknown; auth: unknown; state: CS; id?: string; token?: string; since?: number }) {
+  constructor(transport: ConnectionTransport, init: { params: P; auth: A | undefined; state: CS; id?: string; token?: string; since?: number }) {
     this.#id = init.id;
     this.since = init.since ?? Date.now();
     this.#token = init.token;

@@ -91,10 +91,11 @@ export interface ClientSource {
 export type ClientOf<R extends ClientSource> = ReturnType<R["createServer"]>["client"];
 
 /**
- * `c` in every actor handler. A helper for any actor takes `c: ActorContext`. `CS` types the
- * connections' state in `c.conns`: known in actions, `onConnect` and `onDisconnect`.
+ * `c` in every actor handler. A helper for any actor takes `c: ActorContext`. `CS`, `P` and `A`
+ * type the connections' state, params and auth in `c.conns`: known in actions, `onConnect` and
+ * `onDisconnect`.
  */
-export class ActorContext<S = unknown, V = unknown, DB = unknown, CS = unknown> implements CreateContext {
+export class ActorContext<S = unknown, V = unknown, DB = unknown, CS = unknown, P = unknown, A = unknown> implements CreateContext {
   readonly #instance: ActorInstance<S, V>;
 
   /** @internal The actor makes its contexts. */
@@ -183,8 +184,8 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown, CS = unknown> 
   }
 
   /** The open connections, by id. */
-  get conns(): ReadonlyMap<string, Connection<CS>> {
-    return this.#instance.connections.all as ReadonlyMap<string, Connection<CS>>;
+  get conns(): ReadonlyMap<string, Connection<CS, P, A>> {
+    return this.#instance.connections.all as ReadonlyMap<string, Connection<CS, P, A>>;
   }
 
   /**
@@ -209,11 +210,11 @@ export class ActorContext<S = unknown, V = unknown, DB = unknown, CS = unknown> 
 }
 
 /** `c` inside an action: the actor context plus the connection that called it. */
-export class ActionContext<S = unknown, V = unknown, CS = unknown, DB = unknown> extends ActorContext<S, V, DB, CS> {
-  readonly conn: Connection<CS>;
+export class ActionContext<S = unknown, V = unknown, CS = unknown, DB = unknown, P = unknown, A = unknown> extends ActorContext<S, V, DB, CS, P, A> {
+  readonly conn: Connection<CS, P, A>;
 
   /** @internal */
-  constructor(instance: ActorInstance<S, V>, conn: Connection<CS>) {
+  constructor(instance: ActorInstance<S, V>, conn: Connection<CS, P, A>) {
     super(instance);
     this.conn = conn;
   }

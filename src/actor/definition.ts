@@ -6,7 +6,13 @@ import type { DatabaseProvider } from "./database";
 import type { ActionContext, ActorContext, CreateContext, DriverContext } from "./context";
 
 // `any` (allowed in this file by biome.json): action arguments are inferred per actor.
-export type Actions<S, V, CS = any, DB = any> = Record<string, (c: ActionContext<S, V, CS, DB>, ...args: any[]) => unknown>;
+export type Actions<S, V, CS = any, DB = any, P = any, A = any> = Record<string, (c: ActionContext<S, V, CS, DB, ConnParams<P>, A>, ...args: any[]) => unknown>;
+
+/**
+ * Conn params as a connection shows them (`c.conn.params`): the type a hook's `params` is
+ * annotated with, else `unknown` (the hooks' own unannotated `params` stay `any`, P's default).
+ */
+export type ConnParams<P> = 0 extends 1 & P ? unknown : P;
 
 /** What onAuth learns about a request. */
 export interface AuthOptions {
@@ -64,9 +70,10 @@ export interface ActorOptions {
 
 /**
  * What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data,
- * `CS` connection state, `DB` the database client (`c.db`).
+ * `CS` connection state, `DB` the database client (`c.db`), `P` conn params (as the `params` of
+ * `onAuth`, `onBeforeConnect` or `createConnState` are annotated; `any` when none is).
  */
-export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
+export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, P = any> {
   state?: S | undefined;
   createState?: ((c: CreateContext, input: I) => S | Promise<S>) | undefined;
   vars?: V | undefined;
@@ -81,14 +88,14 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
    * `TActions`' constraint instead, TypeScript would fix `V` before reading `createVars`, and
    * `c.vars` would be `undefined` in every action of an actor whose `createVars` takes `c`.
    */
-  actions?: (TActions & Actions<S, V, CS, DB>) | undefined;
+  actions?: (TActions & Actions<S, V, CS, DB, P, A>) | undefined;
   /**
    * A database over the actor's own SQLite, as `c.db`: `drizzle({ schema, migrations })` from
    * `actorflare/db/drizzle`. Its migrations run once per wake, before onCreate and onStart.
    */
   db?: DatabaseProvider<DB> | undefined;
   /** Runs in the front Worker before any Durable Object is addressed. Without it, public clients get 403. */
-  onAuth?: ((options: AuthOptions, params: any) => A | Promise<A>) | undefined;
+  onAuth?: ((options: AuthOptions, params: P) => A | Promise<A>) | undefined;
   /** Once per actor, when it is created, before it serves anything. */
   onCreate?: ((c: ActorContext<S, V, DB>, input: I) => void | Promise<void>) | undefined;
   /** On every wake (each time the Durable Object loads the actor), before the first request. */
@@ -109,11 +116,11 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
   onFetch?: ((c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>) | undefined;
   onWebSocket?: ((c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>) | undefined;
   /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */
-  onBeforeConnect?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => void | Promise<void>) | undefined;
+  onBeforeConnect?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: P) => void | Promise<void>) | undefined;
   connState?: CS | undefined;
-  createConnState?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: any) => CS | Promise<CS>) | undefined;
-  onConnect?: ((c: ActorContext<S, V, DB, CS>, conn: Connection<CS>) => void | Promise<void>) | undefined;
-  onDisconnect?: ((c: ActorContext<S, V, DB, CS>, conn: Connection<CS>) => void | Promise<void>) | undefined;
+  createConnState?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: P) => CS | Promise<CS>) | undefined;
+  onConnect?: ((c: ActorContext<S, V, DB, CS, ConnParams<P>, A>, conn: Connection<CS, ConnParams<P>, A>) => void | Promise<void>) | undefined;
+  onDisconnect?: ((c: ActorContext<S, V, DB, CS, ConnParams<P>, A>, conn: Connection<CS, ConnParams<P>, A>) => void | Promise<void>) | undefined;
   options?: ActorOptions | undefined;
   /**
    * Keeps every instance of this actor, and its storage, inside a Durable Objects jurisdiction
@@ -123,9 +130,9 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined> {
   jurisdiction?: Jurisdiction | undefined;
 }
 
-export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any> {
+export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any, P = any> {
   readonly kind: "actorflare.actor";
-  readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
+  readonly config: ActorConfig<S, V, I, A, CS, TActions, DB, P>;
   /** The actions' own types, which the client reads (`config.actions` also carries the context's). Type-only: never set. */
   readonly "~actions"?: TActions;
   /**
@@ -136,18 +143,18 @@ export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, T
   readonly "~input"?: [I];
 }
 
-export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any>;
+export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any, any>;
 
 /**
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
  * deploy rather than the first request.
  */
-export function actor<S, V = undefined, I = undefined, A = undefined, CS = undefined, DB = undefined, TActions = Record<never, never>>(
-  config: ActorConfig<S, V, I, A, CS, TActions, DB>,
-): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB> {
+export function actor<S, V = undefined, I = undefined, A = unknown, CS = undefined, DB = undefined, TActions = Record<never, never>, P = any>(
+  config: ActorConfig<S, V, I, A, CS, TActions, DB, P>,
+): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB, P> {
   validateActorConfig(config);
   // Only the auth type changes, and only from never (see AuthData), where every hook sees undefined either way.
-  return { kind: "actorflare.actor", config: config as ActorConfig<S, V, I, AuthData<A>, CS, TActions, DB> };
+  return { kind: "actorflare.actor", config: config as ActorConfig<S, V, I, AuthData<A>, CS, TActions, DB, P> };
 }
 
 /**

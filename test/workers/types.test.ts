@@ -124,7 +124,14 @@ function workerEntryChecks() {
     fetch: (request, env, ctx) => demo.handler.fetch(request, env, ctx),
   } satisfies ExportedHandler<GeneratedEnv>;
   const direct = demo.handler satisfies ExportedHandler<GeneratedEnv>;
-  return { entry, direct };
+  // serve() takes any app whose fetch types env as the Worker's Env, and hands it that env.
+  const { serve } = demo.createServer();
+  const handWritten = { fetch: async (_request: Request, env: GeneratedEnv, _ctx: ExecutionContext) => new Response(typeof env) };
+  const served = serve(handWritten) satisfies ExportedHandler<GeneratedEnv>;
+  const exported = serve({ fetch: handWritten.fetch } satisfies ExportedHandler<GeneratedEnv>, { rootMetadata: false });
+  // @ts-expect-error: an app needs a fetch
+  serve({});
+  return { entry, direct, served, exported };
 }
 
 /** RivetKit's spelling of an immediate save compiles. */
@@ -213,6 +220,44 @@ function hookChecks() {
   });
 }
 
+/**
+ * `c.conn.params` takes the type a hook's `params` is annotated with (unknown when none is), and
+ * `c.conn.auth` what onAuth returns (or undefined, for callers that skip onAuth). Where onAuth
+ * is written after the actions or a hook that reads auth, the auth is unknown but compiles.
+ */
+function connTypeChecks() {
+  const annotated = actor({
+    state: {},
+    onAuth: (_options, params: { token: string }) => ({ uid: params.token }),
+    createConnState: (_c, { auth }, params: { token: string }) => ({ owner: auth?.uid ?? params.token }),
+    onConnect: (_c, conn) => void conn.params.token.length,
+    actions: {
+      token: (c) => c.conn.params.token.toUpperCase(),
+      uid: (c): string | undefined => c.conn.auth?.uid,
+      owners: (c) => [...c.conns.values()].map((conn) => conn.state.owner + conn.params.token),
+      // @ts-expect-error: the params have no such field
+      wrong: (c) => c.conn.params.nick,
+      // @ts-expect-error: auth is undefined for the server-side client
+      unchecked: (c) => c.conn.auth.uid,
+    },
+  });
+  const unannotated = actor({
+    state: {},
+    onBeforeConnect: (_c, _options, params) => void params.anything,
+    actions: {
+      // @ts-expect-error: unannotated params are unknown on the connection
+      read: (c) => c.conn.params.anything,
+    },
+  });
+  const authLast = actor({
+    state: {},
+    onFetch: (_c, _request, { auth }) => new Response(String(auth)),
+    actions: { who: (c) => c.conn.auth },
+    onAuth: ({ request }) => ({ url: request.url }),
+  });
+  return { annotated, unannotated, authLast };
+}
+
 describe("client types", () => {
   it("are checked by tsc (this file is part of the type-check)", () => {
     expect(typeof typeChecks).toBe("function");
@@ -226,5 +271,6 @@ describe("client types", () => {
     expect(typeof inputChecks).toBe("function");
     expect(typeof serverOnlyChecks).toBe("function");
     expect(typeof hookChecks).toBe("function");
+    expect(typeof connTypeChecks).toBe("function");
   });
 });
