@@ -1,5 +1,5 @@
 import { DESTROYED_CLOSE } from "../protocol/messages";
-import { ActorError } from "./errors";
+import { ActorError, isForeignNotFound } from "./errors";
 
 /** How a connection reads the error codes that end an attempt or a socket (connection.ts). */
 
@@ -28,17 +28,22 @@ export interface Standing {
  */
 export function refused(code: string, { open, everOpened }: Standing): boolean {
   if (open || TRANSIENT_REFUSALS.has(code)) return false;
+  // Only a foreign 404 reaches here as `http_error`: a wrong endpoint, unless it served before.
+  if (code === "http_error") return !everOpened;
   return !(everOpened && PASSING_FAULTS.has(code));
 }
 
 /**
  * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
  * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
- * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying.
+ * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying, except a
+ * foreign 404 at the first open: the endpoint is wrong.
  */
-export function refusedAtOpen(code: string, standing: Standing): boolean {
+export function refusedAtOpen(failure: ActorError, standing: Standing): boolean {
+  const { code } = failure;
   if (code === "websocket_unavailable") return true;
-  return code !== "connection_failed" && code !== "http_error" && refused(code, standing);
+  if (code === "http_error") return isForeignNotFound(failure) && !standing.everOpened;
+  return code !== "connection_failed" && refused(code, standing);
 }
 
 /** Whether an error says the actor the connection was open to is gone: destroyed, or not found on a reconnect. */

@@ -255,7 +255,7 @@ export class ActorConnectionBase {
       this.#lastFailure = failure;
       // A network failure is retried quietly, as a drop is: onError hears refusals, not each try.
       if (failure.code !== "connection_failed") this.#emitError(failure);
-      if (actorGone(failure.code, this.#standing) || refusedAtOpen(failure.code, this.#standing)) return this.#end(failure);
+      if (actorGone(failure.code, this.#standing) || refusedAtOpen(failure, this.#standing)) return this.#end(failure);
       this.#dropped();
       return;
     }

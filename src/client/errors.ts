@@ -56,7 +56,22 @@ export async function errorFromResponse(response: Response): Promise<ActorError>
       "The runtime refused the request's headers as too large (431). The actor's key, conn params and query travel in headers: keep them to a few KB, and pass larger data as action arguments or input.",
     );
   }
-  return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`);
+  if (response.status === 404) {
+    return new ActorError(
+      "http_error",
+      `HTTP 404 from ${response.url || "the endpoint"}, not an answer of actorflare's: nothing serves the actors' routes there. Give the client the Worker's origin (plus a path prefix your own app adds, if any, without /registry), and have the Worker send /registry/... to the registry: export default registry.handler, serve(app), or a route of your app that calls registry.handler.fetch.`,
+      { status: 404 },
+    );
+  }
+  return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`, { status: response.status });
+}
+
+/**
+ * A 404 that is not ours: the endpoint has no actorflare behind it (a wrong path, a registry not
+ * mounted). Unlike other foreign answers (a proxy's 502 during a deploy), retrying cannot mend it.
+ */
+export function isForeignNotFound(error: ActorError): boolean {
+  return error.code === "http_error" && (error.metadata as { status?: unknown } | undefined)?.status === 404;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
-import { type ActorError, errorFromResponse } from "./errors";
+import { type ActorError, errorFromResponse, isForeignNotFound } from "./errors";
 import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
 import { type HeartbeatOptions, type Liveness, watchLiveness } from "./liveness";
 
@@ -193,9 +193,10 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
       const answered = response.ok && !response.redirected;
       if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
-        // A refusal of ours before the stream (a wrong endpoint's route_not_found, a redirect) says why; other answers are retried.
+        // A refusal of ours before the stream (a wrong endpoint's route_not_found, a redirect), or a
+        // foreign 404 (nothing of ours there), says why; other answers are retried.
         const error = answered ? undefined : await errorFromResponse(response);
-        if (error && error.code !== "http_error") receiveRefusal(error);
+        if (error && (error.code !== "http_error" || isForeignNotFound(error))) receiveRefusal(error);
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
       const parser = createParser({

@@ -1,4 +1,4 @@
-import { ActorError } from "./errors";
+import { ActorError, isForeignNotFound } from "./errors";
 import { protocolRequest } from "./protocol-request";
 
 /**
@@ -9,8 +9,9 @@ import { protocolRequest } from "./protocol-request";
  * endpoint with a path it should not have, `endpoint_redirected` for one that redirects) is the
  * reason. The GET carries the socket's query and params as headers, so headers too large for the
  * runtime get its 431 here too; like the client's other requests it follows no redirect and has
- * the actionTimeout as deadline. Undefined when the GET finds none: the server is unreachable or
- * slow, the route exists, or the answer is not ours.
+ * the actionTimeout as deadline. A 404 that is not ours is the reason too: nothing serves actorflare
+ * there. Undefined when the GET finds none: the server is unreachable or slow, the route exists,
+ * or the answer is another that is not ours.
  */
 export async function refusalBehindClose(fetchFn: typeof fetch, url: string, headers: Headers, timeout: number): Promise<ActorError | undefined> {
   try {
@@ -23,6 +24,7 @@ export async function refusalBehindClose(fetchFn: typeof fetch, url: string, hea
     });
   } catch (error) {
     if (!(error instanceof ActorError)) return undefined;
+    if (isForeignNotFound(error)) return error;
     return ["upgrade_required", "http_error", "action_timed_out"].includes(error.code) ? undefined : error;
   }
 }

@@ -456,6 +456,18 @@ describe("against one wrangler dev", () => {
       await expectActorError(wrong.websocketActor.getOrCreate(uniqueKey("endpoint")).websocket("/"), "route_not_found");
     });
 
+    it("an endpoint where the Worker's own app answers 404 (no registry there) ends a connection at once, saying how to mount it", async () => {
+      const unmounted = createClient<typeof registry>({ endpoint: `${url}/not-mounted`, encoding, transport, actionTimeout: 15_000 });
+      const conn = track(unmounted.counter.getOrCreate(uniqueKey("unmounted")).connect());
+      const error = await expectActorError(conn.getCount(), "http_error");
+      expect(error.message).toMatch(/HTTP 404 from .*not-mounted.*not an answer of actorflare's.*registry\.handler/);
+      expect(error.metadata).toEqual({ status: 404 });
+      expect(conn.status).toBe("disposed");
+      // An HTTP action says the same.
+      const call = await expectActorError(unmounted.counter.getOrCreate(uniqueKey("unmounted")).getCount(), "http_error");
+      expect(call.message).toContain("nothing serves the actors' routes there");
+    });
+
     it("conn params too large for a header end a connection at once with headers_too_large, as they fail an HTTP call", async () => {
       const handle = client().counter.getOrCreate(uniqueKey("huge-params"), { params: { pad: "y".repeat(300_000) } });
       const conn = track(handle.connect());
