@@ -4,6 +4,7 @@ import type { LocationHint } from "../protocol/placement";
 import type { ClientDriver, TransportKind } from "./driver";
 import { ActorHandleBase, normalizeKey, withActionMethods, type ActorHandle, type ActorKey, type HandleSettings } from "./handle";
 import { HttpClientDriver } from "./http-driver";
+import { checkHeaders, clientFetch } from "./client-fetch";
 import { OpenResources } from "./open-resources";
 import type { HeartbeatOptions } from "./liveness";
 import type { DefinitionOf, InputOf } from "./types";
@@ -99,8 +100,18 @@ export interface ClientOptions {
    * up, its socket closed, and the connection tries again with backoff.
    */
   connectionTimeout?: number | undefined;
-  /** A fetch to use instead of the global one (e.g. a service binding's `fetch`). */
+  /**
+   * A fetch to use instead of the global one: for a service binding, `(input, init) =>
+   * env.SERVICE.fetch(input, init)` (its method alone, unbound, fails).
+   */
   fetch?: typeof fetch | undefined;
+  /**
+   * Headers sent with every request the client makes (actions, connections, raw fetch and
+   * websocket, resolve, list, destroy), e.g. for a gateway in front of the Worker. A request's own
+   * headers win. A browser cannot set headers on a WebSocket, so there they reach only HTTP
+   * requests and SSE connections; Node and Workers send them with WebSocket upgrades too.
+   */
+  headers?: Record<string, string> | undefined;
   /** A WebSocket constructor to use instead of the global one (or `ws` on Node). */
   WebSocket?: WebSocketConstructor | undefined;
   /**
@@ -126,11 +137,12 @@ export function createClient<R = unknown>(endpointOrOptions: string | ClientOpti
     );
   }
   checkHeartbeat(options.heartbeat);
-  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  checkHeaders(options.headers);
   const settings = settingsFrom(options);
   const driver = new HttpClientDriver({
     endpoint: options.endpoint,
-    fetch: fetchImpl,
+    fetch: clientFetch(options.fetch, options.headers),
+    headers: options.headers,
     WebSocket: options.WebSocket,
     actionTimeout: settings.actionTimeout,
     heartbeat: options.heartbeat,

@@ -13,11 +13,13 @@ import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { protocolRequest, withoutRedirects } from "./protocol-request";
 import { closeDead, sseTransport, webSocketTransport } from "./transports";
 import { refusalBehindClose } from "./unopened-websocket";
-import { acceptUpgradeResponse, isWorkersRuntime, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
+import { acceptUpgradeResponse, isNode, isWorkersRuntime, newWebSocket, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
 
 export interface HttpDriverOptions {
   endpoint: string;
   fetch: typeof fetch;
+  /** Headers for WebSocket upgrades opened by a constructor (`fetch` adds them to everything else). */
+  headers?: Record<string, string> | undefined;
   WebSocket?: WebSocketConstructor;
   /** How long an HTTP action, resolve or list may take, answer included (ms); the client's actionTimeout. */
   actionTimeout: number;
@@ -33,6 +35,7 @@ export class HttpClientDriver implements ClientDriver {
   /** The same, following no redirect: for the client's own requests (protocol-request.ts). */
   readonly #ownFetch: typeof fetch;
   readonly #WebSocket: WebSocketConstructor | undefined;
+  readonly #headers: Record<string, string> | undefined;
   readonly #timeout: number;
   readonly #heartbeat: HeartbeatOptions;
 
@@ -41,6 +44,7 @@ export class HttpClientDriver implements ClientDriver {
     this.#fetch = options.fetch;
     this.#ownFetch = withoutRedirects(options.fetch);
     this.#WebSocket = options.WebSocket;
+    this.#headers = options.headers;
     this.#timeout = options.actionTimeout;
     this.#heartbeat = options.heartbeat ?? {};
   }
@@ -125,7 +129,7 @@ export class HttpClientDriver implements ClientDriver {
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
     try {
-      return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
+      return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered, this.#headers);
     } catch (error) {
       // Closed with no reason given: an upgrade refused by HTTP status, which only a GET can read.
       if (error instanceof ActorError && error.code === "websocket_closed") {
@@ -183,7 +187,7 @@ export class HttpClientDriver implements ClientDriver {
       return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    const socket = new Ctor(url.replace(/^http/, "ws") + subscriptions, offered);
+    const socket = newWebSocket(Ctor, url.replace(/^http/, "ws") + subscriptions, offered, this.#headers);
     // A close before the socket opened is reported by rejecting, with its reason when a GET finds one.
     let opened = false;
     const transport = webSocketTransport(
@@ -215,10 +219,6 @@ export class HttpClientDriver implements ClientDriver {
       )
     );
   }
-}
-
-function isNode(): boolean {
-  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
 }
 
 function canStreamUploads(): boolean {

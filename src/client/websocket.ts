@@ -18,9 +18,28 @@ export async function webSocketConstructor(supplied?: WebSocketConstructor): Pro
   return fallbackWebSocket();
 }
 
+/**
+ * A new socket, sending `headers` with its upgrade where the constructor can: `ws` takes them in
+ * a third argument, Node's own WebSocket (undici's) in an options object in place of the
+ * protocols. Browsers' WebSockets cannot send headers, and ignore the third argument.
+ */
+export function newWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[], headers: Record<string, string> | undefined): WebSocket {
+  if (!headers || Object.keys(headers).length === 0) return new Ctor(url, protocols);
+  if (isNode() && Ctor === (globalThis.WebSocket as unknown)) {
+    const NodeWebSocket = Ctor as unknown as new (url: string, options: { protocols: string[]; headers: Record<string, string> }) => WebSocket;
+    return new NodeWebSocket(url, { protocols, headers });
+  }
+  const WithOptions = Ctor as unknown as new (url: string, protocols: string[], options: { headers: Record<string, string> }) => WebSocket;
+  return new WithOptions(url, protocols, { headers });
+}
+
+export function isNode(): boolean {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
+}
+
 /** Opens a socket with a constructor and waits until it is open or the server refused it. */
-export function openWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[]): Promise<ActorWebSocket> {
-  const socket = new Ctor(url, protocols);
+export function openWebSocket(Ctor: WebSocketConstructor, url: string, protocols: string[], headers?: Record<string, string>): Promise<ActorWebSocket> {
+  const socket = newWebSocket(Ctor, url, protocols, headers);
   socket.binaryType = "arraybuffer";
   // As in browsers, an error event nobody listens to is not fatal (Node's `ws` would throw it).
   socket.addEventListener("error", () => {});

@@ -112,6 +112,70 @@ describe("client handles", () => {
     expect(urls.some((url) => url.startsWith("http://actors.test/registry/actors/connect/sse"))).toBe(true);
   });
 
+  it("createClient({ headers }) sends them with every request: actions, both transports' connections and messages, raw fetch, resolve; a request's own win", async () => {
+    const seen: { url: string; gateway: string | null; encoding: string | null }[] = [];
+    const client = createClient<typeof registry>("http://actors.test", {
+      headers: { "x-gateway": "let-me-in", "x-rivetkit-encoding": "overridden" },
+      fetch: (input, init) => {
+        const request = new Request(input, init);
+        seen.push({ url: request.url, gateway: request.headers.get("x-gateway"), encoding: request.headers.get("x-rivetkit-encoding") });
+        return exports.default.fetch(request);
+      },
+    });
+    const handle = client.counter.getOrCreate(uniqueKey());
+    expect(await handle.increment(1)).toBe(1);
+    await handle.resolve();
+    for (const transport of ["websocket", "sse"] as const) {
+      const conn = createClient<typeof registry>("http://actors.test", {
+        transport,
+        headers: { "x-gateway": "let-me-in" },
+        fetch: (input, init) => {
+          const request = new Request(input, init);
+          seen.push({ url: request.url, gateway: request.headers.get("x-gateway"), encoding: null });
+          return exports.default.fetch(request);
+        },
+      })
+        .counter.getOrCreate(uniqueKey())
+        .connect();
+      expect(await conn.increment(2)).toBe(2);
+      await conn.dispose();
+    }
+    await (await client.myActor.getOrCreate(uniqueKey()).fetch("/api/hello")).text();
+    const paths = seen.map(({ url }) => new URL(url).pathname);
+    for (const path of [
+      "/registry/actors/actions/increment",
+      "/registry/actors/resolve",
+      "/registry/actors/connect/websocket",
+      "/registry/actors/connect/sse",
+      "/registry/actors/message",
+      "/registry/actors/raw/http/api/hello",
+    ]) {
+      expect(paths, path).toContain(path);
+    }
+    expect(seen.filter(({ gateway }) => gateway !== "let-me-in")).toEqual([]);
+    // The client's own protocol header won over the option's.
+    expect(seen.find(({ url }) => url.endsWith("/actions/increment"))?.encoding).toBe("json");
+  });
+
+  it("a service binding's fetch passed without its object fails each call with connection_failed, saying how to pass it", async () => {
+    const client = createClient<typeof registry>({ endpoint: "http://actors.test", fetch: exports.default.fetch, actionTimeout: 5_000 });
+    const error = await client.counter
+      .getOrCreate(uniqueKey())
+      .increment(1)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ActorError);
+    expect(error).toMatchObject({ code: "connection_failed" });
+    expect((error as ActorError).message).toMatch(/without its object.*\(input, init\) => env\.SERVICE\.fetch\(input, init\)/);
+  });
+
+  it("createClient refuses headers that are not an object of strings", () => {
+    for (const headers of [["x-a", "1"], { "x-a": 1 }, null, "x-a: 1", { "bad name": "1" }]) {
+      expect(() => createClient({ endpoint: "http://127.0.0.1:8787", headers: headers as unknown as Record<string, string> }), JSON.stringify(headers)).toThrow(
+        TypeError,
+      );
+    }
+  });
+
   it("createClient refuses an encoding or transport it does not speak, at once and saying which it does", () => {
     const endpoint = "http://127.0.0.1:8787";
     expect(() => createClient({ endpoint, encoding: "msgpack" as "json" })).toThrow(/"json".*"cbor"/);

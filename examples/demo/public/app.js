@@ -609,7 +609,17 @@ async function errorFromResponse(response) {
       "The runtime refused the request's headers as too large (431). The actor's key, conn params and query travel in headers: keep them to a few KB, and pass larger data as action arguments or input."
     );
   }
-  return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`);
+  if (response.status === 404) {
+    return new ActorError(
+      "http_error",
+      `HTTP 404 from ${response.url || "the endpoint"}, not an answer of actorflare's: nothing serves the actors' routes there. Give the client the Worker's origin (plus a path prefix your own app adds, if any, without /registry), and have the Worker send /registry/... to the registry: export default registry.handler, serve(app), or a route of your app that calls registry.handler.fetch.`,
+      { status: 404 }
+    );
+  }
+  return new ActorError("http_error", `HTTP ${response.status}: ${new TextDecoder().decode(bytes.subarray(0, 200))}`, { status: response.status });
+}
+function isForeignNotFound(error) {
+  return error.code === "http_error" && error.metadata?.status === 404;
 }
 function argumentsNotEncodable(action, encoding, cause) {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -645,11 +655,14 @@ var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_err
 var PASSING_FAULTS = /* @__PURE__ */ new Set(["internal_error", "actor_start_failed", "migration_failed"]);
 function refused(code, { open, everOpened }) {
   if (open || TRANSIENT_REFUSALS.has(code)) return false;
+  if (code === "http_error") return !everOpened;
   return !(everOpened && PASSING_FAULTS.has(code));
 }
-function refusedAtOpen(code, standing) {
+function refusedAtOpen(failure, standing) {
+  const { code } = failure;
   if (code === "websocket_unavailable") return true;
-  return code !== "connection_failed" && code !== "http_error" && refused(code, standing);
+  if (code === "http_error") return isForeignNotFound(failure) && !standing.everOpened;
+  return code !== "connection_failed" && refused(code, standing);
 }
 function actorGone(code, { actorKnown }) {
   return code === DESTROYED_CLOSE.reason || code === "actor_not_found" && actorKnown;
@@ -955,7 +968,7 @@ var ActorConnectionBase = class {
       const failure = error instanceof ActorError ? error : new ActorError("connection_failed", String(error));
       this.#lastFailure = failure;
       if (failure.code !== "connection_failed") this.#emitError(failure);
-      if (actorGone(failure.code, this.#standing) || refusedAtOpen(failure.code, this.#standing)) return this.#end(failure);
+      if (actorGone(failure.code, this.#standing) || refusedAtOpen(failure, this.#standing)) return this.#end(failure);
       this.#dropped();
       return;
     }
@@ -1701,7 +1714,7 @@ function sseTransport(options, handlers) {
       const answered = response.ok && !response.redirected;
       if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
         const error = answered ? void 0 : await errorFromResponse(response);
-        if (error && error.code !== "http_error") receiveRefusal(error);
+        if (error && (error.code !== "http_error" || isForeignNotFound(error))) receiveRefusal(error);
         return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
       }
       const parser = createParser({
@@ -1771,6 +1784,7 @@ async function refusalBehindClose(fetchFn, url, headers, timeout) {
     });
   } catch (error) {
     if (!(error instanceof ActorError)) return void 0;
+    if (isForeignNotFound(error)) return error;
     return ["upgrade_required", "http_error", "action_timed_out"].includes(error.code) ? void 0 : error;
   }
 }
@@ -1925,8 +1939,20 @@ async function webSocketConstructor(supplied) {
   if (typeof globalThis.WebSocket === "function") return globalThis.WebSocket;
   return fallbackWebSocket();
 }
-function openWebSocket(Ctor, url, protocols) {
-  const socket = new Ctor(url, protocols);
+function newWebSocket(Ctor, url, protocols, headers) {
+  if (!headers || Object.keys(headers).length === 0) return new Ctor(url, protocols);
+  if (isNode() && Ctor === globalThis.WebSocket) {
+    const NodeWebSocket = Ctor;
+    return new NodeWebSocket(url, { protocols, headers });
+  }
+  const WithOptions = Ctor;
+  return new WithOptions(url, protocols, { headers });
+}
+function isNode() {
+  return globalThis.process?.versions?.node !== void 0;
+}
+function openWebSocket(Ctor, url, protocols, headers) {
+  const socket = newWebSocket(Ctor, url, protocols, headers);
   socket.binaryType = "arraybuffer";
   socket.addEventListener("error", () => {
   });
@@ -1979,6 +2005,7 @@ var HttpClientDriver = class {
   /** The same, following no redirect: for the client's own requests (protocol-request.ts). */
   #ownFetch;
   #WebSocket;
+  #headers;
   #timeout;
   #heartbeat;
   constructor(options) {
@@ -1986,6 +2013,7 @@ var HttpClientDriver = class {
     this.#fetch = options.fetch;
     this.#ownFetch = withoutRedirects(options.fetch);
     this.#WebSocket = options.WebSocket;
+    this.#headers = options.headers;
     this.#timeout = options.actionTimeout;
     this.#heartbeat = options.heartbeat ?? {};
   }
@@ -2060,7 +2088,7 @@ var HttpClientDriver = class {
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
     try {
-      return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered);
+      return await openWebSocket(Ctor, url.replace(/^http/, "ws"), offered, this.#headers);
     } catch (error) {
       if (error instanceof ActorError && error.code === "websocket_closed") {
         throw await refusalBehindClose(this.#ownFetch, url, protocolHeaders(query, params), this.#timeout) ?? error;
@@ -2115,7 +2143,7 @@ var HttpClientDriver = class {
       return webSocketTransport(response.webSocket, request.encoding, handlers, this.#heartbeat);
     }
     const Ctor = await webSocketConstructor(this.#WebSocket);
-    const socket = new Ctor(url.replace(/^http/, "ws") + subscriptions, offered);
+    const socket = newWebSocket(Ctor, url.replace(/^http/, "ws") + subscriptions, offered, this.#headers);
     let opened = false;
     const transport = webSocketTransport(
       socket,
@@ -2143,9 +2171,6 @@ var HttpClientDriver = class {
     );
   }
 };
-function isNode() {
-  return globalThis.process?.versions?.node !== void 0;
-}
 function canStreamUploads() {
   return isNode() || isWorkersRuntime();
 }
@@ -2162,6 +2187,52 @@ function protocolHeaders(query, params, encoding = "json") {
 }
 function headerJson(value) {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+// src/client/client-fetch.ts
+function clientFetch(supplied, headers) {
+  const base = supplied ?? ((input, init) => globalThis.fetch(input, init));
+  const send = (input, init) => {
+    try {
+      return base(input, init).catch((error) => Promise.reject(explainUnbound(error)));
+    } catch (error) {
+      return Promise.reject(explainUnbound(error));
+    }
+  };
+  if (!headers || Object.keys(headers).length === 0) return send;
+  return (input, init) => {
+    const merged = new Headers(headers);
+    const own = init?.headers ?? (input instanceof Request ? input.headers : void 0);
+    for (const [name, value] of new Headers(own)) merged.set(name, value);
+    return send(input, { ...init, headers: merged });
+  };
+}
+function explainUnbound(error) {
+  if (!(error instanceof TypeError) || !/illegal invocation/i.test(error.message)) return error;
+  return new ActorError(
+    "connection_failed",
+    "The fetch given to createClient({ fetch }) was called without its object (the runtime says: Illegal invocation), so no request went out. Pass a function that calls it on its binding: fetch: (input, init) => env.SERVICE.fetch(input, init), or env.SERVICE.fetch.bind(env.SERVICE)."
+  );
+}
+function checkHeaders(headers) {
+  if (headers === void 0) return;
+  const entries = typeof headers === "object" && headers !== null && !Array.isArray(headers) ? Object.entries(headers) : void 0;
+  if (!entries || entries.some(([, value]) => typeof value !== "string")) {
+    throw new TypeError(
+      `createClient: headers must be an object of header names to string values, e.g. { authorization: "Bearer ..." } (got ${describe(headers)}).`
+    );
+  }
+  try {
+    new Headers(entries);
+  } catch (error) {
+    throw new TypeError(`createClient: headers has a name or value fetch refuses: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+}
+function describe(value) {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object with a value that is not a string";
+  return typeof value;
 }
 
 // src/client/open-resources.ts
@@ -2206,11 +2277,12 @@ function createClient(endpointOrOptions, more) {
     );
   }
   checkHeartbeat(options.heartbeat);
-  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  checkHeaders(options.headers);
   const settings = settingsFrom(options);
   const driver = new HttpClientDriver({
     endpoint: options.endpoint,
-    fetch: fetchImpl,
+    fetch: clientFetch(options.fetch, options.headers),
+    headers: options.headers,
     WebSocket: options.WebSocket,
     actionTimeout: settings.actionTimeout,
     heartbeat: options.heartbeat
