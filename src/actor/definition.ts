@@ -6,13 +6,18 @@ import type { DatabaseProvider } from "./database";
 import type { ActionContext, ActorContext, CreateContext, DriverContext } from "./context";
 
 // `any` (allowed in this file by biome.json): action arguments are inferred per actor.
-export type Actions<S, V, CS = any, DB = any, P = any, A = any> = Record<string, (c: ActionContext<S, V, CS, DB, ConnParams<P>, A>, ...args: any[]) => unknown>;
+export type Actions<S, V, CS = any, DB = any, P = unknown, A = any> = Record<string, (c: ActionContext<S, V, CS, DB, P, A>, ...args: any[]) => unknown>;
+
+/** A hook's `params` type as the connection counts it: `unknown` where the hook left it unannotated (`any`). */
+type Annotated<P> = 0 extends 1 & P ? unknown : P;
 
 /**
- * Conn params as a connection shows them (`c.conn.params`): the type a hook's `params` is
- * annotated with, else `unknown` (the hooks' own unannotated `params` stay `any`, P's default).
+ * Conn params as a connection shows them (`c.conn.params`) and the client sends them: what
+ * `onAuth` (`PA`), `onBeforeConnect` (`PB`) and `createConnState` (`PC`) annotate their `params`
+ * with, all at once; `unknown` when none does. Each hook has its own type parameter, so hooks
+ * that read different parts of the params do not conflict.
  */
-export type ConnParams<P> = 0 extends 1 & P ? unknown : P;
+export type ConnParamsOf<PA, PB, PC> = Annotated<PA> & Annotated<PB> & Annotated<PC>;
 
 /** What onAuth learns about a request. */
 export interface AuthOptions {
@@ -70,10 +75,10 @@ export interface ActorOptions {
 
 /**
  * What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data,
- * `CS` connection state, `DB` the database client (`c.db`), `P` conn params (as the `params` of
- * `onAuth`, `onBeforeConnect` or `createConnState` are annotated; `any` when none is).
+ * `CS` connection state, `DB` the database client (`c.db`), `PA`/`PB`/`PC` the conn params as
+ * `onAuth`, `onBeforeConnect` and `createConnState` annotate them (`any` where unannotated).
  */
-export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, P = any> {
+export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, PA = any, PB = any, PC = any> {
   state?: S | undefined;
   createState?: ((c: CreateContext, input: I) => S | Promise<S>) | undefined;
   vars?: V | undefined;
@@ -88,14 +93,14 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, P = any> 
    * `TActions`' constraint instead, TypeScript would fix `V` before reading `createVars`, and
    * `c.vars` would be `undefined` in every action of an actor whose `createVars` takes `c`.
    */
-  actions?: (TActions & Actions<S, V, CS, DB, P, A>) | undefined;
+  actions?: (TActions & Actions<S, V, CS, DB, ConnParamsOf<PA, PB, PC>, A>) | undefined;
   /**
    * A database over the actor's own SQLite, as `c.db`: `drizzle({ schema, migrations })` from
    * `actorflare/db/drizzle`. Its migrations run once per wake, before onCreate and onStart.
    */
   db?: DatabaseProvider<DB> | undefined;
   /** Runs in the front Worker before any Durable Object is addressed. Without it, public clients get 403. */
-  onAuth?: ((options: AuthOptions, params: P) => A | Promise<A>) | undefined;
+  onAuth?: ((options: AuthOptions, params: PA) => A | Promise<A>) | undefined;
   /** Once per actor, when it is created, before it serves anything. */
   onCreate?: ((c: ActorContext<S, V, DB>, input: I) => void | Promise<void>) | undefined;
   /** On every wake (each time the Durable Object loads the actor), before the first request. */
@@ -116,11 +121,15 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, P = any> 
   onFetch?: ((c: ActorContext<S, V, DB>, request: Request, options: FetchOptions<A>) => Response | Promise<Response>) | undefined;
   onWebSocket?: ((c: ActorContext<S, V, DB>, websocket: WebSocket, options: WebSocketOptions<A>) => void | Promise<void>) | undefined;
   /** Before a connection (or an HTTP action's short-lived one) exists; throw to refuse it. */
-  onBeforeConnect?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: P) => void | Promise<void>) | undefined;
+  onBeforeConnect?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: PB) => void | Promise<void>) | undefined;
   connState?: CS | undefined;
-  createConnState?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: P) => CS | Promise<CS>) | undefined;
-  onConnect?: ((c: ActorContext<S, V, DB, CS, ConnParams<P>, A>, conn: Connection<CS, ConnParams<P>, A>) => void | Promise<void>) | undefined;
-  onDisconnect?: ((c: ActorContext<S, V, DB, CS, ConnParams<P>, A>, conn: Connection<CS, ConnParams<P>, A>) => void | Promise<void>) | undefined;
+  createConnState?: ((c: ActorContext<S, V, DB>, options: ConnectOptions<A>, params: PC) => CS | Promise<CS>) | undefined;
+  onConnect?:
+    | ((c: ActorContext<S, V, DB, CS, ConnParamsOf<PA, PB, PC>, A>, conn: Connection<CS, ConnParamsOf<PA, PB, PC>, A>) => void | Promise<void>)
+    | undefined;
+  onDisconnect?:
+    | ((c: ActorContext<S, V, DB, CS, ConnParamsOf<PA, PB, PC>, A>, conn: Connection<CS, ConnParamsOf<PA, PB, PC>, A>) => void | Promise<void>)
+    | undefined;
   options?: ActorOptions | undefined;
   /**
    * Keeps every instance of this actor, and its storage, inside a Durable Objects jurisdiction
@@ -130,9 +139,9 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, P = any> 
   jurisdiction?: Jurisdiction | undefined;
 }
 
-export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any, P = any> {
+export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any, P = unknown> {
   readonly kind: "actorflare.actor";
-  readonly config: ActorConfig<S, V, I, A, CS, TActions, DB, P>;
+  readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
   /** The actions' own types, which the client reads (`config.actions` also carries the context's). Type-only: never set. */
   readonly "~actions"?: TActions;
   /**
@@ -141,6 +150,8 @@ export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, T
    * inferred, and the client must tell an input that may be left out from one that may not.
    */
   readonly "~input"?: [I];
+  /** The conn params the hooks annotate (ConnParamsOf), which the client's `params` option reads. Type-only: never set. */
+  readonly "~params"?: [P];
 }
 
 export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any, any>;
@@ -149,12 +160,22 @@ export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, a
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
  * deploy rather than the first request.
  */
-export function actor<S, V = undefined, I = undefined, A = unknown, CS = undefined, DB = undefined, TActions = Record<never, never>, P = any>(
-  config: ActorConfig<S, V, I, A, CS, TActions, DB, P>,
-): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB, P> {
+export function actor<
+  S,
+  V = undefined,
+  I = undefined,
+  A = unknown,
+  CS = undefined,
+  DB = undefined,
+  TActions = Record<never, never>,
+  PA = any,
+  PB = any,
+  PC = any,
+>(config: ActorConfig<S, V, I, A, CS, TActions, DB, PA, PB, PC>): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB, ConnParamsOf<PA, PB, PC>> {
   validateActorConfig(config);
-  // Only the auth type changes, and only from never (see AuthData), where every hook sees undefined either way.
-  return { kind: "actorflare.actor", config: config as ActorConfig<S, V, I, AuthData<A>, CS, TActions, DB, P> };
+  // The auth type changes only from never (see AuthData), where every hook sees undefined either
+  // way; the definition keeps the params' view of them (ConnParamsOf), not each hook's annotation.
+  return { kind: "actorflare.actor", config: config as unknown as ActorConfig<S, V, I, AuthData<A>, CS, TActions, DB> };
 }
 
 /**

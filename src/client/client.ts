@@ -7,15 +7,18 @@ import { HttpClientDriver } from "./http-driver";
 import { checkHeaders, clientFetch } from "./client-fetch";
 import { OpenResources } from "./open-resources";
 import type { HeartbeatOptions } from "./liveness";
-import type { DefinitionOf, InputOf } from "./types";
+import type { DefinitionOf, InputOf, ParamsOf } from "./types";
 import type { WebSocketConstructor } from "./websocket";
 
-export interface GetOptions {
-  /** Connection params, passed to onAuth (`X-RivetKit-Conn-Params`). */
-  params?: unknown;
+export interface GetOptions<P = unknown> {
+  /**
+   * Connection params, passed to onAuth, onBeforeConnect and createConnState
+   * (`X-RivetKit-Conn-Params`): typed as those hooks annotate them.
+   */
+  params?: P;
 }
 
-export interface GetOrCreateOptions<I = unknown> extends GetOptions {
+export interface GetOrCreateOptions<I = unknown, P = unknown> extends GetOptions<P> {
   /** Input for createState / onCreate, used only if this call creates the actor. */
   createWithInput?: I;
   /**
@@ -25,7 +28,7 @@ export interface GetOrCreateOptions<I = unknown> extends GetOptions {
   createInRegion?: LocationHint | undefined;
 }
 
-export interface CreateOptions<I = unknown> extends GetOptions {
+export interface CreateOptions<I = unknown, P = unknown> extends GetOptions<P> {
   /** Input for createState / onCreate. */
   input?: I;
   /** Where to create the actor: a Durable Objects location hint (`"weur"`, `"enam"`, ...). */
@@ -33,11 +36,11 @@ export interface CreateOptions<I = unknown> extends GetOptions {
 }
 
 /** `create`'s arguments: the key and options may be left out unless the input is required. */
-export type CreateArguments<I> = undefined extends I
-  ? [key?: ActorKey, options?: CreateOptions<I>]
-  : [key: ActorKey | undefined, options: CreateOptions<I> & { input: I }];
+export type CreateArguments<I, P = unknown> = undefined extends I
+  ? [key?: ActorKey, options?: CreateOptions<I, P>]
+  : [key: ActorKey | undefined, options: CreateOptions<I, P> & { input: I }];
 
-export interface ListOptions extends GetOptions {
+export interface ListOptions<P = unknown> extends GetOptions<P> {
   /** The `cursor` of the previous page; the first page without it. */
   cursor?: string | undefined;
   /** How many actors at most, 1 to 100 (the default). */
@@ -47,22 +50,22 @@ export interface ListOptions extends GetOptions {
 /** `client.<actorName>`: the ways to address actors of one kind. */
 export interface ActorAccessor<D = unknown> {
   /** An existing actor by key; calls fail with `actor_not_found` if there is none. */
-  get(key?: ActorKey, options?: GetOptions): ActorHandle<D>;
+  get(key?: ActorKey, options?: GetOptions<ParamsOf<D>>): ActorHandle<D>;
   /** The actor with this key, created on first use (atomically: racing callers get the same one). */
-  getOrCreate(key?: ActorKey, options?: GetOrCreateOptions<InputOf<D>>): ActorHandle<D>;
+  getOrCreate(key?: ActorKey, options?: GetOrCreateOptions<InputOf<D>, ParamsOf<D>>): ActorHandle<D>;
   /** An actor by the id `resolve()` returned. */
-  getForId(actorId: string, options?: GetOptions): ActorHandle<D>;
+  getForId(actorId: string, options?: GetOptions<ParamsOf<D>>): ActorHandle<D>;
   /**
    * Creates a new actor; fails with `actor_already_exists` if the key is taken. When the actor's
    * createState declares an input that may not be undefined, `options.input` is required.
    */
-  create(...args: CreateArguments<InputOf<D>>): Promise<ActorHandle<D>>;
+  create(...args: CreateArguments<InputOf<D>, ParamsOf<D>>): Promise<ActorHandle<D>>;
   /**
    * One page of the actors of this kind that exist, oldest first, each with its id, key and
    * creation time; pass the page's `cursor` back for the next. Public clients need `onAuth` to
    * allow the intent `list`.
    */
-  list(options?: ListOptions): Promise<ActorListPage>;
+  list(options?: ListOptions<ParamsOf<D>>): Promise<ActorListPage>;
 }
 
 /** The registry's actor names, from `typeof registry` (any name when untyped). */

@@ -14,6 +14,12 @@ export type ActionsOf<D> = 0 extends 1 & D ? AnyActions : D extends { readonly "
  */
 export type InputOf<D> = 0 extends 1 & D ? unknown : D extends { readonly "~input"?: [infer I] } ? ([I] extends [undefined] ? unknown : I) : unknown;
 
+/**
+ * The conn params an actor's hooks annotate (`onAuth`, `onBeforeConnect`, `createConnState`):
+ * what the client's `params` option accepts. Anything when none is annotated (or untyped).
+ */
+export type ParamsOf<D> = 0 extends 1 & D ? unknown : D extends { readonly "~params"?: [infer P] } ? (0 extends 1 & P ? unknown : P) : unknown;
+
 /** Each action as the client calls it: without the context, returning a promise. */
 export type ActorActions<D> = {
   readonly [K in keyof ActionsOf<D> & string]: ActionsOf<D>[K] extends (c: any, ...args: infer P) => infer R ? (...args: P) => Promise<Awaited<R>> : never;

@@ -255,7 +255,25 @@ function connTypeChecks() {
     actions: { who: (c) => c.conn.auth },
     onAuth: ({ request }) => ({ url: request.url }),
   });
-  return { annotated, unannotated, authLast };
+  // Hooks that each read their own part of the params: the connection sees all of them.
+  const parts = actor({
+    state: {},
+    onAuth: (_options, params: { token: string }) => ({ uid: params.token }),
+    createConnState: (_c: unknown, _options: unknown, params: { name: string }) => ({ name: params.name }),
+    onBeforeConnect: (_c, _options, params: { room?: string }) => void params.room,
+    actions: { both: (c) => `${c.conn.params.token}:${c.conn.params.name}:${c.conn.params.room ?? ""}` },
+  });
+  // The client's `params` option takes what the hooks annotate (anything where none does).
+  const registry = setup({ use: { parts, unannotated } });
+  const typedClient = createClient<typeof registry>("http://127.0.0.1:8787");
+  typedClient.parts.getOrCreate("a", { params: { token: "t", name: "ada" } });
+  void typedClient.parts.create("b", { params: { token: "t", name: "ada", room: "r" } });
+  // @ts-expect-error: the params lack the name createConnState reads
+  typedClient.parts.get("a", { params: { token: "t" } });
+  // @ts-expect-error: a token is a string
+  void typedClient.parts.list({ params: { token: 1, name: "ada" } });
+  typedClient.unannotated.getOrCreate("a", { params: 42 });
+  return { annotated, authLast, registry, typedClient };
 }
 
 describe("client types", () => {
