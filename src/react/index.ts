@@ -10,14 +10,15 @@ import type {
   ConnectionStatus,
   DefinitionOf,
   InputOf,
+  ParamsOf,
 } from "../client/index";
 
-export interface UseActorOptions<K extends string, I = unknown> {
+export interface UseActorOptions<K extends string, I = unknown, P = unknown> {
   /** The actor's name in the registry. */
   name: K;
   key?: ActorKey | undefined;
-  /** Conn params for onAuth and the connection hooks. */
-  params?: unknown;
+  /** Conn params for onAuth and the connection hooks, typed as those hooks annotate them. */
+  params?: P;
   /** Input for createState / onCreate if this creates the actor. */
   createWithInput?: I;
 }
@@ -44,7 +45,9 @@ interface Held<C> {
  * when it unmounts or when name, key or params change.
  */
 export function createActorHooks<R>(client: Client<R>) {
-  function useActor<K extends ActorNames<R>>(options: UseActorOptions<K, InputOf<DefinitionOf<R, K>>>): UseActorResult<DefinitionOf<R, K>> {
+  function useActor<K extends ActorNames<R>>(
+    options: UseActorOptions<K, InputOf<DefinitionOf<R, K>>, ParamsOf<DefinitionOf<R, K>>>,
+  ): UseActorResult<DefinitionOf<R, K>> {
     // Keys and params are compared by value, so a literal written inline does not reconnect on every render.
     const identity = JSON.stringify([options.name, options.key ?? null, options.params ?? null]);
     // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for name, key and params, compared by value

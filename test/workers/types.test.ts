@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createActorHooks } from "../../src/react/index";
 import { createClient, type Client } from "../../src/client/index";
 import { actor, Forbidden, setup, type ActorContext, type Registry } from "../../src/index";
 import type { registry } from "../../examples/demo/registry";
@@ -273,7 +274,12 @@ function connTypeChecks() {
   // @ts-expect-error: a token is a string
   void typedClient.parts.list({ params: { token: 1, name: "ada" } });
   typedClient.unannotated.getOrCreate("a", { params: 42 });
-  return { annotated, authLast, registry, typedClient };
+  // So does React's useActor (its hooks are only typed here, not called).
+  const { useActor } = createActorHooks(typedClient);
+  const typedHook = () => useActor({ name: "parts", params: { token: "t", name: "ada" } });
+  // @ts-expect-error: the params lack the name createConnState reads
+  const wrongHook = () => useActor({ name: "parts", params: { token: "t" } });
+  return { annotated, authLast, registry, typedClient, typedHook, wrongHook };
 }
 
 describe("client types", () => {
