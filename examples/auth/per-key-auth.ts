@@ -6,7 +6,7 @@ declare function userOf(token: string | undefined): Promise<string | undefined>;
 /** A notebook per user, keyed ["user", uid]: only that user may reach it, by key or by id. */
 export const notebook = actor({
   state: { notes: [] as string[] },
-  onAuth: async ({ intents, actor }, params: { token?: string } | undefined) => {
+  onAuth: async ({ intents, actor }, params: { token?: string } | null | undefined) => {
     const uid = await userOf(params?.token);
     if (!uid) throw new Unauthorized("Sign in first.");
     // By key, the rule is checked here: creating and destroying happen before any hook of the actor runs.

@@ -109,13 +109,17 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
     }
     if (value === undefined) continue;
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
+    if (kind === "value" && typeof value === "function") {
+      const factory = EXCLUSIVE.find(([name]) => name === field)?.[1];
+      fail(field, `'${field}' is a value, not a function${factory ? `: to make it with a function, use '${factory}'` : ""}`);
+    }
     if (kind === "actions") checkActions(value, fail);
     if (kind === "options") checkOptions(value, fail);
     if (kind === "database") checkDatabase(value, fail);
     if (kind === "jurisdiction" && !isJurisdiction(value)) {
       fail(
         "jurisdiction",
-        `'jurisdiction' must be one of ${JURISDICTIONS.map((j) => `"${j}"`).join(", ")} (got ${JSON.stringify(value)}); leave it out for none`,
+        `'jurisdiction' must be one of ${JURISDICTIONS.map((j) => `"${j}"`).join(", ")} (got ${JSON.stringify(value) ?? `a ${typeof value}`}); leave it out for none`,
       );
     }
   }

@@ -48,7 +48,7 @@ export interface ConnectionRecord {
  * `A` what `onAuth` returned for it.
  */
 export class Connection<CS = unknown, P = unknown, A = unknown> {
-  /** The conn params the client sent (null when it sent none). */
+  /** The conn params the client sent; when it sent none, `null` over HTTP and SSE and `undefined` over WebSocket, as in RivetKit 2.0. */
   readonly params: P;
   /** What `onAuth` returned; undefined for the server-side client and `c.client()`, which skip it. */
   readonly auth: A | undefined;

@@ -120,13 +120,22 @@ export class Registry<A extends ActorDefinitions> implements RegistryRuntime {
 
 const SETUP_KEYS: readonly string[] = ["use", "bindings", "cors", "inspector"] satisfies (keyof SetupOptions<ActorDefinitions>)[];
 
+/** RivetKit's setup() options without a counterpart here, and what to write instead. */
+const RIVETKIT_SETUP_KEYS: Record<string, string> = {
+  driver: "actorflare runs actors on Durable Objects, so there is no driver to choose",
+  basePath:
+    "the routes are under /registry; behind a prefix of your own, route them through your app and give the client the endpoint with the prefix (README, serve(app))",
+  maxIncomingMessageSize: "it is an option of each actor here: actor({ options: { maxIncomingMessageSize } })",
+};
+
 /** Registers actors: `setup({ use: { counter, chat } })`. Checks every definition now, at module load. */
 export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Registry<A> {
   // TypeScript refuses an unknown key only in an object literal; a typo elsewhere would be ignored.
   for (const key of Object.keys(options)) {
     if (!SETUP_KEYS.includes(key)) {
-      const nearest = nearestName(key, SETUP_KEYS);
-      throw new Error(`setup(): unknown key '${key}'; ${nearest ? `did you mean '${nearest}'? ` : ""}setup() takes ${SETUP_KEYS.join(", ")}.`);
+      const advice = Object.hasOwn(RIVETKIT_SETUP_KEYS, key) ? `${RIVETKIT_SETUP_KEYS[key]}. ` : "";
+      const nearest = advice ? undefined : nearestName(key, SETUP_KEYS);
+      throw new Error(`setup(): unknown key '${key}'; ${advice}${nearest ? `did you mean '${nearest}'? ` : ""}setup() takes ${SETUP_KEYS.join(", ")}.`);
     }
   }
   const names = Object.keys(options.use ?? {});

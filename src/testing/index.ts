@@ -54,7 +54,7 @@ export interface ActorTest<A extends ActorDefinitions> {
    * their time; they run as the alarm would run them. Resolves with false when nothing was scheduled.
    */
   runScheduled(actor: ActorRef): Promise<boolean>;
-  /** The ids of every actor of this kind that was addressed so far in this test run (the actor index's own objects left out). */
+  /** The ids of every actor of this kind that was addressed so far in this test file (the actor index's own objects left out). */
   actorIds(name: keyof A & string): Promise<string[]>;
 }
 

@@ -82,6 +82,17 @@ describe("actor() and setup() check the config at module load", () => {
     const counter = actor({ state: {} });
     expect(() => setup({ use: { counter }, inspecter: { token: "x".repeat(32) } } as never)).toThrow(/unknown key 'inspecter'; did you mean 'inspector'\?/);
     expect(() => setup({ uses: { counter } } as never)).toThrow(/unknown key 'uses'; did you mean 'use'\?/);
+    // RivetKit's own setup() options say what to write instead.
+    expect(() => setup({ use: { counter }, maxIncomingMessageSize: 1024 } as never)).toThrow(/actor\(\{ options: \{ maxIncomingMessageSize \} \}\)/);
+    expect(() => setup({ use: { counter }, driver: {} } as never)).toThrow(/no driver to choose/);
+    expect(() => setup({ use: { counter }, basePath: "/api" } as never)).toThrow(/under \/registry/);
+  });
+
+  it("a function where a value belongs (state, vars, connState) is refused, naming the factory to use", () => {
+    expect(() => actor({ state: () => ({ n: 1 }) } as never)).toThrow(/'state' is a value, not a function: to make it with a function, use 'createState'/);
+    expect(() => actor({ state: {}, vars: () => ({}) } as never)).toThrow(/use 'createVars'/);
+    expect(() => actor({ state: {}, connState: () => ({}) } as never)).toThrow(/use 'createConnState'/);
+    expect(() => actor({ state: {}, jurisdiction: () => "eu" } as never)).toThrow(/\(got a function\)/);
   });
 
   it("setup() refuses actor names the client keeps for itself", () => {

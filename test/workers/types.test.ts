@@ -264,6 +264,13 @@ function connTypeChecks() {
     onBeforeConnect: (_c, _options, params: { room?: string }) => void params.room,
     actions: { both: (c) => `${c.conn.params.token}:${c.conn.params.name}:${c.conn.params.room ?? ""}` },
   });
+  // onAuth's params left unannotated (so `any`) does not hide another hook's annotation.
+  const authUnannotated = actor({
+    state: {},
+    onAuth: (_options, params) => ({ ok: params !== null }),
+    onBeforeConnect: (_c, _options, params: { room: string }) => void params.room,
+    actions: { room: (c): string => c.conn.params.room },
+  });
   // The client's `params` option takes what the hooks annotate (anything where none does).
   const registry = setup({ use: { parts, unannotated } });
   const typedClient = createClient<typeof registry>("http://127.0.0.1:8787");
@@ -279,7 +286,7 @@ function connTypeChecks() {
   const typedHook = () => useActor({ name: "parts", params: { token: "t", name: "ada" } });
   // @ts-expect-error: the params lack the name createConnState reads
   const wrongHook = () => useActor({ name: "parts", params: { token: "t" } });
-  return { annotated, authLast, registry, typedClient, typedHook, wrongHook };
+  return { annotated, authLast, authUnannotated, registry, typedClient, typedHook, wrongHook };
 }
 
 describe("client types", () => {
