@@ -75,6 +75,8 @@ const RIVETKIT_NAMES: Record<string, string> = {
   createConnStateTimeout: "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline",
   onBeforeConnectTimeout: "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline",
   onConnectTimeout: "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline",
+  canHibernateWebSocket:
+    "raw onWebSocket sockets cannot hibernate here (the handler holds a live WebSocket); connections (actions and events) hibernate on their own",
   maxQueueSize: "actorflare has no queues (handle.send()): call an action, or schedule one with c.schedule.after(...)",
   maxQueueMessageSize: "actorflare has no queues (handle.send()); options.maxIncomingMessageSize bounds what a client sends",
 };

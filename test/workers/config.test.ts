@@ -68,6 +68,7 @@ describe("actor() and setup() check the config at module load", () => {
     ["options.onStopTimeout", { state: {}, options: { onStopTimeout: 1000 } }, "options.onStopTimeout", /no stop hook to time/],
     ["options.onConnectTimeout", { state: {}, options: { onConnectTimeout: 1000 } }, "options.onConnectTimeout", /does not time connection hooks/],
     ["options.maxQueueSize", { state: {}, options: { maxQueueSize: 10 } }, "options.maxQueueSize", /no queues/],
+    ["options.canHibernateWebSocket", { state: {}, options: { canHibernateWebSocket: true } }, "options.canHibernateWebSocket", /cannot hibernate here/],
   ])("rejects %s, a RivetKit name without a counterpart here, saying what to write instead", (_label, config, field, advice) => {
     expect(() => actor(config as never)).toThrow(ActorConfigError);
     expect(() => actor(config as never)).toThrow(advice);
