@@ -78,5 +78,5 @@ export function messageTooLong(action: string, bytes: number): ActorError {
 /** Why an attempt failed when nothing more was said: how it closed, if it did. */
 export function closedBeforeOpen(reason: { code: number; reason: string } | undefined): string {
   const how = reason ? ` (${reason.code}${reason.reason ? ` ${reason.reason}` : ""})` : "";
-  return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin is not one setup({ cors }) allows.`;
+  return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin or a header given to createClient({ headers }) is not one setup({ cors }) allows.`;
 }

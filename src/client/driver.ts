@@ -60,6 +60,8 @@ export interface ConnectRequest {
  */
 export type RawRequestInit = RequestInit & {
   duplex?: "half";
+  /** Browsers' fetch field (the Workers types leave it out): whether cookies go to another origin. */
+  credentials?: "include" | "omit";
   /** The Request the body is that of, when it came in one: Node would send its stream without a length, so it is read there. */
   bodyOf?: Request;
 };

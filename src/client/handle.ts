@@ -176,6 +176,10 @@ function requestInit(base: Request | undefined, init: RequestInit | Request | un
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? undefined : init?.redirect,
   };
+  // Cookies go cross-origin only when asked (`credentials: "include"`), in the init or a Request.
+  type WithCredentials = { credentials?: string };
+  const credentials = ((init instanceof Request ? init : over) as WithCredentials).credentials ?? (from as WithCredentials | undefined)?.credentials;
+  if (credentials === "include" || credentials === "omit") result.credentials = credentials;
   if (result.body instanceof ReadableStream) {
     result.duplex = "half";
     if (bodyOf) result.bodyOf = bodyOf;

@@ -65,7 +65,7 @@ function unreachable(request: ProtocolRequest<unknown>, error: unknown): unknown
   const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
   return new ActorError(
     "connection_failed",
-    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`,
+    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`,
   );
 }
 

@@ -71,6 +71,25 @@ describe("handle.fetch() from Node", () => {
     expect(JSON.parse(String(headers["x-rivetkit-conn-params"]))).toEqual({ name: "Zoë 🚀" });
   });
 
+  it("passes credentials on when asked, in an init or a Request, so a browser sends the page's cookies; leaves the default alone", async () => {
+    const asked: (string | undefined)[] = [];
+    const client = createClient(endpoint, {
+      fetch: (input, init) => {
+        asked.push((init as { credentials?: string } | undefined)?.credentials);
+        return fetch(input, init);
+      },
+    });
+    const handle = client.store.getOrCreate("k");
+    // Cast: this project's fetch types are the Workers', which leave `credentials` out.
+    const including = { credentials: "include" } as RequestInit;
+    await (await handle.fetch("/a", including)).text();
+    await (await handle.fetch(new Request(`${endpoint}/b`, including))).text();
+    await (await handle.fetch("/c", { credentials: "omit" } as RequestInit)).text();
+    await (await handle.fetch("/d")).text();
+    await (await handle.fetch(new Request(`${endpoint}/e`))).text();
+    expect(asked).toEqual(["include", "include", "omit", undefined, undefined]);
+  });
+
   it("keeps dot segments inside the actor's raw path", async () => {
     seen.length = 0;
     await (await createClient(endpoint).store.getOrCreate("k").fetch("../../destroy", { method: "POST" })).text();

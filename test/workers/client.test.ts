@@ -83,6 +83,14 @@ describe("client handles", () => {
     expect(((await (await testClient().inspector.get(key).fetch("/read")).json()) as { hits: number }).hits).toBe(3);
   });
 
+  it("a raw fetch asking for credentials works from a Worker, through the Worker and straight to the object", async () => {
+    const key = uniqueKey();
+    for (const handle of [testClient().inspector.getOrCreate(key), registry.createServer().client.inspector.getOrCreate(key)]) {
+      const init = { credentials: "include" } as RequestInit;
+      expect((await handle.fetch("/read", init)).status).toBe(200);
+    }
+  });
+
   it("a fetch with a WebSocket Upgrade header is refused with invalid_request pointing at websocket(), from the Worker too", async () => {
     const key = uniqueKey();
     for (const handle of [testClient().inspector.getOrCreate(key), registry.createServer().client.inspector.getOrCreate(key)]) {

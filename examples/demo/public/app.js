@@ -682,7 +682,7 @@ function messageTooLong(action, bytes) {
 }
 function closedBeforeOpen(reason) {
   const how = reason ? ` (${reason.code}${reason.reason ? ` ${reason.reason}` : ""})` : "";
-  return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin is not one setup({ cors }) allows.`;
+  return `The connection ended before it opened${how}: the Worker is unreachable, the network is down, or (in a browser) the page's origin or a header given to createClient({ headers }) is not one setup({ cors }) allows.`;
 }
 
 // src/client/network-back.ts
@@ -1203,6 +1203,8 @@ function requestInit(base, init) {
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? void 0 : init?.redirect
   };
+  const credentials = (init instanceof Request ? init : over).credentials ?? from?.credentials;
+  if (credentials === "include" || credentials === "omit") result.credentials = credentials;
   if (result.body instanceof ReadableStream) {
     result.duplex = "half";
     if (bodyOf) result.bodyOf = bodyOf;
@@ -1313,7 +1315,7 @@ function unreachable(request, error) {
   const cause = error instanceof Error ? error.cause?.message ?? error.message : String(error);
   return new ActorError(
     "connection_failed",
-    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
+    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
   );
 }
 function inBrowser() {
@@ -2065,6 +2067,7 @@ var HttpClientDriver = class {
     const headers = new Headers(raw.headers);
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
     const init = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
+    if (raw.credentials) init.credentials = raw.credentials;
     if (raw.body instanceof ReadableStream) {
       if (raw.bodyOf && isNode()) {
         init.body = await raw.bodyOf.arrayBuffer();
