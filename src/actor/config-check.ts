@@ -66,7 +66,7 @@ const RIVETKIT_NAMES: Record<string, string> = {
   connectionLivenessInterval: "the runtime tracks a connection's socket itself; there is no liveness interval to set",
   onStop:
     "a Durable Object leaves memory without a stop signal, so there is no stop hook; state is saved after every handler, and onDestroy runs when the actor is destroyed",
-  types: "actorflare infers the actor's types from its config: annotate createState's input, the params of onBeforeConnect and the actions' arguments instead",
+  types: "actorflare infers the actor's types from its config: annotate createState's input, the hooks' params and the actions' arguments instead",
   stateSaveInterval: "state changes are saved before each handler answers (c.saveState() for work outside a handler), so there is no save interval",
   onStopTimeout: "there is no stop hook to time (a Durable Object leaves memory without notice); options.actionTimeout bounds onDestroy",
   onDestroyTimeout: "options.actionTimeout bounds onDestroy",

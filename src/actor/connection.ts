@@ -44,8 +44,8 @@ export interface ConnectionRecord {
 
 /**
  * One client connection to an actor: `c.conn` in actions, a value of `c.conns`. `CS` types its
- * state, `P` its params (as the actor's `onBeforeConnect` or `createConnState` annotates them),
- * `A` what `onAuth` returned for it.
+ * state, `P` its params (as the actor's hooks annotate them, ConnParamsOf), `A` what `onAuth`
+ * returned for it.
  */
 export class Connection<CS = unknown, P = unknown, A = unknown> {
   /** The conn params the client sent; when it sent none, `null` over HTTP and SSE and `undefined` over WebSocket, as in RivetKit 2.0. */
