@@ -42,8 +42,8 @@ export function refused(code: string, { open, everOpened }: Standing): boolean {
 export function refusedAtOpen(failure: ActorError, standing: Standing): boolean {
   const { code } = failure;
   if (code === "websocket_unavailable") return true;
-  if (code === "http_error") return isForeignNotFound(failure) && !standing.everOpened;
-  return code !== "connection_failed" && refused(code, standing);
+  if (code === "connection_failed" || (code === "http_error" && !isForeignNotFound(failure))) return false;
+  return refused(code, standing);
 }
 
 /** Whether an error says the actor the connection was open to is gone: destroyed, or not found on a reconnect. */

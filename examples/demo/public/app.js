@@ -661,8 +661,8 @@ function refused(code, { open, everOpened }) {
 function refusedAtOpen(failure, standing) {
   const { code } = failure;
   if (code === "websocket_unavailable") return true;
-  if (code === "http_error") return isForeignNotFound(failure) && !standing.everOpened;
-  return code !== "connection_failed" && refused(code, standing);
+  if (code === "connection_failed" || code === "http_error" && !isForeignNotFound(failure)) return false;
+  return refused(code, standing);
 }
 function actorGone(code, { actorKnown }) {
   return code === DESTROYED_CLOSE.reason || code === "actor_not_found" && actorKnown;
