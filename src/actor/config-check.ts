@@ -45,6 +45,9 @@ const OPTIONS: Record<keyof ActorOptions, OptionKind> = {
   maxEventNameBytes: "positive-int",
 };
 
+/** The advice for each of RivetKit's connection-hook timeouts. */
+const UNTIMED_HOOKS = "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline";
+
 /**
  * RivetKit's names (config fields and options, of 2.0 and of later versions) that actorflare does
  * not take, mostly for want of a Durable Objects counterpart: what to write instead, so a config
@@ -72,9 +75,9 @@ const RIVETKIT_NAMES: Record<string, string> = {
   onDestroyTimeout: "options.actionTimeout bounds onDestroy",
   sleepGracePeriod: "Cloudflare decides when an idle Durable Object leaves memory; there is no grace period to set",
   waitUntilTimeout: "work passed to c.waitUntil() runs as long as the Durable Object lets it; there is no timeout to set",
-  createConnStateTimeout: "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline",
-  onBeforeConnectTimeout: "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline",
-  onConnectTimeout: "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline",
+  createConnStateTimeout: UNTIMED_HOOKS,
+  onBeforeConnectTimeout: UNTIMED_HOOKS,
+  onConnectTimeout: UNTIMED_HOOKS,
   canHibernateWebSocket:
     "raw onWebSocket sockets cannot hibernate here (the handler holds a live WebSocket); connections (actions and events) hibernate on their own",
   maxQueueSize: "actorflare has no queues (handle.send()): call an action, or schedule one with c.schedule.after(...)",
