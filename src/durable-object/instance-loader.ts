@@ -32,7 +32,8 @@ export interface LoaderHooks {
  * The one actor instance of a Durable Object, per wake: loaded from storage (or created, when
  * the target allows), its connections rebuilt, its alarm re-armed and `onStart` run, before the
  * first request sees it. One load at a time; a failed load (or onStart) is retried by the next
- * request. A creation is recorded in the actor index: pending before it, settled after.
+ * request. A creation is recorded in the actor index before it, as a pending entry; the first
+ * listing that reads the entry asks the actor and settles it (docs/architecture.md §8).
  */
 export class InstanceLoader {
   #instance: ActorInstance | undefined;
@@ -125,7 +126,7 @@ export class InstanceLoader {
 
   async #loadOrCreate(target: ActorTarget): Promise<ActorInstance> {
     let instance = this.#instance;
-    let created: { key: string[]; token: string } | undefined;
+    let created = false;
     if (!instance) {
       const meta = this.#storage.readMeta();
       const host: ActorHost = {
@@ -159,7 +160,9 @@ export class InstanceLoader {
           void this.#hooks.index.settle(fresh.key, token, false);
           throw error;
         }
-        created = { key: fresh.key, token };
+        // The entry stays pending: settling it here would cost every creation a second call to
+        // the index, which a listing makes only for the actors it reads (and only once).
+        created = true;
       }
       this.#instance = instance;
     }
@@ -168,9 +171,6 @@ export class InstanceLoader {
       await instance.start();
     } catch (error) {
       throw this.#wakeFailed(error);
-    } finally {
-      // In the background: until it lands, listings ask the actor, which answers once this load is over.
-      if (created) void this.#hooks.index.settle(created.key, created.token, true);
     }
     this.#failure = undefined;
     this.#hooks.changed?.();

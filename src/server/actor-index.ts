@@ -2,9 +2,10 @@
  * The actor index: which actors of one name exist, for listings. Durable Objects cannot be
  * listed from a Worker, so each actor records itself in one of INDEX_SHARDS index objects of its
  * own namespace (server/object-names.ts), by a hash of its key. docs/architecture.md §8 explains
- * the design: an entry is written *pending* before the actor is created or destroyed, and settled
- * after; a listing asks the actor itself about a pending entry, so a crash between the two steps
- * leaves neither a lost actor nor a phantom one.
+ * the design: an entry is written *pending* before the actor is created or destroyed; a destroy
+ * settles it after, a creation leaves that to the first listing. A listing asks the actor itself
+ * about a pending entry, so a crash between the two steps leaves neither a lost actor nor a
+ * phantom one.
  */
 
 /** What the index keeps about one actor. */

@@ -6,9 +6,10 @@ import { indexShardName, indexShardOf, keyToName } from "../../src/server/object
 import { hooks } from "./destroy-actors";
 import { call, errorBody, rejection, testClient, uniqueKey } from "./helpers";
 
-// Listing: `client.<name>.list()` pages through the actor index (server/actor-index.ts), which
-// each actor writes pending before it is created or destroyed and settles after, so a crash
-// between the two leaves no lost and no phantom entry.
+// Listing: `client.<name>.list()` pages through the actor index (server/actor-index.ts), where
+// each actor writes its entry pending before it is created or destroyed. A destroy settles it
+// after; a creation leaves that to the first listing, which asks the actor. So a crash between
+// the two steps leaves no lost and no phantom entry.
 
 const client = testClient();
 const admin = { params: { role: "admin" } };
@@ -105,7 +106,7 @@ describe("listing actors", () => {
     const shardId = shardStub(key).id.toString();
     expect((await rejection(client.doomed.getForId(shardId).read())).code).toBe("actor_not_found");
     expect((await rejection(client.doomed.getForId(shardId, admin).destroy())).code).toBe("actor_not_found");
-    expect(await indexRow(key)).toEqual({ id, pending: false });
+    expect((await indexRow(key))?.id).toBe(id);
   });
 
   it("a pending entry of an actor that was never created (a crash before the creation) is never listed, and is deleted", async () => {
@@ -116,6 +117,16 @@ describe("listing actors", () => {
     expect((await listAll(key)).actors).toEqual([]);
     expect(await indexRow(key)).toBeUndefined();
     expect((await rejection(client.doomed.get([key]).read())).code).toBe("actor_not_found");
+  });
+
+  it("a new actor's entry stays pending until the first listing asks the actor, which settles it", async () => {
+    const key = uniqueKey("fresh");
+    const id = await (await client.doomed.create([key])).resolve();
+    expect(await indexRow(key)).toEqual({ id, pending: true });
+    expect((await listAll(key)).actors.map((actor) => actor.id)).toEqual([id]);
+    expect(await indexRow(key)).toEqual({ id, pending: false });
+    // Settled, it is listed the same way.
+    expect((await listAll(key)).actors.map((actor) => actor.id)).toEqual([id]);
   });
 
   it("a pending entry of an actor that exists (a crash before the entry was settled) is listed, and settled", async () => {
