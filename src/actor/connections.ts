@@ -62,7 +62,11 @@ export class Connections {
     this.#instance.gate.enter();
     try {
       await config.onBeforeConnect?.(c, hookOptions, options.params);
-      const state = config.createConnState ? await config.createConnState(c, hookOptions, options.params) : structuredClone(config.connState);
+      const state = config.createConnState
+        ? await config.createConnState(c, hookOptions, options.params)
+        : config.connState === undefined
+          ? undefined
+          : structuredClone(config.connState);
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
       if (ephemeral) this.#ephemeral.add(conn);
       else {
@@ -98,7 +102,8 @@ export class Connections {
 
   /** Removes a connection and runs onDisconnect. Called again, it waits for the same onDisconnect. */
   close(conn: Connection): Promise<void> {
-    if (this.#vanished.has(conn.id)) return Promise.resolve();
+    // An HTTP action's connection never needs its id (made on first read): it is never listed or stored.
+    if (!this.#ephemeral.has(conn) && this.#vanished.has(conn.id)) return Promise.resolve();
     let closing = this.#closed.get(conn);
     if (!closing) {
       closing = this.#disconnected(conn);
@@ -129,8 +134,10 @@ export class Connections {
   }
 
   async #disconnected(conn: Connection): Promise<void> {
-    if (this.#open.delete(conn.id)) this.#instance.noteChange();
-    if (!this.#ephemeral.has(conn)) this.#unenroll(conn.id);
+    if (!this.#ephemeral.has(conn)) {
+      if (this.#open.delete(conn.id)) this.#instance.noteChange();
+      this.#unenroll(conn.id);
+    }
     try {
       await this.#instance.definition.config.onDisconnect?.(this.#instance.context, conn);
     } catch (error) {
