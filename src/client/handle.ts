@@ -128,6 +128,15 @@ const NOT_ACTION_NAMES = ["then", "toJSON", "asymmetricMatch", "$$typeof"] as co
 const NOT_ACTIONS: ReadonlySet<string> = new Set(NOT_ACTION_NAMES);
 
 /**
+ * Where an action of this name cannot be called as a method, because a member of the handle or
+ * of a connection (or of every object) answers to it; empty when it can be called on both.
+ */
+export function actionShadowedOn(name: string): ("handle" | "connection")[] {
+  const hidden = (prototype: object) => name in prototype || NOT_ACTIONS.has(name);
+  return [...(hidden(ActorHandleBase.prototype) ? ["handle" as const] : []), ...(hidden(ActorConnectionBase.prototype) ? ["connection" as const] : [])];
+}
+
+/**
  * Exposes every unknown property as an action call, so `handle.increment(5)` works. Own
  * members win, and the names above stay undefined.
  */

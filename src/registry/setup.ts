@@ -3,6 +3,7 @@ import { validateActorConfig } from "../actor/config-check";
 import { isActorDefinition } from "../actor/definition";
 import { nearestName } from "../actor/nearest-name";
 import { clientForDriver, RESERVED_ACTOR_NAMES, type Client } from "../client/client";
+import { actionShadowedOn } from "../client/handle";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { checkInspectorOptions, InspectorGate, type InspectorOptions } from "../inspector/auth";
 import { inspectorRoutes } from "../inspector/routes";
@@ -151,6 +152,7 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
       throw new Error(`setup({ use }): '${name}' is not an actor definition. Wrap its config in actor({ ... }).`);
     }
     validateActorConfig(definition.config, name);
+    warnShadowedActions(name, definition.config.actions);
   }
   for (const [name, binding] of Object.entries(options.bindings ?? {})) {
     if (!names.includes(name)) {
@@ -163,4 +165,20 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
     }
   }
   return new Registry(options);
+}
+
+/**
+ * An action named like a member of the client's handle or connection (`connect`, `fetch`, `on`,
+ * ...) cannot be called as `handle.<name>()`: the member answers. Still callable, so a warning
+ * rather than an error; TypeScript already leaves such an action out of the typed methods.
+ */
+function warnShadowedActions(actor: string, actions: Record<string, unknown> | undefined): void {
+  for (const action of Object.keys(actions ?? {})) {
+    const shadowed = actionShadowedOn(action);
+    if (shadowed.length === 0) continue;
+    const where = shadowed.map((on) => `${on}.${action}()`).join(" and ");
+    console.warn(
+      `[actorflare] actor '${actor}': the action '${action}' cannot be called as ${where} from a client, because that is the client's own member. Call it as ${shadowed[0]}.action("${action}", args), or rename the action.`,
+    );
+  }
 }

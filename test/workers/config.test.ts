@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { actor, ActorConfigError, setup } from "../../src/index";
 import { optionsOf } from "../../src/actor/options";
 import { rejection, testClient, uniqueKey } from "./helpers";
@@ -73,6 +73,21 @@ describe("actor() and setup() check the config at module load", () => {
     expect(() => actor(config as never)).toThrow(ActorConfigError);
     expect(() => actor(config as never)).toThrow(advice);
     expect(() => actor(config as never)).toThrow(`'${field.replace("options.", "")}'`);
+  });
+
+  it("setup() warns about an action a client cannot call as a method", () => {
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const named = actor({ state: {}, actions: { connect: () => "connect", on: () => "on", toString: () => "toString", increment: () => 1 } });
+      setup({ use: { named } });
+      const warned = warnings.mock.calls.map((call) => String(call[0]));
+      expect(warned).toHaveLength(3);
+      expect(warned[0]).toMatch(/actor 'named': the action 'connect' cannot be called as handle\.connect\(\) from a client.*handle\.action\("connect", args\)/);
+      expect(warned[1]).toMatch(/the action 'on' cannot be called as connection\.on\(\) from a client.*connection\.action\("on", args\)/);
+      expect(warned[2]).toMatch(/the action 'toString' cannot be called as handle\.toString\(\) and connection\.toString\(\)/);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it("setup() names the actor whose definition is wrong", () => {
