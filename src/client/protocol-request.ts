@@ -28,8 +28,12 @@ export async function protocolRequest<T>(fetchFn: typeof fetch, request: Protoco
     const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal }).catch((error: unknown) => {
       throw unreachable(request, error);
     });
-    if (!response.ok || response.redirected) throw await errorFromResponse(response);
-    return request.read(response);
+    try {
+      if (!response.ok || response.redirected) throw await errorFromResponse(response);
+      return await request.read(response);
+    } catch (error) {
+      throw brokenOff(request, error);
+    }
   };
   if (request.timeout === undefined) return attempt();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,13 +63,29 @@ function timedOut(request: ProtocolRequest<unknown>): ActorError {
   );
 }
 
+/**
+ * What reading an answer rejects with when it breaks off after its head (the server stopped or
+ * the connection dropped partway through; Node says "terminated"): the request reached the
+ * server, so the call may have run.
+ */
+function brokenOff(request: ProtocolRequest<unknown>, error: unknown): unknown {
+  if (error instanceof ActorError || (error instanceof Error && error.name === "AbortError")) return error;
+  return new ActorError(
+    "connection_lost",
+    `${request.what}: the answer from ${request.url} broke off partway (${describeCause(error)}): the server stopped or the connection dropped. The request had reached the server, so the call may or may not have run.`,
+  );
+}
+
+function describeCause(error: unknown): string {
+  return error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+}
+
 /** What `fetch` rejects with when no answer came at all (refused, reset, no route): a TypeError without a code. */
 function unreachable(request: ProtocolRequest<unknown>, error: unknown): unknown {
   if (error instanceof ActorError || (error instanceof Error && error.name === "AbortError")) return error;
-  const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
   return new ActorError(
     "connection_failed",
-    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`,
+    `${request.what} could not reach ${request.url} (${describeCause(error)}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`,
   );
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ActorError, createClient, type ActorHandle, type ClientOptions } from "../../src/client/index";
-import { startAnswering, startHalfAnswering, startRedirecting, startSilent, type TestServer } from "./hostile-servers";
+import { startAnswering, startDyingHalfway, startHalfAnswering, startRedirecting, startSilent, type TestServer } from "./hostile-servers";
 
 // actorflare's client from Node against endpoints that answer badly: one that redirects every
 // request to another origin (which must get neither the conn params nor the query), one that
@@ -191,6 +191,21 @@ describe.each([
     expect(Date.now() - started).toBeGreaterThanOrEqual(ACTION_TIMEOUT_MS - 50);
     expect(errors[0].message).toContain(`${ACTION_TIMEOUT_MS} ms`);
     expect(errors[0].message).toContain("increment");
+  });
+});
+
+describe("an endpoint that drops the connection halfway through its answer", () => {
+  it("every call fails with connection_lost, saying it may have run", async () => {
+    const server = await start(startDyingHalfway());
+    const actor = client(server.url).counter;
+    const handle = actor.getOrCreate(["k"], { params: PARAMS }) as ActorHandle;
+    const calls = [() => handle.action("increment", [1]), () => handle.resolve(), () => actor.list(), () => handle.destroy(), () => actor.create(["k"])];
+    for (const call of calls) {
+      const error = await expectActorError(call(), "connection_lost");
+      expect(error.message).toContain(server.url);
+      expect(error.message).toContain("may or may not have run");
+    }
+    expect(server.seen).toHaveLength(calls.length);
   });
 });
 

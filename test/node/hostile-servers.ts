@@ -84,3 +84,12 @@ export function startHalfAnswering(): Promise<TestServer> {
     response.write('{"o":');
   });
 }
+
+/** Answers every request with a 200 JSON head and the first bytes of its body, then drops the connection (a server killed mid-answer). */
+export function startDyingHalfway(): Promise<TestServer> {
+  return startServer((request, response) => {
+    request.resume();
+    response.writeHead(200, { "content-type": "application/json", "content-length": "64" });
+    response.write('{"o":', () => request.socket.destroy());
+  });
+}

@@ -1284,8 +1284,12 @@ async function protocolRequest(fetchFn, request) {
     const response = await fetchFn(request.url, { ...request.init, redirect: "manual", signal: abort.signal }).catch((error) => {
       throw unreachable(request, error);
     });
-    if (!response.ok || response.redirected) throw await errorFromResponse(response);
-    return request.read(response);
+    try {
+      if (!response.ok || response.redirected) throw await errorFromResponse(response);
+      return await request.read(response);
+    } catch (error) {
+      throw brokenOff(request, error);
+    }
   };
   if (request.timeout === void 0) return attempt();
   let timer;
@@ -1310,12 +1314,21 @@ function timedOut(request) {
     `${request.what} got no answer from ${request.url} within ${request.timeout} ms (the client's actionTimeout): the server is unreachable, slow, or stopped partway through its answer.${request.afterTimeout ? ` ${request.afterTimeout}` : ""}`
   );
 }
+function brokenOff(request, error) {
+  if (error instanceof ActorError || error instanceof Error && error.name === "AbortError") return error;
+  return new ActorError(
+    "connection_lost",
+    `${request.what}: the answer from ${request.url} broke off partway (${describeCause(error)}): the server stopped or the connection dropped. The request had reached the server, so the call may or may not have run.`
+  );
+}
+function describeCause(error) {
+  return error instanceof Error ? error.cause?.message ?? error.message : String(error);
+}
 function unreachable(request, error) {
   if (error instanceof ActorError || error instanceof Error && error.name === "AbortError") return error;
-  const cause = error instanceof Error ? error.cause?.message ?? error.message : String(error);
   return new ActorError(
     "connection_failed",
-    `${request.what} could not reach ${request.url} (${cause}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
+    `${request.what} could not reach ${request.url} (${describeCause(error)}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
   );
 }
 function inBrowser() {
