@@ -132,8 +132,15 @@ const NOT_ACTIONS: ReadonlySet<string> = new Set(NOT_ACTION_NAMES);
  * of a connection (or of every object) answers to it; empty when it can be called on both.
  */
 export function actionShadowedOn(name: string): ("handle" | "connection")[] {
-  const hidden = (prototype: object) => name in prototype || NOT_ACTIONS.has(name);
-  return [...(hidden(ActorHandleBase.prototype) ? ["handle" as const] : []), ...(hidden(ActorConnectionBase.prototype) ? ["connection" as const] : [])];
+  return [
+    ...(isNotAction(ActorHandleBase.prototype, name) ? ["handle" as const] : []),
+    ...(isNotAction(ActorConnectionBase.prototype, name) ? ["connection" as const] : []),
+  ];
+}
+
+/** Whether `name` on `target` reads a member (its own, its class's, every object's) or a name that is never an action. */
+function isNotAction(target: object, name: string): boolean {
+  return name in target || NOT_ACTIONS.has(name);
 }
 
 /**
@@ -143,7 +150,7 @@ export function actionShadowedOn(name: string): ("handle" | "connection")[] {
 export function withActionMethods<T extends object>(target: T, call: (name: string, args: unknown[]) => Promise<unknown>): T {
   return new Proxy(target, {
     get(object, property) {
-      if (typeof property !== "string" || property in object || NOT_ACTIONS.has(property)) {
+      if (typeof property !== "string" || isNotAction(object, property)) {
         const value = Reflect.get(object, property, object);
         return typeof value === "function" ? value.bind(object) : value;
       }

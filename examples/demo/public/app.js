@@ -1170,10 +1170,13 @@ var ActorHandleBase = class {
 };
 var NOT_ACTION_NAMES = ["then", "toJSON", "asymmetricMatch", "$$typeof"];
 var NOT_ACTIONS = new Set(NOT_ACTION_NAMES);
+function isNotAction(target, name) {
+  return name in target || NOT_ACTIONS.has(name);
+}
 function withActionMethods(target, call) {
   return new Proxy(target, {
     get(object, property) {
-      if (typeof property !== "string" || property in object || NOT_ACTIONS.has(property)) {
+      if (typeof property !== "string" || isNotAction(object, property)) {
         const value = Reflect.get(object, property, object);
         return typeof value === "function" ? value.bind(object) : value;
       }
