@@ -69,11 +69,16 @@ function timedOut(request: ProtocolRequest<unknown>): ActorError {
  * server, so the call may have run.
  */
 function brokenOff(request: ProtocolRequest<unknown>, error: unknown): unknown {
-  if (error instanceof ActorError || (error instanceof Error && error.name === "AbortError")) return error;
+  if (alreadyExplained(error)) return error;
   return new ActorError(
     "connection_lost",
     `${request.what}: the answer from ${request.url} broke off partway (${describeCause(error)}): the server stopped or the connection dropped. The request had reached the server, so the call may or may not have run.`,
   );
+}
+
+/** Our own errors, and the abort of a call's deadline (which `timedOut` explains), go on as they are. */
+function alreadyExplained(error: unknown): boolean {
+  return error instanceof ActorError || (error instanceof Error && error.name === "AbortError");
 }
 
 function describeCause(error: unknown): string {
@@ -82,7 +87,7 @@ function describeCause(error: unknown): string {
 
 /** What `fetch` rejects with when no answer came at all (refused, reset, no route): a TypeError without a code. */
 function unreachable(request: ProtocolRequest<unknown>, error: unknown): unknown {
-  if (error instanceof ActorError || (error instanceof Error && error.name === "AbortError")) return error;
+  if (alreadyExplained(error)) return error;
   return new ActorError(
     "connection_failed",
     `${request.what} could not reach ${request.url} (${describeCause(error)}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`,

@@ -1318,17 +1318,20 @@ function timedOut(request) {
   );
 }
 function brokenOff(request, error) {
-  if (error instanceof ActorError || error instanceof Error && error.name === "AbortError") return error;
+  if (alreadyExplained(error)) return error;
   return new ActorError(
     "connection_lost",
     `${request.what}: the answer from ${request.url} broke off partway (${describeCause(error)}): the server stopped or the connection dropped. The request had reached the server, so the call may or may not have run.`
   );
 }
+function alreadyExplained(error) {
+  return error instanceof ActorError || error instanceof Error && error.name === "AbortError";
+}
 function describeCause(error) {
   return error instanceof Error ? error.cause?.message ?? error.message : String(error);
 }
 function unreachable(request, error) {
-  if (error instanceof ActorError || error instanceof Error && error.name === "AbortError") return error;
+  if (alreadyExplained(error)) return error;
   return new ActorError(
     "connection_failed",
     `${request.what} could not reach ${request.url} (${describeCause(error)}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
