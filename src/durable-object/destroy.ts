@@ -97,5 +97,5 @@ async function deleteActor({ ctx, life, index, renew }: DestructionBase, meta: A
     await ctx.storage.deleteAll();
     renew();
   });
-  await index.settle(meta.key, token, false);
+  await index.settleGone(meta.key, token);
 }

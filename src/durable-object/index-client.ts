@@ -33,12 +33,13 @@ export class IndexClient {
   }
 
   /**
-   * Settles a pending entry after the change: kept if the actor exists, deleted if not. Never
-   * rejects: if the shard cannot be reached the entry stays pending, and listings ask the actor.
+   * Settles a pending entry after a change that left no actor (a destroy, a failed creation): the
+   * entry is deleted. A creation that succeeds leaves its entry for the first listing to settle.
+   * Never rejects: if the shard cannot be reached the entry stays pending, and listings ask the actor.
    */
-  async settle(key: string[], token: string, exists: boolean): Promise<void> {
+  async settleGone(key: string[], token: string): Promise<void> {
     try {
-      await this.#call(key, (shard) => shard.indexSettle(key, token, exists));
+      await this.#call(key, (shard) => shard.indexSettle(key, token, false));
     } catch (error) {
       this.#log("the actor index entry stays pending (listings will ask the actor):", error);
     }

@@ -157,7 +157,7 @@ export class InstanceLoader {
           instance = await ActorInstance.create(host, fresh, target.input);
         } catch (error) {
           await this.#hooks.discard().catch((cleanup: unknown) => this.#hooks.log("what a failed creation stored could not be deleted:", cleanup));
-          void this.#hooks.index.settle(fresh.key, token, false);
+          void this.#hooks.index.settleGone(fresh.key, token);
           throw error;
         }
         // The entry stays pending: settling it here would cost every creation a second call to
