@@ -2,7 +2,7 @@ import { backoffDelay } from "../protocol/backoff";
 import type { Encoding } from "../protocol/encoding";
 import { DESTROYED_CLOSE, type ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
-import type { ClientDriver, ClientTransport, TransportKind } from "./driver";
+import { ATTEMPT_TIMED_OUT, type ClientDriver, type ClientTransport, type TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
 import { actorGone, closedBeforeOpen, MESSAGE_FAULTS, refused, refusedAtOpen, START_FAULTS, type Standing } from "./connection-faults";
@@ -201,7 +201,7 @@ export class ActorConnectionBase {
     clearTimeout(this.#openDeadline);
     this.#openDeadline = setTimeout(() => {
       if (!current() || this.#open) return;
-      attempt.abort();
+      attempt.abort(ATTEMPT_TIMED_OUT);
       this.#generation++;
       this.#transport?.close();
       this.#transport = undefined;

@@ -47,12 +47,16 @@ export interface ConnectRequest {
    */
   subscriptions?: (() => string[]) | undefined;
   /**
-   * Abandons the attempt while it opens (it took too long, or the connection was disposed): its
-   * socket is closed at once. A browser opens one WebSocket at a time per host, so an attempt
-   * left hanging would hold up every later one.
+   * Abandons the attempt while it opens. With `ATTEMPT_TIMED_OUT` as reason the network is
+   * presumed dead and the socket is cut at once: a browser opens one WebSocket at a time per
+   * host, so an attempt left hanging would hold up every later one. Otherwise (a dispose) a
+   * socket still in its handshake is closed cleanly once it opens (transports.ts, `abandonOpening`).
    */
   signal?: AbortSignal | undefined;
 }
+
+/** The abort reason of an attempt that did not open within the client's connectionTimeout. */
+export const ATTEMPT_TIMED_OUT = "attempt_timed_out";
 
 /**
  * A raw request as the caller gave it. Its body stays what the caller passed (a string, bytes, a

@@ -5,13 +5,21 @@ import type { ActorQuery } from "../protocol/query";
 import { buildProtocols } from "../protocol/subprotocols";
 import type { ActorListPage } from "../protocol/actor-list";
 import type { HeartbeatOptions } from "./liveness";
-import type { ClientDriver, ClientTransport, ConnectRequest, ListPageRequest, RawRequestInit, TransportHandlers } from "./driver";
+import {
+  ATTEMPT_TIMED_OUT,
+  type ClientDriver,
+  type ClientTransport,
+  type ConnectRequest,
+  type ListPageRequest,
+  type RawRequestInit,
+  type TransportHandlers,
+} from "./driver";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ACTION_ANSWER, DESTROY_ANSWER, LIST_ANSWER, readAnswer, RESOLVE_ANSWER } from "./answers";
 import { wireArguments } from "./arguments";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
 import { protocolRequest, withoutRedirects } from "./protocol-request";
-import { closeDead, sseTransport, webSocketTransport } from "./transports";
+import { abandonOpening, closeDead, sseTransport, webSocketTransport } from "./transports";
 import { refusalBehindClose } from "./unopened-websocket";
 import { acceptUpgradeResponse, isNode, isWorkersRuntime, newWebSocket, openWebSocket, webSocketConstructor, type WebSocketConstructor } from "./websocket";
 
@@ -191,6 +199,7 @@ export class HttpClientDriver implements ClientDriver {
     const socket = newWebSocket(Ctor, url.replace(/^http/, "ws") + subscriptions, offered, this.#headers);
     // A close before the socket opened is reported by rejecting, with its reason when a GET finds one.
     let opened = false;
+    let abandoned = false;
     const transport = webSocketTransport(
       socket,
       request.encoding,
@@ -202,12 +211,14 @@ export class HttpClientDriver implements ClientDriver {
     );
     // Set in the open event itself: a close right after it must reach the connection.
     const opening = new Promise<boolean>((resolve) => {
-      socket.addEventListener("open", () => resolve((opened = true)));
+      socket.addEventListener("open", () => resolve((opened = !abandoned)));
       socket.addEventListener("close", () => resolve(false));
       request.signal?.addEventListener("abort", () => {
         if (opened) return;
+        abandoned = true;
         resolve(false);
-        closeDead(socket);
+        if (request.signal?.reason === ATTEMPT_TIMED_OUT) closeDead(socket);
+        else abandonOpening(socket, transport.close);
       });
     });
     if (await opening) return transport;

@@ -107,6 +107,27 @@ export function closeDead(socket: WebSocket): void {
   else socket.close(1000, "heartbeat timed out");
 }
 
+/** How long a socket given up in its handshake may take to open and be closed cleanly before it is cut. */
+const ABANDONED_HANDSHAKE_MS = 2_000;
+
+/**
+ * Gives up a socket that is still in its handshake, which the server may already have accepted.
+ * Closing it now would drop the TCP connection without a close frame, and something in between
+ * (a dev server's proxy) may not pass that on: the server would keep a connection whose client
+ * left, and browsers warn of a socket "closed before the connection is established". So it is
+ * closed with `close` (a clean 1000) once it opens, and cut only if it has not opened soon.
+ */
+export function abandonOpening(socket: WebSocket, close: () => void): void {
+  const cut = setTimeout(() => closeDead(socket), ABANDONED_HANDSHAKE_MS);
+  (cut as { unref?: () => void }).unref?.();
+  const settled = () => clearTimeout(cut);
+  socket.addEventListener("open", () => {
+    settled();
+    close();
+  });
+  socket.addEventListener("close", settled);
+}
+
 /** WebSocket's OPEN, spelled out: Node 20 has no global WebSocket to read it from. */
 const OPEN = 1;
 const PING = "ping";

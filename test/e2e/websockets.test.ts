@@ -5,7 +5,8 @@ import { problemsOf, unique, useDemoInChromium } from "./browser";
 /**
  * WebSockets from Chromium's own WebSocket against the demo worker under `wrangler dev`: a plain
  * `close()` is answered at once, and `handle.websocket()` hands the actor's welcome to
- * `onmessage` or to a listener, whenever the caller sets it.
+ * `onmessage` or to a listener, whenever the caller sets it; a connection disposed while its socket
+ * opens closes it cleanly.
  */
 
 const demo = useDemoInChromium();
@@ -138,6 +139,49 @@ describe("handle.websocket() in Chromium", () => {
     expect(JSON.parse(result.first[0]!)).toMatchObject({ type: "welcome" });
     expect(result.first.slice(1)).toEqual(["after"]);
     expect(result.late).toEqual(["after"]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("a connection disposed while its WebSocket opens, in Chromium", () => {
+  // Closing a socket still in its handshake drops it without a close frame: Chromium logs "closed
+  // before the connection is established", and a proxy in between (a dev server's) may never tell
+  // the server, which then keeps a connection whose client left. The client waits for the open
+  // and closes with 1000 instead. The page's WebSocket disposes the connection in a microtask
+  // after it is made, before the open event can arrive (that needs a task of its own).
+  it("is closed cleanly with 1000 once it opens, and Chromium logs nothing", async () => {
+    const { page, problems } = await openDemo();
+    const result = await page.evaluate(async (key) => {
+      interface Conn {
+        dispose(): Promise<void>;
+      }
+      let conn: Conn | undefined;
+      let stateAtDispose = -1;
+      let closed!: Promise<{ code: number; reason: string; wasClean: boolean }>;
+      class DisposedWhileOpening extends WebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          closed = new Promise((resolve) => this.addEventListener("close", ({ code, reason, wasClean }) => resolve({ code, reason, wasClean })));
+          queueMicrotask(() => {
+            stateAtDispose = this.readyState;
+            void conn?.dispose();
+          });
+        }
+      }
+      const client = (globalThis as unknown as PageGlobals).actorflare.createClient({
+        endpoint: location.origin,
+        WebSocket: DisposedWhileOpening,
+      }) as unknown as {
+        counter: { getOrCreate(key: string): { connect(): Conn } };
+      };
+      conn = client.counter.getOrCreate(key).connect();
+      // The first attempt starts after this task; `closed` exists once the socket does.
+      while (stateAtDispose === -1) await new Promise((resolve) => setTimeout(resolve, 10));
+      return { stateAtDispose, close: await closed };
+    }, unique("opening"));
+    expect(result.stateAtDispose).toBe(0); // CONNECTING
+    expect(result.close).toEqual({ code: 1000, reason: "client disposed", wasClean: true });
     expect(problems).toEqual([]);
     await page.close();
   });

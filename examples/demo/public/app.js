@@ -546,6 +546,9 @@ function contentType(encoding) {
 var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
 var SUBSCRIPTIONS_PARAM = "subscriptions";
 
+// src/client/driver.ts
+var ATTEMPT_TIMED_OUT = "attempt_timed_out";
+
 // src/client/callbacks.ts
 function runCallbacks(callbacks, args, what) {
   for (const callback of [...callbacks]) {
@@ -918,7 +921,7 @@ var ActorConnectionBase = class {
     clearTimeout(this.#openDeadline);
     this.#openDeadline = setTimeout(() => {
       if (!current() || this.#open) return;
-      attempt.abort();
+      attempt.abort(ATTEMPT_TIMED_OUT);
       this.#generation++;
       this.#transport?.close();
       this.#transport = void 0;
@@ -1684,6 +1687,17 @@ function closeDead(socket) {
   if (terminate) terminate();
   else socket.close(1e3, "heartbeat timed out");
 }
+var ABANDONED_HANDSHAKE_MS = 2e3;
+function abandonOpening(socket, close) {
+  const cut = setTimeout(() => closeDead(socket), ABANDONED_HANDSHAKE_MS);
+  cut.unref?.();
+  const settled = () => clearTimeout(cut);
+  socket.addEventListener("open", () => {
+    settled();
+    close();
+  });
+  socket.addEventListener("close", settled);
+}
 var OPEN = 1;
 var PING = "ping";
 var PONG = "pong";
@@ -2167,6 +2181,7 @@ var HttpClientDriver = class {
     const Ctor = await webSocketConstructor(this.#WebSocket);
     const socket = newWebSocket(Ctor, url.replace(/^http/, "ws") + subscriptions, offered, this.#headers);
     let opened = false;
+    let abandoned = false;
     const transport = webSocketTransport(
       socket,
       request.encoding,
@@ -2177,12 +2192,14 @@ var HttpClientDriver = class {
       this.#heartbeat
     );
     const opening = new Promise((resolve) => {
-      socket.addEventListener("open", () => resolve(opened = true));
+      socket.addEventListener("open", () => resolve(opened = !abandoned));
       socket.addEventListener("close", () => resolve(false));
       request.signal?.addEventListener("abort", () => {
         if (opened) return;
+        abandoned = true;
         resolve(false);
-        closeDead(socket);
+        if (request.signal?.reason === ATTEMPT_TIMED_OUT) closeDead(socket);
+        else abandonOpening(socket, transport.close);
       });
     });
     if (await opening) return transport;
