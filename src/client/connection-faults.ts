@@ -52,10 +52,26 @@ export function actorGone(code: string, { actorKnown }: Standing): boolean {
 }
 
 /** Close reasons that say the server refused a frame (too large, undecodable, for a connection it lost). */
-export const MESSAGE_FAULTS: ReadonlySet<string> = new Set(["message_too_long", "malformed_message", "conn_not_found"]);
+const MESSAGE_FAULTS: ReadonlySet<string> = new Set(["message_too_long", "malformed_message", "conn_not_found"]);
 
 /** Close reasons that say the actor could not start: no action was running on the connection. */
-export const START_FAULTS: ReadonlySet<string> = new Set(["actor_start_failed", "migration_failed"]);
+const START_FAULTS: ReadonlySet<string> = new Set(["actor_start_failed", "migration_failed"]);
+
+type Close = { code: number; reason: string } | undefined;
+
+/** The code of a close over a frame the server refused, which no call hears: the connection reports it. */
+export function refusedMessage(close: Close): string | undefined {
+  return close && MESSAGE_FAULTS.has(close.reason) ? close.reason : undefined;
+}
+
+/** What a call in flight fails with when its connection drops: whether it ran is unknown, unless the actor could not start. */
+export function droppedCallError(close: Close): ActorError {
+  if (close && START_FAULTS.has(close.reason)) {
+    return new ActorError(close.reason, "The actor could not start, so the action did not run; the connection tries again.");
+  }
+  const refused = refusedMessage(close);
+  return new ActorError("connection_lost", `The connection dropped${refused ? ` (${refused})` : ""} before the action answered; it may or may not have run.`);
+}
 
 /**
  * After a close over a frame too large, the call to fail: the largest one sent is over the limit

@@ -5,7 +5,7 @@ import type { ActorQuery } from "../protocol/query";
 import { ATTEMPT_TIMED_OUT, type ClientDriver, type ClientTransport, type TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
 import { wireArguments } from "./arguments";
-import { actorGone, closedBeforeOpen, MESSAGE_FAULTS, refused, refusedAtOpen, START_FAULTS, type Standing } from "./connection-faults";
+import { actorGone, closedBeforeOpen, droppedCallError, refused, refusedAtOpen, refusedMessage, type Standing } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
 import { onNetworkBack } from "./network-back";
 import { type PendingCall, PendingCalls } from "./pending-calls";
@@ -35,6 +35,9 @@ export interface ConnectionClose {
 /** Reconnects wait 250 ms doubling to 30 s, half of each wait random so that clients spread out. */
 const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
 
+/** Reads a connection's query without a member an action could be named after. */
+export const CONNECTION_QUERY: unique symbol = Symbol("actorflare.connectionQuery");
+
 /**
  * A live connection to one actor: actions, events, and reconnection. It is usable at once:
  * calls made before the connection is open (or while it reconnects) wait for it, up to the
@@ -47,9 +50,6 @@ const RECONNECT_BACKOFF = { base: 250, max: 30_000, jitter: 0.5 };
  * it opens (`onAuth` or a connection hook threw). The user's callbacks cannot break it: what
  * they throw is reported (see runCallbacks) and the connection goes on.
  */
-/** Reads a connection's query without a member an action could be named after. */
-export const CONNECTION_QUERY: unique symbol = Symbol("actorflare.connectionQuery");
-
 export class ActorConnectionBase {
   readonly #driver: ClientDriver;
   readonly #query: ActorQuery;
@@ -179,14 +179,7 @@ export class ActorConnectionBase {
   /** Closes the connection for good; waiting calls fail with `connection_disposed`. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
-    this.#disposed = true;
-    this.#stopTimers();
-    this.#opening?.abort();
-    this.#open = false;
-    this.#setStatus("disposed");
-    this.#transport?.close();
-    this.#transport = undefined;
-    this.#pending.fail(() => new ActorError("connection_disposed", "The connection was disposed."), true);
+    this.#close(() => new ActorError("connection_disposed", "The connection was disposed."));
   }
 
   async #connect(): Promise<void> {
@@ -317,6 +310,11 @@ export class ActorConnectionBase {
   #end(error: ActorError): void {
     if (this.#disposed) return;
     this.#ended = error;
+    this.#close(() => error);
+  }
+
+  /** Ends the connection for good (dispose or #end): no reconnect; waiting calls fail with what `failure` makes. */
+  #close(failure: () => ActorError): void {
     this.#disposed = true;
     this.#stopTimers();
     this.#opening?.abort();
@@ -324,7 +322,7 @@ export class ActorConnectionBase {
     this.#transport?.close();
     this.#transport = undefined;
     this.#setStatus("disposed");
-    this.#pending.fail(() => error, true);
+    this.#pending.fail(failure, true);
   }
 
   #dropped(reason?: { code: number; reason: string }): void {
@@ -340,19 +338,10 @@ export class ActorConnectionBase {
     this.#open = false;
     this.#transport = undefined;
     // The server ended the socket over a message it refused: say so, since no call hears it.
-    const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : undefined;
-    if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
-    if (refusedMessage === "message_too_long") this.#pending.failLargest();
-    // The actor could not wake: nothing sent since it slept ran, and the reason is known.
-    const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : undefined;
-    const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
-    this.#pending.fail(
-      () =>
-        notStarted
-          ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.")
-          : new ActorError("connection_lost", lost),
-      false,
-    );
+    const refusedCode = refusedMessage(reason);
+    if (refusedCode) this.#emitError(new ActorError(refusedCode, `The server closed the connection over a message it refused (${refusedCode}).`));
+    if (refusedCode === "message_too_long") this.#pending.failLargest();
+    this.#pending.fail(() => droppedCallError(reason), false);
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting", reason);
     this.#reconnectTimer = setTimeout(

@@ -672,6 +672,16 @@ function actorGone(code, { actorKnown }) {
 }
 var MESSAGE_FAULTS = /* @__PURE__ */ new Set(["message_too_long", "malformed_message", "conn_not_found"]);
 var START_FAULTS = /* @__PURE__ */ new Set(["actor_start_failed", "migration_failed"]);
+function refusedMessage(close) {
+  return close && MESSAGE_FAULTS.has(close.reason) ? close.reason : void 0;
+}
+function droppedCallError(close) {
+  if (close && START_FAULTS.has(close.reason)) {
+    return new ActorError(close.reason, "The actor could not start, so the action did not run; the connection tries again.");
+  }
+  const refused2 = refusedMessage(close);
+  return new ActorError("connection_lost", `The connection dropped${refused2 ? ` (${refused2})` : ""} before the action answered; it may or may not have run.`);
+}
 function largestSent(pending) {
   let largest;
   for (const entry of pending) if (entry[1].sent && (!largest || entry[1].bytes > largest[1].bytes)) largest = entry;
@@ -903,14 +913,7 @@ var ActorConnectionBase = class {
   /** Closes the connection for good; waiting calls fail with `connection_disposed`. */
   async dispose() {
     if (this.#disposed) return;
-    this.#disposed = true;
-    this.#stopTimers();
-    this.#opening?.abort();
-    this.#open = false;
-    this.#setStatus("disposed");
-    this.#transport?.close();
-    this.#transport = void 0;
-    this.#pending.fail(() => new ActorError("connection_disposed", "The connection was disposed."), true);
+    this.#close(() => new ActorError("connection_disposed", "The connection was disposed."));
   }
   async #connect() {
     if (this.#disposed) return;
@@ -1021,6 +1024,10 @@ var ActorConnectionBase = class {
   #end(error) {
     if (this.#disposed) return;
     this.#ended = error;
+    this.#close(() => error);
+  }
+  /** Ends the connection for good (dispose or #end): no reconnect; waiting calls fail with what `failure` makes. */
+  #close(failure) {
     this.#disposed = true;
     this.#stopTimers();
     this.#opening?.abort();
@@ -1028,7 +1035,7 @@ var ActorConnectionBase = class {
     this.#transport?.close();
     this.#transport = void 0;
     this.#setStatus("disposed");
-    this.#pending.fail(() => error, true);
+    this.#pending.fail(failure, true);
   }
   #dropped(reason) {
     if (reason && actorGone(reason.reason, this.#standing)) {
@@ -1040,15 +1047,10 @@ var ActorConnectionBase = class {
     if (!this.#open) this.#lastFailure ??= new ActorError("connection_failed", closedBeforeOpen(reason));
     this.#open = false;
     this.#transport = void 0;
-    const refusedMessage = reason && MESSAGE_FAULTS.has(reason.reason) ? reason.reason : void 0;
-    if (refusedMessage) this.#emitError(new ActorError(refusedMessage, `The server closed the connection over a message it refused (${refusedMessage}).`));
-    if (refusedMessage === "message_too_long") this.#pending.failLargest();
-    const notStarted = reason && START_FAULTS.has(reason.reason) ? reason.reason : void 0;
-    const lost = `The connection dropped${refusedMessage ? ` (${refusedMessage})` : ""} before the action answered; it may or may not have run.`;
-    this.#pending.fail(
-      () => notStarted ? new ActorError(notStarted, "The actor could not start, so the action did not run; the connection tries again.") : new ActorError("connection_lost", lost),
-      false
-    );
+    const refusedCode = refusedMessage(reason);
+    if (refusedCode) this.#emitError(new ActorError(refusedCode, `The server closed the connection over a message it refused (${refusedCode}).`));
+    if (refusedCode === "message_too_long") this.#pending.failLargest();
+    this.#pending.fail(() => droppedCallError(reason), false);
     if (this.#disposed) return;
     if (this.#status === "open") this.#setStatus("reconnecting", reason);
     this.#reconnectTimer = setTimeout(
