@@ -10,6 +10,7 @@ import { nearestName } from "./nearest-name";
 
 type FieldKind = "value" | "function" | "actions" | "options" | "database" | "jurisdiction";
 type OptionKind = "positive" | "positive-int";
+type OptionRule = { kind: OptionKind; min?: number; max?: number; why?: string };
 
 const FIELDS: Record<string, FieldKind> = {
   state: "value",
@@ -35,14 +36,23 @@ const FIELDS: Record<string, FieldKind> = {
   jurisdiction: "jurisdiction",
 };
 
-/** Each option's kind; keyed by ActorOptions, so a new option fails to compile until it is here. */
-const OPTIONS: Record<keyof ActorOptions, OptionKind> = {
-  actionTimeout: "positive",
-  sseKeepAlive: "positive",
-  scheduleRetryDelay: "positive",
-  maxIncomingMessageSize: "positive-int",
-  maxSubscriptionsPerConnection: "positive-int",
-  maxEventNameBytes: "positive-int",
+/**
+ * Each option's rule: a positive number, an integer where said, and bounds where a value outside
+ * them is surely a mistake (often of unit: these are ms), with why. Keyed by ActorOptions, so a
+ * new option fails to compile until it is here.
+ */
+const OPTIONS: Record<keyof ActorOptions, OptionRule> = {
+  actionTimeout: { kind: "positive" },
+  sseKeepAlive: {
+    kind: "positive",
+    min: 50,
+    max: 15_000,
+    why: "a comment more often than every 50 ms costs the actor CPU for nothing, and a stream quiet for longer than a client's heartbeat interval (15 s by default) is taken for dead",
+  },
+  scheduleRetryDelay: { kind: "positive", max: 365 * 24 * 3_600_000, why: "a longer delay (over a year) would park a failing job for good" },
+  maxIncomingMessageSize: { kind: "positive-int" },
+  maxSubscriptionsPerConnection: { kind: "positive-int" },
+  maxEventNameBytes: { kind: "positive-int" },
 };
 
 /** The advice for each of RivetKit's connection-hook timeouts. */
@@ -151,13 +161,17 @@ function checkDatabase(db: unknown, fail: (field: string, message: string) => ne
 function checkOptions(options: unknown, fail: (field: string, message: string) => never): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) fail("options", "'options' must be an object");
   for (const [name, value] of Object.entries(options as object)) {
-    const kind = Object.hasOwn(OPTIONS, name) ? OPTIONS[name as keyof ActorOptions] : undefined;
-    if (kind === undefined) {
+    const rule = Object.hasOwn(OPTIONS, name) ? OPTIONS[name as keyof ActorOptions] : undefined;
+    if (rule === undefined) {
       fail(`options.${name}`, `unknown option '${name}'; ${rivetKitName(name) ?? spellingHint(name, OPTIONS, "ActorOptions")}`);
     }
     if (value === undefined) continue;
     if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) fail(`options.${name}`, `'${name}' must be a positive number`);
-    if (kind === "positive-int" && !Number.isInteger(value)) fail(`options.${name}`, `'${name}' must be a positive integer`);
+    if (rule.kind === "positive-int" && !Number.isInteger(value)) fail(`options.${name}`, `'${name}' must be a positive integer`);
+    if (value < (rule.min ?? 0) || value > (rule.max ?? Number.POSITIVE_INFINITY)) {
+      const range = rule.min === undefined ? `at most ${rule.max}` : rule.max === undefined ? `at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
+      fail(`options.${name}`, `'${name}' must be ${range} ms (got ${value}): ${rule.why}`);
+    }
   }
 }
 

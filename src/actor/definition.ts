@@ -57,9 +57,10 @@ export interface ActorOptions {
   /**
    * How often an SSE connection is sent a comment line (ms). Default 250 ms. A client that went away is noticed
    * when a write fails, so this bounds how late `onDisconnect` runs for an aborted SSE stream (about two intervals).
+   * From 50 ms to 15 s: a stream quiet for longer than a client's heartbeat interval is taken for dead.
    */
   sseKeepAlive?: number | undefined;
-  /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s. */
+  /** The wait before a failed scheduled action's second try, doubled for the third (ms). Default 1 s, at most a year. */
   scheduleRetryDelay?: number | undefined;
   /**
    * The largest message a client may send (bytes): a connection frame, an SSE message POST or an

@@ -176,7 +176,7 @@ export const errors = {
   storageNotSqlite(actor: string, className: string) {
     return new ActorflareError(
       "storage_not_sqlite",
-      `The Durable Object class ${className} of actor '${actor}' is not SQLite-backed, and actorflare keeps actors in SQLite storage. Declare ${className} under \`new_sqlite_classes\` in a [[migrations]] entry of wrangler.toml (or wrangler.jsonc's "migrations"; \`new_classes\` makes a key-value class). A class already created key-value cannot be converted: export the actor under a new class name, added by a new migration under \`new_sqlite_classes\`.`,
+      `The Durable Object class ${className} of actor '${actor}' is not SQLite-backed, and actorflare keeps actors in SQLite storage. If ${className} is in no [[migrations]] entry of wrangler.toml (or wrangler.jsonc's "migrations"), add one that declares it under \`new_sqlite_classes\`. If an entry declares it under \`new_classes\` (a key-value class, which cannot be converted), export the actor under a new class name and declare that one under \`new_sqlite_classes\` in a new migration.`,
       { status: 500 },
     );
   },

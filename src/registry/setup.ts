@@ -7,6 +7,7 @@ import { actionShadowedOn } from "../client/handle";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { checkInspectorOptions, InspectorGate, type InspectorOptions } from "../inspector/auth";
 import { inspectorRoutes } from "../inspector/routes";
+import { checkCorsOptions } from "./cors-check";
 import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
 import { isRegistryPath, isRootMetadataRequest, registryFetch } from "../worker/router";
@@ -139,6 +140,7 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
       throw new Error(`setup(): unknown key '${key}'; ${advice}${nearest ? `did you mean '${nearest}'? ` : ""}setup() takes ${SETUP_KEYS.join(", ")}.`);
     }
   }
+  checkCorsOptions(options.cors);
   const names = Object.keys(options.use ?? {});
   if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
   for (const name of names) {

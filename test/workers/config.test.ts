@@ -104,6 +104,32 @@ describe("actor() and setup() check the config at module load", () => {
     expect(() => setup({ use: { counter }, basePath: "/api" } as never)).toThrow(/under \/registry/);
   });
 
+  // A string origin was matched as a substring, with credentials, and a misspelt key fell back to `*`.
+  it("setup() refuses a cors option that would let other origins in than the ones meant", () => {
+    const counter = actor({ state: {} });
+    const withCors = (cors: unknown) => () => setup({ use: { counter }, cors } as never);
+    expect(withCors({ origin: "https://a.example" })).toThrow(/write a list of one: origin: \["https:\/\/a.example"\]/);
+    expect(withCors({ origins: ["https://a.example"] })).toThrow(/unknown key 'origins'/);
+    expect(withCors(true)).toThrow(/expected an object such as/);
+    expect(withCors({ origin: 5 })).toThrow(/origin must be "\*", a list of origins or a function/);
+    expect(withCors({ origin: [] })).toThrow(/empty list.*cors: false/);
+    expect(withCors({ origin: ["https://a.example/"] })).toThrow(/Write it as a browser sends it: "https:\/\/a.example"/);
+    expect(withCors({ origin: ["HTTPS://A.example:443"] })).toThrow(/"https:\/\/a.example"/);
+    expect(withCors({ origin: ["a.example"] })).toThrow(/An origin is a scheme and a host/);
+    expect(withCors({ credentials: "yes" })).toThrow(/credentials must be true or false/);
+    expect(withCors({ allowHeaders: "Authorization" })).toThrow(/allowHeaders must be a list/);
+    expect(withCors({ allowHeaders: ["bad header"] })).toThrow(/"bad header", which is not a header name/);
+    // What the README describes is taken.
+    for (const cors of [
+      false,
+      { origin: "*" },
+      { origin: ["https://a.example", "http://localhost:5173"], credentials: false, allowHeaders: ["Authorization"] },
+      { origin: () => true },
+    ]) {
+      expect(withCors(cors)).not.toThrow();
+    }
+  });
+
   it("a function where a value belongs (state, vars, connState) is refused, naming the factory to use", () => {
     expect(() => actor({ state: () => ({ n: 1 }) } as never)).toThrow(/'state' is a value, not a function: to make it with a function, use 'createState'/);
     expect(() => actor({ state: {}, vars: () => ({}) } as never)).toThrow(/use 'createVars'/);
@@ -182,7 +208,9 @@ describe("actor() and setup() check the config at module load", () => {
     const refusal = await rejection(handle.read());
     expect(refusal.code).toBe("storage_not_sqlite");
     expect(refusal.message).toContain("The Durable Object class NotSqlite of actor 'notSqlite'");
-    expect(refusal.message).toContain("Declare NotSqlite under `new_sqlite_classes`");
+    // Both ways to get here: a class in no migration, and one declared key-value (which needs a new name).
+    expect(refusal.message).toContain("If NotSqlite is in no [[migrations]] entry");
+    expect(refusal.message).toContain("export the actor under a new class name");
     const response = await handle.fetch("/");
     expect(response.status).toBe(500);
     expect(((await response.json()) as { c: string }).c).toBe("storage_not_sqlite");
@@ -202,5 +230,16 @@ describe("actor options", () => {
   it("an option given as undefined keeps its default, as one left out does", () => {
     const tuned = actor({ state: {}, options: { actionTimeout: undefined, maxEventNameBytes: 64 }, actions: {} });
     expect(optionsOf(tuned)).toMatchObject({ actionTimeout: 60_000, maxEventNameBytes: 64 });
+  });
+
+  // A keep-alive every 0.1 ms opened sockets faster than workerd closed them; one every 1e12 ms let clients take the stream for dead.
+  it("an option outside its bounds (a unit mistake, most likely) is refused, saying the bounds and why", () => {
+    const withOptions = (options: object) => () => actor({ state: {}, options });
+    expect(withOptions({ sseKeepAlive: 0.1 })).toThrow(/'sseKeepAlive' must be from 50 to 15000 ms \(got 0.1\): a comment more often/);
+    expect(withOptions({ sseKeepAlive: 1e12 })).toThrow(/taken for dead/);
+    expect(withOptions({ scheduleRetryDelay: 1e15 })).toThrow(/'scheduleRetryDelay' must be at most 31536000000 ms .*park a failing job/);
+    for (const options of [{ sseKeepAlive: 50 }, { sseKeepAlive: 15_000 }, { scheduleRetryDelay: 0.5 }, { actionTimeout: 1e9 }]) {
+      expect(withOptions(options)).not.toThrow();
+    }
   });
 });

@@ -240,8 +240,8 @@ const chatRoom = actor({
     wakeId: (c) => c.vars.wakeId,
     bytes: () => ({ n: 1.5, list: [1, "two", null], nested: { ok: true } }),
   },
-  // No keep-alive within a test's time: a dropped SSE stream must be noticed through request.signal.
-  options: { actionTimeout: 500, sseKeepAlive: 60_000 },
+  // The rarest keep-alive allowed, later than the tests wait (UNTIL_NOTICED): a dropped SSE stream must be noticed through request.signal.
+  options: { actionTimeout: 500, sseKeepAlive: 15_000 },
 });
 
 /** A cheap fingerprint of bytes, to compare a large value before and after a restart. */

@@ -1,0 +1,67 @@
+/**
+ * Checks `setup({ cors })` at module load. TypeScript checks only typed code: a JavaScript app,
+ * a value read from `env`, or a cast would otherwise reach the Worker's CORS as it is, where a
+ * string in place of a list matched any part of it (`"https://a.example".includes("https://a.ex")`)
+ * and a misspelt key fell back to the default `*`: either opens the registry wider than meant.
+ */
+export function checkCorsOptions(cors: unknown): void {
+  if (cors === undefined || cors === false) return;
+  if (typeof cors !== "object" || cors === null || Array.isArray(cors)) {
+    throw new Error(
+      `setup({ cors }): expected an object such as { origin: ["https://app.example"] }, or false for no CORS at all; got ${describe(cors)}. Leave it out for the default (any origin, without credentials).`,
+    );
+  }
+  for (const key of Object.keys(cors)) {
+    if (!CORS_KEYS.includes(key)) throw new Error(`setup({ cors }): unknown key '${key}'; cors takes ${CORS_KEYS.join(", ")}.`);
+  }
+  const { origin, credentials, allowHeaders } = cors as Record<string, unknown>;
+  checkOrigin(origin);
+  if (credentials !== undefined && typeof credentials !== "boolean") {
+    throw new Error(`setup({ cors }): credentials must be true or false; got ${describe(credentials)}.`);
+  }
+  if (allowHeaders !== undefined) {
+    if (!Array.isArray(allowHeaders)) {
+      throw new Error(`setup({ cors }): allowHeaders must be a list of header names, e.g. ["Authorization"]; got ${describe(allowHeaders)}.`);
+    }
+    for (const name of allowHeaders) {
+      if (typeof name !== "string" || !HEADER_NAME.test(name))
+        throw new Error(`setup({ cors }): allowHeaders has ${describe(name)}, which is not a header name.`);
+    }
+  }
+}
+
+const CORS_KEYS: readonly string[] = ["origin", "credentials", "allowHeaders"];
+
+/** An HTTP token, which is what a header name is. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function checkOrigin(origin: unknown): void {
+  if (origin === undefined || origin === "*" || typeof origin === "function") return;
+  if (typeof origin === "string") {
+    throw new Error(`setup({ cors }): origin must be "*", a list or a function; for one origin write a list of one: origin: [${JSON.stringify(origin)}].`);
+  }
+  if (!Array.isArray(origin)) throw new Error(`setup({ cors }): origin must be "*", a list of origins or a function of the origin; got ${describe(origin)}.`);
+  if (origin.length === 0) throw new Error("setup({ cors }): origin is an empty list, which lets no page of another origin in; write cors: false for that.");
+  for (const entry of origin) {
+    const exact = typeof entry === "string" ? originOf(entry) : undefined;
+    if (exact === entry) continue;
+    // A browser's Origin header is scheme, host and port only, lowercase, without a default port: any other spelling never matches.
+    const fix = exact
+      ? ` Write it as a browser sends it: ${JSON.stringify(exact)}.`
+      : ' An origin is a scheme and a host, and a port if not the default: "https://app.example".';
+    throw new Error(`setup({ cors }): origin lists ${describe(entry)}, which no browser sends as an Origin.${fix}`);
+  }
+}
+
+function originOf(text: string): string | undefined {
+  try {
+    const { origin } = new URL(text);
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? `a ${typeof value}`;
+}
