@@ -60,7 +60,11 @@ async function runBounded(
     }
     const timeoutMs = instance.options.actionTimeout;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`)), timeoutMs);
+      timer = setTimeout(() => {
+        // The caller hears only the code: the log says which actor and action, for the operator.
+        instance.log.warn(`action '${name}' ran past options.actionTimeout (${timeoutMs} ms): its caller got action_timed_out, and it goes on running.`);
+        reject(new ActorflareError("action_timed_out", `Action '${name}' did not finish within ${timeoutMs} ms.`));
+      }, timeoutMs);
     });
     const output = await Promise.race([result, timeout]);
     succeeded = true;

@@ -341,9 +341,9 @@ export class ActorInstance<S = unknown, V = unknown> {
   }
 }
 
-/** The logger of `c.log`: each line starts with the actor's name and the start of its id. */
+/** The logger of `c.log`: each line starts with the actor's name and its whole id (which `getForId` and the inspector look up). */
 export function actorLogger(name: string, actorId: string): ActorLogger {
-  const prefix = `[actor ${name} ${actorId.slice(0, 8)}]`;
+  const prefix = `[actor ${name} ${actorId}]`;
   return {
     debug(...args) {
       console.debug(prefix, ...args);

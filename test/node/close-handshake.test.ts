@@ -172,7 +172,7 @@ describe("the runtime's output", () => {
     const conn = handle.connect();
     await conn.crash().catch(() => {});
     await conn.dispose();
-    const marker = `${id.slice(0, 8)}] action 'crash' failed`;
+    const marker = `${id}] action 'crash' failed`;
     await expect.poll(() => server.output().includes(marker), { timeout: WAIT_MS, interval: 100 }).toBe(true);
     return marker;
   }

@@ -1,5 +1,5 @@
 import { decode, encode } from "cbor-x";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, errorBody, testClient, uniqueKey } from "./helpers";
 
 const postAction = (name: string, query: unknown, body: BodyInit, headers: Record<string, string> = {}) =>
@@ -76,9 +76,13 @@ describe("actions over HTTP (wire)", () => {
     expect(text).not.toContain("secret");
   });
 
-  it("an action over its timeout is action_timed_out", async () => {
+  it("an action over its timeout is action_timed_out, and the log says which actor and action", async () => {
+    const warned = vi.spyOn(console, "warn");
     const response = await postAction("wait", chat(uniqueKey()), JSON.stringify({ a: [2_000] }));
     expect(await errorBody(response)).toMatchObject({ c: "action_timed_out" });
+    const lines = warned.mock.calls.map((args) => args.join(" "));
+    warned.mockRestore();
+    expect(lines).toContainEqual(expect.stringMatching(/^\[actor chatRoom [0-9a-f]{64}\] action 'wait' ran past options\.actionTimeout \(500 ms\)/));
   });
 
   it("runs on a short-lived connection: params, auth, conn state and the hooks", async () => {

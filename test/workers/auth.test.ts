@@ -225,7 +225,7 @@ describe("onAuth", () => {
     expect(text).not.toContain("secret crash detail");
   });
 
-  it("the masked exception is logged under the actor's name and the start of its id, as c.log writes", async () => {
+  it("the masked exception is logged under the actor's name and its id, as c.log writes", async () => {
     const key = uniqueKey();
     const logged = vi.spyOn(console, "error");
     const response = await call("/registry/actors/actions/crash", {
@@ -237,7 +237,7 @@ describe("onAuth", () => {
     const id = env.CHAT_ROOM.idFromName(keyToName([key])).toString();
     const lines = logged.mock.calls.filter((args) => args.some((arg) => arg instanceof Error && arg.message === "secret crash detail"));
     logged.mockRestore();
-    expect(lines.map((args) => args[0])).toEqual([`[actor chatRoom ${id.slice(0, 8)}]`]);
+    expect(lines.map((args) => args[0])).toEqual([`[actor chatRoom ${id}]`]);
   });
 
   it("an onStart that throws is logged once per request that met it, with what it threw", async () => {
