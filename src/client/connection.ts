@@ -4,7 +4,7 @@ import { DESTROYED_CLOSE, type ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
 import { ATTEMPT_TIMED_OUT, type ClientDriver, type ClientTransport, type TransportKind } from "./driver";
 import { runCallbacks } from "./callbacks";
-import { wireArguments } from "./arguments";
+import { type ActionCall, actionCall, wireArguments } from "./arguments";
 import { actorGone, closedBeforeOpen, droppedCallError, refused, refusedAtOpen, refusedMessage, type Standing } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
 import { onNetworkBack } from "./network-back";
@@ -127,18 +127,19 @@ export class ActorConnectionBase {
     return () => this.#statusListeners.delete(callback);
   }
 
-  /** Calls an action over the connection. */
-  action(name: string, args: unknown[]): Promise<unknown> {
-    if (this.#disposed) return Promise.reject(this.#ended ?? new ActorError("connection_disposed", "The connection was disposed."));
+  /** Calls an action over the connection (`conn.name(...args)` does the same, typed); RivetKit's `action({ name, args })` too. */
+  async action(nameOrCall: string | ActionCall, args?: unknown[]): Promise<unknown> {
+    if (this.#disposed) throw this.#ended ?? new ActorError("connection_disposed", "The connection was disposed.");
+    const { name, args: list } = actionCall(nameOrCall, args);
     const id = this.#pending.nextId();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const pending: PendingCall = { name, args: wireArguments(this.#options.encoding, list), sent: false, bytes: 0, resolve, reject };
+      pending.timer = setTimeout(() => {
         this.#pending.delete(id);
         // A sent call that got no answer may mean a dead network: the transport checks at once.
         if (pending.sent) this.#transport?.probe?.();
         reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
-      const pending: PendingCall = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.add(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });

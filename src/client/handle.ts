@@ -1,6 +1,7 @@
 import type { Encoding } from "../protocol/encoding";
 import type { ActorQuery } from "../protocol/query";
 import { existingActorQuery, queryActorName } from "../protocol/query-facts";
+import { type ActionCall, actionCall } from "./arguments";
 import type { ActorWebSocket } from "./actor-websocket";
 import { ActorConnectionBase } from "./connection";
 import { ActorError } from "./errors";
@@ -95,9 +96,10 @@ export class ActorHandleBase<D = unknown> {
     return this.#resources.addSocket(socket);
   }
 
-  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
-  action(name: string, args: unknown[] = []): Promise<unknown> {
-    return this.#driver.action(this.#query, name, args, this.#params, this.#settings.encoding);
+  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed); RivetKit's `action({ name, args })` too. */
+  async action(nameOrCall: string | ActionCall, args?: unknown[]): Promise<unknown> {
+    const call = actionCall(nameOrCall, args);
+    return this.#driver.action(this.#query, call.name, call.args, this.#params, this.#settings.encoding);
   }
 
   /**

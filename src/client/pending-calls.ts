@@ -11,8 +11,8 @@ export interface PendingCall {
   bytes: number;
   resolve: (output: unknown) => void;
   reject: (error: ActorError) => void;
-  /** Its action timeout. */
-  timer: ReturnType<typeof setTimeout>;
+  /** Its action timeout, armed once the call is in the list (so that it never outlives a call that failed to start). */
+  timer?: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** A connection's action calls waiting for their answers, by the id their answer carries back. */

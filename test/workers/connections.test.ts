@@ -235,6 +235,23 @@ describe.each(matrix)("connections over %s (%s)", (transport, encoding) => {
     await expect(conn.whoami()).rejects.toMatchObject({ code: "banned" });
   });
 
+  // Untyped code ported from RivetKit calls `action({ name, args })`, or leaves the arguments out.
+  // A call that is not one was a bare TypeError that left its timeout armed, which then threw uncaught.
+  it("action() takes a name with or without arguments, or RivetKit's { name, args }; anything else is invalid_request", async () => {
+    const handle = client().counter.getOrCreate(uniqueKey());
+    const conn = handle.connect();
+    expect(await conn.action("increment", [2])).toBe(2);
+    expect(await conn.action({ name: "increment", args: [3] })).toBe(5);
+    expect(await handle.action({ name: "increment", args: [1] })).toBe(6);
+    expect(await conn.action({ name: "getCount" })).toBe(6);
+    expect(await conn.action("getCount")).toBe(6);
+    await expect(conn.action("increment", 5 as never)).rejects.toMatchObject({ code: "invalid_request", message: expect.stringContaining("must be a list") });
+    await expect(conn.action(5 as never)).rejects.toMatchObject({ code: "invalid_request", message: expect.stringContaining("action's name") });
+    await expect(handle.action({ name: "increment", args: "x" } as never)).rejects.toMatchObject({ code: "invalid_request" });
+    expect(await conn.action("getCount")).toBe(6);
+    await conn.dispose();
+  });
+
   it("dispose fails waiting calls with connection_disposed", async () => {
     const conn = client().chatRoom.getOrCreate(uniqueKey()).connect();
     const call = conn.wait(300);
