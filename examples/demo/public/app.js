@@ -50,11 +50,6 @@ function existingActorQuery(query) {
   return query;
 }
 
-// src/protocol/backoff.ts
-function backoffDelay(attempt, { base, max, jitter = 0 }) {
-  return Math.min(max, base * 2 ** attempt) * (1 - jitter * Math.random());
-}
-
 // src/protocol/cbor-format.ts
 var FLOAT16_TAG = 84;
 var Float16 = globalThis.Float16Array;
@@ -542,37 +537,6 @@ function contentType(encoding) {
   return encoding === "json" ? "application/json" : "application/octet-stream";
 }
 
-// src/protocol/messages.ts
-var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
-var SUBSCRIPTIONS_PARAM = "subscriptions";
-
-// src/client/driver.ts
-var ATTEMPT_TIMED_OUT = "attempt_timed_out";
-
-// src/client/callbacks.ts
-function runCallbacks(callbacks, args, what) {
-  for (const callback of [...callbacks]) {
-    try {
-      callback(...args);
-    } catch (error) {
-      reportCallbackError(error, what);
-    }
-  }
-}
-function reportCallbackError(error, what) {
-  const report = globalThis.reportError;
-  if (typeof report === "function") report(error);
-  else console.error(`actorflare: a ${what} callback threw (the connection is unaffected):`, error);
-}
-
-// src/client/arguments.ts
-function wireArguments(encoding, args) {
-  if (encoding !== "json") return args;
-  let end = args.length;
-  while (end > 0 && args[end - 1] === void 0) end--;
-  return end === args.length ? args : args.slice(0, end);
-}
-
 // src/client/errors.ts
 var CLIENT_ERROR_BRAND = /* @__PURE__ */ Symbol.for("actorflare.client-error");
 var ActorError = class _ActorError extends Error {
@@ -651,6 +615,56 @@ function redirectRefused(response) {
     "endpoint_redirected",
     `A request to ${response.redirected ? "the endpoint" : response.url || "the endpoint"} ${answer}. The client follows no redirect on its own requests, which carry the actor query and the conn params: the endpoint likely points at a proxy or an old address that redirects. Pass the address the redirect leads to as createClient's endpoint.`
   );
+}
+
+// src/client/arguments.ts
+function wireArguments(encoding, args) {
+  if (encoding !== "json") return args;
+  let end = args.length;
+  while (end > 0 && args[end - 1] === void 0) end--;
+  return end === args.length ? args : args.slice(0, end);
+}
+function actionCall(nameOrCall, args) {
+  const call = typeof nameOrCall === "object" && nameOrCall !== null ? nameOrCall : { name: nameOrCall, args };
+  if (typeof call.name !== "string") {
+    throw new ActorError(
+      "invalid_request",
+      `action() takes the action's name and its arguments: action("increment", [1]) or action({ name: "increment", args: [1] }).`
+    );
+  }
+  const list = call.args ?? [];
+  if (!Array.isArray(list)) {
+    throw new ActorError("invalid_request", `The arguments of action '${call.name}' must be a list: action(${JSON.stringify(call.name)}, [first, second]).`);
+  }
+  return { name: call.name, args: list };
+}
+
+// src/protocol/backoff.ts
+function backoffDelay(attempt, { base, max, jitter = 0 }) {
+  return Math.min(max, base * 2 ** attempt) * (1 - jitter * Math.random());
+}
+
+// src/protocol/messages.ts
+var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
+var SUBSCRIPTIONS_PARAM = "subscriptions";
+
+// src/client/driver.ts
+var ATTEMPT_TIMED_OUT = "attempt_timed_out";
+
+// src/client/callbacks.ts
+function runCallbacks(callbacks, args, what) {
+  for (const callback of [...callbacks]) {
+    try {
+      callback(...args);
+    } catch (error) {
+      reportCallbackError(error, what);
+    }
+  }
+}
+function reportCallbackError(error, what) {
+  const report = globalThis.reportError;
+  if (typeof report === "function") report(error);
+  else console.error(`actorflare: a ${what} callback threw (the connection is unaffected):`, error);
 }
 
 // src/client/connection-faults.ts
@@ -866,17 +880,18 @@ var ActorConnectionBase = class {
     this.#statusListeners.add(callback);
     return () => this.#statusListeners.delete(callback);
   }
-  /** Calls an action over the connection. */
-  action(name, args) {
-    if (this.#disposed) return Promise.reject(this.#ended ?? new ActorError("connection_disposed", "The connection was disposed."));
+  /** Calls an action over the connection (`conn.name(...args)` does the same, typed); RivetKit's `action({ name, args })` too. */
+  async action(nameOrCall, args) {
+    if (this.#disposed) throw this.#ended ?? new ActorError("connection_disposed", "The connection was disposed.");
+    const { name, args: list } = actionCall(nameOrCall, args);
     const id = this.#pending.nextId();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const pending = { name, args: wireArguments(this.#options.encoding, list), sent: false, bytes: 0, resolve, reject };
+      pending.timer = setTimeout(() => {
         this.#pending.delete(id);
         if (pending.sent) this.#transport?.probe?.();
         reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
       }, this.#options.actionTimeout);
-      const pending = { name, args: wireArguments(this.#options.encoding, args), sent: false, bytes: 0, resolve, reject, timer };
       this.#pending.add(id, pending);
       if (this.#open) this.#sendAction(id, pending);
     });
@@ -1153,9 +1168,10 @@ var ActorHandleBase = class {
     const socket = await this.#driver.rawWebSocket(this.#query, actorPath(path), userProtocols, this.#params);
     return this.#resources.addSocket(socket);
   }
-  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed). */
-  action(name, args = []) {
-    return this.#driver.action(this.#query, name, args, this.#params, this.#settings.encoding);
+  /** Calls an action by name over HTTP (`handle.name(...args)` does the same, typed); RivetKit's `action({ name, args })` too. */
+  async action(nameOrCall, args) {
+    const call = actionCall(nameOrCall, args);
+    return this.#driver.action(this.#query, call.name, call.args, this.#params, this.#settings.encoding);
   }
   /**
    * Destroys the actor: its `onDestroy` runs, its connections close with `actor_destroyed`, and
