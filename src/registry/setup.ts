@@ -12,7 +12,7 @@ import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
 import { isRegistryPath, isRootMetadataRequest, registryFetch } from "../worker/router";
 import type { ActorDefinitions, CorsOptions, RegistryRuntime } from "../worker/registry-runtime";
-import { className, defaultBindingName, type ClassNameOf } from "../worker/names";
+import { className, defaultBindingName, exportName, type ClassNameOf } from "../worker/names";
 
 export interface SetupOptions<A extends ActorDefinitions> {
   /** The actors, by the name clients use: `use: { counter }` → `client.counter`. */
@@ -166,7 +166,36 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
       throw new Error(`setup({ bindings }): the binding of '${name}' must be the name of a Durable Object binding in wrangler.toml, a non-empty string.`);
     }
   }
+  refuseSharedObjects(names, (name) => options.bindings?.[name] ?? defaultBindingName(name));
   return new Registry(options);
+}
+
+/**
+ * Two actors whose names give one class (`foo` and `Foo`) or one binding (`fooBar` and
+ * `foo_bar`) would share Durable Objects: one export would hide the other, or every request of
+ * one would fail with `binding_mismatch`. Caught here, at module load, rather than on a request.
+ */
+function refuseSharedObjects(names: string[], bindingOf: (name: string) => string): void {
+  const classes = new Map<string, string>();
+  const bindings = new Map<string, string>();
+  for (const name of names) {
+    const cls = exportName(name);
+    const sharesClass = classes.get(cls);
+    if (sharesClass !== undefined) {
+      throw new Error(
+        `setup({ use }): the actors '${sharesClass}' and '${name}' would both export the Durable Object class ${cls}. Register one under another name.`,
+      );
+    }
+    classes.set(cls, name);
+    const binding = bindingOf(name);
+    const sharesBinding = bindings.get(binding);
+    if (sharesBinding !== undefined) {
+      throw new Error(
+        `setup({ use }): the actors '${sharesBinding}' and '${name}' would both use the Durable Object binding ${binding}. Give one a binding of its own: setup({ bindings: { ${name}: "${binding}_2" } }), declared in wrangler.toml.`,
+      );
+    }
+    bindings.set(binding, name);
+  }
 }
 
 /**

@@ -130,6 +130,17 @@ describe("actor() and setup() check the config at module load", () => {
     }
   });
 
+  it("setup() refuses two actors that would share a Durable Object class or binding", () => {
+    const one = actor({ state: {} });
+    expect(() => setup({ use: { foo: one, Foo: one } })).toThrow(/'foo' and 'Foo' would both export the Durable Object class Foo/);
+    expect(() => setup({ use: { chatRoom: one, "chat-room": one } })).toThrow(/class ChatRoom/);
+    expect(() => setup({ use: { fooBar: one, foo_bar: one } })).toThrow(
+      /'fooBar' and 'foo_bar' would both use the Durable Object binding FOO_BAR.*setup\(\{ bindings: \{ foo_bar:/,
+    );
+    expect(() => setup({ use: { a: one, b: one }, bindings: { b: "A" } })).toThrow(/binding A/);
+    expect(() => setup({ use: { fooBar: one, foo_bar: one }, bindings: { foo_bar: "FOO_BAR_2" } })).not.toThrow();
+  });
+
   it("a function where a value belongs (state, vars, connState) is refused, naming the factory to use", () => {
     expect(() => actor({ state: () => ({ n: 1 }) } as never)).toThrow(/'state' is a value, not a function: to make it with a function, use 'createState'/);
     expect(() => actor({ state: {}, vars: () => ({}) } as never)).toThrow(/use 'createVars'/);
