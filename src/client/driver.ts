@@ -55,8 +55,8 @@ export interface ConnectRequest {
   signal?: AbortSignal | undefined;
 }
 
-/** The abort reason of an attempt that did not open within the client's connectionTimeout. */
-export const ATTEMPT_TIMED_OUT = "attempt_timed_out";
+/** The abort reason of an attempt that did not open within the client's connectionTimeout (a symbol: no code of the protocol). */
+export const ATTEMPT_TIMED_OUT: unique symbol = Symbol("actorflare.attemptTimedOut");
 
 /**
  * A raw request as the caller gave it. Its body stays what the caller passed (a string, bytes, a

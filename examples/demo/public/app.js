@@ -649,7 +649,7 @@ var DESTROYED_CLOSE = { code: 1001, reason: "actor_destroyed" };
 var SUBSCRIPTIONS_PARAM = "subscriptions";
 
 // src/client/driver.ts
-var ATTEMPT_TIMED_OUT = "attempt_timed_out";
+var ATTEMPT_TIMED_OUT = /* @__PURE__ */ Symbol("actorflare.attemptTimedOut");
 
 // src/client/callbacks.ts
 function runCallbacks(callbacks, args, what) {
