@@ -43,6 +43,12 @@ function checkOrigin(origin: unknown): void {
   if (!Array.isArray(origin)) throw new Error(`setup({ cors }): origin must be "*", a list of origins or a function of the origin; got ${describe(origin)}.`);
   if (origin.length === 0) throw new Error("setup({ cors }): origin is an empty list, which lets no page of another origin in; write cors: false for that.");
   for (const entry of origin) {
+    if (typeof entry === "string" && entry.includes("*")) {
+      // The URL parser takes `*` in a host, so this is checked before it: such an entry would never match.
+      throw new Error(
+        `setup({ cors }): origin lists ${JSON.stringify(entry)}, but list entries are matched exactly, not as patterns. For a family of origins pass a function: origin: (origin) => origin.endsWith(".example.com").`,
+      );
+    }
     const exact = typeof entry === "string" ? originOf(entry) : undefined;
     if (exact === entry) continue;
     // A browser's Origin header is scheme, host and port only, lowercase, without a default port: any other spelling never matches.

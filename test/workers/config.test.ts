@@ -116,6 +116,7 @@ describe("actor() and setup() check the config at module load", () => {
     expect(withCors({ origin: ["https://a.example/"] })).toThrow(/Write it as a browser sends it: "https:\/\/a.example"/);
     expect(withCors({ origin: ["HTTPS://A.example:443"] })).toThrow(/"https:\/\/a.example"/);
     expect(withCors({ origin: ["a.example"] })).toThrow(/An origin is a scheme and a host/);
+    expect(withCors({ origin: ["https://*.a.example"] })).toThrow(/matched exactly, not as patterns.*pass a function/);
     expect(withCors({ credentials: "yes" })).toThrow(/credentials must be true or false/);
     expect(withCors({ allowHeaders: "Authorization" })).toThrow(/allowHeaders must be a list/);
     expect(withCors({ allowHeaders: ["bad header"] })).toThrow(/"bad header", which is not a header name/);
