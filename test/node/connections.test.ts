@@ -652,6 +652,23 @@ describe("against one wrangler dev", () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ c: "conn_not_found" });
   });
+
+  // The runtime can lose a client's leaving while an event is on its way to it: here each
+  // leaver's onDisconnect broadcasts to the others as they leave too. Such a stream reports
+  // nothing and takes no data; only its waiting writes tell (durable-object/sse-writer.ts).
+  it("SSE: connections that leave together all leave, though each one's onDisconnect broadcasts to the others", { timeout: 90_000 }, async () => {
+    const keys = Array.from({ length: 6 }, () => uniqueKey("sse-together"));
+    for (const key of keys) {
+      const c = createClient<typeof registry>({ endpoint: url, transport: "sse" });
+      const conns = Array.from({ length: 5 }, (_, i) => c.chat.getOrCreate(key, { params: { name: `n${i}` } }).connect());
+      for (const conn of conns) conn.on("presence", () => {});
+      await Promise.all(conns.map((conn) => conn.presence()));
+      await c.dispose();
+    }
+    const observer = createClient<typeof registry>(url);
+    const counts = () => Promise.all(keys.map((key) => observer.chat.getOrCreate(key).presence()));
+    await waitFor(async () => (await counts()).every((count) => count === 0), "every actor to see all its connections leave", 40_000);
+  });
 });
 
 describe("restart of the runtime", () => {

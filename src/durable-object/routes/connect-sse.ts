@@ -5,6 +5,7 @@ import { publicError } from "../../server/error-answers";
 import { toClient } from "../../protocol/messages";
 import { sseEvent, sseHeaders } from "../../protocol/sse";
 import { actorRequest } from "../actor-request";
+import { SseWriter, STALLED_STREAM_MS } from "../sse-writer";
 import type { StreamRequest } from "./stream-context";
 
 /**
@@ -16,34 +17,39 @@ export function connectSse({ instance, request, context }: StreamRequest): Respo
   const { encoding, auth, params, subscriptions } = context;
   if (!isEncoding(encoding)) throw errors.invalidRequest("SSE connections speak actorflare's own wire: encoding json or cbor.");
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const encoder = new TextEncoder();
+  const stream = new SseWriter(writable, () => end());
   let conn: Connection | undefined;
   let ended = false;
-  const end = () => {
+  const end = (stalled = false) => {
     if (ended) return;
     ended = true;
     if (conn) void instance.connections.close(conn);
-    writer.close().catch(() => {});
+    if (stalled) stream.abort();
+    else stream.close();
   };
   const transport: ConnectionTransport = {
     encoding,
     kind: "sse",
     send: (message) => {
-      if (!ended) writer.write(encoder.encode(sseEvent(encoding, message))).catch(end);
+      if (!ended) stream.write(sseEvent(encoding, message));
     },
-    close: end,
+    close: () => end(),
   };
   // The client aborting the request cancels the stream; that ends the connection.
-  writer.closed.then(end, end);
+  stream.closed.then(
+    () => end(),
+    () => end(),
+  );
   // Where the runtime passes the client's abort through (compatibility flags
   // `enable_request_signal` and `request_signal_passthrough`), it is noticed at once.
-  request.signal?.addEventListener("abort", end);
+  request.signal?.addEventListener("abort", () => end());
   // Otherwise a client that went away is not reported until a write fails, so a comment line
-  // goes out several times a second: writing to a stream nobody reads fails within one or two.
+  // goes out several times a second: one to a stream the client dropped fails within one or
+  // two. A stream whose writes only wait, none taken, is gone too (SseWriter says why).
   const ping = setInterval(() => {
     if (ended) return clearInterval(ping);
-    writer.write(encoder.encode(": ping\n\n")).catch(end);
+    if (stream.stalled(STALLED_STREAM_MS)) return end(true);
+    stream.write(": ping\n\n");
   }, instance.options.sseKeepAlive);
 
   void (async () => {
