@@ -1,4 +1,5 @@
 import { errors } from "../protocol/errors";
+import { workerLog } from "./log";
 import type { CorsOptions } from "./registry-runtime";
 
 /*
@@ -50,8 +51,29 @@ function grantFor(options: CorsOptions, origin: string | null): Grant {
   const allowed = options.origin ?? "*";
   if (allowed === "*") return { origin: "*", credentials: false };
   if (origin === "null") return undefined;
-  const listed = typeof allowed === "function" ? allowed(origin) : allowed.includes(origin);
+  const listed = typeof allowed === "function" ? askOrigin(allowed, origin) : allowed.includes(origin);
   return listed ? { origin, credentials: options.credentials ?? true } : undefined;
+}
+
+/**
+ * The answer of an origin function, where only `true` lets the origin in. JavaScript can pass an
+ * async function, whose promise would otherwise count as yes for every origin, with credentials;
+ * one that throws would break the request. Either refuses the origin and says why in the log.
+ */
+function askOrigin(allowed: (origin: string) => boolean, origin: string): boolean {
+  let answer: unknown;
+  try {
+    answer = allowed(origin);
+  } catch (error) {
+    workerLog(`setup({ cors }): the origin function threw for ${JSON.stringify(origin)}, so that origin is refused:`, error);
+    return false;
+  }
+  if (typeof answer === "boolean") return answer;
+  const promise = typeof (answer as { then?: unknown } | null)?.then === "function";
+  workerLog(
+    `setup({ cors }): the origin function answered ${promise ? "a promise" : typeof answer} for ${JSON.stringify(origin)}, so that origin is refused. It must answer true or false at once: look an allowlist up before the request (at module load), and do checks that need I/O in onAuth.`,
+  );
+  return false;
 }
 
 function grantHeaders(grant: NonNullable<Grant>): Record<string, string> {

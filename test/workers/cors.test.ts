@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { setup, type CorsOptions } from "../../src/index";
 import { ORIGIN, uniqueKey } from "./helpers";
 import { registry } from "./registry";
@@ -97,6 +97,36 @@ describe("CORS", () => {
     const other = await call("/registry/actors/actions/getCount", action("https://a.test"));
     expect(other.status).toBe(403);
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  // JavaScript can hand in what TypeScript refuses: a promise would count as yes, with credentials.
+  it("an origin function that answers a promise or anything but a boolean, or throws, refuses the origin and says why in the log", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      for (const origin of [
+        async () => false,
+        () => "yes",
+        () => 1,
+        () => {
+          throw new Error("allowlist unavailable");
+        },
+      ]) {
+        const call = handlerWith({ origin: origin as unknown as (origin: string) => boolean });
+        const refused = await call("/registry/actors/actions/getCount", action("https://evil.example"));
+        expect(refused.status).toBe(403);
+        expect(await refused.json()).toMatchObject({ c: "cross_origin_refused" });
+        expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+        const asked = await call("/registry/actors/actions/getCount", preflight("https://evil.example"));
+        expect(asked.status).toBe(204);
+        expect(asked.headers.get("access-control-allow-origin")).toBeNull();
+      }
+      const logged = errors.mock.calls.map((args) => args.join(" "));
+      expect(logged.some((line) => line.includes("answered a promise") && line.includes("true or false at once"))).toBe(true);
+      expect(logged.some((line) => line.includes("answered string"))).toBe(true);
+      expect(logged.some((line) => line.includes("origin function threw") && line.includes("allowlist unavailable"))).toBe(true);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it("a plain OPTIONS on a raw HTTP route is answered like a preflight; with cors: false it reaches onFetch", async () => {
