@@ -124,9 +124,10 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
     }
     if (value === undefined) continue;
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
-    if (kind === "value" && typeof value === "function") {
+    if (kind === "value") {
       const factory = EXCLUSIVE.find(([name]) => name === field)?.[1];
-      fail(field, `'${field}' is a value, not a function${factory ? `: to make it with a function, use '${factory}'` : ""}`);
+      if (typeof value === "function") fail(field, `'${field}' is a value, not a function${factory ? `: to make it with a function, use '${factory}'` : ""}`);
+      checkCopyable(field, value, factory, fail);
     }
     if (kind === "actions") checkActions(value, fail);
     if (kind === "options") checkOptions(value, fail);
@@ -156,6 +157,34 @@ function checkDatabase(db: unknown, fail: (field: string, message: string) => ne
     fail("db", "'db' must be a database provider such as drizzle({ schema, migrations }) from 'actorflare/db/drizzle'");
   }
   if (provider.migrate !== undefined && typeof provider.migrate !== "function") fail("db", "'db.migrate' must be a function");
+}
+
+/**
+ * A value given as `state`, `vars` or `connState` is copied with structuredClone for each actor
+ * (or connection), so one that holds a function, a symbol or a Promise would fail every start
+ * with an internal error. Refused here instead, naming the top-level field that holds it.
+ */
+function checkCopyable(field: string, value: unknown, factory: string | undefined, fail: (field: string, message: string) => never): void {
+  const refusal = cloneRefusal(value);
+  if (refusal === undefined) return;
+  const inner =
+    typeof value === "object" && value !== null
+      ? Object.keys(value).find((key) => cloneRefusal((value as Record<string, unknown>)[key]) !== undefined)
+      : undefined;
+  const where = inner === undefined ? `'${field}'` : `'${field}.${inner}'`;
+  fail(
+    field,
+    `${where} cannot be copied for each ${field === "connState" ? "connection" : "actor"} (${refusal}): keep functions, symbols and Promises out of it${factory ? `, or make it in '${factory}'` : ""}`,
+  );
+}
+
+function cloneRefusal(value: unknown): string | undefined {
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 function checkOptions(options: unknown, fail: (field: string, message: string) => never): void {

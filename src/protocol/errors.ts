@@ -176,7 +176,7 @@ export const errors = {
   storageNotSqlite(actor: string, className: string) {
     return new ActorflareError(
       "storage_not_sqlite",
-      `The Durable Object class ${className} of actor '${actor}' is not SQLite-backed, and actorflare keeps actors in SQLite storage. If ${className} is in no [[migrations]] entry of wrangler.toml (or wrangler.jsonc's "migrations"), add one that declares it under \`new_sqlite_classes\`. If an entry declares it under \`new_classes\` (a key-value class, which cannot be converted), export the actor under a new class name and declare that one under \`new_sqlite_classes\` in a new migration.`,
+      `The Durable Object class ${className} of actor '${actor}' is not SQLite-backed, and actorflare keeps actors in SQLite storage. If ${className} is in no [[migrations]] entry of wrangler.toml (or wrangler.jsonc's "migrations"), add one that declares it under \`new_sqlite_classes\`. If an entry declares it under \`new_classes\` (a key-value class, which cannot be converted), export the actor under a new class name and declare that one under \`new_sqlite_classes\` in a new migration; keep exporting the old class until a migration lists it under \`deleted_classes\` (which deletes its actors' data).`,
       { status: 500 },
     );
   },
@@ -185,6 +185,13 @@ export const errors = {
     return new ActorflareError(
       "binding_mismatch",
       `A request for actor '${asked}' reached the Durable Object class of actor '${own}'. The binding of '${asked}' must name class_name "${askedClass}" in wrangler.toml (or wrangler.jsonc), and the Worker must export class ${askedClass} extends registry.durableObjects.${askedClass} {} (not ...durableObjects.${ownClass}).`,
+      { status: 500 },
+    );
+  },
+  notAnActorClass(actor: string, exportLine: string, method: string) {
+    return new ActorflareError(
+      "binding_mismatch",
+      `The Durable Object class that the binding of actor '${actor}' names is not an actor's: it has no method ${method}. Export the actor's class (${exportLine}) and name it in that binding's class_name in wrangler.toml (or wrangler.jsonc), or point setup({ bindings }) at a binding of the actor's class.`,
       { status: 500 },
     );
   },

@@ -1,3 +1,5 @@
+import { nearestName } from "../actor/nearest-name";
+
 /**
  * Checks `setup({ cors })` at module load. TypeScript checks only typed code: a JavaScript app,
  * a value read from `env`, or a cast would otherwise reach the Worker's CORS as it is, where a
@@ -12,12 +14,19 @@ export function checkCorsOptions(cors: unknown): void {
     );
   }
   for (const key of Object.keys(cors)) {
-    if (!CORS_KEYS.includes(key)) throw new Error(`setup({ cors }): unknown key '${key}'; cors takes ${CORS_KEYS.join(", ")}.`);
+    if (CORS_KEYS.includes(key)) continue;
+    const nearest = nearestName(key, CORS_KEYS);
+    throw new Error(`setup({ cors }): unknown key '${key}'; ${nearest ? `did you mean '${nearest}'? ` : ""}cors takes ${CORS_KEYS.join(", ")}.`);
   }
   const { origin, credentials, allowHeaders } = cors as Record<string, unknown>;
   checkOrigin(origin);
   if (credentials !== undefined && typeof credentials !== "boolean") {
     throw new Error(`setup({ cors }): credentials must be true or false; got ${describe(credentials)}.`);
+  }
+  if (credentials === true && (origin === undefined || origin === "*")) {
+    throw new Error(
+      'setup({ cors }): credentials are never granted to every origin (browsers refuse `*` with credentials). List the origins that may send them: origin: ["https://app.example"].',
+    );
   }
   if (allowHeaders !== undefined) {
     if (!Array.isArray(allowHeaders)) {
@@ -43,6 +52,12 @@ function checkOrigin(origin: unknown): void {
   if (!Array.isArray(origin)) throw new Error(`setup({ cors }): origin must be "*", a list of origins or a function of the origin; got ${describe(origin)}.`);
   if (origin.length === 0) throw new Error("setup({ cors }): origin is an empty list, which lets no page of another origin in; write cors: false for that.");
   for (const entry of origin) {
+    if (entry === "*") throw new Error('setup({ cors }): for any origin write origin: "*", not a list holding it.');
+    if (entry === "null") {
+      throw new Error(
+        'setup({ cors }): the origin "null" (sandboxed frames, file: pages) is never let in, since any such page sends it. Remove it from the list.',
+      );
+    }
     if (typeof entry === "string" && entry.includes("*")) {
       // The URL parser takes `*` in a host, so this is checked before it: such an entry would never match.
       throw new Error(
@@ -59,13 +74,21 @@ function checkOrigin(origin: unknown): void {
   }
 }
 
+/**
+ * The origin a browser sends for a URL. For http(s) that is the URL parser's; other schemes
+ * (`chrome-extension://<id>`, `capacitor://localhost`, `tauri://localhost`), whose origin the
+ * parser calls opaque, are sent as scheme and host as written, lowercase.
+ */
 function originOf(text: string): string | undefined {
+  let url: URL;
   try {
-    const { origin } = new URL(text);
-    return origin === "null" ? undefined : origin;
+    url = new URL(text);
   } catch {
     return undefined;
   }
+  if (url.origin !== "null") return url.origin;
+  const schemeAndHost = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+)\/?$/i.exec(text);
+  return schemeAndHost ? schemeAndHost[1]!.toLowerCase() : undefined;
 }
 
 function describe(value: unknown): string {

@@ -7,6 +7,7 @@ import { actionShadowedOn } from "../client/handle";
 import { createActorDurableObject, type ActorDurableObjectClass } from "../durable-object/actor-durable-object";
 import { checkInspectorOptions, InspectorGate, type InspectorOptions } from "../inspector/auth";
 import { inspectorRoutes } from "../inspector/routes";
+import { isPlainObject } from "../protocol/plain-object";
 import { checkCorsOptions } from "./cors-check";
 import type { ActorObjectClass, WorkerContext } from "./platform-types";
 import { InlineClientDriver } from "../worker/inline-driver";
@@ -132,6 +133,10 @@ const RIVETKIT_SETUP_KEYS: Record<string, string> = {
 
 /** Registers actors: `setup({ use: { counter, chat } })`. Checks every definition now, at module load. */
 export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Registry<A> {
+  if (!isPlainObject(options)) throw new Error("setup() takes an object of options: setup({ use: { counter } }).");
+  if (options.use !== undefined && !isPlainObject(options.use)) {
+    throw new Error("setup({ use }): use must be an object of actors by name, e.g. { use: { counter, chat } }, not a list: the names are what clients use.");
+  }
   // TypeScript refuses an unknown key only in an object literal; a typo elsewhere would be ignored.
   for (const key of Object.keys(options)) {
     if (!SETUP_KEYS.includes(key)) {
@@ -144,6 +149,7 @@ export function setup<A extends ActorDefinitions>(options: SetupOptions<A>): Reg
   const names = Object.keys(options.use ?? {});
   if (names.length === 0) throw new Error("setup({ use }) needs at least one actor, e.g. setup({ use: { counter } }).");
   for (const name of names) {
+    if (name === "") throw new Error("setup({ use }): an actor needs a name: the empty string cannot be addressed by clients.");
     if (RESERVED_ACTOR_NAMES.includes(name)) {
       throw new Error(
         `setup({ use }): an actor cannot be named '${name}', because clients use \`client.${name}\` themselves. Register it under another name, e.g. { ${name}Actor }.`,

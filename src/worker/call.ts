@@ -3,6 +3,7 @@ import { valueNotEncodable } from "../protocol/json-text";
 import type { ActorObjectRpc, Outcome } from "../server/contract";
 import { isOverloaded, isRpcMissing, isStuckStart, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
+import { exportLine } from "./names";
 
 /**
  * The runtime's failure as our error: `actor_overloaded` (503) or `proxy_error` (502); when the
@@ -36,6 +37,9 @@ export async function callActor<T>(located: LocatedActor, method: (stub: ActorOb
   } catch (error) {
     // Every contract method is there or none is: `resolve` stands for them all.
     if (isRpcMissing(located.stub, "resolve", error)) throw errors.rpcUnavailable();
+    // The binding reaches a class with RPC, but not an actor's (a hand-written Durable Object).
+    const missing = error instanceof Error ? /receiver does not implement (?:the method )?"([^"]+)"/.exec(error.message)?.[1] : undefined;
+    if (missing !== undefined) throw errors.notAnActorClass(located.name, exportLine(located.name), missing);
     throw asProxyError(error);
   }
 }

@@ -23,9 +23,10 @@ export function defaultBindingName(actorName: string): string {
  */
 export function exportName(actorName: string): string {
   const key = className(actorName);
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return key;
-  const joined = key.replace(/[^\w$]+(.?)/g, (_gap, next: string) => next.toUpperCase());
-  return /^\d/.test(joined) ? `_${joined}` : joined;
+  // Identifiers may hold any letter (`Über`), not only ASCII ones.
+  if (/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(key)) return key;
+  const joined = key.replace(/[^\p{L}\p{N}_$]+(.?)/gu, (_gap, next: string) => next.toUpperCase());
+  return /^\p{N}/u.test(joined) ? `_${joined}` : joined;
 }
 
 /** The line of the worker entry that exports an actor's class, for error messages. */

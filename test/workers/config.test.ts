@@ -98,6 +98,9 @@ describe("actor() and setup() check the config at module load", () => {
     const counter = actor({ state: {} });
     expect(() => setup({ use: { counter }, inspecter: { token: "x".repeat(32) } } as never)).toThrow(/unknown key 'inspecter'; did you mean 'inspector'\?/);
     expect(() => setup({ uses: { counter } } as never)).toThrow(/unknown key 'uses'; did you mean 'use'\?/);
+    expect(() => setup(undefined as never)).toThrow(/setup\(\) takes an object of options/);
+    expect(() => setup({ use: [counter] } as never)).toThrow(/use must be an object of actors by name.*not a list/);
+    expect(() => setup({ use: { "": counter } })).toThrow(/an actor needs a name/);
     // RivetKit's own setup() options say what to write instead.
     expect(() => setup({ use: { counter }, maxIncomingMessageSize: 1024 } as never)).toThrow(/actor\(\{ options: \{ maxIncomingMessageSize \} \}\)/);
     expect(() => setup({ use: { counter }, driver: {} } as never)).toThrow(/no driver to choose/);
@@ -117,6 +120,12 @@ describe("actor() and setup() check the config at module load", () => {
     expect(withCors({ origin: ["HTTPS://A.example:443"] })).toThrow(/"https:\/\/a.example"/);
     expect(withCors({ origin: ["a.example"] })).toThrow(/An origin is a scheme and a host/);
     expect(withCors({ origin: ["https://*.a.example"] })).toThrow(/matched exactly, not as patterns.*pass a function/);
+    expect(withCors({ origin: ["*"] })).toThrow(/write origin: "\*", not a list/);
+    expect(withCors({ origin: ["null"] })).toThrow(/"null" .* is never let in/);
+    expect(withCors({ credentials: true })).toThrow(/never granted to every origin/);
+    expect(withCors({ origin: "*", credentials: true })).toThrow(/never granted to every origin/);
+    expect(withCors({ origins: ["https://a.example"] })).toThrow(/did you mean 'origin'\?/);
+    expect(withCors({ origin: ["Chrome-Extension://abc"] })).toThrow(/Write it as a browser sends it: "chrome-extension:\/\/abc"/);
     expect(withCors({ credentials: "yes" })).toThrow(/credentials must be true or false/);
     expect(withCors({ allowHeaders: "Authorization" })).toThrow(/allowHeaders must be a list/);
     expect(withCors({ allowHeaders: ["bad header"] })).toThrow(/"bad header", which is not a header name/);
@@ -126,6 +135,9 @@ describe("actor() and setup() check the config at module load", () => {
       { origin: "*" },
       { origin: ["https://a.example", "http://localhost:5173"], credentials: false, allowHeaders: ["Authorization"] },
       { origin: () => true },
+      // Browser extensions and app shells send origins of their own schemes.
+      { origin: ["chrome-extension://abcdefghijklmnopabcdefghijklmnop", "moz-extension://3f2b0c1e-7a4d-4b8e-9c1d-2e5f6a7b8c9d"] },
+      { origin: ["capacitor://localhost", "tauri://localhost", "http://[::1]:5173"], credentials: true },
     ]) {
       expect(withCors(cors)).not.toThrow();
     }
@@ -134,6 +146,8 @@ describe("actor() and setup() check the config at module load", () => {
   it("setup() refuses two actors that would share a Durable Object class or binding", () => {
     const one = actor({ state: {} });
     expect(() => setup({ use: { foo: one, Foo: one } })).toThrow(/'foo' and 'Foo' would both export the Durable Object class Foo/);
+    // Class names keep letters beyond ASCII.
+    expect(() => setup({ use: { über: one, Über: one } })).toThrow(/would both export the Durable Object class Über\./);
     expect(() => setup({ use: { chatRoom: one, "chat-room": one } })).toThrow(/class ChatRoom/);
     expect(() => setup({ use: { fooBar: one, foo_bar: one } })).toThrow(
       /'fooBar' and 'foo_bar' would both use the Durable Object binding FOO_BAR.*setup\(\{ bindings: \{ foo_bar:/,
@@ -144,6 +158,13 @@ describe("actor() and setup() check the config at module load", () => {
 
   it("a function where a value belongs (state, vars, connState) is refused, naming the factory to use", () => {
     expect(() => actor({ state: () => ({ n: 1 }) } as never)).toThrow(/'state' is a value, not a function: to make it with a function, use 'createState'/);
+    // Copied for each actor by structuredClone, which would refuse them at every start instead.
+    expect(() => actor({ state: { count: 0, fn: () => 1 } })).toThrow(
+      /'state.fn' cannot be copied for each actor \(.*could not be cloned.*\).*or make it in 'createState'/,
+    );
+    expect(() => actor({ state: { count: 0, when: Promise.resolve(1) } })).toThrow(/'state.when' cannot be copied/);
+    expect(() => actor({ connState: { tag: Symbol("x") } })).toThrow(/'connState.tag' cannot be copied for each connection/);
+    expect(() => actor({ state: { at: new Date(0), seen: new Set([1]), byId: new Map([["a", 1]]) }, vars: { hits: 0 } })).not.toThrow();
     expect(() => actor({ state: {}, vars: () => ({}) } as never)).toThrow(/use 'createVars'/);
     expect(() => actor({ state: {}, connState: () => ({}) } as never)).toThrow(/use 'createConnState'/);
     expect(() => actor({ state: {}, jurisdiction: () => "eu" } as never)).toThrow(/\(got a function\)/);
@@ -186,6 +207,26 @@ describe("actor() and setup() check the config at module load", () => {
     expect(body.m).toContain('name = "GHOST_ROOM"\nclass_name = "GhostRoom"');
     expect(body.m).toContain('new_sqlite_classes = ["GhostRoom"]');
     expect(body.m).toContain('export class GhostRoom extends registry.durableObjects["Ghost-room"] {}');
+  });
+
+  it("a binding that leads to a class that is not an actor's is binding_mismatch, naming the export to write", async () => {
+    const registry = setup({
+      use: { counter: actor({ state: {}, onAuth: () => ({}), actions: { hello: () => "hi" } }) },
+      bindings: { counter: "HAND_WRITTEN" },
+    });
+    const response = await registry.handler.fetch(
+      new Request("http://x/registry/actors/actions/hello", {
+        method: "POST",
+        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: [uniqueKey()] } }), "X-RivetKit-Encoding": "json" },
+        body: JSON.stringify({ a: [] }),
+      }),
+      env as unknown as Record<string, unknown>,
+    );
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { c: string; m: string };
+    expect(body.c).toBe("binding_mismatch");
+    expect(body.m).toContain("the binding of actor 'counter' names is not an actor's");
+    expect(body.m).toContain("export class Counter extends registry.durableObjects.Counter {}");
   });
 
   it("a binding that leads to another actor's class is binding_mismatch, naming both and the fix; nothing is created", async () => {

@@ -1,3 +1,4 @@
+import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
 import { observePlacement } from "./placement-observer";
 import { registry } from "./registry";
@@ -55,5 +56,12 @@ export default { fetch: (request, env, ctx) => handler.fetch(request, env && obs
 export class Placed extends registry.durableObjects.Placed {
   constructor(ctx: DurableObjectState, env: never) {
     super(ctx, observePlacement(env as object) as never);
+  }
+}
+
+/** A hand-written Durable Object, not an actor's: a binding of an actor pointed at it is a config mistake (config.test.ts). */
+export class HandWritten extends DurableObject {
+  ping(): string {
+    return "pong";
   }
 }
