@@ -178,12 +178,20 @@ export function settingsFrom(options: Pick<ClientOptions, "encoding" | "transpor
 /** The longest delay timers take (2^31 − 1 ms, about 24.8 days); past it they fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-function checkMilliseconds(name: string, value: unknown): void {
-  if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return;
+function checkMilliseconds(name: string, value: unknown, min = 1): void {
+  if (typeof value === "number" && value >= min && value <= MAX_TIMER_MS) return;
   const got = typeof value === "number" || typeof value === "symbol" ? String(value) : typeof value === "bigint" ? `${value}n` : JSON.stringify(value);
-  const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : "";
-  throw new TypeError(`createClient: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${got}).${hint}`);
+  const hint =
+    value === Number.POSITIVE_INFINITY
+      ? ' There is no "never": pass a long time instead, such as 86400000 (a day).'
+      : typeof value === "number" && value > 0 && value < min
+        ? ` Below ${min} ms a round trip rarely fits, and every connection would count as dead; the value is in milliseconds, not seconds.`
+        : "";
+  throw new TypeError(`createClient: ${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS} (got ${got}).${hint}`);
 }
+
+/** The shortest heartbeat interval or timeout: a ping's round trip must fit in it. */
+const MIN_HEARTBEAT_MS = 100;
 
 const HEARTBEAT_KEYS: readonly string[] = ["interval", "timeout"];
 
@@ -196,7 +204,7 @@ function checkHeartbeat(heartbeat: unknown): void {
   }
   for (const [name, value] of Object.entries(heartbeat)) {
     if (!HEARTBEAT_KEYS.includes(name)) throw new TypeError(`createClient: heartbeat has no option '${name}'; it takes interval and timeout (ms).`);
-    if (value !== undefined) checkMilliseconds(`heartbeat.${name}`, value);
+    if (value !== undefined) checkMilliseconds(`heartbeat.${name}`, value, MIN_HEARTBEAT_MS);
   }
 }
 

@@ -22,6 +22,7 @@ describe("createClient's timing options", () => {
     [{ heartbeat: { intervall: 1000 } }, /heartbeat has no option 'intervall'/],
     [{ heartbeat: { interval: 2 ** 31 } }, /heartbeat.interval must be a number of milliseconds/],
     [{ heartbeat: { timeout: 0 } }, /heartbeat.timeout must be a number of milliseconds/],
+    [{ heartbeat: { interval: 1.5, timeout: 1 } }, /heartbeat.interval must be a number of milliseconds from 100 .*in milliseconds, not seconds/],
   ])("%j is refused with a TypeError that says what fits", (options, message) => {
     expect(() => createClient({ endpoint, ...(options as object) })).toThrow(message);
   });
