@@ -4,6 +4,19 @@ import { actor, ActorConfigError, setup } from "../../src/index";
 import { optionsOf } from "../../src/actor/options";
 import { rejection, testClient, uniqueKey } from "./helpers";
 
+/** The `hello` action of actor `name` through a registry's own handler, as the front Worker calls it. */
+async function callHello(registry: { handler: { fetch(request: Request, env: Record<string, unknown>): Promise<Response> } }, name: string, key: string) {
+  const response = await registry.handler.fetch(
+    new Request("http://x/registry/actors/actions/hello", {
+      method: "POST",
+      headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name, key: [key] } }), "X-RivetKit-Encoding": "json" },
+      body: JSON.stringify({ a: [] }),
+    }),
+    env as unknown as Record<string, unknown>,
+  );
+  return { status: response.status, body: (await response.json()) as { c: string; m: string } };
+}
+
 describe("actor() and setup() check the config at module load", () => {
   it.each([
     ["both state and createState", { state: {}, createState: () => ({}) }, "createState"],
@@ -214,16 +227,8 @@ describe("actor() and setup() check the config at module load", () => {
       use: { counter: actor({ state: {}, onAuth: () => ({}), actions: { hello: () => "hi" } }) },
       bindings: { counter: "HAND_WRITTEN" },
     });
-    const response = await registry.handler.fetch(
-      new Request("http://x/registry/actors/actions/hello", {
-        method: "POST",
-        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "counter", key: [uniqueKey()] } }), "X-RivetKit-Encoding": "json" },
-        body: JSON.stringify({ a: [] }),
-      }),
-      env as unknown as Record<string, unknown>,
-    );
-    expect(response.status).toBe(500);
-    const body = (await response.json()) as { c: string; m: string };
+    const { status, body } = await callHello(registry, "counter", uniqueKey());
+    expect(status).toBe(500);
     expect(body.c).toBe("binding_mismatch");
     expect(body.m).toContain("the binding of actor 'counter' names is not an actor's");
     expect(body.m).toContain("export class Counter extends registry.durableObjects.Counter {}");
@@ -233,16 +238,8 @@ describe("actor() and setup() check the config at module load", () => {
     // Actor `swapped` bound to COUNTER, whose class is counter's: what swapped bindings or a wrong export give.
     const registry = setup({ use: { swapped: actor({ state: {}, onAuth: () => ({}), actions: { hello: () => "hi" } }) }, bindings: { swapped: "COUNTER" } });
     const key = uniqueKey();
-    const response = await registry.handler.fetch(
-      new Request("http://x/registry/actors/actions/hello", {
-        method: "POST",
-        headers: { "X-RivetKit-Query": JSON.stringify({ getOrCreateForKey: { name: "swapped", key: [key] } }), "X-RivetKit-Encoding": "json" },
-        body: JSON.stringify({ a: [] }),
-      }),
-      env as unknown as Record<string, unknown>,
-    );
-    expect(response.status).toBe(500);
-    const body = (await response.json()) as { c: string; m: string };
+    const { status, body } = await callHello(registry, "swapped", key);
+    expect(status).toBe(500);
     expect(body.c).toBe("binding_mismatch");
     expect(body.m).toContain("actor 'swapped' reached the Durable Object class of actor 'counter'");
     expect(body.m).toContain('class_name "Swapped"');
