@@ -21,3 +21,15 @@ function reportCallbackError(error: unknown, what: string): void {
   if (typeof report === "function") report(error);
   else console.error(`actorflare: a ${what} callback threw (the connection is unaffected):`, error);
 }
+
+/**
+ * Adds `callback` to `callbacks` as a registration of its own (the same function added twice
+ * runs twice, and each returned function removes only its own registration); returns that function.
+ */
+export function register<A extends unknown[]>(callbacks: Set<(...args: A) => void>, callback: (...args: A) => void): () => void {
+  const registration = (...args: A) => callback(...args);
+  callbacks.add(registration);
+  return () => {
+    callbacks.delete(registration);
+  };
+}

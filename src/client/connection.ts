@@ -3,7 +3,7 @@ import type { Encoding } from "../protocol/encoding";
 import { DESTROYED_CLOSE, type ToClient } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
 import { ATTEMPT_TIMED_OUT, type ClientDriver, type ClientTransport, type TransportKind } from "./driver";
-import { runCallbacks } from "./callbacks";
+import { register, runCallbacks } from "./callbacks";
 import { type ActionCall, actionCall, wireArguments } from "./arguments";
 import { actorGone, closedBeforeOpen, droppedCallError, refused, refusedAtOpen, refusedMessage, type Standing } from "./connection-faults";
 import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
@@ -123,8 +123,7 @@ export class ActorConnectionBase {
    * (`conn.disconnect(reason)` on the actor closes with 1000 and that reason).
    */
   onStatusChange(callback: (status: ConnectionStatus, closed?: ConnectionClose) => void): () => void {
-    this.#statusListeners.add(callback);
-    return () => this.#statusListeners.delete(callback);
+    return register(this.#statusListeners, callback);
   }
 
   /** Calls an action over the connection (`conn.name(...args)` does the same, typed); RivetKit's `action({ name, args })` too. */
@@ -145,7 +144,7 @@ export class ActorConnectionBase {
     });
   }
 
-  /** Listens to an event; returns a function that stops listening. */
+  /** Listens to an event; returns a function that stops listening. Each call is a listener of its own, as in RivetKit, even for the same function. */
   on(event: string, callback: EventCallback): () => void {
     let callbacks = this.#listeners.get(event);
     if (!callbacks) {
@@ -153,9 +152,9 @@ export class ActorConnectionBase {
       this.#listeners.set(event, callbacks);
       this.#subscriptionChanged(event);
     }
-    callbacks.add(callback);
+    const unregister = register(callbacks, callback);
     return () => {
-      callbacks.delete(callback);
+      unregister();
       if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
       this.#listeners.delete(event);
       this.#subscriptionChanged(event);
@@ -173,8 +172,7 @@ export class ActorConnectionBase {
 
   /** Connection-level errors (refused connection, malformed message, …). */
   onError(callback: ErrorCallback): () => void {
-    this.#errorListeners.add(callback);
-    return () => this.#errorListeners.delete(callback);
+    return register(this.#errorListeners, callback);
   }
 
   /** Closes the connection for good; waiting calls fail with `connection_disposed`. */

@@ -69,3 +69,31 @@ describe("callbacks that throw, where the platform has no reportError", () => {
     await conn.dispose();
   });
 });
+
+// As in RivetKit's client: two UI parts that share one handler must not unsubscribe each other.
+describe.each(matrix)("the same function listening twice, over %s (%s)", (transport, encoding) => {
+  it("runs twice per event, and each returned function stops only its own listening", async () => {
+    const conn = testClient(encoding, transport).chatRoom.getOrCreate(uniqueKey()).connect();
+    const seen: string[] = [];
+    const handler = (message: unknown) => seen.push((message as { text: string }).text);
+    const stopFirst = conn.on("message", handler);
+    const stopSecond = conn.on("message", handler);
+    await untilSubscribed(
+      transport,
+      () => conn.send("warm-up"),
+      () => seen.length > 0,
+    );
+    seen.length = 0;
+    // On its connection, an action's answer comes after the events it broadcast.
+    await conn.send("both");
+    expect(seen).toEqual(["both", "both"]);
+    stopFirst();
+    stopFirst(); // twice is harmless, and still leaves the second
+    await conn.send("second only");
+    expect(seen).toEqual(["both", "both", "second only"]);
+    stopSecond();
+    await conn.send("none");
+    expect(seen).toEqual(["both", "both", "second only"]);
+    await conn.dispose();
+  });
+});

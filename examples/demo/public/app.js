@@ -666,6 +666,13 @@ function reportCallbackError(error, what) {
   if (typeof report === "function") report(error);
   else console.error(`actorflare: a ${what} callback threw (the connection is unaffected):`, error);
 }
+function register(callbacks, callback) {
+  const registration = (...args) => callback(...args);
+  callbacks.add(registration);
+  return () => {
+    callbacks.delete(registration);
+  };
+}
 
 // src/client/connection-faults.ts
 var TRANSIENT_REFUSALS = /* @__PURE__ */ new Set(["actor_overloaded", "proxy_error", "index_unavailable"]);
@@ -877,8 +884,7 @@ var ActorConnectionBase = class {
    * (`conn.disconnect(reason)` on the actor closes with 1000 and that reason).
    */
   onStatusChange(callback) {
-    this.#statusListeners.add(callback);
-    return () => this.#statusListeners.delete(callback);
+    return register(this.#statusListeners, callback);
   }
   /** Calls an action over the connection (`conn.name(...args)` does the same, typed); RivetKit's `action({ name, args })` too. */
   async action(nameOrCall, args) {
@@ -896,7 +902,7 @@ var ActorConnectionBase = class {
       if (this.#open) this.#sendAction(id, pending);
     });
   }
-  /** Listens to an event; returns a function that stops listening. */
+  /** Listens to an event; returns a function that stops listening. Each call is a listener of its own, as in RivetKit, even for the same function. */
   on(event, callback) {
     let callbacks = this.#listeners.get(event);
     if (!callbacks) {
@@ -904,9 +910,9 @@ var ActorConnectionBase = class {
       this.#listeners.set(event, callbacks);
       this.#subscriptionChanged(event);
     }
-    callbacks.add(callback);
+    const unregister = register(callbacks, callback);
     return () => {
-      callbacks.delete(callback);
+      unregister();
       if (callbacks.size > 0 || this.#listeners.get(event) !== callbacks) return;
       this.#listeners.delete(event);
       this.#subscriptionChanged(event);
@@ -922,8 +928,7 @@ var ActorConnectionBase = class {
   }
   /** Connection-level errors (refused connection, malformed message, …). */
   onError(callback) {
-    this.#errorListeners.add(callback);
-    return () => this.#errorListeners.delete(callback);
+    return register(this.#errorListeners, callback);
   }
   /** Closes the connection for good; waiting calls fail with `connection_disposed`. */
   async dispose() {
@@ -2366,12 +2371,13 @@ function settingsFrom(options) {
   return settings;
 }
 var MAX_TIMER_MS = 2 ** 31 - 1;
-function checkMilliseconds(name, value) {
-  if (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS) return;
+function checkMilliseconds(name, value, min = 1) {
+  if (typeof value === "number" && value >= min && value <= MAX_TIMER_MS) return;
   const got = typeof value === "number" || typeof value === "symbol" ? String(value) : typeof value === "bigint" ? `${value}n` : JSON.stringify(value);
-  const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : "";
-  throw new TypeError(`createClient: ${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (got ${got}).${hint}`);
+  const hint = value === Number.POSITIVE_INFINITY ? ' There is no "never": pass a long time instead, such as 86400000 (a day).' : typeof value === "number" && value > 0 && value < min ? ` Below ${min} ms a round trip rarely fits, and every connection would count as dead; the value is in milliseconds, not seconds.` : "";
+  throw new TypeError(`createClient: ${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS} (got ${got}).${hint}`);
 }
+var MIN_HEARTBEAT_MS = 100;
 var HEARTBEAT_KEYS = ["interval", "timeout"];
 function checkHeartbeat(heartbeat) {
   if (heartbeat === void 0) return;
@@ -2382,7 +2388,7 @@ function checkHeartbeat(heartbeat) {
   }
   for (const [name, value] of Object.entries(heartbeat)) {
     if (!HEARTBEAT_KEYS.includes(name)) throw new TypeError(`createClient: heartbeat has no option '${name}'; it takes interval and timeout (ms).`);
-    if (value !== void 0) checkMilliseconds(`heartbeat.${name}`, value);
+    if (value !== void 0) checkMilliseconds(`heartbeat.${name}`, value, MIN_HEARTBEAT_MS);
   }
 }
 function clientForDriver(driver, settings = settingsFrom({}), resources = new OpenResources()) {
