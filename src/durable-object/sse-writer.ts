@@ -18,9 +18,15 @@ export class SseWriter {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #onFailed: () => void;
   readonly #encoder = new TextEncoder();
-  /** Writes not yet taken by the reader, and since when the oldest of them has waited. */
-  #waiting = 0;
-  #waitingSince = 0;
+  /**
+   * Text written while a chunk was on its way, sent as one chunk once that one is taken: a burst
+   * of broadcasts leaves as two chunks, not one each (each queued write of a streamed response
+   * costs the runtime, and under `wrangler dev` held a socket of its own while the stream lasted).
+   */
+  #buffered = "";
+  /** Since when the chunk on its way has waited to be taken; undefined while none is. */
+  #sentAt: number | undefined;
+  #closing = false;
 
   constructor(writable: WritableStream<Uint8Array>, onFailed: () => void) {
     this.#writer = writable.getWriter();
@@ -33,21 +39,31 @@ export class SseWriter {
   }
 
   write(text: string): void {
-    if (this.#waiting++ === 0) this.#waitingSince = Date.now();
-    this.#writer.write(this.#encoder.encode(text)).then(() => {
-      // One was taken: the next in line has waited since now.
-      if (--this.#waiting > 0) this.#waitingSince = Date.now();
+    this.#buffered += text;
+    if (this.#sentAt === undefined) this.#send();
+  }
+
+  #send(): void {
+    const chunk = this.#buffered;
+    this.#buffered = "";
+    this.#sentAt = Date.now();
+    this.#writer.write(this.#encoder.encode(chunk)).then(() => {
+      this.#sentAt = undefined;
+      if (this.#buffered !== "") this.#send();
+      else if (this.#closing) this.#writer.close().catch(() => {});
     }, this.#onFailed);
   }
 
-  /** Whether writes have waited for `limitMs` without one being taken. */
+  /** Whether what was written has waited for `limitMs` without being taken. */
   stalled(limitMs: number): boolean {
-    return this.#waiting > 0 && Date.now() - this.#waitingSince >= limitMs;
+    return this.#sentAt !== undefined && Date.now() - this.#sentAt >= limitMs;
   }
 
   /** Ends the stream after what was written. */
   close(): void {
-    this.#writer.close().catch(() => {});
+    if (this.#closing) return;
+    this.#closing = true;
+    if (this.#sentAt === undefined) this.#writer.close().catch(() => {});
   }
 
   /** Ends the stream at once, dropping what waits: for a stream nobody reads. */

@@ -38,6 +38,22 @@ describe("SseWriter", () => {
     expect(read.join("")).toBe("data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n");
   });
 
+  it("sends a burst written in one go as two chunks, and closes after them", async () => {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const stream = new SseWriter(writable, () => {});
+    const chunks: string[] = [];
+    const reader = readable.getReader();
+    const reading = (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(new TextDecoder().decode(chunk.value));
+    })();
+    const events = Array.from({ length: 100 }, (_, i) => `data: ${i}\n\n`);
+    for (const event of events) stream.write(event);
+    stream.close();
+    await reading;
+    expect(chunks.length).toBeLessThanOrEqual(2);
+    expect(chunks.join("")).toBe(events.join(""));
+  });
+
   it("reports a write to a stream its reader cancelled, and settles closed", async () => {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     let failures = 0;
