@@ -1,5 +1,5 @@
 /**
- * How long writes to an SSE stream may wait, none of them taken, before the stream counts as
+ * How long what is written to an SSE stream may wait to be taken before the stream counts as
  * gone. Long enough for a slow client to take a large event (about a megabyte at 1 Mbit/s);
  * short enough that a presence list does not show a client that left for long.
  */
@@ -11,8 +11,8 @@ export const STALLED_STREAM_MS = 10_000;
  * The runtime does not always tell the object that a client left. When a client drops its stream
  * while an event is on its way to it (two SSE clients leaving at once, the first one's
  * onDisconnect broadcasting to the second), the response can stay open with nobody reading it:
- * no abort reaches the request's signal, and no write fails, they just queue. Counting writes
- * that wait is what notices such a stream.
+ * no abort reaches the request's signal, and no write fails, they just queue. A chunk that
+ * waits to be taken is what notices such a stream.
  */
 export class SseWriter {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
