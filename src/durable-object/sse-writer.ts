@@ -68,6 +68,9 @@ export class SseWriter {
 
   /** Ends the stream at once, dropping what waits: for a stream nobody reads. */
   abort(): void {
-    this.#writer.abort(new Error("SSE stream stalled")).catch(() => {});
+    // The runtime logs this reason as uncaught where the response ends: it says what happened.
+    this.#writer
+      .abort(new Error(`actorflare: SSE stream stalled: its client took nothing for ${STALLED_STREAM_MS / 1000} s, so its connection was ended`))
+      .catch(() => {});
   }
 }

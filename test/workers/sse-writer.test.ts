@@ -71,7 +71,7 @@ describe("SseWriter", () => {
     stream.write("data: taken\n\n");
     stream.write("data: waiting\n\n");
     stream.abort();
-    await expect(stream.closed).rejects.toThrow("SSE stream stalled");
+    await expect(stream.closed).rejects.toThrow("SSE stream stalled: its client took nothing for 10 s");
     const reader = readable.getReader();
     await expect(reader.read()).rejects.toThrow("SSE stream stalled");
   });
