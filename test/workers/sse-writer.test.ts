@@ -6,6 +6,18 @@ import { SseWriter } from "../../src/durable-object/sse-writer";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A writer on a stream read as fast as it is written: the chunks read, and the end of reading. */
+function readStream() {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const stream = new SseWriter(writable, () => {});
+  const chunks: string[] = [];
+  const reader = readable.getReader();
+  const reading = (async () => {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(new TextDecoder().decode(chunk.value));
+  })();
+  return { stream, chunks, reading };
+}
+
 describe("SseWriter", () => {
   it("calls a stream stalled once its writes have waited that long with none taken", async () => {
     const failed: unknown[] = [];
@@ -21,13 +33,7 @@ describe("SseWriter", () => {
   });
 
   it("never calls a stream that is read stalled, however long it is written to", async () => {
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const stream = new SseWriter(writable, () => {});
-    const read: string[] = [];
-    const reader = readable.getReader();
-    const reading = (async () => {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) read.push(new TextDecoder().decode(chunk.value));
-    })();
+    const { stream, chunks: read, reading } = readStream();
     for (let i = 0; i < 5; i++) {
       stream.write(`data: ${i}\n\n`);
       await wait(20);
@@ -39,13 +45,7 @@ describe("SseWriter", () => {
   });
 
   it("sends a burst written in one go as two chunks, and closes after them", async () => {
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const stream = new SseWriter(writable, () => {});
-    const chunks: string[] = [];
-    const reader = readable.getReader();
-    const reading = (async () => {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(new TextDecoder().decode(chunk.value));
-    })();
+    const { stream, chunks, reading } = readStream();
     const events = Array.from({ length: 100 }, (_, i) => `data: ${i}\n\n`);
     for (const event of events) stream.write(event);
     stream.close();
