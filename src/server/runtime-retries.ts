@@ -24,6 +24,14 @@ export function isRpcMissing(stub: object, method: string, error: unknown): bool
   return error instanceof TypeError && typeof (stub as Record<string, unknown>)[method] !== "function";
 }
 
+/**
+ * The method a Durable Object refused because its class does not have it (a binding that names
+ * a hand-written class, not an actor's), from the runtime's message; undefined for other errors.
+ */
+export function methodNotImplemented(error: unknown): string | undefined {
+  return error instanceof Error ? /receiver does not implement (?:the method )?"([^"]+)"/.exec(error.message)?.[1] : undefined;
+}
+
 /** Whether the runtime refused a call because the object is overloaded. */
 export function isOverloaded(error: unknown): boolean {
   return (error as RuntimeError | undefined)?.overloaded === true;

@@ -1,7 +1,7 @@
 import { errors, isStackOverflow } from "../protocol/errors";
 import { valueNotEncodable } from "../protocol/json-text";
 import type { ActorObjectRpc, Outcome } from "../server/contract";
-import { isOverloaded, isRpcMissing, isStuckStart, withRuntimeRetries } from "../server/runtime-retries";
+import { isOverloaded, isRpcMissing, isStuckStart, methodNotImplemented, withRuntimeRetries } from "../server/runtime-retries";
 import type { LocatedActor } from "./locate";
 import { exportLine } from "./names";
 
@@ -38,7 +38,7 @@ export async function callActor<T>(located: LocatedActor, method: (stub: ActorOb
     // Every contract method is there or none is: `resolve` stands for them all.
     if (isRpcMissing(located.stub, "resolve", error)) throw errors.rpcUnavailable();
     // The binding reaches a class with RPC, but not an actor's (a hand-written Durable Object).
-    const missing = error instanceof Error ? /receiver does not implement (?:the method )?"([^"]+)"/.exec(error.message)?.[1] : undefined;
+    const missing = methodNotImplemented(error);
     if (missing !== undefined) throw errors.notAnActorClass(located.name, exportLine(located.name), missing);
     throw asProxyError(error);
   }
