@@ -11,6 +11,8 @@ export type {
   FetchOptions,
   WebSocketOptions,
 } from "./actor/definition";
+export { event } from "./actor/events";
+export type { EventDeclaration, EventDeclarations, EventOptions, EventToken, StandardSchema, SubscribeCheck } from "./actor/events";
 export { ActorContext } from "./actor/context";
 export type { ActionContext, ActorLogger, ClientOf, ClientSource, CreateContext, DriverContext, ObjectState, Schedule, ScheduledJob } from "./actor/context";
 export type { Connection } from "./actor/connection";

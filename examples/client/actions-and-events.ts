@@ -10,7 +10,8 @@ export async function main(endpoint = "http://127.0.0.1:8787") {
 
   // A connection: actions plus events; it reconnects by itself.
   const room = client.chat.getOrCreate("lobby", { params: { name: "ada" } }).connect();
-  room.on("message", (message) => console.log("message", message));
+  // Typed by the chat's declared events: `message` is a ChatMessage, `online` a number.
+  room.on("message", (message) => console.log(`${message.from}: ${message.text}`));
   room.on("presence", (online) => console.log("online", online));
   await room.send("hello");
   const history = await room.history();

@@ -8,7 +8,7 @@ import { isJurisdiction, JURISDICTIONS } from "../protocol/placement";
 import type { ActorOptions } from "./definition";
 import { nearestName } from "./nearest-name";
 
-type FieldKind = "value" | "function" | "actions" | "options" | "database" | "jurisdiction";
+type FieldKind = "value" | "function" | "actions" | "events" | "options" | "database" | "jurisdiction";
 type OptionKind = "positive" | "positive-int";
 type OptionRule = { kind: OptionKind; min?: number; max?: number; why?: string };
 
@@ -31,6 +31,7 @@ const FIELDS: Record<string, FieldKind> = {
   createConnState: "function",
   onConnect: "function",
   onDisconnect: "function",
+  events: "events",
   options: "options",
   db: "database",
   jurisdiction: "jurisdiction",
@@ -72,7 +73,6 @@ const RIVETKIT_NAMES: Record<string, string> = {
   noSleep: "Cloudflare decides when an idle Durable Object leaves memory; an open connection keeps it listening while it hibernates",
   run: "actorflare has no run loop: start background work from onStart with c.waitUntil(...), or repeat it with c.schedule.after(...) or c.schedule.cron(...)",
   onMigrate: "actorflare has no migrate hook: migrate the state in onStart, or the database with actor({ db }) migrations",
-  events: "actorflare does not declare events: c.broadcast(name, ...args) sends any event, and clients listen by name",
   connParamsSchema: "actorflare does not validate conn params by schema: check them in onAuth or onBeforeConnect and throw to refuse",
   createVarsTimeout: "actorflare has no timeout for createVars; options.actionTimeout bounds actions",
   connectionLivenessTimeout: "the runtime tracks a connection's socket itself; there is no liveness timeout to set",
@@ -130,6 +130,7 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
       checkCopyable(field, value, factory, fail);
     }
     if (kind === "actions") checkActions(value, fail);
+    if (kind === "events") checkEvents(value, fail);
     if (kind === "options") checkOptions(value, fail);
     if (kind === "database") checkDatabase(value, fail);
     if (kind === "jurisdiction" && !isJurisdiction(value)) {
@@ -149,6 +150,33 @@ function checkActions(actions: unknown, fail: (field: string, message: string) =
   for (const [name, action] of Object.entries(actions as object)) {
     if (typeof action !== "function") fail(`actions.${name}`, `'actions.<name>' must be a function`);
   }
+}
+
+const EVENT_KEYS = ["schema", "canSubscribe"];
+
+/** Each event as `event<T>(options)`, a Standard Schema, or `{ schema, canSubscribe }`. */
+function checkEvents(events: unknown, fail: (field: string, message: string) => never): void {
+  const shape = "an event<T>() (from 'actorflare'), a Standard Schema such as a zod schema, or { schema, canSubscribe }";
+  if (typeof events !== "object" || events === null || Array.isArray(events)) fail("events", `'events' must be an object whose values are each ${shape}`);
+  for (const [name, declaration] of Object.entries(events as object)) {
+    const field = `events.${name}`;
+    if (typeof declaration !== "object" || declaration === null || Array.isArray(declaration)) fail(field, `'${field}' must be ${shape}`);
+    if (isSchema(declaration)) continue;
+    for (const [key, value] of Object.entries(declaration as object)) {
+      if (!EVENT_KEYS.includes(key))
+        fail(`${field}.${key}`, `unknown key '${key}'; ${spellingHint(key, Object.fromEntries(EVENT_KEYS.map((k) => [k, k])), "event() options")}`);
+      if (value === undefined) continue;
+      if (key === "schema" && !isSchema(value))
+        fail(`${field}.schema`, `'schema' must be a Standard Schema (a zod, valibot or ArkType schema, ...): an object with '~standard.validate'`);
+      if (key === "canSubscribe" && typeof value !== "function")
+        fail(`${field}.canSubscribe`, `'canSubscribe' must be a function of the connection's context that returns true to allow`);
+    }
+  }
+}
+
+function isSchema(value: unknown): boolean {
+  const standard = typeof value === "object" && value !== null ? (value as { "~standard"?: { validate?: unknown } })["~standard"] : undefined;
+  return typeof standard?.validate === "function";
 }
 
 function checkDatabase(db: unknown, fail: (field: string, message: string) => never): void {

@@ -3,6 +3,9 @@ import { toClient, type ToClient } from "../protocol/messages";
 import type { Wire } from "../protocol/wire";
 import { RECORD_VERSION } from "./storage-layout";
 
+/** The arguments of an event as they may be sent; throws when the actor's declared events refuse them. */
+export type EventCheck = (event: string, args: unknown[]) => unknown[];
+
 /** How a connection reaches its client: a WebSocket, an SSE stream, or nothing (HTTP actions). */
 export interface ConnectionTransport {
   /** The wire its messages travel in: actorflare's own encodings or RivetKit 2.3's. */
@@ -65,6 +68,8 @@ export class Connection<CS = unknown, P = unknown, A = unknown> {
   #unanswered = 0;
   /** The reason of a disconnect asked while actions were unanswered: it closes after their answers. */
   #leaving: string | undefined;
+  /** Checks an event's arguments against the actor's declared events before it is sent (events.ts). */
+  #checkEvent: EventCheck = (_event, args) => args;
 
   /** @internal The actor makes connections. */
   constructor(transport: ConnectionTransport, init: { params: P; auth: A | undefined; state: CS; id?: string; token?: string; since?: number }) {
@@ -112,7 +117,12 @@ export class Connection<CS = unknown, P = unknown, A = unknown> {
 
   /** Sends an event to this connection only. */
   send(event: string, ...args: unknown[]): void {
-    this.#transport.send(toClient.event(event, args));
+    this.#transport.send(toClient.event(event, this.#checkEvent(event, args)));
+  }
+
+  /** @internal The actor's check of event payloads (its declared events), for `send`. */
+  checkEventsWith(check: EventCheck): void {
+    this.#checkEvent = check;
   }
 
   /**

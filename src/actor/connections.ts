@@ -3,10 +3,12 @@ import { errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
 import { closeReasonOn } from "../protocol/wire";
 import { runAction } from "./actions";
-import { Connection, type ConnectionRecord, type ConnectionTransport } from "./connection";
+import { Connection, type ConnectionRecord, type ConnectionTransport, type EventCheck } from "./connection";
+import { ActionContext } from "./context";
 import type { ConnectOptions } from "./definition";
+import { checkedEventArgs, subscribeCheckOf } from "./events";
 import type { ActorInstance } from "./instance";
-import { changeSubscription, openingSubscriptions } from "./subscriptions";
+import { changeSubscription, openingSubscriptions, refusalByCheck } from "./subscriptions";
 
 export interface OpenOptions {
   /** The request that opens the connection, made when a hook first reads it. */
@@ -33,9 +35,18 @@ export class Connections {
   readonly #ephemeral = new WeakSet<Connection>();
   /** Connections `endVanished` ended: a close event that comes for one later finds it done. */
   readonly #vanished = new Set<string>();
+  /**
+   * Each connection's subscription changes still waiting for an event's `canSubscribe`: later
+   * changes, and actions, of that connection wait for them, so that they take effect in order.
+   */
+  readonly #subscribing = new WeakMap<Connection, Promise<void>>();
+  /** Checks event payloads against the actor's declared events (`actor({ events })`). */
+  readonly #checkEvent: EventCheck;
 
   constructor(instance: ActorInstance) {
     this.#instance = instance;
+    const { events } = instance.definition.config;
+    this.#checkEvent = (event, args) => checkedEventArgs(events, event, args);
   }
 
   get all(): ReadonlyMap<string, Connection> {
@@ -68,13 +79,22 @@ export class Connections {
           ? undefined
           : structuredClone(config.connState);
       const conn = new Connection(transport, { params: options.params, auth: options.auth, state });
+      conn.checkEventsWith(this.#checkEvent);
       if (ephemeral) this.#ephemeral.add(conn);
       else {
         this.#open.set(conn.id, conn);
         this.#instance.noteChange();
       }
       await config.onConnect?.(c, conn);
-      const { taken, refusals } = openingSubscriptions(this.#instance.options, options.subscriptions ?? []);
+      const { taken, refusals: overLimits } = openingSubscriptions(this.#instance.options, options.subscriptions ?? []);
+      const refusals: unknown[] = overLimits;
+      for (const event of taken) {
+        const check = subscribeCheckOf(config.events, event);
+        const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check));
+        if (!refusal) continue;
+        taken.delete(event);
+        refusals.push(refusal);
+      }
       conn.subscribeAtOpen(taken);
       try {
         conn.persist();
@@ -86,7 +106,7 @@ export class Connections {
       if (!ephemeral) {
         this.#enroll(conn);
         conn.deliver(toClient.init(this.#instance.actorId, conn.id, conn.token));
-        for (const refusal of refusals) conn.deliver(toClient.error(errorToBody(refusal).body));
+        for (const refusal of refusals) conn.deliver(toClient.error(this.#refusalBody(refusal)));
       }
       return conn;
     } finally {
@@ -97,6 +117,7 @@ export class Connections {
 
   /** Lists a connection rebuilt after a wake (its hooks ran when it first opened). */
   adopt(conn: Connection): void {
+    conn.checkEventsWith(this.#checkEvent);
     this.#open.set(conn.id, conn);
   }
 
@@ -178,11 +199,47 @@ export class Connections {
   }
 
   broadcast(event: string, args: unknown[]): void {
+    const message = toClient.event(event, this.#checkEvent(event, args));
     this.#instance.activity?.record({ kind: "event", name: event, at: Date.now(), durationMs: 0, outcome: "ok" });
-    const message = toClient.event(event, args);
     for (const conn of this.#open.values()) {
       if (conn.subscriptions.has(event)) conn.deliver(message);
     }
+  }
+
+  /**
+   * One subscription change: at once (no await, so that changes and actions keep their order),
+   * unless the event's `canSubscribe` must be asked or an earlier change still waits for it.
+   */
+  #subscription(conn: Connection, event: string, subscribe: boolean): Promise<void> | undefined {
+    const check = subscribe && !conn.subscriptions.has(event) ? subscribeCheckOf(this.#instance.definition.config.events, event) : undefined;
+    const waiting = this.#subscribing.get(conn);
+    if (!check && !waiting) return this.#changeSubscription(conn, event, subscribe);
+    const done = (async () => {
+      await waiting;
+      const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check));
+      if (refusal) conn.deliver(toClient.error(this.#refusalBody(refusal, event)));
+      else this.#changeSubscription(conn, event, subscribe);
+    })();
+    this.#subscribing.set(conn, done);
+    return done.finally(() => {
+      if (this.#subscribing.get(conn) === done) this.#subscribing.delete(conn);
+    });
+  }
+
+  #changeSubscription(conn: Connection, event: string, subscribe: boolean): undefined {
+    try {
+      changeSubscription(this.#instance.options, conn, event, subscribe);
+    } catch (error) {
+      conn.deliver(toClient.error(this.#refusalBody(error, event)));
+    }
+    return undefined;
+  }
+
+  /** A refused subscription's error, logged when it is no refusal but a failure (a throw in canSubscribe, a storage error). */
+  #refusalBody(error: unknown, event?: string): ErrorBody {
+    const { status, body } = errorToBody(error);
+    if (status === 500) this.#instance.log.error(`subscription${event === undefined ? "" : ` to '${event}'`} failed:`, error);
+    return body;
   }
 
   /**
@@ -194,15 +251,10 @@ export class Connections {
     if (conn.leaving) return;
     if ("sr" in message.b) {
       const { e: event, s: subscribe } = message.b.sr;
-      try {
-        changeSubscription(this.#instance.options, conn, event, subscribe);
-      } catch (error) {
-        const { status, body } = errorToBody(error);
-        if (status === 500) this.#instance.log.error(`subscription to '${event}' failed:`, error);
-        conn.deliver(toClient.error(body));
-      }
-      return;
+      return this.#subscription(conn, event, subscribe);
     }
+    const subscribing = this.#subscribing.get(conn);
+    if (subscribing) await subscribing;
     const { i: id, n: name, a: args } = message.b.ar;
     await conn.answering(async () => {
       try {

@@ -3,6 +3,7 @@ import type { Jurisdiction } from "../protocol/placement";
 import type { ActorQuery, Intent } from "../protocol/query";
 import type { Connection } from "./connection";
 import type { DatabaseProvider } from "./database";
+import type { EventDeclarations, EventPayloads } from "./events";
 import type { ActionContext, ActorContext, CreateContext, DriverContext } from "./context";
 
 // `any` (allowed in this file by biome.json): action arguments are inferred per actor.
@@ -77,9 +78,10 @@ export interface ActorOptions {
 /**
  * What users pass to `actor()`. `S` state, `V` vars, `I` create input, `A` auth data,
  * `CS` connection state, `DB` the database client (`c.db`), `PA`/`PB`/`PC` the conn params as
- * `onAuth`, `onBeforeConnect` and `createConnState` annotate them (`any` where unannotated).
+ * `onAuth`, `onBeforeConnect` and `createConnState` annotate them (`any` where unannotated),
+ * `E` the declared events.
  */
-export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, PA = any, PB = any, PC = any> {
+export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, PA = any, PB = any, PC = any, E = EventDeclarations> {
   state?: S | undefined;
   createState?: ((c: CreateContext, input: I) => S | Promise<S>) | undefined;
   vars?: V | undefined;
@@ -131,6 +133,13 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, PA = any,
   onDisconnect?:
     | ((c: ActorContext<S, V, DB, CS, ConnParamsOf<PA, PB, PC>, A>, conn: Connection<CS, ConnParamsOf<PA, PB, PC>, A>) => void | Promise<void>)
     | undefined;
+  /**
+   * Declares events, as RivetKit 2.3 does: `{ message: event<Message>() }` types the client's
+   * `on("message", ...)`; a Standard Schema (zod, ...) or `event<T>({ schema })` also checks each
+   * payload sent (`invalid_event_payload`), and `canSubscribe(c)` decides who may listen (`forbidden`).
+   * Events not declared here can still be sent; a client typed by the registry listens only to declared ones.
+   */
+  events?: E | undefined;
   options?: ActorOptions | undefined;
   /**
    * Keeps every instance of this actor, and its storage, inside a Durable Objects jurisdiction
@@ -140,7 +149,17 @@ export interface ActorConfig<S, V, I, A, CS, TActions, DB = undefined, PA = any,
   jurisdiction?: Jurisdiction | undefined;
 }
 
-export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, TActions = Actions<S, V, CS, any>, DB = any, P = unknown> {
+export interface ActorDefinition<
+  S = any,
+  V = any,
+  I = any,
+  A = any,
+  CS = any,
+  TActions = Actions<S, V, CS, any>,
+  DB = any,
+  P = unknown,
+  E = EventDeclarations,
+> {
   readonly kind: "actorflare.actor";
   readonly config: ActorConfig<S, V, I, A, CS, TActions, DB>;
   /** The actions' own types, which the client reads (`config.actions` also carries the context's). Type-only: never set. */
@@ -153,9 +172,11 @@ export interface ActorDefinition<S = any, V = any, I = any, A = any, CS = any, T
   readonly "~input"?: [I];
   /** The conn params the hooks annotate (ConnParamsOf), which the client's `params` option reads. Type-only: never set. */
   readonly "~params"?: [P];
+  /** The payload type of each declared event (EventPayloads), which the client's `on` and `once` read. Type-only: never set. */
+  readonly "~events"?: [EventPayloads<E>];
 }
 
-export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any, any>;
+export type AnyActorDefinition = ActorDefinition<any, any, any, any, any, any, any, any, any>;
 
 /**
  * Defines an actor. The config is checked here, when the module loads, so a typo fails the
@@ -172,7 +193,8 @@ export function actor<
   PA = any,
   PB = any,
   PC = any,
->(config: ActorConfig<S, V, I, A, CS, TActions, DB, PA, PB, PC>): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB, ConnParamsOf<PA, PB, PC>> {
+  E extends EventDeclarations = Record<never, never>,
+>(config: ActorConfig<S, V, I, A, CS, TActions, DB, PA, PB, PC, E>): ActorDefinition<S, V, I, AuthData<A>, CS, TActions, DB, ConnParamsOf<PA, PB, PC>, E> {
   validateActorConfig(config);
   // The auth type changes only from never (see AuthData), where every hook sees undefined either
   // way; the definition keeps the params' view of them (ConnParamsOf), not each hook's annotation.

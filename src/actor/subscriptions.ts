@@ -1,6 +1,8 @@
 import { type ActorflareError, errors } from "../protocol/errors";
 import { byteLength } from "../protocol/messages";
 import type { Connection } from "./connection";
+import type { ActionContext } from "./context";
+import type { SubscribeCheck } from "./events";
 import type { ResolvedOptions } from "./options";
 
 /**
@@ -45,4 +47,16 @@ function refusalOf(options: ResolvedOptions, event: string, count: number): Acto
   if (bytes > options.maxEventNameBytes) return errors.eventNameTooLong(bytes, options.maxEventNameBytes);
   if (count >= options.maxSubscriptionsPerConnection) return errors.tooManySubscriptions(options.maxSubscriptionsPerConnection);
   return undefined;
+}
+
+/**
+ * Asks an event's `canSubscribe` whether the connection in `c.conn` may subscribe: resolves with
+ * undefined when it returned `true`, with `forbidden` for any other answer, or with what it threw.
+ */
+export async function refusalByCheck(c: ActionContext, event: string, check: SubscribeCheck): Promise<unknown> {
+  try {
+    return (await check(c)) === true ? undefined : errors.subscriptionForbidden(event);
+  } catch (error) {
+    return error;
+  }
 }

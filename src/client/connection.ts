@@ -10,6 +10,7 @@ import { ActorError, actionTimedOut, argumentsNotEncodable } from "./errors";
 import { onNetworkBack } from "./network-back";
 import { type PendingCall, PendingCalls } from "./pending-calls";
 import { eventsToCarry, SubscriptionSync } from "./subscriptions";
+import type { EventArgs, EventName } from "./types";
 
 export interface ConnectionOptions {
   encoding: Encoding;
@@ -48,9 +49,12 @@ export const CONNECTION_QUERY: unique symbol = Symbol("actorflare.connectionQuer
  * the actor was destroyed (`actor_destroyed`), when a reconnect finds no actor
  * (`actor_not_found`) after the connection had been open, or when an attempt is refused before
  * it opens (`onAuth` or a connection hook threw). The user's callbacks cannot break it: what
- * they throw is reported (see runCallbacks) and the connection goes on.
+ * they throw is reported (see runCallbacks) and the connection goes on. `E` types the events the
+ * actor declares (EventsOf), for `on` and `once`.
  */
-export class ActorConnectionBase {
+export class ActorConnectionBase<E = undefined> {
+  /** The events' payload types, for the types of hooks that take a connection (useActorEvent). Type-only: never set. */
+  declare readonly "~events"?: [E];
   readonly #driver: ClientDriver;
   readonly #query: ActorQuery;
   readonly #params: unknown;
@@ -145,7 +149,8 @@ export class ActorConnectionBase {
   }
 
   /** Listens to an event; returns a function that stops listening. Each call is a listener of its own, as in RivetKit, even for the same function. */
-  on(event: string, callback: EventCallback): () => void {
+  on<K extends EventName<E>>(event: K, listener: (...args: EventArgs<E, K>) => void): () => void {
+    const callback = listener as EventCallback;
     let callbacks = this.#listeners.get(event);
     if (!callbacks) {
       callbacks = new Set();
@@ -162,10 +167,10 @@ export class ActorConnectionBase {
   }
 
   /** Listens to the next occurrence of an event only. */
-  once(event: string, callback: EventCallback): () => void {
-    const stop = this.on(event, (...args) => {
+  once<K extends EventName<E>>(event: K, listener: (...args: EventArgs<E, K>) => void): () => void {
+    const stop = this.on(event, (...args: EventArgs<E, K>) => {
       stop();
-      callback(...args);
+      listener(...args);
     });
     return stop;
   }

@@ -7,7 +7,7 @@ import { ActorConnectionBase } from "./connection";
 import { ActorError } from "./errors";
 import type { ClientDriver, RawRequestInit, TransportKind } from "./driver";
 import type { OpenResources } from "./open-resources";
-import type { ActorActions } from "./types";
+import type { ActorActions, EventsOf } from "./types";
 
 /** A string key becomes `[key]`, a missing key `[]` (docs/protocol.md §2). */
 export type ActorKey = string | string[];
@@ -29,7 +29,7 @@ export interface HandleSettings {
  * connection's own members (`dispose`, `on`, ...) is not among them: the member wins at run
  * time, so the action is reached with `conn.action(name, args)`.
  */
-export type ActorConnection<D = unknown> = ActorConnectionBase & Omit<ActorActions<D>, keyof ActorConnectionBase | NotActionNames>;
+export type ActorConnection<D = unknown> = ActorConnectionBase<EventsOf<D>> & Omit<ActorActions<D>, keyof ActorConnectionBase | NotActionNames>;
 
 /** A handle with the actor's actions as methods; as on a connection, the handle's own members (`resolve`, `fetch`, ...) win. */
 export type ActorHandle<D = unknown> = ActorHandleBase<D> & Omit<ActorActions<D>, keyof ActorHandleBase<D> | NotActionNames>;

@@ -10,5 +10,5 @@ export { ActorWebSocket, type ActorWebSocketEventMap, type ActorCloseEvent } fro
 export type { TransportKind } from "./driver";
 export type { Encoding } from "../protocol/encoding";
 export type { LocationHint } from "../protocol/placement";
-export type { ActorActions, DefinitionOf, InputOf, ParamsOf } from "./types";
+export type { ActorActions, DefinitionOf, EventArgs, EventName, EventsOf, InputOf, ParamsOf } from "./types";
 export type { WebSocketConstructor } from "./websocket";

@@ -24,3 +24,26 @@ export type ParamsOf<D> = 0 extends 1 & D ? unknown : D extends { readonly "~par
 export type ActorActions<D> = {
   readonly [K in keyof ActionsOf<D> & string]: ActionsOf<D>[K] extends (c: any, ...args: infer P) => infer R ? (...args: P) => Promise<Awaited<R>> : never;
 };
+
+/**
+ * The payload type of each event an actor declares (`actor({ events })`); `undefined` when it
+ * declares none (or the client is untyped), so that any event name may be listened to.
+ */
+export type EventsOf<D> = 0 extends 1 & D ? undefined : D extends { readonly "~events"?: [infer E] } ? ([keyof E] extends [never] ? undefined : E) : undefined;
+
+/** The names a connection listens to: the declared events, or any name when none are declared. */
+export type EventName<E> = E extends undefined ? string : keyof E & string;
+
+/**
+ * An event listener's arguments: one, the payload; several when the declared payload is a tuple
+ * (`event<[x: number, y: number]>()`, sent as `c.broadcast(name, x, y)`), as in RivetKit.
+ */
+export type EventArgs<E, K> = E extends undefined
+  ? unknown[]
+  : K extends keyof E
+    ? E[K] extends readonly unknown[]
+      ? number extends E[K]["length"]
+        ? [E[K]]
+        : E[K]
+      : [E[K]]
+    : unknown[];

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   "action_timed_out",
   "actor_start_failed",
   "invalid_fetch_response",
+  "invalid_event_payload",
   "state_not_serializable",
   "value_not_serializable",
   "connection_not_storable",

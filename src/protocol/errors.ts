@@ -301,6 +301,23 @@ export const errors = {
         "Unsubscribe from events it no longer listens to, or raise the actor's `options.maxSubscriptionsPerConnection`.",
     );
   },
+  /** Public, so that the caller of the action that sent it learns why it failed; 500, so the server logs it: the actor's code sent it. */
+  invalidEventPayload(event: string, issues: string[]) {
+    return new ActorflareError(
+      "invalid_event_payload",
+      `Event '${event}' was not sent: its payload does not match the schema in the actor's \`events\` (${issues.join("; ")}). ` +
+        "Send what the schema describes, or change the schema.",
+      { status: 500, metadata: { event, issues } },
+    );
+  },
+  /** A subscription that the event's `canSubscribe` did not allow. */
+  subscriptionForbidden(event: string) {
+    return new Forbidden(
+      `This connection may not subscribe to event '${event}': the canSubscribe of the event, in the actor's \`events\`, did not return true. ` +
+        "Connect with params or auth that it allows.",
+      { metadata: { event } },
+    );
+  },
   eventNameTooLong(bytes: number, limit: number) {
     return new ActorflareError(
       "event_name_too_long",

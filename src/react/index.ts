@@ -9,6 +9,8 @@ import type {
   Client,
   ConnectionStatus,
   DefinitionOf,
+  EventArgs,
+  EventName,
   InputOf,
   ParamsOf,
 } from "../client/index";
@@ -75,11 +77,18 @@ export function createActorHooks<R>(client: Client<R>) {
     return { connection: held.connection, state: held.state, handle };
   }
 
-  /** Calls `callback` for each `event` on the connection; the latest callback is used, no resubscribing. */
-  function useActorEvent(connection: ActorConnectionBase | undefined, event: string, callback: (...args: unknown[]) => void): void {
+  /**
+   * Calls `callback` for each `event` on the connection; the latest callback is used, no
+   * resubscribing. Typed by the actor's declared events, as the connection's `on` is.
+   */
+  function useActorEvent<E, K extends EventName<E>>(
+    connection: ActorConnectionBase<E> | undefined,
+    event: K,
+    callback: (...args: EventArgs<E, K>) => void,
+  ): void {
     const latest = useRef(callback);
     latest.current = callback;
-    useEffect(() => connection?.on(event, (...args) => latest.current(...args)), [connection, event]);
+    useEffect(() => connection?.on(event, (...args: EventArgs<E, K>) => latest.current(...args)), [connection, event]);
   }
 
   return { useActor, useActorEvent };

@@ -196,6 +196,28 @@ describe.each(["bare", "cbor", "json"] as const)("rivetkit 2.3.19's client, %s",
     await banned.dispose();
   });
 
+  it("declared events: a refused subscription is auth.forbidden on onError, a refused payload actor.validation_error", async () => {
+    const c = client(encoding);
+    const key = uniqueKey("herald");
+    const guest = c.herald.getOrCreate(key, { params: { role: "guest" } }).connect();
+    const errors: ActorError[] = [];
+    guest.onError((error: ActorError) => errors.push(error));
+    const notes: unknown[] = [];
+    guest.on("secret", () => {});
+    guest.on("note", (note: unknown) => notes.push(note));
+    await waitFor(() => errors.length > 0, "the refused subscription");
+    expect([errors[0]!.group, errors[0]!.code, errors[0]!.metadata]).toEqual(["auth", "forbidden", { event: "secret" }]);
+    await waitFor(async () => JSON.stringify(await guest.subscriptions()) === JSON.stringify(["note"]), "the other subscription");
+
+    const refused = await rejection(guest.broadcast("score", 1.5));
+    expect([refused.group, refused.code]).toEqual(["actor", "validation_error"]);
+    expect(refused.message).toContain("Event 'score' was not sent");
+    await guest.broadcast("note", { text: "still here" });
+    await waitFor(() => notes.length === 1, "the note");
+    expect(notes).toEqual([{ text: "still here" }]);
+    await guest.dispose();
+  });
+
   it("raw fetch reaches onFetch with the path, the query less rvt- parameters, the body and onAuth's data", async () => {
     const inspector = client(encoding).inspector.getOrCreate(uniqueKey("raw"), { params: { token: "t1" } });
     const response = await inspector.fetch("/api/echo?x=1&y=two", { method: "POST", body: "payload", headers: { "x-custom": "kept" } });

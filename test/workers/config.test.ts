@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { actor, ActorConfigError, setup } from "../../src/index";
+import { actor, ActorConfigError, event, setup } from "../../src/index";
 import { optionsOf } from "../../src/actor/options";
 import { rejection, testClient, uniqueKey } from "./helpers";
 
@@ -65,7 +65,6 @@ describe("actor() and setup() check the config at module load", () => {
     ["options.sleepTimeout", { state: {}, options: { sleepTimeout: 1000 } }, "options.sleepTimeout", /no sleep timeout/],
     ["run", { state: {}, run: async () => {} }, "run", /no run loop.*c\.waitUntil.*c\.schedule/],
     ["onMigrate", { state: {}, onMigrate: () => {} }, "onMigrate", /no migrate hook.*onStart/],
-    ["events", { state: {}, events: {} }, "events", /c\.broadcast/],
     ["connParamsSchema", { state: {}, connParamsSchema: {} }, "connParamsSchema", /onAuth or onBeforeConnect/],
     ["options.createVarsTimeout", { state: {}, options: { createVarsTimeout: 1000 } }, "options.createVarsTimeout", /no timeout for createVars/],
     [
@@ -118,6 +117,19 @@ describe("actor() and setup() check the config at module load", () => {
     expect(() => setup({ use: { counter }, maxIncomingMessageSize: 1024 } as never)).toThrow(/actor\(\{ options: \{ maxIncomingMessageSize \} \}\)/);
     expect(() => setup({ use: { counter }, driver: {} } as never)).toThrow(/no driver to choose/);
     expect(() => setup({ use: { counter }, basePath: "/api" } as never)).toThrow(/under \/registry/);
+  });
+
+  it("actor({ events }) takes event<T>(), a Standard Schema or { schema, canSubscribe }, and refuses anything else, naming the event", () => {
+    const schema = { "~standard": { version: 1, vendor: "test", validate: (value: unknown) => ({ value }) } };
+    expect(() =>
+      actor({ state: {}, events: { a: event<number>(), b: schema, c: { schema, canSubscribe: () => true }, d: event<string>({ schema }) } }),
+    ).not.toThrow();
+    const withEvents = (events: unknown) => () => actor({ state: {}, events } as never);
+    expect(withEvents([])).toThrow(/field 'events': 'events' must be an object whose values are each an event<T>\(\)/);
+    expect(withEvents({ chat: "string" })).toThrow(/field 'events\.chat': 'events\.chat' must be an event<T>\(\)/);
+    expect(withEvents({ chat: { shema: schema } })).toThrow(/field 'events\.chat\.shema': unknown key 'shema'; did you mean 'schema'\?/);
+    expect(withEvents({ chat: { schema: {} } })).toThrow(/field 'events\.chat\.schema': 'schema' must be a Standard Schema/);
+    expect(withEvents({ chat: event({ canSubscribe: true as never }) })).toThrow(/field 'events\.chat\.canSubscribe': 'canSubscribe' must be a function/);
   });
 
   // A string origin was matched as a substring, with credentials, and a misspelt key fell back to `*`.

@@ -11,6 +11,7 @@ import { badMigration, sqlNotes, todoList } from "./sql-actors";
 import { placed } from "./placement-actors";
 import { configured } from "./repair-actors";
 import { Point, type Shape, shaped } from "./answer-values";
+import { herald } from "./event-actors";
 
 /** Float16Array (ES2025), which workerd has and this project's types (ES2023) do not name. */
 export const Float16 = (globalThis as unknown as { Float16Array: new (values: number[]) => ArrayLike<number> }).Float16Array;
@@ -696,5 +697,6 @@ export const registry = setup({
     sharing,
     notSqlite,
     configured,
+    herald,
   },
 });

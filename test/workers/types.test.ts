@@ -29,7 +29,24 @@ function typeChecks() {
   // @ts-expect-error: send takes a string
   void conn.send(42);
   conn.on("message", () => {});
-  return { count, read, wrong, sent };
+  // Events as the chat declares them (`events: { message: event<ChatMessage>(), ... }`).
+  conn.on("message", (message) => message.text.toUpperCase());
+  conn.once("presence", (online) => online.toFixed());
+  // @ts-expect-error: an event the chat does not declare
+  conn.on("mesage", () => {});
+  // @ts-expect-error: presence is a number
+  conn.on("presence", (online: string) => online);
+  // Undeclared events of an actor that declares none: any name, unknown arguments.
+  const untyped = client.counter.getOrCreate("b").connect();
+  untyped.on("newCount", (value) => value);
+  const { useActor, useActorEvent } = createActorHooks(client);
+  const useChat = () => {
+    const { connection } = useActor({ name: "chat", key: "room" });
+    useActorEvent(connection, "message", (message) => message.from.trim());
+    // @ts-expect-error: an event the chat does not declare
+    useActorEvent(connection, "typing", () => {});
+  };
+  return { count, read, wrong, sent, useChat };
 }
 
 /** `c.client<typeof registry>()` inside an actor is the same typed client as `registry.createServer().client`. */

@@ -29,6 +29,7 @@ export const {
   Sharing,
   NotSqlite,
   Configured,
+  Herald,
 } = registry.durableObjects;
 
 const { client, serve } = registry.createServer();

@@ -1,4 +1,4 @@
-import { actor, UserError, type ActorContext } from "../../../src/index";
+import { actor, event, UserError, type ActorContext } from "../../../src/index";
 
 export interface ChatMessage {
   from: string;
@@ -21,6 +21,8 @@ function announcePresence(c: ActorContext<unknown, { announced: number }>): void
  */
 export const chat = actor({
   state: { messages: [] as ChatMessage[] },
+  // The events it sends, which type a client's `on("message", ...)`.
+  events: { message: event<ChatMessage>(), presence: event<number>() },
   onAuth: () => ({}),
   // Annotated parameters let TypeScript infer the conn state type for the actions below.
   createConnState: (_c: unknown, _options: unknown, params: { name?: string } | null | undefined) => ({

@@ -903,7 +903,8 @@ var ActorConnectionBase = class {
     });
   }
   /** Listens to an event; returns a function that stops listening. Each call is a listener of its own, as in RivetKit, even for the same function. */
-  on(event, callback) {
+  on(event, listener) {
+    const callback = listener;
     let callbacks = this.#listeners.get(event);
     if (!callbacks) {
       callbacks = /* @__PURE__ */ new Set();
@@ -919,10 +920,10 @@ var ActorConnectionBase = class {
     };
   }
   /** Listens to the next occurrence of an event only. */
-  once(event, callback) {
+  once(event, listener) {
     const stop = this.on(event, (...args) => {
       stop();
-      callback(...args);
+      listener(...args);
     });
     return stop;
   }

@@ -21,6 +21,7 @@ const RIVET_NAMES: Record<string, string> = {
   action_timed_out: "actor.action_timed_out",
   actor_overloaded: "actor.overloaded",
   internal_error: "actor.internal_error",
+  invalid_event_payload: "actor.validation_error",
   forbidden: "auth.forbidden",
   unauthorized: "auth.unauthorized",
   message_too_long: "message.incoming_too_long",

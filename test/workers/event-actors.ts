@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { actor, event, UserError } from "../../src/index";
+
+type Role = { role?: string } | null | undefined;
+
+/**
+ * Declared events (`actor({ events })`): payload types for the client, schemas that check what
+ * is sent, and `canSubscribe` hooks that decide who listens.
+ */
+export const herald = actor({
+  onAuth: () => ({}),
+  createConnState: (_c: unknown, _options: unknown, params: Role) => ({ role: params?.role ?? "guest" }),
+  events: {
+    note: event<{ text: string }>(),
+    point: event<[x: number, y: number]>(),
+    score: z.number().int(),
+    shout: { schema: z.string().transform((text) => text.toUpperCase()) },
+    secret: event<string>({ canSubscribe: (c) => c.conn.state.role === "admin" }),
+    slowSecret: event<string>({
+      canSubscribe: async (c) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return c.conn.state.role === "admin";
+      },
+    }),
+    guarded: event<string>({
+      canSubscribe: () => {
+        throw new UserError("Guarded events are for nobody.", { code: "no_listeners" });
+      },
+    }),
+  },
+  actions: {
+    broadcast: (c, name: string, ...args: unknown[]) => {
+      c.broadcast(name, ...args);
+      return name;
+    },
+    sendToMe: (c, name: string, ...args: unknown[]) => {
+      c.conn.send(name, ...args);
+      return name;
+    },
+    subscriptions: (c) => [...c.conn.subscriptions].sort(),
+  },
+});
