@@ -11,6 +11,13 @@ export const CHUNK_BYTES = 1024 * 1024;
 export const FIELD_PREFIX = ".";
 export const PACKED = "&";
 export const WHOLE = "=";
+/**
+ * How many containers (objects, arrays, Maps, Sets) deep a value of the state may nest. The
+ * runtime stores a value nested a few thousand deep but may fail to read it back (its
+ * deserializer runs out of stack when the object wakes), which would leave the actor unable
+ * to load: such a value is refused when it is saved, well below where that happens.
+ */
+export const MAX_STATE_DEPTH = 1000;
 /** A key and its value share one entry's 2 MB; a chunk takes at most 1 MiB of it, a field's name at most this. */
 const MAX_KEY_BYTES = 512 * 1024;
 
@@ -47,7 +54,7 @@ export function checkFieldName(field: string): void {
 
 export function encode(value: unknown, what: string): Uint8Array {
   try {
-    return encodeCbor(value);
+    return encodeCbor(value, MAX_STATE_DEPTH);
   } catch (error) {
     throw notSerializable(what, error);
   }
@@ -71,7 +78,8 @@ export function notSerializable(what: string, error: unknown): ActorflareError {
     "state_not_serializable",
     `The actor's state could not be stored: ${what} ${why}. ` +
       "State may hold plain data (objects, arrays, strings, numbers, booleans, null, undefined, bigint, Date, Map, Set, typed arrays, " +
-      "also shared or in a cycle); class instances are stored as plain objects with their own fields. Keep functions, symbols, Promises and weak collections out of it.",
+      "also shared or in a cycle); class instances are stored as plain objects with their own fields. Keep functions, symbols, Promises and weak collections out of it, " +
+      `and nest it at most ${MAX_STATE_DEPTH} levels deep.`,
     { status: 500, cause: error },
   );
 }

@@ -1,4 +1,5 @@
 import { TYPED_ARRAYS } from "../protocol/cbor-format";
+import { MAX_STATE_DEPTH } from "./state-entries";
 
 /**
  * What one value of the state weighs when the runtime stores it itself, and whether it may.
@@ -40,7 +41,7 @@ export function structuredWeight(value: unknown): number | undefined {
     case "object":
       if (value === null) return 1;
       try {
-        return objectWeight(value, new Set());
+        return objectWeight(value, new Set(), 1);
       } catch {
         // Nested past the call stack: CBOR's encoding says what is wrong.
         return undefined;
@@ -62,9 +63,10 @@ function isWellFormed(text: string): boolean {
 
 /**
  * An object's weight. A container reached twice (shared, or a cycle) counts once, as both
- * encodings store it once; a Date or typed array counts every time, as CBOR writes it.
+ * encodings store it once; a Date or typed array counts every time, as CBOR writes it. None
+ * for a container `depth` deep past MAX_STATE_DEPTH: CBOR's encoding refuses it, saying why.
  */
-function objectWeight(value: object, seen: Set<object>): number | undefined {
+function objectWeight(value: object, seen: Set<object>, depth: number): number | undefined {
   const proto = Object.getPrototypeOf(value);
   if (proto === Date.prototype) return 9;
   if (TYPED_ARRAY_PROTOTYPES.has(proto)) {
@@ -72,42 +74,44 @@ function objectWeight(value: object, seen: Set<object>): number | undefined {
     return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.byteLength + 2 : undefined;
   }
   if (seen.has(value)) return 1;
+  if (depth > MAX_STATE_DEPTH) return undefined;
   seen.add(value);
   if (proto === Object.prototype || proto === null) {
     let weight = 1;
     for (const key in value) {
       if (!isWellFormed(key)) return undefined;
-      const inner = innerWeight((value as Record<string, unknown>)[key], seen);
+      const inner = innerWeight((value as Record<string, unknown>)[key], seen, depth);
       if (inner === undefined) return undefined;
       weight += key.length + 1 + inner;
     }
     return weight;
   }
-  if (proto === Array.prototype) return entriesWeight(value as unknown[], seen);
+  if (proto === Array.prototype) return entriesWeight(value as unknown[], seen, depth);
   if (proto === Map.prototype) {
     let weight = 1;
     for (const [key, entry] of value as Map<unknown, unknown>) {
-      const keyWeight = innerWeight(key, seen);
-      const entryWeight = innerWeight(entry, seen);
+      const keyWeight = innerWeight(key, seen, depth);
+      const entryWeight = innerWeight(entry, seen, depth);
       if (keyWeight === undefined || entryWeight === undefined) return undefined;
       weight += keyWeight + entryWeight;
     }
     return weight;
   }
-  if (proto === Set.prototype) return entriesWeight(value as Set<unknown>, seen);
+  if (proto === Set.prototype) return entriesWeight(value as Set<unknown>, seen, depth);
   return undefined;
 }
 
-function entriesWeight(entries: Iterable<unknown>, seen: Set<object>): number | undefined {
+function entriesWeight(entries: Iterable<unknown>, seen: Set<object>, depth: number): number | undefined {
   let weight = 1;
   for (const entry of entries) {
-    const inner = innerWeight(entry, seen);
+    const inner = innerWeight(entry, seen, depth);
     if (inner === undefined) return undefined;
     weight += inner;
   }
   return weight;
 }
 
-function innerWeight(value: unknown, seen: Set<object>): number | undefined {
-  return typeof value === "object" && value !== null ? objectWeight(value, seen) : structuredWeight(value);
+/** The weight of a value inside a container `depth` deep. */
+function innerWeight(value: unknown, seen: Set<object>, depth: number): number | undefined {
+  return typeof value === "object" && value !== null ? objectWeight(value, seen, depth + 1) : structuredWeight(value);
 }

@@ -36,13 +36,13 @@ export function refused(code: string, { open, everOpened }: Standing): boolean {
 /**
  * Whether a failure to open is one a retry cannot mend: this runtime has no WebSocket, or the
  * server answered the upgrade with a refusal (a Worker's fetch upgrade). Network failures
- * (`connection_failed`) and answers that are not ours (`http_error`) keep retrying, except a
- * foreign 404 at the first open: the endpoint is wrong.
+ * (`connection_failed`, `connection_lost`) and answers that are not ours (`http_error`) keep
+ * retrying, except a foreign 404 at the first open: the endpoint is wrong.
  */
 export function refusedAtOpen(failure: ActorError, standing: Standing): boolean {
   const { code } = failure;
   if (code === "websocket_unavailable") return true;
-  if (code === "connection_failed" || (code === "http_error" && !isForeignNotFound(failure))) return false;
+  if (code === "connection_failed" || code === "connection_lost" || (code === "http_error" && !isForeignNotFound(failure))) return false;
   return refused(code, standing);
 }
 

@@ -85,9 +85,26 @@ function describeCause(error: unknown): string {
   return error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
 }
 
-/** What `fetch` rejects with when no answer came at all (refused, reset, no route): a TypeError without a code. */
+/**
+ * The codes Node's fetch gives (in the TypeError's `cause`) when a connection it had made, or
+ * reused, closed before any answer came: the request may have reached the server.
+ */
+const CLOSED_UNANSWERED = new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"]);
+
+/**
+ * What `fetch` rejects with when no answer came at all: a TypeError, in Node with the reason in
+ * its `cause`. A connection that closed unanswered is `connection_lost` (the call may have run);
+ * anything else (refused, no route, no name; or a runtime that does not say) is `connection_failed`.
+ */
 function unreachable(request: ProtocolRequest<unknown>, error: unknown): unknown {
   if (alreadyExplained(error)) return error;
+  const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+  if (typeof code === "string" && CLOSED_UNANSWERED.has(code)) {
+    return new ActorError(
+      "connection_lost",
+      `${request.what}: the connection to ${request.url} closed before any answer came (${describeCause(error)}): the server stopped or restarted mid-request, or the connection had been kept open from before it restarted (the first call after a restart can meet one). The call may or may not have run: retry it if running it twice is safe.`,
+    );
+  }
   return new ActorError(
     "connection_failed",
     `${request.what} could not reach ${request.url} (${describeCause(error)}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`,

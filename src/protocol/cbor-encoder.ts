@@ -1,10 +1,14 @@
 import { Major, Tag, TYPED_ARRAYS, UnencodableError } from "./cbor-format";
+import { hiddenDataOf } from "./hidden-data";
 
 // The CBOR encoder behind encodeCbor and encodeCborNamedBytes (cbor.ts).
 
 const textEncoder = new TextEncoder();
 
 export class Encoder {
+  /** How many containers deep a value may nest; one deeper is refused (UnencodableError). */
+  readonly #maxDepth: number;
+  #depth = 0;
   // Small to start, and nothing else allocated until needed: a counter's new value is encoded
   // on every save, and allocation is most of what that costs.
   #bytes = new Uint8Array(64);
@@ -16,6 +20,10 @@ export class Encoder {
    * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
    */
   #repeated: Map<object, number | undefined> | undefined;
+
+  constructor(maxDepth = Number.POSITIVE_INFINITY) {
+    this.#maxDepth = maxDepth;
+  }
 
   /** Writes one value; an encoder writes one value or one list of named bytes. */
   value(value: unknown): this {
@@ -165,6 +173,8 @@ export class Encoder {
       return this.#string(Major.Bytes, new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
     }
     if (item instanceof ArrayBuffer) return this.#string(Major.Bytes, new Uint8Array(item));
+    // No finally: a refusal ends the whole encoding.
+    if (++this.#depth > this.#maxDepth) throw new UnencodableError(`data nested more than ${this.#maxDepth} levels deep`);
     if (item instanceof Map) {
       this.#head(Major.Tag, Tag.Map);
       this.#head(Major.Map, item.size);
@@ -181,6 +191,10 @@ export class Encoder {
       if (item instanceof Promise || item instanceof WeakMap || item instanceof WeakSet || item instanceof WeakRef) {
         throw new UnencodableError(item instanceof Promise ? "a Promise (await it first)" : `a ${item.constructor.name}`);
       }
+      // So would a platform object whose data is not in its fields (a Blob, a URL); a plain object is none.
+      const proto = Object.getPrototypeOf(item);
+      const hidden = proto === Object.prototype || proto === null ? undefined : hiddenDataOf(item);
+      if (hidden) throw new UnencodableError(hidden);
       const keys = Object.keys(item);
       this.#head(Major.Map, keys.length);
       for (const key of keys) {
@@ -188,5 +202,6 @@ export class Encoder {
         this.#write((item as Record<string, unknown>)[key]);
       }
     }
+    this.#depth--;
   }
 }

@@ -28,9 +28,12 @@ export { CborError, UnencodableError } from "./cbor-format";
  * test/node/cbor-exact.test.ts the exact bytes.
  */
 
-/** Encodes a value; throws `UnencodableError` for what CBOR cannot carry (functions, symbols, Promises, weak collections). */
-export function encodeCbor(value: unknown): Uint8Array<ArrayBuffer> {
-  return new Encoder().value(value).bytes();
+/**
+ * Encodes a value; throws `UnencodableError` for what CBOR cannot carry (functions, symbols,
+ * Promises, weak collections), and for containers nested more than `maxDepth` deep.
+ */
+export function encodeCbor(value: unknown, maxDepth?: number): Uint8Array<ArrayBuffer> {
+  return new Encoder(maxDepth).value(value).bytes();
 }
 
 /**

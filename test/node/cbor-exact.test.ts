@@ -202,6 +202,20 @@ describe("CBOR, byte for byte", () => {
     expect(() => encodeCbor({ pending: Promise.resolve(1) })).toThrow(new UnencodableError("a Promise (await it first)"));
     expect(() => encodeCbor([new WeakMap()])).toThrow(new UnencodableError("a WeakMap"));
     expect(() => encodeCbor(new WeakRef({}))).toThrow(CborError);
+    // Platform objects whose data is not in their fields: `{}` would lose it; the refusal says what to keep.
+    expect(() => encodeCbor({ file: new File(["x"], "x.txt") })).toThrow(/^a File, whose data is not in its fields \(keep its bytes: /);
+    expect(() => encodeCbor([new Blob(["x"])])).toThrow(/^a Blob, whose data/);
+    expect(() => encodeCbor(new URL("https://a.example/"))).toThrow(/^a URL, whose data is not in its fields \(keep url\.href\)/);
+    // A class instance of the actor's own keeps its fields.
+    expect(
+      decodeCbor(
+        encodeCbor(
+          new (class Point {
+            x = 1;
+          })(),
+        ),
+      ),
+    ).toEqual({ x: 1 });
   });
 
   it("writes named byte strings as an array of [text, bytes] pairs, which decode as Uint8Arrays", () => {

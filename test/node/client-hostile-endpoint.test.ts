@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ActorError, createClient, type ActorHandle, type ClientOptions } from "../../src/client/index";
-import { startAnswering, startDyingHalfway, startHalfAnswering, startRedirecting, startSilent, type TestServer } from "./hostile-servers";
+import {
+  startAnswering,
+  startClosingUnanswered,
+  startDyingHalfway,
+  startHalfAnswering,
+  startRedirecting,
+  startSilent,
+  type TestServer,
+} from "./hostile-servers";
 
 // actorflare's client from Node against endpoints that answer badly: one that redirects every
 // request to another origin (which must get neither the conn params nor the query), one that
@@ -206,6 +214,21 @@ describe("an endpoint that drops the connection halfway through its answer", () 
       expect(error.message).toContain("may or may not have run");
     }
     expect(server.seen).toHaveLength(calls.length);
+  });
+});
+
+describe("an endpoint that closes the connection before answering", () => {
+  // Node's fetch reuses kept-alive connections: the first call after a server restart can go out
+  // on one the old server closed. The call reached something, so it may have run.
+  it("every call fails with connection_lost, saying it may have run and why it happens", async () => {
+    const server = await start(startClosingUnanswered());
+    const handle = client(server.url).counter.getOrCreate(["k"], { params: PARAMS }) as ActorHandle;
+    for (const call of [() => handle.action("increment", [1]), () => handle.resolve(), () => client(server.url).counter.list()]) {
+      const error = await expectActorError(call(), "connection_lost");
+      expect(error.message).toContain(server.url);
+      expect(error.message).toContain("may or may not have run");
+      expect(error.message).toContain("restarted");
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { actorGone, droppedCallError, refused, refusedMessage } from "../../src/client/connection-faults";
+import { actorGone, droppedCallError, refused, refusedAtOpen, refusedMessage } from "../../src/client/connection-faults";
+import { ActorError } from "../../src/client/errors";
 
 // How a connection reads the codes that end its attempts and sockets (src/client/connection-faults.ts).
 
@@ -31,6 +32,12 @@ describe("a refusal, read against where the connection stands", () => {
     expect(refused("internal_error", reconnecting)).toBe(false);
     expect(refused("actor_overloaded", neverOpened)).toBe(false);
     expect(refused("forbidden", { ...reconnecting, open: true })).toBe(false);
+  });
+
+  it("a failure to open that the network made is retried, whether the connection closed unanswered or nothing answered", () => {
+    for (const code of ["connection_failed", "connection_lost"]) expect(refusedAtOpen(new ActorError(code, "network"), neverOpened)).toBe(false);
+    expect(refusedAtOpen(new ActorError("websocket_unavailable", "none"), reconnecting)).toBe(true);
+    expect(refusedAtOpen(new ActorError("forbidden", "no"), neverOpened)).toBe(true);
   });
 
   it("an actor not found is gone only once the connection knew it", () => {

@@ -86,6 +86,14 @@ export function startHalfAnswering(): Promise<TestServer> {
 }
 
 /** Answers every request with a 200 JSON head and the first bytes of its body, then drops the connection (a server killed mid-answer). */
+/** Reads each request, then closes its connection without a word (a server that stopped mid-request, or a kept-alive connection gone stale). */
+export function startClosingUnanswered(): Promise<TestServer> {
+  return startServer((request) => {
+    request.resume();
+    request.on("end", () => request.socket.destroy());
+  });
+}
+
 export function startDyingHalfway(): Promise<TestServer> {
   return startServer((request, response) => {
     request.resume();

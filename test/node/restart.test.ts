@@ -1,7 +1,8 @@
 import { afterEach, expect, it } from "vitest";
 import { createClient } from "../../src/client/index";
 import type { registry } from "../../examples/demo/registry";
-import { startWranglerDev, tempPersistDir, type WranglerDev } from "./wrangler-dev";
+import type { registry as testRegistry } from "../workers/registry";
+import { startWranglerDev, TEST_WORKER_DIR, tempPersistDir, type WranglerDev } from "./wrangler-dev";
 
 // Durability across a restart of the whole runtime (docs/architecture.md §1: a response the
 // client received means the state is stored). Each test restarts `wrangler dev` on the same persisted folder.
@@ -19,8 +20,8 @@ async function persistDir(): Promise<string> {
   return dir.path;
 }
 
-async function start(persistTo: string): Promise<WranglerDev> {
-  const server = await startWranglerDev({ persistTo });
+async function start(persistTo: string, cwd?: string): Promise<WranglerDev> {
+  const server = await startWranglerDev({ persistTo, cwd });
   cleanups.push(server.stop);
   return server;
 }
@@ -73,4 +74,27 @@ it("keeps every acknowledged increment across SIGKILL of wrangler and workerd", 
   const server = await start(dir);
   expect(acknowledged).toBe(5);
   expect(await count(server, key)).toBe(acknowledged);
+});
+
+// Under `wrangler dev` the runtime stored a state nested 2,500 deep, answered the action, and then
+// could not read it back when the object woke (its deserializer ran out of stack): every later
+// request failed with internal_error. Such a value is refused when saved now.
+it("refuses a state nested too deeply to be read back, and keeps one 1,000 deep across a restart", async () => {
+  const dir = await persistDir();
+  const first = await start(dir, TEST_WORKER_DIR);
+  // Where the runtime's stack ends varies from run to run: several depths past the limit.
+  for (const depth of [1_500, 2_000, 2_500, 3_000, 3_500]) {
+    const refused = createClient<typeof testRegistry>(first.url).bigState.getOrCreate(`deep-${depth}`);
+    await expect(refused.nest(depth, "field", true)).rejects.toMatchObject({ code: "state_not_serializable" });
+  }
+  await createClient<typeof testRegistry>(first.url).bigState.getOrCreate("deep-kept").nest(999, "field");
+  await first.stop();
+
+  const second = await start(dir, TEST_WORKER_DIR);
+  const client = createClient<typeof testRegistry>(second.url);
+  for (const depth of [1_500, 2_000, 2_500, 3_000, 3_500]) expect(await client.bigState.getOrCreate(`deep-${depth}`).counter()).toBe(0);
+  let levels = 0;
+  const { note } = (await client.bigState.getOrCreate("deep-kept").whole()) as { note: unknown };
+  for (let value = note; typeof value === "object" && value !== null; value = (value as { inner?: unknown }).inner) levels++;
+  expect(levels).toBe(1_000);
 });

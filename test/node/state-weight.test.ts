@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { structuredWeight } from "../../src/actor/state-weight";
+import { MAX_STATE_DEPTH } from "../../src/actor/state-entries";
 import { decodeCbor, encodeCbor } from "../../src/protocol/cbor";
 import { stateValue as value } from "./state-values";
 
@@ -91,5 +92,20 @@ describe("structuredWeight", () => {
       expect(structuredWeight(nested(odd))).toBeUndefined();
       expect(structuredWeight(new Map([["k", odd]]))).toBeUndefined();
     }
+  });
+
+  it("gives none past MAX_STATE_DEPTH containers, where CBOR refuses the value naming the depth", () => {
+    const nested = (containers: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < containers; i++) value = i % 3 === 0 ? [value] : i % 3 === 1 ? new Map([["k", value]]) : { inner: value };
+      return value;
+    };
+    expect(MAX_STATE_DEPTH).toBe(1_000);
+    expect(structuredWeight(nested(1_000))).toBeGreaterThan(0);
+    expect(() => encodeCbor(nested(1_000), MAX_STATE_DEPTH)).not.toThrow();
+    expect(structuredWeight(nested(1_001))).toBeUndefined();
+    expect(() => encodeCbor(nested(1_001), MAX_STATE_DEPTH)).toThrow("data nested more than 1000 levels deep cannot be encoded");
+    // The wire's encoding has no such limit.
+    expect(() => encodeCbor(nested(1_001))).not.toThrow();
   });
 });

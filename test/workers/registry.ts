@@ -265,6 +265,14 @@ const bigState = actor({
       return fingerprint(bytes);
     },
     fingerprint: (c) => fingerprint(c.state.blob),
+    /** Changes the blob's first byte in place (not seen by the state's tracking), then reassigns the field if `reassign`. */
+    poke: (c, value: number, reassign: boolean) => {
+      const bytes = c.state.blob;
+      bytes[0] = value;
+      if (reassign) c.state.blob = bytes;
+      c.state.counter++;
+    },
+    firstByte: (c) => c.state.blob[0],
     tags: (c) => [...c.state.tags].map(([name, at]) => [name, at.toISOString()]),
     bump: (c) => ++c.state.counter,
     counter: (c) => c.state.counter,
@@ -272,8 +280,16 @@ const bigState = actor({
       (c.state as Record<string, unknown>).note = () => "functions cannot be stored";
     },
     /** Puts in `note` an object that holds no data: a Promise (a forgotten `await`) or a weak collection. */
-    storeDataless: (c, kind: "Promise" | "WeakMap" | "WeakSet" | "WeakRef") => {
-      const made = { Promise: () => Promise.resolve(1), WeakMap: () => new WeakMap(), WeakSet: () => new WeakSet(), WeakRef: () => new WeakRef({}) };
+    storeDataless: (c, kind: "Promise" | "WeakMap" | "WeakSet" | "WeakRef" | "Blob" | "URL" | "Headers") => {
+      const made = {
+        Promise: () => Promise.resolve(1),
+        WeakMap: () => new WeakMap(),
+        WeakSet: () => new WeakSet(),
+        WeakRef: () => new WeakRef({}),
+        Blob: () => new Blob(["data"]),
+        URL: () => new URL("https://example.com/a"),
+        Headers: () => new Headers({ a: "1" }),
+      };
       (c.state as Record<string, unknown>).note = made[kind]();
     },
     note: (c) => c.state.note,

@@ -263,9 +263,40 @@ var Decoder = class {
   }
 };
 
+// src/protocol/hidden-data.ts
+var HIDDEN_DATA = [
+  ["Blob", "its bytes: new Uint8Array(await blob.arrayBuffer())"],
+  ["File", "its bytes: new Uint8Array(await file.arrayBuffer())"],
+  ["URL", "url.href"],
+  ["URLSearchParams", "params.toString()"],
+  ["Headers", "Object.fromEntries(headers)"],
+  ["FormData", "Object.fromEntries(formData)"],
+  ["Request", "what you need of it: its url, method and headers"],
+  ["Response", "what you need of it: its status and body"],
+  ["ReadableStream", "what it gives, read to the end"],
+  ["WritableStream", "nothing: it is a live object"],
+  ["TransformStream", "nothing: it is a live object"],
+  ["WebSocket", "nothing: it is a live object"],
+  ["AbortController", "nothing: it is a live object"],
+  ["AbortSignal", "nothing: it is a live object"]
+];
+var known;
+function hiddenDataOf(value) {
+  known ??= HIDDEN_DATA.flatMap(([name, keepInstead]) => {
+    const type = globalThis[name];
+    return typeof type === "function" ? [[type, `a ${name}, whose data is not in its fields (keep ${keepInstead})`]] : [];
+  });
+  let found;
+  for (const [type, what] of known) if (value instanceof type) found = what;
+  return found;
+}
+
 // src/protocol/cbor-encoder.ts
 var textEncoder = new TextEncoder();
 var Encoder = class {
+  /** How many containers deep a value may nest; one deeper is refused (UnencodableError). */
+  #maxDepth;
+  #depth = 0;
   // Small to start, and nothing else allocated until needed: a counter's new value is encoded
   // on every save, and allocation is most of what that costs.
   #bytes = new Uint8Array(64);
@@ -277,6 +308,9 @@ var Encoder = class {
    * written: tag 28 at the first place, tag 29 with the index after. Made only when there are some.
    */
   #repeated;
+  constructor(maxDepth = Number.POSITIVE_INFINITY) {
+    this.#maxDepth = maxDepth;
+  }
   /** Writes one value; an encoder writes one value or one list of named bytes. */
   value(value) {
     if (typeof value === "object" && value !== null) this.#findRepeated(value);
@@ -408,6 +442,7 @@ var Encoder = class {
       return this.#string(2 /* Bytes */, new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
     }
     if (item instanceof ArrayBuffer) return this.#string(2 /* Bytes */, new Uint8Array(item));
+    if (++this.#depth > this.#maxDepth) throw new UnencodableError(`data nested more than ${this.#maxDepth} levels deep`);
     if (item instanceof Map) {
       this.#head(6 /* Tag */, 259 /* Map */);
       this.#head(5 /* Map */, item.size);
@@ -423,6 +458,9 @@ var Encoder = class {
       if (item instanceof Promise || item instanceof WeakMap || item instanceof WeakSet || item instanceof WeakRef) {
         throw new UnencodableError(item instanceof Promise ? "a Promise (await it first)" : `a ${item.constructor.name}`);
       }
+      const proto = Object.getPrototypeOf(item);
+      const hidden = proto === Object.prototype || proto === null ? void 0 : hiddenDataOf(item);
+      if (hidden) throw new UnencodableError(hidden);
       const keys = Object.keys(item);
       this.#head(5 /* Map */, keys.length);
       for (const key of keys) {
@@ -430,12 +468,13 @@ var Encoder = class {
         this.#write(item[key]);
       }
     }
+    this.#depth--;
   }
 };
 
 // src/protocol/cbor.ts
-function encodeCbor(value) {
-  return new Encoder().value(value).bytes();
+function encodeCbor(value, maxDepth) {
+  return new Encoder(maxDepth).value(value).bytes();
 }
 function decodeCbor(data) {
   return new Decoder(data).document();
@@ -685,7 +724,7 @@ function refused(code, { open, everOpened }) {
 function refusedAtOpen(failure, standing) {
   const { code } = failure;
   if (code === "websocket_unavailable") return true;
-  if (code === "connection_failed" || code === "http_error" && !isForeignNotFound(failure)) return false;
+  if (code === "connection_failed" || code === "connection_lost" || code === "http_error" && !isForeignNotFound(failure)) return false;
   return refused(code, standing);
 }
 function actorGone(code, { actorKnown }) {
@@ -1357,8 +1396,16 @@ function alreadyExplained(error) {
 function describeCause(error) {
   return error instanceof Error ? error.cause?.message ?? error.message : String(error);
 }
+var CLOSED_UNANSWERED = /* @__PURE__ */ new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"]);
 function unreachable(request, error) {
   if (alreadyExplained(error)) return error;
+  const code = error instanceof Error ? error.cause?.code : void 0;
+  if (typeof code === "string" && CLOSED_UNANSWERED.has(code)) {
+    return new ActorError(
+      "connection_lost",
+      `${request.what}: the connection to ${request.url} closed before any answer came (${describeCause(error)}): the server stopped or restarted mid-request, or the connection had been kept open from before it restarted (the first call after a restart can meet one). The call may or may not have run: retry it if running it twice is safe.`
+    );
+  }
   return new ActorError(
     "connection_failed",
     `${request.what} could not reach ${request.url} (${describeCause(error)}): the Worker is not running there, or the network is down${inBrowser() ? ", or the page's origin (or a header given to createClient({ headers })) is not one setup({ cors }) allows (the browser then hides the answer)" : ""}. Check the client's endpoint.`
