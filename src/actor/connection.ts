@@ -1,4 +1,5 @@
 import { toBase64 } from "../protocol/base64";
+import { errors } from "../protocol/errors";
 import { toClient, type ToClient } from "../protocol/messages";
 import type { Wire } from "../protocol/wire";
 import { RECORD_VERSION } from "./storage-layout";
@@ -117,7 +118,12 @@ export class Connection<CS = unknown, P = unknown, A = unknown> {
 
   /** Sends an event to this connection only. */
   send(event: string, ...args: unknown[]): void {
-    this.#transport.send(toClient.event(event, this.#checkEvent(event, args)));
+    const message = toClient.event(event, this.#checkEvent(event, args));
+    try {
+      this.#transport.send(message);
+    } catch (error) {
+      throw errors.eventNotSent(event, `connection ${this.id}`, this.encoding, error);
+    }
   }
 
   /** @internal The actor's check of event payloads (its declared events), for `send`. */

@@ -1,5 +1,5 @@
 import { answerNotSent } from "../protocol/action-answer";
-import { errorToBody, type ErrorBody } from "../protocol/errors";
+import { errors, errorToBody, type ErrorBody } from "../protocol/errors";
 import { toClient, type ToServer } from "../protocol/messages";
 import { closeReasonOn } from "../protocol/wire";
 import { runAction } from "./actions";
@@ -198,12 +198,25 @@ export class Connections {
     }
   }
 
+  /**
+   * Sends an event to every connection subscribed to it. One whose wire cannot carry it (a bigint
+   * or a cycle for JSON) gets an `e` message saying so instead, and the others still get it: a
+   * listener's encoding does not fail the sender, nor cut the event off from those after it.
+   */
   broadcast(event: string, args: unknown[]): void {
     const message = toClient.event(event, this.#checkEvent(event, args));
     this.#instance.activity?.record({ kind: "event", name: event, at: Date.now(), durationMs: 0, outcome: "ok" });
+    let undelivered = 0;
     for (const conn of this.#open.values()) {
-      if (conn.subscriptions.has(event)) conn.deliver(message);
+      if (!conn.subscriptions.has(event)) continue;
+      try {
+        conn.deliver(message);
+      } catch (error) {
+        undelivered++;
+        conn.deliver(toClient.error(errorToBody(errors.eventNotSent(event, "this connection", conn.encoding, error)).body));
+      }
     }
+    if (undelivered > 0) this.#instance.log.warn(`event '${event}' could not be encoded for ${undelivered} of its listeners; they were sent an error instead`);
   }
 
   /**

@@ -310,6 +310,18 @@ export const errors = {
       { status: 500, metadata: { event, issues } },
     );
   },
+  /**
+   * An event that a connection's wire could not carry (`cause`: the encoding's own error, which
+   * says why and what to change); `to` names the connection: "this connection" for its own client.
+   */
+  eventNotSent(event: string, to: string, wire: string, cause: unknown) {
+    const why = cause instanceof ActorflareError && cause.public ? cause.message : "it could not be encoded.";
+    return new ActorflareError("value_not_serializable", `Event '${event}' could not be sent to ${to}, whose encoding is ${wire}: ${why}`, {
+      status: 500,
+      metadata: { event },
+      cause,
+    });
+  },
   /** A subscription that the event's `canSubscribe` did not allow. */
   subscriptionForbidden(event: string) {
     return new Forbidden(

@@ -3,7 +3,7 @@ import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ActorflareError } from "../../src/protocol/errors";
 import { readBodyWithin } from "../../src/worker/body";
-import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
+import { call, errorBody, queryHeaders, testClient, TRANSPORTS_AND_ENCODINGS, uniqueKey } from "./helpers";
 
 const rawPath = "/registry/actors/raw/http/x";
 
@@ -48,6 +48,18 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(body.c).toBe(code);
     expect(body.m.length).toBeGreaterThan(10);
     expect((await listDurableObjectIds(env.COUNTER)).length).toBe(before);
+  });
+
+  // docs/protocol.md §9 promises this depth on every route, whatever the runtime's stack.
+  it.each(TRANSPORTS_AND_ENCODINGS)("arguments and answers nested 1,000 levels deep are carried, over HTTP and over %s (%s)", async (transport, encoding) => {
+    let deep: unknown = "bottom";
+    for (let level = 0; level < 1_000; level++) deep = [deep];
+    const client = testClient(encoding, transport);
+    const handle = client.echo.getOrCreate(uniqueKey());
+    expect(await handle.echo(deep)).toEqual([deep]);
+    const conn = handle.connect();
+    expect(await conn.echo(deep)).toEqual([deep]);
+    await client.dispose();
   });
 
   it("arguments nested too deeply for the runtime to pass on are 400 invalid_request, not a proxy error, and change nothing", async () => {

@@ -37,6 +37,10 @@ export const herald = actor({
       c.conn.send(name, ...args);
       return name;
     },
+    sendTo: (c, connectionId: string, name: string, ...args: unknown[]) => {
+      c.conns.get(connectionId)?.send(name, ...args);
+      return name;
+    },
     subscriptions: (c) => [...c.conn.subscriptions].sort(),
   },
 });

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type { ActorError } from "../../src/client/index";
 import { encodeCbor } from "../../src/protocol/cbor";
 import { errorBody, queryHeaders, rejection, testClient, uniqueKey, call } from "./helpers";
 import { Float16 } from "./registry";
@@ -100,4 +101,43 @@ describe("CBOR carries them", () => {
   it("a Float16Array is tag 84, little-endian (RFC 8746), as the other typed arrays", () => {
     expect([...encodeCbor(new Float16([1.5, 2]))]).toEqual([0xd8, 0x54, 0x44, 0x00, 0x3e, 0x00, 0x40]);
   });
+});
+
+describe("an event some listeners' encoding cannot carry", () => {
+  it.each(transports)(
+    "reaches the listeners that can take it; a JSON listener over %s gets value_not_serializable instead; the sender's action answers",
+    async (transport) => {
+      const key = uniqueKey();
+      const cbor = testClient("cbor", transport);
+      const json = testClient("json", transport);
+      try {
+        // The JSON listener connects first: it must not cut the event off from the CBOR one.
+        const jsonListener = json.herald.getOrCreate(key).connect();
+        const jsonErrors: ActorError[] = [];
+        jsonListener.onError((error) => jsonErrors.push(error));
+        const jsonSeen: unknown[] = [];
+        // @ts-expect-error: an event herald does not declare
+        jsonListener.on("big", (value: unknown) => jsonSeen.push(value));
+        await jsonListener.subscriptions();
+        const sender = cbor.herald.getOrCreate(key).connect();
+        const cborSeen: unknown[] = [];
+        // @ts-expect-error: an event herald does not declare
+        sender.on("big", (value: unknown) => cborSeen.push(value));
+        expect(await sender.broadcast("big", 5n)).toBe("big");
+        expect(cborSeen).toEqual([5n]);
+        // The JSON listener's error went out before the sender's answer; a call on its own connection comes after it.
+        await jsonListener.subscriptions();
+        expect(jsonSeen).toEqual([]);
+        expect(jsonErrors.map((error) => [error.code, error.metadata])).toEqual([["value_not_serializable", { event: "big" }]]);
+        expect(jsonErrors[0]!.message).toMatch(/^Event 'big' could not be sent to this connection, whose encoding is json: .*bigint/);
+
+        // conn.send to that one connection fails the action that sends it, saying why.
+        const refused = await rejection(sender.sendTo(jsonListener.connectionId!, "big", 5n));
+        expect([refused.code, refused.metadata]).toEqual(["value_not_serializable", { event: "big" }]);
+        expect(refused.message).toContain(`could not be sent to connection ${jsonListener.connectionId}, whose encoding is json`);
+      } finally {
+        await Promise.all([cbor.dispose(), json.dispose()]);
+      }
+    },
+  );
 });
