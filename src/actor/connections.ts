@@ -230,6 +230,7 @@ export class Connections {
     const done = (async () => {
       await waiting;
       const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check));
+      if (check) this.#saveAfterCheck();
       if (refusal) conn.deliver(toClient.error(this.#refusalBody(refusal, event)));
       else this.#changeSubscription(conn, event, subscribe);
     })();
@@ -237,6 +238,15 @@ export class Connections {
     return done.finally(() => {
       if (this.#subscribing.get(conn) === done) this.#subscribing.delete(conn);
     });
+  }
+
+  /** What a `canSubscribe` changed in the state is saved, as after any handler; a failure is logged (the check's answer stands). */
+  #saveAfterCheck(): void {
+    try {
+      this.#instance.saveIfChanged();
+    } catch (error) {
+      this.#instance.log.error("a canSubscribe changed the state, which could not be stored:", error);
+    }
   }
 
   #changeSubscription(conn: Connection, event: string, subscribe: boolean): undefined {
