@@ -15,6 +15,8 @@ export const notebook = actor({
     if (actor.id && intents.has("destroy")) throw new Forbidden("Destroy a notebook by its key.");
     // A listing would show every notebook's key and id.
     if (intents.has("list")) throw new Forbidden("Notebooks are not listed.");
+    // `get` alone by id is a lookup (RivetKit's GET /registry/actors?actor_ids=), answered with the key from storage: no hook runs.
+    if (actor.id && intents.size === 1) throw new Forbidden("Look a notebook up by its key.");
     // An object for every caller let in: `auth` is then undefined only in your own server's calls.
     return { uid };
   },

@@ -145,6 +145,9 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
     }
 
     async message(call: MessageCall): Promise<Outcome<null>> {
+      // An SSE connection lives only while its stream holds the object in memory, started: an
+      // actor that is not has none, and is not woken (onStart, storage reads) to say so.
+      if (!this.#life.loader.started) return failedOutcome(errors.connNotFound(), this.#log, "message");
       return this.#call("message", { kind: "get" }, ({ instance }) => {
         connectionMessage(instance, call);
         return null;

@@ -137,15 +137,30 @@ export function withCors(options: CorsOptions, request: Request, response: Respo
  * with the user's cookies, and an `onAuth` that reads a cookie would take them for the user's.
  * So a page of an origin outside an origin list is refused (403 `cross_origin_refused`) before
  * `onAuth`, and one granted without credentials (`*`, or `credentials: false`) loses its `Cookie`
- * header. The Worker's own pages and requests without `Origin` (tools, servers) pass as they are.
- * `OPTIONS` passes too: the registry answers it without running actor code.
+ * header. A browser sends no `Origin` on a top-level navigation or an image's GET, which another
+ * site's page can aim at a GET route that names the actor in its URL (RivetKit's gateway): such
+ * a request, which the browser marks `Sec-Fetch-Site: cross-site` or `same-site`, loses its
+ * `Cookie` too, its origin being unknown. The Worker's own pages and requests without either
+ * header (tools, servers) pass as they are. `OPTIONS` passes too: the registry answers it
+ * without running actor code.
  */
 export function gateOrigin(options: CorsOptions, request: Request): Request {
   const origin = request.headers.get("origin");
-  if (origin === null || request.method === "OPTIONS" || isOwnOrigin(request.url, origin)) return request;
+  if (origin === null) return fromAnotherSite(request) ? withoutCookie(request) : request;
+  if (request.method === "OPTIONS" || isOwnOrigin(request.url, origin)) return request;
   const grant = grantFor(options, origin);
   if (!grant) throw errors.originNotListed(origin);
-  if (grant.credentials || !request.headers.has("cookie")) return request;
+  return grant.credentials ? request : withoutCookie(request);
+}
+
+/** Whether the browser says the request comes from a page of another origin's site, or a sibling of this one. */
+function fromAnotherSite(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  return site === "cross-site" || site === "same-site";
+}
+
+function withoutCookie(request: Request): Request {
+  if (!request.headers.has("cookie")) return request;
   const headers = new Headers(request.headers);
   headers.delete("cookie");
   return new Request(request, { headers });

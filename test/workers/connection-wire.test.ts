@@ -1,4 +1,5 @@
 import { decode, encode } from "cbor-x";
+import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { call, testClient, uniqueKey, waitFor } from "./helpers";
 import { ANSWERED_CLOSE_MS, SocketReader, subprotocols, upgrade } from "./ws-helpers";
@@ -232,6 +233,20 @@ describe("connection wire protocol over SSE (docs/protocol.md §5.4, §5.5)", ()
     const refused = await post(init, JSON.stringify({ b: { ar: { i: 0, n: "history", a: [] } } }));
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ c: "conn_not_found" });
+  });
+
+  // A message POST needs no onAuth (the token is the credential): one for an actor out of memory
+  // must not wake it, or anyone holding an actor's id could keep it awake and rerun onStart.
+  it("a message POST to an actor that is not in memory is conn_not_found, and does not wake it", async () => {
+    const handle = testClient().lifecycle.getOrCreate(uniqueKey());
+    const actorId = await handle.resolve();
+    await abortAllDurableObjects();
+    const refused = await post({ ai: actorId, ci: crypto.randomUUID(), ct: "guess" }, JSON.stringify({ b: { ar: { i: 0, n: "x", a: [] } } }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ c: "conn_not_found" });
+    // Started when created and for this fetch, after the object left memory again: not for the POST.
+    await abortAllDurableObjects();
+    expect(await (await handle.fetch("/")).json()).toMatchObject({ created: 1, started: 2 });
   });
 
   it("a refused stream answers 200 with one error event", async () => {

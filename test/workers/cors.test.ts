@@ -231,5 +231,26 @@ describe("CORS", () => {
         expect(((await echoed.json()) as { headers: Record<string, string> }).headers.cookie).toBe("session=secret");
       }
     });
+
+    // A navigation (or an image's GET) carries no Origin, and RivetKit's gateway names the actor in
+    // the URL, so another site's page could send the user there with the user's cookies.
+    it("a request without Origin that the browser marks as from another site loses its cookie, with the default or a list", async () => {
+      const gatewayUrl = (key: string) => `/registry/gateway/inspector/request/echo?rvt-namespace=default&rvt-method=getOrCreate&rvt-key=${key}`;
+      const cookieSeen = async (cors: CorsOptions, site: string | undefined) => {
+        const headers: Record<string, string> = { Cookie: "session=secret" };
+        if (site) headers["Sec-Fetch-Site"] = site;
+        const echoed = await handlerWith(cors)(gatewayUrl(uniqueKey()), { headers });
+        expect(echoed.status).toBe(200);
+        return ((await echoed.json()) as { headers: Record<string, string> }).headers.cookie;
+      };
+      for (const cors of [{}, { origin: ["https://app.example"] }] as CorsOptions[]) {
+        expect(await cookieSeen(cors, "cross-site")).toBeUndefined();
+        expect(await cookieSeen(cors, "same-site")).toBeUndefined();
+        // The Worker's own pages, a link the user typed or opened, and tools keep it.
+        expect(await cookieSeen(cors, "same-origin")).toBe("session=secret");
+        expect(await cookieSeen(cors, "none")).toBe("session=secret");
+        expect(await cookieSeen(cors, undefined)).toBe("session=secret");
+      }
+    });
   });
 });
