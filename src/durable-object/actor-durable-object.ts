@@ -146,8 +146,16 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
 
     async message(call: MessageCall): Promise<Outcome<null>> {
       // An SSE connection lives only while its stream holds the object in memory, started: an
-      // actor that is not has none, and is not woken (onStart, storage reads) to say so.
-      if (!this.#life.loader.started) return failedOutcome(errors.connNotFound(), this.#log, "message");
+      // actor that is not has none, and is not woken (createVars, onStart) to say so. Its meta,
+      // read without waking it, tells an actor that exists from one that does not.
+      if (!this.#life.loader.started) {
+        try {
+          await this.#life.loader.describe({ kind: "get" });
+          return failedOutcome(errors.connNotFound(), this.#log, "message");
+        } catch (error) {
+          return failedOutcome(error, this.#log, "message");
+        }
+      }
       return this.#call("message", { kind: "get" }, ({ instance }) => {
         connectionMessage(instance, call);
         return null;
