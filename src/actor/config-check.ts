@@ -6,7 +6,9 @@
 
 import { isJurisdiction, JURISDICTIONS } from "../protocol/placement";
 import type { ActorOptions } from "./definition";
+import { checkEvents } from "./events-check";
 import { nearestName } from "./nearest-name";
+import { resolveOptions } from "./options";
 
 type FieldKind = "value" | "function" | "actions" | "events" | "options" | "database" | "jurisdiction";
 type OptionKind = "positive" | "positive-int";
@@ -130,7 +132,6 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
       checkCopyable(field, value, factory, fail);
     }
     if (kind === "actions") checkActions(value, fail);
-    if (kind === "events") checkEvents(value, fail);
     if (kind === "options") checkOptions(value, fail);
     if (kind === "database") checkDatabase(value, fail);
     if (kind === "jurisdiction" && !isJurisdiction(value)) {
@@ -143,6 +144,8 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
   for (const [value, factory] of EXCLUSIVE) {
     if (fields[value] !== undefined && fields[factory] !== undefined) fail(factory, `give either '${value}' or '${factory}', not both`);
   }
+  // After the options, whose limit on event names it applies.
+  if (fields.events !== undefined) checkEvents(fields.events, resolveOptions(fields.options as ActorOptions | undefined).maxEventNameBytes, fail);
 }
 
 function checkActions(actions: unknown, fail: (field: string, message: string) => never): void {
@@ -150,33 +153,6 @@ function checkActions(actions: unknown, fail: (field: string, message: string) =
   for (const [name, action] of Object.entries(actions as object)) {
     if (typeof action !== "function") fail(`actions.${name}`, `'actions.<name>' must be a function`);
   }
-}
-
-const EVENT_KEYS = ["schema", "canSubscribe"];
-
-/** Each event as `event<T>(options)`, a Standard Schema, or `{ schema, canSubscribe }`. */
-function checkEvents(events: unknown, fail: (field: string, message: string) => never): void {
-  const shape = "an event<T>() (from 'actorflare'), a Standard Schema such as a zod schema, or { schema, canSubscribe }";
-  if (typeof events !== "object" || events === null || Array.isArray(events)) fail("events", `'events' must be an object whose values are each ${shape}`);
-  for (const [name, declaration] of Object.entries(events as object)) {
-    const field = `events.${name}`;
-    if (typeof declaration !== "object" || declaration === null || Array.isArray(declaration)) fail(field, `'${field}' must be ${shape}`);
-    if (isSchema(declaration)) continue;
-    for (const [key, value] of Object.entries(declaration as object)) {
-      if (!EVENT_KEYS.includes(key))
-        fail(`${field}.${key}`, `unknown key '${key}'; ${spellingHint(key, Object.fromEntries(EVENT_KEYS.map((k) => [k, k])), "event() options")}`);
-      if (value === undefined) continue;
-      if (key === "schema" && !isSchema(value))
-        fail(`${field}.schema`, `'schema' must be a Standard Schema (a zod, valibot or ArkType schema, ...): an object with '~standard.validate'`);
-      if (key === "canSubscribe" && typeof value !== "function")
-        fail(`${field}.canSubscribe`, `'canSubscribe' must be a function of the connection's context that returns true to allow`);
-    }
-  }
-}
-
-function isSchema(value: unknown): boolean {
-  const standard = typeof value === "object" && value !== null ? (value as { "~standard"?: { validate?: unknown } })["~standard"] : undefined;
-  return typeof standard?.validate === "function";
 }
 
 function checkDatabase(db: unknown, fail: (field: string, message: string) => never): void {

@@ -87,13 +87,14 @@ export class Connections {
       }
       await config.onConnect?.(c, conn);
       const { taken, refusals: overLimits } = openingSubscriptions(this.#instance.options, options.subscriptions ?? []);
-      const refusals: unknown[] = overLimits;
+      // Each with its event where a canSubscribe refused it, for the log.
+      const refusals: [error: unknown, event?: string][] = overLimits.map((error) => [error]);
       for (const event of taken) {
         const check = subscribeCheckOf(config.events, event);
-        const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check));
+        const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, this.#instance.options.actionTimeout));
         if (!refusal) continue;
         taken.delete(event);
-        refusals.push(refusal);
+        refusals.push([refusal, event]);
       }
       conn.subscribeAtOpen(taken);
       try {
@@ -106,7 +107,7 @@ export class Connections {
       if (!ephemeral) {
         this.#enroll(conn);
         conn.deliver(toClient.init(this.#instance.actorId, conn.id, conn.token));
-        for (const refusal of refusals) conn.deliver(toClient.error(this.#refusalBody(refusal)));
+        for (const [refusal, event] of refusals) conn.deliver(toClient.error(this.#refusalBody(refusal, event)));
       }
       return conn;
     } finally {
@@ -229,7 +230,7 @@ export class Connections {
     if (!check && !waiting) return this.#changeSubscription(conn, event, subscribe);
     const done = (async () => {
       await waiting;
-      const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check));
+      const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, this.#instance.options.actionTimeout));
       if (check) this.#saveAfterCheck();
       if (refusal) conn.deliver(toClient.error(this.#refusalBody(refusal, event)));
       else this.#changeSubscription(conn, event, subscribe);

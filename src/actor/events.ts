@@ -35,8 +35,11 @@ interface SchemaIssue {
 export type SubscribeCheck = (c: ActionContext<any, any, any, any, any, any>) => boolean | Promise<boolean>;
 
 export interface EventOptions {
-  /** Checks every payload of the event when it is sent; a payload it refuses fails the send with `invalid_event_payload`. */
-  schema?: StandardSchema | undefined;
+  /**
+   * Checks every payload of the event when it is sent (a Standard Schema); a payload it refuses
+   * fails the send with `invalid_event_payload`. An event<T>() here, as RivetKit allows, only types it.
+   */
+  schema?: StandardSchema | EventToken<unknown> | undefined;
   canSubscribe?: SubscribeCheck | undefined;
 }
 
@@ -47,31 +50,48 @@ export interface EventToken<T> extends EventOptions {
 }
 
 /** How one event may be declared: `event<T>(options)`, a Standard Schema, or `{ schema, canSubscribe }`. */
-export type EventDeclaration = EventToken<unknown> | StandardSchema | { schema: StandardSchema; canSubscribe?: SubscribeCheck | undefined };
+export type EventDeclaration =
+  | EventToken<unknown>
+  | StandardSchema
+  | { schema: StandardSchema | EventToken<unknown>; canSubscribe?: SubscribeCheck | undefined };
 
 export type EventDeclarations = Record<string, EventDeclaration>;
 
-/** Declares an event whose payload is a `T`: `events: { message: event<Message>() }`. */
-export function event<T>(options: EventOptions = {}): EventToken<T> {
+/**
+ * Declares an event whose payload is a `T`: `events: { message: event<Message>() }`. The second
+ * type parameter is RivetKit's context type, taken so that its declarations compile; `c` in
+ * `canSubscribe` is actorflare's action context either way.
+ */
+export function event<T, _Context = unknown>(options: EventOptions = {}): EventToken<T> {
   return { ...options };
 }
 
 /** The payload type of a declaration. */
 export type PayloadOf<D> =
-  D extends StandardSchema<infer O> ? O : D extends { schema: StandardSchema<infer O> } ? O : D extends { readonly "~payload"?: [infer T] } ? T : unknown;
+  D extends StandardSchema<infer O>
+    ? O
+    : D extends { schema: StandardSchema<infer O> }
+      ? O
+      : D extends { schema: { readonly "~payload"?: [infer T] } }
+        ? T
+        : D extends { readonly "~payload"?: [infer T] }
+          ? T
+          : unknown;
 
 /** The payload type of each declared event: what the client's `on` reads (as `"~events"` of the definition). */
 export type EventPayloads<E> = { [K in keyof E]: PayloadOf<E[K]> };
 
-function isStandardSchema(value: unknown): value is StandardSchema {
-  return typeof value === "object" && value !== null && "~standard" in value;
+/** Whether a value is a Standard Schema: an object with a `~standard.validate` function. */
+export function isStandardSchema(value: unknown): value is StandardSchema {
+  const standard = typeof value === "object" && value !== null ? (value as { "~standard"?: { validate?: unknown } })["~standard"] : undefined;
+  return typeof standard?.validate === "function";
 }
 
-/** The schema that checks an event's payloads, if its declaration has one. */
+/** The schema that checks an event's payloads, if its declaration has one (a `schema` that is an event<T>() only types it). */
 function schemaOf(declaration: EventDeclaration | undefined): StandardSchema | undefined {
   if (declaration === undefined) return undefined;
   if (isStandardSchema(declaration)) return declaration;
-  return declaration.schema;
+  return isStandardSchema(declaration.schema) ? declaration.schema : undefined;
 }
 
 /** The hook that decides who may subscribe to an event, if its declaration has one. */

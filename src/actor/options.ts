@@ -15,7 +15,12 @@ const DEFAULTS: ResolvedOptions = {
 
 /** The options an actor runs with: its own where given, the defaults elsewhere. */
 export function optionsOf(definition: AnyActorDefinition): ResolvedOptions {
+  return resolveOptions(definition.config.options);
+}
+
+/** Options as given in a config, with the defaults filled in. */
+export function resolveOptions(options: ActorOptions | undefined): ResolvedOptions {
   // An option given as `undefined` keeps its default, as one left out does.
-  const given = Object.entries(definition.config.options ?? {}).filter(([, value]) => value !== undefined);
+  const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
   return { ...DEFAULTS, ...(Object.fromEntries(given) as ActorOptions) };
 }

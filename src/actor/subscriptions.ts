@@ -3,6 +3,7 @@ import { byteLength } from "../protocol/messages";
 import type { Connection } from "./connection";
 import type { ActionContext } from "./context";
 import type { SubscribeCheck } from "./events";
+import { isPromiseLike } from "./promise-like";
 import type { ResolvedOptions } from "./options";
 
 /**
@@ -51,12 +52,28 @@ function refusalOf(options: ResolvedOptions, event: string, count: number): Acto
 
 /**
  * Asks an event's `canSubscribe` whether the connection in `c.conn` may subscribe: resolves with
- * undefined when it returned `true`, with `forbidden` for any other answer, or with what it threw.
+ * undefined when it returned `true`, with `forbidden` for any other answer, with what it threw,
+ * or with `action_timed_out` when it has not answered within `timeoutMs` (the actor's
+ * actionTimeout: the connection's later messages wait for it, so it must not wait for ever).
  */
-export async function refusalByCheck(c: ActionContext, event: string, check: SubscribeCheck): Promise<unknown> {
+export async function refusalByCheck(c: ActionContext, event: string, check: SubscribeCheck, timeoutMs: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return (await check(c)) === true ? undefined : errors.subscriptionForbidden(event);
+    const answer = check(c);
+    if (!isPromiseLike(answer)) return answer === true ? undefined : errors.subscriptionForbidden(event);
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), timeoutMs);
+    });
+    const settled = await Promise.race([answer, late]);
+    if (settled === "late") {
+      c.log.warn(`canSubscribe of event '${event}' did not answer within options.actionTimeout (${timeoutMs} ms): the subscription is refused.`);
+      return errors.subscriptionCheckTimedOut(event, timeoutMs);
+    }
+    return settled === true ? undefined : errors.subscriptionForbidden(event);
   } catch (error) {
     return error;
+  } finally {
+    // A pending timer would keep an idle actor awake.
+    clearTimeout(timer);
   }
 }

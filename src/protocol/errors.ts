@@ -322,6 +322,15 @@ export const errors = {
       cause,
     });
   },
+  /** A subscription whose event's `canSubscribe` did not answer in time. */
+  subscriptionCheckTimedOut(event: string, timeoutMs: number) {
+    return new ActorflareError(
+      "action_timed_out",
+      `The subscription to event '${event}' was refused: the canSubscribe of the event did not answer within ${timeoutMs} ms (the actor's options.actionTimeout). ` +
+        "Make it answer sooner, or subscribe again later.",
+      { metadata: { event } },
+    );
+  },
   /** A subscription that the event's `canSubscribe` did not allow. */
   subscriptionForbidden(event: string) {
     return new Forbidden(

@@ -128,7 +128,16 @@ describe("actor() and setup() check the config at module load", () => {
     expect(withEvents([])).toThrow(/field 'events': 'events' must be an object whose values are each an event<T>\(\)/);
     expect(withEvents({ chat: "string" })).toThrow(/field 'events\.chat': 'events\.chat' must be an event<T>\(\)/);
     expect(withEvents({ chat: { shema: schema } })).toThrow(/field 'events\.chat\.shema': unknown key 'shema'; did you mean 'schema'\?/);
-    expect(withEvents({ chat: { schema: {} } })).toThrow(/field 'events\.chat\.schema': 'schema' must be a Standard Schema/);
+    expect(withEvents({ chat: { schema: { "~standard": {} } } })).toThrow(
+      /field 'events\.chat\.schema': .*has '~standard' but no '~standard\.validate' function/,
+    );
+    expect(withEvents({ chat: { schema: "string" } })).toThrow(/field 'events\.chat\.schema': 'events\.chat\.schema' must be an event<T>\(\)/);
+    // RivetKit's form: an event<T>() as the schema.
+    expect(withEvents({ chat: { schema: event<string>(), canSubscribe: () => true } })).not.toThrow();
+    // Names no connection could subscribe to.
+    expect(withEvents({ "": event<string>() })).toThrow(/field 'events': an event needs a name/);
+    expect(withEvents({ ["é".repeat(200)]: event<string>() })).toThrow(/the name is 400 bytes long \(UTF-8\), over options\.maxEventNameBytes \(256\)/);
+    expect(() => actor({ state: {}, options: { maxEventNameBytes: 512 }, events: { ["é".repeat(200)]: event<string>() } })).not.toThrow();
     expect(withEvents({ chat: event({ canSubscribe: true as never }) })).toThrow(/field 'events\.chat\.canSubscribe': 'canSubscribe' must be a function/);
   });
 

@@ -72,6 +72,34 @@ describe.each(TRANSPORTS_AND_ENCODINGS)("declared events over %s (%s)", (transpo
   });
 });
 
+describe("canSubscribe that does not answer", () => {
+  it("refuses the subscription with action_timed_out after options.actionTimeout, and the connection's later calls then run", async () => {
+    const conn = testClient().herald.getOrCreate(uniqueKey()).connect();
+    const refusals: ActorError[] = [];
+    conn.onError((error) => refusals.push(error));
+    await conn.subscriptions();
+    conn.on("hanging", () => {});
+    // Sent after the subscription, so it waits for the check: it answers once the check is given up.
+    expect(await conn.subscriptions()).toEqual([]);
+    expect(refusals.map((error) => [error.code, error.metadata])).toEqual([["action_timed_out", { event: "hanging" }]]);
+    expect(refusals[0]!.message).toContain("options.actionTimeout");
+    await conn.dispose();
+  });
+});
+
+describe("an event<T>() as a schema (RivetKit's form)", () => {
+  it("types the payload and checks nothing", async () => {
+    const conn = testClient().herald.getOrCreate(uniqueKey()).connect();
+    const seen: unknown[] = [];
+    conn.on("typedOnly", (payload) => seen.push(payload.n.toFixed()));
+    await conn.broadcast("typedOnly", { n: 4 });
+    expect(seen).toEqual(["4"]);
+    // Sent as it is: nothing checked it (the listener then throws, which the client reports).
+    expect(await conn.broadcast("typedOnly", "not checked")).toBe("typedOnly");
+    await conn.dispose();
+  });
+});
+
 describe("undeclared events", () => {
   it("undeclared events can still be sent; a client typed by the registry listens only to declared ones", async () => {
     const conn = testClient().herald.getOrCreate(uniqueKey()).connect();

@@ -27,7 +27,13 @@ export const herald = actor({
         throw new UserError("Guarded events are for nobody.", { code: "no_listeners" });
       },
     }),
+    // Never answers: refused after options.actionTimeout.
+    hanging: event<string>({ canSubscribe: () => new Promise<boolean>(() => {}) }),
+    // RivetKit's form: an event<T>() as the schema types the payload and checks nothing.
+    typedOnly: { schema: event<{ n: number }>(), canSubscribe: () => true },
   },
+  // Short, for the hanging canSubscribe; no action of this actor is slow.
+  options: { actionTimeout: 1_000 },
   actions: {
     broadcast: (c, name: string, ...args: unknown[]) => {
       c.broadcast(name, ...args);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActorHooks } from "../../src/react/index";
 import { createClient, type Client } from "../../src/client/index";
-import { actor, Forbidden, setup, type ActorContext, type Registry } from "../../src/index";
+import { actor, event, Forbidden, setup, type ActorContext, type Registry } from "../../src/index";
 import type { registry } from "../../examples/demo/registry";
 
 /**
@@ -46,7 +46,9 @@ function typeChecks() {
     // @ts-expect-error: an event the chat does not declare
     useActorEvent(connection, "typing", () => {});
   };
-  return { count, read, wrong, sent, useChat };
+  // RivetKit's event<T, Context>() compiles as it is.
+  const rivetKitStyle = event<string, { conn: unknown }>();
+  return { count, read, wrong, sent, useChat, rivetKitStyle };
 }
 
 /** `c.client<typeof registry>()` inside an actor is the same typed client as `registry.createServer().client`. */
