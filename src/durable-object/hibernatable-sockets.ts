@@ -50,10 +50,11 @@ export class HibernatableSockets {
   async open(instance: ActorInstance, open: OpenRequest, protocol: string | null | undefined): Promise<Response> {
     const { 0: client, 1: socket } = new WebSocketPair();
     const live = this.#transport(instance, socket, open.encoding);
-    let early: { sends: ToClient[]; close?: [code: number, reason: string] } | undefined = { sends: [] };
+    // Encoded when sent, so that what the wire cannot carry fails the hook that sent it.
+    let early: { frames: (string | Uint8Array<ArrayBuffer>)[]; close?: [code: number, reason: string] } | undefined = { frames: [] };
     const transport: ConnectionTransport = {
       ...live,
-      send: (message) => (early ? early.sends.push(message) : live.send(message)),
+      send: (message) => (early ? early.frames.push(encodeToClientOn(open.encoding, message)) : live.send(message)),
       close: (code, reason) => (early ? (early.close = [code, reason]) : live.close(code, reason)),
     };
     const conn = await instance.connections.open(transport, {
@@ -64,9 +65,9 @@ export class HibernatableSockets {
     });
     this.#ctx.acceptWebSocket(socket, [CONNECTION_TAG]);
     this.#connections.set(socket, conn);
-    const { sends, close } = early;
+    const { frames, close } = early;
     early = undefined;
-    for (const message of sends) live.send(message);
+    for (const frame of frames) if (socket.readyState === WebSocket.OPEN) socket.send(frame);
     if (close) live.close(...close);
     return upgradeResponse(client, protocol);
   }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { actor, event, UserError } from "../../src/index";
 
-type Role = { role?: string } | null | undefined;
+type Role = { role?: string; greet?: "bigint" } | null | undefined;
 
 /**
  * Declared events (`actor({ events })`): payload types for the client, schemas that check what
@@ -9,7 +9,11 @@ type Role = { role?: string } | null | undefined;
  */
 export const herald = actor({
   onAuth: () => ({}),
-  createConnState: (_c: unknown, _options: unknown, params: Role) => ({ role: params?.role ?? "guest" }),
+  createConnState: (_c: unknown, _options: unknown, params: Role) => ({ role: params?.role ?? "guest", greet: params?.greet }),
+  // A greeting JSON cannot carry, for the connections that ask for one.
+  onConnect: (c, conn) => {
+    if (conn.state.greet === "bigint") conn.send("greeting", 5n);
+  },
   events: {
     note: event<{ text: string }>(),
     point: event<[x: number, y: number]>(),

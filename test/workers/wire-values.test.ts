@@ -105,6 +105,27 @@ describe("CBOR carries them", () => {
 
 describe("an event some listeners' encoding cannot carry", () => {
   it.each(transports)(
+    "sent by onConnect to a JSON connection over %s, it refuses the connection with value_not_serializable; CBOR carries it",
+    async (transport) => {
+      const json = testClient("json", transport);
+      const cbor = testClient("cbor", transport);
+      try {
+        const refused = json.herald.getOrCreate(uniqueKey(), { params: { greet: "bigint" } }).connect();
+        const error = await rejection(refused.subscriptions());
+        expect([error.code, error.metadata]).toEqual(["value_not_serializable", { event: "greeting" }]);
+        const greeted = cbor.herald.getOrCreate(uniqueKey(), { params: { greet: "bigint" } }).connect();
+        const greetings: unknown[] = [];
+        // @ts-expect-error: an event herald does not declare
+        greeted.on("greeting", (value: unknown) => greetings.push(value));
+        await greeted.subscriptions();
+        expect(greetings).toEqual([5n]);
+      } finally {
+        await Promise.all([json.dispose(), cbor.dispose()]);
+      }
+    },
+  );
+
+  it.each(transports)(
     "reaches the listeners that can take it; a JSON listener over %s gets value_not_serializable instead; the sender's action answers",
     async (transport) => {
       const key = uniqueKey();
