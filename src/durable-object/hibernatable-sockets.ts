@@ -2,7 +2,7 @@ import { Connection, type ConnectionRecord, type ConnectionTransport } from "../
 import type { ActorInstance } from "../actor/instance";
 import type { ActorStorage } from "../actor/storage";
 import { ActorflareError, type ErrorBody } from "../protocol/errors";
-import type { Frame, ToClient } from "../protocol/messages";
+import type { Frame } from "../protocol/messages";
 import { closeReasonOn, decodeToServerOn, encodeToClientOn, type Wire } from "../protocol/wire";
 import { failSocket } from "../server/error-answers";
 import { upgradeResponse } from "../server/websocket-upgrade";

@@ -11,7 +11,7 @@ export const herald = actor({
   onAuth: () => ({}),
   createConnState: (_c: unknown, _options: unknown, params: Role) => ({ role: params?.role ?? "guest", greet: params?.greet }),
   // A greeting JSON cannot carry, for the connections that ask for one.
-  onConnect: (c, conn) => {
+  onConnect: (_c, conn) => {
     if (conn.state.greet === "bigint") conn.send("greeting", 5n);
   },
   events: {
