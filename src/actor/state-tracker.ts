@@ -1,7 +1,8 @@
+import { UnencodableError } from "../protocol/cbor-format";
 import { isStackOverflow } from "../protocol/errors";
 import { isPlainObject } from "../protocol/plain-object";
 import { type CollectionTracking, trackCollection } from "./state-collections";
-import { notSerializable } from "./state-entries";
+import { MAX_STATE_DEPTH, notSerializable } from "./state-entries";
 import { STATE_TARGET, stateTarget } from "./state-raw";
 
 /**
@@ -76,7 +77,7 @@ export class StateTracker<S> {
     const previous = this.#raw;
     this.#raw = ((typeof next === "object" && next !== null && this.#reached.get(next)?.target) || next) as S;
     try {
-      this.#adoptFields();
+      this.#adoptFields(MAX_STATE_DEPTH);
     } catch (error) {
       this.#raw = previous;
       throw error;
@@ -202,30 +203,34 @@ export class StateTracker<S> {
 
   /**
    * Walks the root field by field: replaces proxies in it with their targets and ties fields
-   * that hold the same object. A root that is not a plain object has no fields to tie.
+   * that hold the same object. A root that is not a plain object has no fields to tie. A state
+   * read from storage is taken however deep it is (`maxDepth` unbounded): an earlier release kept
+   * deeper ones, and refusing them would leave the actor unable to load.
    */
-  #adoptFields(): void {
+  #adoptFields(maxDepth = Number.POSITIVE_INFINITY): void {
     const root: unknown = this.#raw;
     if (!isPlainObject(root)) {
-      this.#raw = this.#unwrapIncoming(root, undefined) as S;
+      this.#raw = this.#unwrapIncoming(root, undefined, maxDepth) as S;
       return;
     }
     for (const field of Object.keys(root)) {
       const inner = root[field];
-      const unwrapped = this.#unwrapIncoming(inner, field);
+      const unwrapped = this.#unwrapIncoming(inner, field, maxDepth);
       if (unwrapped !== inner) root[field] = unwrapped;
     }
   }
 
   /**
-   * `#unwrapDeep` for a value being put in the state. One nested past the call stack is refused
-   * there, before it is in the state, with the error storage would give it.
+   * `#unwrapDeep` for a value being put in the state. One nested deeper than storage keeps
+   * (MAX_STATE_DEPTH, counted from the value put) is refused there, before it is in the state,
+   * with the error storage would give it; a value nested deeper by changes made inside it is
+   * refused when the state is saved.
    */
-  #unwrapIncoming(value: unknown, field: string | undefined): unknown {
+  #unwrapIncoming(value: unknown, field: string | undefined, maxDepth = MAX_STATE_DEPTH): unknown {
     try {
-      return this.#unwrapDeep(value, field);
+      return this.#unwrapDeep(value, field, undefined, 1, maxDepth);
     } catch (error) {
-      throw isStackOverflow(error) ? notSerializable(field === undefined ? "the state" : `field '${field}'`, error) : error;
+      throw isStackOverflow(error) || error instanceof UnencodableError ? notSerializable(field === undefined ? "the state" : `field '${field}'`, error) : error;
     }
   }
 
@@ -233,7 +238,7 @@ export class StateTracker<S> {
    * Storage cannot encode a Proxy: replaces every proxy inside a value put under `field` with
    * its target, and ties `field` to any other field an object in it is already under.
    */
-  #unwrapDeep(value: unknown, field: string | undefined, seen?: Set<object>): unknown {
+  #unwrapDeep(value: unknown, field: string | undefined, seen: Set<object> | undefined, depth: number, maxDepth: number): unknown {
     // Most writes assign a number or a string: nothing to walk, nothing to allocate.
     if (typeof value !== "object" || value === null) return value;
     const reached = this.#reached.get(value);
@@ -250,17 +255,18 @@ export class StateTracker<S> {
     }
     const plain = Array.isArray(value) || isPlainObject(value);
     if (!plain && !(value instanceof Map) && !(value instanceof Set)) return value;
+    if (depth > maxDepth) throw new UnencodableError(`data nested more than ${maxDepth} levels deep`);
     seen ??= new Set();
     seen.add(value);
     if (plain) {
       for (const key of Object.keys(value)) {
         const inner = (value as Record<string, unknown>)[key];
-        const unwrapped = this.#unwrapDeep(inner, field, seen);
+        const unwrapped = this.#unwrapDeep(inner, field, seen, depth + 1, maxDepth);
         if (unwrapped !== inner) (value as Record<string, unknown>)[key] = unwrapped;
       }
     } else if (value instanceof Map) {
       const entries = [...value];
-      const unwrapped = entries.map(([key, inner]) => [this.#unwrapDeep(key, field, seen), this.#unwrapDeep(inner, field, seen)] as const);
+      const unwrapped = entries.map(([key, inner]) => [this.#unwrapDeep(key, field, seen, depth + 1, maxDepth), this.#unwrapDeep(inner, field, seen, depth + 1, maxDepth)] as const);
       // A proxy as a key is another key: the Map is refilled, so that its order stays as it was.
       const rekeyed = unwrapped.some(([key], at) => key !== entries[at]?.[0]);
       if (rekeyed) value.clear();
@@ -269,7 +275,7 @@ export class StateTracker<S> {
       });
     } else {
       const members = [...value];
-      const unwrapped = members.map((member) => this.#unwrapDeep(member, field, seen));
+      const unwrapped = members.map((member) => this.#unwrapDeep(member, field, seen, depth + 1, maxDepth));
       if (unwrapped.some((member, at) => member !== members[at])) {
         value.clear();
         for (const member of unwrapped) value.add(member);

@@ -334,6 +334,19 @@ const bigState = actor({
       else if (where === "map") c.state.tags.set("deep", deep as unknown as Date);
       else (c as { state: unknown }).state = { ...c.state, note: deep };
     },
+    /** Bumps the counter, puts an object `first` levels deep in `note`, then one `second` levels deep inside its innermost. */
+    deepen: (c, first: number, second: number) => {
+      c.state.counter++;
+      const nested = (levels: number) => {
+        let deep: Record<string, unknown> = {};
+        for (let level = 1; level < levels; level++) deep = { inner: deep };
+        return deep;
+      };
+      (c.state as Record<string, unknown>).note = nested(first);
+      let innermost = (c.state as Record<string, unknown>).note as Record<string, unknown>;
+      while (innermost.inner) innermost = innermost.inner as Record<string, unknown>;
+      innermost.inner = nested(second);
+    },
     /** Changes the counter and adds a field whose name is `length` characters long. */
     longFieldName: (c, length: number) => {
       c.state.counter++;

@@ -124,14 +124,16 @@ describe("state larger than one storage value", () => {
     expect(await handle.counter()).toBe(0);
   });
 
-  it("data nested past the call stack is refused by the assignment, which throws: the handler's other changes are kept, as with any throw", async () => {
+  it("a value nested past the limit is refused by the assignment, which throws: the handler's other changes are kept, as with any throw", async () => {
     const handle = testClient().bigState.getOrCreate(uniqueKey());
-    await expect(handle.nest(10_000, "field", true)).rejects.toMatchObject({ code: "state_not_serializable" });
+    for (const depth of [1_000, 3_000, 10_000]) {
+      await expect(handle.nest(depth, "field", true)).rejects.toMatchObject({ code: "state_not_serializable" });
+    }
     await abortAllDurableObjects();
-    expect(await handle.whole()).toMatchObject({ counter: 1, note: "" });
-    // Nested less deeply, it is refused when the state is saved, which drops all of the handler's changes.
-    await expect(handle.nest(3_000, "field", true)).rejects.toMatchObject({ code: "state_not_serializable" });
-    expect(await handle.whole()).toMatchObject({ counter: 1, note: "" });
+    expect(await handle.whole()).toMatchObject({ counter: 3, note: "" });
+    // Made deeper by a change inside it, it is refused when the state is saved, which drops all of the handler's changes.
+    await expect(handle.deepen(600, 600)).rejects.toMatchObject({ code: "state_not_serializable", message: expect.stringContaining("more than 1000 levels") });
+    expect(await handle.whole()).toMatchObject({ counter: 3, note: "" });
   });
 
   it("a field whose name is too long to be a storage key fails with a clear error, and nothing of the change is stored", async () => {
