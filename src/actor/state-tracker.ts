@@ -230,7 +230,9 @@ export class StateTracker<S> {
     try {
       return this.#unwrapDeep(value, field, undefined, 1, maxDepth);
     } catch (error) {
-      throw isStackOverflow(error) || error instanceof UnencodableError ? notSerializable(field === undefined ? "the state" : `field '${field}'`, error) : error;
+      throw isStackOverflow(error) || error instanceof UnencodableError
+        ? notSerializable(field === undefined ? "the state" : `field '${field}'`, error)
+        : error;
     }
   }
 
@@ -266,7 +268,9 @@ export class StateTracker<S> {
       }
     } else if (value instanceof Map) {
       const entries = [...value];
-      const unwrapped = entries.map(([key, inner]) => [this.#unwrapDeep(key, field, seen, depth + 1, maxDepth), this.#unwrapDeep(inner, field, seen, depth + 1, maxDepth)] as const);
+      const unwrapped = entries.map(
+        ([key, inner]) => [this.#unwrapDeep(key, field, seen, depth + 1, maxDepth), this.#unwrapDeep(inner, field, seen, depth + 1, maxDepth)] as const,
+      );
       // A proxy as a key is another key: the Map is refilled, so that its order stays as it was.
       const rekeyed = unwrapped.some(([key], at) => key !== entries[at]?.[0]);
       if (rekeyed) value.clear();

@@ -146,17 +146,21 @@ export function withCors(options: CorsOptions, request: Request, response: Respo
  */
 export function gateOrigin(options: CorsOptions, request: Request): Request {
   const origin = request.headers.get("origin");
-  if (origin === null) return fromAnotherSite(request) ? withoutCookie(request) : request;
-  if (request.method === "OPTIONS" || isOwnOrigin(request.url, origin)) return request;
+  if (origin === null || isOwnOrigin(request.url, origin)) return fromAnotherSite(request) ? withoutCookie(request) : request;
+  if (request.method === "OPTIONS") return request;
   const grant = grantFor(options, origin);
   if (!grant) throw errors.originNotListed(origin);
   return grant.credentials ? request : withoutCookie(request);
 }
 
-/** Whether the browser says the request comes from a page of another origin's site, or a sibling of this one. */
+/**
+ * Whether the browser says the request comes from a page of another site, or of a sibling
+ * origin of this one. Fails closed: any value but `same-origin` or `none` (in any case, a
+ * header a proxy merged, one the browser does not send) counts as another site.
+ */
 function fromAnotherSite(request: Request): boolean {
-  const site = request.headers.get("sec-fetch-site");
-  return site === "cross-site" || site === "same-site";
+  const site = request.headers.get("sec-fetch-site")?.trim().toLowerCase();
+  return site !== undefined && site !== "same-origin" && site !== "none";
 }
 
 function withoutCookie(request: Request): Request {

@@ -93,7 +93,8 @@ it("refuses a state nested too deeply to be read back, and keeps one 1,000 deep 
   const second = await start(dir, TEST_WORKER_DIR);
   const client = createClient<typeof testRegistry>(second.url);
   // Each loads: its state is the one it was created with.
-  for (const depth of [1_500, 2_000, 2_500, 3_000, 3_500]) expect(await client.bigState.getOrCreate(`deep-${depth}`).whole()).toMatchObject({ counter: 0, note: "" });
+  for (const depth of [1_500, 2_000, 2_500, 3_000, 3_500])
+    expect(await client.bigState.getOrCreate(`deep-${depth}`).whole()).toMatchObject({ counter: 0, note: "" });
   let levels = 0;
   const { note } = (await client.bigState.getOrCreate("deep-kept").whole()) as { note: unknown };
   for (let value = note; typeof value === "object" && value !== null; value = (value as { inner?: unknown }).inner) levels++;

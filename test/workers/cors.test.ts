@@ -236,9 +236,10 @@ describe("CORS", () => {
     // the URL, so another site's page could send the user there with the user's cookies.
     it("a request without Origin that the browser marks as from another site loses its cookie, with the default or a list", async () => {
       const gatewayUrl = (key: string) => `/registry/gateway/inspector/request/echo?rvt-namespace=default&rvt-method=getOrCreate&rvt-key=${key}`;
-      const cookieSeen = async (cors: CorsOptions, site: string | undefined) => {
+      const cookieSeen = async (cors: CorsOptions, site: string | undefined, origin?: string) => {
         const headers: Record<string, string> = { Cookie: "session=secret" };
-        if (site) headers["Sec-Fetch-Site"] = site;
+        if (site !== undefined) headers["Sec-Fetch-Site"] = site;
+        if (origin !== undefined) headers.Origin = origin;
         const echoed = await handlerWith(cors)(gatewayUrl(uniqueKey()), { headers });
         expect(echoed.status).toBe(200);
         return ((await echoed.json()) as { headers: Record<string, string> }).headers.cookie;
@@ -250,6 +251,11 @@ describe("CORS", () => {
         expect(await cookieSeen(cors, "same-origin")).toBe("session=secret");
         expect(await cookieSeen(cors, "none")).toBe("session=secret");
         expect(await cookieSeen(cors, undefined)).toBe("session=secret");
+        // Fails closed on what a browser does not send: another case, a merged header, an unknown value.
+        for (const odd of ["CROSS-SITE", " cross-site ", "cross-site, none", "", "sideways"]) expect(await cookieSeen(cors, odd)).toBeUndefined();
+        // A request naming the Worker's own origin that the browser says is from another site.
+        expect(await cookieSeen(cors, "cross-site", ORIGIN)).toBeUndefined();
+        expect(await cookieSeen(cors, "same-origin", ORIGIN)).toBe("session=secret");
       }
     });
   });
