@@ -52,9 +52,10 @@ export function checkFieldName(field: string): void {
   );
 }
 
-export function encode(value: unknown, what: string): Uint8Array {
+/** A value's CBOR for storage; `maxDepth` is unbounded for a value read from storage, which an earlier release may have kept deeper. */
+export function encode(value: unknown, what: string, maxDepth = MAX_STATE_DEPTH): Uint8Array {
   try {
-    return encodeCbor(value, MAX_STATE_DEPTH);
+    return encodeCbor(value, maxDepth);
   } catch (error) {
     throw notSerializable(what, error);
   }

@@ -40,11 +40,14 @@ interface Measure {
   cbor?: Uint8Array;
 }
 
-/** Measures a field's value: by state-weight.ts, or (when that gives none, or `cborOnly`) by its CBOR, encoded unless `stored`. */
-function measure(field: string, value: unknown, stored?: Uint8Array, cborOnly = false): Measure {
+/**
+ * Measures a field's value: by state-weight.ts, or (when that gives none, or `cborOnly`) by its
+ * CBOR, encoded unless `stored`. A value read from storage is measured however deep it is.
+ */
+function measure(field: string, value: unknown, stored?: Uint8Array, cborOnly = false, read = false): Measure {
   const weight = cborOnly ? undefined : structuredWeight(value);
   if (weight !== undefined) return { weight: weight + field.length };
-  const cbor = stored ?? encode(value, `field '${field}'`);
+  const cbor = stored ?? encode(value, `field '${field}'`, read ? Number.POSITIVE_INFINITY : undefined);
   return { weight: cbor.byteLength + field.length, cbor };
 }
 
@@ -120,7 +123,7 @@ export class StateStore {
     const packed = parts.get(PACKED);
     this.#became(this.#chunkCounts.size === 0 ? "none" : whole ? "whole" : packed || structured ? "packed" : "fields");
     if (structured) {
-      for (const field of Object.keys(structured)) this.#record(field, measure(field, structured[field]));
+      for (const field of Object.keys(structured)) this.#record(field, measure(field, structured[field], undefined, false, true));
       return structured as S;
     }
     if (parts.size === 0) return undefined;
@@ -270,8 +273,10 @@ export class StateStore {
     const changedSet = new Set(changed);
     const fields = new Map<string, Uint8Array>();
     for (const field of Object.keys(state)) {
-      const bytes = encoded?.get(field) ?? (changedSet.has(field) ? undefined : this.#packedCbor?.get(field));
-      fields.set(field, bytes ?? encode(state[field], `field '${field}'`));
+      const unchanged = !changedSet.has(field);
+      const bytes = encoded?.get(field) ?? (unchanged ? this.#packedCbor?.get(field) : undefined);
+      // A field this write did not change is kept as it was read, however deep (an earlier release kept deeper ones).
+      fields.set(field, bytes ?? encode(state[field], `field '${field}'`, unchanged ? Number.POSITIVE_INFINITY : undefined));
     }
     return fields;
   }

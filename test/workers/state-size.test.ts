@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { PACKED, stateEntryKey } from "../../src/actor/state-entries";
 import { keyToName } from "../../src/worker/locate";
 import { rejection, testClient, uniqueKey, writesOf } from "./helpers";
 
@@ -103,6 +104,28 @@ describe("state larger than one storage value", () => {
     await handle.poke((first + 2) % 256, true);
     await abortAllDurableObjects();
     expect(await handle.firstByte()).toBe((first + 2) % 256);
+  });
+
+  // An earlier release kept values deeper than the limit (as deep as the runtime reads back):
+  // such a state loads, and saves of other fields keep it as it is.
+  it("a state stored deeper than the limit by an earlier release loads, and changes to its other fields are saved", async () => {
+    const key = uniqueKey();
+    const handle = testClient().bigState.getOrCreate(key);
+    await handle.bump();
+    let deep: Record<string, unknown> = {};
+    for (let level = 1; level < 1_500; level++) deep = { inner: deep };
+    const stub = env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.kv.put(stateEntryKey(PACKED, 0), { counter: 5, blob: new Uint8Array(0), tags: new Map(), note: deep });
+    });
+    await abortAllDurableObjects();
+    expect(await handle.counter()).toBe(5);
+    await handle.bump();
+    await abortAllDurableObjects();
+    expect(await handle.counter()).toBe(6);
+    let levels = 0;
+    for (let value = ((await handle.whole()) as { note: unknown }).note; typeof value === "object" && value !== null; value = (value as { inner?: unknown }).inner) levels++;
+    expect(levels).toBe(1_500);
   });
 
   it("a value nested 1,000 containers deep is stored and read back after the actor leaves memory", async () => {
