@@ -1,4 +1,5 @@
 import { UnencodableError } from "../protocol/cbor-format";
+import { unencodableObject } from "../protocol/hidden-data";
 import { isStackOverflow } from "../protocol/errors";
 import { isPlainObject } from "../protocol/plain-object";
 import { type CollectionTracking, trackCollection } from "./state-collections";
@@ -238,11 +239,18 @@ export class StateTracker<S> {
 
   /**
    * Storage cannot encode a Proxy: replaces every proxy inside a value put under `field` with
-   * its target, and ties `field` to any other field an object in it is already under.
+   * its target, and ties `field` to any other field an object in it is already under. A value
+   * put by actor code (`maxDepth` bounded) that storage cannot keep is refused here, by the
+   * assignment, so that the save that fails is not another handler's: a function, a symbol, an
+   * object without data or whose data is not in its fields (hidden-data.ts), nesting past the
+   * limit. Inside a class instance, which is not walked, the save finds them.
    */
   #unwrapDeep(value: unknown, field: string | undefined, seen: Set<object> | undefined, depth: number, maxDepth: number): unknown {
     // Most writes assign a number or a string: nothing to walk, nothing to allocate.
-    if (typeof value !== "object" || value === null) return value;
+    if (typeof value !== "object" || value === null) {
+      if ((typeof value === "function" || typeof value === "symbol") && maxDepth !== Number.POSITIVE_INFINITY) throw new UnencodableError(`a ${typeof value}`);
+      return value;
+    }
     const reached = this.#reached.get(value);
     if (reached) {
       this.#tie(field, reached.field);
@@ -256,7 +264,11 @@ export class StateTracker<S> {
       else this.#tie(field, home);
     }
     const plain = Array.isArray(value) || isPlainObject(value);
-    if (!plain && !(value instanceof Map) && !(value instanceof Set)) return value;
+    if (!plain && !(value instanceof Map) && !(value instanceof Set)) {
+      const unencodable = maxDepth === Number.POSITIVE_INFINITY ? undefined : unencodableObject(value);
+      if (unencodable) throw new UnencodableError(unencodable);
+      return value;
+    }
     if (depth > maxDepth) throw new UnencodableError(`data nested more than ${maxDepth} levels deep`);
     seen ??= new Set();
     seen.add(value);

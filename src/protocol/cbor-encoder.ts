@@ -1,5 +1,5 @@
 import { Major, Tag, TYPED_ARRAYS, UnencodableError } from "./cbor-format";
-import { hiddenDataOf } from "./hidden-data";
+import { unencodableObject } from "./hidden-data";
 
 // The CBOR encoder behind encodeCbor and encodeCborNamedBytes (cbor.ts).
 
@@ -187,14 +187,11 @@ export class Encoder {
       this.#head(Major.Array, item instanceof Set ? item.size : item.length);
       for (const entry of item) this.#write(entry);
     } else {
-      // Objects that hold no data of their own: stored as `{}`, each would hide a bug (a missing `await`).
-      if (item instanceof Promise || item instanceof WeakMap || item instanceof WeakSet || item instanceof WeakRef) {
-        throw new UnencodableError(item instanceof Promise ? "a Promise (await it first)" : `a ${item.constructor.name}`);
-      }
-      // So would a platform object whose data is not in its fields (a Blob, a URL); a plain object is none.
+      // Objects that hold no data of their own (a Promise: a missing `await`), or whose data is not
+      // in their fields (a Blob, a URL): stored as `{}`, each would lose it without a word. A plain object is none.
       const proto = Object.getPrototypeOf(item);
-      const hidden = proto === Object.prototype || proto === null ? undefined : hiddenDataOf(item);
-      if (hidden) throw new UnencodableError(hidden);
+      const unencodable = proto === Object.prototype || proto === null ? undefined : unencodableObject(item);
+      if (unencodable) throw new UnencodableError(unencodable);
       const keys = Object.keys(item);
       this.#head(Major.Map, keys.length);
       for (const key of keys) {

@@ -206,6 +206,14 @@ describe("CBOR, byte for byte", () => {
     expect(() => encodeCbor({ file: new File(["x"], "x.txt") })).toThrow(/^a File, whose data is not in its fields \(keep its bytes: /);
     expect(() => encodeCbor([new Blob(["x"])])).toThrow(/^a Blob, whose data/);
     expect(() => encodeCbor(new URL("https://a.example/"))).toThrow(/^a URL, whose data is not in its fields \(keep url\.href\)/);
+    expect(() => encodeCbor(new SharedArrayBuffer(4))).toThrow(/^a SharedArrayBuffer, whose data/);
+    expect(() => encodeCbor(new Intl.DateTimeFormat("en"))).toThrow(/^an Intl\.DateTimeFormat, whose data/);
+    expect(() => encodeCbor(new Map([[1, 2]]).keys())).toThrow(/^an iterator/);
+    expect(() => encodeCbor((function* () {})())).toThrow(/^an iterator/);
+    expect(() => encodeCbor(Object(Symbol("s")))).toThrow(/^a boxed symbol/);
+    expect(() => encodeCbor(new FinalizationRegistry(() => {}))).toThrow(/^a FinalizationRegistry/);
+    expect(() => encodeCbor(new EventTarget())).toThrow(/^an EventTarget/);
+    expect(() => encodeCbor(new AbortController().signal)).toThrow(/^an AbortSignal/);
     // A class instance of the actor's own keeps its fields.
     expect(
       decodeCbor(

@@ -334,6 +334,12 @@ const bigState = actor({
       else if (where === "map") c.state.tags.set("deep", deep as unknown as Date);
       else (c as { state: unknown }).state = { ...c.state, note: deep };
     },
+    /** Bumps the counter, puts a function in `note` (a bug of the actor's), then waits: another action saves meanwhile. */
+    storeFunctionAndWait: async (c) => {
+      c.state.counter++;
+      (c.state as Record<string, unknown>).note = () => "not data";
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
     /** Bumps the counter, puts an object `first` levels deep in `note`, then one `second` levels deep inside its innermost. */
     deepen: (c, first: number, second: number) => {
       c.state.counter++;

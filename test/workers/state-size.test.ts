@@ -106,6 +106,19 @@ describe("state larger than one storage value", () => {
     expect(await handle.firstByte()).toBe((first + 2) % 256);
   });
 
+  // Refused at the save, a value put by one handler failed whichever handler saved next, while
+  // the one that put it answered as if it had worked (its changes were dropped with the others').
+  it("a value storage cannot keep fails the assignment that puts it, not another handler's save", async () => {
+    const handle = testClient().bigState.getOrCreate(uniqueKey());
+    const faulty = rejection(handle.storeFunctionAndWait());
+    await handle.bump();
+    const refused = await faulty;
+    expect([refused.code, refused.message]).toEqual(["state_not_serializable", expect.stringContaining("field 'note' holds a function")]);
+    await abortAllDurableObjects();
+    // Both bumps are stored: the faulty handler's change before its throw, as with any throw, and the other's.
+    expect(await handle.whole()).toMatchObject({ counter: 2, note: "" });
+  });
+
   // An earlier release kept values deeper than the limit (as deep as the runtime reads back):
   // such a state loads, and saves of other fields keep it as it is.
   it("a state stored deeper than the limit by an earlier release loads, and changes to its other fields are saved", async () => {
@@ -124,7 +137,12 @@ describe("state larger than one storage value", () => {
     await abortAllDurableObjects();
     expect(await handle.counter()).toBe(6);
     let levels = 0;
-    for (let value = ((await handle.whole()) as { note: unknown }).note; typeof value === "object" && value !== null; value = (value as { inner?: unknown }).inner) levels++;
+    for (
+      let value = ((await handle.whole()) as { note: unknown }).note;
+      typeof value === "object" && value !== null;
+      value = (value as { inner?: unknown }).inner
+    )
+      levels++;
     expect(levels).toBe(1_500);
   });
 
