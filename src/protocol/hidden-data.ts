@@ -76,7 +76,7 @@ function knownTypes(): Known[] {
 export function unencodableObject(value: object): string | undefined {
   if (value instanceof Promise) return "a Promise (await it first)";
   if (value instanceof Symbol) return "a boxed symbol";
-  if (ITERATOR_PROTOTYPE.isPrototypeOf(value)) return "an iterator, whose items are not in its fields (keep them: [...iterator])";
+  if (Object.prototype.isPrototypeOf.call(ITERATOR_PROTOTYPE, value)) return "an iterator, whose items are not in its fields (keep them: [...iterator])";
   known ??= knownTypes();
   // A subclass comes after its class (File after Blob, WebSocket after EventTarget): the last match is the most specific.
   let found: string | undefined;
