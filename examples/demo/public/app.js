@@ -274,18 +274,54 @@ var HIDDEN_DATA = [
   ["Request", "what you need of it: its url, method and headers"],
   ["Response", "what you need of it: its status and body"],
   ["ReadableStream", "what it gives, read to the end"],
-  ["WritableStream", "nothing: it is a live object"],
-  ["TransformStream", "nothing: it is a live object"],
-  ["WebSocket", "nothing: it is a live object"],
-  ["AbortController", "nothing: it is a live object"],
-  ["AbortSignal", "nothing: it is a live object"]
+  ["SharedArrayBuffer", "a copy of its bytes: new Uint8Array(buffer).slice()"],
+  ["WebAssembly.Memory", "a copy of its bytes: new Uint8Array(memory.buffer).slice()"],
+  ["CryptoKey", "its exported form: await crypto.subtle.exportKey(...)"],
+  ["Intl.Collator", "its options: resolvedOptions()"],
+  ["Intl.DateTimeFormat", "its options: resolvedOptions()"],
+  ["Intl.NumberFormat", "its options: resolvedOptions()"],
+  ["Intl.PluralRules", "its options: resolvedOptions()"],
+  ["Intl.RelativeTimeFormat", "its options: resolvedOptions()"],
+  ["Intl.ListFormat", "its options: resolvedOptions()"],
+  ["Intl.Segmenter", "its options: resolvedOptions()"],
+  ["Intl.Locale", "locale.toString()"]
+];
+var NO_DATA = [
+  "EventTarget",
+  "Event",
+  "AbortSignal",
+  "WritableStream",
+  "TransformStream",
+  "WebSocket",
+  "MessageChannel",
+  "MessagePort",
+  "AbortController",
+  "WeakMap",
+  "WeakSet",
+  "WeakRef",
+  "FinalizationRegistry"
 ];
 var known;
-function hiddenDataOf(value) {
-  known ??= HIDDEN_DATA.flatMap(([name, keepInstead]) => {
-    const type = globalThis[name];
-    return typeof type === "function" ? [[type, `a ${name}, whose data is not in its fields (keep ${keepInstead})`]] : [];
+var ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+function lookUp(name) {
+  return name.split(".").reduce((scope, part) => scope?.[part], globalThis);
+}
+function knownTypes() {
+  const article = (name) => /^[AEIO]/.test(name) ? "an" : "a";
+  const entries = [
+    ...NO_DATA.map((name) => [name, `${article(name)} ${name}`]),
+    ...HIDDEN_DATA.map(([name, keep]) => [name, `${article(name)} ${name}, whose data is not in its fields (keep ${keep})`])
+  ];
+  return entries.flatMap(([name, what]) => {
+    const type = lookUp(name);
+    return typeof type === "function" ? [[type, what]] : [];
   });
+}
+function unencodableObject(value) {
+  if (value instanceof Promise) return "a Promise (await it first)";
+  if (value instanceof Symbol) return "a boxed symbol";
+  if (Object.prototype.isPrototypeOf.call(ITERATOR_PROTOTYPE, value)) return "an iterator, whose items are not in its fields (keep them: [...iterator])";
+  known ??= knownTypes();
   let found;
   for (const [type, what] of known) if (value instanceof type) found = what;
   return found;
@@ -455,12 +491,9 @@ var Encoder = class {
       this.#head(4 /* Array */, item instanceof Set ? item.size : item.length);
       for (const entry of item) this.#write(entry);
     } else {
-      if (item instanceof Promise || item instanceof WeakMap || item instanceof WeakSet || item instanceof WeakRef) {
-        throw new UnencodableError(item instanceof Promise ? "a Promise (await it first)" : `a ${item.constructor.name}`);
-      }
       const proto = Object.getPrototypeOf(item);
-      const hidden = proto === Object.prototype || proto === null ? void 0 : hiddenDataOf(item);
-      if (hidden) throw new UnencodableError(hidden);
+      const unencodable = proto === Object.prototype || proto === null ? void 0 : unencodableObject(item);
+      if (unencodable) throw new UnencodableError(unencodable);
       const keys = Object.keys(item);
       this.#head(5 /* Map */, keys.length);
       for (const key of keys) {
