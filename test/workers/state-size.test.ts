@@ -7,6 +7,19 @@ import { rejection, testClient, uniqueKey, writesOf } from "./helpers";
 
 const stubFor = (key: string) => env.BIG_STATE.get(env.BIG_STATE.idFromName(keyToName([key])));
 
+/** How many objects deep the state's `note` goes (`nest` and `deepen` chain them through `inner`). */
+async function noteDepth(handle: { whole(): Promise<unknown> }): Promise<number> {
+  let levels = 0;
+  for (
+    let value = ((await handle.whole()) as { note: unknown }).note;
+    typeof value === "object" && value !== null;
+    value = (value as { inner?: unknown }).inner
+  ) {
+    levels++;
+  }
+  return levels;
+}
+
 describe("state larger than one storage value", () => {
   it("a 16 MiB state saves and loads across a restart", async () => {
     const key = uniqueKey();
@@ -136,28 +149,14 @@ describe("state larger than one storage value", () => {
     await handle.bump();
     await abortAllDurableObjects();
     expect(await handle.counter()).toBe(6);
-    let levels = 0;
-    for (
-      let value = ((await handle.whole()) as { note: unknown }).note;
-      typeof value === "object" && value !== null;
-      value = (value as { inner?: unknown }).inner
-    )
-      levels++;
-    expect(levels).toBe(1_500);
+    expect(await noteDepth(handle)).toBe(1_500);
   });
 
   it("a value nested 1,000 containers deep is stored and read back after the actor leaves memory", async () => {
     const handle = testClient().bigState.getOrCreate(uniqueKey());
     await handle.nest(999, "field");
     await abortAllDurableObjects();
-    let levels = 0;
-    for (
-      let value = ((await handle.whole()) as { note: unknown }).note;
-      typeof value === "object" && value !== null;
-      value = (value as { inner?: unknown }).inner
-    )
-      levels++;
-    expect(levels).toBe(1_000);
+    expect(await noteDepth(handle)).toBe(1_000);
     // In the Map `tags`, one level down: its own 999 levels fit; in a state stored as CBOR (a class instance in it) too.
     await handle.nest(998, "map");
     await handle.nest(998, "root");
