@@ -134,7 +134,10 @@ export const sqlNotes = actor({
     writeThenUnstorableState: (c) => {
       c.sql`INSERT INTO state (body) VALUES ('beside a state that is not stored')`;
       c.state.saved++;
-      (c.state as Record<string, unknown>).callback = () => "functions cannot be stored";
+      // Inside a class instance, which the assignment does not walk: the save refuses it.
+      (c.state as Record<string, unknown>).callback = new (class Holder {
+        run = () => "functions cannot be stored";
+      })();
     },
     saved: (c) => c.state.saved,
     /** Writes a row with c.sql and one with c.db in one c.sql.transaction, then throws in it if `fail`. */
