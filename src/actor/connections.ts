@@ -8,7 +8,7 @@ import { ActionContext } from "./context";
 import type { ConnectOptions } from "./definition";
 import { checkedEventArgs, subscribeCheckOf } from "./events";
 import type { ActorInstance } from "./instance";
-import { changeSubscription, openingSubscriptions, refusalByCheck } from "./subscriptions";
+import { changeSubscription, openingSubscriptions, refusalByCheck, subscribeCheckTimeout } from "./subscriptions";
 
 export interface OpenOptions {
   /** The request that opens the connection, made when a hook first reads it. */
@@ -91,7 +91,7 @@ export class Connections {
       const refusals: [error: unknown, event?: string][] = overLimits.map((error) => [error]);
       for (const event of taken) {
         const check = subscribeCheckOf(config.events, event);
-        const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, this.#instance.options.actionTimeout));
+        const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, subscribeCheckTimeout(this.#instance.options)));
         if (!refusal) continue;
         taken.delete(event);
         refusals.push([refusal, event]);
@@ -214,10 +214,15 @@ export class Connections {
         conn.deliver(message);
       } catch (error) {
         undelivered++;
-        conn.deliver(toClient.error(errorToBody(errors.eventNotSent(event, "this connection", conn.encoding, error)).body));
+        // RivetKit's client fails every call in flight on an error without an action id: it is not told.
+        if (!conn.encoding.startsWith("rivet23"))
+          conn.deliver(toClient.error(errorToBody(errors.eventNotSent(event, "this connection", conn.encoding, error)).body));
       }
     }
-    if (undelivered > 0) this.#instance.log.warn(`event '${event}' could not be encoded for ${undelivered} of its listeners; they were sent an error instead`);
+    if (undelivered > 0)
+      this.#instance.log.warn(
+        `event '${event}' could not be encoded for ${undelivered} of its listeners; they were sent an error instead (RivetKit's clients, nothing)`,
+      );
   }
 
   /**
@@ -230,7 +235,7 @@ export class Connections {
     if (!check && !waiting) return this.#changeSubscription(conn, event, subscribe);
     const done = (async () => {
       await waiting;
-      const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, this.#instance.options.actionTimeout));
+      const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, subscribeCheckTimeout(this.#instance.options)));
       if (check) this.#saveAfterCheck();
       if (refusal) conn.deliver(toClient.error(this.#refusalBody(refusal, event)));
       else this.#changeSubscription(conn, event, subscribe);

@@ -14,6 +14,8 @@ export function checkEvents(events: unknown, maxNameBytes: number, fail: Fail): 
   if (typeof events !== "object" || events === null || Array.isArray(events)) fail("events", `'events' must be an object whose values are each ${SHAPE}`);
   for (const [name, declaration] of Object.entries(events as object)) {
     if (name === "") fail("events", "an event needs a name: '' is none");
+    if (!(name as string & { isWellFormed(): boolean }).isWellFormed())
+      fail("events", `the event name ${JSON.stringify(name)} holds half of a UTF-16 pair, which CBOR cannot carry as it is: use whole characters`);
     const bytes = byteLength(name);
     if (bytes > maxNameBytes) {
       fail(
@@ -22,6 +24,21 @@ export function checkEvents(events: unknown, maxNameBytes: number, fail: Fail): 
       );
     }
     checkDeclaration(`events.${name}`, declaration, fail);
+  }
+}
+
+/**
+ * A `schema` that is not a Standard Schema is an event<T>() that only types the payload (RivetKit's
+ * form): options inside it would be ignored, a canSubscribe among them silently, so they are refused.
+ */
+function checkTypeOnly(field: string, value: unknown, fail: Fail): void {
+  checkDeclaration(field, value, fail);
+  const options = Object.keys(value as object).filter((key) => (value as Record<string, unknown>)[key] !== undefined);
+  if (options.length > 0) {
+    fail(
+      field,
+      `an event<T>() given as 'schema' only types the payload, so its ${options.join(" and ")} would be ignored: put ${options.join(" and ")} beside 'schema'`,
+    );
   }
 }
 
@@ -36,7 +53,7 @@ function checkDeclaration(field: string, declaration: unknown, fail: Fail): void
       fail(`${field}.${key}`, `unknown key '${key}'; ${nearest ? `did you mean '${nearest}'? ` : ""}event() takes ${KEYS.join(" and ")}`);
     }
     if (value === undefined) continue;
-    if (key === "schema") checkDeclaration(`${field}.schema`, value, fail);
+    if (key === "schema" && !isSchema(value)) checkTypeOnly(`${field}.schema`, value, fail);
     if (key === "canSubscribe" && typeof value !== "function") {
       fail(`${field}.canSubscribe`, "'canSubscribe' must be a function of the connection's context that returns true to allow");
     }

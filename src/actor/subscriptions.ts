@@ -50,11 +50,19 @@ function refusalOf(options: ResolvedOptions, event: string, count: number): Acto
   return undefined;
 }
 
+/** The longest a `canSubscribe` may take: a connection's later calls wait for it, and clients give up on a call after 30 s by default. */
+const SUBSCRIBE_CHECK_LIMIT_MS = 10_000;
+
+/** How long an actor waits for a `canSubscribe`: 10 s, or its `actionTimeout` if that is shorter. */
+export function subscribeCheckTimeout(options: ResolvedOptions): number {
+  return Math.min(options.actionTimeout, SUBSCRIBE_CHECK_LIMIT_MS);
+}
+
 /**
  * Asks an event's `canSubscribe` whether the connection in `c.conn` may subscribe: resolves with
  * undefined when it returned `true`, with `forbidden` for any other answer, with what it threw,
- * or with `action_timed_out` when it has not answered within `timeoutMs` (the actor's
- * actionTimeout: the connection's later messages wait for it, so it must not wait for ever).
+ * or with `action_timed_out` when it has not answered within `timeoutMs`
+ * (subscribeCheckTimeout: the connection's later messages wait for it, so it must not wait long).
  */
 export async function refusalByCheck(c: ActionContext, event: string, check: SubscribeCheck, timeoutMs: number): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -66,7 +74,7 @@ export async function refusalByCheck(c: ActionContext, event: string, check: Sub
     });
     const settled = await Promise.race([answer, late]);
     if (settled === "late") {
-      c.log.warn(`canSubscribe of event '${event}' did not answer within options.actionTimeout (${timeoutMs} ms): the subscription is refused.`);
+      c.log.warn(`canSubscribe of event '${event}' did not answer within ${timeoutMs} ms: the subscription is refused.`);
       return errors.subscriptionCheckTimedOut(event, timeoutMs);
     }
     return settled === true ? undefined : errors.subscriptionForbidden(event);

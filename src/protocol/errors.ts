@@ -326,7 +326,7 @@ export const errors = {
   subscriptionCheckTimedOut(event: string, timeoutMs: number) {
     return new ActorflareError(
       "action_timed_out",
-      `The subscription to event '${event}' was refused: the canSubscribe of the event did not answer within ${timeoutMs} ms (the actor's options.actionTimeout). ` +
+      `The subscription to event '${event}' was refused: the canSubscribe of the event did not answer within ${timeoutMs} ms (10 s, or the actor's options.actionTimeout if shorter). ` +
         "Make it answer sooner, or subscribe again later.",
       { metadata: { event } },
     );

@@ -6,6 +6,8 @@ process.env.RIVET_LOG_LEVEL ??= "error";
 
 import { ActorConnDisposed, ActorError, createClient, type Encoding } from "rivetkit/client";
 import { main as readmeSample } from "../../examples/client/rivetkit-client";
+import { createClient as createActorflareClient } from "../../src/client/index";
+import type { registry as testRegistry } from "../workers/registry";
 import { TEST_WORKER_DIR, useWranglerDev } from "./wrangler-dev";
 import { sleep, waitFor } from "./wait";
 
@@ -216,6 +218,24 @@ describe.each(["bare", "cbor", "json"] as const)("rivetkit 2.3.19's client, %s",
     await waitFor(() => notes.length === 1, "the note");
     expect(notes).toEqual([{ text: "still here" }]);
     await guest.dispose();
+  });
+
+  it("an event RivetKit's wire cannot carry (a cycle) is not sent to its connection, and does not fail the call it has in flight", async () => {
+    const key = uniqueKey("herald-cycle");
+    const listener = client(encoding).herald.getOrCreate(key).connect();
+    const errors: ActorError[] = [];
+    listener.onError((error: ActorError) => errors.push(error));
+    listener.on("loop", () => {});
+    await waitFor(async () => JSON.stringify(await listener.subscriptions()) === JSON.stringify(["loop"]), "the subscription");
+    const inFlight = listener.pause(500);
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    const sender = createActorflareClient<typeof testRegistry>({ endpoint: origin, encoding: "cbor" });
+    expect(await sender.herald.getOrCreate(key).broadcast("loop", cyclic)).toBe("loop");
+    await sender.dispose();
+    expect(await inFlight).toBe(500);
+    expect(errors).toEqual([]);
+    await listener.dispose();
   });
 
   it("raw fetch reaches onFetch with the path, the query less rvt- parameters, the body and onAuth's data", async () => {

@@ -134,6 +134,11 @@ describe("actor() and setup() check the config at module load", () => {
     expect(withEvents({ chat: { schema: "string" } })).toThrow(/field 'events\.chat\.schema': 'events\.chat\.schema' must be an event<T>\(\)/);
     // RivetKit's form: an event<T>() as the schema.
     expect(withEvents({ chat: { schema: event<string>(), canSubscribe: () => true } })).not.toThrow();
+    // Options inside an event<T>() given as the schema would be ignored: a canSubscribe there is no rule at all.
+    expect(withEvents({ chat: { schema: event<string>({ canSubscribe: () => false }) } })).toThrow(
+      /field 'events\.chat\.schema': an event<T>\(\) given as 'schema' only types the payload, so its canSubscribe would be ignored: put canSubscribe beside 'schema'/,
+    );
+    expect(withEvents({ "a\ud800": event<string>() })).toThrow(/holds half of a UTF-16 pair/);
     // Names no connection could subscribe to.
     expect(withEvents({ "": event<string>() })).toThrow(/field 'events': an event needs a name/);
     expect(withEvents({ ["é".repeat(200)]: event<string>() })).toThrow(/the name is 400 bytes long \(UTF-8\), over options\.maxEventNameBytes \(256\)/);

@@ -52,5 +52,9 @@ export const herald = actor({
       return name;
     },
     subscriptions: (c) => [...c.conn.subscriptions].sort(),
+    pause: async (_c, ms: number) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return ms;
+    },
   },
 });
