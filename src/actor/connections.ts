@@ -6,7 +6,7 @@ import { runAction } from "./actions";
 import { Connection, type ConnectionRecord, type ConnectionTransport, type EventCheck } from "./connection";
 import { ActionContext } from "./context";
 import type { ConnectOptions } from "./definition";
-import { checkedEventArgs, subscribeCheckOf } from "./events";
+import { checkedEventArgs, type SubscribeCheck, subscribeCheckOf } from "./events";
 import type { ActorInstance } from "./instance";
 import { changeSubscription, openingSubscriptions, refusalByCheck, subscribeCheckTimeout } from "./subscriptions";
 
@@ -91,7 +91,7 @@ export class Connections {
       const refusals: [error: unknown, event?: string][] = overLimits.map((error) => [error]);
       for (const event of taken) {
         const check = subscribeCheckOf(config.events, event);
-        const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, subscribeCheckTimeout(this.#instance.options)));
+        const refusal = check && (await this.#askCanSubscribe(conn, event, check));
         if (!refusal) continue;
         taken.delete(event);
         refusals.push([refusal, event]);
@@ -235,7 +235,7 @@ export class Connections {
     if (!check && !waiting) return this.#changeSubscription(conn, event, subscribe);
     const done = (async () => {
       await waiting;
-      const refusal = check && (await refusalByCheck(new ActionContext(this.#instance, conn), event, check, subscribeCheckTimeout(this.#instance.options)));
+      const refusal = check && (await this.#askCanSubscribe(conn, event, check));
       if (check) this.#saveAfterCheck();
       if (refusal) conn.deliver(toClient.error(this.#refusalBody(refusal, event)));
       else this.#changeSubscription(conn, event, subscribe);
@@ -244,6 +244,11 @@ export class Connections {
     return done.finally(() => {
       if (this.#subscribing.get(conn) === done) this.#subscribing.delete(conn);
     });
+  }
+
+  /** The refusal of the event's `canSubscribe` for this connection, or undefined when it allows it (subscriptions.ts). */
+  #askCanSubscribe(conn: Connection, event: string, check: SubscribeCheck): Promise<unknown> {
+    return refusalByCheck(new ActionContext(this.#instance, conn), event, check, subscribeCheckTimeout(this.#instance.options));
   }
 
   /** What a `canSubscribe` changed in the state is saved, as after any handler; a failure is logged (the check's answer stands). */

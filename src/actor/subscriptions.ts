@@ -53,6 +53,9 @@ function refusalOf(options: ResolvedOptions, event: string, count: number): Acto
 /** The longest a `canSubscribe` may take: a connection's later calls wait for it, and clients give up on a call after 30 s by default. */
 const SUBSCRIBE_CHECK_LIMIT_MS = 10_000;
 
+/** What the wait for a `canSubscribe` settles with when it ran out: no answer of the hook's can be it. */
+const LATE: unique symbol = Symbol("late");
+
 /** How long an actor waits for a `canSubscribe`: 10 s, or its `actionTimeout` if that is shorter. */
 export function subscribeCheckTimeout(options: ResolvedOptions): number {
   return Math.min(options.actionTimeout, SUBSCRIBE_CHECK_LIMIT_MS);
@@ -69,11 +72,11 @@ export async function refusalByCheck(c: ActionContext, event: string, check: Sub
   try {
     const answer = check(c);
     if (!isPromiseLike(answer)) return answer === true ? undefined : errors.subscriptionForbidden(event);
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), timeoutMs);
+    const late = new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), timeoutMs);
     });
     const settled = await Promise.race([answer, late]);
-    if (settled === "late") {
+    if (settled === LATE) {
       c.log.warn(`canSubscribe of event '${event}' did not answer within ${timeoutMs} ms: the subscription is refused.`);
       return errors.subscriptionCheckTimedOut(event, timeoutMs);
     }
