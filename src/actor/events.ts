@@ -94,9 +94,15 @@ function schemaOf(declaration: EventDeclaration | undefined): StandardSchema | u
   return isStandardSchema(declaration.schema) ? declaration.schema : undefined;
 }
 
+/** The event's own declaration (never one inherited from Object.prototype, such as `toString`). */
+function declarationOf(events: EventDeclarations | undefined, event: string): EventDeclaration | undefined {
+  return events && Object.hasOwn(events, event) ? events[event] : undefined;
+}
+
 /** The hook that decides who may subscribe to an event, if its declaration has one. */
+
 export function subscribeCheckOf(events: EventDeclarations | undefined, event: string): SubscribeCheck | undefined {
-  const declaration = events && Object.hasOwn(events, event) ? events[event] : undefined;
+  const declaration = declarationOf(events, event);
   if (declaration === undefined || isStandardSchema(declaration)) return undefined;
   return declaration.canSubscribe;
 }
@@ -108,7 +114,7 @@ export function subscribeCheckOf(events: EventDeclarations | undefined, event: s
  * not declared, goes as it is.
  */
 export function checkedEventArgs(events: EventDeclarations | undefined, event: string, args: unknown[]): unknown[] {
-  const schema = events && Object.hasOwn(events, event) ? schemaOf(events[event]) : undefined;
+  const schema = schemaOf(declarationOf(events, event));
   if (!schema) return args;
   const payload = args.length <= 1 ? args[0] : args;
   const result = schema["~standard"].validate(payload);
