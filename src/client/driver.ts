@@ -66,6 +66,8 @@ export type RawRequestInit = RequestInit & {
   duplex?: "half";
   /** Browsers' fetch field (the Workers types leave it out): whether cookies go to another origin. */
   credentials?: "include" | "omit";
+  /** Browsers' fetch field (the Workers types leave it out): whether the browser's HTTP cache may answer. */
+  cache?: string;
   /** The Request the body is that of, when it came in one: Node would send its stream without a length, so it is read there. */
   bodyOf?: Request;
 };

@@ -194,10 +194,14 @@ function requestInit(base: Request | undefined, init: RequestInit | Request | un
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? undefined : init?.redirect,
   };
-  // Cookies go cross-origin only when asked (`credentials: "include"`), in the init or a Request.
-  type WithCredentials = { credentials?: string };
-  const credentials = ((init instanceof Request ? init : over) as WithCredentials).credentials ?? (from as WithCredentials | undefined)?.credentials;
+  // Browsers' own fields, which the Workers types leave out: cookies go cross-origin only when
+  // asked (`credentials: "include"`), and `cache` says whether the HTTP cache may answer.
+  type BrowserFields = { credentials?: string; cache?: string };
+  const asked = (init instanceof Request ? init : over) as BrowserFields;
+  const credentials = asked.credentials ?? (from as BrowserFields | undefined)?.credentials;
   if (credentials === "include" || credentials === "omit") result.credentials = credentials;
+  const cache = asked.cache ?? (from as BrowserFields | undefined)?.cache;
+  if (cache !== undefined && cache !== "default") result.cache = cache;
   if (result.body instanceof ReadableStream) {
     result.duplex = "half";
     if (bodyOf) result.bodyOf = bodyOf;

@@ -110,6 +110,7 @@ export class HttpClientDriver implements ClientDriver {
     // A redirect goes back as it is unless the caller asked to follow it (browsers hide a manual one's status).
     const init: RawRequestInit = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
     if (raw.credentials) init.credentials = raw.credentials;
+    if (raw.cache !== undefined) init.cache = raw.cache;
     if (raw.body instanceof ReadableStream) {
       // Browsers upload a streamed body only over HTTP/2 or later, so there it is read first.
       // Node's fetch and Workers stream it, given `duplex`; but Node would send a Request's

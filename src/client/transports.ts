@@ -6,6 +6,7 @@ import type { ClientTransport, TransportHandlers } from "./driver";
 import { type ActorError, errorFromResponse, isForeignNotFound } from "./errors";
 import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
 import { type HeartbeatOptions, type Liveness, watchLiveness } from "./liveness";
+import { isWorkersRuntime } from "./websocket";
 
 /** What a drop found by the heartbeat reports (liveness.ts): the socket died without a close. */
 const HEARTBEAT_DROP = { code: 1006, reason: "heartbeat_timeout" };
@@ -147,6 +148,15 @@ const GONE_STREAM_GRACE_MS = 5_000;
 /** Answers to a message POST that say the connection itself is gone on the server. */
 const CONNECTION_GONE: ReadonlySet<string> = new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 
+/**
+ * The stream's GET bypasses the HTTP cache. Every connection to actors of a name shares its URL
+ * (the key travels in a header), and a browser joins a new request to the cache entry of one
+ * still running at that URL: a stream opened while another closes reached the actor twice, and
+ * one of the two connections was never read. Workers' fetch takes no `cache` field unless a
+ * compatibility flag allows it, and has no cache to bypass.
+ */
+const NOT_FROM_CACHE: { cache?: "no-store" } = isWorkersRuntime() ? {} : { cache: "no-store" };
+
 export interface SseOptions {
   /** A fetch that follows no redirect: the stream's GET carries the query and conn params. */
   fetch: typeof fetch;
@@ -211,7 +221,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     try {
       const headers = new Headers(options.headers);
       headers.set("accept", "text/event-stream");
-      const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
+      const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal, ...NOT_FROM_CACHE });
       const answered = response.ok && !response.redirected;
       if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
         // A refusal of ours before the stream (a wrong endpoint's route_not_found, a redirect), or a

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ActorError, createClient } from "../../src/client/index";
-import { call, testClient, uniqueKey } from "./helpers";
+import { call, ORIGIN, testClient, uniqueKey } from "./helpers";
 import { registry } from "./registry";
 
 type Seen = { method: string; pathname: string; search: string; headers: Record<string, string>; bodyBytes: number[]; key: string[] };
@@ -89,6 +89,22 @@ describe("client handles", () => {
       const init = { credentials: "include" } as RequestInit;
       expect((await handle.fetch("/read", init)).status).toBe(200);
     }
+  });
+
+  it("a raw fetch passes the caller's cache mode on to the fetch that sends it (a browser's HTTP cache obeys it)", async () => {
+    const modes: (string | undefined)[] = [];
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      fetch: (input, init) => {
+        modes.push((init as { cache?: string } | undefined)?.cache);
+        return exports.default.fetch(new Request(input, init));
+      },
+    });
+    const handle = client.inspector.getOrCreate(uniqueKey());
+    expect((await handle.fetch("/read", { cache: "no-store" } as RequestInit)).status).toBe(200);
+    expect((await handle.fetch(new Request("http://actor/read", { cache: "no-store" } as RequestInit))).status).toBe(200);
+    expect((await handle.fetch("/read")).status).toBe(200);
+    expect(modes).toEqual(["no-store", "no-store", undefined]);
   });
 
   it("a fetch with a WebSocket Upgrade header is refused with invalid_request pointing at websocket(), from the Worker too", async () => {

@@ -30,6 +30,26 @@ describe("raw HTTP to onFetch", () => {
     expect(await response.text()).toBe(body);
   });
 
+  it("answers vary by the headers that name the actor and its params: all share one URL, and a cache must keep them apart", async () => {
+    const named = ["x-rivetkit-query", "x-rivetkit-actor-query", "x-rivetkit-conn-params", "x-rivet-conn-params"];
+    // A plain answer (mutable headers) and a redirect (immutable ones, which are copied).
+    for (const [path, status] of [
+      ["/cached", 200],
+      ["/redirect", 302],
+    ] as const) {
+      const response = await call(`/registry/actors/raw/http${path}`, {
+        headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [uniqueKey()] } }),
+        redirect: "manual",
+      });
+      expect(response.status).toBe(status);
+      expect(response.headers.get("vary")?.split(/,\s*/)).toEqual(expect.arrayContaining(named));
+      await response.body?.cancel();
+    }
+    const cached = await call("/registry/actors/raw/http/cached", { headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key: [uniqueKey()] } }) });
+    expect(cached.headers.get("cache-control")).toBe("private, max-age=60");
+    await cached.body?.cancel();
+  });
+
   it("serves RivetKit's path form with X-RivetKit-Query", async () => {
     const response = await call("/registry/actors/raw/http/api/hello", {
       headers: queryHeaders({ getOrCreateForKey: { name: "myActor", key: ["default"] } }),

@@ -50,6 +50,9 @@ const inspector = actor({
       return new Response("unreachable");
     }
     if (url.pathname === "/read") return Response.json({ hits: c.state.hits });
+    // An answer a browser may keep for a minute, and one whose headers are immutable.
+    if (url.pathname === "/cached") return Response.json({ key: c.key, hits: ++c.state.hits }, { headers: { "cache-control": "private, max-age=60" } });
+    if (url.pathname === "/redirect") return Response.redirect("https://example.com/elsewhere", 302);
     if (url.pathname === "/sse") {
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
       const writer = writable.getWriter();

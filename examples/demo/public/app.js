@@ -1305,8 +1305,11 @@ function requestInit(base, init) {
     // Only a `redirect` asked for in so many words: a Request's is "follow" by default.
     redirect: init instanceof Request ? void 0 : init?.redirect
   };
-  const credentials = (init instanceof Request ? init : over).credentials ?? from?.credentials;
+  const asked = init instanceof Request ? init : over;
+  const credentials = asked.credentials ?? from?.credentials;
   if (credentials === "include" || credentials === "omit") result.credentials = credentials;
+  const cache = asked.cache ?? from?.cache;
+  if (cache !== void 0 && cache !== "default") result.cache = cache;
   if (result.body instanceof ReadableStream) {
     result.duplex = "half";
     if (bodyOf) result.bodyOf = bodyOf;
@@ -1711,223 +1714,6 @@ function watchLiveness(options, ask, dead) {
   };
 }
 
-// src/client/transports.ts
-var HEARTBEAT_DROP = { code: 1006, reason: "heartbeat_timeout" };
-function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
-  socket.binaryType = "arraybuffer";
-  let liveness;
-  let reported = false;
-  const awaitingPong = [];
-  const pongCame = () => {
-    for (const resolve of awaitingPong.splice(0)) resolve();
-  };
-  const report = (reason) => {
-    if (reported) return;
-    reported = true;
-    liveness?.stop();
-    pongCame();
-    handlers.onClose(reason);
-  };
-  const opened = () => {
-    sendPing(socket);
-    liveness = watchLiveness(
-      heartbeat,
-      () => sendPing(socket),
-      () => {
-        report(HEARTBEAT_DROP);
-        closeDead(socket);
-      }
-    );
-  };
-  if (socket.readyState === OPEN) opened();
-  else socket.addEventListener("open", opened);
-  socket.addEventListener("message", (event) => {
-    liveness?.heard(event.data === PONG);
-    if (event.data === PONG) return pongCame();
-    let message;
-    try {
-      message = decodeToClient(encoding, event.data);
-    } catch {
-      return socket.close(1011, "malformed_message");
-    }
-    handlers.onMessage(message);
-  });
-  socket.addEventListener("close", (event) => report({ code: event.code, reason: event.reason }));
-  socket.addEventListener("error", () => {
-  });
-  return {
-    send: (message) => {
-      const data = encodeToServer(encoding, message);
-      try {
-        socket.send(data);
-      } catch {
-      }
-      return byteLength(data);
-    },
-    close: () => {
-      liveness?.stop();
-      socket.close(1e3, "client disposed");
-      const terminate = terminateOf(socket);
-      if (terminate) setTimeout(terminate, CLOSE_HANDSHAKE_MS).unref?.();
-    },
-    probe: () => liveness?.probe(),
-    // The runtime answers `ping` on receipt, and hands the actor the frames before it in the
-    // order received: once the pong is back, a request another client makes reaches the actor
-    // after every frame sent here so far.
-    flushed: () => new Promise((resolve) => {
-      if (reported) return resolve();
-      awaitingPong.push(resolve);
-      sendPing(socket);
-    })
-  };
-}
-var CLOSE_HANDSHAKE_MS = 2e3;
-function terminateOf(socket) {
-  const terminate = socket.terminate;
-  return typeof terminate === "function" ? () => terminate.call(socket) : void 0;
-}
-function closeDead(socket) {
-  const terminate = terminateOf(socket);
-  if (terminate) terminate();
-  else socket.close(1e3, "heartbeat timed out");
-}
-var ABANDONED_HANDSHAKE_MS = 2e3;
-function abandonOpening(socket, close) {
-  const cut = setTimeout(() => closeDead(socket), ABANDONED_HANDSHAKE_MS);
-  cut.unref?.();
-  const settled = () => clearTimeout(cut);
-  socket.addEventListener("open", () => {
-    settled();
-    close();
-  });
-  socket.addEventListener("close", settled);
-}
-var OPEN = 1;
-var PING = "ping";
-var PONG = "pong";
-function sendPing(socket) {
-  try {
-    socket.send(PING);
-  } catch {
-  }
-}
-var GONE_STREAM_GRACE_MS = 5e3;
-var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
-function sseTransport(options, handlers) {
-  const abort = new AbortController();
-  const cutPosts = new AbortController();
-  let reader;
-  let identity;
-  let closed = false;
-  let queue = Promise.resolve();
-  let gone;
-  const finish = (reason) => {
-    if (closed) return;
-    closed = true;
-    liveness.stop();
-    clearTimeout(gone);
-    abort.abort();
-    reader?.cancel().catch(() => {
-    });
-    void queue.then(() => handlers.onClose(reason));
-  };
-  const receive = (message) => {
-    if ("i" in message.b) identity = message.b.i;
-    handlers.onMessage(message);
-  };
-  const receiveRefusal = (error, ai) => receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
-  const liveness = watchLiveness(
-    options.heartbeat ?? {},
-    () => {
-    },
-    () => {
-      cutPosts.abort();
-      finish(HEARTBEAT_DROP);
-    }
-  );
-  void (async () => {
-    try {
-      const headers = new Headers(options.headers);
-      headers.set("accept", "text/event-stream");
-      const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal });
-      const answered = response.ok && !response.redirected;
-      if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
-        const error = answered ? void 0 : await errorFromResponse(response);
-        if (error && (error.code !== "http_error" || isForeignNotFound(error))) receiveRefusal(error);
-        return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
-      }
-      const parser = createParser({
-        onEvent: (event) => {
-          if (event.event === "error") receive({ b: { e: { c: event.data, m: event.data } } });
-          else receive(decodeSseData(options.encoding, event.data));
-        }
-      });
-      reader = response.body.getReader();
-      const decoder = new TextDecoder();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        liveness.heard(true);
-        parser.feed(decoder.decode(chunk.value, { stream: true }));
-      }
-      finish();
-    } catch {
-      finish();
-    }
-  })();
-  const post = async (message, body) => {
-    if (!identity || closed || gone) return handlers.onUnsent?.(message);
-    const headers = new Headers({
-      [HEADER_ACTOR]: identity.ai,
-      [HEADER_CONN]: identity.ci,
-      [HEADER_CONN_TOKEN]: identity.ct,
-      [HEADER_ENCODING]: options.encoding
-    });
-    try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cutPosts.signal });
-      if (response.ok && !response.redirected) return void await response.arrayBuffer();
-      const error = await errorFromResponse(response);
-      if (CONNECTION_GONE.has(error.code)) {
-        handlers.onUnsent?.(message);
-        gone ??= setTimeout(() => finish({ code: response.status, reason: "message refused" }), GONE_STREAM_GRACE_MS);
-        return;
-      }
-      if (error.code !== "http_error") receiveRefusal(error, "ar" in message.b ? message.b.ar.i : void 0);
-      else finish({ code: response.status, reason: "message refused" });
-    } catch {
-      finish();
-    }
-  };
-  return {
-    send: (message) => {
-      const body = encodeToServer(options.encoding, message);
-      queue = queue.then(() => post(message, body));
-      return byteLength(body);
-    },
-    close: () => {
-      cutPosts.abort();
-      finish({ code: 1e3, reason: "client disposed" });
-    },
-    probe: () => liveness.probe(),
-    flushed: () => queue
-  };
-}
-
-// src/client/unopened-websocket.ts
-async function refusalBehindClose(fetchFn, url, headers, timeout) {
-  try {
-    return await protocolRequest(fetchFn, {
-      url,
-      init: { headers },
-      read: async (response) => void await response.body?.cancel(),
-      timeout,
-      what: "The GET behind a closed WebSocket"
-    });
-  } catch (error) {
-    if (!(error instanceof ActorError)) return void 0;
-    if (isForeignNotFound(error)) return error;
-    return ["upgrade_required", "http_error", "action_timed_out"].includes(error.code) ? void 0 : error;
-  }
-}
-
 // src/client/actor-websocket.ts
 var ActorWebSocket = class extends EventTarget {
   static CONNECTING = 0;
@@ -2136,6 +1922,224 @@ function settleOpening(socket, factsOf, alreadyOpen = false) {
   });
 }
 
+// src/client/transports.ts
+var HEARTBEAT_DROP = { code: 1006, reason: "heartbeat_timeout" };
+function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
+  socket.binaryType = "arraybuffer";
+  let liveness;
+  let reported = false;
+  const awaitingPong = [];
+  const pongCame = () => {
+    for (const resolve of awaitingPong.splice(0)) resolve();
+  };
+  const report = (reason) => {
+    if (reported) return;
+    reported = true;
+    liveness?.stop();
+    pongCame();
+    handlers.onClose(reason);
+  };
+  const opened = () => {
+    sendPing(socket);
+    liveness = watchLiveness(
+      heartbeat,
+      () => sendPing(socket),
+      () => {
+        report(HEARTBEAT_DROP);
+        closeDead(socket);
+      }
+    );
+  };
+  if (socket.readyState === OPEN) opened();
+  else socket.addEventListener("open", opened);
+  socket.addEventListener("message", (event) => {
+    liveness?.heard(event.data === PONG);
+    if (event.data === PONG) return pongCame();
+    let message;
+    try {
+      message = decodeToClient(encoding, event.data);
+    } catch {
+      return socket.close(1011, "malformed_message");
+    }
+    handlers.onMessage(message);
+  });
+  socket.addEventListener("close", (event) => report({ code: event.code, reason: event.reason }));
+  socket.addEventListener("error", () => {
+  });
+  return {
+    send: (message) => {
+      const data = encodeToServer(encoding, message);
+      try {
+        socket.send(data);
+      } catch {
+      }
+      return byteLength(data);
+    },
+    close: () => {
+      liveness?.stop();
+      socket.close(1e3, "client disposed");
+      const terminate = terminateOf(socket);
+      if (terminate) setTimeout(terminate, CLOSE_HANDSHAKE_MS).unref?.();
+    },
+    probe: () => liveness?.probe(),
+    // The runtime answers `ping` on receipt, and hands the actor the frames before it in the
+    // order received: once the pong is back, a request another client makes reaches the actor
+    // after every frame sent here so far.
+    flushed: () => new Promise((resolve) => {
+      if (reported) return resolve();
+      awaitingPong.push(resolve);
+      sendPing(socket);
+    })
+  };
+}
+var CLOSE_HANDSHAKE_MS = 2e3;
+function terminateOf(socket) {
+  const terminate = socket.terminate;
+  return typeof terminate === "function" ? () => terminate.call(socket) : void 0;
+}
+function closeDead(socket) {
+  const terminate = terminateOf(socket);
+  if (terminate) terminate();
+  else socket.close(1e3, "heartbeat timed out");
+}
+var ABANDONED_HANDSHAKE_MS = 2e3;
+function abandonOpening(socket, close) {
+  const cut = setTimeout(() => closeDead(socket), ABANDONED_HANDSHAKE_MS);
+  cut.unref?.();
+  const settled = () => clearTimeout(cut);
+  socket.addEventListener("open", () => {
+    settled();
+    close();
+  });
+  socket.addEventListener("close", settled);
+}
+var OPEN = 1;
+var PING = "ping";
+var PONG = "pong";
+function sendPing(socket) {
+  try {
+    socket.send(PING);
+  } catch {
+  }
+}
+var GONE_STREAM_GRACE_MS = 5e3;
+var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
+var NOT_FROM_CACHE = isWorkersRuntime() ? {} : { cache: "no-store" };
+function sseTransport(options, handlers) {
+  const abort = new AbortController();
+  const cutPosts = new AbortController();
+  let reader;
+  let identity;
+  let closed = false;
+  let queue = Promise.resolve();
+  let gone;
+  const finish = (reason) => {
+    if (closed) return;
+    closed = true;
+    liveness.stop();
+    clearTimeout(gone);
+    abort.abort();
+    reader?.cancel().catch(() => {
+    });
+    void queue.then(() => handlers.onClose(reason));
+  };
+  const receive = (message) => {
+    if ("i" in message.b) identity = message.b.i;
+    handlers.onMessage(message);
+  };
+  const receiveRefusal = (error, ai) => receive({ b: { e: { c: error.code, m: error.message, md: error.metadata, ai } } });
+  const liveness = watchLiveness(
+    options.heartbeat ?? {},
+    () => {
+    },
+    () => {
+      cutPosts.abort();
+      finish(HEARTBEAT_DROP);
+    }
+  );
+  void (async () => {
+    try {
+      const headers = new Headers(options.headers);
+      headers.set("accept", "text/event-stream");
+      const response = await options.fetch(options.streamUrl, { headers, signal: abort.signal, ...NOT_FROM_CACHE });
+      const answered = response.ok && !response.redirected;
+      if (!answered || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        const error = answered ? void 0 : await errorFromResponse(response);
+        if (error && (error.code !== "http_error" || isForeignNotFound(error))) receiveRefusal(error);
+        return finish({ code: response.status, reason: `unexpected answer ${response.status}` });
+      }
+      const parser = createParser({
+        onEvent: (event) => {
+          if (event.event === "error") receive({ b: { e: { c: event.data, m: event.data } } });
+          else receive(decodeSseData(options.encoding, event.data));
+        }
+      });
+      reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        liveness.heard(true);
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
+      }
+      finish();
+    } catch {
+      finish();
+    }
+  })();
+  const post = async (message, body) => {
+    if (!identity || closed || gone) return handlers.onUnsent?.(message);
+    const headers = new Headers({
+      [HEADER_ACTOR]: identity.ai,
+      [HEADER_CONN]: identity.ci,
+      [HEADER_CONN_TOKEN]: identity.ct,
+      [HEADER_ENCODING]: options.encoding
+    });
+    try {
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cutPosts.signal });
+      if (response.ok && !response.redirected) return void await response.arrayBuffer();
+      const error = await errorFromResponse(response);
+      if (CONNECTION_GONE.has(error.code)) {
+        handlers.onUnsent?.(message);
+        gone ??= setTimeout(() => finish({ code: response.status, reason: "message refused" }), GONE_STREAM_GRACE_MS);
+        return;
+      }
+      if (error.code !== "http_error") receiveRefusal(error, "ar" in message.b ? message.b.ar.i : void 0);
+      else finish({ code: response.status, reason: "message refused" });
+    } catch {
+      finish();
+    }
+  };
+  return {
+    send: (message) => {
+      const body = encodeToServer(options.encoding, message);
+      queue = queue.then(() => post(message, body));
+      return byteLength(body);
+    },
+    close: () => {
+      cutPosts.abort();
+      finish({ code: 1e3, reason: "client disposed" });
+    },
+    probe: () => liveness.probe(),
+    flushed: () => queue
+  };
+}
+
+// src/client/unopened-websocket.ts
+async function refusalBehindClose(fetchFn, url, headers, timeout) {
+  try {
+    return await protocolRequest(fetchFn, {
+      url,
+      init: { headers },
+      read: async (response) => void await response.body?.cancel(),
+      timeout,
+      what: "The GET behind a closed WebSocket"
+    });
+  } catch (error) {
+    if (!(error instanceof ActorError)) return void 0;
+    if (isForeignNotFound(error)) return error;
+    return ["upgrade_required", "http_error", "action_timed_out"].includes(error.code) ? void 0 : error;
+  }
+}
+
 // src/client/http-driver.ts
 var HttpClientDriver = class {
   #actorsUrl;
@@ -2205,6 +2209,7 @@ var HttpClientDriver = class {
     for (const [name, value] of protocolHeaders(query, params)) headers.set(name, value);
     const init = { method: raw.method, headers, redirect: raw.redirect ?? "manual", signal: raw.signal ?? null };
     if (raw.credentials) init.credentials = raw.credentials;
+    if (raw.cache !== void 0) init.cache = raw.cache;
     if (raw.body instanceof ReadableStream) {
       if (raw.bodyOf && isNode()) {
         init.body = await raw.bodyOf.arrayBuffer();
