@@ -4,6 +4,7 @@
  * is wrong, and keeps a schema library out of every Worker's bundle.
  */
 
+import { foreignNameHint } from "./foreign-names";
 import { isJurisdiction, JURISDICTIONS } from "../protocol/placement";
 import type { ActorOptions } from "./definition";
 import { checkEvents } from "./events-check";
@@ -58,44 +59,6 @@ const OPTIONS: Record<keyof ActorOptions, OptionRule> = {
   maxEventNameBytes: { kind: "positive-int" },
 };
 
-/** The advice for each of RivetKit's connection-hook timeouts. */
-const UNTIMED_HOOKS = "actorflare does not time connection hooks separately; a client's connection attempt gives up on its own deadline";
-
-/**
- * RivetKit's names (config fields and options, of 2.0 and of later versions) that actorflare does
- * not take, mostly for want of a Durable Objects counterpart: what to write instead, so a config
- * ported from their docs fails with the fix rather than "check the spelling".
- */
-const RIVETKIT_NAMES: Record<string, string> = {
-  onWake: "actorflare uses RivetKit 2.0's name for it: onStart(c), which runs on every wake",
-  onRequest: "actorflare uses RivetKit 2.0's name for it: onFetch(c, request, { auth })",
-  onSleep:
-    "Cloudflare moves an idle Durable Object out of memory without notice, so there is no sleep hook; state is saved after every handler (c.saveState() for long-lived sockets)",
-  sleepTimeout: "Cloudflare decides when an idle Durable Object leaves memory; there is no sleep timeout to set",
-  noSleep: "Cloudflare decides when an idle Durable Object leaves memory; an open connection keeps it listening while it hibernates",
-  run: "actorflare has no run loop: start background work from onStart with c.waitUntil(...), or repeat it with c.schedule.after(...) or c.schedule.cron(...)",
-  onMigrate: "actorflare has no migrate hook: migrate the state in onStart, or the database with actor({ db }) migrations",
-  connParamsSchema: "actorflare does not validate conn params by schema: check them in onAuth or onBeforeConnect and throw to refuse",
-  createVarsTimeout: "actorflare has no timeout for createVars; options.actionTimeout bounds actions",
-  connectionLivenessTimeout: "the runtime tracks a connection's socket itself; there is no liveness timeout to set",
-  connectionLivenessInterval: "the runtime tracks a connection's socket itself; there is no liveness interval to set",
-  onStop:
-    "a Durable Object leaves memory without a stop signal, so there is no stop hook; state is saved after every handler, and onDestroy runs when the actor is destroyed",
-  types: "actorflare infers the actor's types from its config: annotate createState's input, the hooks' params and the actions' arguments instead",
-  stateSaveInterval: "state changes are saved before each handler answers (c.saveState() for work outside a handler), so there is no save interval",
-  onStopTimeout: "there is no stop hook to time (a Durable Object leaves memory without notice); options.actionTimeout bounds onDestroy",
-  onDestroyTimeout: "options.actionTimeout bounds onDestroy",
-  sleepGracePeriod: "Cloudflare decides when an idle Durable Object leaves memory; there is no grace period to set",
-  waitUntilTimeout: "work passed to c.waitUntil() runs as long as the Durable Object lets it; there is no timeout to set",
-  createConnStateTimeout: UNTIMED_HOOKS,
-  onBeforeConnectTimeout: UNTIMED_HOOKS,
-  onConnectTimeout: UNTIMED_HOOKS,
-  canHibernateWebSocket:
-    "raw onWebSocket sockets cannot hibernate here (the handler holds a live WebSocket); connections (actions and events) hibernate on their own",
-  maxQueueSize: "actorflare has no queues (handle.send()): call an action, or schedule one with c.schedule.after(...)",
-  maxQueueMessageSize: "actorflare has no queues (handle.send()); options.maxIncomingMessageSize bounds what a client sends",
-};
-
 /** A value and the factory that would make it: an actor has one or the other. */
 const EXCLUSIVE = [
   ["state", "createState"],
@@ -122,7 +85,7 @@ export function validateActorConfig(config: unknown, actorName?: string): void {
   for (const [field, value] of Object.entries(fields)) {
     const kind = FIELDS[field];
     if (!Object.hasOwn(FIELDS, field) || kind === undefined) {
-      fail(field, `unknown key '${field}'; ${rivetKitName(field) ?? spellingHint(field, FIELDS, "the actor() options")}`);
+      fail(field, `unknown key '${field}'; ${foreignNameHint(field) ?? spellingHint(field, FIELDS, "the actor() options")}`);
     }
     if (value === undefined) continue;
     if (kind === "function" && typeof value !== "function") fail(field, `'${field}' must be a function`);
@@ -196,7 +159,7 @@ function checkOptions(options: unknown, fail: (field: string, message: string) =
   for (const [name, value] of Object.entries(options as object)) {
     const rule = Object.hasOwn(OPTIONS, name) ? OPTIONS[name as keyof ActorOptions] : undefined;
     if (rule === undefined) {
-      fail(`options.${name}`, `unknown option '${name}'; ${rivetKitName(name) ?? spellingHint(name, OPTIONS, "ActorOptions")}`);
+      fail(`options.${name}`, `unknown option '${name}'; ${foreignNameHint(name) ?? spellingHint(name, OPTIONS, "ActorOptions")}`);
     }
     if (value === undefined) continue;
     if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) fail(`options.${name}`, `'${name}' must be a positive number`);
@@ -206,10 +169,6 @@ function checkOptions(options: unknown, fail: (field: string, message: string) =
       fail(`options.${name}`, `'${name}' must be ${range} ms (got ${value}): ${rule.why}`);
     }
   }
-}
-
-function rivetKitName(name: string): string | undefined {
-  return Object.hasOwn(RIVETKIT_NAMES, name) ? RIVETKIT_NAMES[name] : undefined;
 }
 
 function spellingHint(name: string, known: object, where: string): string {

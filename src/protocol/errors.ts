@@ -395,6 +395,13 @@ export const errors = {
       { status: 404 },
     );
   },
+  gatewayQueueNotSupported(queue: string) {
+    return new ActorflareError(
+      "route_not_found",
+      `RivetKit's client sent a message to the queue '${queue.slice(0, 80)}', and actorflare has no queues. A handle's or a connection's send(name, ...) is RivetKit's queue method: to call an action named 'send', write action({ name: "send", args }).`,
+      { status: 404 },
+    );
+  },
   originNotListed(origin: string) {
     return new ActorflareError(
       "cross_origin_refused",

@@ -136,6 +136,12 @@ describe.each(["bare", "cbor", "json"] as const)("rivetkit 2.3.19's client, %s",
     expect([never.group, never.code]).toEqual(["actor", "not_found"]);
     const denied = await rejection(c.chatRoom.getOrCreate(uniqueKey("denied"), { params: { token: "deny" } }).whoami());
     expect([denied.group, denied.code, denied.metadata]).toEqual(["auth", "forbidden", { reason: "deny" }]);
+    // A handle's `send` is RivetKit's queue method, which actorflare does not have: the error says
+    // so and how to call an action named `send`, rather than naming a missing route.
+    const queue = chat as unknown as { send(name: string, body: unknown): Promise<unknown> };
+    const queued = await rejection(queue.send("hello", { text: "hi" }));
+    expect([queued.group, queued.code]).toEqual(["actorflare", "route_not_found"]);
+    expect(queued.message).toMatch(/queue 'hello'.*no queues.*action\(\{ name: "send", args \}\)/);
   });
 
   it("connect: actions, params reaching onAuth and createConnState, events with on and once, dispose", async () => {

@@ -87,6 +87,21 @@ describe("actor() and setup() check the config at module load", () => {
     expect(() => actor(config as never)).toThrow(`'${field.replace("options.", "")}'`);
   });
 
+  it.each([
+    ["onMessage", { state: {}, onMessage: () => {} }, "onMessage", /an action.*onWebSocket/],
+    ["onClose", { state: {}, onClose: () => {} }, "onClose", /onDisconnect\(c, conn\)/],
+    ["onError", { state: {}, onError: () => {} }, "onError", /no connection error hook/],
+    ["onAlarm", { state: {}, onAlarm: () => {} }, "onAlarm", /c\.schedule\.after/],
+    ["initialState", { initialState: {} }, "initialState", /use state: \{ \.\.\. \}/],
+    ["onStateUpdate", { state: {}, onStateUpdate: () => {} }, "onStateUpdate", /onStateChange\(c, newState\)/],
+    ["setState", { state: {}, setState: () => {} }, "setState", /assign to c\.state/],
+    ["options.hibernate", { state: {}, options: { hibernate: true } }, "options.hibernate", /connections always hibernate/],
+  ])("rejects %s, a PartyServer or Agents SDK name, saying what to write instead", (_label, config, field, advice) => {
+    expect(() => actor(config as never)).toThrow(ActorConfigError);
+    expect(() => actor(config as never)).toThrow(advice);
+    expect(() => actor(config as never)).toThrow(`'${field.replace("options.", "")}'`);
+  });
+
   it("setup() warns about an action a client cannot call as a method", () => {
     const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {

@@ -90,5 +90,7 @@ export const gateway: RouteHandler = rivet23Route(async (runtime, route) => {
   if (actorPath === "/connect" && method === "GET") return socket(runtime, route, path, true);
   if (under(actorPath, "/websocket") && method === "GET") return socket(runtime, route, path, false);
   if (under(actorPath, "/request")) return rawHttp(runtime, route, path);
+  const queue = /^\/queue\/([^/]+)$/.exec(actorPath)?.[1];
+  if (queue !== undefined && method === "POST") throw errors.gatewayQueueNotSupported(decodePathSegment(queue));
   throw errors.gatewayPathNotFound(`${method} ${actorPath}`);
 });
