@@ -207,6 +207,10 @@ describe("client handles", () => {
     for (const bad of [{}, { endpoint: "not a url" }, { endpoint: "ftp://x" }]) {
       expect(() => createClient(bad as { endpoint: string })).toThrow(/endpoint must be the Worker's http\(s\) URL/);
     }
+    // A token in the endpoint's query (a PartySocket habit) would end up before the client's paths.
+    for (const bad of ["http://127.0.0.1:8787/?token=alice", "http://127.0.0.1:8787#x", "/?token=alice"]) {
+      expect(() => createClient(bad)).toThrow(/without a query string or fragment.*conn params/);
+    }
   });
 
   it("a key past Latin-1 reaches the same actor over HTTP and over a connection", async () => {
