@@ -45,6 +45,9 @@ describe("raw WebSocket to onWebSocket", () => {
     const query = { getOrCreateForKey: { name: "socket", key: uniqueKey() } };
     const withMarker = await upgrade("/registry/actors/raw/websocket/", { "Sec-WebSocket-Protocol": subprotocols(query, ["chat.v1", "chat.v2"]) });
     expect(withMarker.response.headers.get("sec-websocket-protocol")).toBe("rivetkit");
+    // The user's own protocols reach onWebSocket, after the client's entries.
+    const { protocols } = await new SocketReader(withMarker.socket).nextJson<{ protocols: string }>();
+    expect(protocols.split(/,\s*/).slice(-3)).toEqual(["rivetkit", "chat.v1", "chat.v2"]);
     withMarker.socket.close();
     const userOnly = await upgrade("/registry/actors/raw/websocket/", {
       "X-RivetKit-Query": JSON.stringify(query),

@@ -136,6 +136,7 @@ const socket = actor({
         saved: c.state.saved,
         unsaved: c.state.unsaved,
         lastClose: c.state.lastClose,
+        protocols: request.headers.get("sec-websocket-protocol"),
       }),
     );
     ws.addEventListener("message", async (event) => {
