@@ -141,7 +141,10 @@ export class ActorConnectionBase<E = undefined> {
         this.#pending.delete(id);
         // A sent call that got no answer may mean a dead network: the transport checks at once.
         if (pending.sent) this.#transport?.probe?.();
-        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
+        // Not sent on an open connection: it waited its turn (an SSE connection posts one message
+        // at a time), and the transport will not send it now (onSending).
+        const attempt = pending.sent ? { sent: true as const } : this.#open ? { queued: true as const } : { lastFailure: this.#lastFailure };
+        reject(actionTimedOut(name, this.#options.actionTimeout, attempt));
       }, this.#options.actionTimeout);
       this.#pending.add(id, pending);
       if (this.#open) this.#sendAction(id, pending);
@@ -238,6 +241,13 @@ export class ActorConnectionBase<E = undefined> {
           onClose: (reason) => {
             closed = true;
             if (current()) this.#dropped(reason);
+          },
+          onSending: (message) => {
+            if (!("ar" in message.b)) return true;
+            // A call that timed out while it waited its turn is not sent: its caller was told it did not run.
+            const pending = current() ? this.#pending.get(message.b.ar.i) : undefined;
+            if (pending) pending.sent = true;
+            return pending !== undefined;
           },
           onUnsent: (message) => {
             // Not taken by the server: the call waits for the next connection instead of failing as lost.
@@ -386,7 +396,6 @@ export class ActorConnectionBase<E = undefined> {
   #sendAction(id: number, pending: PendingCall): void {
     // Subscriptions changed before this call go out before it, so it cannot miss the events it causes.
     this.#sendSubscriptions();
-    pending.sent = true;
     try {
       pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
     } catch (error) {

@@ -32,6 +32,11 @@ export interface TransportHandlers {
    * can go out again on the next connection instead of failing as lost.
    */
   onUnsent?(message: ToServer): void;
+  /**
+   * A message is going on the wire now: at `send` over WebSocket, when its turn comes over SSE
+   * (one POST at a time). `false` drops it unsent: an action call that timed out while it waited.
+   */
+  onSending?(message: ToServer): boolean;
 }
 
 export type TransportKind = "websocket" | "sse";

@@ -92,10 +92,21 @@ export function argumentsNotEncodable(action: string, encoding: Encoding, cause:
  * connection that did not open (the server unreachable, say), which would read otherwise like a
  * slow action; the last failed attempt says why. One sent may have run (`{ sent: true }`).
  */
-export function actionTimedOut(action: string, timeoutMs: number, attempt: { sent: true } | { lastFailure: ActorError | undefined }): ActorError {
+export function actionTimedOut(
+  action: string,
+  timeoutMs: number,
+  attempt: { sent: true } | { queued: true } | { lastFailure: ActorError | undefined },
+): ActorError {
   const within = `within ${timeoutMs} ms`;
   if ("sent" in attempt) {
     return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}; it was sent, so it may or may not have run.`, { sent: true });
+  }
+  if ("queued" in attempt) {
+    return new ActorError(
+      "action_timed_out",
+      `Action '${action}' was not sent ${within}: it waited behind the connection's earlier messages (over SSE they go out one at a time), and it will not be sent now, so it did not run.`,
+      { sent: false },
+    );
   }
   const why = attempt.lastFailure ? ` The last attempt to connect failed: ${attempt.lastFailure.message}` : "";
   return new ActorError("action_timed_out", `Action '${action}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {

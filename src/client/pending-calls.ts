@@ -6,6 +6,7 @@ export interface PendingCall {
   name: string;
   /** The arguments as they go on the wire. */
   args: unknown[];
+  /** Whether it went on the wire (over SSE: its POST started), so that it may have run. */
   sent: boolean;
   /** The size of its frame as sent, in bytes. */
   bytes: number;

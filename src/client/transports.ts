@@ -64,6 +64,8 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
   return {
     send: (message) => {
       const data = encodeToServer(encoding, message);
+      // Sent at once: nothing can have given up on it since it was handed over.
+      handlers.onSending?.(message);
       try {
         socket.send(data);
       } catch {
@@ -251,6 +253,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
 
   const post = async (message: ToServer, body: string | Uint8Array<ArrayBuffer>) => {
     if (!identity || closed || gone) return handlers.onUnsent?.(message);
+    if (handlers.onSending?.(message) === false) return;
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
       [HEADER_CONN]: identity.ci,

@@ -38,6 +38,8 @@ function scriptedDriver(onConnect: (transport: ScriptedTransport) => void) {
       return {
         send: (message) => {
           const frame = JSON.stringify(message);
+          // Sent at once, as over a WebSocket.
+          handlers.onSending?.(message);
           transport.sent.push(JSON.parse(frame) as ToServer);
           return new TextEncoder().encode(frame).byteLength;
         },

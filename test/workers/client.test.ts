@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ActorError, createClient } from "../../src/client/index";
 import { call, ORIGIN, testClient, uniqueKey } from "./helpers";
 import { registry } from "./registry";
@@ -119,6 +119,45 @@ describe("client handles", () => {
     }
     // Nothing reached onFetch: the actor was not even created.
     await expect(testClient().inspector.get(key).resolve()).rejects.toMatchObject({ code: "actor_not_found" });
+  });
+
+  it("over SSE, a call that times out while it waits its turn to be posted is not posted later: sent: false holds, it never runs", async () => {
+    // A slow network: each message POST takes 150 ms, one at a time, and calls time out after 500 ms.
+    let posting = 0;
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      transport: "sse",
+      actionTimeout: 500,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        const message = new URL(request.url).pathname.endsWith("/message");
+        if (message) posting++;
+        try {
+          if (message) await scheduler.wait(150);
+          return await exports.default.fetch(request);
+        } finally {
+          if (message) posting--;
+        }
+      },
+    });
+    const key = uniqueKey();
+    const conn = client.chatRoom.getOrCreate(key).connect();
+    await conn.stats();
+    const texts = Array.from({ length: 12 }, (_, i) => `m${i}`);
+    const outcomes = await Promise.allSettled(texts.map((text) => conn.action({ name: "send", args: [text] })));
+    await vi.waitFor(() => expect(posting).toBe(0));
+    const ran = new Set((await client.chatRoom.get(key).history()).map((message) => message.text));
+    const unsent = outcomes.flatMap((outcome, i) =>
+      outcome.status === "rejected" && ((outcome.reason as ActorError).metadata as { sent?: boolean } | undefined)?.sent === false ? [i] : [],
+    );
+    // 12 × 150 ms outlast the timeout: the later calls never left the queue.
+    expect(unsent.length).toBeGreaterThan(0);
+    for (const i of unsent) {
+      expect((outcomes[i] as PromiseRejectedResult).reason).toMatchObject({ code: "action_timed_out", message: expect.stringContaining("waited behind") });
+      expect(ran.has(texts[i]!)).toBe(false);
+    }
+    outcomes.forEach((outcome, i) => outcome.status === "fulfilled" && expect(ran.has(texts[i]!)).toBe(true));
+    await conn.dispose();
   });
 
   it("createClient(endpoint, options) reads its options as createClient({ endpoint, ...options }) does", async () => {

@@ -670,6 +670,13 @@ function actionTimedOut(action, timeoutMs, attempt) {
   if ("sent" in attempt) {
     return new ActorError("action_timed_out", `Action '${action}' got no answer ${within}; it was sent, so it may or may not have run.`, { sent: true });
   }
+  if ("queued" in attempt) {
+    return new ActorError(
+      "action_timed_out",
+      `Action '${action}' was not sent ${within}: it waited behind the connection's earlier messages (over SSE they go out one at a time), and it will not be sent now, so it did not run.`,
+      { sent: false }
+    );
+  }
   const why = attempt.lastFailure ? ` The last attempt to connect failed: ${attempt.lastFailure.message}` : "";
   return new ActorError("action_timed_out", `Action '${action}' was not sent: the connection did not open ${within}, so it did not run.${why}`, {
     sent: false
@@ -968,7 +975,8 @@ var ActorConnectionBase = class {
       pending.timer = setTimeout(() => {
         this.#pending.delete(id);
         if (pending.sent) this.#transport?.probe?.();
-        reject(actionTimedOut(name, this.#options.actionTimeout, pending.sent ? { sent: true } : { lastFailure: this.#lastFailure }));
+        const attempt = pending.sent ? { sent: true } : this.#open ? { queued: true } : { lastFailure: this.#lastFailure };
+        reject(actionTimedOut(name, this.#options.actionTimeout, attempt));
       }, this.#options.actionTimeout);
       this.#pending.add(id, pending);
       if (this.#open) this.#sendAction(id, pending);
@@ -1055,6 +1063,12 @@ var ActorConnectionBase = class {
           onClose: (reason) => {
             closed = true;
             if (current()) this.#dropped(reason);
+          },
+          onSending: (message) => {
+            if (!("ar" in message.b)) return true;
+            const pending = current() ? this.#pending.get(message.b.ar.i) : void 0;
+            if (pending) pending.sent = true;
+            return pending !== void 0;
           },
           onUnsent: (message) => {
             const pending = current() && "ar" in message.b ? this.#pending.get(message.b.ar.i) : void 0;
@@ -1178,7 +1192,6 @@ var ActorConnectionBase = class {
   }
   #sendAction(id, pending) {
     this.#sendSubscriptions();
-    pending.sent = true;
     try {
       pending.bytes = this.#transport?.send({ b: { ar: { i: id, n: pending.name, a: pending.args } } }) ?? 0;
     } catch (error) {
@@ -1969,6 +1982,7 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
   return {
     send: (message) => {
       const data = encodeToServer(encoding, message);
+      handlers.onSending?.(message);
       try {
         socket.send(data);
       } catch {
@@ -2087,6 +2101,7 @@ function sseTransport(options, handlers) {
   })();
   const post = async (message, body) => {
     if (!identity || closed || gone) return handlers.onUnsent?.(message);
+    if (handlers.onSending?.(message) === false) return;
     const headers = new Headers({
       [HEADER_ACTOR]: identity.ai,
       [HEADER_CONN]: identity.ci,
