@@ -3,7 +3,7 @@ import type { Encoding } from "../protocol/encoding";
 import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from "../protocol/headers";
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
-import { type ActorError, errorFromResponse, isForeignNotFound } from "./errors";
+import { ActorError, errorFromResponse, isForeignNotFound } from "./errors";
 import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
 import { type HeartbeatOptions, type Liveness, watchLiveness } from "./liveness";
 import { isWorkersRuntime } from "./websocket";
@@ -275,10 +275,28 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       // A message refused alone (over the size limit, malformed) did not run: its action fails
       // with the server's reason, and the connection goes on.
       if (error.code !== "http_error") receiveRefusal(error, "ar" in message.b ? message.b.ar.i : undefined);
-      else finish({ code: response.status, reason: "message refused" });
-    } catch {
-      finish();
+      else
+        lostPost(message, `was answered ${response.status} by something other than the Worker (a proxy in front of it)`, {
+          code: response.status,
+          reason: "message refused",
+        });
+    } catch (error) {
+      if (!closed) lostPost(message, `failed (${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)})`);
     }
+  };
+
+  /**
+   * A POST that broke off, or that something in front of the Worker answered (a proxy's 503): the
+   * stream may be fine, so an action fails alone, as possibly run; a subscription change, which the
+   * connection cannot do without, ends it (the next one subscribes again).
+   */
+  const lostPost = (message: ToServer, what: string, reason?: { code: number; reason: string }) => {
+    if (!("ar" in message.b)) return finish(reason);
+    const lost = new ActorError(
+      "connection_lost",
+      `The POST that carried action '${message.b.ar.n}' ${what}: it may or may not have run. The connection stays open.`,
+    );
+    receiveRefusal(lost, message.b.ar.i);
   };
 
   return {

@@ -160,6 +160,39 @@ describe("client handles", () => {
     await conn.dispose();
   });
 
+  it("over SSE, a message POST that a proxy answers or that breaks off fails its action alone: the connection stays open", async () => {
+    let posts = 0;
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      transport: "sse",
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (new URL(request.url).pathname.endsWith("/message")) {
+          posts++;
+          // The second never reaches the Worker (a proxy's 503); the third breaks off.
+          if (posts === 2) return new Response("Your worker restarted mid-request.", { status: 503, headers: { "retry-after": "0" } });
+          if (posts === 3) throw new TypeError("fetch failed", { cause: new Error("other side closed") });
+        }
+        return exports.default.fetch(request);
+      },
+    });
+    const conn = client.chatRoom.getOrCreate(uniqueKey()).connect();
+    const statuses: string[] = [];
+    conn.onStatusChange((status) => statuses.push(status));
+    const { id } = await conn.whoami();
+    await expect(conn.whoami()).rejects.toMatchObject({
+      code: "connection_lost",
+      message: expect.stringMatching(/answered 503 by something other than the Worker.*stays open/),
+    });
+    await expect(conn.whoami()).rejects.toMatchObject({
+      code: "connection_lost",
+      message: expect.stringMatching(/failed \(other side closed\).*may or may not have run/),
+    });
+    expect((await conn.whoami()).id).toBe(id);
+    expect(statuses).toEqual(["open"]);
+    await conn.dispose();
+  });
+
   it("createClient(endpoint, options) reads its options as createClient({ endpoint, ...options }) does", async () => {
     const urls: string[] = [];
     const client = createClient<typeof registry>("http://actors.test", {

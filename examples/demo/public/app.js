@@ -2118,10 +2118,22 @@ function sseTransport(options, handlers) {
         return;
       }
       if (error.code !== "http_error") receiveRefusal(error, "ar" in message.b ? message.b.ar.i : void 0);
-      else finish({ code: response.status, reason: "message refused" });
-    } catch {
-      finish();
+      else
+        lostPost(message, `was answered ${response.status} by something other than the Worker (a proxy in front of it)`, {
+          code: response.status,
+          reason: "message refused"
+        });
+    } catch (error) {
+      if (!closed) lostPost(message, `failed (${error instanceof Error ? error.cause?.message ?? error.message : String(error)})`);
     }
+  };
+  const lostPost = (message, what, reason) => {
+    if (!("ar" in message.b)) return finish(reason);
+    const lost = new ActorError(
+      "connection_lost",
+      `The POST that carried action '${message.b.ar.n}' ${what}: it may or may not have run. The connection stays open.`
+    );
+    receiveRefusal(lost, message.b.ar.i);
   };
   return {
     send: (message) => {
