@@ -201,15 +201,7 @@ export class HttpClientDriver implements ClientDriver {
     // A close before the socket opened is reported by rejecting, with its reason when a GET finds one.
     let opened = false;
     let abandoned = false;
-    const transport = webSocketTransport(
-      socket,
-      request.encoding,
-      {
-        onMessage: handlers.onMessage,
-        onClose: (reason) => opened && handlers.onClose(reason),
-      },
-      this.#heartbeat,
-    );
+    const transport = webSocketTransport(socket, request.encoding, { ...handlers, onClose: (reason) => opened && handlers.onClose(reason) }, this.#heartbeat);
     // Set in the open event itself: a close right after it must reach the connection.
     const opening = new Promise<boolean>((resolve) => {
       socket.addEventListener("open", () => resolve((opened = !abandoned)));

@@ -2318,15 +2318,7 @@ var HttpClientDriver = class {
     const socket = newWebSocket(Ctor, url.replace(/^http/, "ws") + subscriptions, offered, this.#headers);
     let opened = false;
     let abandoned = false;
-    const transport = webSocketTransport(
-      socket,
-      request.encoding,
-      {
-        onMessage: handlers.onMessage,
-        onClose: (reason) => opened && handlers.onClose(reason)
-      },
-      this.#heartbeat
-    );
+    const transport = webSocketTransport(socket, request.encoding, { ...handlers, onClose: (reason) => opened && handlers.onClose(reason) }, this.#heartbeat);
     const opening = new Promise((resolve) => {
       socket.addEventListener("open", () => resolve(opened = !abandoned));
       socket.addEventListener("close", () => resolve(false));
