@@ -91,6 +91,12 @@ function describeCause(error: unknown): string {
  */
 const CLOSED_UNANSWERED = new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"]);
 
+/** Whether `fetch` failed because a connection closed before any answer came (the request may have reached the server). */
+export function closedUnanswered(error: unknown): boolean {
+  const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === "string" && CLOSED_UNANSWERED.has(code);
+}
+
 /**
  * What `fetch` rejects with when no answer came at all: a TypeError, in Node with the reason in
  * its `cause`. A connection that closed unanswered is `connection_lost` (the call may have run);
@@ -98,8 +104,7 @@ const CLOSED_UNANSWERED = new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRES
  */
 function unreachable(request: ProtocolRequest<unknown>, error: unknown): unknown {
   if (alreadyExplained(error)) return error;
-  const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
-  if (typeof code === "string" && CLOSED_UNANSWERED.has(code)) {
+  if (closedUnanswered(error)) {
     return new ActorError(
       "connection_lost",
       `${request.what}: the connection to ${request.url} closed before any answer came (${describeCause(error)}): the server stopped or restarted mid-request, or the connection had been kept open from before it restarted (the first call after a restart can meet one). The call may or may not have run: retry it if running it twice is safe.`,

@@ -6,6 +6,7 @@ import type { ClientTransport, TransportHandlers } from "./driver";
 import { ActorError, errorFromResponse, isForeignNotFound } from "./errors";
 import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
 import { type HeartbeatOptions, type Liveness, watchLiveness } from "./liveness";
+import { closedUnanswered } from "./protocol-request";
 import { isWorkersRuntime } from "./websocket";
 
 /** What a drop found by the heartbeat reports (liveness.ts): the socket died without a close. */
@@ -281,14 +282,19 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
           reason: "message refused",
         });
     } catch (error) {
-      if (!closed) lostPost(message, `failed (${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)})`);
+      // A connection closed before any answer (a kept-alive one the server dropped, say) may have
+      // carried the message; anything else (refused, no network) ends the connection as before.
+      if (closed) return;
+      if (closedUnanswered(error)) lostPost(message, `lost its connection before any answer (${(error as Error & { cause: Error }).cause.message})`);
+      else finish();
     }
   };
 
   /**
-   * A POST that broke off, or that something in front of the Worker answered (a proxy's 503): the
-   * stream may be fine, so an action fails alone, as possibly run; a subscription change, which the
-   * connection cannot do without, ends it (the next one subscribes again).
+   * A POST whose connection closed unanswered, or that something in front of the Worker answered
+   * (a proxy's 503): the stream may be fine, so an action fails alone, as possibly run; a
+   * subscription change, which the connection cannot do without, ends it (the next one
+   * subscribes again).
    */
   const lostPost = (message: ToServer, what: string, reason?: { code: number; reason: string }) => {
     if (!("ar" in message.b)) return finish(reason);

@@ -171,7 +171,7 @@ describe("client handles", () => {
           posts++;
           // The second never reaches the Worker (a proxy's 503); the third breaks off.
           if (posts === 2) return new Response("Your worker restarted mid-request.", { status: 503, headers: { "retry-after": "0" } });
-          if (posts === 3) throw new TypeError("fetch failed", { cause: new Error("other side closed") });
+          if (posts === 3) throw new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
         }
         return exports.default.fetch(request);
       },
@@ -186,7 +186,7 @@ describe("client handles", () => {
     });
     await expect(conn.whoami()).rejects.toMatchObject({
       code: "connection_lost",
-      message: expect.stringMatching(/failed \(other side closed\).*may or may not have run/),
+      message: expect.stringMatching(/lost its connection before any answer \(other side closed\).*may or may not have run/),
     });
     expect((await conn.whoami()).id).toBe(id);
     expect(statuses).toEqual(["open"]);

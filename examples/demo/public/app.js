@@ -1446,10 +1446,13 @@ function describeCause(error) {
   return error instanceof Error ? error.cause?.message ?? error.message : String(error);
 }
 var CLOSED_UNANSWERED = /* @__PURE__ */ new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"]);
+function closedUnanswered(error) {
+  const code = error instanceof Error ? error.cause?.code : void 0;
+  return typeof code === "string" && CLOSED_UNANSWERED.has(code);
+}
 function unreachable(request, error) {
   if (alreadyExplained(error)) return error;
-  const code = error instanceof Error ? error.cause?.code : void 0;
-  if (typeof code === "string" && CLOSED_UNANSWERED.has(code)) {
+  if (closedUnanswered(error)) {
     return new ActorError(
       "connection_lost",
       `${request.what}: the connection to ${request.url} closed before any answer came (${describeCause(error)}): the server stopped or restarted mid-request, or the connection had been kept open from before it restarted (the first call after a restart can meet one). The call may or may not have run: retry it if running it twice is safe.`
@@ -2124,7 +2127,9 @@ function sseTransport(options, handlers) {
           reason: "message refused"
         });
     } catch (error) {
-      if (!closed) lostPost(message, `failed (${error instanceof Error ? error.cause?.message ?? error.message : String(error)})`);
+      if (closed) return;
+      if (closedUnanswered(error)) lostPost(message, `lost its connection before any answer (${error.cause.message})`);
+      else finish();
     }
   };
   const lostPost = (message, what, reason) => {
