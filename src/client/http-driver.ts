@@ -181,6 +181,7 @@ export class HttpClientDriver implements ClientDriver {
           headers: protocolHeaders(request.query, request.params, request.encoding),
           encoding: request.encoding,
           heartbeat: this.#heartbeat,
+          postTimeout: this.#timeout,
         },
         handlers,
       );

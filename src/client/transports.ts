@@ -148,6 +148,9 @@ function sendPing(socket: WebSocket): void {
 /** How long the stream of a connection the server called gone may take to end by itself. */
 const GONE_STREAM_GRACE_MS = 5_000;
 
+/** How long a stream that ended waits for its message POSTs in flight before cutting them. */
+const POSTS_GRACE_MS = 5_000;
+
 /** Answers to a message POST that say the connection itself is gone on the server. */
 const CONNECTION_GONE: ReadonlySet<string> = new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 
@@ -168,6 +171,8 @@ export interface SseOptions {
   headers: Headers;
   encoding: Encoding;
   heartbeat?: HeartbeatOptions | undefined;
+  /** How long one message POST may take, answer included (the client's actionTimeout); none when undefined. */
+  postTimeout?: number | undefined;
 }
 
 /**
@@ -176,8 +181,8 @@ export interface SseOptions {
  */
 export function sseTransport(options: SseOptions, handlers: TransportHandlers): ClientTransport {
   const abort = new AbortController();
-  // Message POSTs are cut only when the network is dead (the heartbeat) or the client disposes
-  // the connection; when the server ends the stream, their answers are awaited.
+  // Message POSTs are cut when the network is dead (the heartbeat) or the client disposes the
+  // connection; when the server ends the stream, their answers are awaited for a while.
   const cutPosts = new AbortController();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let identity: { ai: string; ci: string; ct: string } | undefined;
@@ -200,8 +205,13 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     // Cancelling the body tells the server the stream is gone, where an abort alone may not reach it.
     reader?.cancel().catch(() => {});
     // Reported once the POSTs in flight are answered: one the server refused did not run, and
-    // its call should say so rather than fail as lost with the stream.
-    void queue.then(() => handlers.onClose(reason));
+    // its call should say so rather than fail as lost with the stream. One that stalls is cut
+    // after a while, or it would hold the reconnect for ever.
+    const grace = setTimeout(() => cutPosts.abort(), POSTS_GRACE_MS);
+    void queue.then(() => {
+      clearTimeout(grace);
+      handlers.onClose(reason);
+    });
   };
   const receive = (message: ReturnType<typeof decodeSseData>) => {
     if ("i" in message.b) identity = message.b.i;
@@ -261,8 +271,21 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       [HEADER_CONN_TOKEN]: identity.ct,
       [HEADER_ENCODING]: options.encoding,
     });
+    // Each POST has a deadline (the client's actionTimeout): one that stalls would hold every
+    // message after it, since they go one at a time.
+    const cut = new AbortController();
+    const cutThis = () => cut.abort();
+    cutPosts.signal.addEventListener("abort", cutThis);
+    let stalled = false;
+    const deadline =
+      options.postTimeout === undefined
+        ? undefined
+        : setTimeout(() => {
+            stalled = true;
+            cut.abort();
+          }, options.postTimeout);
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cutPosts.signal });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cut.signal });
       // Read to its end (it is `{}`): cancelling it cuts the socket while the server still writes.
       if (response.ok && !response.redirected) return void (await response.arrayBuffer());
       const error = await errorFromResponse(response);
@@ -285,8 +308,12 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
       // A connection closed before any answer (a kept-alive one the server dropped, say) may have
       // carried the message; anything else (refused, no network) ends the connection as before.
       if (closed) return;
-      if (closedUnanswered(error)) lostPost(message, `lost its connection before any answer (${(error as Error & { cause: Error }).cause.message})`);
+      if (stalled) lostPost(message, `got no answer within ${options.postTimeout} ms (the client's actionTimeout), so it was cut`);
+      else if (closedUnanswered(error)) lostPost(message, `lost its connection before any answer (${(error as Error & { cause: Error }).cause.message})`);
       else finish();
+    } finally {
+      clearTimeout(deadline);
+      cutPosts.signal.removeEventListener("abort", cutThis);
     }
   };
 

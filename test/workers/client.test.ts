@@ -193,6 +193,75 @@ describe("client handles", () => {
     await conn.dispose();
   });
 
+  it("over SSE, a message POST that never answers is cut at the call's timeout: the calls after it go out", async () => {
+    let posts = 0;
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      transport: "sse",
+      actionTimeout: 1_000,
+      fetch: (input, init) => {
+        const request = new Request(input, init);
+        // The second message POST stalls until it is cut.
+        if (new URL(request.url).pathname.endsWith("/message") && ++posts === 2) {
+          return new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+        }
+        return exports.default.fetch(request);
+      },
+    });
+    const conn = client.chatRoom.getOrCreate(uniqueKey()).connect();
+    const { id } = await conn.whoami();
+    await expect(conn.whoami()).rejects.toMatchObject({ code: "action_timed_out", metadata: { sent: true } });
+    // Made after the stalled one timed out: it does not wait behind it.
+    expect((await conn.whoami()).id).toBe(id);
+    await conn.dispose();
+  });
+
+  it("over SSE, a stream that ends while a message POST stalls reconnects: the stalled POST is cut after a grace", async () => {
+    let posts = 0;
+    let endStream: (() => void) | undefined;
+    const client = createClient<typeof registry>({
+      endpoint: ORIGIN,
+      transport: "sse",
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        const path = new URL(request.url).pathname;
+        if (path.endsWith("/message") && ++posts === 2) {
+          return new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+        }
+        const response = await exports.default.fetch(request);
+        if (!path.endsWith("/connect/sse") || endStream || !response.body) return response;
+        // The first stream: its end is the test's to call.
+        const source = response.body.getReader();
+        let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+        const readable = new ReadableStream<Uint8Array>({
+          start: (c) => void (controller = c),
+          pull: async (c) => {
+            const chunk = await source.read().catch(() => ({ done: true as const, value: undefined }));
+            if (chunk.done) c.close();
+            else c.enqueue(chunk.value);
+          },
+          cancel: (reason) => source.cancel(reason),
+        });
+        endStream = () => {
+          controller?.error(new Error("the network dropped the stream"));
+          void source.cancel().catch(() => {});
+        };
+        return new Response(readable, response);
+      },
+    });
+    const conn = client.chatRoom.getOrCreate(uniqueKey()).connect();
+    const statuses: string[] = [];
+    conn.onStatusChange((status) => statuses.push(status));
+    const { id } = await conn.whoami();
+    const stalled = conn.whoami();
+    await vi.waitFor(() => expect(posts).toBe(2));
+    endStream?.();
+    await expect(stalled).rejects.toMatchObject({ code: "connection_lost" });
+    await vi.waitFor(() => expect(statuses).toEqual(["open", "reconnecting", "open"]), { timeout: 20_000 });
+    expect((await conn.whoami()).id).not.toBe(id);
+    await conn.dispose();
+  });
+
   it("createClient(endpoint, options) reads its options as createClient({ endpoint, ...options }) does", async () => {
     const urls: string[] = [];
     const client = createClient<typeof registry>("http://actors.test", {

@@ -2040,6 +2040,7 @@ function sendPing(socket) {
   }
 }
 var GONE_STREAM_GRACE_MS = 5e3;
+var POSTS_GRACE_MS = 5e3;
 var CONNECTION_GONE = /* @__PURE__ */ new Set(["conn_not_found", "incorrect_conn_token", "actor_not_found"]);
 var NOT_FROM_CACHE = isWorkersRuntime() ? {} : { cache: "no-store" };
 function sseTransport(options, handlers) {
@@ -2058,7 +2059,11 @@ function sseTransport(options, handlers) {
     abort.abort();
     reader?.cancel().catch(() => {
     });
-    void queue.then(() => handlers.onClose(reason));
+    const grace = setTimeout(() => cutPosts.abort(), POSTS_GRACE_MS);
+    void queue.then(() => {
+      clearTimeout(grace);
+      handlers.onClose(reason);
+    });
   };
   const receive = (message) => {
     if ("i" in message.b) identity = message.b.i;
@@ -2111,8 +2116,16 @@ function sseTransport(options, handlers) {
       [HEADER_CONN_TOKEN]: identity.ct,
       [HEADER_ENCODING]: options.encoding
     });
+    const cut = new AbortController();
+    const cutThis = () => cut.abort();
+    cutPosts.signal.addEventListener("abort", cutThis);
+    let stalled = false;
+    const deadline = options.postTimeout === void 0 ? void 0 : setTimeout(() => {
+      stalled = true;
+      cut.abort();
+    }, options.postTimeout);
     try {
-      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cutPosts.signal });
+      const response = await options.fetch(options.messageUrl, { method: "POST", headers, body, signal: cut.signal });
       if (response.ok && !response.redirected) return void await response.arrayBuffer();
       const error = await errorFromResponse(response);
       if (CONNECTION_GONE.has(error.code)) {
@@ -2128,8 +2141,12 @@ function sseTransport(options, handlers) {
         });
     } catch (error) {
       if (closed) return;
-      if (closedUnanswered(error)) lostPost(message, `lost its connection before any answer (${error.cause.message})`);
+      if (stalled) lostPost(message, `got no answer within ${options.postTimeout} ms (the client's actionTimeout), so it was cut`);
+      else if (closedUnanswered(error)) lostPost(message, `lost its connection before any answer (${error.cause.message})`);
       else finish();
+    } finally {
+      clearTimeout(deadline);
+      cutPosts.signal.removeEventListener("abort", cutThis);
     }
   };
   const lostPost = (message, what, reason) => {
@@ -2303,7 +2320,8 @@ var HttpClientDriver = class {
           messageUrl: `${this.#actorsUrl}/message`,
           headers: protocolHeaders(request.query, request.params, request.encoding),
           encoding: request.encoding,
-          heartbeat: this.#heartbeat
+          heartbeat: this.#heartbeat,
+          postTimeout: this.#timeout
         },
         handlers
       );
