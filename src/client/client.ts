@@ -139,6 +139,12 @@ export function createClient<R = unknown>(endpointOrOptions: string | ClientOpti
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`,
     );
   }
+  // Fetch refuses a URL with credentials in it, on every call: say so once, here.
+  if (/^https?:\/\/[^/?#]*@/i.test(options.endpoint)) {
+    throw new TypeError(
+      `createClient: the endpoint must not hold a user name or password (got ${JSON.stringify(options.endpoint.replace(/\/\/[^/?#]*@/, "//…@"))}): fetch refuses such URLs. Send credentials as a header (createClient({ endpoint, headers: { authorization } })) or as conn params.`,
+    );
+  }
   // The client puts its own paths after the endpoint, so a query there would end up before them.
   if (/[?#]/.test(options.endpoint)) {
     throw new TypeError(

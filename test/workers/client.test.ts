@@ -352,6 +352,7 @@ describe("client handles", () => {
     for (const bad of ["http://127.0.0.1:8787/?token=alice", "http://127.0.0.1:8787#x", "/?token=alice"]) {
       expect(() => createClient(bad)).toThrow(/without a query string or fragment.*conn params/);
     }
+    expect(() => createClient("http://user:secret@127.0.0.1:8787")).toThrow(/must not hold a user name or password \(got "http:\/\/…@127/);
   });
 
   it("a key past Latin-1 reaches the same actor over HTTP and over a connection", async () => {

@@ -2466,6 +2466,11 @@ function createClient(endpointOrOptions, more) {
       `createClient: the endpoint must be the Worker's http(s) URL, e.g. createClient("http://127.0.0.1:8787") (got ${JSON.stringify(options?.endpoint) ?? "none"}).`
     );
   }
+  if (/^https?:\/\/[^/?#]*@/i.test(options.endpoint)) {
+    throw new TypeError(
+      `createClient: the endpoint must not hold a user name or password (got ${JSON.stringify(options.endpoint.replace(/\/\/[^/?#]*@/, "//\u2026@"))}): fetch refuses such URLs. Send credentials as a header (createClient({ endpoint, headers: { authorization } })) or as conn params.`
+    );
+  }
   if (/[?#]/.test(options.endpoint)) {
     throw new TypeError(
       `createClient: the endpoint must be the Worker's URL without a query string or fragment (got ${JSON.stringify(options.endpoint)}): the client adds its own paths after it. Send a token as conn params (getOrCreate(key, { params: { token } })) or a header (createClient({ endpoint, headers: { authorization } })).`
