@@ -6,6 +6,34 @@ import { registry } from "./registry";
 
 type Seen = { method: string; pathname: string; search: string; headers: Record<string, string>; bodyBytes: number[]; key: string[] };
 
+/**
+ * A client over SSE whose message POSTs pass through `onMessage` first (numbered from 1), which
+ * answers one itself or returns undefined to send it on; `onStream` may wrap a stream's answer.
+ */
+function sseClient(options: {
+  actionTimeout?: number;
+  onMessage?: (n: number, request: Request) => Promise<Response> | undefined;
+  onStream?: (response: Response) => Response;
+}) {
+  let posts = 0;
+  return createClient<typeof registry>({
+    endpoint: ORIGIN,
+    transport: "sse",
+    actionTimeout: options.actionTimeout,
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      const answered = path.endsWith("/message") ? options.onMessage?.(++posts, request) : undefined;
+      if (answered) return answered;
+      const response = await exports.default.fetch(request);
+      return path.endsWith("/connect/sse") && options.onStream ? options.onStream(response) : response;
+    },
+  });
+}
+
+/** A POST that never answers: it fails only when the client cuts it. */
+const untilCut = (request: Request) => new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+
 describe("client handles", () => {
   it("names that other code looks up on any object are not action calls: JSON.stringify, await and matchers leave the actor alone", async () => {
     const handle = testClient().counter.getOrCreate(uniqueKey());
@@ -124,19 +152,15 @@ describe("client handles", () => {
   it("over SSE, a call that times out while it waits its turn to be posted is not posted later: sent: false holds, it never runs", async () => {
     // A slow network: each message POST takes 150 ms, one at a time, and calls time out after 500 ms.
     let posting = 0;
-    const client = createClient<typeof registry>({
-      endpoint: ORIGIN,
-      transport: "sse",
+    const client = sseClient({
       actionTimeout: 500,
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        const message = new URL(request.url).pathname.endsWith("/message");
-        if (message) posting++;
+      onMessage: async (_n, request) => {
+        posting++;
         try {
-          if (message) await scheduler.wait(150);
+          await scheduler.wait(150);
           return await exports.default.fetch(request);
         } finally {
-          if (message) posting--;
+          posting--;
         }
       },
     });
@@ -161,20 +185,14 @@ describe("client handles", () => {
   });
 
   it("over SSE, a message POST that a proxy answers or that breaks off fails its action alone: the connection stays open", async () => {
-    let posts = 0;
-    const client = createClient<typeof registry>({
-      endpoint: ORIGIN,
-      transport: "sse",
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        if (new URL(request.url).pathname.endsWith("/message")) {
-          posts++;
-          // The second never reaches the Worker (a proxy's 503); the third breaks off.
-          if (posts === 2) return new Response("Your worker restarted mid-request.", { status: 503, headers: { "retry-after": "0" } });
-          if (posts === 3) throw new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
-        }
-        return exports.default.fetch(request);
-      },
+    const client = sseClient({
+      // The second never reaches the Worker (a proxy's 503); the third breaks off.
+      onMessage: (n) =>
+        n === 2
+          ? Promise.resolve(new Response("Your worker restarted mid-request.", { status: 503, headers: { "retry-after": "0" } }))
+          : n === 3
+            ? Promise.reject(new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) }))
+            : undefined,
     });
     const conn = client.chatRoom.getOrCreate(uniqueKey()).connect();
     const statuses: string[] = [];
@@ -194,20 +212,8 @@ describe("client handles", () => {
   });
 
   it("over SSE, a message POST that never answers is cut at the call's timeout: the calls after it go out", async () => {
-    let posts = 0;
-    const client = createClient<typeof registry>({
-      endpoint: ORIGIN,
-      transport: "sse",
-      actionTimeout: 1_000,
-      fetch: (input, init) => {
-        const request = new Request(input, init);
-        // The second message POST stalls until it is cut.
-        if (new URL(request.url).pathname.endsWith("/message") && ++posts === 2) {
-          return new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
-        }
-        return exports.default.fetch(request);
-      },
-    });
+    // The second message POST stalls until it is cut.
+    const client = sseClient({ actionTimeout: 1_000, onMessage: (n, request) => (n === 2 ? untilCut(request) : undefined) });
     const conn = client.chatRoom.getOrCreate(uniqueKey()).connect();
     const { id } = await conn.whoami();
     await expect(conn.whoami()).rejects.toMatchObject({ code: "action_timed_out", metadata: { sent: true } });
@@ -217,19 +223,12 @@ describe("client handles", () => {
   });
 
   it("over SSE, a stream that ends while a message POST stalls reconnects: the stalled POST is cut after a grace", async () => {
-    let posts = 0;
+    let stalledPost: Request | undefined;
     let endStream: (() => void) | undefined;
-    const client = createClient<typeof registry>({
-      endpoint: ORIGIN,
-      transport: "sse",
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        const path = new URL(request.url).pathname;
-        if (path.endsWith("/message") && ++posts === 2) {
-          return new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
-        }
-        const response = await exports.default.fetch(request);
-        if (!path.endsWith("/connect/sse") || endStream || !response.body) return response;
+    const client = sseClient({
+      onMessage: (n, request) => (n === 2 ? untilCut((stalledPost = request)) : undefined),
+      onStream: (response) => {
+        if (endStream || !response.body) return response;
         // The first stream: its end is the test's to call.
         const source = response.body.getReader();
         let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -254,7 +253,7 @@ describe("client handles", () => {
     conn.onStatusChange((status) => statuses.push(status));
     const { id } = await conn.whoami();
     const stalled = conn.whoami();
-    await vi.waitFor(() => expect(posts).toBe(2));
+    await vi.waitFor(() => expect(stalledPost).toBeDefined());
     endStream?.();
     await expect(stalled).rejects.toMatchObject({ code: "connection_lost" });
     await vi.waitFor(() => expect(statuses).toEqual(["open", "reconnecting", "open"]), { timeout: 20_000 });
