@@ -17,32 +17,36 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
   socket.binaryType = "arraybuffer";
   let liveness: Liveness | undefined;
   let reported = false;
-  /** Those waiting for the next `pong` (`flushed`). */
-  const awaitingPong: Array<() => void> = [];
+  // Every ping gets its own pong, in order: a `flushed` waits for the pong of the ping it sent,
+  // not for the next pong to come, which may answer a ping sent before the frames it waits on.
+  let pingsSent = 0;
+  let pongsHeard = 0;
+  /** Those waiting for a `pong` (`flushed`), each with the count of pongs that includes its own. */
+  const awaitingPong: Array<{ pongs: number; resolve: () => void }> = [];
+  const ping = () => {
+    if (sendPing(socket)) pingsSent++;
+  };
   const pongCame = () => {
-    for (const resolve of awaitingPong.splice(0)) resolve();
+    pongsHeard++;
+    while (awaitingPong[0] && awaitingPong[0].pongs <= pongsHeard) awaitingPong.shift()?.resolve();
   };
   // Once: a socket the heartbeat gave up on may still send its close event much later.
   const report = (reason: { code: number; reason: string }) => {
     if (reported) return;
     reported = true;
     liveness?.stop();
-    pongCame(); // nothing waits on a socket that ended
+    for (const { resolve } of awaitingPong.splice(0)) resolve(); // nothing waits on a socket that ended
     handlers.onClose(reason);
   };
   // The runtime does not finish a close the actor starts (`conn.disconnect()`, a destroy) on a
   // hibernatable socket that has not received a frame yet: the client would see it only when the
   // actor leaves memory. One `ping`, answered by the runtime without waking the actor, avoids it.
   const opened = () => {
-    sendPing(socket);
-    liveness = watchLiveness(
-      heartbeat,
-      () => sendPing(socket),
-      () => {
-        report(HEARTBEAT_DROP);
-        closeDead(socket);
-      },
-    );
+    ping();
+    liveness = watchLiveness(heartbeat, ping, () => {
+      report(HEARTBEAT_DROP);
+      closeDead(socket);
+    });
   };
   if (socket.readyState === OPEN) opened();
   else socket.addEventListener("open", opened);
@@ -83,14 +87,15 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
       if (terminate) (setTimeout(terminate, CLOSE_HANDSHAKE_MS) as { unref?: () => void }).unref?.();
     },
     probe: () => liveness?.probe(),
-    // The runtime answers `ping` on receipt, and hands the actor the frames before it in the
-    // order received: once the pong is back, a request another client makes reaches the actor
-    // after every frame sent here so far.
+    // The runtime reads a socket's frames in order, hands each to the actor before reading the
+    // next, and answers `ping` when it reads it: once this ping's pong is back, a request another
+    // client makes reaches the actor after every frame sent here so far.
     flushed: () =>
       new Promise<void>((resolve) => {
         if (reported) return resolve();
-        awaitingPong.push(resolve);
-        sendPing(socket);
+        ping();
+        awaitingPong.push({ pongs: pingsSent, resolve });
+        if (pingsSent <= pongsHeard) awaitingPong.pop()?.resolve();
       }),
   };
 }
@@ -137,11 +142,13 @@ const OPEN = 1;
 const PING = "ping";
 const PONG = "pong";
 
-function sendPing(socket: WebSocket): void {
+/** Sends a ping; false when the socket closed meanwhile (its close event reports the drop). */
+function sendPing(socket: WebSocket): boolean {
   try {
     socket.send(PING);
+    return true;
   } catch {
-    // Closed meanwhile: its close event reports the drop.
+    return false;
   }
 }
 

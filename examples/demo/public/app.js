@@ -1944,27 +1944,29 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
   socket.binaryType = "arraybuffer";
   let liveness;
   let reported = false;
+  let pingsSent = 0;
+  let pongsHeard = 0;
   const awaitingPong = [];
+  const ping = () => {
+    if (sendPing(socket)) pingsSent++;
+  };
   const pongCame = () => {
-    for (const resolve of awaitingPong.splice(0)) resolve();
+    pongsHeard++;
+    while (awaitingPong[0] && awaitingPong[0].pongs <= pongsHeard) awaitingPong.shift()?.resolve();
   };
   const report = (reason) => {
     if (reported) return;
     reported = true;
     liveness?.stop();
-    pongCame();
+    for (const { resolve } of awaitingPong.splice(0)) resolve();
     handlers.onClose(reason);
   };
   const opened = () => {
-    sendPing(socket);
-    liveness = watchLiveness(
-      heartbeat,
-      () => sendPing(socket),
-      () => {
-        report(HEARTBEAT_DROP);
-        closeDead(socket);
-      }
-    );
+    ping();
+    liveness = watchLiveness(heartbeat, ping, () => {
+      report(HEARTBEAT_DROP);
+      closeDead(socket);
+    });
   };
   if (socket.readyState === OPEN) opened();
   else socket.addEventListener("open", opened);
@@ -1999,13 +2001,14 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
       if (terminate) setTimeout(terminate, CLOSE_HANDSHAKE_MS).unref?.();
     },
     probe: () => liveness?.probe(),
-    // The runtime answers `ping` on receipt, and hands the actor the frames before it in the
-    // order received: once the pong is back, a request another client makes reaches the actor
-    // after every frame sent here so far.
+    // The runtime reads a socket's frames in order, hands each to the actor before reading the
+    // next, and answers `ping` when it reads it: once this ping's pong is back, a request another
+    // client makes reaches the actor after every frame sent here so far.
     flushed: () => new Promise((resolve) => {
       if (reported) return resolve();
-      awaitingPong.push(resolve);
-      sendPing(socket);
+      ping();
+      awaitingPong.push({ pongs: pingsSent, resolve });
+      if (pingsSent <= pongsHeard) awaitingPong.pop()?.resolve();
     })
   };
 }
@@ -2036,7 +2039,9 @@ var PONG = "pong";
 function sendPing(socket) {
   try {
     socket.send(PING);
+    return true;
   } catch {
+    return false;
   }
 }
 var GONE_STREAM_GRACE_MS = 5e3;
