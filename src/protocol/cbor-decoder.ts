@@ -13,8 +13,19 @@ export class Decoder {
   #shared: unknown[] = [];
   /** The index a tag 28 has just reserved: the container read next takes it as soon as it is created. */
   #sharing: number | undefined;
+  /** Values read so far, a reference (29) counted as the values of what it refers to. */
+  #values = 0;
+  /** How many values each shared value holds, by index; undefined while it is still being read (a cycle). */
+  #sharedValues: (number | undefined)[] = [];
+  readonly #maxValues: number;
 
-  constructor(input: Uint8Array) {
+  /**
+   * `maxValues` bounds what the document stands for with every reference counted as a copy: a
+   * few bytes of references can stand for a tree of billions of values, which is what anything
+   * that walks it (JSON, a copy, a check of its depth) meets.
+   */
+  constructor(input: Uint8Array, maxValues = Number.POSITIVE_INFINITY) {
+    this.#maxValues = maxValues;
     // A plain view: a subclass such as Node's Buffer slices without copying.
     this.#data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
@@ -89,6 +100,7 @@ export class Decoder {
   }
 
   #read(): unknown {
+    this.#values++;
     const head = this.#byte();
     const major: Major = head >> 5;
     const info = head & 31;
@@ -159,7 +171,9 @@ export class Decoder {
         // The value gets its index before its contents are read: they may refer back to it.
         const index = this.#shared.push(undefined) - 1;
         this.#sharing = index;
+        const before = this.#values;
         const value = this.#read();
+        this.#sharedValues[index] = this.#values - before;
         // A value that is no container (a byte string, say) takes its index only now.
         this.#sharing = undefined;
         this.#shared[index] = value;
@@ -169,6 +183,9 @@ export class Decoder {
         const index = this.#read();
         // Only an index given out already: not a negative or fractional one.
         if (typeof index !== "number" || !Object.hasOwn(this.#shared, index)) throw new CborError("a reference to an object not seen yet");
+        this.#values += this.#sharedValues[index] ?? 0;
+        if (this.#values > this.#maxValues)
+          throw new CborError(`its references (tag 29) repeat shared values (tag 28) past ${this.#maxValues} values in all; send such data without them`);
         return this.#shared[index];
       }
       case Tag.Set: {

@@ -1,4 +1,4 @@
-import { decodeCbor, encodeCbor, UnencodableError } from "./cbor";
+import { decodeCbor, decodeCborFromClient, encodeCbor, UnencodableError } from "./cbor";
 import { errors } from "./errors";
 import { jsonText, valueNotEncodable } from "./json-text";
 
@@ -30,12 +30,21 @@ export function encode(encoding: Encoding, value: unknown): string | Uint8Array<
 }
 
 export function decode(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): unknown {
+  return decodeWith(encoding, data, decodeCbor);
+}
+
+/** `decode` for what a client sent the server: CBOR's shared values are bounded (`decodeCborFromClient`). */
+export function decodeFromClient(encoding: Encoding, data: string | ArrayBuffer | Uint8Array): unknown {
+  return decodeWith(encoding, data, decodeCborFromClient);
+}
+
+function decodeWith(encoding: Encoding, data: string | ArrayBuffer | Uint8Array, cbor: (bytes: Uint8Array) => unknown): unknown {
   if (encoding === "json") {
     const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     return JSON.parse(text);
   }
   if (typeof data === "string") throw new TypeError("CBOR data must be binary");
-  return decodeCbor(data instanceof Uint8Array ? data : new Uint8Array(data));
+  return cbor(data instanceof Uint8Array ? data : new Uint8Array(data));
 }
 
 export function contentType(encoding: Encoding): string {

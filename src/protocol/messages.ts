@@ -1,4 +1,5 @@
-import { decode, encode, type Encoding } from "./encoding";
+import { CborError } from "./cbor";
+import { decodeFromClient, encode, type Encoding } from "./encoding";
 import { ActorflareError, errors, type ErrorBody, isStackOverflow } from "./errors";
 
 /**
@@ -60,9 +61,10 @@ export function isEventNames(value: unknown): value is string[] {
 export function decodeActionArgs(encoding: Encoding, bytes: Uint8Array): unknown[] {
   let body: unknown;
   try {
-    body = encoding === "json" ? decode("json", new TextDecoder().decode(bytes)) : decode("cbor", bytes);
+    body = decodeFromClient(encoding, bytes);
   } catch (error) {
-    throw isStackOverflow(error) ? errors.nestedTooDeeply() : invalidActionRequest(`the body is not valid ${encoding}`);
+    if (isStackOverflow(error)) throw errors.nestedTooDeeply();
+    throw invalidActionRequest(`the body is not valid ${encoding}${error instanceof CborError ? ` (${error.message})` : ""}`);
   }
   if (!isRecord(body) || !Array.isArray(body.a)) throw invalidActionRequest("expected { a: [arg, ...] }");
   return body.a;
@@ -109,7 +111,7 @@ function tooLong(frame: Frame, limit: number): boolean {
  * that does not decode or has the wrong shape is `malformed_message`.
  */
 export function decodeToServer(encoding: Encoding, frame: Frame, limit = MAX_INCOMING_MESSAGE_BYTES): ToServer {
-  return decodeFrame(encoding, frame, limit, (data) => asToServer(decode(encoding, data)), "{b:{ar:{i,n,a}}} or {b:{sr:{e,s}}}");
+  return decodeFrame(encoding, frame, limit, (data) => asToServer(decodeFromClient(encoding, data)), "{b:{ar:{i,n,a}}} or {b:{sr:{e,s}}}");
 }
 
 /**

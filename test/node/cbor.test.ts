@@ -1,7 +1,8 @@
 import { Encoder, decode as cborxDecode, encode as cborxEncode } from "cbor-x";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CborError, decodeCbor, encodeCbor } from "../../src/protocol/cbor";
+import { CborError, decodeCbor, decodeCborFromClient, encodeCbor } from "../../src/protocol/cbor";
+import { decodeToServer } from "../../src/protocol/messages";
 import { key, leaf, stateValue as value } from "./state-values";
 
 // actorflare's CBOR against cbor-x (what RivetKit's client encodes with, and what actorflare
@@ -96,6 +97,28 @@ describe("CBOR", () => {
     expect(() => encodeCbor(Symbol("s"))).toThrow(CborError);
   });
 
+  it("what a client sends may not unfold, through references to shared values, into more values than 8 per byte plus 65,536", () => {
+    // 30 levels of 2 bytes each stand for over a billion values.
+    const bomb = doublingArrays(30);
+    expect(bomb.byteLength).toBeLessThan(200);
+    // Stored state, which the actor wrote, is read as it is: the references stay references.
+    const stored = decodeCbor(bomb) as unknown[];
+    expect(stored[0]).toBe(stored[1]);
+    expect(() => decodeCborFromClient(bomb)).toThrow(/references \(tag 29\) repeat shared values \(tag 28\) past \d+ values/);
+    const frame = Uint8Array.from([0xa1, 0x61, 0x62, 0xa1, 0x62, 0x61, 0x72, 0xa3, 0x61, 0x69, 0x00, 0x61, 0x6e, 0x61, 0x66, 0x61, 0x61, 0x81, ...bomb]);
+    expect(() => decodeToServer("cbor", frame)).toThrow(expect.objectContaining({ code: "malformed_message", message: expect.stringContaining("tag 29") }));
+    // Ordinary sharing passes: the same object of 30,000 values twice, and a cycle.
+    const shared = Array.from({ length: 30_000 }, (_, i) => i);
+    const twice = decodeCborFromClient(encodeCbor([shared, shared])) as number[][];
+    expect(twice[1]).toBe(twice[0]);
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    const back = decodeCborFromClient(encodeCbor(cycle)) as unknown[];
+    expect(back[0]).toBe(back);
+    // A few levels of doubling are within the bound, so the refusal is about size, not the tags.
+    expect(() => decodeCborFromClient(doublingArrays(10))).not.toThrow();
+  });
+
   it("a key `__proto__` stays an own property", () => {
     const decoded = decodeCbor(cborxEncode(JSON.parse('{"__proto__":{"polluted":true}}'))) as Record<string, unknown>;
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
@@ -115,3 +138,17 @@ describe("CBOR", () => {
     expect(decodeCbor(encoded)).toBe(huge);
   });
 });
+
+/** CBOR of `levels` nested arrays, each holding its child twice: shared (tag 28), then by reference (tag 29). */
+function doublingArrays(levels: number): Uint8Array {
+  const bytes: number[] = [];
+  const level = (depth: number, index: number) => {
+    bytes.push(0xd8, 28);
+    if (depth === 0) return bytes.push(0x80);
+    bytes.push(0x82);
+    level(depth - 1, index + 1);
+    bytes.push(0xd8, 29, ...(index + 1 < 24 ? [index + 1] : [0x18, index + 1]));
+  };
+  level(levels, 0);
+  return Uint8Array.from(bytes);
+}

@@ -120,6 +120,27 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
   });
 
+  it("a CBOR body of a few bytes whose shared references unfold into a billion values is 400 invalid_action_request, and changes nothing", async () => {
+    const key = uniqueKey();
+    const query = { getOrCreateForKey: { name: "counter", key: [key] } };
+    // { "a": [x] }, x 30 nested arrays each holding its child twice: shared (tag 28), then by reference (tag 29).
+    const bytes: number[] = [0xa1, 0x61, 0x61, 0x81];
+    for (let level = 0; level < 30; level++) bytes.push(0xd8, 28, 0x82);
+    bytes.push(0xd8, 28, 0x80);
+    for (let level = 29; level >= 0; level--) bytes.push(0xd8, 29, ...(level + 1 < 24 ? [level + 1] : [0x18, level + 1]));
+    const response = await call("/registry/actors/actions/increment", {
+      method: "POST",
+      headers: { ...queryHeaders(query), "X-RivetKit-Encoding": "cbor", "content-type": "application/octet-stream" },
+      body: Uint8Array.from(bytes),
+    });
+    expect(response.status).toBe(400);
+    const { decode } = await import("cbor-x");
+    const refusal = decode(new Uint8Array(await response.arrayBuffer())) as { c: string; m: string };
+    expect(refusal.c).toBe("invalid_action_request");
+    expect(refusal.m).toContain("references (tag 29) repeat shared values (tag 28)");
+    expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
+  });
+
   it("resolve requires an encoding", async () => {
     const response = await call("/registry/actors/resolve", {
       method: "POST",

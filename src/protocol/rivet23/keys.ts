@@ -1,5 +1,5 @@
 import { fromBase64 } from "../base64";
-import { decodeCbor } from "../cbor";
+import { decodeCborFromClient } from "../cbor";
 import { errors, isStackOverflow } from "../errors";
 import { fromCompat } from "./compat";
 
@@ -52,7 +52,7 @@ export function decodeInput(text: string, where: string): unknown {
     .replace(/_/g, "/")
     .replace(/={1,2}$/, "");
   try {
-    return fromCompat(decodeCbor(fromBase64(unpadded + "===".slice((unpadded.length + 3) % 4))));
+    return fromCompat(decodeCborFromClient(fromBase64(unpadded + "===".slice((unpadded.length + 3) % 4))));
   } catch (error) {
     if (isStackOverflow(error)) throw errors.nestedTooDeeply();
     throw errors.invalidRequest(`The actor's input in ${where} is not base64 of CBOR (${error instanceof Error ? error.message : "decode failed"}).`);

@@ -1,4 +1,4 @@
-import { decodeCbor, encodeCbor, UnencodableError } from "../cbor";
+import { decodeCborFromClient, encodeCbor, UnencodableError } from "../cbor";
 import { ActorflareError, type ErrorBody, errors, isStackOverflow } from "../errors";
 import { jsonText, valueNotEncodable } from "../json-text";
 import { decodeFrame, type Frame, isRecord, type ToClient, type ToServer } from "../messages";
@@ -30,7 +30,7 @@ function bareVersion(reader: BareReader): void {
 
 /** A user value carried as tagged CBOR inside BARE. */
 const cborPayload = (value: unknown) => encodeCbor(toCompat(value));
-const fromCborPayload = (bytes: Uint8Array) => fromCompat(decodeCbor(bytes));
+const fromCborPayload = (bytes: Uint8Array) => fromCompat(decodeCborFromClient(bytes));
 
 /** A non-negative integer id, sent as a number, a bigint (CBOR) or a tagged bigint (JSON). */
 function actionId(value: unknown): number | undefined {
@@ -67,7 +67,7 @@ export function decodeToServer23(encoding: Rivet23Encoding, frame: Frame, limit:
   const read = (data: Frame) => {
     if (typeof data === "string") return asToServer(fromCompat(JSON.parse(data)));
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    return asToServer(encoding === "bare" ? readToServer(bytes) : decodeCbor(bytes));
+    return asToServer(encoding === "bare" ? readToServer(bytes) : decodeCborFromClient(bytes));
   };
   return decodeFrame(encoding, frame, limit, read, "an ActionRequest {id, name, args} or a SubscriptionRequest {eventName, subscribe}");
 }
@@ -136,7 +136,7 @@ export function decodeActionArgs23(encoding: Rivet23Encoding, bytes: Uint8Array)
       args = fromCborPayload(reader.data());
       reader.end();
     } else {
-      const body = encoding === "json" ? fromCompat(JSON.parse(new TextDecoder().decode(bytes))) : decodeCbor(bytes);
+      const body = encoding === "json" ? fromCompat(JSON.parse(new TextDecoder().decode(bytes))) : decodeCborFromClient(bytes);
       args = isRecord(body) ? body.args : undefined;
     }
   } catch (error) {
