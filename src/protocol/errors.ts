@@ -223,6 +223,13 @@ export const errors = {
       status: 404,
     });
   },
+  headOpensNoConnection(path: string) {
+    return new ActorflareError(
+      "route_not_found",
+      `No route for HEAD ${path}: a HEAD request cannot open a connection, which lives as long as its answer's body. Connect with GET.`,
+      { status: 404 },
+    );
+  },
   upgradeRequired() {
     return new ActorflareError("upgrade_required", "This route only accepts WebSocket upgrades (send `Upgrade: websocket`).", {
       status: 426,

@@ -155,12 +155,12 @@ export function gateOrigin(options: CorsOptions, request: Request): Request {
 
 /**
  * Whether the browser says the request comes from a page of another site, or of a sibling
- * origin of this one. Fails closed: any value but `same-origin` or `none` (in any case, a
- * header a proxy merged, one the browser does not send) counts as another site.
+ * origin of this one. Fails closed: any value but `same-origin` or `none` exactly as browsers
+ * send them (another case, a header a proxy merged) counts as another site.
  */
 function fromAnotherSite(request: Request): boolean {
-  const site = request.headers.get("sec-fetch-site")?.trim().toLowerCase();
-  return site !== undefined && site !== "same-origin" && site !== "none";
+  const site = request.headers.get("sec-fetch-site");
+  return site !== null && site !== "same-origin" && site !== "none";
 }
 
 function withoutCookie(request: Request): Request {

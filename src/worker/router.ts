@@ -23,6 +23,8 @@ interface Route {
    * on every route; ours are exact (`/registry/actors/resolve/` is not a route) unless they say so.
    */
   trailingSlash: boolean;
+  /** Whether HEAD runs the route as GET does; not for a connection, which lives as long as its answer's body. */
+  head: boolean;
 }
 
 /** A route registered besides the registry's own (the inspector's, when it is on). */
@@ -50,16 +52,16 @@ export function createRegistryRouter(
   extraRoutes: readonly ExtraRoute[] = [],
 ): (request: Request, env: Record<string, unknown>) => Promise<Response> {
   const router = new PatternRouter<Route>();
-  const add = (method: "GET" | "POST" | "PUT" | "DELETE" | "ALL", path: string, handler: RouteHandler, trailingSlash = path.endsWith("*")) =>
-    router.add(method, path, { handler, trailingSlash });
+  const add = (method: "GET" | "POST" | "PUT" | "DELETE" | "ALL", path: string, handler: RouteHandler, trailingSlash = path.endsWith("*"), head = true) =>
+    router.add(method, path, { handler, trailingSlash, head });
 
   const banner = `actorflare registry: ${Object.keys(runtime.actors).join(", ")}\n`;
   add("GET", "/registry", async () => new Response(banner, { headers: { "content-type": "text/plain; charset=UTF-8" } }), true);
 
   add("POST", "/registry/actors/resolve", resolve);
   add("POST", "/registry/actors/actions/:action", httpAction);
-  add("GET", "/registry/actors/connect/websocket", connectWebSocket);
-  add("GET", "/registry/actors/connect/sse", connectSse);
+  add("GET", "/registry/actors/connect/websocket", connectWebSocket, false, false);
+  add("GET", "/registry/actors/connect/sse", connectSse, false, false);
   add("POST", "/registry/actors/message", connectionMessage);
   add("POST", "/registry/actors/destroy", destroy);
   add("GET", "/registry/actors/list", list);
@@ -95,10 +97,15 @@ export function createRegistryRouter(
       const found = matches.find(([route]) => route.trailingSlash || !path.endsWith("/"));
       if (!found) throw errors.routeNotFound(request.method, path);
       const [route, params] = found;
+      const head = request.method === "HEAD";
+      if (head && !route.head) throw errors.headOpensNoConnection(path);
       const decoded: Record<string, string> = {};
       for (const key in params) decoded[key] = decodePathSegment(params[key]!);
       const response = await route.handler(runtime, { request, env, params: decoded });
-      return request.method === "HEAD" ? new Response(null, response) : response;
+      if (!head) return response;
+      // Nobody reads the body: cancelled, its source (an onFetch stream, say) learns so and stops.
+      response.body?.cancel().catch(() => {});
+      return new Response(null, response);
     } catch (error) {
       return errorAnswer(error, request);
     }

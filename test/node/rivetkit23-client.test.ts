@@ -309,6 +309,12 @@ describe("rivetkit 2.3.19's client: the actor API (metadata, lookups, listing, d
     expect(byKey).toEqual(byId);
     expect(await (await fetch(`${endpoint}/actors?actor_ids=${"0".repeat(64)}`)).json()).toEqual({ actors: [] });
     expect(await (await fetch(`${endpoint}/actors?name=counter&key=${uniqueKey("nobody")}`)).json()).toEqual({ actors: [] });
+    // A name the registry does not have is 404, with a key or ids as without them (most likely a typo).
+    for (const search of ["name=countr&key=a", `name=countr&actor_ids=${id}`, "name=countr"]) {
+      const unknown = await fetch(`${endpoint}/actors?${search}`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ group: "actor", code: "not_found", message: expect.stringContaining("Did you mean 'counter'?") });
+    }
   });
 
   it("GET /actors?name= lists the actors of a name page by page, as RivetKit's engine client asks", async () => {

@@ -141,6 +141,24 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
   });
 
+  it("HEAD on a connect route is 404 route_not_found and reaches no actor (a connection lives as long as its answer's body)", async () => {
+    const key = uniqueKey();
+    for (const path of ["/registry/actors/connect/sse", "/registry/actors/connect/websocket"]) {
+      const response = await call(path, {
+        method: "HEAD",
+        headers: { ...queryHeaders({ getOrCreateForKey: { name: "chatRoom", key: [key] } }), "X-RivetKit-Encoding": "json" },
+      });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("");
+    }
+    const lookup = await call("/registry/actors/resolve", {
+      method: "POST",
+      headers: { ...queryHeaders({ getForKey: { name: "chatRoom", key: [key] } }), "X-RivetKit-Encoding": "json" },
+    });
+    expect(lookup.status).toBe(404);
+    expect(await errorBody(lookup)).toMatchObject({ c: "actor_not_found" });
+  });
+
   it("resolve requires an encoding", async () => {
     const response = await call("/registry/actors/resolve", {
       method: "POST",

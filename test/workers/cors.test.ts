@@ -252,7 +252,8 @@ describe("CORS", () => {
         expect(await cookieSeen(cors, "none")).toBe("session=secret");
         expect(await cookieSeen(cors, undefined)).toBe("session=secret");
         // Fails closed on what a browser does not send: another case, a merged header, an unknown value.
-        for (const odd of ["CROSS-SITE", " cross-site ", "cross-site, none", "", "sideways"]) expect(await cookieSeen(cors, odd)).toBeUndefined();
+        for (const odd of ["CROSS-SITE", " cross-site ", "cross-site, none", "", "sideways", "Same-Origin", "NONE"])
+          expect(await cookieSeen(cors, odd)).toBeUndefined();
         // A request naming the Worker's own origin that the browser says is from another site.
         expect(await cookieSeen(cors, "cross-site", ORIGIN)).toBeUndefined();
         expect(await cookieSeen(cors, "same-origin", ORIGIN)).toBe("session=secret");

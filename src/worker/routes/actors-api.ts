@@ -65,6 +65,8 @@ export const listActors = rivet23Route(async (runtime, route) => {
   const ids = params.get("actor_ids");
   const name = params.get("name");
   const key = params.get("key");
+  // An unregistered name is 404 here too, as on every route, not an empty list: likely a typo.
+  if (name !== null) locateName(runtime, route.env, name);
   let queries: ActorQuery[];
   if (ids !== null) {
     const list = ids.split(",").filter((id) => id !== "");
