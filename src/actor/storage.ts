@@ -126,6 +126,27 @@ export class ActorStorage {
     return this.#state.read<S>() as S;
   }
 
+  /**
+   * Before a creation, deletes what storage holds though no meta claims it: what a creation cut
+   * short by a crash had stored (its `onCreate`'s jobs, tables and rows), which the new actor
+   * must not inherit. Only the meta may have been read from this storage before. Resolves true
+   * when there was something.
+   */
+  async clearUnclaimed(): Promise<boolean> {
+    if (!this.#holdsAnything()) return false;
+    await this.#storage.deleteAll();
+    return true;
+  }
+
+  /** A key, or a table that is not the runtime's own (`_cf_…`) or SQLite's. */
+  #holdsAnything(): boolean {
+    if (!this.#storage.kv.list({ limit: 1 })[Symbol.iterator]().next().done) return true;
+    const tables = this.#storage.sql.exec(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' LIMIT 1",
+    );
+    return tables.toArray().length > 0;
+  }
+
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */
   writeCreated(meta: ActorMeta, state: unknown): void {
     this.#storage.transactionSync(() => {

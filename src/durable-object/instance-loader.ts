@@ -150,6 +150,10 @@ export class InstanceLoader {
       } else if (target.kind === "get") {
         throw this.#notFound();
       } else {
+        if (await this.#storage.clearUnclaimed())
+          this.#hooks.log(
+            "a creation of this actor was cut short (the runtime restarted in onCreate); what it had stored was deleted before creating it again.",
+          );
         const fresh: ActorMeta = { name: this.#name, key: target.key, createdAt: Date.now() };
         // In the index before it exists: a crash from here on leaves a pending entry, which listings check.
         const token = await this.#hooks.index.mark({ key: fresh.key, id: host.actorId, createdAt: fresh.createdAt });

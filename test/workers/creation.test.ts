@@ -1,7 +1,7 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { keyToName } from "../../src/worker/locate";
-import { creations, hookRuns } from "./destroy-actors";
+import { creations, hookRuns, hooks } from "./destroy-actors";
 import { rejection, storedInObject, testClient, uniqueKey } from "./helpers";
 
 // A creation that fails (createState or onCreate throws) creates nothing: the request fails, and
@@ -35,6 +35,35 @@ describe("a creation whose createState or onCreate throws", () => {
     expect(hookRuns.get(key)).toEqual(["createVars", "onCreate", "createVars", "onCreate", "onStart"]);
     // The job the failed onCreate scheduled is not there to run.
     expect(await runDurableObjectAlarm(stubOf(key))).toBe(false);
+    expect(await handle.read()).toEqual({ count: 0, label: "second try" });
+  });
+
+  it("after a crash in onCreate, what it had stored (a job, a table) is deleted before the next getOrCreate creates the actor afresh", async () => {
+    const key = uniqueKey("doomed");
+    // Armed from inside the object, so that the hook can reset it once onCreate's writes are stored.
+    await runInDurableObject(stubOf(key), (_instance, state) => {
+      hooks.set(`${key}:onCreate-stored`, () => {
+        hooks.delete(`${key}:onCreate-stored`);
+        state.abort("crash during onCreate");
+      });
+    });
+    await client.doomed
+      .getOrCreate([key], { createWithInput: { label: "onCreate crashes" } })
+      .read()
+      .catch(() => undefined);
+    expect(hooks.has(`${key}:onCreate-stored`)).toBe(false);
+    // What the crash leaves: onCreate's job and table, and no actor.
+    const left = await storedInObject(stubOf(key));
+    expect(left.kv).toEqual([]);
+    expect(left.tables).toContain("notes");
+    expect(left.tables.length).toBeGreaterThan(1);
+    expect((await rejection(client.doomed.get([key]).read())).code).toBe("actor_not_found");
+
+    const handle = client.doomed.getOrCreate([key], { createWithInput: { label: "second try" } });
+    expect(await handle.read()).toEqual({ count: 0, label: "second try" });
+    expect((await storedInObject(stubOf(key))).tables).not.toContain("notes");
+    // The crashed creation's job does not run on the new actor.
+    await runDurableObjectAlarm(stubOf(key));
     expect(await handle.read()).toEqual({ count: 0, label: "second try" });
   });
 });

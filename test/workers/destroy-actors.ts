@@ -59,14 +59,22 @@ export const doomed = actor({
     if ((intents.has("destroy") || intents.has("list")) && params?.role !== "admin") throw new Forbidden("Only an admin destroys or lists.");
     return { role: params?.role ?? "user" };
   },
-  /** Label `"onCreate fails"` or `"onCreate refuses"`: it changes the state, schedules a job and writes `c.sql`, then throws (an Error or a UserError). */
+  /**
+   * Label `"onCreate fails"`, `"onCreate refuses"` or `"onCreate crashes"`: it changes the state,
+   * schedules a job and writes `c.sql`, then throws (an Error or a UserError), or lets those
+   * writes be stored and calls the key's `:onCreate-stored` hook (a crash).
+   */
   onCreate: async (c) => {
     ran(c.key[0], "onCreate");
     hooks.get(`${c.key[0]}:onCreate`)?.();
-    if (c.state.label !== "onCreate fails" && c.state.label !== "onCreate refuses") return;
+    if (!["onCreate fails", "onCreate refuses", "onCreate crashes"].includes(c.state.label)) return;
     c.state.count = 99;
     await c.schedule.after(60_000, "increment", 1);
     c.sql`CREATE TABLE IF NOT EXISTS notes (text TEXT)`;
+    if (c.state.label === "onCreate crashes") {
+      await sleep(10);
+      hooks.get(`${c.key[0]}:onCreate-stored`)?.();
+    }
     if (c.state.label === "onCreate refuses") throw new UserError("Not today.", { code: "not_today" });
     throw new Error("onCreate fails on purpose");
   },
