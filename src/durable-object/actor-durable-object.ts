@@ -336,6 +336,9 @@ export function createActorDurableObject(name: string, definition: AnyActorDefin
       } catch (error) {
         // The wake finished a destroy a crash had cut short: no actor, no jobs.
         if (error instanceof ActorflareError && error.code === "actor_not_found") return;
+        // Thrown on, so that the runtime delivers the alarm again; logged here, under the actor's
+        // name and id and with what its hook threw, which the runtime's own line leaves out.
+        this.#log("could not wake to run its due jobs; the runtime delivers the alarm again later:", error);
         throw error;
       }
       try {

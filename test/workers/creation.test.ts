@@ -1,5 +1,5 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { keyToName } from "../../src/worker/locate";
 import { creations, hookRuns, hooks } from "./destroy-actors";
 import { rejection, storedInObject, testClient, uniqueKey } from "./helpers";
@@ -65,5 +65,31 @@ describe("a creation whose createState or onCreate throws", () => {
     // The crashed creation's job does not run on the new actor.
     await runDurableObjectAlarm(stubOf(key));
     expect(await handle.read()).toEqual({ count: 0, label: "second try" });
+  });
+});
+
+describe("an alarm whose wake fails (onStart throws)", () => {
+  it("is logged under the actor's name and id with what onStart threw, and the job stays for the next delivery", async () => {
+    const key = uniqueKey("doomed");
+    const handle = client.doomed.getOrCreate([key]);
+    await handle.later(60_000);
+    await abortAllDurableObjects();
+    hooks.set(`${key}:onStart`, () => {
+      throw new Error("onStart fails on purpose");
+    });
+    const logged = vi.spyOn(console, "error");
+    const mentions = (arg: unknown): boolean => arg instanceof Error && (arg.message === "onStart fails on purpose" || mentions(arg.cause));
+    let lines: unknown[][];
+    try {
+      await runDurableObjectAlarm(stubOf(key)).catch(() => undefined);
+      lines = logged.mock.calls.filter((args) => args.some(mentions));
+    } finally {
+      logged.mockRestore();
+      hooks.delete(`${key}:onStart`);
+    }
+    expect(lines.map((args) => [args[0], args[1]])).toEqual([
+      [`[actor doomed ${stubOf(key).id.toString()}]`, expect.stringContaining("could not wake to run its due jobs")],
+    ]);
+    expect((await storedInObject(stubOf(key))).alarm).not.toBeNull();
   });
 });
