@@ -1,4 +1,5 @@
 import { errors } from "../protocol/errors";
+import { isPlatformTable } from "./platform-tables";
 import { RetirableStorage } from "./retirable-storage";
 import type { AlarmClock } from "./scheduler";
 import { ScheduleStore } from "./schedule-store";
@@ -138,13 +139,11 @@ export class ActorStorage {
     return true;
   }
 
-  /** A key, or a table that is not the runtime's own (`_cf_…`) or SQLite's. */
+  /** A key, or a table that is not the platform's (platform-tables.ts). */
   #holdsAnything(): boolean {
     if (!this.#storage.kv.list({ limit: 1 })[Symbol.iterator]().next().done) return true;
-    const tables = this.#storage.sql.exec(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' LIMIT 1",
-    );
-    return tables.toArray().length > 0;
+    const tables = this.#storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray();
+    return tables.some(({ name }) => !isPlatformTable(name));
   }
 
   /** Meta and first state in one transaction: an actor exists with its state or not at all. */
