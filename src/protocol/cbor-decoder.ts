@@ -174,6 +174,10 @@ export class Decoder {
         const before = this.#values;
         const value = this.#read();
         this.#sharedValues[index] = this.#values - before;
+        // Bounded (a client's message): only what an encoder shares is taken, a container. A
+        // shared string, whose references each count as one value, would stand for megabytes.
+        if (this.#maxValues !== Number.POSITIVE_INFINITY && !isContainer(value))
+          throw new CborError("tag 28 marks a value that is not an array, a map, a Set or a Map; only those may be shared");
         // A value that is no container (a byte string, say) takes its index only now.
         this.#sharing = undefined;
         this.#shared[index] = value;
@@ -229,4 +233,9 @@ export class Decoder {
     const magnitude = exponent === 31 ? Number.POSITIVE_INFINITY : exponent ? (1024 + fraction) * 2 ** (exponent - 25) : fraction * 2 ** -24;
     return bits & 0x8000 ? -magnitude : magnitude;
   }
+}
+
+/** What CBOR encoders share by reference: arrays, maps, Sets and Maps, not strings, typed arrays or dates. */
+function isContainer(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !(value instanceof Date);
 }

@@ -1,6 +1,7 @@
 import { PatternRouter } from "hono/router/pattern-router";
 import { errors } from "../protocol/errors";
 import { httpError, publicError } from "../server/error-answers";
+import { headAnswer } from "../server/head-answer";
 import { errorEncoding } from "./actor-request";
 import { gateOrigin, preflightResponse, withCors } from "./cors";
 import { workerLog } from "./log";
@@ -102,10 +103,7 @@ export function createRegistryRouter(
       const decoded: Record<string, string> = {};
       for (const key in params) decoded[key] = decodePathSegment(params[key]!);
       const response = await route.handler(runtime, { request, env, params: decoded });
-      if (!head) return response;
-      // Nobody reads the body: cancelled, its source (an onFetch stream, say) learns so and stops.
-      response.body?.cancel().catch(() => {});
-      return new Response(null, response);
+      return head ? headAnswer(response) : response;
     } catch (error) {
       return errorAnswer(error, request);
     }

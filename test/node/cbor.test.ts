@@ -117,6 +117,11 @@ describe("CBOR", () => {
     expect(back[0]).toBe(back);
     // A few levels of doubling are within the bound, so the refusal is about size, not the tags.
     expect(() => decodeCborFromClient(doublingArrays(10))).not.toThrow();
+    // A shared string: 10,000 references of one byte-count each to 32,000 characters.
+    const text = [0xd8, 28, 0x79, 0x7d, 0x00, ...new Array<number>(32_000).fill(0x78)];
+    const strings = Uint8Array.from([0x99, 0x27, 0x11, ...text, ...Array.from({ length: 10_000 }, () => [0xd8, 29, 0x00]).flat()]);
+    expect(() => decodeCborFromClient(strings)).toThrow(/tag 28 marks a value that is not an array, a map, a Set or a Map/);
+    expect((decodeCbor(strings) as string[])[10_000]).toHaveLength(32_000);
   });
 
   it("a key `__proto__` stays an own property", () => {

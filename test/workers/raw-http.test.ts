@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, errorBody, queryHeaders, testClient, uniqueKey } from "./helpers";
+import { endlessCancelled } from "./registry";
 
 describe("raw HTTP to onFetch", () => {
   it("serves the docs page's direct-access sample (name form, X-RivetKit-Actor-Query, string key)", async () => {
@@ -94,6 +95,17 @@ describe("raw HTTP to onFetch", () => {
     const after = await call("/registry/actors/raw/http/read", { headers: queryHeaders({ getForKey: { name: "inspector", key } }) });
     expect(after.status).toBe(404);
     expect((await errorBody(after)).c).toBe("actor_not_found");
+  });
+
+  it("answers HEAD to a stream that never ends at once, without its body, and cancels the stream (through both raw forms)", async () => {
+    for (const path of ["/registry/actors/raw/http/endless", "/registry/actors/inspector/raw/http/endless"]) {
+      const key = uniqueKey("endless");
+      const response = await call(path, { method: "HEAD", headers: queryHeaders({ getOrCreateForKey: { name: "inspector", key } }) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/plain");
+      expect(await response.text()).toBe("");
+      expect(endlessCancelled.has(key)).toBe(true);
+    }
   });
 
   it("answers HEAD without a body", async () => {

@@ -16,6 +16,9 @@ import { herald } from "./event-actors";
 /** Float16Array (ES2025), which workerd has and this project's types (ES2023) do not name. */
 export const Float16 = (globalThis as unknown as { Float16Array: new (values: number[]) => ArrayLike<number> }).Float16Array;
 
+/** Keys of `inspector` actors whose `/endless` stream was cancelled: nobody read it (a HEAD). */
+export const endlessCancelled = new Set<string>();
+
 /** Echoes what onFetch received, so tests can see the request as the actor does. */
 const inspector = actor({
   createVars: () => ({ wakes: 1 }),
@@ -53,6 +56,20 @@ const inspector = actor({
     // An answer a browser may keep for a minute, and one whose headers are immutable.
     if (url.pathname === "/cached") return Response.json({ key: c.key, hits: ++c.state.hits }, { headers: { "cache-control": "private, max-age=60" } });
     if (url.pathname === "/redirect") return Response.redirect("https://example.com/elsewhere", 302);
+    if (url.pathname === "/endless") {
+      const key = c.key.join("/");
+      const tick = new TextEncoder().encode("tick\n");
+      const endless = new ReadableStream<Uint8Array>({
+        pull: async (controller) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          controller.enqueue(tick);
+        },
+        cancel: () => {
+          endlessCancelled.add(key);
+        },
+      });
+      return new Response(endless, { headers: { "content-type": "text/plain" } });
+    }
     if (url.pathname === "/sse") {
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
       const writer = writable.getWriter();

@@ -2,6 +2,7 @@ import { errors, errorToBody } from "../../protocol/errors";
 import { HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEADER_QUERY } from "../../protocol/headers";
 import { HEADER23_CONN_PARAMS } from "../../protocol/rivet23/headers";
 import { closeReasonOn } from "../../protocol/wire";
+import { headAnswer } from "../../server/head-answer";
 import { standardSocketResponse } from "../../server/websocket-upgrade";
 import { actorRequest } from "../actor-request";
 import { answerCloses, closeQuietly } from "../socket-closing";
@@ -17,7 +18,8 @@ const VARY_BY_ACTOR = [HEADER_QUERY, HEADER_ACTOR_QUERY, HEADER_CONN_PARAMS, HEA
 
 /** Raw HTTP: the request, minus internal headers, to onFetch; its Response back, varying by the actor. */
 export async function rawHttp({ instance, request, context }: StreamRequest): Promise<Response> {
-  return varyByActor(await instance.handleFetch(actorRequest(request), context.auth));
+  const response = varyByActor(await instance.handleFetch(actorRequest(request), context.auth));
+  return request.method === "HEAD" ? headAnswer(response) : response;
 }
 
 function varyByActor(response: Response): Response {
