@@ -87,7 +87,18 @@ var Decoder = class {
   #shared = [];
   /** The index a tag 28 has just reserved: the container read next takes it as soon as it is created. */
   #sharing;
-  constructor(input) {
+  /** Values read so far, a reference (29) counted as the values of what it refers to. */
+  #values = 0;
+  /** How many values each shared value holds, by index; undefined while it is still being read (a cycle). */
+  #sharedValues = [];
+  #maxValues;
+  /**
+   * `maxValues` bounds what the document stands for with every reference counted as a copy: a
+   * few bytes of references can stand for a tree of billions of values, which is what anything
+   * that walks it (JSON, a copy, a check of its depth) meets.
+   */
+  constructor(input, maxValues = Number.POSITIVE_INFINITY) {
+    this.#maxValues = maxValues;
     this.#data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   }
@@ -151,6 +162,7 @@ var Decoder = class {
     return Uint8Array.from(chunks.flatMap((chunk) => [...chunk]));
   }
   #read() {
+    this.#values++;
     const head = this.#byte();
     const major = head >> 5;
     const info = head & 31;
@@ -215,7 +227,11 @@ var Decoder = class {
       case 28 /* Shareable */: {
         const index = this.#shared.push(void 0) - 1;
         this.#sharing = index;
+        const before = this.#values;
         const value = this.#read();
+        this.#sharedValues[index] = this.#values - before;
+        if (this.#maxValues !== Number.POSITIVE_INFINITY && !isContainer(value))
+          throw new CborError("tag 28 marks a value that is not an array, a map, a Set or a Map; only those may be shared");
         this.#sharing = void 0;
         this.#shared[index] = value;
         return value;
@@ -223,6 +239,9 @@ var Decoder = class {
       case 29 /* SharedRef */: {
         const index = this.#read();
         if (typeof index !== "number" || !Object.hasOwn(this.#shared, index)) throw new CborError("a reference to an object not seen yet");
+        this.#values += this.#sharedValues[index] ?? 0;
+        if (this.#values > this.#maxValues)
+          throw new CborError(`its references (tag 29) repeat shared values (tag 28) past ${this.#maxValues} values in all; send such data without them`);
         return this.#shared[index];
       }
       case 258 /* Set */: {
@@ -262,6 +281,9 @@ var Decoder = class {
     return bits & 32768 ? -magnitude : magnitude;
   }
 };
+function isContainer(value) {
+  return typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !(value instanceof Date);
+}
 
 // src/protocol/hidden-data.ts
 var HIDDEN_DATA = [
@@ -598,12 +620,15 @@ function encode(encoding, value) {
   }
 }
 function decode(encoding, data) {
+  return decodeWith(encoding, data, decodeCbor);
+}
+function decodeWith(encoding, data, cbor) {
   if (encoding === "json") {
     const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     return JSON.parse(text);
   }
   if (typeof data === "string") throw new TypeError("CBOR data must be binary");
-  return decodeCbor(data instanceof Uint8Array ? data : new Uint8Array(data));
+  return cbor(data instanceof Uint8Array ? data : new Uint8Array(data));
 }
 function contentType(encoding) {
   return encoding === "json" ? "application/json" : "application/octet-stream";
