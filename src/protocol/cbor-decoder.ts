@@ -13,19 +13,22 @@ export class Decoder {
   #shared: unknown[] = [];
   /** The index a tag 28 has just reserved: the container read next takes it as soon as it is created. */
   #sharing: number | undefined;
-  /** Values read so far, a reference (29) counted as the values of what it refers to. */
-  #values = 0;
-  /** How many values each shared value holds, by index; undefined while it is still being read (a cycle). */
-  #sharedValues: (number | undefined)[] = [];
-  readonly #maxValues: number;
+  /**
+   * The size of what was read so far: one per value plus the bytes of each string, a reference
+   * (29) counted as a copy of what it refers to.
+   */
+  #size = 0;
+  /** The size of each shared value, by index; undefined while it is still being read (a cycle). */
+  #sharedSizes: (number | undefined)[] = [];
+  readonly #maxSize: number;
 
   /**
-   * `maxValues` bounds what the document stands for with every reference counted as a copy: a
-   * few bytes of references can stand for a tree of billions of values, which is what anything
-   * that walks it (JSON, a copy, a check of its depth) meets.
+   * `maxSize` bounds what the document stands for with every reference counted as a copy: a few
+   * bytes of references can stand for billions of values or gigabytes of text, which is what
+   * anything that walks it (JSON, a copy, a check of its depth) meets.
    */
-  constructor(input: Uint8Array, maxValues = Number.POSITIVE_INFINITY) {
-    this.#maxValues = maxValues;
+  constructor(input: Uint8Array, maxSize = Number.POSITIVE_INFINITY) {
+    this.#maxSize = maxSize;
     // A plain view: a subclass such as Node's Buffer slices without copying.
     this.#data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
@@ -100,7 +103,7 @@ export class Decoder {
   }
 
   #read(): unknown {
-    this.#values++;
+    this.#size++;
     const head = this.#byte();
     const major: Major = head >> 5;
     const info = head & 31;
@@ -121,9 +124,10 @@ export class Decoder {
       return typeof value === "bigint" ? -1n - value : -1 - value;
     }
     const length = this.#length(info);
-    if (major === Major.Bytes) return this.#stringBytes(major, length).slice();
-    if (major === Major.Text) {
+    if (major === Major.Bytes || major === Major.Text) {
       const bytes = this.#stringBytes(major, length);
+      this.#size += bytes.length;
+      if (major === Major.Bytes) return bytes.slice();
       try {
         return textDecoder.decode(bytes);
       } catch {
@@ -171,13 +175,9 @@ export class Decoder {
         // The value gets its index before its contents are read: they may refer back to it.
         const index = this.#shared.push(undefined) - 1;
         this.#sharing = index;
-        const before = this.#values;
+        const before = this.#size;
         const value = this.#read();
-        this.#sharedValues[index] = this.#values - before;
-        // Bounded (a client's message): only what an encoder shares is taken, a container. A
-        // shared string, whose references each count as one value, would stand for megabytes.
-        if (this.#maxValues !== Number.POSITIVE_INFINITY && !isContainer(value))
-          throw new CborError("tag 28 marks a value that is not an array, a map, a Set or a Map; only those may be shared");
+        this.#sharedSizes[index] = this.#size - before;
         // A value that is no container (a byte string, say) takes its index only now.
         this.#sharing = undefined;
         this.#shared[index] = value;
@@ -187,9 +187,11 @@ export class Decoder {
         const index = this.#read();
         // Only an index given out already: not a negative or fractional one.
         if (typeof index !== "number" || !Object.hasOwn(this.#shared, index)) throw new CborError("a reference to an object not seen yet");
-        this.#values += this.#sharedValues[index] ?? 0;
-        if (this.#values > this.#maxValues)
-          throw new CborError(`its references (tag 29) repeat shared values (tag 28) past ${this.#maxValues} values in all; send such data without them`);
+        this.#size += this.#sharedSizes[index] ?? 0;
+        if (this.#size > this.#maxSize)
+          throw new CborError(
+            `its references (tag 29) repeat shared values (tag 28) past a size of ${this.#maxSize} (a value counts 1, a string its bytes); send such data without them`,
+          );
         return this.#shared[index];
       }
       case Tag.Set: {
@@ -233,9 +235,4 @@ export class Decoder {
     const magnitude = exponent === 31 ? Number.POSITIVE_INFINITY : exponent ? (1024 + fraction) * 2 ** (exponent - 25) : fraction * 2 ** -24;
     return bits & 0x8000 ? -magnitude : magnitude;
   }
-}
-
-/** What CBOR encoders share by reference: arrays, maps, Sets and Maps, not strings, typed arrays or dates. */
-function isContainer(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !(value instanceof Date);
 }

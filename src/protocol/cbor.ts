@@ -51,13 +51,13 @@ export function decodeCbor(data: Uint8Array): unknown {
 }
 
 /**
- * Decodes one value a client sent: as `decodeCbor`, but only arrays and maps (Sets, Maps) may
- * be shared (tag 28), and references to them (tag 29) may not make it stand for more than 8
- * values per byte of it, plus 65,536: a few hundred bytes of references nested in each other, or
- * to one long string, can stand for millions of values or megabytes, which the actor then
- * stores, copies and encodes for JSON clients. A message of plain values holds at most one per
- * byte, and ordinary sharing (the same object passed twice) stays well within it. Stored state,
- * which the actor itself wrote, is read with `decodeCbor`.
+ * Decodes one value a client sent: as `decodeCbor`, but its references to shared values (tags
+ * 28/29) may not make it stand for more than 8 times its length plus 65,536, a value counting 1
+ * and a string its bytes: a few hundred bytes of references nested in each other, or to one long
+ * string, can stand for billions of values or gigabytes of text, which the actor then stores,
+ * copies and encodes for JSON clients. A message without references is never larger than its
+ * length by that count, and ordinary sharing (the same object passed twice) stays well within it.
+ * Stored state, which the actor itself wrote, is read with `decodeCbor`.
  */
 export function decodeCborFromClient(data: Uint8Array): unknown {
   return new Decoder(data, 8 * data.byteLength + 65_536).document();

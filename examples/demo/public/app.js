@@ -87,18 +87,21 @@ var Decoder = class {
   #shared = [];
   /** The index a tag 28 has just reserved: the container read next takes it as soon as it is created. */
   #sharing;
-  /** Values read so far, a reference (29) counted as the values of what it refers to. */
-  #values = 0;
-  /** How many values each shared value holds, by index; undefined while it is still being read (a cycle). */
-  #sharedValues = [];
-  #maxValues;
   /**
-   * `maxValues` bounds what the document stands for with every reference counted as a copy: a
-   * few bytes of references can stand for a tree of billions of values, which is what anything
-   * that walks it (JSON, a copy, a check of its depth) meets.
+   * The size of what was read so far: one per value plus the bytes of each string, a reference
+   * (29) counted as a copy of what it refers to.
    */
-  constructor(input, maxValues = Number.POSITIVE_INFINITY) {
-    this.#maxValues = maxValues;
+  #size = 0;
+  /** The size of each shared value, by index; undefined while it is still being read (a cycle). */
+  #sharedSizes = [];
+  #maxSize;
+  /**
+   * `maxSize` bounds what the document stands for with every reference counted as a copy: a few
+   * bytes of references can stand for billions of values or gigabytes of text, which is what
+   * anything that walks it (JSON, a copy, a check of its depth) meets.
+   */
+  constructor(input, maxSize = Number.POSITIVE_INFINITY) {
+    this.#maxSize = maxSize;
     this.#data = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   }
@@ -162,7 +165,7 @@ var Decoder = class {
     return Uint8Array.from(chunks.flatMap((chunk) => [...chunk]));
   }
   #read() {
-    this.#values++;
+    this.#size++;
     const head = this.#byte();
     const major = head >> 5;
     const info = head & 31;
@@ -181,9 +184,10 @@ var Decoder = class {
       return typeof value === "bigint" ? -1n - value : -1 - value;
     }
     const length = this.#length(info);
-    if (major === 2 /* Bytes */) return this.#stringBytes(major, length).slice();
-    if (major === 3 /* Text */) {
+    if (major === 2 /* Bytes */ || major === 3 /* Text */) {
       const bytes = this.#stringBytes(major, length);
+      this.#size += bytes.length;
+      if (major === 2 /* Bytes */) return bytes.slice();
       try {
         return textDecoder.decode(bytes);
       } catch {
@@ -227,11 +231,9 @@ var Decoder = class {
       case 28 /* Shareable */: {
         const index = this.#shared.push(void 0) - 1;
         this.#sharing = index;
-        const before = this.#values;
+        const before = this.#size;
         const value = this.#read();
-        this.#sharedValues[index] = this.#values - before;
-        if (this.#maxValues !== Number.POSITIVE_INFINITY && !isContainer(value))
-          throw new CborError("tag 28 marks a value that is not an array, a map, a Set or a Map; only those may be shared");
+        this.#sharedSizes[index] = this.#size - before;
         this.#sharing = void 0;
         this.#shared[index] = value;
         return value;
@@ -239,9 +241,11 @@ var Decoder = class {
       case 29 /* SharedRef */: {
         const index = this.#read();
         if (typeof index !== "number" || !Object.hasOwn(this.#shared, index)) throw new CborError("a reference to an object not seen yet");
-        this.#values += this.#sharedValues[index] ?? 0;
-        if (this.#values > this.#maxValues)
-          throw new CborError(`its references (tag 29) repeat shared values (tag 28) past ${this.#maxValues} values in all; send such data without them`);
+        this.#size += this.#sharedSizes[index] ?? 0;
+        if (this.#size > this.#maxSize)
+          throw new CborError(
+            `its references (tag 29) repeat shared values (tag 28) past a size of ${this.#maxSize} (a value counts 1, a string its bytes); send such data without them`
+          );
         return this.#shared[index];
       }
       case 258 /* Set */: {
@@ -281,9 +285,6 @@ var Decoder = class {
     return bits & 32768 ? -magnitude : magnitude;
   }
 };
-function isContainer(value) {
-  return typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !(value instanceof Date);
-}
 
 // src/protocol/hidden-data.ts
 var HIDDEN_DATA = [
