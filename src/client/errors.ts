@@ -1,3 +1,4 @@
+import { CborError, UnencodableError } from "../protocol/cbor";
 import { contentType, decode, type Encoding } from "../protocol/encoding";
 import type { ErrorCode } from "../protocol/error-codes";
 import type { ErrorBody } from "../protocol/errors";
@@ -83,7 +84,9 @@ export function argumentsNotEncodable(action: string, encoding: Encoding, cause:
   const fix =
     encoding === "json"
       ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.`
-      : "CBOR carries no functions or symbols: pass plain data.";
+      : cause instanceof CborError && !(cause instanceof UnencodableError)
+        ? "The server takes an object the arguments hold many times only up to a size: pass it once, or fewer times."
+        : "CBOR carries no functions or symbols: pass plain data.";
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
 }
 

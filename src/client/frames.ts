@@ -1,10 +1,29 @@
 import { fromBase64 } from "../protocol/base64";
+import { decodeCborFromClient } from "../protocol/cbor";
 import { decode, encode, type Encoding } from "../protocol/encoding";
 import type { ToClient, ToServer } from "../protocol/messages";
 
 /** Encodes a client→server message for the wire: JSON text or CBOR bytes. */
 export function encodeToServer(encoding: Encoding, message: ToServer): string | Uint8Array<ArrayBuffer> {
-  return encode(encoding, message);
+  return encodeForServer(encoding, message);
+}
+
+/**
+ * Encodes what goes to the server (a message, an action body). The server refuses CBOR whose
+ * references to shared values stand for too much (docs/protocol.md §9), and over WebSocket it can
+ * only close the connection over it: a message that holds references is checked against that
+ * bound here, so that its call alone fails, before anything is sent. Throws CborError.
+ */
+export function encodeForServer(encoding: Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
+  const data = encode(encoding, value);
+  if (typeof data !== "string" && holdsReference(data)) decodeCborFromClient(data);
+  return data;
+}
+
+/** Whether the bytes of a tag 29 head occur (a reference, or other bytes that look like one). */
+function holdsReference(data: Uint8Array): boolean {
+  for (let i = data.indexOf(0xd8); i >= 0; i = data.indexOf(0xd8, i + 1)) if (data[i + 1] === 0x1d) return true;
+  return false;
 }
 
 /** The size of an encoded frame in bytes: a text frame's in UTF-8, as the server counts it. */

@@ -1,4 +1,4 @@
-import { contentType, encode, type Encoding } from "../protocol/encoding";
+import { contentType, type Encoding } from "../protocol/encoding";
 import { HEADER_CONN_PARAMS, HEADER_ENCODING, HEADER_QUERY } from "../protocol/headers";
 import { SUBSCRIPTIONS_PARAM } from "../protocol/messages";
 import type { ActorQuery } from "../protocol/query";
@@ -18,6 +18,7 @@ import type { ActorWebSocket } from "./actor-websocket";
 import { ACTION_ANSWER, DESTROY_ANSWER, LIST_ANSWER, readAnswer, RESOLVE_ANSWER } from "./answers";
 import { wireArguments } from "./arguments";
 import { ActorError, argumentsNotEncodable, errorFromResponse } from "./errors";
+import { encodeForServer } from "./frames";
 import { protocolRequest, withoutRedirects } from "./protocol-request";
 import { abandonOpening, closeDead, sseTransport, webSocketTransport } from "./transports";
 import { refusalBehindClose } from "./unopened-websocket";
@@ -154,7 +155,7 @@ export class HttpClientDriver implements ClientDriver {
     headers.set("content-type", contentType(encoding));
     let body: string | Uint8Array<ArrayBuffer>;
     try {
-      body = encode(encoding, { a: wireArguments(encoding, args) });
+      body = encodeForServer(encoding, { a: wireArguments(encoding, args) });
     } catch (error) {
       throw argumentsNotEncodable(name, encoding, error);
     }

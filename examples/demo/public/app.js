@@ -535,6 +535,9 @@ function encodeCbor(value, maxDepth) {
 function decodeCbor(data) {
   return new Decoder(data).document();
 }
+function decodeCborFromClient(data) {
+  return new Decoder(data, 8 * data.byteLength + 65536).document();
+}
 
 // src/protocol/errors.ts
 var ERROR_BRAND = /* @__PURE__ */ Symbol.for("actorflare.error");
@@ -688,7 +691,7 @@ function isForeignNotFound(error) {
 }
 function argumentsNotEncodable(action, encoding, cause) {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  const fix = encoding === "json" ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.` : "CBOR carries no functions or symbols: pass plain data.";
+  const fix = encoding === "json" ? `JSON carries no bigint and no cycles: create the client with encoding "cbor", which carries both, or pass a bigint as a string.` : cause instanceof CborError && !(cause instanceof UnencodableError) ? "The server takes an object the arguments hold many times only up to a size: pass it once, or fewer times." : "CBOR carries no functions or symbols: pass plain data.";
   return new ActorError("arguments_not_encodable", `The arguments of action '${action}' cannot be encoded as ${encoding} (${reason}). ${fix}`);
 }
 function actionTimedOut(action, timeoutMs, attempt) {
@@ -1421,6 +1424,49 @@ function malformedAnswer(url, shape, encoding, reason) {
   );
 }
 
+// src/protocol/base64.ts
+function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+// src/client/frames.ts
+function encodeToServer(encoding, message) {
+  return encodeForServer(encoding, message);
+}
+function encodeForServer(encoding, value) {
+  const data = encode(encoding, value);
+  if (typeof data !== "string" && holdsReference(data)) decodeCborFromClient(data);
+  return data;
+}
+function holdsReference(data) {
+  for (let i = data.indexOf(216); i >= 0; i = data.indexOf(216, i + 1)) if (data[i + 1] === 29) return true;
+  return false;
+}
+function byteLength(data) {
+  if (typeof data !== "string") return data.byteLength;
+  let bytes = data.length;
+  for (let i = 0; i < data.length; i++) {
+    const unit = data.charCodeAt(i);
+    if (unit < 128) continue;
+    bytes += unit < 2048 || unit >= 55296 && unit <= 57343 ? 1 : 2;
+  }
+  return bytes;
+}
+function decodeToClient(encoding, data) {
+  const message = decode(encoding, data);
+  if (typeof message !== "object" || message === null || typeof message.b !== "object" || message.b === null) {
+    throw new TypeError("not a protocol message");
+  }
+  return message;
+}
+function decodeSseData(encoding, data) {
+  if (encoding === "json") return decodeToClient("json", data);
+  return decodeToClient("cbor", fromBase64(data));
+}
+
 // src/client/protocol-request.ts
 async function protocolRequest(fetchFn, request) {
   const abort = new AbortController();
@@ -1667,40 +1713,6 @@ function isDataPrefix(chunk, i, firstCharCode) {
 }
 function isEventPrefix(chunk, i, firstCharCode) {
   return firstCharCode === 101 && chunk.charCodeAt(i + 1) === 118 && chunk.charCodeAt(i + 2) === 101 && chunk.charCodeAt(i + 3) === 110 && chunk.charCodeAt(i + 4) === 116 && chunk.charCodeAt(i + 5) === 58;
-}
-
-// src/protocol/base64.ts
-function fromBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-// src/client/frames.ts
-function encodeToServer(encoding, message) {
-  return encode(encoding, message);
-}
-function byteLength(data) {
-  if (typeof data !== "string") return data.byteLength;
-  let bytes = data.length;
-  for (let i = 0; i < data.length; i++) {
-    const unit = data.charCodeAt(i);
-    if (unit < 128) continue;
-    bytes += unit < 2048 || unit >= 55296 && unit <= 57343 ? 1 : 2;
-  }
-  return bytes;
-}
-function decodeToClient(encoding, data) {
-  const message = decode(encoding, data);
-  if (typeof message !== "object" || message === null || typeof message.b !== "object" || message.b === null) {
-    throw new TypeError("not a protocol message");
-  }
-  return message;
-}
-function decodeSseData(encoding, data) {
-  if (encoding === "json") return decodeToClient("json", data);
-  return decodeToClient("cbor", fromBase64(data));
 }
 
 // src/client/liveness.ts
@@ -2326,7 +2338,7 @@ var HttpClientDriver = class {
     headers.set("content-type", contentType(encoding));
     let body;
     try {
-      body = encode(encoding, { a: wireArguments(encoding, args) });
+      body = encodeForServer(encoding, { a: wireArguments(encoding, args) });
     } catch (error) {
       throw argumentsNotEncodable(name, encoding, error);
     }
