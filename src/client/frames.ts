@@ -1,18 +1,14 @@
 import { fromBase64 } from "../protocol/base64";
 import { decodeCborFromClient } from "../protocol/cbor";
 import { decode, encode, type Encoding } from "../protocol/encoding";
-import type { ToClient, ToServer } from "../protocol/messages";
-
-/** Encodes a client→server message for the wire: JSON text or CBOR bytes. */
-export function encodeToServer(encoding: Encoding, message: ToServer): string | Uint8Array<ArrayBuffer> {
-  return encodeForServer(encoding, message);
-}
+import type { ToClient } from "../protocol/messages";
 
 /**
- * Encodes what goes to the server (a message, an action body). The server refuses CBOR whose
- * references to shared values stand for too much (docs/protocol.md §9), and over WebSocket it can
- * only close the connection over it: a message that holds references is checked against that
- * bound here, so that its call alone fails, before anything is sent. Throws CborError.
+ * Encodes what goes to the server (a message, an action body): JSON text or CBOR bytes. The
+ * server refuses CBOR whose references to shared values stand for too much (docs/protocol.md
+ * §9), and over WebSocket it can only close the connection over it: a message that holds
+ * references is checked against that bound here, so that its call alone fails, before anything
+ * is sent. Throws CborError.
  */
 export function encodeForServer(encoding: Encoding, value: unknown): string | Uint8Array<ArrayBuffer> {
   const data = encode(encoding, value);

@@ -4,7 +4,7 @@ import { HEADER_ACTOR, HEADER_CONN, HEADER_CONN_TOKEN, HEADER_ENCODING } from ".
 import type { ToClient, ToServer } from "../protocol/messages";
 import type { ClientTransport, TransportHandlers } from "./driver";
 import { ActorError, errorFromResponse, isForeignNotFound } from "./errors";
-import { byteLength, decodeSseData, decodeToClient, encodeToServer } from "./frames";
+import { byteLength, decodeSseData, decodeToClient, encodeForServer } from "./frames";
 import { type HeartbeatOptions, type Liveness, watchLiveness } from "./liveness";
 import { closedUnanswered } from "./protocol-request";
 import { isWorkersRuntime } from "./websocket";
@@ -68,7 +68,7 @@ export function webSocketTransport(socket: WebSocket, encoding: Encoding, handle
   socket.addEventListener("error", () => {});
   return {
     send: (message) => {
-      const data = encodeToServer(encoding, message);
+      const data = encodeForServer(encoding, message);
       // Sent at once: nothing can have given up on it since it was handed over.
       handlers.onSending?.(message);
       try {
@@ -343,7 +343,7 @@ export function sseTransport(options: SseOptions, handlers: TransportHandlers): 
     send: (message) => {
       // Encoded here, so that a message the encoding cannot carry throws to its sender and the
       // stream goes on.
-      const body = encodeToServer(options.encoding, message);
+      const body = encodeForServer(options.encoding, message);
       queue = queue.then(() => post(message, body));
       return byteLength(body);
     },

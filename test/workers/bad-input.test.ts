@@ -101,41 +101,41 @@ describe("bad input gets a clear error and changes nothing", () => {
     });
   });
 
-  it("a CBOR body nested past the decoder's stack is the same 400 invalid_request, not 'not valid cbor'", async () => {
-    const key = uniqueKey();
-    const query = { getOrCreateForKey: { name: "counter", key: [key] } };
-    // { "a": [[[...]]] }: a map of one entry whose value is 60,000 nested one-element arrays (under the 64 KiB limit).
-    const depth = 60_000;
-    const body = new Uint8Array([0xa1, 0x61, 0x61, ...new Array<number>(depth).fill(0x81), 0x80]);
+  /** Posts a counter's `increment` with a hand-made CBOR body; answers the status and the refusal, decoded. */
+  async function incrementWithCbor(key: string, body: Uint8Array): Promise<{ status: number; refusal: { c: string; m: string } }> {
     const response = await call("/registry/actors/actions/increment", {
       method: "POST",
-      headers: { ...queryHeaders(query), "X-RivetKit-Encoding": "cbor", "content-type": "application/octet-stream" },
+      headers: {
+        ...queryHeaders({ getOrCreateForKey: { name: "counter", key: [key] } }),
+        "X-RivetKit-Encoding": "cbor",
+        "content-type": "application/octet-stream",
+      },
       body,
     });
-    expect(response.status).toBe(400);
     const { decode } = await import("cbor-x");
-    const decoded = decode(new Uint8Array(await response.arrayBuffer())) as { c: string; m: string };
-    expect(decoded.c).toBe("invalid_request");
-    expect(decoded.m).toContain("nested too deeply");
+    return { status: response.status, refusal: decode(new Uint8Array(await response.arrayBuffer())) as { c: string; m: string } };
+  }
+
+  it("a CBOR body nested past the decoder's stack is the same 400 invalid_request, not 'not valid cbor'", async () => {
+    const key = uniqueKey();
+    // { "a": [[[...]]] }: a map of one entry whose value is 60,000 nested one-element arrays (under the 64 KiB limit).
+    const depth = 60_000;
+    const { status, refusal } = await incrementWithCbor(key, new Uint8Array([0xa1, 0x61, 0x61, ...new Array<number>(depth).fill(0x81), 0x80]));
+    expect(status).toBe(400);
+    expect(refusal.c).toBe("invalid_request");
+    expect(refusal.m).toContain("nested too deeply");
     expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);
   });
 
   it("a CBOR body of a few bytes whose shared references unfold into a billion values is 400 invalid_action_request, and changes nothing", async () => {
     const key = uniqueKey();
-    const query = { getOrCreateForKey: { name: "counter", key: [key] } };
     // { "a": [x] }, x 30 nested arrays each holding its child twice: shared (tag 28), then by reference (tag 29).
     const bytes: number[] = [0xa1, 0x61, 0x61, 0x81];
     for (let level = 0; level < 30; level++) bytes.push(0xd8, 28, 0x82);
     bytes.push(0xd8, 28, 0x80);
     for (let level = 29; level >= 0; level--) bytes.push(0xd8, 29, ...(level + 1 < 24 ? [level + 1] : [0x18, level + 1]));
-    const response = await call("/registry/actors/actions/increment", {
-      method: "POST",
-      headers: { ...queryHeaders(query), "X-RivetKit-Encoding": "cbor", "content-type": "application/octet-stream" },
-      body: Uint8Array.from(bytes),
-    });
-    expect(response.status).toBe(400);
-    const { decode } = await import("cbor-x");
-    const refusal = decode(new Uint8Array(await response.arrayBuffer())) as { c: string; m: string };
+    const { status, refusal } = await incrementWithCbor(key, Uint8Array.from(bytes));
+    expect(status).toBe(400);
     expect(refusal.c).toBe("invalid_action_request");
     expect(refusal.m).toContain("references (tag 29) repeat shared values (tag 28)");
     expect(await testClient().counter.getOrCreate(key).getCount()).toBe(0);

@@ -1433,9 +1433,6 @@ function fromBase64(text) {
 }
 
 // src/client/frames.ts
-function encodeToServer(encoding, message) {
-  return encodeForServer(encoding, message);
-}
 function encodeForServer(encoding, value) {
   const data = encode(encoding, value);
   if (typeof data !== "string" && holdsReference(data)) decodeCborFromClient(data);
@@ -2024,7 +2021,7 @@ function webSocketTransport(socket, encoding, handlers, heartbeat = {}) {
   });
   return {
     send: (message) => {
-      const data = encodeToServer(encoding, message);
+      const data = encodeForServer(encoding, message);
       handlers.onSending?.(message);
       try {
         socket.send(data);
@@ -2202,7 +2199,7 @@ function sseTransport(options, handlers) {
   };
   return {
     send: (message) => {
-      const body = encodeToServer(options.encoding, message);
+      const body = encodeForServer(options.encoding, message);
       queue = queue.then(() => post(message, body));
       return byteLength(body);
     },
